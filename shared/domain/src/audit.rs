@@ -1,0 +1,46 @@
+//! The audit log: every customer and staff action, appended, never changed.
+use jiff::Timestamp;
+
+use crate::ids::{AccountId, AuditId};
+
+/// Who acted.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Actor {
+    Contact {
+        id: String,
+        name: String,
+    },
+    Staff {
+        id: String,
+        name: String,
+    },
+    /// Staff looking through a customer's eyes (view-as): reads only, but recorded.
+    StaffAsCustomer {
+        id: String,
+        name: String,
+    },
+    Stripe,
+    System,
+}
+
+/// One line of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct AuditEntry {
+    #[schema(value_type = String)]
+    pub id: AuditId,
+    #[schema(value_type = String, format = DateTime)]
+    pub at: Timestamp,
+    pub actor: Actor,
+    /// Dotted verb: `estimate.viewed`, `estimate.approved`, `auth.signed_in`, ...
+    pub action: String,
+    /// The document or record acted on (`est_...`), if any.
+    pub subject: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub account: Option<AccountId>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    /// Action-specific facts (version, amount, reason). No secrets, no signature images.
+    #[schema(value_type = Object)]
+    pub detail: serde_json::Value,
+}

@@ -1,0 +1,51 @@
+//! Errors of the domain: bad input (per field) and broken rules.
+use std::collections::BTreeMap;
+
+/// Field path -> messages. Rolls up into the `fields` of the JSON error body.
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldErrors(pub BTreeMap<String, Vec<String>>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.entry(field.into()).or_default().push(message.into());
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// Ok when nothing was added, otherwise the collected errors as [`DomainError::Invalid`].
+    pub fn into_result(self) -> Result<(), DomainError> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(DomainError::Invalid(self))
+        }
+    }
+    /// A single-field error.
+    pub fn one(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let mut f = Self::new();
+        f.add(field, message);
+        f
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    #[error("invalid input")]
+    Invalid(FieldErrors),
+    #[error("cannot {event} an estimate that is {from}")]
+    InvalidTransition {
+        from: &'static str,
+        event: &'static str,
+    },
+    #[error("{0}")]
+    Forbidden(&'static str),
+}
+
+impl DomainError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        DomainError::Invalid(FieldErrors::one(field, message))
+    }
+}

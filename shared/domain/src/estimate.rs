@@ -1,0 +1,729 @@
+//! Estimates: versions of a priced scope of work that a customer approves, declines or asks to
+//! change.
+//!
+//! An [`Estimate`] is the header that moves through [`EstimateStatus`]; each [`EstimateVersion`]
+//! is immutable once sent. The customer chooses options ([`Selection`]) and [`totals`] prices
+//! that choice by the rule in [`crate::money`]. The state machine is [`transition`]; expiry is
+//! derived from the validity date in the contractor's time zone ([`Estimate::effective_status`]).
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+
+use crate::ids::{
+    AccountId, ContactId, EstimateId, GroupId, LineItemId, OptionId, PropertyId, TenantId,
+};
+use crate::money::{Currency, percent_of, round_minor};
+use crate::{DomainError, FieldErrors};
+
+/// Largest quantity and unit price we accept: far above any real job, far below overflow.
+pub const MAX_QUANTITY: i64 = 1_000_000;
+pub const MAX_UNIT_PRICE: i64 = 100_000_000_000;
+
+/// One priced line.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct LineItem {
+    #[schema(value_type = String)]
+    pub id: LineItemId,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Decimal quantity (hours, feet, units), at most 3 decimal places, > 0.
+    #[schema(value_type = String, example = "2.5")]
+    pub quantity: Decimal,
+    /// Price of one unit in minor units of the estimate's currency; negative for a discount line.
+    pub unit_price: i64,
+    pub taxable: bool,
+}
+
+impl LineItem {
+    /// Quantity x unit price, rounded once.
+    pub fn amount(&self) -> i64 {
+        Decimal::from(self.unit_price)
+            .checked_mul(self.quantity)
+            .and_then(round_minor)
+            .unwrap_or(0)
+    }
+
+    fn check(&self, path: &str, errors: &mut FieldErrors) {
+        if self.name.trim().is_empty() || self.name.len() > 200 {
+            errors.add(format!("{path}.name"), "must be 1 to 200 characters");
+        }
+        if self.description.len() > 4000 {
+            errors.add(
+                format!("{path}.description"),
+                "must be at most 4000 characters",
+            );
+        }
+        if self.quantity <= Decimal::ZERO
+            || self.quantity > Decimal::from(MAX_QUANTITY)
+            || self.quantity.scale() > 3
+        {
+            errors.add(
+                format!("{path}.quantity"),
+                "must be more than 0, at most 1000000, with at most 3 decimals",
+            );
+        }
+        if self.unit_price.abs() > MAX_UNIT_PRICE {
+            errors.add(format!("{path}.unit_price"), "is too large");
+        }
+    }
+}
+
+/// Pick exactly one (100 A or 200 A panel) or any number (optional add-ons).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupKind {
+    OneOf,
+    AnyOf,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct EstimateOption {
+    #[schema(value_type = String)]
+    pub id: OptionId,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub items: Vec<LineItem>,
+    /// Pre-selected in the portal (the contractor's recommendation).
+    #[serde(default)]
+    pub recommended: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct OptionGroup {
+    #[schema(value_type = String)]
+    pub id: GroupId,
+    pub name: String,
+    pub kind: GroupKind,
+    pub options: Vec<EstimateOption>,
+}
+
+/// How much is due up front when the estimate is approved.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DepositRule {
+    /// A percent of the approved total, 0 < percent <= 100.
+    Percent {
+        #[schema(value_type = String, example = "25")]
+        percent: Decimal,
+    },
+    /// A fixed amount in minor units (capped at the total).
+    Fixed { amount: i64 },
+}
+
+/// The priced content of one version. Immutable once sent; its SHA-256 is what a signature binds.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct VersionContent {
+    pub title: String,
+    /// The scope of work in plain text.
+    pub scope: String,
+    /// Lines that are always included.
+    pub items: Vec<LineItem>,
+    pub groups: Vec<OptionGroup>,
+    /// Sales tax in percent on taxable lines (8.875 = 8.875 %).
+    #[schema(value_type = String, example = "8.25")]
+    pub tax_rate: Decimal,
+    pub deposit: Option<DepositRule>,
+    pub terms: String,
+    /// Last day (in the contractor's time zone) the estimate can be approved.
+    #[schema(value_type = String, format = Date)]
+    pub valid_until: Date,
+    pub currency: Currency,
+}
+
+impl VersionContent {
+    /// Checks everything a contractor can get wrong while building an estimate.
+    pub fn validate(&self) -> Result<(), DomainError> {
+        let mut e = FieldErrors::new();
+        if self.title.trim().is_empty() || self.title.len() > 200 {
+            e.add("title", "must be 1 to 200 characters");
+        }
+        if self.scope.len() > 20_000 {
+            e.add("scope", "must be at most 20000 characters");
+        }
+        if self.terms.len() > 20_000 {
+            e.add("terms", "must be at most 20000 characters");
+        }
+        if self.tax_rate < Decimal::ZERO
+            || self.tax_rate > Decimal::ONE_HUNDRED
+            || self.tax_rate.scale() > 4
+        {
+            e.add(
+                "tax_rate",
+                "must be a percent from 0 to 100 with at most 4 decimals",
+            );
+        }
+        match &self.deposit {
+            Some(DepositRule::Percent { percent })
+                if *percent <= Decimal::ZERO || *percent > Decimal::ONE_HUNDRED =>
+            {
+                e.add("deposit.percent", "must be more than 0 and at most 100")
+            }
+            Some(DepositRule::Fixed { amount }) if *amount <= 0 || *amount > MAX_UNIT_PRICE => {
+                e.add("deposit.amount", "must be more than 0")
+            }
+            _ => {}
+        }
+        let mut line_ids = BTreeSet::new();
+        for (i, item) in self.items.iter().enumerate() {
+            item.check(&format!("items[{i}]"), &mut e);
+            if !line_ids.insert(item.id.clone()) {
+                e.add(format!("items[{i}].id"), "is used twice");
+            }
+        }
+        let mut group_ids = BTreeSet::new();
+        let mut option_ids = BTreeSet::new();
+        for (g, group) in self.groups.iter().enumerate() {
+            if !group_ids.insert(group.id.clone()) {
+                e.add(format!("groups[{g}].id"), "is used twice");
+            }
+            if group.name.trim().is_empty() {
+                e.add(format!("groups[{g}].name"), "must not be empty");
+            }
+            if group.options.is_empty() {
+                e.add(
+                    format!("groups[{g}].options"),
+                    "must have at least one option",
+                );
+            }
+            if group.kind == GroupKind::OneOf
+                && group.options.iter().filter(|o| o.recommended).count() > 1
+            {
+                e.add(
+                    format!("groups[{g}].options"),
+                    "can recommend only one option",
+                );
+            }
+            for (o, option) in group.options.iter().enumerate() {
+                if !option_ids.insert(option.id.clone()) {
+                    e.add(format!("groups[{g}].options[{o}].id"), "is used twice");
+                }
+                for (i, item) in option.items.iter().enumerate() {
+                    let path = format!("groups[{g}].options[{o}].items[{i}]");
+                    item.check(&path, &mut e);
+                    if !line_ids.insert(item.id.clone()) {
+                        e.add(format!("{path}.id"), "is used twice");
+                    }
+                }
+            }
+        }
+        if self.items.is_empty() && self.groups.is_empty() {
+            e.add(
+                "items",
+                "an estimate needs at least one line item or option group",
+            );
+        }
+        e.into_result()
+    }
+
+    /// SHA-256 of the canonical JSON of this content: what a signature is bound to.
+    /// Field order is fixed by the struct and maps are ordered, so the bytes are stable.
+    pub fn fingerprint(&self) -> String {
+        let bytes = serde_json::to_vec(self).unwrap_or_default();
+        crate::sha256_hex(&bytes)
+    }
+
+    /// The contractor's recommended choice: the recommended (else first) option of each
+    /// pick-one group and the recommended add-ons.
+    pub fn default_selection(&self) -> Selection {
+        let mut s = Selection::default();
+        for g in &self.groups {
+            let chosen: Vec<OptionId> = match g.kind {
+                GroupKind::OneOf => g
+                    .options
+                    .iter()
+                    .find(|o| o.recommended)
+                    .or_else(|| g.options.first())
+                    .map(|o| vec![o.id.clone()])
+                    .unwrap_or_default(),
+                GroupKind::AnyOf => g
+                    .options
+                    .iter()
+                    .filter(|o| o.recommended)
+                    .map(|o| o.id.clone())
+                    .collect(),
+            };
+            s.0.insert(g.id.clone(), chosen);
+        }
+        s
+    }
+
+    /// Every line item with where it sits, for diffs and lookups.
+    pub fn all_items(
+        &self,
+    ) -> impl Iterator<Item = (Option<&OptionGroup>, Option<&EstimateOption>, &LineItem)> {
+        self.items
+            .iter()
+            .map(|i| (None, None, i))
+            .chain(self.groups.iter().flat_map(|g| {
+                g.options
+                    .iter()
+                    .flat_map(move |o| o.items.iter().map(move |i| (Some(g), Some(o), i)))
+            }))
+    }
+}
+
+/// The customer's choice: group -> chosen options.
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[schema(value_type = BTreeMap<String, Vec<String>>)]
+pub struct Selection(pub BTreeMap<GroupId, Vec<OptionId>>);
+
+/// Priced result of a selection. All amounts in minor units.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+)]
+pub struct Totals {
+    pub subtotal: i64,
+    pub taxable_subtotal: i64,
+    pub tax: i64,
+    pub total: i64,
+    /// Due at approval under the deposit rule (0 when there is none).
+    pub deposit: i64,
+}
+
+/// Checks a selection against the version: every pick-one group has exactly one known option,
+/// add-on groups have distinct known options, no unknown groups.
+pub fn check_selection(content: &VersionContent, selection: &Selection) -> Result<(), DomainError> {
+    let mut e = FieldErrors::new();
+    for key in selection.0.keys() {
+        if !content.groups.iter().any(|g| &g.id == key) {
+            e.add(
+                format!("selection.{key}"),
+                "is not an option group of this estimate",
+            );
+        }
+    }
+    for g in &content.groups {
+        let chosen = selection.0.get(&g.id).map(Vec::as_slice).unwrap_or(&[]);
+        let distinct: BTreeSet<_> = chosen.iter().collect();
+        if distinct.len() != chosen.len() {
+            e.add(format!("selection.{}", g.id), "lists an option twice");
+        }
+        if let Some(bad) = chosen
+            .iter()
+            .find(|o| !g.options.iter().any(|opt| &opt.id == *o))
+        {
+            e.add(
+                format!("selection.{}", g.id),
+                format!("{bad} is not an option of {}", g.name),
+            );
+        }
+        if g.kind == GroupKind::OneOf && chosen.len() != 1 {
+            e.add(
+                format!("selection.{}", g.id),
+                format!("choose exactly one option for {}", g.name),
+            );
+        }
+    }
+    e.into_result()
+}
+
+/// Prices a selection. The selection must have passed [`check_selection`]; unknown options are
+/// ignored here.
+pub fn totals(content: &VersionContent, selection: &Selection) -> Totals {
+    let chosen_items = content
+        .items
+        .iter()
+        .chain(content.groups.iter().flat_map(|g| {
+            let chosen = selection.0.get(&g.id);
+            g.options
+                .iter()
+                .filter(move |o| chosen.is_some_and(|c| c.contains(&o.id)))
+                .flat_map(|o| o.items.iter())
+        }));
+    let (mut subtotal, mut taxable) = (0i64, 0i64);
+    for item in chosen_items {
+        let amount = item.amount();
+        subtotal = subtotal.saturating_add(amount);
+        if item.taxable {
+            taxable = taxable.saturating_add(amount);
+        }
+    }
+    let tax = if taxable > 0 {
+        percent_of(taxable, content.tax_rate).unwrap_or(0)
+    } else {
+        0
+    };
+    let total = subtotal.saturating_add(tax).max(0);
+    let deposit = match &content.deposit {
+        None => 0,
+        Some(DepositRule::Percent { percent }) => percent_of(total, *percent).unwrap_or(0),
+        Some(DepositRule::Fixed { amount }) => *amount,
+    }
+    .clamp(0, total);
+    Totals {
+        subtotal,
+        taxable_subtotal: taxable,
+        tax,
+        total,
+        deposit,
+    }
+}
+
+/// Where an estimate is in its life.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum EstimateStatus {
+    Draft,
+    Sent,
+    Viewed,
+    Approved,
+    Declined,
+    ChangesRequested,
+    Expired,
+    Void,
+}
+
+impl EstimateStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Sent => "sent",
+            Self::Viewed => "viewed",
+            Self::Approved => "approved",
+            Self::Declined => "declined",
+            Self::ChangesRequested => "changes_requested",
+            Self::Expired => "expired",
+            Self::Void => "void",
+        }
+    }
+    /// Waiting for the customer to decide.
+    pub fn is_open(self) -> bool {
+        matches!(self, Self::Sent | Self::Viewed)
+    }
+    pub const ALL: [EstimateStatus; 8] = [
+        Self::Draft,
+        Self::Sent,
+        Self::Viewed,
+        Self::Approved,
+        Self::Declined,
+        Self::ChangesRequested,
+        Self::Expired,
+        Self::Void,
+    ];
+}
+
+/// Something that happens to an estimate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EstimateEvent {
+    /// Staff send the current (draft) version.
+    Send,
+    /// The customer opens it for the first time.
+    View,
+    Approve,
+    Decline,
+    RequestChanges,
+    /// Staff start a new version from the current one.
+    Revise,
+    /// The validity date passed.
+    Expire,
+    Void,
+}
+
+impl EstimateEvent {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Send => "send",
+            Self::View => "view",
+            Self::Approve => "approve",
+            Self::Decline => "decline",
+            Self::RequestChanges => "request changes on",
+            Self::Revise => "revise",
+            Self::Expire => "expire",
+            Self::Void => "void",
+        }
+    }
+}
+
+/// The state machine:
+///
+/// ```text
+/// draft -> sent -> viewed -> approved | declined | changes_requested
+/// sent | viewed | declined | changes_requested | expired --revise--> draft (next version) -> sent ...
+/// sent | viewed -> expired;  anything but void -> void
+/// ```
+pub fn transition(
+    from: EstimateStatus,
+    event: EstimateEvent,
+) -> Result<EstimateStatus, DomainError> {
+    use EstimateEvent as E;
+    use EstimateStatus as S;
+    let to = match (from, event) {
+        (S::Draft, E::Send) => S::Sent,
+        (S::Sent, E::View) => S::Viewed,
+        (S::Sent | S::Viewed, E::Approve) => S::Approved,
+        (S::Sent | S::Viewed, E::Decline) => S::Declined,
+        (S::Sent | S::Viewed, E::RequestChanges) => S::ChangesRequested,
+        (S::Sent | S::Viewed | S::Declined | S::ChangesRequested | S::Expired, E::Revise) => {
+            S::Draft
+        }
+        (S::Sent | S::Viewed, E::Expire) => S::Expired,
+        (s, E::Void) if s != S::Void => S::Void,
+        _ => {
+            return Err(DomainError::InvalidTransition {
+                from: from.as_str(),
+                event: event.as_str(),
+            });
+        }
+    };
+    Ok(to)
+}
+
+/// One version as stored: its number, content and fingerprint.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct EstimateVersion {
+    pub number: u32,
+    pub created_at: Timestamp,
+    pub sent_at: Option<Timestamp>,
+    /// What the contractor says changed, shown above the computed changes.
+    pub note: Option<String>,
+    pub content: VersionContent,
+    /// `content.fingerprint()` when the version was created; rechecked before signing.
+    pub fingerprint: String,
+}
+
+/// The header of an estimate: its status and which version is current.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Estimate {
+    pub id: EstimateId,
+    pub tenant: TenantId,
+    pub account: AccountId,
+    pub property: Option<PropertyId>,
+    /// Human number printed on paper (`E-1042`).
+    pub number: String,
+    pub status: EstimateStatus,
+    pub current_version: u32,
+    pub title: String,
+    /// Total of the current version with the recommended options, for lists.
+    pub headline_total: i64,
+    pub currency: Currency,
+    pub valid_until: Date,
+    pub created_at: Timestamp,
+    pub sent_at: Option<Timestamp>,
+    pub first_viewed_at: Option<Timestamp>,
+    pub decided_at: Option<Timestamp>,
+    /// Optimistic-concurrency counter: every write is conditional on it and bumps it.
+    pub rev: u64,
+}
+
+impl Estimate {
+    /// The status a customer should see today: an open estimate past its validity date (in
+    /// the contractor's time zone) is expired even before the nightly job records it.
+    pub fn effective_status(&self, today: Date) -> EstimateStatus {
+        if self.status.is_open() && today > self.valid_until {
+            EstimateStatus::Expired
+        } else {
+            self.status
+        }
+    }
+}
+
+/// The customer's decision on one version, with the evidence of §6.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Decision {
+    Approved(Box<Approval>),
+    Declined {
+        reason: String,
+        #[schema(value_type = String)]
+        by: ContactId,
+        #[schema(value_type = String, format = DateTime)]
+        at: Timestamp,
+    },
+    ChangesRequested {
+        comment: String,
+        line_comments: Vec<LineComment>,
+        #[schema(value_type = String)]
+        by: ContactId,
+        #[schema(value_type = String, format = DateTime)]
+        at: Timestamp,
+    },
+}
+
+/// A customer's comment on one line item.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct LineComment {
+    #[schema(value_type = String)]
+    pub item: LineItemId,
+    pub comment: String,
+}
+
+/// Signature evidence: who signed exactly what, when and from where.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Approval {
+    pub version: u32,
+    pub selection: Selection,
+    pub totals: Totals,
+    pub signer_name: String,
+    /// `data:image/png;base64,...` of the drawn signature.
+    pub signature_png: String,
+    #[schema(value_type = String)]
+    pub by: ContactId,
+    #[schema(value_type = String, format = DateTime)]
+    pub at: Timestamp,
+    pub ip: String,
+    pub user_agent: String,
+    /// SHA-256 of the signed version's content.
+    pub version_fingerprint: String,
+}
+
+/// A typed name: 2 to 120 characters, not only punctuation.
+pub fn check_signer_name(name: &str) -> Result<String, DomainError> {
+    let name = name.trim();
+    if name.chars().count() < 2
+        || name.chars().count() > 120
+        || !name.chars().any(char::is_alphabetic)
+    {
+        return Err(DomainError::invalid("signer_name", "type your full name"));
+    }
+    Ok(name.to_string())
+}
+
+/// A drawn signature as a PNG data URL, at most 200 KB encoded.
+pub fn check_signature_png(data_url: &str) -> Result<(), DomainError> {
+    let bad = |m: &str| Err(DomainError::invalid("signature_png", m));
+    let Some(b64) = data_url.strip_prefix("data:image/png;base64,") else {
+        return bad("must be a PNG image as a data: URL");
+    };
+    if b64.len() < 16 || data_url.len() > 200_000 {
+        return bad("must be a drawn signature under 200 KB");
+    }
+    if !b64
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=')
+    {
+        return bad("is not valid base64");
+    }
+    // The first 8 bytes of every PNG, base64-encoded, begin with this.
+    if !b64.starts_with("iVBORw0KGgo") {
+        return bad("is not a PNG image");
+    }
+    Ok(())
+}
+
+/// What changed from one version to the next, for the customer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct VersionChanges {
+    pub from_version: u32,
+    pub to_version: u32,
+    pub added: Vec<LineChange>,
+    pub removed: Vec<LineChange>,
+    pub changed: Vec<LineChange>,
+    pub scope_changed: bool,
+    pub terms_changed: bool,
+    pub tax_rate_changed: bool,
+    pub deposit_changed: bool,
+    pub valid_until_changed: bool,
+    /// Totals with the recommended options, before and after.
+    pub total_before: i64,
+    pub total_after: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct LineChange {
+    #[schema(value_type = String)]
+    pub item: LineItemId,
+    pub name: String,
+    /// Option it belongs to, if any ("200 A panel").
+    pub option: Option<String>,
+    /// Which fields changed (`quantity`, `unit_price`, `name`, `description`, `taxable`).
+    pub fields: Vec<String>,
+    pub amount_before: Option<i64>,
+    pub amount_after: Option<i64>,
+}
+
+/// Compares two versions line by line (lines keep their ids across versions).
+pub fn diff(before: &EstimateVersion, after: &EstimateVersion) -> VersionChanges {
+    let index = |v: &EstimateVersion| -> BTreeMap<LineItemId, (Option<String>, LineItem)> {
+        v.content
+            .all_items()
+            .map(|(_, o, i)| (i.id.clone(), (o.map(|o| o.name.clone()), i.clone())))
+            .collect()
+    };
+    let (a, b) = (index(before), index(after));
+    let mut changes = VersionChanges {
+        from_version: before.number,
+        to_version: after.number,
+        scope_changed: before.content.scope != after.content.scope,
+        terms_changed: before.content.terms != after.content.terms,
+        tax_rate_changed: before.content.tax_rate != after.content.tax_rate,
+        deposit_changed: before.content.deposit != after.content.deposit,
+        valid_until_changed: before.content.valid_until != after.content.valid_until,
+        total_before: totals(&before.content, &before.content.default_selection()).total,
+        total_after: totals(&after.content, &after.content.default_selection()).total,
+        ..VersionChanges::default()
+    };
+    for (id, (option, item)) in &b {
+        match a.get(id) {
+            None => changes.added.push(LineChange {
+                item: id.clone(),
+                name: item.name.clone(),
+                option: option.clone(),
+                fields: vec![],
+                amount_before: None,
+                amount_after: Some(item.amount()),
+            }),
+            Some((_, old)) => {
+                let mut fields = vec![];
+                if old.name != item.name {
+                    fields.push("name".to_string());
+                }
+                if old.description != item.description {
+                    fields.push("description".to_string());
+                }
+                if old.quantity != item.quantity {
+                    fields.push("quantity".to_string());
+                }
+                if old.unit_price != item.unit_price {
+                    fields.push("unit_price".to_string());
+                }
+                if old.taxable != item.taxable {
+                    fields.push("taxable".to_string());
+                }
+                if !fields.is_empty() {
+                    changes.changed.push(LineChange {
+                        item: id.clone(),
+                        name: item.name.clone(),
+                        option: option.clone(),
+                        fields,
+                        amount_before: Some(old.amount()),
+                        amount_after: Some(item.amount()),
+                    });
+                }
+            }
+        }
+    }
+    for (id, (option, item)) in &a {
+        if !b.contains_key(id) {
+            changes.removed.push(LineChange {
+                item: id.clone(),
+                name: item.name.clone(),
+                option: option.clone(),
+                fields: vec![],
+                amount_before: Some(item.amount()),
+                amount_after: None,
+            });
+        }
+    }
+    changes
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,346 @@
+use proptest::prelude::*;
+
+use super::*;
+
+fn item(id: &str, qty: &str, price: i64, taxable: bool) -> LineItem {
+    LineItem {
+        id: id.parse().unwrap_or_else(|_| unreachable!()),
+        name: format!("line {id}"),
+        description: String::new(),
+        quantity: qty.parse().unwrap_or_default(),
+        unit_price: price,
+        taxable,
+    }
+}
+
+fn panel_upgrade() -> VersionContent {
+    VersionContent {
+        title: "Panel upgrade".into(),
+        scope: "Replace the main panel".into(),
+        items: vec![
+            item("li_permit", "1", 25_000, false),
+            item("li_labor", "6.5", 9_500, false),
+        ],
+        groups: vec![
+            OptionGroup {
+                id: "grp_panel".parse().unwrap_or_else(|_| unreachable!()),
+                name: "Panel size".into(),
+                kind: GroupKind::OneOf,
+                options: vec![
+                    EstimateOption {
+                        id: "opt_100a".parse().unwrap_or_else(|_| unreachable!()),
+                        name: "100 A".into(),
+                        description: String::new(),
+                        items: vec![item("li_p100", "1", 85_000, true)],
+                        recommended: false,
+                    },
+                    EstimateOption {
+                        id: "opt_200a".parse().unwrap_or_else(|_| unreachable!()),
+                        name: "200 A".into(),
+                        description: String::new(),
+                        items: vec![item("li_p200", "1", 140_000, true)],
+                        recommended: true,
+                    },
+                ],
+            },
+            OptionGroup {
+                id: "grp_addons".parse().unwrap_or_else(|_| unreachable!()),
+                name: "Add-ons".into(),
+                kind: GroupKind::AnyOf,
+                options: vec![EstimateOption {
+                    id: "opt_surge".parse().unwrap_or_else(|_| unreachable!()),
+                    name: "Whole-home surge protector".into(),
+                    description: String::new(),
+                    items: vec![item("li_surge", "1", 32_500, true)],
+                    recommended: false,
+                }],
+            },
+        ],
+        tax_rate: "8.25".parse().unwrap_or_default(),
+        deposit: Some(DepositRule::Percent {
+            percent: "25".parse().unwrap_or_default(),
+        }),
+        terms: "Net 15".into(),
+        valid_until: jiff::civil::date(2026, 12, 31),
+        currency: Currency::usd(),
+    }
+}
+
+fn pick(groups: &[(&str, &[&str])]) -> Selection {
+    Selection(
+        groups
+            .iter()
+            .map(|(g, opts)| {
+                (
+                    g.parse().unwrap_or_else(|_| unreachable!()),
+                    opts.iter()
+                        .map(|o| o.parse().unwrap_or_else(|_| unreachable!()))
+                        .collect(),
+                )
+            })
+            .collect(),
+    )
+}
+
+#[test]
+fn prices_the_recommended_choice() {
+    let c = panel_upgrade();
+    assert!(c.validate().is_ok());
+    let t = totals(&c, &c.default_selection());
+    // 250.00 + 6.5 x 95.00 = 617.50 + 1400.00 = 2267.50; tax 8.25 % of 1400.00 = 115.50
+    assert_eq!(
+        t,
+        Totals {
+            subtotal: 226_750,
+            taxable_subtotal: 140_000,
+            tax: 11_550,
+            total: 238_300,
+            deposit: 59_575
+        }
+    );
+}
+
+#[test]
+fn add_ons_and_other_options_change_the_total() {
+    let c = panel_upgrade();
+    let s = pick(&[("grp_panel", &["opt_100a"]), ("grp_addons", &["opt_surge"])]);
+    assert!(check_selection(&c, &s).is_ok());
+    let t = totals(&c, &s);
+    assert_eq!(t.subtotal, 25_000 + 61_750 + 85_000 + 32_500);
+    assert_eq!(t.tax, 9_694); // 8.25 % of 1175.00 = 96.9375 -> 96.94
+}
+
+#[test]
+fn selections_must_fit_the_groups() {
+    let c = panel_upgrade();
+    for (s, why) in [
+        (pick(&[]), "pick-one group left empty"),
+        (
+            pick(&[("grp_panel", &["opt_100a", "opt_200a"])]),
+            "two options in a pick-one group",
+        ),
+        (
+            pick(&[("grp_panel", &["opt_surge"])]),
+            "option from another group",
+        ),
+        (
+            pick(&[("grp_panel", &["opt_100a"]), ("grp_nope", &[])]),
+            "unknown group",
+        ),
+        (
+            pick(&[
+                ("grp_panel", &["opt_100a"]),
+                ("grp_addons", &["opt_surge", "opt_surge"]),
+            ]),
+            "same add-on twice",
+        ),
+    ] {
+        assert!(check_selection(&c, &s).is_err(), "{why} should be rejected");
+    }
+}
+
+#[test]
+fn invalid_content_names_the_fields() {
+    let mut c = panel_upgrade();
+    c.items[0].quantity = Decimal::ZERO;
+    c.tax_rate = Decimal::from(101);
+    c.groups[1].options[0].items[0].id = c.items[1].id.clone();
+    let Err(DomainError::Invalid(fields)) = c.validate() else {
+        panic!("expected invalid")
+    };
+    assert!(fields.0.contains_key("items[0].quantity"));
+    assert!(fields.0.contains_key("tax_rate"));
+    assert!(fields.0.contains_key("groups[1].options[0].items[0].id"));
+}
+
+#[test]
+fn fingerprint_changes_with_any_content_change() {
+    let c = panel_upgrade();
+    let mut d = c.clone();
+    assert_eq!(c.fingerprint(), d.fingerprint());
+    d.items[1].unit_price += 1;
+    assert_ne!(c.fingerprint(), d.fingerprint());
+}
+
+#[test]
+fn diff_shows_added_removed_and_changed_lines() {
+    let v1 = EstimateVersion {
+        number: 1,
+        created_at: Timestamp::UNIX_EPOCH,
+        sent_at: None,
+        note: None,
+        fingerprint: String::new(),
+        content: panel_upgrade(),
+    };
+    let mut v2 = v1.clone();
+    v2.number = 2;
+    v2.content.items[1].quantity = "8".parse().unwrap_or_default();
+    v2.content.items.remove(0);
+    v2.content.items.push(item("li_cleanup", "1", 5_000, false));
+    v2.content.terms = "Net 30".into();
+    let d = diff(&v1, &v2);
+    assert_eq!(
+        d.added.iter().map(|c| c.item.as_str()).collect::<Vec<_>>(),
+        ["li_cleanup"]
+    );
+    assert_eq!(
+        d.removed
+            .iter()
+            .map(|c| c.item.as_str())
+            .collect::<Vec<_>>(),
+        ["li_permit"]
+    );
+    assert_eq!(d.changed.len(), 1);
+    assert_eq!(d.changed[0].fields, ["quantity"]);
+    assert!(d.terms_changed && !d.scope_changed);
+    assert_eq!(
+        d.total_after - d.total_before,
+        5_000 - 25_000 + 9_500 * 8 - 61_750
+    );
+}
+
+#[test]
+fn open_estimates_expire_after_their_last_day() {
+    let e = Estimate {
+        id: "est_1".parse().unwrap_or_else(|_| unreachable!()),
+        tenant: "ten_1".parse().unwrap_or_else(|_| unreachable!()),
+        account: "acc_1".parse().unwrap_or_else(|_| unreachable!()),
+        property: None,
+        number: "E-1".into(),
+        status: EstimateStatus::Viewed,
+        current_version: 1,
+        title: "t".into(),
+        headline_total: 0,
+        currency: Currency::usd(),
+        valid_until: jiff::civil::date(2026, 12, 31),
+        created_at: Timestamp::UNIX_EPOCH,
+        sent_at: None,
+        first_viewed_at: None,
+        decided_at: None,
+        rev: 1,
+    };
+    assert_eq!(
+        e.effective_status(jiff::civil::date(2026, 12, 31)),
+        EstimateStatus::Viewed
+    );
+    assert_eq!(
+        e.effective_status(jiff::civil::date(2027, 1, 1)),
+        EstimateStatus::Expired
+    );
+    let approved = Estimate {
+        status: EstimateStatus::Approved,
+        ..e
+    };
+    assert_eq!(
+        approved.effective_status(jiff::civil::date(2027, 1, 1)),
+        EstimateStatus::Approved
+    );
+}
+
+#[test]
+fn signatures_must_be_png_data_urls() {
+    assert!(check_signature_png("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAA").is_ok());
+    assert!(check_signature_png("data:image/svg+xml;base64,PHN2Zz4=").is_err());
+    assert!(check_signature_png("data:image/png;base64,R0lGODlhAQABAAAAACw=").is_err());
+    assert!(check_signer_name("  ").is_err());
+    assert!(check_signer_name("--").is_err());
+    assert_eq!(
+        check_signer_name(" Dana Whitfield ").ok().as_deref(),
+        Some("Dana Whitfield")
+    );
+}
+
+const EVENTS: [EstimateEvent; 8] = [
+    EstimateEvent::Send,
+    EstimateEvent::View,
+    EstimateEvent::Approve,
+    EstimateEvent::Decline,
+    EstimateEvent::RequestChanges,
+    EstimateEvent::Revise,
+    EstimateEvent::Expire,
+    EstimateEvent::Void,
+];
+
+#[test]
+fn approval_is_only_possible_while_open() {
+    for s in EstimateStatus::ALL {
+        assert_eq!(
+            transition(s, EstimateEvent::Approve).is_ok(),
+            s.is_open(),
+            "approve from {s:?}"
+        );
+    }
+}
+
+fn arb_item() -> impl Strategy<Value = LineItem> {
+    (
+        1i64..1_000_000,
+        0u32..=3,
+        -50_000i64..5_000_000,
+        any::<bool>(),
+    )
+        .prop_map(|(q, scale, price, taxable)| LineItem {
+            id: "li_x".parse().unwrap_or_else(|_| unreachable!()),
+            name: "x".into(),
+            description: String::new(),
+            quantity: Decimal::new(q, scale),
+            unit_price: price,
+            taxable,
+        })
+}
+
+proptest! {
+    #[test]
+    fn totals_add_up(items in prop::collection::vec(arb_item(), 1..20), rate in 0u32..=150_000, pct in 1u32..=100) {
+        let content = VersionContent {
+            items,
+            groups: vec![],
+            tax_rate: Decimal::new(i64::from(rate), 4) ,
+            deposit: Some(DepositRule::Percent { percent: Decimal::from(pct) }),
+            ..panel_upgrade()
+        };
+        let t = totals(&content, &Selection::default());
+        let sum: i64 = content.items.iter().map(LineItem::amount).sum();
+        prop_assert_eq!(t.subtotal, sum);
+        prop_assert!(t.tax >= 0);
+        prop_assert!(t.total >= 0);
+        prop_assert!(t.deposit >= 0 && t.deposit <= t.total);
+        if t.subtotal + t.tax >= 0 { prop_assert_eq!(t.total, t.subtotal + t.tax); }
+        // Tax is rounded once: within half a minor unit of the exact value.
+        let exact = Decimal::from(t.taxable_subtotal.max(0)) * content.tax_rate / Decimal::ONE_HUNDRED;
+        prop_assert!((Decimal::from(t.tax) - exact).abs() <= Decimal::new(5, 1));
+    }
+
+    #[test]
+    fn each_line_is_rounded_once(item in arb_item()) {
+        let exact = Decimal::from(item.unit_price) * item.quantity;
+        prop_assert!((Decimal::from(item.amount()) - exact).abs() <= Decimal::new(5, 1));
+    }
+
+    #[test]
+    fn non_taxable_lines_never_change_tax(extra in arb_item()) {
+        let base = panel_upgrade();
+        let mut more = base.clone();
+        more.items.push(LineItem { taxable: false, ..extra });
+        let sel = base.default_selection();
+        prop_assert_eq!(totals(&base, &sel).tax, totals(&more, &sel).tax);
+    }
+
+    #[test]
+    fn no_sequence_of_events_approves_twice_or_leaves_void(seq in prop::collection::vec(0usize..8, 0..40)) {
+        let mut status = EstimateStatus::Draft;
+        let mut approvals = 0;
+        let mut voided = false;
+        for i in seq {
+            let event = EVENTS[i];
+            if let Ok(next) = transition(status, event) {
+                prop_assert!(!voided, "nothing leaves void");
+                if event == EstimateEvent::Approve { approvals += 1; }
+                if next == EstimateStatus::Void { voided = true; }
+                prop_assert!(status != EstimateStatus::Approved || next == EstimateStatus::Void, "approved only goes to void");
+                status = next;
+            }
+        }
+        prop_assert!(approvals <= 1);
+    }
+}

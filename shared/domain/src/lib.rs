@@ -1,0 +1,30 @@
+//! portal-domain: the business rules of the Switchboard portal, with no AWS and no HTTP.
+//!
+//! # Layout
+//! - [`ids`]: typed, prefixed, sortable identifiers and the [`ports::Ids`] source of randomness.
+//! - [`money`]: currencies, integer minor units and the one rounding rule.
+//! - [`party`]: tenants (contractors), accounts, contacts, properties, staff; emails and phones.
+//! - [`estimate`]: estimates, their versions, options, totals, the state machine and signatures.
+//! - [`audit`]: the append-only record of who did what.
+//! - [`ports`]: the traits adapters implement (clock, ids, mail).
+//! - [`error`]: validation and rule errors shared by everything above.
+pub mod audit;
+pub mod error;
+pub mod estimate;
+pub mod ids;
+pub mod money;
+pub mod party;
+pub mod ports;
+
+pub use error::{DomainError, FieldErrors};
+
+/// Hex SHA-256 of some bytes: used for link-token hashes and the signed-version fingerprint.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(bytes);
+    let mut out = String::with_capacity(64);
+    for b in digest {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}

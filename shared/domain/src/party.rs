@@ -1,0 +1,304 @@
+//! The people and places: tenants (contractors), customer accounts, contacts, properties, staff.
+use crate::DomainError;
+use crate::ids::{AccountId, ContactId, PropertyId, StaffId, TenantId};
+use crate::money::Currency;
+
+/// A normalised email address (trimmed, lower case). Shape-checked, not verified.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Email(String);
+
+impl Email {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Email {
+    type Error = DomainError;
+    fn try_from(s: String) -> Result<Self, DomainError> {
+        let s = s.trim().to_ascii_lowercase();
+        let bad =
+            || DomainError::invalid("email", "must be an email address like name@example.com");
+        if s.len() > 254
+            || s.chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == '#')
+        {
+            return Err(bad());
+        }
+        let (local, domain) = s.split_once('@').ok_or_else(bad)?;
+        if local.is_empty()
+            || domain.contains('@')
+            || !domain.contains('.')
+            || domain.starts_with('.')
+            || domain.ends_with('.')
+        {
+            return Err(bad());
+        }
+        Ok(Self(s))
+    }
+}
+impl From<Email> for String {
+    fn from(e: Email) -> String {
+        e.0
+    }
+}
+
+/// A phone number in E.164 (`+15551234567`). Ten bare digits are taken as North American.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Phone(String);
+
+impl Phone {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Phone {
+    type Error = DomainError;
+    fn try_from(s: String) -> Result<Self, DomainError> {
+        let bad = || DomainError::invalid("phone", "must be a phone number like +1 555 123 4567");
+        let trimmed = s.trim();
+        let plus = trimmed.starts_with('+');
+        let mut digits = String::new();
+        for c in trimmed.chars().skip(usize::from(plus)) {
+            match c {
+                '0'..='9' => digits.push(c),
+                ' ' | '-' | '(' | ')' | '.' => {}
+                _ => return Err(bad()),
+            }
+        }
+        let e164 = match (plus, digits.len()) {
+            (true, 8..=15) if !digits.starts_with('0') => format!("+{digits}"),
+            (false, 10) => format!("+1{digits}"),
+            (false, 11) if digits.starts_with('1') => format!("+{digits}"),
+            _ => return Err(bad()),
+        };
+        Ok(Self(e164))
+    }
+}
+impl From<Phone> for String {
+    fn from(p: Phone) -> String {
+        p.0
+    }
+}
+
+/// An IANA time zone name that the bundled database knows.
+pub fn parse_time_zone(name: &str) -> Result<jiff::tz::TimeZone, DomainError> {
+    jiff::tz::TimeZone::get(name).map_err(|_| {
+        DomainError::invalid(
+            "time_zone",
+            "must be an IANA time zone such as America/Chicago",
+        )
+    })
+}
+
+/// How the portal looks for a contractor.
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+pub struct Branding {
+    /// Public URL of the logo (served from the static bucket or the blob store).
+    pub logo_url: Option<String>,
+    /// `#rrggbb` used for buttons and links.
+    pub primary_color: String,
+    pub accent_color: String,
+}
+
+/// A contractor business. Everything in the table hangs under its id.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Tenant {
+    pub id: TenantId,
+    /// Short public name used in portal URLs and sign-in requests (`bright-spark`).
+    pub slug: String,
+    pub name: String,
+    /// IANA zone: validity dates and reminders are days in this zone.
+    pub time_zone: String,
+    pub currency: Currency,
+    pub branding: Branding,
+    pub support_email: Option<Email>,
+    pub support_phone: Option<Phone>,
+    /// Public base URL of the portal, used to build links in email (`https://portal.example.com`).
+    pub portal_url: String,
+}
+
+impl Tenant {
+    pub fn zone(&self) -> jiff::tz::TimeZone {
+        jiff::tz::TimeZone::get(&self.time_zone).unwrap_or(jiff::tz::TimeZone::UTC)
+    }
+    /// Today's date at the contractor.
+    pub fn today(&self, now: jiff::Timestamp) -> jiff::civil::Date {
+        now.to_zoned(self.zone()).date()
+    }
+}
+
+/// Residential (one household) or commercial (a company with several contacts and roles).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountKind {
+    Residential,
+    Commercial,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Account {
+    pub id: AccountId,
+    pub tenant: TenantId,
+    pub name: String,
+    pub kind: AccountKind,
+}
+
+/// What a contact may do in the portal.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactRole {
+    /// Sees everything, approves estimates, pays.
+    Approver,
+    /// Sees and pays invoices; cannot approve estimates.
+    Billing,
+    /// Read only.
+    Viewer,
+}
+
+impl ContactRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContactRole::Approver => "approver",
+            ContactRole::Billing => "billing",
+            ContactRole::Viewer => "viewer",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "approver" => Some(Self::Approver),
+            "billing" => Some(Self::Billing),
+            "viewer" => Some(Self::Viewer),
+            _ => None,
+        }
+    }
+    pub fn can_approve(self) -> bool {
+        self == ContactRole::Approver
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Contact {
+    pub id: ContactId,
+    pub tenant: TenantId,
+    pub account: AccountId,
+    pub name: String,
+    pub email: Option<Email>,
+    pub phone: Option<Phone>,
+    pub role: ContactRole,
+    /// When set, the contact sees only documents for these properties.
+    pub properties: Option<Vec<PropertyId>>,
+    /// Staff can switch portal access off per contact; sign-in links are then not sent.
+    pub portal_enabled: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Property {
+    #[schema(value_type = String)]
+    pub id: PropertyId,
+    pub label: String,
+    pub line1: String,
+    pub line2: Option<String>,
+    pub city: String,
+    pub region: String,
+    pub postal_code: String,
+    pub country: String,
+}
+
+/// Staff roles, most powerful first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffRole {
+    Owner,
+    Office,
+    Technician,
+}
+
+impl StaffRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StaffRole::Owner => "owner",
+            StaffRole::Office => "office",
+            StaffRole::Technician => "technician",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "owner" => Some(Self::Owner),
+            "office" => Some(Self::Office),
+            "technician" => Some(Self::Technician),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Staff {
+    pub id: StaffId,
+    pub tenant: TenantId,
+    pub name: String,
+    pub email: Email,
+    pub role: StaffRole,
+    pub active: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(
+            Email::try_from(" Ann@Example.COM ".to_string())
+                .map(String::from)
+                .ok(),
+            Some("ann@example.com".into())
+        );
+        for bad in [
+            "",
+            "ann",
+            "ann@",
+            "@x.com",
+            "a@b",
+            "a b@c.com",
+            "a@@b.com",
+            "a#b@c.com",
+        ] {
+            assert!(
+                Email::try_from(bad.to_string()).is_err(),
+                "{bad} should be rejected"
+            );
+        }
+    }
+
+    #[test]
+    fn phones_become_e164() {
+        assert_eq!(
+            Phone::try_from("(555) 123-4567".to_string())
+                .map(String::from)
+                .ok(),
+            Some("+15551234567".into())
+        );
+        assert_eq!(
+            Phone::try_from("+44 20 7946 0958".to_string())
+                .map(String::from)
+                .ok(),
+            Some("+442079460958".into())
+        );
+        for bad in ["", "123", "+0123456789", "555-CALL-NOW"] {
+            assert!(
+                Phone::try_from(bad.to_string()).is_err(),
+                "{bad} should be rejected"
+            );
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! Ports: what the domain needs from the outside world, as traits that adapters implement.
+//! The Table port lives in `portal-store`; this crate holds the ones every layer needs.
+use jiff::Timestamp;
+
+use crate::party::Email;
+
+/// The current time. Injected so tests control it.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> Timestamp;
+}
+
+/// The wall clock.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Timestamp {
+        Timestamp::now()
+    }
+}
+
+/// Source of ids and secrets. Injected so tests can make them predictable.
+pub trait Ids: Send + Sync {
+    /// A new sortable id with the prefix (`est_...`).
+    fn id(&self, prefix: &str) -> String;
+    /// 32 bytes from a cryptographically secure generator (link and refresh tokens).
+    fn secret(&self) -> [u8; 32];
+}
+
+/// Ids from the operating system's secure random generator.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct RandomIds;
+
+impl Ids for RandomIds {
+    fn id(&self, prefix: &str) -> String {
+        let mut r = [0u8; 16];
+        fill(&mut r);
+        let ms = u64::try_from(Timestamp::now().as_millisecond()).unwrap_or(0);
+        crate::ids::ulid_id(prefix, ms, u128::from_le_bytes(r))
+    }
+    fn secret(&self) -> [u8; 32] {
+        let mut s = [0u8; 32];
+        fill(&mut s);
+        s
+    }
+}
+
+fn fill(buf: &mut [u8]) {
+    // The OS generator failing means the machine cannot make secrets at all; no fallback
+    // would be safe, so this is the one place we stop the process.
+    #[allow(clippy::expect_used)]
+    getrandom::fill(buf).expect("the operating system's random generator failed");
+}
+
+/// An email ready to send.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Mail {
+    pub to: Email,
+    /// Display name of the sender (the contractor); the address is the deployment's.
+    pub from_name: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// An adapter that could not do its job (network, service, disk). The cause is for logs only.
+#[derive(Debug, thiserror::Error)]
+#[error("{what}")]
+pub struct PortError {
+    pub what: String,
+    #[source]
+    pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl PortError {
+    pub fn new(
+        what: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            what: what.into(),
+            source: Some(Box::new(source)),
+        }
+    }
+    pub fn msg(what: impl Into<String>) -> Self {
+        Self {
+            what: what.into(),
+            source: None,
+        }
+    }
+}
+
+/// Sends email: SES v2 in AWS, the local mailbox in local mode.
+#[async_trait::async_trait]
+pub trait Mailer: Send + Sync {
+    async fn send(&self, mail: &Mail) -> Result<(), PortError>;
+}

@@ -1,0 +1,78 @@
+//! The local mailbox: the Mailer port for local mode. Every email "sent" is kept, newest last,
+//! and shown at `/dev/mailbox`; tests read sign-in links from `/dev/mailbox.json`.
+use std::sync::Arc;
+
+use portal_domain::ports::{Mail, Mailer, PortError};
+use redb::{ReadableDatabase, ReadableTable, TableDefinition};
+
+pub(crate) const MAIL: TableDefinition<u64, &[u8]> = TableDefinition::new("mailbox");
+
+/// A delivered message with its sequence number and time.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Delivered {
+    pub id: u64,
+    pub at: jiff::Timestamp,
+    #[serde(flatten)]
+    pub mail: Mail,
+}
+
+#[derive(Clone)]
+pub struct Mailbox {
+    db: Arc<redb::Database>,
+}
+
+fn port_err(e: impl Into<redb::Error>) -> PortError {
+    PortError::new("local mailbox", e.into())
+}
+
+impl Mailbox {
+    pub(crate) fn new(db: Arc<redb::Database>) -> Self {
+        Self { db }
+    }
+
+    fn append(&self, mail: &Mail) -> Result<(), PortError> {
+        let txn = self.db.begin_write().map_err(port_err)?;
+        {
+            let mut t = txn.open_table(MAIL).map_err(port_err)?;
+            let next = t
+                .last()
+                .map_err(port_err)?
+                .map_or(1, |(k, _)| k.value() + 1);
+            let record = Delivered {
+                id: next,
+                at: jiff::Timestamp::now(),
+                mail: mail.clone(),
+            };
+            let bytes =
+                serde_json::to_vec(&record).map_err(|e| PortError::new("local mailbox", e))?;
+            t.insert(next, bytes.as_slice()).map_err(port_err)?;
+        }
+        txn.commit().map_err(port_err)
+    }
+
+    /// Every message, newest first, at most `limit`.
+    pub fn list(&self, limit: usize) -> Result<Vec<Delivered>, PortError> {
+        let txn = self.db.begin_read().map_err(port_err)?;
+        let t = txn.open_table(MAIL).map_err(port_err)?;
+        let mut out = Vec::new();
+        for entry in t.iter().map_err(port_err)?.rev().take(limit) {
+            let (_, v) = entry.map_err(port_err)?;
+            out.push(
+                serde_json::from_slice(v.value())
+                    .map_err(|e| PortError::new("local mailbox", e))?,
+            );
+        }
+        Ok(out)
+    }
+}
+
+#[async_trait::async_trait]
+impl Mailer for Mailbox {
+    async fn send(&self, mail: &Mail) -> Result<(), PortError> {
+        let this = self.clone();
+        let mail = mail.clone();
+        tokio::task::spawn_blocking(move || this.append(&mail))
+            .await
+            .map_err(|e| PortError::new("local mailbox", e))?
+    }
+}

@@ -1,0 +1,87 @@
+//! Every key of the single table. Tenant first, then the customer account, so a customer's
+//! portal data is one partition and the tenant from the session scopes every read.
+//! `infra/table-design.md` documents these; keep the two together.
+use portal_domain::ids::{AccountId, ContactId, EstimateId, StaffId, TenantId};
+
+use crate::table::Key;
+
+/// Partition of a tenant's own records (profile, staff).
+pub fn tenant_pk(t: &TenantId) -> String {
+    format!("T#{t}")
+}
+pub fn tenant(t: &TenantId) -> Key {
+    Key::new(tenant_pk(t), "TENANT")
+}
+/// GSI1 partition for finding a tenant by its public slug.
+pub fn tenant_slug_gsi(slug: &str) -> String {
+    format!("SLUG#{slug}")
+}
+pub fn staff(t: &TenantId, s: &StaffId) -> Key {
+    Key::new(tenant_pk(t), format!("STAFF#{s}"))
+}
+pub fn staff_email_gsi(t: &TenantId, email: &str) -> String {
+    format!("T#{t}#STAFFEMAIL#{email}")
+}
+
+/// The customer partition: account, contacts, properties, estimates, audit.
+pub fn account_pk(t: &TenantId, a: &AccountId) -> String {
+    format!("T#{t}#A#{a}")
+}
+pub fn account(t: &TenantId, a: &AccountId) -> Key {
+    Key::new(account_pk(t, a), "ACCOUNT")
+}
+pub fn contact(t: &TenantId, a: &AccountId, c: &ContactId) -> Key {
+    Key::new(account_pk(t, a), format!("CONTACT#{c}"))
+}
+pub fn contact_email_gsi(t: &TenantId, email: &str) -> String {
+    format!("T#{t}#EMAIL#{email}")
+}
+pub fn contact_phone_gsi(t: &TenantId, phone: &str) -> String {
+    format!("T#{t}#PHONE#{phone}")
+}
+pub const PROPERTY_PREFIX: &str = "PROPERTY#";
+pub const CONTACT_PREFIX: &str = "CONTACT#";
+
+pub const ESTIMATE_PREFIX: &str = "EST#";
+/// Header of an estimate; its versions and decisions sort right after it.
+pub fn estimate(t: &TenantId, a: &AccountId, e: &EstimateId) -> Key {
+    Key::new(account_pk(t, a), format!("EST#{e}"))
+}
+pub fn estimate_version(t: &TenantId, a: &AccountId, e: &EstimateId, v: u32) -> Key {
+    Key::new(account_pk(t, a), format!("EST#{e}#V#{v:04}"))
+}
+pub fn estimate_decision(t: &TenantId, a: &AccountId, e: &EstimateId, v: u32) -> Key {
+    Key::new(account_pk(t, a), format!("EST#{e}#D#{v:04}"))
+}
+/// GSI1 partition listing a tenant's estimates by status for staff (sorted by last change).
+pub fn estimates_by_status_gsi(t: &TenantId, status: &str) -> String {
+    format!("T#{t}#EST#{status}")
+}
+
+pub const AUDIT_PREFIX: &str = "AUDIT#";
+/// GSI1 partition of every audit entry about one document.
+pub fn audit_subject_gsi(t: &TenantId, subject: &str) -> String {
+    format!("T#{t}#DOC#{subject}")
+}
+/// Audit entries not tied to an account (staff sign-in) live in the tenant's audit partition.
+pub fn tenant_audit_pk(t: &TenantId) -> String {
+    format!("T#{t}#AUDIT")
+}
+
+/// A sign-in or document link, by the SHA-256 of its token.
+pub fn link(t: &TenantId, token_hash: &str) -> Key {
+    Key::new(format!("T#{t}#LINK#{token_hash}"), "LINK")
+}
+/// A refresh-token family.
+pub fn session(t: &TenantId, id: &portal_domain::ids::SessionId) -> Key {
+    Key::new(format!("T#{t}#SESSION#{id}"), "SESSION")
+}
+/// A rate-limit counter for one subject in one time window.
+pub fn rate(t: &TenantId, kind: &str, subject: &str, window: i64) -> Key {
+    Key::new(format!("T#{t}#RATE#{kind}#{subject}#{window}"), "RATE")
+}
+
+/// Contact ids are unique per tenant; this is its account-independent form for audit actors.
+pub fn contact_ref(c: &ContactId) -> String {
+    c.to_string()
+}

@@ -1,0 +1,22 @@
+//! portal-store: the Table port (a narrow mirror of the DynamoDB operations we use), the key
+//! scheme of the single table, repositories written once on the port, and the contract suite
+//! every Table implementation must pass.
+//!
+//! # Layout
+//! - [`table`]: items, conditions, writes, queries, pages, [`Table`] and [`StoreError`].
+//! - [`keys`]: every partition and sort key, in one place (documented in `infra/table-design.md`).
+//! - [`record`]: typed records <-> items.
+//! - [`repo`]: tenants, parties, estimates, audit, sign-in links, sessions, rate limits.
+//! - [`contract`]: the behaviour both backends are held to; each backend's tests call it.
+//! - [`counting`]: a Table decorator that counts round trips, for budgets and benchmarks.
+pub mod contract;
+pub mod counting;
+pub mod keys;
+pub mod record;
+pub mod repo;
+pub mod table;
+
+pub use table::{
+    Cond, Cursor, Delete, Index, Item, Key, Page, Put, Query, SortKey, StoreError, Table, Update,
+    Write,
+};

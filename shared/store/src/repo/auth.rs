@@ -1,0 +1,185 @@
+//! Sign-in links, document links, refresh-token sessions and rate-limit counters. Tokens are
+//! never stored: links are keyed by the SHA-256 of their token, sessions keep a hash.
+use jiff::Timestamp;
+use portal_domain::ids::{AccountId, ContactId, EstimateId, SessionId, StaffId, TenantId};
+
+use crate::keys;
+use crate::record::{from_item, to_item};
+use crate::table::{Cond, Put, StoreError, Table, Update, Write};
+
+/// Who a link or session is for.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Subject {
+    Contact {
+        account: AccountId,
+        contact: ContactId,
+    },
+    Staff {
+        staff: StaffId,
+    },
+}
+
+/// What a link opens.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LinkPurpose {
+    /// Signs in to the whole portal (or admin page). Single use.
+    SignIn,
+    /// Opens one estimate with limited rights until it expires (usable more than once, so a
+    /// customer can reopen the email; it never reaches the rest of the account).
+    Estimate {
+        estimate: EstimateId,
+        rights: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LinkRecord {
+    pub tenant: TenantId,
+    pub subject: Subject,
+    pub purpose: LinkPurpose,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+    /// Epoch seconds of `expires_at`, for conditions.
+    pub expires_epoch: i64,
+    pub used_at: Option<Timestamp>,
+    /// DynamoDB TTL: kept a while after expiry so an expired link can offer a fresh one.
+    pub ttl: i64,
+}
+
+/// How long after expiry an expired link can still ask for a fresh one.
+pub const LINK_GRACE_SECONDS: i64 = 7 * 24 * 3600;
+
+pub fn put_link(token_hash: &str, link: &LinkRecord) -> Result<Write, StoreError> {
+    Ok(Write::create(to_item(
+        "link",
+        &keys::link(&link.tenant, token_hash),
+        link,
+    )?))
+}
+
+pub async fn get_link(
+    table: &dyn Table,
+    t: &TenantId,
+    token_hash: &str,
+) -> Result<Option<LinkRecord>, StoreError> {
+    table
+        .get(&keys::link(t, token_hash))
+        .await?
+        .map(from_item)
+        .transpose()
+}
+
+/// Spends a single-use link: succeeds once, before expiry.
+pub fn consume_link(t: &TenantId, token_hash: &str, now: Timestamp) -> Update {
+    Update::new(keys::link(t, token_hash))
+        .set("used_at", now.to_string())
+        .when(
+            Cond::present()
+                .and(Cond::NotExists("used_at".into()))
+                .and(Cond::Gt("expires_epoch".into(), now.as_second().into())),
+        )
+}
+
+/// A refresh-token family: one sign-in, rotated on every refresh.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SessionRecord {
+    pub id: SessionId,
+    pub tenant: TenantId,
+    pub subject: Subject,
+    /// `portal` or `admin`.
+    pub audience: String,
+    /// Contact role or staff role at sign-in.
+    pub role: String,
+    /// Hash of the refresh token currently valid.
+    pub current_hash: String,
+    /// Hash of the one it replaced: presenting it again means the token was stolen.
+    pub previous_hash: Option<String>,
+    pub created_at: Timestamp,
+    pub expires_epoch: i64,
+    pub revoked: bool,
+    pub ttl: i64,
+}
+
+pub fn put_session(s: &SessionRecord) -> Result<Write, StoreError> {
+    Ok(Write::create(to_item(
+        "session",
+        &keys::session(&s.tenant, &s.id),
+        s,
+    )?))
+}
+
+pub async fn get_session(
+    table: &dyn Table,
+    t: &TenantId,
+    id: &SessionId,
+) -> Result<Option<SessionRecord>, StoreError> {
+    table
+        .get(&keys::session(t, id))
+        .await?
+        .map(from_item)
+        .transpose()
+}
+
+/// Replaces the refresh token, only if `old_hash` is still the current one and the family is
+/// live: two refreshes racing with the same token cannot both win.
+pub fn rotate_session(
+    t: &TenantId,
+    id: &SessionId,
+    old_hash: &str,
+    new_hash: &str,
+    now: Timestamp,
+) -> Update {
+    Update::new(keys::session(t, id))
+        .set("current_hash", new_hash)
+        .set("previous_hash", old_hash)
+        .when(
+            Cond::eq("current_hash", old_hash)
+                .and(Cond::eq("revoked", false))
+                .and(Cond::Gt("expires_epoch".into(), now.as_second().into())),
+        )
+}
+
+pub fn revoke_session(t: &TenantId, id: &SessionId) -> Update {
+    Update::new(keys::session(t, id))
+        .set("revoked", true)
+        .when(Cond::present())
+}
+
+/// Counts one hit against a fixed-window limit. `Ok(false)` when the limit is reached.
+pub async fn rate_hit(
+    table: &dyn Table,
+    t: &TenantId,
+    kind: &str,
+    subject: &str,
+    now: Timestamp,
+    window_seconds: i64,
+    limit: i64,
+) -> Result<bool, StoreError> {
+    let window = now.as_second() / window_seconds;
+    let update = Update::new(keys::rate(t, kind, subject, window))
+        .add("count", 1)
+        .set("ttl", (window + 2) * window_seconds)
+        .when(Cond::Or(vec![
+            Cond::absent(),
+            Cond::Lt("count".into(), limit.into()),
+        ]));
+    match table.update(update).await {
+        Ok(_) => Ok(true),
+        Err(StoreError::ConditionFailed) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// A plain put helper for records that may be replaced.
+pub fn replace<T: serde::Serialize>(
+    kind: &str,
+    key: &crate::Key,
+    record: &T,
+) -> Result<Write, StoreError> {
+    Ok(Write::Put(Put {
+        item: to_item(kind, key, record)?,
+        cond: None,
+    }))
+}

@@ -1,0 +1,134 @@
+//! Estimates: the header at `EST#{id}`, versions at `EST#{id}#V#nnnn`, decisions at
+//! `EST#{id}#D#nnnn`, all in the customer's partition, so one Query reads a whole estimate.
+use std::collections::BTreeMap;
+
+use portal_domain::estimate::{Decision, Estimate, EstimateVersion};
+use portal_domain::ids::{AccountId, EstimateId, TenantId};
+
+use crate::keys;
+use crate::record::{from_item, kind, to_item, with_index};
+use crate::table::{Cond, Index, Item, Put, Query, StoreError, Table, Write};
+
+/// An estimate with all its versions (oldest first) and the decisions made on them.
+#[derive(Debug, Clone)]
+pub struct EstimateBundle {
+    pub estimate: Estimate,
+    pub versions: Vec<EstimateVersion>,
+    pub decisions: BTreeMap<u32, Decision>,
+}
+
+impl EstimateBundle {
+    pub fn current(&self) -> Option<&EstimateVersion> {
+        self.version(self.estimate.current_version)
+    }
+    pub fn version(&self, n: u32) -> Option<&EstimateVersion> {
+        self.versions.iter().find(|v| v.number == n)
+    }
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct DecisionRecord {
+    version: u32,
+    decision: Decision,
+}
+
+fn header_item(e: &Estimate) -> Result<Item, StoreError> {
+    let key = keys::estimate(&e.tenant, &e.account, &e.id);
+    let item = to_item("estimate", &key, e)?;
+    let sort = format!("{}#{}", e.created_at, e.id);
+    Ok(with_index(
+        item,
+        Index::Gsi1,
+        keys::estimates_by_status_gsi(&e.tenant, e.status.as_str()),
+        sort,
+    ))
+}
+
+/// Writes for a new estimate with its first version.
+pub fn create(e: &Estimate, v: &EstimateVersion) -> Result<Vec<Write>, StoreError> {
+    Ok(vec![Write::create(header_item(e)?), put_version(e, v)?])
+}
+
+/// Writes a new (immutable) version.
+pub fn put_version(e: &Estimate, v: &EstimateVersion) -> Result<Write, StoreError> {
+    let key = keys::estimate_version(&e.tenant, &e.account, &e.id, v.number);
+    Ok(Write::create(to_item("estimate_version", &key, v)?))
+}
+
+/// Replaces the header if nobody changed it since `expected_rev` was read. The caller bumps
+/// `e.rev`.
+pub fn save_header(e: &Estimate, expected_rev: u64) -> Result<Write, StoreError> {
+    Ok(Write::Put(Put {
+        item: header_item(e)?,
+        cond: Some(Cond::eq("rev", expected_rev)),
+    }))
+}
+
+/// Records the decision on a version; a version is decided at most once.
+pub fn put_decision(e: &Estimate, version: u32, d: &Decision) -> Result<Write, StoreError> {
+    let key = keys::estimate_decision(&e.tenant, &e.account, &e.id, version);
+    Ok(Write::create(to_item(
+        "estimate_decision",
+        &key,
+        &DecisionRecord {
+            version,
+            decision: d.clone(),
+        },
+    )?))
+}
+
+/// One estimate of one account, in a single Query. `None` if the account has no such estimate.
+pub async fn load(
+    table: &dyn Table,
+    t: &TenantId,
+    a: &AccountId,
+    id: &EstimateId,
+) -> Result<Option<EstimateBundle>, StoreError> {
+    let header_sk = keys::estimate(t, a, id).sk;
+    let child = format!("{header_sk}#");
+    let q = Query::partition(keys::account_pk(t, a)).prefix(header_sk.clone());
+    let items = super::query_all(table, q).await?;
+    let (mut estimate, mut versions, mut decisions) = (None, Vec::new(), BTreeMap::new());
+    for item in items {
+        let sk = item
+            .get("sk")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        if sk != header_sk && !sk.starts_with(&child) {
+            continue; // another estimate whose id starts with this one's
+        }
+        match kind(&item) {
+            "estimate" => estimate = Some(from_item::<Estimate>(item)?),
+            "estimate_version" => versions.push(from_item::<EstimateVersion>(item)?),
+            "estimate_decision" => {
+                let r: DecisionRecord = from_item(item)?;
+                decisions.insert(r.version, r.decision);
+            }
+            _ => {}
+        }
+    }
+    versions.sort_by_key(|v| v.number);
+    Ok(estimate.map(|estimate| EstimateBundle {
+        estimate,
+        versions,
+        decisions,
+    }))
+}
+
+/// The estimate headers of an account, newest first.
+pub async fn list(
+    table: &dyn Table,
+    t: &TenantId,
+    a: &AccountId,
+) -> Result<Vec<Estimate>, StoreError> {
+    let q = Query::partition(keys::account_pk(t, a)).prefix(keys::ESTIMATE_PREFIX);
+    let mut list: Vec<Estimate> = super::query_all(table, q)
+        .await?
+        .into_iter()
+        .filter(|i| kind(i) == "estimate")
+        .map(from_item)
+        .collect::<Result<_, _>>()?;
+    list.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    Ok(list)
+}
