@@ -1,0 +1,19 @@
+//! The Table contract on DynamoDB, against moto's server started by the test setup.
+use std::sync::Arc;
+
+use portal_aws::dynamo::{DynamoTable, create_table};
+use portal_aws::moto::Moto;
+use portal_store::Table;
+
+async fn table() -> Arc<dyn Table> {
+    let moto = Moto::shared();
+    let client = aws_sdk_dynamodb::Client::new(&moto.sdk_config());
+    // One table per case keeps cases independent even though they share the server.
+    let name = portal_store::contract::ns();
+    create_table(&client, &name)
+        .await
+        .expect("create table on moto");
+    Arc::new(DynamoTable::new(client, name))
+}
+
+portal_store::contract_tests!(table());
