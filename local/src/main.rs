@@ -1,1 +1,54 @@
-fn main() {}
+//! `make dev`: the whole portal on http://localhost:3000 with embedded backends and demo data.
+//!
+//! Environment: `PORT` (3000), `DATA_DIR` (`./.data`), `PUBLIC_URL` (`http://localhost:$PORT`),
+//! `WEB_DIR` (`web/dist`). `portal-local openapi` prints the OpenAPI document; `portal-local
+//! keygen` prints a new signing key for a deployment.
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use portal_local::{App, Config, serve};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    match std::env::args().nth(1).as_deref() {
+        Some("openapi") => {
+            print!("{}", portal_local::openapi_json());
+            return Ok(());
+        }
+        Some("keygen") => {
+            // A new signing key for a deployment: the key file goes into the SigningKey secret,
+            // the JWK set into the AuthPublicKeys parameter.
+            use portal_domain::ports::Ids;
+            let ids = portal_domain::ports::RandomIds;
+            let key = portal_http::token::KeyFile::generate(&ids.id("key"), ids.secret())?;
+            println!("SigningKey secret value:\n{}\n", serde_json::to_string(&key)?);
+            println!("AuthPublicKeys parameter:\n{}", key.public_jwks()?);
+            return Ok(());
+        }
+        _ => {}
+    }
+    portal_http::init_tracing();
+    let port: u16 = std::env::var("PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(3000);
+    let data_dir = PathBuf::from(std::env::var("DATA_DIR").unwrap_or_else(|_| "./.data".into()));
+    let public_url = std::env::var("PUBLIC_URL").unwrap_or_else(|_| format!("http://localhost:{port}"));
+    let web_dir = PathBuf::from(std::env::var("WEB_DIR").unwrap_or_else(|_| "web/dist".into()));
+    let app =
+        App::new(Config { data_dir: Some(data_dir.clone()), public_url: public_url.clone(), web_dir: Some(web_dir), seed: true }).await?;
+    let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).await?;
+    println!("Switchboard is running at {public_url}  (data in {})", data_dir.display());
+    println!("  mailbox:  {public_url}/dev/mailbox");
+    println!("  API:      {public_url}/api/openapi.json");
+    if let Some(demo) = &app.demo {
+        println!("Demo sign-in links (each works once, for 10 minutes; request more from the sign-in page):");
+        println!("  customer {}: {}", demo.customer_email, demo.customer_link);
+        println!("  staff    {}: {}", demo.staff_email, demo.staff_link);
+        println!("  estimate link (as emailed, 14 days): {}", demo.estimate_link);
+    }
+    let app = Arc::new(app);
+    tokio::select! {
+        () = serve(listener, app) => {}
+        _ = tokio::signal::ctrl_c() => println!("stopping"),
+    }
+    Ok(())
+}

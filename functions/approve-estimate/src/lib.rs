@@ -1,1 +1,287 @@
+//! approve-estimate: the customer approves (with options and a signature), declines, or asks
+//! for changes.
+//!
+//! Each action is one read (the whole estimate, one Query) and one conditional transaction:
+//! the header moves on only if nobody changed it since it was read, the decision for that
+//! version is written only if there is none yet, and the audit entry goes in with them. So
+//! approving twice, or racing two approvals, changes nothing the second time (409).
+use std::sync::Arc;
 
+use lambda_http::{Body, Request, Response};
+use portal_domain::audit::{AuditEntry, Origin};
+use portal_domain::estimate::view::EstimateView;
+use portal_domain::estimate::{
+    Approval, Decision, EstimateEvent, EstimateStatus, LineComment, Selection, check_selection, check_signature_png, check_signer_name,
+    totals, transition,
+};
+use portal_domain::ids::{EstimateId, LineItemId};
+use portal_domain::ports::{Clock, Ids};
+use portal_domain::{DomainError, FieldErrors};
+use portal_http::request::{MAX_BODY, json, origin, path, route_key};
+use portal_http::session::CustomerSession;
+use portal_http::token::Verifier;
+use portal_http::{ApiError, response};
+use portal_store::repo::estimates::EstimateBundle;
+use portal_store::repo::{audit, estimates};
+
+pub const ROUTES: &[&str] =
+    &["POST /api/estimates/{id}/approve", "POST /api/estimates/{id}/decline", "POST /api/estimates/{id}/request-changes"];
+
+/// Approval bodies carry a signature image.
+const MAX_APPROVAL_BODY: usize = 256 * 1024;
+
+pub struct State {
+    pub table: Arc<dyn portal_store::Table>,
+    pub clock: Arc<dyn Clock>,
+    pub ids: Arc<dyn Ids>,
+    pub verifier: Verifier,
+}
+
+pub async fn handle(state: &State, req: Request) -> Response<Body> {
+    let result = match route_key(&req).as_deref() {
+        Some("POST /api/estimates/{id}/approve") => approve(state, &req).await,
+        Some("POST /api/estimates/{id}/decline") => decline(state, &req).await,
+        Some("POST /api/estimates/{id}/request-changes") => request_changes(state, &req).await,
+        _ => Err(ApiError::NotFound("route")),
+    };
+    result.unwrap_or_else(ApiError::into_response)
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApproveRequest {
+    /// The version the customer read and is signing.
+    pub version: u32,
+    /// Chosen options per group.
+    #[serde(default)]
+    pub selection: Selection,
+    /// The customer's typed full name.
+    pub signer_name: String,
+    /// The drawn signature, `data:image/png;base64,...`.
+    pub signature_png: String,
+    /// The customer agreed to the terms.
+    pub consent: bool,
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeclineRequest {
+    pub version: u32,
+    /// Why, in the customer's words (1 to 2000 characters).
+    pub reason: String,
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangesRequest {
+    pub version: u32,
+    /// Overall comment (may be empty when there are line comments).
+    #[serde(default)]
+    pub comment: String,
+    #[serde(default)]
+    pub line_comments: Vec<LineCommentIn>,
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LineCommentIn {
+    #[schema(value_type = String)]
+    pub item: LineItemId,
+    pub comment: String,
+}
+
+/// Everything a decision needs, loaded and checked: the session may decide, the estimate is
+/// visible and open, and `version` is the current one.
+struct Decidable {
+    session: CustomerSession,
+    bundle: EstimateBundle,
+    origin: Origin,
+}
+
+async fn load(state: &State, req: &Request, version: u32, event: EstimateEvent) -> Result<Decidable, ApiError> {
+    let session = CustomerSession::from_request(req, &state.verifier)?;
+    let id: EstimateId = path(req, "id", "estimate")?;
+    let bundle = estimates::load(state.table.as_ref(), &session.tenant, &session.account, &id)
+        .await?
+        .filter(|b| b.estimate.status != EstimateStatus::Draft && session.can_see(&b.estimate))
+        .ok_or(ApiError::NotFound("estimate"))?;
+    session.may_decide(&bundle.estimate)?;
+    let e = &bundle.estimate;
+    if version != e.current_version {
+        return Err(ApiError::Conflict(
+            "version_superseded",
+            format!("Version {version} is no longer current. Review version {} before deciding.", e.current_version),
+        ));
+    }
+    match e.effective_status(state.clock.now()) {
+        EstimateStatus::Approved => return Err(ApiError::Conflict("already_approved", "This estimate is already approved.".into())),
+        EstimateStatus::Expired => {
+            return Err(ApiError::Conflict("estimate_expired", "This estimate has expired. Ask us for an updated one.".into()));
+        }
+        EstimateStatus::Void => return Err(ApiError::Conflict("estimate_void", "This estimate was withdrawn.".into())),
+        status => {
+            transition(status, event)?;
+        }
+    }
+    Ok(Decidable { session, bundle, origin: origin(req) })
+}
+
+/// Moves the estimate on and records the decision and the audit entry, all or nothing.
+async fn decide(
+    state: &State,
+    d: Decidable,
+    event: EstimateEvent,
+    decision: Decision,
+    action: &str,
+    detail: serde_json::Value,
+) -> Result<Response<Body>, ApiError> {
+    let now = state.clock.now();
+    let Decidable { session, mut bundle, origin } = d;
+    let before = bundle.estimate.clone();
+    let mut after = before.clone();
+    after.status = transition(before.status, event)?;
+    after.decided_at = Some(now);
+    after.rev += 1;
+    if let Decision::Approved(a) = &decision {
+        after.headline_total = a.totals.total;
+    }
+    let version = before.current_version;
+    let entry = AuditEntry::record(
+        state.ids.as_ref(),
+        now,
+        session.actor(),
+        action,
+        Some(before.id.to_string()),
+        Some(session.account.clone()),
+        &origin,
+        detail,
+    );
+    let writes = vec![
+        estimates::save_header(&after, before.rev)?,
+        estimates::put_decision(&after, version, &decision)?,
+        audit::append(&session.tenant, &entry)?,
+    ];
+    state.table.transact(writes).await?;
+    bundle.estimate = after;
+    bundle.decisions.insert(version, decision);
+    let view = EstimateView::of(&bundle.estimate, &bundle.versions, &bundle.decisions, now, false);
+    Ok(response::ok(&view))
+}
+
+#[utoipa::path(post, path = "/api/estimates/{id}/approve", tag = "estimates", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Estimate id (est_...)")), request_body = ApproveRequest,
+    responses((status = 200, body = EstimateView, description = "Approved; the signature evidence is stored"),
+              (status = 400, body = portal_http::error::ErrorBody), (status = 401, body = portal_http::error::ErrorBody),
+              (status = 403, body = portal_http::error::ErrorBody), (status = 404, body = portal_http::error::ErrorBody),
+              (status = 409, body = portal_http::error::ErrorBody, description = "already approved, superseded, expired, void or changed meanwhile")))]
+pub async fn approve(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let body: ApproveRequest = json(req, MAX_APPROVAL_BODY)?;
+    let d = load(state, req, body.version, EstimateEvent::Approve).await?;
+    let version = d.bundle.current().ok_or_else(|| ApiError::Internal("current version missing".into()))?;
+    let mut f = FieldErrors::new();
+    let name = check_signer_name(&body.signer_name).map_err(|e| merge(&mut f, e)).ok();
+    let _ = check_signature_png(&body.signature_png).map_err(|e| merge(&mut f, e));
+    let _ = check_selection(&version.content, &body.selection).map_err(|e| merge(&mut f, e));
+    if !body.consent {
+        f.add("consent", "tick the box to agree to the terms");
+    }
+    f.into_result()?;
+    // The signature binds the exact content: refuse if what is stored no longer matches the
+    // fingerprint taken when the version was created.
+    let fingerprint = version.content.fingerprint();
+    if fingerprint != version.fingerprint {
+        return Err(ApiError::Internal(
+            format!("estimate {} version {} fails its fingerprint", d.bundle.estimate.id, version.number).into(),
+        ));
+    }
+    let priced = totals(&version.content, &body.selection);
+    let approval = Approval {
+        version: version.number,
+        selection: body.selection.clone(),
+        totals: priced,
+        signer_name: name.unwrap_or_default(),
+        signature_png: body.signature_png,
+        by: d.session.contact.clone(),
+        at: state.clock.now(),
+        ip: d.origin.ip.clone(),
+        user_agent: d.origin.user_agent.clone(),
+        version_fingerprint: fingerprint.clone(),
+    };
+    let detail = serde_json::json!({
+        "version": version.number, "total": priced.total, "deposit": priced.deposit,
+        "selection": body.selection, "signer_name": approval.signer_name, "fingerprint": fingerprint,
+    });
+    decide(state, d, EstimateEvent::Approve, Decision::Approved(Box::new(approval)), "estimate.approved", detail).await
+}
+
+fn merge(into: &mut FieldErrors, e: DomainError) {
+    if let DomainError::Invalid(f) = e {
+        for (k, v) in f.0 {
+            for m in v {
+                into.add(k.clone(), m);
+            }
+        }
+    }
+}
+
+#[utoipa::path(post, path = "/api/estimates/{id}/decline", tag = "estimates", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Estimate id (est_...)")), request_body = DeclineRequest,
+    responses((status = 200, body = EstimateView), (status = 400, body = portal_http::error::ErrorBody),
+              (status = 401, body = portal_http::error::ErrorBody), (status = 403, body = portal_http::error::ErrorBody),
+              (status = 404, body = portal_http::error::ErrorBody), (status = 409, body = portal_http::error::ErrorBody)))]
+pub async fn decline(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let body: DeclineRequest = json(req, MAX_BODY)?;
+    let reason = body.reason.trim().to_string();
+    if reason.is_empty() || reason.chars().count() > 2000 {
+        return Err(DomainError::invalid("reason", "tell us why, in up to 2000 characters").into());
+    }
+    let d = load(state, req, body.version, EstimateEvent::Decline).await?;
+    let decision = Decision::Declined { reason: reason.clone(), by: d.session.contact.clone(), at: state.clock.now() };
+    let detail = serde_json::json!({ "version": body.version, "reason": reason });
+    decide(state, d, EstimateEvent::Decline, decision, "estimate.declined", detail).await
+}
+
+#[utoipa::path(post, path = "/api/estimates/{id}/request-changes", tag = "estimates", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Estimate id (est_...)")), request_body = ChangesRequest,
+    responses((status = 200, body = EstimateView), (status = 400, body = portal_http::error::ErrorBody),
+              (status = 401, body = portal_http::error::ErrorBody), (status = 403, body = portal_http::error::ErrorBody),
+              (status = 404, body = portal_http::error::ErrorBody), (status = 409, body = portal_http::error::ErrorBody)))]
+pub async fn request_changes(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let body: ChangesRequest = json(req, 64 * 1024)?;
+    let comment = body.comment.trim().to_string();
+    let mut f = FieldErrors::new();
+    if comment.chars().count() > 4000 {
+        f.add("comment", "must be at most 4000 characters");
+    }
+    if comment.is_empty() && body.line_comments.is_empty() {
+        f.add("comment", "tell us what to change, overall or on a line");
+    }
+    if body.line_comments.len() > 100 {
+        f.add("line_comments", "at most 100 line comments");
+    }
+    for (i, lc) in body.line_comments.iter().enumerate() {
+        let n = lc.comment.trim().chars().count();
+        if n == 0 || n > 2000 {
+            f.add(format!("line_comments[{i}].comment"), "must be 1 to 2000 characters");
+        }
+    }
+    f.into_result()?;
+    let d = load(state, req, body.version, EstimateEvent::RequestChanges).await?;
+    let version = d.bundle.current().ok_or_else(|| ApiError::Internal("current version missing".into()))?;
+    let mut f = FieldErrors::new();
+    for (i, lc) in body.line_comments.iter().enumerate() {
+        if !version.content.all_items().any(|(_, _, item)| item.id == lc.item) {
+            f.add(format!("line_comments[{i}].item"), "is not a line of this estimate");
+        }
+    }
+    f.into_result()?;
+    let line_comments: Vec<LineComment> =
+        body.line_comments.into_iter().map(|lc| LineComment { item: lc.item, comment: lc.comment.trim().to_string() }).collect();
+    let detail = serde_json::json!({ "version": body.version, "comment": comment, "line_comments": line_comments.len() });
+    let decision = Decision::ChangesRequested { comment, line_comments, by: d.session.contact.clone(), at: state.clock.now() };
+    decide(state, d, EstimateEvent::RequestChanges, decision, "estimate.changes_requested", detail).await
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(approve, decline, request_changes))]
+pub struct Api;

@@ -1,1 +1,144 @@
+//! auth: customers and staff sign in without passwords.
+//!
+//! A link is requested by email or phone (the answer never says whether the address is on
+//! file); the emailed token is spent by an explicit POST (so mail scanners cannot burn it) and
+//! becomes a short-lived EdDSA access token plus a rotating, revocable refresh token in an
+//! HttpOnly cookie. Only this function holds the signing key.
+//!
+//! # Layout
+//! - `lib.rs`: routes, state, dispatch, the public tenant profile.
+//! - [`signin`]: requesting and resending links, with rate limits.
+//! - [`session`]: spending links, refreshing, signing out, minting tokens.
+//! - [`mail`]: the sign-in email and text.
+pub mod mail;
+pub mod session;
+pub mod signin;
 
+use std::sync::Arc;
+
+use lambda_http::{Body, Request, Response};
+use portal_domain::ids::TenantId;
+use portal_domain::party::Tenant;
+use portal_domain::ports::{Clock, Ids, Mailer, SigningKeySource, Sms};
+use portal_http::request::{path, route_key};
+use portal_http::token::{KeyFile, Signer};
+use portal_http::{ApiError, response};
+use portal_store::Table;
+use portal_store::repo::parties;
+
+/// The routes this function serves, exactly as `template.yaml` declares them.
+pub const ROUTES: &[&str] = &[
+    "POST /api/auth/link",
+    "POST /api/auth/resend",
+    "POST /api/auth/session",
+    "POST /api/auth/refresh",
+    "POST /api/auth/signout",
+    "GET /api/auth/tenant/{tenant}",
+];
+
+/// Everything the handler needs, built once per process.
+pub struct State {
+    pub table: Arc<dyn Table>,
+    pub mailer: Arc<dyn Mailer>,
+    pub sms: Arc<dyn Sms>,
+    pub clock: Arc<dyn Clock>,
+    pub ids: Arc<dyn Ids>,
+    keys: Arc<dyn SigningKeySource>,
+    /// Built from the key source on first use: no network at start-up.
+    signer: tokio::sync::OnceCell<Signer>,
+}
+
+impl State {
+    pub fn new(
+        table: Arc<dyn Table>,
+        mailer: Arc<dyn Mailer>,
+        sms: Arc<dyn Sms>,
+        clock: Arc<dyn Clock>,
+        ids: Arc<dyn Ids>,
+        keys: Arc<dyn SigningKeySource>,
+    ) -> Self {
+        Self { table, mailer, sms, clock, ids, keys, signer: tokio::sync::OnceCell::new() }
+    }
+
+    async fn signer(&self) -> Result<&Signer, ApiError> {
+        self.signer
+            .get_or_try_init(|| async {
+                let json = self.keys.signing_key().await.map_err(ApiError::internal)?;
+                let file: KeyFile = serde_json::from_str(&json).map_err(ApiError::internal)?;
+                file.signer()
+            })
+            .await
+    }
+}
+
+pub async fn handle(state: &State, req: Request) -> Response<Body> {
+    let result = match route_key(&req).as_deref() {
+        Some("POST /api/auth/link") => signin::request_link(state, &req).await,
+        Some("POST /api/auth/resend") => signin::resend(state, &req).await,
+        Some("POST /api/auth/session") => session::exchange(state, &req).await,
+        Some("POST /api/auth/refresh") => session::refresh(state, &req).await,
+        Some("POST /api/auth/signout") => session::sign_out(state, &req).await,
+        Some("GET /api/auth/tenant/{tenant}") => tenant_profile(state, &req).await,
+        _ => Err(ApiError::NotFound("route")),
+    };
+    result.unwrap_or_else(ApiError::into_response)
+}
+
+/// What anyone may know about a contractor: shown on the sign-in page before a token is spent.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct TenantProfile {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub branding: portal_domain::party::Branding,
+    pub support_email: Option<String>,
+    pub support_phone: Option<String>,
+}
+
+impl From<&Tenant> for TenantProfile {
+    fn from(t: &Tenant) -> Self {
+        Self {
+            id: t.id.to_string(),
+            slug: t.slug.clone(),
+            name: t.name.clone(),
+            branding: t.branding.clone(),
+            support_email: t.support_email.as_ref().map(|e| e.as_str().to_string()),
+            support_phone: t.support_phone.as_ref().map(|p| p.as_str().to_string()),
+        }
+    }
+}
+
+/// Looks a tenant up by id (`ten_...`, as in link tokens) or by its public slug.
+pub async fn find_tenant(table: &dyn Table, key: &str) -> Result<Option<Tenant>, ApiError> {
+    if let Ok(id) = key.parse::<TenantId>() {
+        return Ok(parties::get_tenant(table, &id).await?);
+    }
+    if key.is_empty() || key.len() > 64 || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return Ok(None);
+    }
+    Ok(parties::find_tenant_by_slug(table, key).await?)
+}
+
+#[utoipa::path(get, path = "/api/auth/tenant/{tenant}", tag = "auth",
+    params(("tenant" = String, Path, description = "Tenant id or slug")),
+    responses((status = 200, body = TenantProfile), (status = 404, body = portal_http::error::ErrorBody)))]
+async fn tenant_profile(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let key: String = path::<TenantKey>(req, "tenant", "contractor")?.0;
+    let tenant = find_tenant(state.table.as_ref(), &key).await?.ok_or(ApiError::NotFound("contractor"))?;
+    Ok(response::ok(&TenantProfile::from(&tenant)))
+}
+
+/// A tenant id or slug from a path (any short text; looked up, never trusted).
+struct TenantKey(String);
+
+impl std::str::FromStr for TenantKey {
+    type Err = portal_domain::DomainError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.len() <= 64 { Ok(Self(s.to_string())) } else { Err(portal_domain::DomainError::invalid("tenant", "is too long")) }
+    }
+}
+
+/// The OpenAPI description of this function's routes.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(signin::request_link, signin::resend, session::exchange, session::refresh, session::sign_out, tenant_profile))]
+pub struct Api;

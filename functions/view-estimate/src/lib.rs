@@ -1,1 +1,106 @@
+//! view-estimate: a customer's estimates, and one estimate with all its sent versions.
+//!
+//! One Query reads a whole estimate (header, versions, decisions). The first time the customer
+//! opens it, the estimate moves from sent to viewed, with an audit entry, in one conditional
+//! transaction; staff viewing as the customer never count as a view.
+use std::sync::Arc;
 
+use lambda_http::{Body, Request, Response};
+use portal_domain::audit::AuditEntry;
+use portal_domain::estimate::view::{EstimateSummary, EstimateView};
+use portal_domain::estimate::{EstimateEvent, EstimateStatus, transition};
+use portal_domain::ids::EstimateId;
+use portal_domain::ports::{Clock, Ids};
+use portal_http::request::{origin, path, route_key};
+use portal_http::session::{CustomerSession, Scope};
+use portal_http::token::Verifier;
+use portal_http::{ApiError, response};
+use portal_store::repo::{audit, estimates};
+use portal_store::{StoreError, Table};
+
+pub const ROUTES: &[&str] = &["GET /api/estimates", "GET /api/estimates/{id}"];
+
+pub struct State {
+    pub table: Arc<dyn Table>,
+    pub clock: Arc<dyn Clock>,
+    pub ids: Arc<dyn Ids>,
+    pub verifier: Verifier,
+}
+
+pub async fn handle(state: &State, req: Request) -> Response<Body> {
+    let result = match route_key(&req).as_deref() {
+        Some("GET /api/estimates") => list(state, &req).await,
+        Some("GET /api/estimates/{id}") => one(state, &req).await,
+        _ => Err(ApiError::NotFound("route")),
+    };
+    result.unwrap_or_else(ApiError::into_response)
+}
+
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct EstimateList {
+    pub estimates: Vec<EstimateSummary>,
+}
+
+#[utoipa::path(get, path = "/api/estimates", tag = "estimates", security(("bearer" = [])),
+    responses((status = 200, body = EstimateList), (status = 401, body = portal_http::error::ErrorBody),
+              (status = 403, body = portal_http::error::ErrorBody)))]
+/// The account's estimates that were sent, newest first.
+pub async fn list(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let session = CustomerSession::from_request(req, &state.verifier)?;
+    if !session.sees_account() {
+        return Err(ApiError::Forbidden("This link opens one estimate. Sign in to see your whole account."));
+    }
+    let now = state.clock.now();
+    let all = estimates::list(state.table.as_ref(), &session.tenant, &session.account).await?;
+    let estimates =
+        all.iter().filter(|e| e.status != EstimateStatus::Draft && session.can_see(e)).map(|e| EstimateSummary::of(e, now)).collect();
+    Ok(response::ok(&EstimateList { estimates }))
+}
+
+#[utoipa::path(get, path = "/api/estimates/{id}", tag = "estimates", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Estimate id (est_...)")),
+    responses((status = 200, body = EstimateView), (status = 401, body = portal_http::error::ErrorBody),
+              (status = 404, body = portal_http::error::ErrorBody)))]
+/// One estimate with every sent version, what changed, and any decision.
+pub async fn one(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let session = CustomerSession::from_request(req, &state.verifier)?;
+    let id: EstimateId = path(req, "id", "estimate")?;
+    let mut bundle = estimates::load(state.table.as_ref(), &session.tenant, &session.account, &id)
+        .await?
+        .filter(|b| b.estimate.status != EstimateStatus::Draft && session.can_see(&b.estimate))
+        .ok_or(ApiError::NotFound("estimate"))?;
+    let now = state.clock.now();
+    let is_customer = session.scope != Scope::ReadOnly;
+    if is_customer && bundle.estimate.effective_status(now) == EstimateStatus::Sent {
+        let before = bundle.estimate.clone();
+        let mut after = before.clone();
+        after.status = transition(before.status, EstimateEvent::View)?;
+        after.first_viewed_at = Some(now);
+        after.rev += 1;
+        let entry = AuditEntry::record(
+            state.ids.as_ref(),
+            now,
+            session.actor(),
+            "estimate.viewed",
+            Some(id.to_string()),
+            Some(session.account.clone()),
+            &origin(req),
+            serde_json::json!({ "version": before.current_version }),
+        );
+        let writes = vec![estimates::save_header(&after, before.rev)?, audit::append(&session.tenant, &entry)?];
+        match state.table.transact(writes).await {
+            Ok(()) => bundle.estimate = after,
+            // Another request recorded the first view (or the customer acted) meanwhile: the
+            // page still shows what was read.
+            Err(StoreError::TransactionCancelled { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let may_decide = session.may_decide(&bundle.estimate).is_ok();
+    let view = EstimateView::of(&bundle.estimate, &bundle.versions, &bundle.decisions, now, may_decide);
+    Ok(response::ok(&view))
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, one))]
+pub struct Api;

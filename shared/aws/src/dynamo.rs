@@ -4,15 +4,11 @@ use std::collections::{BTreeMap, HashMap};
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, ConditionCheck, Delete as DDelete,
-    GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType, Put as DPut,
-    ReturnValue, ScalarAttributeType, TransactWriteItem, Update as DUpdate,
+    AttributeDefinition, AttributeValue, BillingMode, ConditionCheck, Delete as DDelete, GlobalSecondaryIndex, KeySchemaElement, KeyType,
+    Projection, ProjectionType, Put as DPut, ReturnValue, ScalarAttributeType, TransactWriteItem, Update as DUpdate,
 };
 use portal_store::table::{check_query, check_transaction};
-use portal_store::{
-    Cond, Cursor, Delete, Index, Item, Key, Page, Put, Query, SortKey, StoreError, Table, Update,
-    Write,
-};
+use portal_store::{Cond, Cursor, Delete, Index, Item, Key, Page, Put, Query, SortKey, StoreError, Table, Update, Write};
 
 type Attrs = HashMap<String, AttributeValue>;
 
@@ -24,10 +20,7 @@ pub struct DynamoTable {
 
 impl DynamoTable {
     pub fn new(client: Client, table: impl Into<String>) -> Self {
-        Self {
-            client,
-            table: table.into(),
-        }
+        Self { client, table: table.into() }
     }
 }
 
@@ -40,15 +33,10 @@ fn from_attrs(attrs: Attrs) -> Result<Item, StoreError> {
 }
 
 fn key_attrs(key: &Key) -> Attrs {
-    HashMap::from([
-        ("pk".to_string(), AttributeValue::S(key.pk.clone())),
-        ("sk".to_string(), AttributeValue::S(key.sk.clone())),
-    ])
+    HashMap::from([("pk".to_string(), AttributeValue::S(key.pk.clone())), ("sk".to_string(), AttributeValue::S(key.sk.clone()))])
 }
 
-fn unavailable<E: std::error::Error + Send + Sync + 'static>(
-    what: &str,
-) -> impl FnOnce(E) -> StoreError + '_ {
+fn unavailable<E: std::error::Error + Send + Sync + 'static>(what: &str) -> impl FnOnce(E) -> StoreError + '_ {
     move |e| StoreError::unavailable(format!("dynamodb {what}"), e)
 }
 
@@ -71,17 +59,12 @@ impl Expr {
     }
     fn value(&mut self, v: &serde_json::Value) -> Result<String, StoreError> {
         let p = format!(":v{}", self.values.len());
-        let av =
-            serde_dynamo::to_attribute_value(v).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let av = serde_dynamo::to_attribute_value(v).map_err(|e| StoreError::Invalid(e.to_string()))?;
         self.values.insert(p.clone(), av);
         Ok(p)
     }
     fn cond(&mut self, c: &Cond) -> Result<String, StoreError> {
-        let cmp = |a: &str,
-                   op: &str,
-                   v: &serde_json::Value,
-                   e: &mut Self|
-         -> Result<String, StoreError> {
+        let cmp = |a: &str, op: &str, v: &serde_json::Value, e: &mut Self| -> Result<String, StoreError> {
             let n = e.name(a);
             let v = e.value(v)?;
             Ok(format!("{n} {op} {v}"))
@@ -97,30 +80,15 @@ impl Expr {
             Cond::And(cs) | Cond::Or(cs) if cs.is_empty() => {
                 return Err(StoreError::Invalid("empty condition list".into()));
             }
-            Cond::And(cs) => format!(
-                "({})",
-                cs.iter()
-                    .map(|c| self.cond(c))
-                    .collect::<Result<Vec<_>, _>>()?
-                    .join(" AND ")
-            ),
-            Cond::Or(cs) => format!(
-                "({})",
-                cs.iter()
-                    .map(|c| self.cond(c))
-                    .collect::<Result<Vec<_>, _>>()?
-                    .join(" OR ")
-            ),
+            Cond::And(cs) => format!("({})", cs.iter().map(|c| self.cond(c)).collect::<Result<Vec<_>, _>>()?.join(" AND ")),
+            Cond::Or(cs) => format!("({})", cs.iter().map(|c| self.cond(c)).collect::<Result<Vec<_>, _>>()?.join(" OR ")),
         })
     }
     fn update(&mut self, u: &Update) -> Result<String, StoreError> {
         let mut parts = Vec::new();
         if !u.set.is_empty() {
-            let sets = u
-                .set
-                .iter()
-                .map(|(a, v)| Ok(format!("{} = {}", self.name(a), self.value(v)?)))
-                .collect::<Result<Vec<_>, StoreError>>()?;
+            let sets =
+                u.set.iter().map(|(a, v)| Ok(format!("{} = {}", self.name(a), self.value(v)?))).collect::<Result<Vec<_>, StoreError>>()?;
             parts.push(format!("SET {}", sets.join(", ")));
         }
         if !u.remove.is_empty() {
@@ -145,11 +113,7 @@ impl Expr {
     }
 }
 
-fn conditional<E>(
-    e: SdkError<E, aws_sdk_dynamodb::config::http::HttpResponse>,
-    is_cond: impl Fn(&E) -> bool,
-    what: &str,
-) -> StoreError
+fn conditional<E>(e: SdkError<E, aws_sdk_dynamodb::config::http::HttpResponse>, is_cond: impl Fn(&E) -> bool, what: &str) -> StoreError
 where
     E: std::error::Error + Send + Sync + 'static,
 {
@@ -248,27 +212,14 @@ impl Table for DynamoTable {
             SortKey::Eq(v) => format!("{pk} AND {}", sk(&mut e, "=", v)?),
             SortKey::Ge(v) => format!("{pk} AND {}", sk(&mut e, ">=", v)?),
             SortKey::Le(v) => format!("{pk} AND {}", sk(&mut e, "<=", v)?),
-            SortKey::BeginsWith(p) => format!(
-                "{pk} AND begins_with({}, {})",
-                e.name(sk_attr),
-                e.value(&p.clone().into())?
-            ),
+            SortKey::BeginsWith(p) => format!("{pk} AND begins_with({}, {})", e.name(sk_attr), e.value(&p.clone().into())?),
             SortKey::Between(a, b) => {
                 let n = e.name(sk_attr);
-                format!(
-                    "{pk} AND {n} BETWEEN {} AND {}",
-                    e.value(&a.clone().into())?,
-                    e.value(&b.clone().into())?
-                )
+                format!("{pk} AND {n} BETWEEN {} AND {}", e.value(&a.clone().into())?, e.value(&b.clone().into())?)
             }
         };
         let start = match &q.after {
-            Some(c) => Some(
-                c.decode_for(q)?
-                    .into_iter()
-                    .map(|(k, v)| (k, AttributeValue::S(v)))
-                    .collect::<Attrs>(),
-            ),
+            Some(c) => Some(c.decode_for(q)?.into_iter().map(|(k, v)| (k, AttributeValue::S(v))).collect::<Attrs>()),
             None => None,
         };
         let out = self
@@ -286,23 +237,10 @@ impl Table for DynamoTable {
             .send()
             .await
             .map_err(unavailable("query"))?;
-        let items = out
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .map(from_attrs)
-            .collect::<Result<Vec<_>, _>>()?;
+        let items = out.items.unwrap_or_default().into_iter().map(from_attrs).collect::<Result<Vec<_>, _>>()?;
         let next = out.last_evaluated_key.filter(|k| !k.is_empty()).map(|k| {
-            let key: BTreeMap<String, String> = k
-                .into_iter()
-                .filter_map(|(name, v)| {
-                    if let AttributeValue::S(s) = v {
-                        Some((name, s))
-                    } else {
-                        None
-                    }
-                })
-                .collect();
+            let key: BTreeMap<String, String> =
+                k.into_iter().filter_map(|(name, v)| if let AttributeValue::S(s) = v { Some((name, s)) } else { None }).collect();
             Cursor::encode(&key)
         });
         Ok(Page { items, next })
@@ -321,9 +259,7 @@ impl Table for DynamoTable {
             .set_expression_attribute_values(e.values())
             .send()
             .await
-            .map_err(|err| {
-                conditional(err, |e| e.is_conditional_check_failed_exception(), "put")
-            })?;
+            .map_err(|err| conditional(err, |e| e.is_conditional_check_failed_exception(), "put"))?;
         Ok(())
     }
 
@@ -344,9 +280,7 @@ impl Table for DynamoTable {
             .return_values(ReturnValue::AllNew)
             .send()
             .await
-            .map_err(|err| {
-                conditional(err, |e| e.is_conditional_check_failed_exception(), "update")
-            })?;
+            .map_err(|err| conditional(err, |e| e.is_conditional_check_failed_exception(), "update"))?;
         from_attrs(out.attributes.unwrap_or_default())
     }
 
@@ -362,25 +296,14 @@ impl Table for DynamoTable {
             .set_expression_attribute_values(e.values())
             .send()
             .await
-            .map_err(|err| {
-                conditional(err, |e| e.is_conditional_check_failed_exception(), "delete")
-            })?;
+            .map_err(|err| conditional(err, |e| e.is_conditional_check_failed_exception(), "delete"))?;
         Ok(())
     }
 
     async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {
         check_transaction(&writes)?;
-        let items = writes
-            .into_iter()
-            .map(|w| transact_item(w, &self.table))
-            .collect::<Result<Vec<_>, _>>()?;
-        match self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await
-        {
+        let items = writes.into_iter().map(|w| transact_item(w, &self.table)).collect::<Result<Vec<_>, _>>()?;
+        match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
             Ok(_) => Ok(()),
             Err(SdkError::ServiceError(s)) if s.err().is_transaction_canceled_exception() => {
                 let reasons = match s.err() {
@@ -413,11 +336,7 @@ pub async fn create_table(client: &Client, name: &str) -> Result<(), StoreError>
             .map_err(|e| StoreError::Invalid(e.to_string()))
     };
     let key = |n: &str, t: KeyType| {
-        KeySchemaElement::builder()
-            .attribute_name(n)
-            .key_type(t)
-            .build()
-            .map_err(|e| StoreError::Invalid(e.to_string()))
+        KeySchemaElement::builder().attribute_name(n).key_type(t).build().map_err(|e| StoreError::Invalid(e.to_string()))
     };
     let mut req = client
         .create_table()
@@ -437,11 +356,7 @@ pub async fn create_table(client: &Client, name: &str) -> Result<(), StoreError>
                 .index_name(n)
                 .key_schema(key(p, KeyType::Hash)?)
                 .key_schema(key(s, KeyType::Range)?)
-                .projection(
-                    Projection::builder()
-                        .projection_type(ProjectionType::All)
-                        .build(),
-                )
+                .projection(Projection::builder().projection_type(ProjectionType::All).build())
                 .build()
                 .map_err(|e| StoreError::Invalid(e.to_string()))?,
         );

@@ -35,9 +35,10 @@ impl Moto {
             let mut line = String::new();
             let stdout = child.stdout.take().expect("moto stdout");
             BufReader::new(stdout).read_line(&mut line).expect("read moto port");
-            let port: u16 = line.trim().parse().unwrap_or_else(|_| {
-                panic!("moto did not start (is `moto[server]` installed? run `make setup`): got {line:?}")
-            });
+            let port: u16 = line
+                .trim()
+                .parse()
+                .unwrap_or_else(|_| panic!("moto did not start (is `moto[server]` installed? run `make setup`): got {line:?}"));
             Moto { endpoint: format!("http://127.0.0.1:{port}"), _child: child }
         })
     }
@@ -48,11 +49,9 @@ impl Moto {
             .behavior_version(aws_config::BehaviorVersion::latest())
             .region(aws_config::Region::new("us-east-1"))
             .endpoint_url(&self.endpoint)
-            .credentials_provider(aws_sdk_dynamodb::config::SharedCredentialsProvider::new(
-                aws_sdk_dynamodb::config::Credentials::new(
-                    "testing", "testing", None, None, "moto",
-                ),
-            ))
+            .credentials_provider(aws_sdk_dynamodb::config::SharedCredentialsProvider::new(aws_sdk_dynamodb::config::Credentials::new(
+                "testing", "testing", None, None, "moto",
+            )))
             .build()
     }
 }

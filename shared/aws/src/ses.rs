@@ -12,19 +12,12 @@ pub struct SesMailer {
 
 impl SesMailer {
     pub fn new(client: Client, from_address: impl Into<String>) -> Self {
-        Self {
-            client,
-            from_address: from_address.into(),
-        }
+        Self { client, from_address: from_address.into() }
     }
 }
 
 fn content(s: &str) -> Result<Content, PortError> {
-    Content::builder()
-        .data(s)
-        .charset("UTF-8")
-        .build()
-        .map_err(|e| PortError::new("ses message", e))
+    Content::builder().data(s).charset("UTF-8").build().map_err(|e| PortError::new("ses message", e))
 }
 
 #[async_trait::async_trait]
@@ -32,28 +25,15 @@ impl Mailer for SesMailer {
     async fn send(&self, mail: &Mail) -> Result<(), PortError> {
         // The display name is the contractor's; quotes and angle brackets are stripped so it
         // cannot break out of the header.
-        let name: String = mail
-            .from_name
-            .chars()
-            .filter(|c| !matches!(c, '"' | '<' | '>' | '\r' | '\n'))
-            .collect();
+        let name: String = mail.from_name.chars().filter(|c| !matches!(c, '"' | '<' | '>' | '\r' | '\n')).collect();
         let message = Message::builder()
             .subject(content(&mail.subject)?)
-            .body(
-                Body::builder()
-                    .text(content(&mail.text)?)
-                    .html(content(&mail.html)?)
-                    .build(),
-            )
+            .body(Body::builder().text(content(&mail.text)?).html(content(&mail.html)?).build())
             .build();
         self.client
             .send_email()
             .from_email_address(format!("\"{name}\" <{}>", self.from_address))
-            .destination(
-                Destination::builder()
-                    .to_addresses(mail.to.as_str())
-                    .build(),
-            )
+            .destination(Destination::builder().to_addresses(mail.to.as_str()).build())
             .content(EmailContent::builder().simple(message).build())
             .send()
             .await

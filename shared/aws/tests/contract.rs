@@ -10,9 +10,7 @@ async fn table() -> Arc<dyn Table> {
     let client = aws_sdk_dynamodb::Client::new(&moto.sdk_config());
     // One table per case keeps cases independent even though they share the server.
     let name = portal_store::contract::ns();
-    create_table(&client, &name)
-        .await
-        .expect("create table on moto");
+    create_table(&client, &name).await.expect("create table on moto");
     Arc::new(DynamoTable::new(client, name))
 }
 

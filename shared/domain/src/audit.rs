@@ -44,3 +44,37 @@ pub struct AuditEntry {
     #[schema(value_type = Object)]
     pub detail: serde_json::Value,
 }
+
+/// Where a request came from, for audit entries and signatures.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    pub ip: String,
+    pub user_agent: String,
+}
+
+impl AuditEntry {
+    /// A new entry stamped with a fresh id and the time.
+    #[allow(clippy::too_many_arguments)]
+    pub fn record(
+        ids: &dyn crate::ports::Ids,
+        at: Timestamp,
+        actor: Actor,
+        action: &str,
+        subject: Option<String>,
+        account: Option<AccountId>,
+        origin: &Origin,
+        detail: serde_json::Value,
+    ) -> Self {
+        Self {
+            id: AuditId::generate(ids),
+            at,
+            actor,
+            action: action.to_string(),
+            subject,
+            account,
+            ip: Some(origin.ip.clone()).filter(|s| !s.is_empty()),
+            user_agent: Some(origin.user_agent.clone()).filter(|s| !s.is_empty()),
+            detail,
+        }
+    }
+}

@@ -17,11 +17,7 @@ impl FieldErrors {
     }
     /// Ok when nothing was added, otherwise the collected errors as [`DomainError::Invalid`].
     pub fn into_result(self) -> Result<(), DomainError> {
-        if self.is_empty() {
-            Ok(())
-        } else {
-            Err(DomainError::Invalid(self))
-        }
+        if self.is_empty() { Ok(()) } else { Err(DomainError::Invalid(self)) }
     }
     /// A single-field error.
     pub fn one(field: impl Into<String>, message: impl Into<String>) -> Self {
@@ -31,15 +27,20 @@ impl FieldErrors {
     }
 }
 
+impl std::fmt::Display for FieldErrors {
+    /// The messages alone (the field is shown beside them by whoever renders the error).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let messages: Vec<&str> = self.0.values().flatten().map(String::as_str).collect();
+        f.write_str(&messages.join("; "))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DomainError {
-    #[error("invalid input")]
+    #[error("{0}")]
     Invalid(FieldErrors),
     #[error("cannot {event} an estimate that is {from}")]
-    InvalidTransition {
-        from: &'static str,
-        event: &'static str,
-    },
+    InvalidTransition { from: &'static str, event: &'static str },
     #[error("{0}")]
     Forbidden(&'static str),
 }

@@ -11,9 +11,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
-use crate::ids::{
-    AccountId, ContactId, EstimateId, GroupId, LineItemId, OptionId, PropertyId, TenantId,
-};
+use crate::ids::{AccountId, ContactId, EstimateId, GroupId, LineItemId, OptionId, PropertyId, TenantId};
 use crate::money::{Currency, percent_of, round_minor};
 use crate::{DomainError, FieldErrors};
 
@@ -40,10 +38,7 @@ pub struct LineItem {
 impl LineItem {
     /// Quantity x unit price, rounded once.
     pub fn amount(&self) -> i64 {
-        Decimal::from(self.unit_price)
-            .checked_mul(self.quantity)
-            .and_then(round_minor)
-            .unwrap_or(0)
+        Decimal::from(self.unit_price).checked_mul(self.quantity).and_then(round_minor).unwrap_or(0)
     }
 
     fn check(&self, path: &str, errors: &mut FieldErrors) {
@@ -51,19 +46,10 @@ impl LineItem {
             errors.add(format!("{path}.name"), "must be 1 to 200 characters");
         }
         if self.description.len() > 4000 {
-            errors.add(
-                format!("{path}.description"),
-                "must be at most 4000 characters",
-            );
+            errors.add(format!("{path}.description"), "must be at most 4000 characters");
         }
-        if self.quantity <= Decimal::ZERO
-            || self.quantity > Decimal::from(MAX_QUANTITY)
-            || self.quantity.scale() > 3
-        {
-            errors.add(
-                format!("{path}.quantity"),
-                "must be more than 0, at most 1000000, with at most 3 decimals",
-            );
+        if self.quantity <= Decimal::ZERO || self.quantity > Decimal::from(MAX_QUANTITY) || self.quantity.scale() > 3 {
+            errors.add(format!("{path}.quantity"), "must be more than 0, at most 1000000, with at most 3 decimals");
         }
         if self.unit_price.abs() > MAX_UNIT_PRICE {
             errors.add(format!("{path}.unit_price"), "is too large");
@@ -72,9 +58,7 @@ impl LineItem {
 }
 
 /// Pick exactly one (100 A or 200 A panel) or any number (optional add-ons).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum GroupKind {
     OneOf,
@@ -149,19 +133,11 @@ impl VersionContent {
         if self.terms.len() > 20_000 {
             e.add("terms", "must be at most 20000 characters");
         }
-        if self.tax_rate < Decimal::ZERO
-            || self.tax_rate > Decimal::ONE_HUNDRED
-            || self.tax_rate.scale() > 4
-        {
-            e.add(
-                "tax_rate",
-                "must be a percent from 0 to 100 with at most 4 decimals",
-            );
+        if self.tax_rate < Decimal::ZERO || self.tax_rate > Decimal::ONE_HUNDRED || self.tax_rate.scale() > 4 {
+            e.add("tax_rate", "must be a percent from 0 to 100 with at most 4 decimals");
         }
         match &self.deposit {
-            Some(DepositRule::Percent { percent })
-                if *percent <= Decimal::ZERO || *percent > Decimal::ONE_HUNDRED =>
-            {
+            Some(DepositRule::Percent { percent }) if *percent <= Decimal::ZERO || *percent > Decimal::ONE_HUNDRED => {
                 e.add("deposit.percent", "must be more than 0 and at most 100")
             }
             Some(DepositRule::Fixed { amount }) if *amount <= 0 || *amount > MAX_UNIT_PRICE => {
@@ -186,18 +162,10 @@ impl VersionContent {
                 e.add(format!("groups[{g}].name"), "must not be empty");
             }
             if group.options.is_empty() {
-                e.add(
-                    format!("groups[{g}].options"),
-                    "must have at least one option",
-                );
+                e.add(format!("groups[{g}].options"), "must have at least one option");
             }
-            if group.kind == GroupKind::OneOf
-                && group.options.iter().filter(|o| o.recommended).count() > 1
-            {
-                e.add(
-                    format!("groups[{g}].options"),
-                    "can recommend only one option",
-                );
+            if group.kind == GroupKind::OneOf && group.options.iter().filter(|o| o.recommended).count() > 1 {
+                e.add(format!("groups[{g}].options"), "can recommend only one option");
             }
             for (o, option) in group.options.iter().enumerate() {
                 if !option_ids.insert(option.id.clone()) {
@@ -213,10 +181,7 @@ impl VersionContent {
             }
         }
         if self.items.is_empty() && self.groups.is_empty() {
-            e.add(
-                "items",
-                "an estimate needs at least one line item or option group",
-            );
+            e.add("items", "an estimate needs at least one line item or option group");
         }
         e.into_result()
     }
@@ -234,19 +199,10 @@ impl VersionContent {
         let mut s = Selection::default();
         for g in &self.groups {
             let chosen: Vec<OptionId> = match g.kind {
-                GroupKind::OneOf => g
-                    .options
-                    .iter()
-                    .find(|o| o.recommended)
-                    .or_else(|| g.options.first())
-                    .map(|o| vec![o.id.clone()])
-                    .unwrap_or_default(),
-                GroupKind::AnyOf => g
-                    .options
-                    .iter()
-                    .filter(|o| o.recommended)
-                    .map(|o| o.id.clone())
-                    .collect(),
+                GroupKind::OneOf => {
+                    g.options.iter().find(|o| o.recommended).or_else(|| g.options.first()).map(|o| vec![o.id.clone()]).unwrap_or_default()
+                }
+                GroupKind::AnyOf => g.options.iter().filter(|o| o.recommended).map(|o| o.id.clone()).collect(),
             };
             s.0.insert(g.id.clone(), chosen);
         }
@@ -254,39 +210,21 @@ impl VersionContent {
     }
 
     /// Every line item with where it sits, for diffs and lookups.
-    pub fn all_items(
-        &self,
-    ) -> impl Iterator<Item = (Option<&OptionGroup>, Option<&EstimateOption>, &LineItem)> {
+    pub fn all_items(&self) -> impl Iterator<Item = (Option<&OptionGroup>, Option<&EstimateOption>, &LineItem)> {
         self.items
             .iter()
             .map(|i| (None, None, i))
-            .chain(self.groups.iter().flat_map(|g| {
-                g.options
-                    .iter()
-                    .flat_map(move |o| o.items.iter().map(move |i| (Some(g), Some(o), i)))
-            }))
+            .chain(self.groups.iter().flat_map(|g| g.options.iter().flat_map(move |o| o.items.iter().map(move |i| (Some(g), Some(o), i)))))
     }
 }
 
 /// The customer's choice: group -> chosen options.
-#[derive(
-    Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[schema(value_type = BTreeMap<String, Vec<String>>)]
 pub struct Selection(pub BTreeMap<GroupId, Vec<OptionId>>);
 
 /// Priced result of a selection. All amounts in minor units.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    serde::Serialize,
-    serde::Deserialize,
-    utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Totals {
     pub subtotal: i64,
     pub taxable_subtotal: i64,
@@ -302,10 +240,7 @@ pub fn check_selection(content: &VersionContent, selection: &Selection) -> Resul
     let mut e = FieldErrors::new();
     for key in selection.0.keys() {
         if !content.groups.iter().any(|g| &g.id == key) {
-            e.add(
-                format!("selection.{key}"),
-                "is not an option group of this estimate",
-            );
+            e.add(format!("selection.{key}"), "is not an option group of this estimate");
         }
     }
     for g in &content.groups {
@@ -314,20 +249,11 @@ pub fn check_selection(content: &VersionContent, selection: &Selection) -> Resul
         if distinct.len() != chosen.len() {
             e.add(format!("selection.{}", g.id), "lists an option twice");
         }
-        if let Some(bad) = chosen
-            .iter()
-            .find(|o| !g.options.iter().any(|opt| &opt.id == *o))
-        {
-            e.add(
-                format!("selection.{}", g.id),
-                format!("{bad} is not an option of {}", g.name),
-            );
+        if let Some(bad) = chosen.iter().find(|o| !g.options.iter().any(|opt| &opt.id == *o)) {
+            e.add(format!("selection.{}", g.id), format!("{bad} is not an option of {}", g.name));
         }
         if g.kind == GroupKind::OneOf && chosen.len() != 1 {
-            e.add(
-                format!("selection.{}", g.id),
-                format!("choose exactly one option for {}", g.name),
-            );
+            e.add(format!("selection.{}", g.id), format!("choose exactly one option for {}", g.name));
         }
     }
     e.into_result()
@@ -336,16 +262,10 @@ pub fn check_selection(content: &VersionContent, selection: &Selection) -> Resul
 /// Prices a selection. The selection must have passed [`check_selection`]; unknown options are
 /// ignored here.
 pub fn totals(content: &VersionContent, selection: &Selection) -> Totals {
-    let chosen_items = content
-        .items
-        .iter()
-        .chain(content.groups.iter().flat_map(|g| {
-            let chosen = selection.0.get(&g.id);
-            g.options
-                .iter()
-                .filter(move |o| chosen.is_some_and(|c| c.contains(&o.id)))
-                .flat_map(|o| o.items.iter())
-        }));
+    let chosen_items = content.items.iter().chain(content.groups.iter().flat_map(|g| {
+        let chosen = selection.0.get(&g.id);
+        g.options.iter().filter(move |o| chosen.is_some_and(|c| c.contains(&o.id))).flat_map(|o| o.items.iter())
+    }));
     let (mut subtotal, mut taxable) = (0i64, 0i64);
     for item in chosen_items {
         let amount = item.amount();
@@ -354,11 +274,7 @@ pub fn totals(content: &VersionContent, selection: &Selection) -> Totals {
             taxable = taxable.saturating_add(amount);
         }
     }
-    let tax = if taxable > 0 {
-        percent_of(taxable, content.tax_rate).unwrap_or(0)
-    } else {
-        0
-    };
+    let tax = if taxable > 0 { percent_of(taxable, content.tax_rate).unwrap_or(0) } else { 0 };
     let total = subtotal.saturating_add(tax).max(0);
     let deposit = match &content.deposit {
         None => 0,
@@ -366,19 +282,11 @@ pub fn totals(content: &VersionContent, selection: &Selection) -> Totals {
         Some(DepositRule::Fixed { amount }) => *amount,
     }
     .clamp(0, total);
-    Totals {
-        subtotal,
-        taxable_subtotal: taxable,
-        tax,
-        total,
-        deposit,
-    }
+    Totals { subtotal, taxable_subtotal: taxable, tax, total, deposit }
 }
 
 /// Where an estimate is in its life.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EstimateStatus {
     Draft,
@@ -408,16 +316,8 @@ impl EstimateStatus {
     pub fn is_open(self) -> bool {
         matches!(self, Self::Sent | Self::Viewed)
     }
-    pub const ALL: [EstimateStatus; 8] = [
-        Self::Draft,
-        Self::Sent,
-        Self::Viewed,
-        Self::Approved,
-        Self::Declined,
-        Self::ChangesRequested,
-        Self::Expired,
-        Self::Void,
-    ];
+    pub const ALL: [EstimateStatus; 8] =
+        [Self::Draft, Self::Sent, Self::Viewed, Self::Approved, Self::Declined, Self::ChangesRequested, Self::Expired, Self::Void];
 }
 
 /// Something that happens to an estimate.
@@ -459,10 +359,7 @@ impl EstimateEvent {
 /// sent | viewed | declined | changes_requested | expired --revise--> draft (next version) -> sent ...
 /// sent | viewed -> expired;  anything but void -> void
 /// ```
-pub fn transition(
-    from: EstimateStatus,
-    event: EstimateEvent,
-) -> Result<EstimateStatus, DomainError> {
+pub fn transition(from: EstimateStatus, event: EstimateEvent) -> Result<EstimateStatus, DomainError> {
     use EstimateEvent as E;
     use EstimateStatus as S;
     let to = match (from, event) {
@@ -471,16 +368,11 @@ pub fn transition(
         (S::Sent | S::Viewed, E::Approve) => S::Approved,
         (S::Sent | S::Viewed, E::Decline) => S::Declined,
         (S::Sent | S::Viewed, E::RequestChanges) => S::ChangesRequested,
-        (S::Sent | S::Viewed | S::Declined | S::ChangesRequested | S::Expired, E::Revise) => {
-            S::Draft
-        }
+        (S::Sent | S::Viewed | S::Declined | S::ChangesRequested | S::Expired, E::Revise) => S::Draft,
         (S::Sent | S::Viewed, E::Expire) => S::Expired,
         (s, E::Void) if s != S::Void => S::Void,
         _ => {
-            return Err(DomainError::InvalidTransition {
-                from: from.as_str(),
-                event: event.as_str(),
-            });
+            return Err(DomainError::InvalidTransition { from: from.as_str(), event: event.as_str() });
         }
     };
     Ok(to)
@@ -515,6 +407,9 @@ pub struct Estimate {
     pub headline_total: i64,
     pub currency: Currency,
     pub valid_until: Date,
+    /// The instant `valid_until` ends in the contractor's time zone (set when the version is
+    /// sent), so expiry is checked without reading the tenant.
+    pub expires_at: Timestamp,
     pub created_at: Timestamp,
     pub sent_at: Option<Timestamp>,
     pub first_viewed_at: Option<Timestamp>,
@@ -524,15 +419,16 @@ pub struct Estimate {
 }
 
 impl Estimate {
-    /// The status a customer should see today: an open estimate past its validity date (in
-    /// the contractor's time zone) is expired even before the nightly job records it.
-    pub fn effective_status(&self, today: Date) -> EstimateStatus {
-        if self.status.is_open() && today > self.valid_until {
-            EstimateStatus::Expired
-        } else {
-            self.status
-        }
+    /// The status a customer should see now: an open estimate past the end of its validity
+    /// date is expired even before the nightly job records it.
+    pub fn effective_status(&self, now: Timestamp) -> EstimateStatus {
+        if self.status.is_open() && now >= self.expires_at { EstimateStatus::Expired } else { self.status }
     }
+}
+
+/// The first instant after `date` in `zone`: when an estimate valid until `date` expires.
+pub fn end_of_day(date: Date, zone: &jiff::tz::TimeZone) -> Timestamp {
+    date.tomorrow().ok().and_then(|d| d.to_zoned(zone.clone()).ok()).map(|z| z.timestamp()).unwrap_or(Timestamp::MAX)
 }
 
 /// The customer's decision on one version, with the evidence of §6.
@@ -587,10 +483,7 @@ pub struct Approval {
 /// A typed name: 2 to 120 characters, not only punctuation.
 pub fn check_signer_name(name: &str) -> Result<String, DomainError> {
     let name = name.trim();
-    if name.chars().count() < 2
-        || name.chars().count() > 120
-        || !name.chars().any(char::is_alphabetic)
-    {
+    if name.chars().count() < 2 || name.chars().count() > 120 || !name.chars().any(char::is_alphabetic) {
         return Err(DomainError::invalid("signer_name", "type your full name"));
     }
     Ok(name.to_string())
@@ -605,10 +498,7 @@ pub fn check_signature_png(data_url: &str) -> Result<(), DomainError> {
     if b64.len() < 16 || data_url.len() > 200_000 {
         return bad("must be a drawn signature under 200 KB");
     }
-    if !b64
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=')
-    {
+    if !b64.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=') {
         return bad("is not valid base64");
     }
     // The first 8 bytes of every PNG, base64-encoded, begin with this.
@@ -619,7 +509,7 @@ pub fn check_signature_png(data_url: &str) -> Result<(), DomainError> {
 }
 
 /// What changed from one version to the next, for the customer.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct VersionChanges {
     pub from_version: u32,
     pub to_version: u32,
@@ -636,7 +526,7 @@ pub struct VersionChanges {
     pub total_after: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct LineChange {
     #[schema(value_type = String)]
     pub item: LineItemId,
@@ -652,10 +542,7 @@ pub struct LineChange {
 /// Compares two versions line by line (lines keep their ids across versions).
 pub fn diff(before: &EstimateVersion, after: &EstimateVersion) -> VersionChanges {
     let index = |v: &EstimateVersion| -> BTreeMap<LineItemId, (Option<String>, LineItem)> {
-        v.content
-            .all_items()
-            .map(|(_, o, i)| (i.id.clone(), (o.map(|o| o.name.clone()), i.clone())))
-            .collect()
+        v.content.all_items().map(|(_, o, i)| (i.id.clone(), (o.map(|o| o.name.clone()), i.clone()))).collect()
     };
     let (a, b) = (index(before), index(after));
     let mut changes = VersionChanges {
@@ -724,6 +611,8 @@ pub fn diff(before: &EstimateVersion, after: &EstimateVersion) -> VersionChanges
     }
     changes
 }
+
+pub mod view;
 
 #[cfg(test)]
 mod tests;

@@ -52,13 +52,13 @@ macro_rules! id_type {
     };
 }
 
-/// `prefix_` followed by 1..=40 characters of `[0-9A-Za-z]`; ids built by hand (demo data,
+/// `prefix_` followed by 1..=40 characters of `[0-9A-Za-z_]`; ids built by hand (demo data,
 /// tests) are allowed as long as they have that shape. The charset keeps ids safe inside keys.
 fn valid_id(s: &str, prefix: &str) -> bool {
     let Some(rest) = s.strip_prefix(prefix).and_then(|r| r.strip_prefix('_')) else {
         return false;
     };
-    !rest.is_empty() && rest.len() <= 40 && rest.bytes().all(|b| b.is_ascii_alphanumeric())
+    !rest.is_empty() && rest.len() <= 40 && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 id_type!(/// A contractor business: the tenant. Every key starts with it.

@@ -10,9 +10,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use crate::DomainError;
 
 /// A three-letter ISO 4217 code, upper case.
-#[derive(
-    Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(try_from = "String", into = "String")]
 #[schema(value_type = String, example = "USD")]
 pub struct Currency(String);
@@ -53,19 +51,12 @@ impl Currency {
             "GBP" => "£",
             _ => "",
         };
-        let code = if symbol.is_empty() {
-            format!(" {}", self.0)
-        } else {
-            String::new()
-        };
+        let code = if symbol.is_empty() { format!(" {}", self.0) } else { String::new() };
         let sign = if neg { "-" } else { "" };
         if exp == 0 {
             format!("{sign}{symbol}{grouped}{code}")
         } else {
-            format!(
-                "{sign}{symbol}{grouped}.{frac:0width$}{code}",
-                width = exp as usize
-            )
+            format!("{sign}{symbol}{grouped}.{frac:0width$}{code}", width = exp as usize)
         }
     }
 }
@@ -76,10 +67,7 @@ impl TryFrom<String> for Currency {
         if s.len() == 3 && s.bytes().all(|b| b.is_ascii_uppercase()) {
             Ok(Self(s))
         } else {
-            Err(DomainError::invalid(
-                "currency",
-                "must be a three-letter ISO 4217 code such as USD",
-            ))
+            Err(DomainError::invalid("currency", "must be a three-letter ISO 4217 code such as USD"))
         }
     }
 }
@@ -94,18 +82,12 @@ impl From<Currency> for String {
 /// `None` if it does not fit in an `i64` (far beyond any real invoice).
 pub fn round_minor(amount: Decimal) -> Option<i64> {
     use rust_decimal::prelude::ToPrimitive;
-    amount
-        .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)
-        .to_i64()
+    amount.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero).to_i64()
 }
 
 /// `percent` % of `minor`, rounded by the rule above.
 pub fn percent_of(minor: i64, percent: Decimal) -> Option<i64> {
-    round_minor(
-        Decimal::from(minor)
-            .checked_mul(percent)?
-            .checked_div(Decimal::ONE_HUNDRED)?,
-    )
+    round_minor(Decimal::from(minor).checked_mul(percent)?.checked_div(Decimal::ONE_HUNDRED)?)
 }
 
 #[cfg(test)]
@@ -117,12 +99,7 @@ mod tests {
         assert_eq!(Currency::usd().format(1_234_567), "$12,345.67");
         assert_eq!(Currency::usd().format(5), "$0.05");
         assert_eq!(Currency::usd().format(-250), "-$2.50");
-        assert_eq!(
-            Currency::try_from("JPY".to_string())
-                .map(|c| c.format(1200))
-                .ok(),
-            Some("1,200 JPY".into())
-        );
+        assert_eq!(Currency::try_from("JPY".to_string()).map(|c| c.format(1200)).ok(), Some("1,200 JPY".into()));
     }
 
     #[test]

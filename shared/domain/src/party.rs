@@ -18,21 +18,12 @@ impl TryFrom<String> for Email {
     type Error = DomainError;
     fn try_from(s: String) -> Result<Self, DomainError> {
         let s = s.trim().to_ascii_lowercase();
-        let bad =
-            || DomainError::invalid("email", "must be an email address like name@example.com");
-        if s.len() > 254
-            || s.chars()
-                .any(|c| c.is_whitespace() || c.is_control() || c == '#')
-        {
+        let bad = || DomainError::invalid("email", "must be an email address like name@example.com");
+        if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control() || c == '#') {
             return Err(bad());
         }
         let (local, domain) = s.split_once('@').ok_or_else(bad)?;
-        if local.is_empty()
-            || domain.contains('@')
-            || !domain.contains('.')
-            || domain.starts_with('.')
-            || domain.ends_with('.')
-        {
+        if local.is_empty() || domain.contains('@') || !domain.contains('.') || domain.starts_with('.') || domain.ends_with('.') {
             return Err(bad());
         }
         Ok(Self(s))
@@ -86,18 +77,11 @@ impl From<Phone> for String {
 
 /// An IANA time zone name that the bundled database knows.
 pub fn parse_time_zone(name: &str) -> Result<jiff::tz::TimeZone, DomainError> {
-    jiff::tz::TimeZone::get(name).map_err(|_| {
-        DomainError::invalid(
-            "time_zone",
-            "must be an IANA time zone such as America/Chicago",
-        )
-    })
+    jiff::tz::TimeZone::get(name).map_err(|_| DomainError::invalid("time_zone", "must be an IANA time zone such as America/Chicago"))
 }
 
 /// How the portal looks for a contractor.
-#[derive(
-    Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Branding {
     /// Public URL of the logo (served from the static bucket or the blob store).
     pub logo_url: Option<String>,
@@ -134,9 +118,7 @@ impl Tenant {
 }
 
 /// Residential (one household) or commercial (a company with several contacts and roles).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AccountKind {
     Residential,
@@ -152,9 +134,7 @@ pub struct Account {
 }
 
 /// What a contact may do in the portal.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ContactRole {
     /// Sees everything, approves estimates, pays.
@@ -257,48 +237,18 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(
-            Email::try_from(" Ann@Example.COM ".to_string())
-                .map(String::from)
-                .ok(),
-            Some("ann@example.com".into())
-        );
-        for bad in [
-            "",
-            "ann",
-            "ann@",
-            "@x.com",
-            "a@b",
-            "a b@c.com",
-            "a@@b.com",
-            "a#b@c.com",
-        ] {
-            assert!(
-                Email::try_from(bad.to_string()).is_err(),
-                "{bad} should be rejected"
-            );
+        assert_eq!(Email::try_from(" Ann@Example.COM ".to_string()).map(String::from).ok(), Some("ann@example.com".into()));
+        for bad in ["", "ann", "ann@", "@x.com", "a@b", "a b@c.com", "a@@b.com", "a#b@c.com"] {
+            assert!(Email::try_from(bad.to_string()).is_err(), "{bad} should be rejected");
         }
     }
 
     #[test]
     fn phones_become_e164() {
-        assert_eq!(
-            Phone::try_from("(555) 123-4567".to_string())
-                .map(String::from)
-                .ok(),
-            Some("+15551234567".into())
-        );
-        assert_eq!(
-            Phone::try_from("+44 20 7946 0958".to_string())
-                .map(String::from)
-                .ok(),
-            Some("+442079460958".into())
-        );
+        assert_eq!(Phone::try_from("(555) 123-4567".to_string()).map(String::from).ok(), Some("+15551234567".into()));
+        assert_eq!(Phone::try_from("+44 20 7946 0958".to_string()).map(String::from).ok(), Some("+442079460958".into()));
         for bad in ["", "123", "+0123456789", "555-CALL-NOW"] {
-            assert!(
-                Phone::try_from(bad.to_string()).is_err(),
-                "{bad} should be rejected"
-            );
+            assert!(Phone::try_from(bad.to_string()).is_err(), "{bad} should be rejected");
         }
     }
 }

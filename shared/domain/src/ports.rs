@@ -2,7 +2,7 @@
 //! The Table port lives in `portal-store`; this crate holds the ones every layer needs.
 use jiff::Timestamp;
 
-use crate::party::Email;
+use crate::party::{Email, Phone};
 
 /// The current time. Injected so tests control it.
 pub trait Clock: Send + Sync {
@@ -73,20 +73,11 @@ pub struct PortError {
 }
 
 impl PortError {
-    pub fn new(
-        what: impl Into<String>,
-        source: impl std::error::Error + Send + Sync + 'static,
-    ) -> Self {
-        Self {
-            what: what.into(),
-            source: Some(Box::new(source)),
-        }
+    pub fn new(what: impl Into<String>, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self { what: what.into(), source: Some(Box::new(source)) }
     }
     pub fn msg(what: impl Into<String>) -> Self {
-        Self {
-            what: what.into(),
-            source: None,
-        }
+        Self { what: what.into(), source: None }
     }
 }
 
@@ -94,4 +85,38 @@ impl PortError {
 #[async_trait::async_trait]
 pub trait Mailer: Send + Sync {
     async fn send(&self, mail: &Mail) -> Result<(), PortError>;
+}
+
+/// Sends text messages: SNS in AWS, the local mailbox in local mode.
+#[async_trait::async_trait]
+pub trait Sms: Send + Sync {
+    async fn send(&self, to: &Phone, text: &str) -> Result<(), PortError>;
+}
+
+/// Reads the auth function's signing key (a JSON key file): Secrets Manager in AWS, a local
+/// file in local mode. Read on first use, never at start-up.
+#[async_trait::async_trait]
+pub trait SigningKeySource: Send + Sync {
+    async fn signing_key(&self) -> Result<String, PortError>;
+}
+
+/// The wall clock moved by an adjustable offset: local mode and black-box tests use it to see
+/// links and estimates expire without waiting.
+#[derive(Debug, Default)]
+pub struct OffsetClock {
+    offset_seconds: std::sync::atomic::AtomicI64,
+}
+
+impl OffsetClock {
+    /// Moves the clock forward (or back, with a negative number).
+    pub fn advance(&self, seconds: i64) {
+        self.offset_seconds.fetch_add(seconds, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Clock for OffsetClock {
+    fn now(&self) -> Timestamp {
+        let offset = jiff::SignedDuration::from_secs(self.offset_seconds.load(std::sync::atomic::Ordering::SeqCst));
+        Timestamp::now().checked_add(offset).unwrap_or(Timestamp::MAX)
+    }
 }

@@ -1,11 +1,20 @@
-//! The local mailbox: the Mailer port for local mode. Every email "sent" is kept, newest last,
-//! and shown at `/dev/mailbox`; tests read sign-in links from `/dev/mailbox.json`.
+//! The local mailbox: the Mailer and Sms ports for local mode. Every email and text "sent" is
+//! kept and shown at `/dev/mailbox`; tests read sign-in links from `/dev/mailbox.json`.
 use std::sync::Arc;
 
-use portal_domain::ports::{Mail, Mailer, PortError};
+use portal_domain::party::Phone;
+use portal_domain::ports::{Mail, Mailer, PortError, Sms};
 use redb::{ReadableDatabase, ReadableTable, TableDefinition};
 
 pub(crate) const MAIL: TableDefinition<u64, &[u8]> = TableDefinition::new("mailbox");
+
+/// An email or a text message.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Message {
+    Email(Mail),
+    Text { to: Phone, text: String },
+}
 
 /// A delivered message with its sequence number and time.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -13,7 +22,7 @@ pub struct Delivered {
     pub id: u64,
     pub at: jiff::Timestamp,
     #[serde(flatten)]
-    pub mail: Mail,
+    pub message: Message,
 }
 
 #[derive(Clone)]
@@ -30,24 +39,21 @@ impl Mailbox {
         Self { db }
     }
 
-    fn append(&self, mail: &Mail) -> Result<(), PortError> {
+    fn append(&self, message: Message) -> Result<(), PortError> {
         let txn = self.db.begin_write().map_err(port_err)?;
         {
             let mut t = txn.open_table(MAIL).map_err(port_err)?;
-            let next = t
-                .last()
-                .map_err(port_err)?
-                .map_or(1, |(k, _)| k.value() + 1);
-            let record = Delivered {
-                id: next,
-                at: jiff::Timestamp::now(),
-                mail: mail.clone(),
-            };
-            let bytes =
-                serde_json::to_vec(&record).map_err(|e| PortError::new("local mailbox", e))?;
+            let next = t.last().map_err(port_err)?.map_or(1, |(k, _)| k.value() + 1);
+            let record = Delivered { id: next, at: jiff::Timestamp::now(), message };
+            let bytes = serde_json::to_vec(&record).map_err(|e| PortError::new("local mailbox", e))?;
             t.insert(next, bytes.as_slice()).map_err(port_err)?;
         }
         txn.commit().map_err(port_err)
+    }
+
+    async fn deliver(&self, message: Message) -> Result<(), PortError> {
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || this.append(message)).await.map_err(|e| PortError::new("local mailbox", e))?
     }
 
     /// Every message, newest first, at most `limit`.
@@ -57,10 +63,7 @@ impl Mailbox {
         let mut out = Vec::new();
         for entry in t.iter().map_err(port_err)?.rev().take(limit) {
             let (_, v) = entry.map_err(port_err)?;
-            out.push(
-                serde_json::from_slice(v.value())
-                    .map_err(|e| PortError::new("local mailbox", e))?,
-            );
+            out.push(serde_json::from_slice(v.value()).map_err(|e| PortError::new("local mailbox", e))?);
         }
         Ok(out)
     }
@@ -69,10 +72,13 @@ impl Mailbox {
 #[async_trait::async_trait]
 impl Mailer for Mailbox {
     async fn send(&self, mail: &Mail) -> Result<(), PortError> {
-        let this = self.clone();
-        let mail = mail.clone();
-        tokio::task::spawn_blocking(move || this.append(&mail))
-            .await
-            .map_err(|e| PortError::new("local mailbox", e))?
+        self.deliver(Message::Email(mail.clone())).await
+    }
+}
+
+#[async_trait::async_trait]
+impl Sms for Mailbox {
+    async fn send(&self, to: &Phone, text: &str) -> Result<(), PortError> {
+        self.deliver(Message::Text { to: to.clone(), text: text.to_string() }).await
     }
 }

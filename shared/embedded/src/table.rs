@@ -8,16 +8,12 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use portal_store::table::{check_query, check_transaction};
-use portal_store::{
-    Cursor, Delete, Index, Item, Key, Page, Put, Query, SortKey, StoreError, Table, Update, Write,
-};
+use portal_store::{Cursor, Delete, Index, Item, Key, Page, Put, Query, SortKey, StoreError, Table, Update, Write};
 use redb::{ReadableDatabase, ReadableTable, TableDefinition};
 
 pub(crate) const ITEMS: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("items");
-pub(crate) const GSI1: TableDefinition<(&str, &str, &str, &str), &[u8]> =
-    TableDefinition::new("gsi1");
-pub(crate) const GSI2: TableDefinition<(&str, &str, &str, &str), &[u8]> =
-    TableDefinition::new("gsi2");
+pub(crate) const GSI1: TableDefinition<(&str, &str, &str, &str), &[u8]> = TableDefinition::new("gsi1");
+pub(crate) const GSI2: TableDefinition<(&str, &str, &str, &str), &[u8]> = TableDefinition::new("gsi2");
 
 /// The highest string any sort key can reach (sort keys are compared as UTF-8 bytes).
 const TOP: &str = "\u{10FFFF}\u{10FFFF}\u{10FFFF}\u{10FFFF}";
@@ -39,10 +35,7 @@ fn encode(item: &Item) -> Result<Vec<u8>, StoreError> {
     serde_json::to_vec(item).map_err(|e| StoreError::Invalid(e.to_string()))
 }
 
-fn gsi_def(
-    index: Index,
-) -> TableDefinition<'static, (&'static str, &'static str, &'static str, &'static str), &'static [u8]>
-{
+fn gsi_def(index: Index) -> TableDefinition<'static, (&'static str, &'static str, &'static str, &'static str), &'static [u8]> {
     if index == Index::Gsi2 { GSI2 } else { GSI1 }
 }
 
@@ -50,9 +43,7 @@ fn gsi_def(
 fn index_key(item: &Item, index: Index) -> Option<(String, String)> {
     let (p, s, _) = index.attrs();
     match (item.get(p), item.get(s)) {
-        (Some(serde_json::Value::String(p)), Some(serde_json::Value::String(s))) => {
-            Some((p.clone(), s.clone()))
-        }
+        (Some(serde_json::Value::String(p)), Some(serde_json::Value::String(s))) => Some((p.clone(), s.clone())),
         _ => None,
     }
 }
@@ -85,28 +76,16 @@ impl EmbeddedTable {
         let mut more = false;
         match q.index {
             Index::Primary => {
-                let (mut start, mut end) =
-                    ((q.pk.as_str(), lo.as_str()), (q.pk.as_str(), hi.as_str()));
-                let after_sk = after
-                    .as_ref()
-                    .and_then(|a| a.get("sk").cloned())
-                    .unwrap_or_default();
+                let (mut start, mut end) = ((q.pk.as_str(), lo.as_str()), (q.pk.as_str(), hi.as_str()));
+                let after_sk = after.as_ref().and_then(|a| a.get("sk").cloned()).unwrap_or_default();
                 if after.is_some() {
-                    if q.forward {
-                        start.1 = after_sk.as_str()
-                    } else {
-                        end.1 = after_sk.as_str()
-                    }
+                    if q.forward { start.1 = after_sk.as_str() } else { end.1 = after_sk.as_str() }
                 }
                 if start.1 > end.1 {
                     return Ok(Page::default());
                 }
                 let range = items.range(start..=end).map_err(unavailable)?;
-                let iter: Box<dyn Iterator<Item = _>> = if q.forward {
-                    Box::new(range)
-                } else {
-                    Box::new(range.rev())
-                };
+                let iter: Box<dyn Iterator<Item = _>> = if q.forward { Box::new(range) } else { Box::new(range.rev()) };
                 for entry in iter {
                     let (k, v) = entry.map_err(unavailable)?;
                     let sk = k.value().1;
@@ -123,12 +102,7 @@ impl EmbeddedTable {
             gsi => {
                 let index = txn.open_table(gsi_def(gsi)).map_err(unavailable)?;
                 let (p_attr, s_attr, _) = gsi.attrs();
-                let a = |k: &str| {
-                    after
-                        .as_ref()
-                        .and_then(|m| m.get(k).cloned())
-                        .unwrap_or_default()
-                };
+                let a = |k: &str| after.as_ref().and_then(|m| m.get(k).cloned()).unwrap_or_default();
                 let (a_gsk, a_pk, a_sk) = (a(s_attr), a("pk"), a("sk"));
                 let mut start = (q.pk.as_str(), lo.as_str(), "", "");
                 let mut end = (q.pk.as_str(), hi.as_str(), TOP, TOP);
@@ -140,38 +114,25 @@ impl EmbeddedTable {
                     return Ok(Page::default());
                 }
                 let range = index.range(start..=end).map_err(unavailable)?;
-                let iter: Box<dyn Iterator<Item = _>> = if q.forward {
-                    Box::new(range)
-                } else {
-                    Box::new(range.rev())
-                };
+                let iter: Box<dyn Iterator<Item = _>> = if q.forward { Box::new(range) } else { Box::new(range.rev()) };
                 let _ = p_attr;
                 for entry in iter {
                     let (k, _) = entry.map_err(unavailable)?;
                     let (_, gsk, pk, sk) = k.value();
-                    if after.is_some()
-                        && (gsk, pk, sk) == (a_gsk.as_str(), a_pk.as_str(), a_sk.as_str())
-                        || !q.sk.matches(gsk)
-                    {
+                    if after.is_some() && (gsk, pk, sk) == (a_gsk.as_str(), a_pk.as_str(), a_sk.as_str()) || !q.sk.matches(gsk) {
                         continue;
                     }
                     if out.len() == limit {
                         more = true;
                         break;
                     }
-                    let item = items
-                        .get((pk, sk))
-                        .map_err(unavailable)?
-                        .ok_or_else(|| StoreError::Corrupt("index entry without item".into()))?;
+                    let item =
+                        items.get((pk, sk)).map_err(unavailable)?.ok_or_else(|| StoreError::Corrupt("index entry without item".into()))?;
                     out.push(decode(item.value())?);
                 }
             }
         }
-        let next = if more {
-            out.last().map(|last| cursor_of(last, q.index))
-        } else {
-            None
-        };
+        let next = if more { out.last().map(|last| cursor_of(last, q.index)) } else { None };
         Ok(Page { items: out, next })
     }
 
@@ -186,22 +147,15 @@ impl EmbeddedTable {
             let mut failed = Vec::new();
             for (i, w) in writes.iter().enumerate() {
                 let key = w.key()?;
-                let existing = items
-                    .get((key.pk.as_str(), key.sk.as_str()))
-                    .map_err(unavailable)?
-                    .map(|v| decode(v.value()))
-                    .transpose()?;
+                let existing =
+                    items.get((key.pk.as_str(), key.sk.as_str())).map_err(unavailable)?.map(|v| decode(v.value())).transpose()?;
                 if w.cond().is_some_and(|c| !c.eval(existing.as_ref())) {
                     failed.push(i);
                 }
                 before.push((key, existing));
             }
             if !failed.is_empty() {
-                return Err(if single {
-                    StoreError::ConditionFailed
-                } else {
-                    StoreError::TransactionCancelled { failed }
-                });
+                return Err(if single { StoreError::ConditionFailed } else { StoreError::TransactionCancelled { failed } });
             }
             let mut gsi1 = txn.open_table(GSI1).map_err(unavailable)?;
             let mut gsi2 = txn.open_table(GSI2).map_err(unavailable)?;
@@ -214,29 +168,18 @@ impl EmbeddedTable {
                 };
                 for (index, table) in [(Index::Gsi1, &mut gsi1), (Index::Gsi2, &mut gsi2)] {
                     if let Some((p, s)) = existing.as_ref().and_then(|e| index_key(e, index)) {
-                        table
-                            .remove((p.as_str(), s.as_str(), key.pk.as_str(), key.sk.as_str()))
-                            .map_err(unavailable)?;
+                        table.remove((p.as_str(), s.as_str(), key.pk.as_str(), key.sk.as_str())).map_err(unavailable)?;
                     }
                     if let Some((p, s)) = after.as_ref().and_then(|a| index_key(a, index)) {
-                        table
-                            .insert(
-                                (p.as_str(), s.as_str(), key.pk.as_str(), key.sk.as_str()),
-                                [].as_slice(),
-                            )
-                            .map_err(unavailable)?;
+                        table.insert((p.as_str(), s.as_str(), key.pk.as_str(), key.sk.as_str()), [].as_slice()).map_err(unavailable)?;
                     }
                 }
                 match &after {
                     Some(item) => {
-                        items
-                            .insert((key.pk.as_str(), key.sk.as_str()), encode(item)?.as_slice())
-                            .map_err(unavailable)?;
+                        items.insert((key.pk.as_str(), key.sk.as_str()), encode(item)?.as_slice()).map_err(unavailable)?;
                     }
                     None => {
-                        items
-                            .remove((key.pk.as_str(), key.sk.as_str()))
-                            .map_err(unavailable)?;
+                        items.remove((key.pk.as_str(), key.sk.as_str())).map_err(unavailable)?;
                     }
                 }
                 results.push(after.unwrap_or_default());
@@ -274,11 +217,7 @@ impl Table for EmbeddedTable {
     async fn get(&self, key: &Key) -> Result<Option<Item>, StoreError> {
         let txn = self.db.begin_read().map_err(unavailable)?;
         let items = txn.open_table(ITEMS).map_err(unavailable)?;
-        items
-            .get((key.pk.as_str(), key.sk.as_str()))
-            .map_err(unavailable)?
-            .map(|v| decode(v.value()))
-            .transpose()
+        items.get((key.pk.as_str(), key.sk.as_str())).map_err(unavailable)?.map(|v| decode(v.value())).transpose()
     }
 
     async fn query(&self, query: &Query) -> Result<Page, StoreError> {
@@ -293,14 +232,11 @@ impl Table for EmbeddedTable {
     async fn update(&self, update: Update) -> Result<Item, StoreError> {
         check_transaction(std::slice::from_ref(&Write::Update(update.clone())))?;
         let mut r = self.write(vec![Write::Update(update)], true).await?;
-        r.pop()
-            .ok_or_else(|| StoreError::Corrupt("update returned nothing".into()))
+        r.pop().ok_or_else(|| StoreError::Corrupt("update returned nothing".into()))
     }
 
     async fn delete(&self, delete: Delete) -> Result<(), StoreError> {
-        self.write(vec![Write::Delete(delete)], true)
-            .await
-            .map(|_| ())
+        self.write(vec![Write::Delete(delete)], true).await.map(|_| ())
     }
 
     async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {

@@ -5,9 +5,7 @@
 
 use serde_json::{Value, json};
 
-use crate::table::{
-    Cond, Delete, Index, Item, Key, Put, Query, SortKey, StoreError, Table, Update, Write,
-};
+use crate::table::{Cond, Delete, Index, Item, Key, Put, Query, SortKey, StoreError, Table, Update, Write};
 
 /// A namespace no other case uses.
 pub fn ns() -> String {
@@ -23,10 +21,7 @@ fn item(pk: &str, sk: &str, extra: Value) -> Item {
 }
 
 fn sks(items: &[Item]) -> Vec<String> {
-    items
-        .iter()
-        .map(|i| i["sk"].as_str().unwrap().to_string())
-        .collect()
+    items.iter().map(|i| i["sk"].as_str().unwrap().to_string()).collect()
 }
 
 pub async fn get_returns_what_put_wrote(t: &dyn Table) {
@@ -37,12 +32,7 @@ pub async fn get_returns_what_put_wrote(t: &dyn Table) {
         json!({"s": "text ü", "n": -42, "big": 9_007_199_254_740_993_i64, "b": true, "nul": null,
                "l": [1, "two", {"three": 3}], "m": {"k": "v", "n": 1}}),
     );
-    t.put(Put {
-        item: written.clone(),
-        cond: None,
-    })
-    .await
-    .unwrap();
+    t.put(Put { item: written.clone(), cond: None }).await.unwrap();
     assert_eq!(t.get(&Key::new(&pk, "A")).await.unwrap(), Some(written));
     assert_eq!(t.get(&Key::new(&pk, "B")).await.unwrap(), None);
 }
@@ -50,39 +40,12 @@ pub async fn get_returns_what_put_wrote(t: &dyn Table) {
 pub async fn a_failed_condition_changes_nothing(t: &dyn Table) {
     let pk = ns();
     let first = item(&pk, "A", json!({"v": 1}));
-    t.put(Put {
-        item: first.clone(),
-        cond: Some(Cond::absent()),
-    })
-    .await
-    .unwrap();
-    let again = t
-        .put(Put {
-            item: item(&pk, "A", json!({"v": 2})),
-            cond: Some(Cond::absent()),
-        })
-        .await;
-    assert!(
-        matches!(again, Err(StoreError::ConditionFailed)),
-        "{again:?}"
-    );
-    let stale = t
-        .update(
-            Update::new(Key::new(&pk, "A"))
-                .set("v", 3)
-                .when(Cond::eq("v", 0)),
-        )
-        .await;
-    assert!(
-        matches!(stale, Err(StoreError::ConditionFailed)),
-        "{stale:?}"
-    );
-    let del = t
-        .delete(Delete {
-            key: Key::new(&pk, "A"),
-            cond: Some(Cond::eq("v", 9)),
-        })
-        .await;
+    t.put(Put { item: first.clone(), cond: Some(Cond::absent()) }).await.unwrap();
+    let again = t.put(Put { item: item(&pk, "A", json!({"v": 2})), cond: Some(Cond::absent()) }).await;
+    assert!(matches!(again, Err(StoreError::ConditionFailed)), "{again:?}");
+    let stale = t.update(Update::new(Key::new(&pk, "A")).set("v", 3).when(Cond::eq("v", 0))).await;
+    assert!(matches!(stale, Err(StoreError::ConditionFailed)), "{stale:?}");
+    let del = t.delete(Delete { key: Key::new(&pk, "A"), cond: Some(Cond::eq("v", 9)) }).await;
     assert!(matches!(del, Err(StoreError::ConditionFailed)), "{del:?}");
     assert_eq!(t.get(&Key::new(&pk, "A")).await.unwrap(), Some(first));
 }
@@ -90,21 +53,9 @@ pub async fn a_failed_condition_changes_nothing(t: &dyn Table) {
 pub async fn updates_set_remove_add_and_create(t: &dyn Table) {
     let pk = ns();
     let key = Key::new(&pk, "C");
-    let created = t
-        .update(Update::new(key.clone()).add("count", 1).set("ttl", 10))
-        .await
-        .unwrap();
+    let created = t.update(Update::new(key.clone()).add("count", 1).set("ttl", 10)).await.unwrap();
     assert_eq!(created.get("count"), Some(&json!(1)));
-    let after = t
-        .update(
-            Update::new(key.clone())
-                .add("count", 5)
-                .remove("ttl")
-                .set("name", "x")
-                .when(Cond::eq("count", 1)),
-        )
-        .await
-        .unwrap();
+    let after = t.update(Update::new(key.clone()).add("count", 5).remove("ttl").set("name", "x").when(Cond::eq("count", 1))).await.unwrap();
     assert_eq!(after.get("count"), Some(&json!(6)));
     assert_eq!(after.get("ttl"), None);
     assert_eq!(t.get(&key).await.unwrap(), Some(after));
@@ -113,19 +64,10 @@ pub async fn updates_set_remove_add_and_create(t: &dyn Table) {
 pub async fn conditions_compare_like_dynamodb(t: &dyn Table) {
     let pk = ns();
     let key = Key::new(&pk, "A");
-    t.put(Put {
-        item: item(&pk, "A", json!({"n": 10, "s": "m", "flag": false})),
-        cond: None,
-    })
-    .await
-    .unwrap();
+    t.put(Put { item: item(&pk, "A", json!({"n": 10, "s": "m", "flag": false})), cond: None }).await.unwrap();
     let holds = |c: Cond| {
         let key = key.clone();
-        async move {
-            t.update(Update::new(key).add("probe", 1).when(c))
-                .await
-                .is_ok()
-        }
+        async move { t.update(Update::new(key).add("probe", 1).when(c)).await.is_ok() }
     };
     assert!(holds(Cond::Lt("n".into(), json!(11))).await);
     assert!(!holds(Cond::Lt("n".into(), json!(10))).await);
@@ -134,44 +76,20 @@ pub async fn conditions_compare_like_dynamodb(t: &dyn Table) {
     assert!(holds(Cond::Ge("s".into(), json!("m"))).await);
     assert!(!holds(Cond::Gt("s".into(), json!("z"))).await);
     assert!(holds(Cond::eq("flag", false)).await);
-    assert!(
-        !holds(Cond::Lt("missing".into(), json!(1))).await,
-        "a missing attribute compares false"
-    );
-    assert!(
-        !holds(Cond::Lt("s".into(), json!(1))).await,
-        "another type compares false"
-    );
+    assert!(!holds(Cond::Lt("missing".into(), json!(1))).await, "a missing attribute compares false");
+    assert!(!holds(Cond::Lt("s".into(), json!(1))).await, "another type compares false");
     assert!(holds(Cond::Or(vec![Cond::eq("n", 1), Cond::Exists("s".into())])).await);
-    assert!(
-        !holds(Cond::And(vec![
-            Cond::eq("n", 10),
-            Cond::NotExists("s".into())
-        ]))
-        .await
-    );
+    assert!(!holds(Cond::And(vec![Cond::eq("n", 10), Cond::NotExists("s".into())])).await);
     assert!(holds(Cond::present()).await);
 }
 
 pub async fn a_cancelled_transaction_changes_nothing(t: &dyn Table) {
     let pk = ns();
-    t.put(Put {
-        item: item(&pk, "A", json!({"rev": 1})),
-        cond: None,
-    })
-    .await
-    .unwrap();
+    t.put(Put { item: item(&pk, "A", json!({"rev": 1})), cond: None }).await.unwrap();
     let writes = vec![
         Write::create(item(&pk, "NEW", json!({}))),
-        Write::Update(
-            Update::new(Key::new(&pk, "A"))
-                .set("rev", 2)
-                .when(Cond::eq("rev", 1)),
-        ),
-        Write::Check {
-            key: Key::new(&pk, "GONE"),
-            cond: Cond::present(),
-        },
+        Write::Update(Update::new(Key::new(&pk, "A")).set("rev", 2).when(Cond::eq("rev", 1))),
+        Write::Check { key: Key::new(&pk, "GONE"), cond: Cond::present() },
     ];
     let r = t.transact(writes).await;
     match r {
@@ -179,47 +97,19 @@ pub async fn a_cancelled_transaction_changes_nothing(t: &dyn Table) {
         other => panic!("expected a cancelled transaction, got {other:?}"),
     }
     assert_eq!(t.get(&Key::new(&pk, "NEW")).await.unwrap(), None);
-    assert_eq!(
-        t.get(&Key::new(&pk, "A")).await.unwrap().unwrap()["rev"],
-        json!(1)
-    );
+    assert_eq!(t.get(&Key::new(&pk, "A")).await.unwrap().unwrap()["rev"], json!(1));
 }
 
 pub async fn a_transaction_applies_every_write(t: &dyn Table) {
     let pk = ns();
-    t.put(Put {
-        item: item(&pk, "A", json!({"rev": 1})),
-        cond: None,
-    })
-    .await
-    .unwrap();
-    t.put(Put {
-        item: item(&pk, "B", json!({})),
-        cond: None,
-    })
-    .await
-    .unwrap();
-    t.put(Put {
-        item: item(&pk, "D", json!({"keep": true})),
-        cond: None,
-    })
-    .await
-    .unwrap();
+    t.put(Put { item: item(&pk, "A", json!({"rev": 1})), cond: None }).await.unwrap();
+    t.put(Put { item: item(&pk, "B", json!({})), cond: None }).await.unwrap();
+    t.put(Put { item: item(&pk, "D", json!({"keep": true})), cond: None }).await.unwrap();
     t.transact(vec![
         Write::create(item(&pk, "NEW", json!({"x": 1}))),
-        Write::Update(
-            Update::new(Key::new(&pk, "A"))
-                .set("rev", 2)
-                .when(Cond::eq("rev", 1)),
-        ),
-        Write::Delete(Delete {
-            key: Key::new(&pk, "B"),
-            cond: Some(Cond::present()),
-        }),
-        Write::Check {
-            key: Key::new(&pk, "D"),
-            cond: Cond::eq("keep", true),
-        },
+        Write::Update(Update::new(Key::new(&pk, "A")).set("rev", 2).when(Cond::eq("rev", 1))),
+        Write::Delete(Delete { key: Key::new(&pk, "B"), cond: Some(Cond::present()) }),
+        Write::Check { key: Key::new(&pk, "D"), cond: Cond::eq("keep", true) },
     ])
     .await
     .unwrap();
@@ -230,77 +120,25 @@ pub async fn a_transaction_applies_every_write(t: &dyn Table) {
 
 pub async fn a_transaction_may_not_touch_one_item_twice(t: &dyn Table) {
     let pk = ns();
-    let r = t
-        .transact(vec![
-            Write::create(item(&pk, "A", json!({}))),
-            Write::Update(Update::new(Key::new(&pk, "A")).set("x", 1)),
-        ])
-        .await;
+    let r = t.transact(vec![Write::create(item(&pk, "A", json!({}))), Write::Update(Update::new(Key::new(&pk, "A")).set("x", 1))]).await;
     assert!(matches!(r, Err(StoreError::Invalid(_))), "{r:?}");
     assert_eq!(t.get(&Key::new(&pk, "A")).await.unwrap(), None);
 }
 
 pub async fn queries_follow_sort_key_order(t: &dyn Table) {
     let pk = ns();
-    for sk in [
-        "EST#b",
-        "EST#a#V#0002",
-        "AUDIT#1",
-        "EST#a",
-        "EST#a#V#0001",
-        "ESTV",
-        "Z",
-    ] {
-        t.put(Put {
-            item: item(&pk, sk, json!({})),
-            cond: None,
-        })
-        .await
-        .unwrap();
+    for sk in ["EST#b", "EST#a#V#0002", "AUDIT#1", "EST#a", "EST#a#V#0001", "ESTV", "Z"] {
+        t.put(Put { item: item(&pk, sk, json!({})), cond: None }).await.unwrap();
     }
-    t.put(Put {
-        item: item(&format!("{pk}x"), "EST#a", json!({})),
-        cond: None,
-    })
-    .await
-    .unwrap();
+    t.put(Put { item: item(&format!("{pk}x"), "EST#a", json!({})), cond: None }).await.unwrap();
     let q = Query::partition(&pk).prefix("EST#");
-    assert_eq!(
-        sks(&t.query(&q).await.unwrap().items),
-        ["EST#a", "EST#a#V#0001", "EST#a#V#0002", "EST#b"]
-    );
-    assert_eq!(
-        sks(&t.query(&q.clone().backwards()).await.unwrap().items),
-        ["EST#b", "EST#a#V#0002", "EST#a#V#0001", "EST#a"]
-    );
+    assert_eq!(sks(&t.query(&q).await.unwrap().items), ["EST#a", "EST#a#V#0001", "EST#a#V#0002", "EST#b"]);
+    assert_eq!(sks(&t.query(&q.clone().backwards()).await.unwrap().items), ["EST#b", "EST#a#V#0002", "EST#a#V#0001", "EST#a"]);
     let between = Query::partition(&pk).sort(SortKey::Between("EST#a#".into(), "EST#a#~".into()));
-    assert_eq!(
-        sks(&t.query(&between).await.unwrap().items),
-        ["EST#a#V#0001", "EST#a#V#0002"]
-    );
-    assert_eq!(
-        sks(&t
-            .query(&Query::partition(&pk).sort(SortKey::Eq("Z".into())))
-            .await
-            .unwrap()
-            .items),
-        ["Z"]
-    );
-    assert_eq!(
-        sks(&t
-            .query(&Query::partition(&pk).sort(SortKey::Ge("EST#b".into())))
-            .await
-            .unwrap()
-            .items),
-        ["EST#b", "ESTV", "Z"]
-    );
-    assert!(
-        t.query(&Query::partition(format!("{pk}-empty")))
-            .await
-            .unwrap()
-            .items
-            .is_empty()
-    );
+    assert_eq!(sks(&t.query(&between).await.unwrap().items), ["EST#a#V#0001", "EST#a#V#0002"]);
+    assert_eq!(sks(&t.query(&Query::partition(&pk).sort(SortKey::Eq("Z".into()))).await.unwrap().items), ["Z"]);
+    assert_eq!(sks(&t.query(&Query::partition(&pk).sort(SortKey::Ge("EST#b".into()))).await.unwrap().items), ["EST#b", "ESTV", "Z"]);
+    assert!(t.query(&Query::partition(format!("{pk}-empty"))).await.unwrap().items.is_empty());
 }
 
 async fn collect_pages(t: &dyn Table, mut q: Query) -> Vec<String> {
@@ -322,46 +160,26 @@ pub async fn pages_cover_every_item_once(t: &dyn Table) {
     let mut expected = vec![];
     for i in 0..23 {
         let sk = format!("I#{i:03}");
-        t.put(Put {
-            item: item(&pk, &sk, json!({"i": i})),
-            cond: None,
-        })
-        .await
-        .unwrap();
+        t.put(Put { item: item(&pk, &sk, json!({"i": i})), cond: None }).await.unwrap();
         expected.push(sk);
     }
-    assert_eq!(
-        collect_pages(t, Query::partition(&pk).limit(5)).await,
-        expected
-    );
+    assert_eq!(collect_pages(t, Query::partition(&pk).limit(5)).await, expected);
     expected.reverse();
-    assert_eq!(
-        collect_pages(t, Query::partition(&pk).limit(7).backwards()).await,
-        expected
-    );
+    assert_eq!(collect_pages(t, Query::partition(&pk).limit(7).backwards()).await, expected);
 }
 
 pub async fn a_cursor_only_works_for_its_own_partition(t: &dyn Table) {
     let (a, b) = (ns(), ns());
     for pk in [&a, &b] {
         for i in 0..3 {
-            t.put(Put {
-                item: item(pk, &format!("I#{i}"), json!({})),
-                cond: None,
-            })
-            .await
-            .unwrap();
+            t.put(Put { item: item(pk, &format!("I#{i}"), json!({})), cond: None }).await.unwrap();
         }
     }
     let page = t.query(&Query::partition(&a).limit(1)).await.unwrap();
     let cursor = page.next.expect("more pages");
-    let r = t
-        .query(&Query::partition(&b).limit(1).after(Some(cursor)))
-        .await;
+    let r = t.query(&Query::partition(&b).limit(1).after(Some(cursor))).await;
     assert!(matches!(r, Err(StoreError::Invalid(_))), "{r:?}");
-    let junk = t
-        .query(&Query::partition(&a).after(Some(crate::Cursor("not-a-cursor".into()))))
-        .await;
+    let junk = t.query(&Query::partition(&a).after(Some(crate::Cursor("not-a-cursor".into())))).await;
     assert!(matches!(junk, Err(StoreError::Invalid(_))), "{junk:?}");
 }
 
@@ -369,61 +187,21 @@ pub async fn secondary_indexes_follow_writes(t: &dyn Table) {
     let (pk, g) = (ns(), ns());
     let indexed = |sk: &str, gsk: &str| item(&pk, sk, json!({"gsi1pk": g, "gsi1sk": gsk}));
     for (sk, gsk) in [("A", "2026-03"), ("B", "2026-01"), ("C", "2026-02")] {
-        t.put(Put {
-            item: indexed(sk, gsk),
-            cond: None,
-        })
-        .await
-        .unwrap();
+        t.put(Put { item: indexed(sk, gsk), cond: None }).await.unwrap();
     }
-    t.put(Put {
-        item: item(&pk, "NOINDEX", json!({})),
-        cond: None,
-    })
-    .await
-    .unwrap();
+    t.put(Put { item: item(&pk, "NOINDEX", json!({})), cond: None }).await.unwrap();
     let q = Query::index(Index::Gsi1, &g);
     assert_eq!(sks(&t.query(&q).await.unwrap().items), ["B", "C", "A"]);
-    assert_eq!(
-        sks(&t
-            .query(&q.clone().prefix("2026-0").limit(2).backwards())
-            .await
-            .unwrap()
-            .items),
-        ["A", "C"]
-    );
+    assert_eq!(sks(&t.query(&q.clone().prefix("2026-0").limit(2).backwards()).await.unwrap().items), ["A", "C"]);
     // Moving an item to another index partition, and deleting one, keep the index in step.
     let other = ns();
-    t.update(Update::new(Key::new(&pk, "A")).set("gsi1pk", other.as_str()))
-        .await
-        .unwrap();
-    t.delete(Delete {
-        key: Key::new(&pk, "B"),
-        cond: None,
-    })
-    .await
-    .unwrap();
+    t.update(Update::new(Key::new(&pk, "A")).set("gsi1pk", other.as_str())).await.unwrap();
+    t.delete(Delete { key: Key::new(&pk, "B"), cond: None }).await.unwrap();
     assert_eq!(sks(&t.query(&q).await.unwrap().items), ["C"]);
-    assert_eq!(
-        sks(&t
-            .query(&Query::index(Index::Gsi1, &other))
-            .await
-            .unwrap()
-            .items),
-        ["A"]
-    );
+    assert_eq!(sks(&t.query(&Query::index(Index::Gsi1, &other)).await.unwrap().items), ["A"]);
     // A transaction maintains the index too.
-    t.transact(vec![Write::create(item(
-        &pk,
-        "D",
-        json!({"gsi2pk": g, "gsi2sk": "x"}),
-    ))])
-    .await
-    .unwrap();
-    assert_eq!(
-        sks(&t.query(&Query::index(Index::Gsi2, &g)).await.unwrap().items),
-        ["D"]
-    );
+    t.transact(vec![Write::create(item(&pk, "D", json!({"gsi2pk": g, "gsi2sk": "x"})))]).await.unwrap();
+    assert_eq!(sks(&t.query(&Query::index(Index::Gsi2, &g)).await.unwrap().items), ["D"]);
 }
 
 pub async fn index_pages_cover_every_item_once(t: &dyn Table) {
@@ -431,43 +209,21 @@ pub async fn index_pages_cover_every_item_once(t: &dyn Table) {
     let mut expected = vec![];
     for i in 0..11 {
         let sk = format!("I#{i:02}");
-        t.put(Put {
-            item: item(
-                &pk,
-                &sk,
-                json!({"gsi1pk": g, "gsi1sk": format!("S#{i:02}")}),
-            ),
-            cond: None,
-        })
-        .await
-        .unwrap();
+        t.put(Put { item: item(&pk, &sk, json!({"gsi1pk": g, "gsi1sk": format!("S#{i:02}")})), cond: None }).await.unwrap();
         expected.push(sk);
     }
-    assert_eq!(
-        collect_pages(t, Query::index(Index::Gsi1, &g).limit(4)).await,
-        expected
-    );
+    assert_eq!(collect_pages(t, Query::index(Index::Gsi1, &g).limit(4)).await, expected);
 }
 
 pub async fn concurrent_conditional_writes_have_one_winner(t: std::sync::Arc<dyn Table>) {
     let pk = ns();
-    t.put(Put {
-        item: item(&pk, "A", json!({"rev": 0})),
-        cond: None,
-    })
-    .await
-    .unwrap();
+    t.put(Put { item: item(&pk, "A", json!({"rev": 0})), cond: None }).await.unwrap();
     let mut tasks = vec![];
     for i in 0..8 {
         let (t, pk) = (t.clone(), pk.clone());
         tasks.push(tokio::spawn(async move {
             t.transact(vec![
-                Write::Update(
-                    Update::new(Key::new(&pk, "A"))
-                        .set("rev", 1)
-                        .set("by", i)
-                        .when(Cond::eq("rev", 0)),
-                ),
+                Write::Update(Update::new(Key::new(&pk, "A")).set("rev", 1).set("by", i).when(Cond::eq("rev", 0))),
                 Write::create(item(&pk, &format!("WIN#{i}"), json!({}))),
             ])
             .await
@@ -481,14 +237,7 @@ pub async fn concurrent_conditional_writes_have_one_winner(t: std::sync::Arc<dyn
         }
     }
     assert_eq!(wins, 1);
-    assert_eq!(
-        t.query(&Query::partition(&pk).prefix("WIN#"))
-            .await
-            .unwrap()
-            .items
-            .len(),
-        1
-    );
+    assert_eq!(t.query(&Query::partition(&pk).prefix("WIN#")).await.unwrap().items.len(), 1);
 }
 
 /// Generates one `#[tokio::test]` per contract case. `$make` is an async expression returning

@@ -11,10 +11,7 @@ pub struct Counting<T> {
 
 impl<T: Table> Counting<T> {
     pub fn new(inner: T) -> Self {
-        Self {
-            inner,
-            calls: AtomicU64::new(0),
-        }
+        Self { inner, calls: AtomicU64::new(0) }
     }
     /// Round trips since the last call (and resets the count).
     pub fn take(&self) -> u64 {

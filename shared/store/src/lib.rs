@@ -16,7 +16,4 @@ pub mod record;
 pub mod repo;
 pub mod table;
 
-pub use table::{
-    Cond, Cursor, Delete, Index, Item, Key, Page, Put, Query, SortKey, StoreError, Table, Update,
-    Write,
-};
+pub use table::{Cond, Cursor, Delete, Index, Item, Key, Page, Put, Query, SortKey, StoreError, Table, Update, Write};

@@ -8,12 +8,8 @@ use crate::table::{Item, Key, StoreError};
 
 /// Builds the item for a record.
 pub fn to_item<T: Serialize>(kind: &str, key: &Key, record: &T) -> Result<Item, StoreError> {
-    let Value::Object(mut item) =
-        serde_json::to_value(record).map_err(|e| StoreError::Invalid(e.to_string()))?
-    else {
-        return Err(StoreError::Invalid(format!(
-            "{kind} must serialize to an object"
-        )));
+    let Value::Object(mut item) = serde_json::to_value(record).map_err(|e| StoreError::Invalid(e.to_string()))? else {
+        return Err(StoreError::Invalid(format!("{kind} must serialize to an object")));
     };
     item.insert("pk".into(), Value::String(key.pk.clone()));
     item.insert("sk".into(), Value::String(key.sk.clone()));
@@ -31,13 +27,8 @@ pub fn with_index(mut item: Item, index: crate::table::Index, pk: String, sk: St
 
 /// Reads a record back from its item.
 pub fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, StoreError> {
-    let kind = item
-        .get("type")
-        .and_then(Value::as_str)
-        .unwrap_or("item")
-        .to_string();
-    serde_json::from_value(Value::Object(item))
-        .map_err(|e| StoreError::Corrupt(format!("{kind}: {e}")))
+    let kind = item.get("type").and_then(Value::as_str).unwrap_or("item").to_string();
+    serde_json::from_value(Value::Object(item)).map_err(|e| StoreError::Corrupt(format!("{kind}: {e}")))
 }
 
 /// The `type` attribute of an item.

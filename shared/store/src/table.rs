@@ -17,22 +17,13 @@ pub struct Key {
 
 impl Key {
     pub fn new(pk: impl Into<String>, sk: impl Into<String>) -> Self {
-        Self {
-            pk: pk.into(),
-            sk: sk.into(),
-        }
+        Self { pk: pk.into(), sk: sk.into() }
     }
     /// The key of an item (its `pk` and `sk` attributes).
     pub fn of(item: &Item) -> Result<Self, StoreError> {
         match (item.get("pk"), item.get("sk")) {
-            (Some(Value::String(pk)), Some(Value::String(sk)))
-                if !pk.is_empty() && !sk.is_empty() =>
-            {
-                Ok(Self::new(pk.clone(), sk.clone()))
-            }
-            _ => Err(StoreError::Invalid(
-                "an item needs non-empty string pk and sk".into(),
-            )),
+            (Some(Value::String(pk)), Some(Value::String(sk))) if !pk.is_empty() && !sk.is_empty() => Ok(Self::new(pk.clone(), sk.clone())),
+            _ => Err(StoreError::Invalid("an item needs non-empty string pk and sk".into())),
         }
     }
 }
@@ -135,10 +126,7 @@ impl Default for Key {
 
 impl Update {
     pub fn new(key: Key) -> Self {
-        Self {
-            key,
-            ..Self::default()
-        }
+        Self { key, ..Self::default() }
     }
     pub fn set(mut self, attr: &str, v: impl Into<Value>) -> Self {
         self.set.push((attr.into(), v.into()));
@@ -174,16 +162,12 @@ impl Update {
         for (a, n) in &self.add {
             let current = match item.get(a) {
                 None => 0,
-                Some(Value::Number(x)) => x
-                    .as_i64()
-                    .ok_or_else(|| StoreError::Invalid(format!("{a} is not an integer")))?,
+                Some(Value::Number(x)) => x.as_i64().ok_or_else(|| StoreError::Invalid(format!("{a} is not an integer")))?,
                 Some(_) => {
                     return Err(StoreError::Invalid(format!("cannot add to non-number {a}")));
                 }
             };
-            let sum = current
-                .checked_add(*n)
-                .ok_or_else(|| StoreError::Invalid(format!("{a} overflows")))?;
+            let sum = current.checked_add(*n).ok_or_else(|| StoreError::Invalid(format!("{a} overflows")))?;
             item.insert(a.clone(), Value::from(sum));
         }
         Ok(item)
@@ -191,22 +175,11 @@ impl Update {
 
     pub(crate) fn check(&self) -> Result<(), StoreError> {
         let touches_key = |a: &String| a == "pk" || a == "sk";
-        if self
-            .set
-            .iter()
-            .map(|(a, _)| a)
-            .chain(&self.remove)
-            .chain(self.add.iter().map(|(a, _)| a))
-            .any(touches_key)
-        {
-            return Err(StoreError::Invalid(
-                "an update cannot change pk or sk".into(),
-            ));
+        if self.set.iter().map(|(a, _)| a).chain(&self.remove).chain(self.add.iter().map(|(a, _)| a)).any(touches_key) {
+            return Err(StoreError::Invalid("an update cannot change pk or sk".into()));
         }
         if self.set.is_empty() && self.remove.is_empty() && self.add.is_empty() {
-            return Err(StoreError::Invalid(
-                "an update must change something".into(),
-            ));
+            return Err(StoreError::Invalid("an update must change something".into()));
         }
         Ok(())
     }
@@ -246,10 +219,7 @@ impl Write {
     }
     /// A put that must not overwrite anything.
     pub fn create(item: Item) -> Self {
-        Write::Put(Put {
-            item,
-            cond: Some(Cond::absent()),
-        })
+        Write::Put(Put { item, cond: Some(Cond::absent()) })
     }
 }
 
@@ -259,9 +229,7 @@ pub const MAX_TRANSACTION: usize = 100;
 /// Checks what both backends refuse in a transaction: empty, too large, one item twice.
 pub fn check_transaction(writes: &[Write]) -> Result<(), StoreError> {
     if writes.is_empty() || writes.len() > MAX_TRANSACTION {
-        return Err(StoreError::Invalid(format!(
-            "a transaction holds 1 to {MAX_TRANSACTION} writes"
-        )));
+        return Err(StoreError::Invalid(format!("a transaction holds 1 to {MAX_TRANSACTION} writes")));
     }
     let mut seen = std::collections::HashSet::new();
     for w in writes {
@@ -269,9 +237,7 @@ pub fn check_transaction(writes: &[Write]) -> Result<(), StoreError> {
             u.check()?;
         }
         if !seen.insert(w.key()?) {
-            return Err(StoreError::Invalid(
-                "a transaction cannot touch one item twice".into(),
-            ));
+            return Err(StoreError::Invalid("a transaction cannot touch one item twice".into()));
         }
     }
     Ok(())
@@ -316,9 +282,7 @@ impl SortKey {
             SortKey::All => true,
             SortKey::Eq(v) => sk == v,
             SortKey::BeginsWith(p) => sk.starts_with(p.as_str()),
-            SortKey::Between(a, b) => {
-                sk.as_bytes() >= a.as_bytes() && sk.as_bytes() <= b.as_bytes()
-            }
+            SortKey::Between(a, b) => sk.as_bytes() >= a.as_bytes() && sk.as_bytes() <= b.as_bytes(),
             SortKey::Ge(v) => sk.as_bytes() >= v.as_bytes(),
             SortKey::Le(v) => sk.as_bytes() <= v.as_bytes(),
         }
@@ -337,16 +301,11 @@ impl Cursor {
     }
     pub fn decode(&self) -> Result<std::collections::BTreeMap<String, String>, StoreError> {
         let bad = || StoreError::Invalid("the page cursor is not valid".into());
-        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(&self.0)
-            .map_err(|_| bad())?;
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(&self.0).map_err(|_| bad())?;
         serde_json::from_slice(&bytes).map_err(|_| bad())
     }
     /// Decodes and checks that the cursor belongs to this query's partition and index.
-    pub fn decode_for(
-        &self,
-        q: &Query,
-    ) -> Result<std::collections::BTreeMap<String, String>, StoreError> {
+    pub fn decode_for(&self, q: &Query) -> Result<std::collections::BTreeMap<String, String>, StoreError> {
         let key = self.decode()?;
         let (pk_attr, sk_attr, _) = q.index.attrs();
         let ok = key.get(pk_attr) == Some(&q.pk)
@@ -354,11 +313,7 @@ impl Cursor {
             && key.contains_key("pk")
             && key.contains_key("sk")
             && key.len() == if q.index == Index::Primary { 2 } else { 4 };
-        if ok {
-            Ok(key)
-        } else {
-            Err(StoreError::Invalid("the page cursor is not valid".into()))
-        }
+        if ok { Ok(key) } else { Err(StoreError::Invalid("the page cursor is not valid".into())) }
     }
 }
 
@@ -376,20 +331,10 @@ pub struct Query {
 
 impl Query {
     pub fn partition(pk: impl Into<String>) -> Self {
-        Self {
-            index: Index::Primary,
-            pk: pk.into(),
-            sk: SortKey::All,
-            limit: None,
-            forward: true,
-            after: None,
-        }
+        Self { index: Index::Primary, pk: pk.into(), sk: SortKey::All, limit: None, forward: true, after: None }
     }
     pub fn index(index: Index, pk: impl Into<String>) -> Self {
-        Self {
-            index,
-            ..Self::partition(pk)
-        }
+        Self { index, ..Self::partition(pk) }
     }
     pub fn prefix(mut self, p: impl Into<String>) -> Self {
         self.sk = SortKey::BeginsWith(p.into());
@@ -445,21 +390,12 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    pub fn unavailable(
-        what: impl Into<String>,
-        source: impl std::error::Error + Send + Sync + 'static,
-    ) -> Self {
-        StoreError::Unavailable {
-            what: what.into(),
-            source: Some(Box::new(source)),
-        }
+    pub fn unavailable(what: impl Into<String>, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        StoreError::Unavailable { what: what.into(), source: Some(Box::new(source)) }
     }
     /// True when a write did not happen because a condition was false (a conflict to report).
     pub fn is_conflict(&self) -> bool {
-        matches!(
-            self,
-            StoreError::ConditionFailed | StoreError::TransactionCancelled { .. }
-        )
+        matches!(self, StoreError::ConditionFailed | StoreError::TransactionCancelled { .. })
     }
 }
 
@@ -481,9 +417,7 @@ pub fn check_query(q: &Query) -> Result<(), StoreError> {
     match q.limit {
         Some(0) => Err(StoreError::Invalid("limit must be at least 1".into())),
         Some(n) if n > 1000 => Err(StoreError::Invalid("limit must be at most 1000".into())),
-        _ if q.pk.is_empty() => Err(StoreError::Invalid(
-            "partition key must not be empty".into(),
-        )),
+        _ if q.pk.is_empty() => Err(StoreError::Invalid("partition key must not be empty".into())),
         _ => Ok(()),
     }
 }

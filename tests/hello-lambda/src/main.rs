@@ -3,8 +3,5 @@ use lambda_http::{Body, Error, Request, Response, run, service_fn};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    run(service_fn(|_req: Request| async {
-        Ok::<_, Error>(Response::new(Body::from("hello")))
-    }))
-    .await
+    run(service_fn(|_req: Request| async { Ok::<_, Error>(Response::new(Body::from("hello"))) })).await
 }

@@ -17,10 +17,7 @@ fn panel_upgrade() -> VersionContent {
     VersionContent {
         title: "Panel upgrade".into(),
         scope: "Replace the main panel".into(),
-        items: vec![
-            item("li_permit", "1", 25_000, false),
-            item("li_labor", "6.5", 9_500, false),
-        ],
+        items: vec![item("li_permit", "1", 25_000, false), item("li_labor", "6.5", 9_500, false)],
         groups: vec![
             OptionGroup {
                 id: "grp_panel".parse().unwrap_or_else(|_| unreachable!()),
@@ -57,9 +54,7 @@ fn panel_upgrade() -> VersionContent {
             },
         ],
         tax_rate: "8.25".parse().unwrap_or_default(),
-        deposit: Some(DepositRule::Percent {
-            percent: "25".parse().unwrap_or_default(),
-        }),
+        deposit: Some(DepositRule::Percent { percent: "25".parse().unwrap_or_default() }),
         terms: "Net 15".into(),
         valid_until: jiff::civil::date(2026, 12, 31),
         currency: Currency::usd(),
@@ -71,12 +66,7 @@ fn pick(groups: &[(&str, &[&str])]) -> Selection {
         groups
             .iter()
             .map(|(g, opts)| {
-                (
-                    g.parse().unwrap_or_else(|_| unreachable!()),
-                    opts.iter()
-                        .map(|o| o.parse().unwrap_or_else(|_| unreachable!()))
-                        .collect(),
-                )
+                (g.parse().unwrap_or_else(|_| unreachable!()), opts.iter().map(|o| o.parse().unwrap_or_else(|_| unreachable!())).collect())
             })
             .collect(),
     )
@@ -88,16 +78,7 @@ fn prices_the_recommended_choice() {
     assert!(c.validate().is_ok());
     let t = totals(&c, &c.default_selection());
     // 250.00 + 6.5 x 95.00 = 617.50 + 1400.00 = 2267.50; tax 8.25 % of 1400.00 = 115.50
-    assert_eq!(
-        t,
-        Totals {
-            subtotal: 226_750,
-            taxable_subtotal: 140_000,
-            tax: 11_550,
-            total: 238_300,
-            deposit: 59_575
-        }
-    );
+    assert_eq!(t, Totals { subtotal: 226_750, taxable_subtotal: 140_000, tax: 11_550, total: 238_300, deposit: 59_575 });
 }
 
 #[test]
@@ -115,25 +96,10 @@ fn selections_must_fit_the_groups() {
     let c = panel_upgrade();
     for (s, why) in [
         (pick(&[]), "pick-one group left empty"),
-        (
-            pick(&[("grp_panel", &["opt_100a", "opt_200a"])]),
-            "two options in a pick-one group",
-        ),
-        (
-            pick(&[("grp_panel", &["opt_surge"])]),
-            "option from another group",
-        ),
-        (
-            pick(&[("grp_panel", &["opt_100a"]), ("grp_nope", &[])]),
-            "unknown group",
-        ),
-        (
-            pick(&[
-                ("grp_panel", &["opt_100a"]),
-                ("grp_addons", &["opt_surge", "opt_surge"]),
-            ]),
-            "same add-on twice",
-        ),
+        (pick(&[("grp_panel", &["opt_100a", "opt_200a"])]), "two options in a pick-one group"),
+        (pick(&[("grp_panel", &["opt_surge"])]), "option from another group"),
+        (pick(&[("grp_panel", &["opt_100a"]), ("grp_nope", &[])]), "unknown group"),
+        (pick(&[("grp_panel", &["opt_100a"]), ("grp_addons", &["opt_surge", "opt_surge"])]), "same add-on twice"),
     ] {
         assert!(check_selection(&c, &s).is_err(), "{why} should be rejected");
     }
@@ -145,9 +111,7 @@ fn invalid_content_names_the_fields() {
     c.items[0].quantity = Decimal::ZERO;
     c.tax_rate = Decimal::from(101);
     c.groups[1].options[0].items[0].id = c.items[1].id.clone();
-    let Err(DomainError::Invalid(fields)) = c.validate() else {
-        panic!("expected invalid")
-    };
+    let Err(DomainError::Invalid(fields)) = c.validate() else { panic!("expected invalid") };
     assert!(fields.0.contains_key("items[0].quantity"));
     assert!(fields.0.contains_key("tax_rate"));
     assert!(fields.0.contains_key("groups[1].options[0].items[0].id"));
@@ -179,28 +143,18 @@ fn diff_shows_added_removed_and_changed_lines() {
     v2.content.items.push(item("li_cleanup", "1", 5_000, false));
     v2.content.terms = "Net 30".into();
     let d = diff(&v1, &v2);
-    assert_eq!(
-        d.added.iter().map(|c| c.item.as_str()).collect::<Vec<_>>(),
-        ["li_cleanup"]
-    );
-    assert_eq!(
-        d.removed
-            .iter()
-            .map(|c| c.item.as_str())
-            .collect::<Vec<_>>(),
-        ["li_permit"]
-    );
+    assert_eq!(d.added.iter().map(|c| c.item.as_str()).collect::<Vec<_>>(), ["li_cleanup"]);
+    assert_eq!(d.removed.iter().map(|c| c.item.as_str()).collect::<Vec<_>>(), ["li_permit"]);
     assert_eq!(d.changed.len(), 1);
     assert_eq!(d.changed[0].fields, ["quantity"]);
     assert!(d.terms_changed && !d.scope_changed);
-    assert_eq!(
-        d.total_after - d.total_before,
-        5_000 - 25_000 + 9_500 * 8 - 61_750
-    );
+    assert_eq!(d.total_after - d.total_before, 5_000 - 25_000 + 9_500 * 8 - 61_750);
 }
 
 #[test]
 fn open_estimates_expire_after_their_last_day() {
+    let chicago = jiff::tz::TimeZone::get("America/Chicago").unwrap_or(jiff::tz::TimeZone::UTC);
+    let at = |s: &str| s.parse::<Timestamp>().unwrap_or(Timestamp::UNIX_EPOCH);
     let e = Estimate {
         id: "est_1".parse().unwrap_or_else(|_| unreachable!()),
         tenant: "ten_1".parse().unwrap_or_else(|_| unreachable!()),
@@ -213,28 +167,18 @@ fn open_estimates_expire_after_their_last_day() {
         headline_total: 0,
         currency: Currency::usd(),
         valid_until: jiff::civil::date(2026, 12, 31),
+        expires_at: end_of_day(jiff::civil::date(2026, 12, 31), &chicago),
         created_at: Timestamp::UNIX_EPOCH,
         sent_at: None,
         first_viewed_at: None,
         decided_at: None,
         rev: 1,
     };
-    assert_eq!(
-        e.effective_status(jiff::civil::date(2026, 12, 31)),
-        EstimateStatus::Viewed
-    );
-    assert_eq!(
-        e.effective_status(jiff::civil::date(2027, 1, 1)),
-        EstimateStatus::Expired
-    );
-    let approved = Estimate {
-        status: EstimateStatus::Approved,
-        ..e
-    };
-    assert_eq!(
-        approved.effective_status(jiff::civil::date(2027, 1, 1)),
-        EstimateStatus::Approved
-    );
+    // 11:59 pm on the last day in Chicago is 05:59 UTC the next day: still valid.
+    assert_eq!(e.effective_status(at("2027-01-01T05:59:00Z")), EstimateStatus::Viewed);
+    assert_eq!(e.effective_status(at("2027-01-01T06:00:00Z")), EstimateStatus::Expired);
+    let approved = Estimate { status: EstimateStatus::Approved, ..e };
+    assert_eq!(approved.effective_status(at("2027-02-01T00:00:00Z")), EstimateStatus::Approved);
 }
 
 #[test]
@@ -244,10 +188,7 @@ fn signatures_must_be_png_data_urls() {
     assert!(check_signature_png("data:image/png;base64,R0lGODlhAQABAAAAACw=").is_err());
     assert!(check_signer_name("  ").is_err());
     assert!(check_signer_name("--").is_err());
-    assert_eq!(
-        check_signer_name(" Dana Whitfield ").ok().as_deref(),
-        Some("Dana Whitfield")
-    );
+    assert_eq!(check_signer_name(" Dana Whitfield ").ok().as_deref(), Some("Dana Whitfield"));
 }
 
 const EVENTS: [EstimateEvent; 8] = [
@@ -264,29 +205,19 @@ const EVENTS: [EstimateEvent; 8] = [
 #[test]
 fn approval_is_only_possible_while_open() {
     for s in EstimateStatus::ALL {
-        assert_eq!(
-            transition(s, EstimateEvent::Approve).is_ok(),
-            s.is_open(),
-            "approve from {s:?}"
-        );
+        assert_eq!(transition(s, EstimateEvent::Approve).is_ok(), s.is_open(), "approve from {s:?}");
     }
 }
 
 fn arb_item() -> impl Strategy<Value = LineItem> {
-    (
-        1i64..1_000_000,
-        0u32..=3,
-        -50_000i64..5_000_000,
-        any::<bool>(),
-    )
-        .prop_map(|(q, scale, price, taxable)| LineItem {
-            id: "li_x".parse().unwrap_or_else(|_| unreachable!()),
-            name: "x".into(),
-            description: String::new(),
-            quantity: Decimal::new(q, scale),
-            unit_price: price,
-            taxable,
-        })
+    (1i64..1_000_000, 0u32..=3, -50_000i64..5_000_000, any::<bool>()).prop_map(|(q, scale, price, taxable)| LineItem {
+        id: "li_x".parse().unwrap_or_else(|_| unreachable!()),
+        name: "x".into(),
+        description: String::new(),
+        quantity: Decimal::new(q, scale),
+        unit_price: price,
+        taxable,
+    })
 }
 
 proptest! {

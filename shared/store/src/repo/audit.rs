@@ -16,12 +16,7 @@ pub fn append(t: &TenantId, entry: &AuditEntry) -> Result<Write, StoreError> {
     let key = Key::new(pk, format!("{}{}", keys::AUDIT_PREFIX, entry.id));
     let mut item = to_item("audit", &key, entry)?;
     if let Some(subject) = &entry.subject {
-        item = with_index(
-            item,
-            Index::Gsi1,
-            keys::audit_subject_gsi(t, subject),
-            entry.id.to_string(),
-        );
+        item = with_index(item, Index::Gsi1, keys::audit_subject_gsi(t, subject), entry.id.to_string());
     }
     Ok(Write::create(item))
 }
@@ -34,36 +29,13 @@ pub async fn for_account(
     limit: u32,
     after: Option<Cursor>,
 ) -> Result<(Vec<AuditEntry>, Option<Cursor>), StoreError> {
-    let q = Query::partition(keys::account_pk(t, a))
-        .prefix(keys::AUDIT_PREFIX)
-        .backwards()
-        .limit(limit)
-        .after(after);
+    let q = Query::partition(keys::account_pk(t, a)).prefix(keys::AUDIT_PREFIX).backwards().limit(limit).after(after);
     let page = table.query(&q).await?;
-    Ok((
-        page.items
-            .into_iter()
-            .map(from_item)
-            .collect::<Result<_, _>>()?,
-        page.next,
-    ))
+    Ok((page.items.into_iter().map(from_item).collect::<Result<_, _>>()?, page.next))
 }
 
 /// Everything that happened to one document, newest first.
-pub async fn for_subject(
-    table: &dyn Table,
-    t: &TenantId,
-    subject: &str,
-    limit: u32,
-) -> Result<Vec<AuditEntry>, StoreError> {
-    let q = Query::index(Index::Gsi1, keys::audit_subject_gsi(t, subject))
-        .backwards()
-        .limit(limit);
-    table
-        .query(&q)
-        .await?
-        .items
-        .into_iter()
-        .map(from_item)
-        .collect()
+pub async fn for_subject(table: &dyn Table, t: &TenantId, subject: &str, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
+    let q = Query::index(Index::Gsi1, keys::audit_subject_gsi(t, subject)).backwards().limit(limit);
+    table.query(&q).await?.items.into_iter().map(from_item).collect()
 }

@@ -11,13 +11,8 @@ use crate::table::{Cond, Put, StoreError, Table, Update, Write};
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Subject {
-    Contact {
-        account: AccountId,
-        contact: ContactId,
-    },
-    Staff {
-        staff: StaffId,
-    },
+    Contact { account: AccountId, contact: ContactId },
+    Staff { staff: StaffId },
 }
 
 /// What a link opens.
@@ -28,10 +23,7 @@ pub enum LinkPurpose {
     SignIn,
     /// Opens one estimate with limited rights until it expires (usable more than once, so a
     /// customer can reopen the email; it never reaches the rest of the account).
-    Estimate {
-        estimate: EstimateId,
-        rights: Vec<String>,
-    },
+    Estimate { estimate: EstimateId, rights: Vec<String> },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -43,6 +35,8 @@ pub struct LinkRecord {
     pub expires_at: Timestamp,
     /// Epoch seconds of `expires_at`, for conditions.
     pub expires_epoch: i64,
+    /// Absent until spent: the spend is conditional on the attribute not existing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub used_at: Option<Timestamp>,
     /// DynamoDB TTL: kept a while after expiry so an expired link can offer a fresh one.
     pub ttl: i64,
@@ -52,34 +46,18 @@ pub struct LinkRecord {
 pub const LINK_GRACE_SECONDS: i64 = 7 * 24 * 3600;
 
 pub fn put_link(token_hash: &str, link: &LinkRecord) -> Result<Write, StoreError> {
-    Ok(Write::create(to_item(
-        "link",
-        &keys::link(&link.tenant, token_hash),
-        link,
-    )?))
+    Ok(Write::create(to_item("link", &keys::link(&link.tenant, token_hash), link)?))
 }
 
-pub async fn get_link(
-    table: &dyn Table,
-    t: &TenantId,
-    token_hash: &str,
-) -> Result<Option<LinkRecord>, StoreError> {
-    table
-        .get(&keys::link(t, token_hash))
-        .await?
-        .map(from_item)
-        .transpose()
+pub async fn get_link(table: &dyn Table, t: &TenantId, token_hash: &str) -> Result<Option<LinkRecord>, StoreError> {
+    table.get(&keys::link(t, token_hash)).await?.map(from_item).transpose()
 }
 
 /// Spends a single-use link: succeeds once, before expiry.
 pub fn consume_link(t: &TenantId, token_hash: &str, now: Timestamp) -> Update {
     Update::new(keys::link(t, token_hash))
         .set("used_at", now.to_string())
-        .when(
-            Cond::present()
-                .and(Cond::NotExists("used_at".into()))
-                .and(Cond::Gt("expires_epoch".into(), now.as_second().into())),
-        )
+        .when(Cond::present().and(Cond::NotExists("used_at".into())).and(Cond::Gt("expires_epoch".into(), now.as_second().into())))
 }
 
 /// A refresh-token family: one sign-in, rotated on every refresh.
@@ -103,48 +81,23 @@ pub struct SessionRecord {
 }
 
 pub fn put_session(s: &SessionRecord) -> Result<Write, StoreError> {
-    Ok(Write::create(to_item(
-        "session",
-        &keys::session(&s.tenant, &s.id),
-        s,
-    )?))
+    Ok(Write::create(to_item("session", &keys::session(&s.tenant, &s.id), s)?))
 }
 
-pub async fn get_session(
-    table: &dyn Table,
-    t: &TenantId,
-    id: &SessionId,
-) -> Result<Option<SessionRecord>, StoreError> {
-    table
-        .get(&keys::session(t, id))
-        .await?
-        .map(from_item)
-        .transpose()
+pub async fn get_session(table: &dyn Table, t: &TenantId, id: &SessionId) -> Result<Option<SessionRecord>, StoreError> {
+    table.get(&keys::session(t, id)).await?.map(from_item).transpose()
 }
 
 /// Replaces the refresh token, only if `old_hash` is still the current one and the family is
 /// live: two refreshes racing with the same token cannot both win.
-pub fn rotate_session(
-    t: &TenantId,
-    id: &SessionId,
-    old_hash: &str,
-    new_hash: &str,
-    now: Timestamp,
-) -> Update {
-    Update::new(keys::session(t, id))
-        .set("current_hash", new_hash)
-        .set("previous_hash", old_hash)
-        .when(
-            Cond::eq("current_hash", old_hash)
-                .and(Cond::eq("revoked", false))
-                .and(Cond::Gt("expires_epoch".into(), now.as_second().into())),
-        )
+pub fn rotate_session(t: &TenantId, id: &SessionId, old_hash: &str, new_hash: &str, now: Timestamp) -> Update {
+    Update::new(keys::session(t, id)).set("current_hash", new_hash).set("previous_hash", old_hash).when(
+        Cond::eq("current_hash", old_hash).and(Cond::eq("revoked", false)).and(Cond::Gt("expires_epoch".into(), now.as_second().into())),
+    )
 }
 
 pub fn revoke_session(t: &TenantId, id: &SessionId) -> Update {
-    Update::new(keys::session(t, id))
-        .set("revoked", true)
-        .when(Cond::present())
+    Update::new(keys::session(t, id)).set("revoked", true).when(Cond::present())
 }
 
 /// Counts one hit against a fixed-window limit. `Ok(false)` when the limit is reached.
@@ -161,10 +114,7 @@ pub async fn rate_hit(
     let update = Update::new(keys::rate(t, kind, subject, window))
         .add("count", 1)
         .set("ttl", (window + 2) * window_seconds)
-        .when(Cond::Or(vec![
-            Cond::absent(),
-            Cond::Lt("count".into(), limit.into()),
-        ]));
+        .when(Cond::Or(vec![Cond::absent(), Cond::Lt("count".into(), limit.into())]));
     match table.update(update).await {
         Ok(_) => Ok(true),
         Err(StoreError::ConditionFailed) => Ok(false),
@@ -173,13 +123,53 @@ pub async fn rate_hit(
 }
 
 /// A plain put helper for records that may be replaced.
-pub fn replace<T: serde::Serialize>(
-    kind: &str,
-    key: &crate::Key,
-    record: &T,
-) -> Result<Write, StoreError> {
-    Ok(Write::Put(Put {
-        item: to_item(kind, key, record)?,
-        cond: None,
-    }))
+pub fn replace<T: serde::Serialize>(kind: &str, key: &crate::Key, record: &T) -> Result<Write, StoreError> {
+    Ok(Write::Put(Put { item: to_item(kind, key, record)?, cond: None }))
+}
+
+/// A new secret for a link or refresh token: 32 random bytes (256 bits) as URL-safe text,
+/// and the SHA-256 that is stored instead of it.
+pub fn new_secret(ids: &dyn portal_domain::ports::Ids) -> (String, String) {
+    use base64::Engine;
+    let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(ids.secret());
+    let hash = secret_hash(&secret);
+    (secret, hash)
+}
+
+/// The stored form of a secret.
+pub fn secret_hash(secret: &str) -> String {
+    portal_domain::sha256_hex(secret.as_bytes())
+}
+
+/// Splits a link token (`{tenant}.{secret}`) into its tenant and the hash to look up.
+pub fn parse_link_token(token: &str) -> Option<(TenantId, String)> {
+    let (tenant, secret) = token.trim().split_once('.')?;
+    if secret.len() != 43 || !secret.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        return None;
+    }
+    Some((tenant.parse().ok()?, secret_hash(secret)))
+}
+
+/// Issues a link: the token to put in the URL (never stored) and the write that records it.
+pub fn issue_link(
+    ids: &dyn portal_domain::ports::Ids,
+    tenant: &TenantId,
+    subject: Subject,
+    purpose: LinkPurpose,
+    now: Timestamp,
+    ttl: jiff::SignedDuration,
+) -> Result<(String, Write), StoreError> {
+    let (secret, hash) = new_secret(ids);
+    let expires_at = now.checked_add(ttl).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let record = LinkRecord {
+        tenant: tenant.clone(),
+        subject,
+        purpose,
+        created_at: now,
+        expires_at,
+        expires_epoch: expires_at.as_second(),
+        used_at: None,
+        ttl: expires_at.as_second() + LINK_GRACE_SECONDS,
+    };
+    Ok((format!("{tenant}.{secret}"), put_link(&hash, &record)?))
 }

@@ -36,17 +36,17 @@ fn header_item(e: &Estimate) -> Result<Item, StoreError> {
     let key = keys::estimate(&e.tenant, &e.account, &e.id);
     let item = to_item("estimate", &key, e)?;
     let sort = format!("{}#{}", e.created_at, e.id);
-    Ok(with_index(
-        item,
-        Index::Gsi1,
-        keys::estimates_by_status_gsi(&e.tenant, e.status.as_str()),
-        sort,
-    ))
+    Ok(with_index(item, Index::Gsi1, keys::estimates_by_status_gsi(&e.tenant, e.status.as_str()), sort))
 }
 
 /// Writes for a new estimate with its first version.
 pub fn create(e: &Estimate, v: &EstimateVersion) -> Result<Vec<Write>, StoreError> {
-    Ok(vec![Write::create(header_item(e)?), put_version(e, v)?])
+    Ok(vec![create_header(e)?, put_version(e, v)?])
+}
+
+/// Writes a new estimate header (its versions are written with [`put_version`]).
+pub fn create_header(e: &Estimate) -> Result<Write, StoreError> {
+    Ok(Write::create(header_item(e)?))
 }
 
 /// Writes a new (immutable) version.
@@ -58,43 +58,24 @@ pub fn put_version(e: &Estimate, v: &EstimateVersion) -> Result<Write, StoreErro
 /// Replaces the header if nobody changed it since `expected_rev` was read. The caller bumps
 /// `e.rev`.
 pub fn save_header(e: &Estimate, expected_rev: u64) -> Result<Write, StoreError> {
-    Ok(Write::Put(Put {
-        item: header_item(e)?,
-        cond: Some(Cond::eq("rev", expected_rev)),
-    }))
+    Ok(Write::Put(Put { item: header_item(e)?, cond: Some(Cond::eq("rev", expected_rev)) }))
 }
 
 /// Records the decision on a version; a version is decided at most once.
 pub fn put_decision(e: &Estimate, version: u32, d: &Decision) -> Result<Write, StoreError> {
     let key = keys::estimate_decision(&e.tenant, &e.account, &e.id, version);
-    Ok(Write::create(to_item(
-        "estimate_decision",
-        &key,
-        &DecisionRecord {
-            version,
-            decision: d.clone(),
-        },
-    )?))
+    Ok(Write::create(to_item("estimate_decision", &key, &DecisionRecord { version, decision: d.clone() })?))
 }
 
 /// One estimate of one account, in a single Query. `None` if the account has no such estimate.
-pub async fn load(
-    table: &dyn Table,
-    t: &TenantId,
-    a: &AccountId,
-    id: &EstimateId,
-) -> Result<Option<EstimateBundle>, StoreError> {
+pub async fn load(table: &dyn Table, t: &TenantId, a: &AccountId, id: &EstimateId) -> Result<Option<EstimateBundle>, StoreError> {
     let header_sk = keys::estimate(t, a, id).sk;
     let child = format!("{header_sk}#");
     let q = Query::partition(keys::account_pk(t, a)).prefix(header_sk.clone());
     let items = super::query_all(table, q).await?;
     let (mut estimate, mut versions, mut decisions) = (None, Vec::new(), BTreeMap::new());
     for item in items {
-        let sk = item
-            .get("sk")
-            .and_then(serde_json::Value::as_str)
-            .unwrap_or_default()
-            .to_string();
+        let sk = item.get("sk").and_then(serde_json::Value::as_str).unwrap_or_default().to_string();
         if sk != header_sk && !sk.starts_with(&child) {
             continue; // another estimate whose id starts with this one's
         }
@@ -109,26 +90,14 @@ pub async fn load(
         }
     }
     versions.sort_by_key(|v| v.number);
-    Ok(estimate.map(|estimate| EstimateBundle {
-        estimate,
-        versions,
-        decisions,
-    }))
+    Ok(estimate.map(|estimate| EstimateBundle { estimate, versions, decisions }))
 }
 
 /// The estimate headers of an account, newest first.
-pub async fn list(
-    table: &dyn Table,
-    t: &TenantId,
-    a: &AccountId,
-) -> Result<Vec<Estimate>, StoreError> {
+pub async fn list(table: &dyn Table, t: &TenantId, a: &AccountId) -> Result<Vec<Estimate>, StoreError> {
     let q = Query::partition(keys::account_pk(t, a)).prefix(keys::ESTIMATE_PREFIX);
-    let mut list: Vec<Estimate> = super::query_all(table, q)
-        .await?
-        .into_iter()
-        .filter(|i| kind(i) == "estimate")
-        .map(from_item)
-        .collect::<Result<_, _>>()?;
+    let mut list: Vec<Estimate> =
+        super::query_all(table, q).await?.into_iter().filter(|i| kind(i) == "estimate").map(from_item).collect::<Result<_, _>>()?;
     list.sort_by(|a, b| b.created_at.cmp(&a.created_at));
     Ok(list)
 }

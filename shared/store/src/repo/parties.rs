@@ -8,70 +8,34 @@ use crate::table::{Index, Item, Key, Query, StoreError, Table, Write};
 
 pub fn put_tenant(t: &Tenant) -> Result<Write, StoreError> {
     let item = to_item("tenant", &keys::tenant(&t.id), t)?;
-    Ok(Write::create(with_index(
-        item,
-        Index::Gsi1,
-        keys::tenant_slug_gsi(&t.slug),
-        "TENANT".into(),
-    )))
+    Ok(Write::create(with_index(item, Index::Gsi1, keys::tenant_slug_gsi(&t.slug), "TENANT".into())))
 }
 
 pub async fn get_tenant(table: &dyn Table, t: &TenantId) -> Result<Option<Tenant>, StoreError> {
-    table
-        .get(&keys::tenant(t))
-        .await?
-        .map(from_item)
-        .transpose()
+    table.get(&keys::tenant(t)).await?.map(from_item).transpose()
 }
 
-pub async fn find_tenant_by_slug(
-    table: &dyn Table,
-    slug: &str,
-) -> Result<Option<Tenant>, StoreError> {
-    let page = table
-        .query(&Query::index(Index::Gsi1, keys::tenant_slug_gsi(slug)).limit(1))
-        .await?;
+pub async fn find_tenant_by_slug(table: &dyn Table, slug: &str) -> Result<Option<Tenant>, StoreError> {
+    let page = table.query(&Query::index(Index::Gsi1, keys::tenant_slug_gsi(slug)).limit(1)).await?;
     page.items.into_iter().next().map(from_item).transpose()
 }
 
 pub fn put_account(a: &Account) -> Result<Write, StoreError> {
-    Ok(Write::create(to_item(
-        "account",
-        &keys::account(&a.tenant, &a.id),
-        a,
-    )?))
+    Ok(Write::create(to_item("account", &keys::account(&a.tenant, &a.id), a)?))
 }
 
-pub async fn get_account(
-    table: &dyn Table,
-    t: &TenantId,
-    a: &AccountId,
-) -> Result<Option<Account>, StoreError> {
-    table
-        .get(&keys::account(t, a))
-        .await?
-        .map(from_item)
-        .transpose()
+pub async fn get_account(table: &dyn Table, t: &TenantId, a: &AccountId) -> Result<Option<Account>, StoreError> {
+    table.get(&keys::account(t, a)).await?.map(from_item).transpose()
 }
 
 fn contact_item(c: &Contact) -> Result<Item, StoreError> {
     let key = keys::contact(&c.tenant, &c.account, &c.id);
     let mut item = to_item("contact", &key, c)?;
     if let Some(e) = &c.email {
-        item = with_index(
-            item,
-            Index::Gsi1,
-            keys::contact_email_gsi(&c.tenant, e.as_str()),
-            key.sk.clone(),
-        );
+        item = with_index(item, Index::Gsi1, keys::contact_email_gsi(&c.tenant, e.as_str()), key.sk.clone());
     }
     if let Some(p) = &c.phone {
-        item = with_index(
-            item,
-            Index::Gsi2,
-            keys::contact_phone_gsi(&c.tenant, p.as_str()),
-            key.sk.clone(),
-        );
+        item = with_index(item, Index::Gsi2, keys::contact_phone_gsi(&c.tenant, p.as_str()), key.sk.clone());
     }
     Ok(item)
 }
@@ -80,98 +44,43 @@ pub fn put_contact(c: &Contact) -> Result<Write, StoreError> {
     Ok(Write::create(contact_item(c)?))
 }
 
-pub async fn get_contact(
-    table: &dyn Table,
-    t: &TenantId,
-    a: &AccountId,
-    c: &ContactId,
-) -> Result<Option<Contact>, StoreError> {
-    table
-        .get(&keys::contact(t, a, c))
-        .await?
-        .map(from_item)
-        .transpose()
+pub async fn get_contact(table: &dyn Table, t: &TenantId, a: &AccountId, c: &ContactId) -> Result<Option<Contact>, StoreError> {
+    table.get(&keys::contact(t, a, c)).await?.map(from_item).transpose()
 }
 
 /// Contacts of a tenant with this email (a person may be a contact of several accounts).
-pub async fn find_contacts_by_email(
-    table: &dyn Table,
-    t: &TenantId,
-    email: &Email,
-) -> Result<Vec<Contact>, StoreError> {
-    let page = table
-        .query(&Query::index(Index::Gsi1, keys::contact_email_gsi(t, email.as_str())).limit(20))
-        .await?;
+pub async fn find_contacts_by_email(table: &dyn Table, t: &TenantId, email: &Email) -> Result<Vec<Contact>, StoreError> {
+    let page = table.query(&Query::index(Index::Gsi1, keys::contact_email_gsi(t, email.as_str())).limit(20)).await?;
     page.items.into_iter().map(from_item).collect()
 }
 
-pub async fn find_contacts_by_phone(
-    table: &dyn Table,
-    t: &TenantId,
-    phone: &Phone,
-) -> Result<Vec<Contact>, StoreError> {
-    let page = table
-        .query(&Query::index(Index::Gsi2, keys::contact_phone_gsi(t, phone.as_str())).limit(20))
-        .await?;
+pub async fn find_contacts_by_phone(table: &dyn Table, t: &TenantId, phone: &Phone) -> Result<Vec<Contact>, StoreError> {
+    let page = table.query(&Query::index(Index::Gsi2, keys::contact_phone_gsi(t, phone.as_str())).limit(20)).await?;
     page.items.into_iter().map(from_item).collect()
 }
 
 pub fn put_property(t: &TenantId, a: &AccountId, p: &Property) -> Result<Write, StoreError> {
-    let key = Key::new(
-        keys::account_pk(t, a),
-        format!("{}{}", keys::PROPERTY_PREFIX, p.id),
-    );
+    let key = Key::new(keys::account_pk(t, a), format!("{}{}", keys::PROPERTY_PREFIX, p.id));
     Ok(Write::create(to_item("property", &key, p)?))
 }
 
 /// The properties of an account.
-pub async fn list_properties(
-    table: &dyn Table,
-    t: &TenantId,
-    a: &AccountId,
-) -> Result<Vec<Property>, StoreError> {
-    let items = super::query_all(
-        table,
-        Query::partition(keys::account_pk(t, a)).prefix(keys::PROPERTY_PREFIX),
-    )
-    .await?;
-    items
-        .into_iter()
-        .filter(|i| kind(i) == "property")
-        .map(from_item)
-        .collect()
+pub async fn list_properties(table: &dyn Table, t: &TenantId, a: &AccountId) -> Result<Vec<Property>, StoreError> {
+    let items = super::query_all(table, Query::partition(keys::account_pk(t, a)).prefix(keys::PROPERTY_PREFIX)).await?;
+    items.into_iter().filter(|i| kind(i) == "property").map(from_item).collect()
 }
 
 pub fn put_staff(s: &Staff) -> Result<Write, StoreError> {
     let key = keys::staff(&s.tenant, &s.id);
     let item = to_item("staff", &key, s)?;
-    Ok(Write::create(with_index(
-        item,
-        Index::Gsi1,
-        keys::staff_email_gsi(&s.tenant, s.email.as_str()),
-        key.sk,
-    )))
+    Ok(Write::create(with_index(item, Index::Gsi1, keys::staff_email_gsi(&s.tenant, s.email.as_str()), key.sk)))
 }
 
-pub async fn get_staff(
-    table: &dyn Table,
-    t: &TenantId,
-    s: &StaffId,
-) -> Result<Option<Staff>, StoreError> {
-    table
-        .get(&keys::staff(t, s))
-        .await?
-        .map(from_item)
-        .transpose()
+pub async fn get_staff(table: &dyn Table, t: &TenantId, s: &StaffId) -> Result<Option<Staff>, StoreError> {
+    table.get(&keys::staff(t, s)).await?.map(from_item).transpose()
 }
 
-pub async fn find_staff_by_email(
-    table: &dyn Table,
-    t: &TenantId,
-    email: &Email,
-) -> Result<Option<Staff>, StoreError> {
-    let page = table
-        .query(&Query::index(Index::Gsi1, keys::staff_email_gsi(t, email.as_str())).limit(1))
-        .await?;
+pub async fn find_staff_by_email(table: &dyn Table, t: &TenantId, email: &Email) -> Result<Option<Staff>, StoreError> {
+    let page = table.query(&Query::index(Index::Gsi1, keys::staff_email_gsi(t, email.as_str())).limit(1)).await?;
     page.items.into_iter().next().map(from_item).transpose()
 }

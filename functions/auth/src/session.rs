@@ -1,0 +1,307 @@
+//! Spending a link for a session, refreshing it, signing out.
+//!
+//! A refresh token is `{tenant}.{session}.{secret}`; the session item keeps the hash of the
+//! current secret and of the one before it. Refreshing swaps them conditionally, so two
+//! refreshes with one token cannot both win; presenting a replaced token again revokes the
+//! whole session (it was copied).
+use jiff::Timestamp;
+use lambda_http::{Body, Request, Response};
+use portal_domain::audit::{Actor, AuditEntry, Origin};
+use portal_domain::ids::{SessionId, TenantId};
+use portal_http::request::{MAX_BODY, cookie, json, origin};
+use portal_http::session::Scope;
+use portal_http::token::{Audience, Claims, ISSUER};
+use portal_http::{ApiError, response};
+use portal_store::repo::auth::{self, LinkPurpose, LinkRecord, SessionRecord, Subject, parse_link_token, secret_hash};
+use portal_store::repo::{audit, parties};
+use portal_store::{StoreError, Write};
+use subtle::ConstantTimeEq;
+
+use crate::State;
+use crate::signin::TokenBody;
+
+/// A new access token, and (for a sign-in) the refresh cookie.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct SessionResponse {
+    pub access_token: String,
+    pub token_type: String,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+    #[schema(value_type = String)]
+    pub audience: Audience,
+    pub scope: String,
+    pub tenant: String,
+    pub account: Option<String>,
+    pub contact: Option<String>,
+    pub staff: Option<String>,
+    pub role: String,
+    /// For a document link: the estimate it opens.
+    pub estimate: Option<String>,
+}
+
+/// Who the session is for, as resolved from the store (role and limits as they are now).
+struct Principal {
+    subject: Subject,
+    name: String,
+    role: String,
+    props: Option<Vec<String>>,
+}
+
+impl Principal {
+    fn actor(&self) -> Actor {
+        match &self.subject {
+            Subject::Contact { contact, .. } => Actor::Contact { id: contact.to_string(), name: self.name.clone() },
+            Subject::Staff { staff } => Actor::Staff { id: staff.to_string(), name: self.name.clone() },
+        }
+    }
+    fn audience(&self) -> Audience {
+        match self.subject {
+            Subject::Contact { .. } => Audience::Portal,
+            Subject::Staff { .. } => Audience::Admin,
+        }
+    }
+}
+
+/// Loads the contact or staff member, refusing disabled ones.
+async fn principal(state: &State, tenant: &TenantId, subject: &Subject) -> Result<Principal, ApiError> {
+    let off = ApiError::Forbidden("Portal access is switched off for you. Please contact the office.");
+    match subject {
+        Subject::Contact { account, contact } => {
+            let c = parties::get_contact(state.table.as_ref(), tenant, account, contact).await?.filter(|c| c.portal_enabled).ok_or(off)?;
+            Ok(Principal {
+                subject: subject.clone(),
+                name: c.name,
+                role: c.role.as_str().to_string(),
+                props: c.properties.map(|p| p.iter().map(ToString::to_string).collect()),
+            })
+        }
+        Subject::Staff { staff } => {
+            let s = parties::get_staff(state.table.as_ref(), tenant, staff).await?.filter(|s| s.active).ok_or(off)?;
+            Ok(Principal { subject: subject.clone(), name: s.name, role: s.role.as_str().to_string(), props: None })
+        }
+    }
+}
+
+async fn mint(state: &State, tenant: &TenantId, p: &Principal, scope: &str, now: Timestamp) -> Result<SessionResponse, ApiError> {
+    let audience = p.audience();
+    let (account, contact, staff) = match &p.subject {
+        Subject::Contact { account, contact } => (Some(account.to_string()), Some(contact.to_string()), None),
+        Subject::Staff { staff } => (None, None, Some(staff.to_string())),
+    };
+    let ttl = audience.ttl_seconds();
+    let claims = Claims {
+        iss: ISSUER.into(),
+        aud: audience.as_str().into(),
+        sub: contact.clone().or(staff.clone()).unwrap_or_default(),
+        name: p.name.clone(),
+        iat: now.as_second(),
+        exp: now.as_second() + ttl,
+        jti: state.ids.id("jti"),
+        tenant: tenant.to_string(),
+        account: account.clone(),
+        contact: contact.clone(),
+        staff: staff.clone(),
+        role: p.role.clone(),
+        scope: scope.to_string(),
+        props: p.props.clone(),
+    };
+    let access_token = state.signer().await?.sign(&claims)?;
+    let estimate = match Scope::parse(scope) {
+        Some(Scope::Estimate { id, .. }) => Some(id.to_string()),
+        _ => None,
+    };
+    Ok(SessionResponse {
+        access_token,
+        token_type: "Bearer".into(),
+        expires_in: ttl,
+        audience,
+        scope: scope.to_string(),
+        tenant: tenant.to_string(),
+        account,
+        contact,
+        staff,
+        role: p.role.clone(),
+        estimate,
+    })
+}
+
+fn set_cookie(audience: Audience, value: &str, max_age: i64) -> String {
+    format!("{}={value}; Path=/api/auth; HttpOnly; Secure; SameSite=Strict; Max-Age={max_age}", audience.cookie())
+}
+
+fn link_state_error(link: &LinkRecord, now: Timestamp) -> ApiError {
+    if link.used_at.is_some() && matches!(link.purpose, LinkPurpose::SignIn) {
+        ApiError::Gone("link_used", "This sign-in link was already used. We can send you a fresh one.".into())
+    } else if link.expires_at <= now {
+        ApiError::Gone("link_expired", "This link has expired. We can send you a fresh one.".into())
+    } else {
+        ApiError::Conflict("conflict", "This link is being used right now. Try again.".into())
+    }
+}
+
+#[utoipa::path(post, path = "/api/auth/session", tag = "auth", request_body = TokenBody,
+    responses((status = 200, body = SessionResponse, description = "Signed in; a sign-in link also sets the refresh cookie"),
+              (status = 401, body = portal_http::error::ErrorBody), (status = 403, body = portal_http::error::ErrorBody),
+              (status = 410, body = portal_http::error::ErrorBody, description = "link_used or link_expired")))]
+/// Spends a link: a sign-in link once, for the whole portal; a document link (until it
+/// expires) for that document only.
+pub async fn exchange(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let body: TokenBody = json(req, MAX_BODY)?;
+    let invalid = || ApiError::Unauthorized("This link is not valid. Check that you opened the whole link, or ask for a new one.");
+    let (tenant, hash) = parse_link_token(&body.token).ok_or_else(invalid)?;
+    let link = auth::get_link(state.table.as_ref(), &tenant, &hash).await?.ok_or_else(invalid)?;
+    let now = state.clock.now();
+    let origin = origin(req);
+    let stale = link.expires_at <= now || (link.used_at.is_some() && matches!(link.purpose, LinkPurpose::SignIn));
+    if stale {
+        return Err(link_state_error(&link, now));
+    }
+    let who = principal(state, &tenant, &link.subject).await?;
+    let account = match &link.subject {
+        Subject::Contact { account, .. } => Some(account.clone()),
+        Subject::Staff { .. } => None,
+    };
+    match &link.purpose {
+        LinkPurpose::Estimate { estimate, rights } => {
+            let scope = Scope::Estimate { id: estimate.clone(), sign: rights.iter().any(|r| r == "sign") }.render();
+            let entry = audit_entry(state, now, &who, "auth.document_link_opened", Some(estimate.to_string()), account, &origin);
+            state.table.put(portal_store::Put { item: audit_item(&tenant, &entry)?, cond: Some(portal_store::Cond::absent()) }).await?;
+            let session = mint(state, &tenant, &who, &scope, now).await?;
+            Ok(response::ok(&session))
+        }
+        LinkPurpose::SignIn => {
+            let audience = who.audience();
+            let scope = if audience == Audience::Admin { "admin" } else { "portal" };
+            let (secret, secret_hash) = auth::new_secret(state.ids.as_ref());
+            let session_id = SessionId::generate(state.ids.as_ref());
+            let expires = now.as_second() + audience.session_seconds();
+            let record = SessionRecord {
+                id: session_id.clone(),
+                tenant: tenant.clone(),
+                subject: link.subject.clone(),
+                audience: audience.as_str().into(),
+                role: who.role.clone(),
+                current_hash: secret_hash,
+                previous_hash: None,
+                created_at: now,
+                expires_epoch: expires,
+                revoked: false,
+                ttl: expires + 24 * 3600,
+            };
+            let entry = audit_entry(state, now, &who, "auth.signed_in", None, account, &origin);
+            let writes =
+                vec![Write::Update(auth::consume_link(&tenant, &hash, now)), auth::put_session(&record)?, audit::append(&tenant, &entry)?];
+            match state.table.transact(writes).await {
+                Ok(()) => {}
+                Err(StoreError::TransactionCancelled { failed }) if failed.contains(&0) => {
+                    // Spent or expired between our read and the write: say which.
+                    let now_link = auth::get_link(state.table.as_ref(), &tenant, &hash).await?.ok_or_else(invalid)?;
+                    return Err(link_state_error(&now_link, state.clock.now()));
+                }
+                Err(e) => return Err(e.into()),
+            }
+            let session = mint(state, &tenant, &who, scope, now).await?;
+            let refresh = format!("{tenant}.{session_id}.{secret}");
+            Ok(response::with_header(response::ok(&session), "set-cookie", &set_cookie(audience, &refresh, audience.session_seconds())))
+        }
+    }
+}
+
+fn audit_entry(
+    state: &State,
+    now: Timestamp,
+    who: &Principal,
+    action: &str,
+    subject: Option<String>,
+    account: Option<portal_domain::ids::AccountId>,
+    origin: &Origin,
+) -> AuditEntry {
+    AuditEntry::record(state.ids.as_ref(), now, who.actor(), action, subject, account, origin, serde_json::json!({}))
+}
+
+fn audit_item(tenant: &TenantId, entry: &AuditEntry) -> Result<portal_store::Item, ApiError> {
+    match audit::append(tenant, entry)? {
+        Write::Put(p) => Ok(p.item),
+        _ => Err(ApiError::Internal("audit append is a put".into())),
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    /// Which session to refresh: `portal` (default) or `admin`.
+    #[schema(value_type = Option<String>)]
+    pub audience: Option<Audience>,
+}
+
+/// The audience named in an optional JSON body.
+fn requested_audience(req: &Request) -> Result<Audience, ApiError> {
+    let has_body = match req.body() {
+        Body::Empty => false,
+        Body::Text(t) => !t.trim().is_empty(),
+        Body::Binary(b) => !b.is_empty(),
+        _ => false,
+    };
+    if !has_body {
+        return Ok(Audience::Portal);
+    }
+    Ok(json::<RefreshRequest>(req, MAX_BODY)?.audience.unwrap_or(Audience::Portal))
+}
+
+/// Splits `{tenant}.{session}.{secret}`.
+fn parse_refresh(token: &str) -> Option<(TenantId, SessionId, String)> {
+    let mut parts = token.splitn(3, '.');
+    let (t, s, secret) = (parts.next()?, parts.next()?, parts.next()?);
+    Some((t.parse().ok()?, s.parse().ok()?, secret.to_string()))
+}
+
+#[utoipa::path(post, path = "/api/auth/refresh", tag = "auth", request_body(content = Option<RefreshRequest>),
+    responses((status = 200, body = SessionResponse, description = "New access token; the refresh cookie is rotated"),
+              (status = 401, body = portal_http::error::ErrorBody)))]
+pub async fn refresh(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let audience = requested_audience(req)?;
+    let expired = || ApiError::Unauthorized("Your session has ended. Sign in again.");
+    let token = cookie(req, audience.cookie()).ok_or_else(expired)?;
+    let (tenant, session_id, secret) = parse_refresh(&token).ok_or_else(expired)?;
+    let record = auth::get_session(state.table.as_ref(), &tenant, &session_id).await?.ok_or_else(expired)?;
+    let now = state.clock.now();
+    if record.revoked || record.expires_epoch <= now.as_second() || record.audience != audience.as_str() {
+        return Err(expired());
+    }
+    let presented = secret_hash(&secret);
+    if !bool::from(presented.as_bytes().ct_eq(record.current_hash.as_bytes())) {
+        if record.previous_hash.as_deref().is_some_and(|p| bool::from(p.as_bytes().ct_eq(presented.as_bytes()))) {
+            // A replaced token came back: someone holds a copy. End the session for everyone.
+            state.table.update(auth::revoke_session(&tenant, &session_id)).await?;
+            tracing::warn!(session = %session_id, "refresh token reuse; session revoked");
+        }
+        return Err(expired());
+    }
+    let who = principal(state, &tenant, &record.subject).await?;
+    let (new_secret, new_hash) = auth::new_secret(state.ids.as_ref());
+    match state.table.update(auth::rotate_session(&tenant, &session_id, &record.current_hash, &new_hash, now)).await {
+        Ok(_) => {}
+        Err(StoreError::ConditionFailed) => return Err(expired()),
+        Err(e) => return Err(e.into()),
+    }
+    let scope = if audience == Audience::Admin { "admin" } else { "portal" };
+    let session = mint(state, &tenant, &who, scope, now).await?;
+    let remaining = record.expires_epoch - now.as_second();
+    let cookie = set_cookie(audience, &format!("{tenant}.{session_id}.{new_secret}"), remaining);
+    Ok(response::with_header(response::ok(&session), "set-cookie", &cookie))
+}
+
+#[utoipa::path(post, path = "/api/auth/signout", tag = "auth", request_body(content = Option<RefreshRequest>),
+    responses((status = 200, description = "Signed out; the refresh cookie is cleared")))]
+/// Revokes the session of the refresh cookie (if any) and clears the cookie. Always succeeds.
+pub async fn sign_out(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let audience = requested_audience(req)?;
+    if let Some((tenant, session_id, _)) = cookie(req, audience.cookie()).as_deref().and_then(parse_refresh) {
+        match state.table.update(auth::revoke_session(&tenant, &session_id)).await {
+            Ok(_) | Err(StoreError::ConditionFailed) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let body = serde_json::json!({"status": "signed_out"});
+    Ok(response::with_header(response::ok(&body), "set-cookie", &set_cookie(audience, "", 0)))
+}

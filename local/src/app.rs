@@ -1,0 +1,199 @@
+//! The local server: one process, every function, embedded backends.
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use portal_domain::ports::{Clock, Ids, OffsetClock, RandomIds};
+use portal_embedded::{Mailbox, Store};
+use portal_http::token::{PublicKeys, Verifier};
+use portal_store::Table;
+use tokio::net::TcpListener;
+
+use crate::routes::{Route, TEMPLATE, from_template};
+
+/// Largest request body the local server reads (API Gateway's limit is larger; ours are small).
+const MAX_REQUEST: usize = 1024 * 1024;
+
+/// The function names the local server can run. A test checks the template has no others.
+pub const FUNCTIONS: &[&str] = &["auth", "view-estimate", "approve-estimate"];
+
+pub struct Config {
+    /// Where the store and key live; `None` keeps everything in memory (tests, benchmarks).
+    pub data_dir: Option<PathBuf>,
+    /// The portal's public address, used in emailed links.
+    pub public_url: String,
+    /// Built web assets (`web/dist`), served at `/` when present.
+    pub web_dir: Option<PathBuf>,
+    /// Seed the demo contractor into an empty store.
+    pub seed: bool,
+}
+
+pub struct App {
+    routes: Vec<Route>,
+    auth: auth::State,
+    view: view_estimate::State,
+    approve: approve_estimate::State,
+    pub mailbox: Mailbox,
+    pub table: Arc<dyn Table>,
+    /// Shared by every function, so tests can move time forward.
+    pub clock: Arc<OffsetClock>,
+    openapi: String,
+    web_dir: Option<PathBuf>,
+    /// What seeding printed: sign-in links for the demo people.
+    pub demo: Option<crate::seed::Demo>,
+}
+
+impl App {
+    pub async fn new(config: Config) -> Result<Self, String> {
+        let (store, key) = match &config.data_dir {
+            Some(dir) => {
+                std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+                let store = Store::open(&dir.join("switchboard.redb")).map_err(|e| format!("opening the store: {e}"))?;
+                (store, crate::keys::load_or_create(&dir.join("signing-key.json"))?)
+            }
+            None => {
+                let store = Store::in_memory().map_err(|e| e.to_string())?;
+                let key = portal_http::token::KeyFile::generate("local-memory", RandomIds.secret()).map_err(|e| e.to_string())?;
+                (store, key)
+            }
+        };
+        let table: Arc<dyn Table> = Arc::new(store.table());
+        let mailbox = store.mailbox();
+        let clock = Arc::new(OffsetClock::default());
+        let ids: Arc<dyn Ids> = Arc::new(RandomIds);
+        let jwks = key.public_jwks().map_err(|e| e.to_string())?;
+        let verifier = Verifier::new(PublicKeys::from_jwks(&jwks)?);
+        let key_json = serde_json::to_string(&key).map_err(|e| e.to_string())?;
+        let clock_dyn: Arc<dyn Clock> = clock.clone();
+        let auth = auth::State::new(
+            table.clone(),
+            Arc::new(mailbox.clone()),
+            Arc::new(mailbox.clone()),
+            clock_dyn.clone(),
+            ids.clone(),
+            Arc::new(crate::keys::LocalKey(key_json)),
+        );
+        let view = view_estimate::State { table: table.clone(), clock: clock_dyn.clone(), ids: ids.clone(), verifier: verifier.clone() };
+        let approve = approve_estimate::State { table: table.clone(), clock: clock_dyn, ids: ids.clone(), verifier };
+        let demo = if config.seed {
+            Some(
+                crate::seed::seed(table.as_ref(), ids.as_ref(), clock.now(), &config.public_url)
+                    .await
+                    .map_err(|e| format!("seeding: {e}"))?,
+            )
+        } else {
+            None
+        };
+        Ok(Self {
+            routes: from_template(TEMPLATE)?,
+            auth,
+            view,
+            approve,
+            mailbox,
+            table,
+            clock,
+            openapi: crate::openapi_json(),
+            web_dir: config.web_dir.filter(|d| d.join("index.html").is_file()),
+            demo,
+        })
+    }
+
+    /// Every route the server dispatches (from the template).
+    pub fn routes(&self) -> &[Route] {
+        &self.routes
+    }
+
+    async fn call(&self, function: &str, req: lambda_http::Request) -> lambda_http::Response<lambda_http::Body> {
+        match function {
+            "auth" => auth::handle(&self.auth, req).await,
+            "view-estimate" => view_estimate::handle(&self.view, req).await,
+            "approve-estimate" => approve_estimate::handle(&self.approve, req).await,
+            other => portal_http::ApiError::Internal(format!("function {other} is not in the local server").into()).into_response(),
+        }
+    }
+
+    /// Handles one request.
+    pub async fn handle(&self, req: hyper::Request<Incoming>, peer: IpAddr) -> hyper::Response<Full<Bytes>> {
+        let path = req.uri().path().to_string();
+        let method = req.method().clone();
+        let found = self.routes.iter().find_map(|r| r.matches(method.as_str(), &path).map(|p| (r, p)));
+        if let Some((route, params)) = found {
+            return self.api(req, route, params, peer).await;
+        }
+        match (method.as_str(), path.as_str()) {
+            ("GET", "/api/openapi.json") => bytes_response(200, "application/json", self.openapi.clone().into()),
+            ("GET", "/dev/mailbox.json") => crate::dev::mailbox_json(&self.mailbox),
+            ("GET", "/dev/mailbox") => crate::dev::mailbox_html(&self.mailbox),
+            (_, p) if p.starts_with("/api/") => from_lambda(portal_http::ApiError::NotFound("route").into_response()),
+            ("GET" | "HEAD", _) => crate::dev::static_file(self.web_dir.as_deref(), &path, self.demo.as_ref()),
+            _ => from_lambda(portal_http::ApiError::NotFound("page").into_response()),
+        }
+    }
+
+    async fn api(
+        &self,
+        req: hyper::Request<Incoming>,
+        route: &Route,
+        params: HashMap<String, String>,
+        peer: IpAddr,
+    ) -> hyper::Response<Full<Bytes>> {
+        let (parts, body) = req.into_parts();
+        let body = match Limited::new(body, MAX_REQUEST).collect().await {
+            Ok(b) => b.to_bytes().to_vec(),
+            Err(_) => return from_lambda(portal_http::ApiError::PayloadTooLarge.into_response()),
+        };
+        let request_id = RandomIds.id("req");
+        let event = crate::convert::to_lambda(parts, body, route, params, peer, request_id, self.clock.now());
+        from_lambda(self.call(&route.function, event).await)
+    }
+}
+
+/// A Lambda response as an HTTP response (API Gateway does the same).
+pub fn from_lambda(r: lambda_http::Response<lambda_http::Body>) -> hyper::Response<Full<Bytes>> {
+    let (parts, body) = r.into_parts();
+    let bytes = match body {
+        lambda_http::Body::Text(s) => Bytes::from(s),
+        lambda_http::Body::Binary(b) => Bytes::from(b),
+        _ => Bytes::new(),
+    };
+    hyper::Response::from_parts(parts, Full::new(bytes))
+}
+
+pub fn bytes_response(status: u16, content_type: &str, body: Bytes) -> hyper::Response<Full<Bytes>> {
+    let mut r = hyper::Response::new(Full::new(body));
+    *r.status_mut() = hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    if let Ok(v) = http::HeaderValue::from_str(content_type) {
+        r.headers_mut().insert("content-type", v);
+    }
+    r.headers_mut().insert("x-content-type-options", http::HeaderValue::from_static("nosniff"));
+    r
+}
+
+/// Serves until the listener fails. One task per connection.
+pub async fn serve(listener: TcpListener, app: Arc<App>) {
+    loop {
+        let (stream, peer): (_, SocketAddr) = match listener.accept().await {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!(error = %e, "accept failed");
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |req| {
+                let app = app.clone();
+                async move { Ok::<_, Infallible>(app.handle(req, peer.ip()).await) }
+            });
+            let _ = hyper::server::conn::http1::Builder::new().keep_alive(true).serve_connection(TokioIo::new(stream), service).await;
+        });
+    }
+}

@@ -1,0 +1,137 @@
+//! One HTTP error type for every function. 4xx carry a code and a message meant for the
+//! person using the portal; 5xx hide their cause from the client and log it.
+use lambda_http::{Body, Response};
+use portal_domain::{DomainError, FieldErrors};
+use portal_store::StoreError;
+
+pub type Result<T, E = ApiError> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("invalid request")]
+    Invalid(FieldErrors),
+    #[error("{1}")]
+    BadRequest(&'static str, String),
+    #[error("{0}")]
+    Unauthorized(&'static str),
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{1}")]
+    Conflict(&'static str, String),
+    #[error("{1}")]
+    Gone(&'static str, String),
+    #[error("request body too large")]
+    PayloadTooLarge,
+    #[error("send the body as application/json")]
+    UnsupportedMediaType,
+    #[error("too many requests, try again in a few minutes")]
+    TooManyRequests,
+    /// Something broke on our side. The source is logged, never sent.
+    #[error("internal error")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl ApiError {
+    pub fn status(&self) -> u16 {
+        match self {
+            ApiError::Invalid(_) | ApiError::BadRequest(..) => 400,
+            ApiError::Unauthorized(_) => 401,
+            ApiError::Forbidden(_) => 403,
+            ApiError::NotFound(_) => 404,
+            ApiError::Conflict(..) => 409,
+            ApiError::Gone(..) => 410,
+            ApiError::PayloadTooLarge => 413,
+            ApiError::UnsupportedMediaType => 415,
+            ApiError::TooManyRequests => 429,
+            ApiError::Internal(_) => 500,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Invalid(_) => "invalid",
+            ApiError::BadRequest(c, _) | ApiError::Conflict(c, _) | ApiError::Gone(c, _) => c,
+            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::NotFound(_) => "not_found",
+            ApiError::PayloadTooLarge => "payload_too_large",
+            ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::TooManyRequests => "rate_limited",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+
+    pub fn internal(e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        ApiError::Internal(Box::new(e))
+    }
+
+    /// The JSON response. 5xx causes go to the log with their whole chain.
+    pub fn into_response(self) -> Response<Body> {
+        let message = match &self {
+            ApiError::Invalid(_) => "Some fields need attention.".to_string(),
+            ApiError::Internal(cause) => {
+                tracing::error!(error = %error_chain(cause.as_ref()), "request failed");
+                "Something went wrong on our side. Please try again.".to_string()
+            }
+            other => other.to_string(),
+        };
+        let fields = match &self {
+            ApiError::Invalid(f) => f.0.clone(),
+            _ => Default::default(),
+        };
+        let body = ErrorBody { error: ErrorDetail { code: self.code().to_string(), message, fields } };
+        crate::response::json(self.status(), &body)
+    }
+}
+
+/// `outer: inner: innermost`, for logs.
+pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        cur = c.source();
+    }
+    s
+}
+
+impl From<DomainError> for ApiError {
+    fn from(e: DomainError) -> Self {
+        match e {
+            DomainError::Invalid(f) => ApiError::Invalid(f),
+            e @ DomainError::InvalidTransition { .. } => ApiError::Conflict("invalid_state", e.to_string()),
+            DomainError::Forbidden(m) => ApiError::Forbidden(m),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::ConditionFailed | StoreError::TransactionCancelled { .. } => {
+                ApiError::Conflict("conflict", "This changed while you were looking at it. Reload and try again.".into())
+            }
+            StoreError::Invalid(m) if m.contains("cursor") => ApiError::BadRequest("invalid_cursor", m),
+            other => ApiError::internal(other),
+        }
+    }
+}
+
+/// The body of every error response.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable machine-readable code (`invalid`, `not_found`, `conflict`, `link_expired`, ...).
+    pub code: String,
+    /// A sentence for the person using the portal.
+    pub message: String,
+    /// Field path -> messages, for `invalid`.
+    pub fields: std::collections::BTreeMap<String, Vec<String>>,
+}

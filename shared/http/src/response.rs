@@ -1,0 +1,48 @@
+//! JSON responses with the headers every API answer carries.
+use lambda_http::{Body, Response};
+
+/// Security headers for API responses: nothing is cached, sniffed, framed or referred.
+pub const SECURITY_HEADERS: [(&str, &str); 5] = [
+    ("cache-control", "no-store"),
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "no-referrer"),
+    ("x-frame-options", "DENY"),
+    ("content-security-policy", "default-src 'none'; frame-ancestors 'none'"),
+];
+
+pub fn json<T: serde::Serialize + ?Sized>(status: u16, value: &T) -> Response<Body> {
+    let body = serde_json::to_string(value).unwrap_or_else(|_| r#"{"error":{"code":"internal","message":"","fields":{}}}"#.into());
+    let mut builder = Response::builder().status(status).header("content-type", "application/json");
+    for (k, v) in SECURITY_HEADERS {
+        builder = builder.header(k, v);
+    }
+    builder.body(Body::Text(body)).unwrap_or_else(|_| Response::new(Body::Empty))
+}
+
+pub fn ok<T: serde::Serialize + ?Sized>(value: &T) -> Response<Body> {
+    json(200, value)
+}
+
+/// Adds a header to a built response (for cookies).
+pub fn with_header(mut r: Response<Body>, name: &'static str, value: &str) -> Response<Body> {
+    if let Ok(v) = http::HeaderValue::from_str(value) {
+        r.headers_mut().append(name, v);
+    }
+    r
+}
+
+/// Escapes text for HTML element content and attribute values (email bodies, local pages).
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

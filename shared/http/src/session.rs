@@ -1,0 +1,139 @@
+//! The verified session a handler acts for. Tenant, account and contact come from here and
+//! nowhere else: never from a path, a query or a body.
+use lambda_http::Request;
+use portal_domain::estimate::Estimate;
+use portal_domain::ids::{AccountId, ContactId, EstimateId, PropertyId, TenantId};
+use portal_domain::party::ContactRole;
+
+use crate::error::ApiError;
+use crate::token::{Audience, Claims, Verifier};
+
+/// What a customer token lets its holder reach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// The whole account (signed in by link).
+    Portal,
+    /// The whole account, read only (staff viewing as the customer).
+    ReadOnly,
+    /// One estimate from an emailed link: view, and sign if `sign`.
+    Estimate { id: EstimateId, sign: bool },
+}
+
+impl Scope {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "portal" => Some(Scope::Portal),
+            "portal:read" => Some(Scope::ReadOnly),
+            _ => {
+                let rest = s.strip_prefix("estimate:")?;
+                let (id, rights) = rest.split_once(':')?;
+                let rights: Vec<&str> = rights.split(',').collect();
+                if !rights.contains(&"view") {
+                    return None;
+                }
+                Some(Scope::Estimate { id: id.parse().ok()?, sign: rights.contains(&"sign") })
+            }
+        }
+    }
+    pub fn render(&self) -> String {
+        match self {
+            Scope::Portal => "portal".into(),
+            Scope::ReadOnly => "portal:read".into(),
+            Scope::Estimate { id, sign } => format!("estimate:{id}:{}", if *sign { "view,sign" } else { "view" }),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerSession {
+    pub tenant: TenantId,
+    pub account: AccountId,
+    pub contact: ContactId,
+    /// Display name of the contact.
+    pub name: String,
+    pub role: ContactRole,
+    pub scope: Scope,
+    /// The properties the contact is limited to, if any.
+    pub properties: Option<Vec<PropertyId>>,
+    /// Staff id when this is a view-as session.
+    pub viewing_staff: Option<String>,
+}
+
+/// The bearer token of a request.
+pub fn bearer(req: &Request) -> Result<&str, ApiError> {
+    req.headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or(ApiError::Unauthorized("Sign in to continue."))
+}
+
+impl CustomerSession {
+    /// The audit actor for this session: the contact, or the staff member viewing as them.
+    pub fn actor(&self) -> portal_domain::audit::Actor {
+        match &self.viewing_staff {
+            Some(staff) => portal_domain::audit::Actor::StaffAsCustomer { id: staff.clone(), name: self.name.clone() },
+            None => portal_domain::audit::Actor::Contact { id: self.contact.to_string(), name: self.name.clone() },
+        }
+    }
+
+    pub fn from_request(req: &Request, verifier: &Verifier) -> Result<Self, ApiError> {
+        Self::from_claims(verifier.verify(bearer(req)?, Audience::Portal)?)
+    }
+
+    pub fn from_claims(c: Claims) -> Result<Self, ApiError> {
+        let bad = || ApiError::Unauthorized("Your session is not valid. Sign in again.");
+        let scope = Scope::parse(&c.scope).ok_or_else(bad)?;
+        let properties = match c.props {
+            Some(p) => Some(p.iter().map(|p| p.parse()).collect::<Result<Vec<PropertyId>, _>>().map_err(|_| bad())?),
+            None => None,
+        };
+        Ok(Self {
+            tenant: c.tenant.parse().map_err(|_| bad())?,
+            account: c.account.as_deref().ok_or_else(bad)?.parse().map_err(|_| bad())?,
+            contact: c.contact.as_deref().ok_or_else(bad)?.parse().map_err(|_| bad())?,
+            role: ContactRole::parse(&c.role).ok_or_else(bad)?,
+            name: c.name,
+            viewing_staff: if scope == Scope::ReadOnly { c.staff } else { None },
+            scope,
+            properties,
+        })
+    }
+
+    /// Whether the session reaches the whole account (lists, dashboard).
+    pub fn sees_account(&self) -> bool {
+        matches!(self.scope, Scope::Portal | Scope::ReadOnly)
+    }
+
+    /// Whether this estimate is visible: in scope, and at an allowed property.
+    pub fn can_see(&self, e: &Estimate) -> bool {
+        let in_scope = match &self.scope {
+            Scope::Portal | Scope::ReadOnly => true,
+            Scope::Estimate { id, .. } => id == &e.id,
+        };
+        let at_property = match (&self.properties, &e.property) {
+            (None, _) => true,
+            (Some(allowed), Some(p)) => allowed.contains(p),
+            (Some(_), None) => false,
+        };
+        in_scope && at_property
+    }
+
+    /// Whether the session may approve, decline or ask for changes on this estimate.
+    pub fn may_decide(&self, e: &Estimate) -> Result<(), ApiError> {
+        let signs = match &self.scope {
+            Scope::Portal => true,
+            Scope::ReadOnly => return Err(ApiError::Forbidden("This is a read-only view of the customer's portal.")),
+            Scope::Estimate { id, sign } => *sign && id == &e.id,
+        };
+        if !signs {
+            return Err(ApiError::Forbidden("This link does not allow signing. Sign in to continue."));
+        }
+        if !self.role.can_approve() {
+            return Err(ApiError::Forbidden("Only an approver on this account can decide on estimates."));
+        }
+        Ok(())
+    }
+}
