@@ -99,7 +99,7 @@ struct Decidable {
 }
 
 async fn load(state: &State, req: &Request, version: u32, event: EstimateEvent) -> Result<Decidable, ApiError> {
-    let session = CustomerSession::from_request(req, &state.verifier)?;
+    let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
     let id: EstimateId = path(req, "id", "estimate")?;
     let bundle = estimates::load(state.table.as_ref(), &session.tenant, &session.account, &id)
         .await?

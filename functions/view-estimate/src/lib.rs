@@ -46,7 +46,7 @@ pub struct EstimateList {
               (status = 403, body = portal_http::error::ErrorBody)))]
 /// The account's estimates that were sent, newest first.
 pub async fn list(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
-    let session = CustomerSession::from_request(req, &state.verifier)?;
+    let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
     if !session.sees_account() {
         return Err(ApiError::Forbidden("This link opens one estimate. Sign in to see your whole account."));
     }
@@ -63,7 +63,7 @@ pub async fn list(state: &State, req: &Request) -> Result<Response<Body>, ApiErr
               (status = 404, body = portal_http::error::ErrorBody)))]
 /// One estimate with every sent version, what changed, and any decision.
 pub async fn one(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
-    let session = CustomerSession::from_request(req, &state.verifier)?;
+    let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
     let id: EstimateId = path(req, "id", "estimate")?;
     let mut bundle = estimates::load(state.table.as_ref(), &session.tenant, &session.account, &id)
         .await?

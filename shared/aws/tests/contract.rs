@@ -1,4 +1,6 @@
 //! The Table contract on DynamoDB, against moto's server started by the test setup.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::sync::Arc;
 
 use portal_aws::dynamo::{DynamoTable, create_table};

@@ -1,4 +1,6 @@
 //! The Table contract on the embedded backend: a file-backed store, as `make dev` uses.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::sync::Arc;
 
 use portal_store::Table;

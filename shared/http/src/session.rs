@@ -79,8 +79,8 @@ impl CustomerSession {
         }
     }
 
-    pub fn from_request(req: &Request, verifier: &Verifier) -> Result<Self, ApiError> {
-        Self::from_claims(verifier.verify(bearer(req)?, Audience::Portal)?)
+    pub fn from_request(req: &Request, verifier: &Verifier, now: jiff::Timestamp) -> Result<Self, ApiError> {
+        Self::from_claims(verifier.verify(bearer(req)?, Audience::Portal, now)?)
     }
 
     pub fn from_claims(c: Claims) -> Result<Self, ApiError> {

@@ -98,6 +98,6 @@ pub async fn list(table: &dyn Table, t: &TenantId, a: &AccountId) -> Result<Vec<
     let q = Query::partition(keys::account_pk(t, a)).prefix(keys::ESTIMATE_PREFIX);
     let mut list: Vec<Estimate> =
         super::query_all(table, q).await?.into_iter().filter(|i| kind(i) == "estimate").map(from_item).collect::<Result<_, _>>()?;
-    list.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    list.sort_by_key(|e| std::cmp::Reverse(e.created_at));
     Ok(list)
 }

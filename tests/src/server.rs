@@ -1,0 +1,74 @@
+//! The local server on a free loopback port, with in-memory stores and the demo data: each
+//! test gets its own.
+use std::sync::Arc;
+
+use portal_local::{App, Config};
+use serde_json::{Value, json};
+
+use crate::http::{Http, Reply};
+
+pub struct TestServer {
+    pub app: Arc<App>,
+    pub http: Http,
+}
+
+/// A signed-in customer or staff member.
+#[derive(Debug, Clone)]
+pub struct Signed {
+    pub access_token: String,
+    pub refresh_cookie: String,
+    pub session: Value,
+}
+
+impl TestServer {
+    pub async fn start() -> Self {
+        let app = App::new(Config { data_dir: None, public_url: "http://portal.test".into(), web_dir: None, seed: true })
+            .await
+            .expect("the app starts");
+        let app = Arc::new(app);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        tokio::spawn(portal_local::serve(listener, app.clone()));
+        Self { app, http: Http::new(base) }
+    }
+
+    /// Every message in the local mailbox, newest first.
+    pub async fn mailbox(&self) -> Vec<Value> {
+        let r = self.http.get("/dev/mailbox.json", None).await;
+        assert_eq!(r.status, 200);
+        r.json()["messages"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// The token of the newest link sent to `to` (an email address or E.164 phone).
+    pub async fn latest_token(&self, to: &str) -> Option<String> {
+        self.mailbox().await.into_iter().find(|m| m["to"] == to).and_then(|m| {
+            let text = m["text"].as_str()?;
+            let start = text.find("token=")? + "token=".len();
+            Some(text[start..].split_whitespace().next()?.to_string())
+        })
+    }
+
+    pub async fn request_link(&self, body: Value) -> Reply {
+        self.http.post("/api/auth/link", None, &body).await
+    }
+
+    pub async fn exchange(&self, token: &str) -> Reply {
+        self.http.post("/api/auth/session", None, &json!({ "token": token })).await
+    }
+
+    /// Requests a link by email, reads it from the mailbox and spends it.
+    pub async fn sign_in(&self, email: &str) -> Signed {
+        let r = self.request_link(json!({"tenant": "bright-spark", "email": email})).await;
+        assert_eq!(r.status, 202, "{}", r.text());
+        let token = self.latest_token(email).await.expect("a link in the mailbox");
+        let r = self.exchange(&token).await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        let refresh_cookie = r.cookie("sb_refresh").unwrap_or_default();
+        let session = r.json();
+        Signed { access_token: session["access_token"].as_str().unwrap_or_default().to_string(), refresh_cookie, session }
+    }
+}
+
+/// A drawn signature, as the portal would send it.
+pub const SIGNATURE: &str =
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";

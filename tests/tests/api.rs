@@ -1,0 +1,360 @@
+//! The HTTP API through the local server on a free port, driven as a browser or curl would.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use portal_store::repo::audit;
+use portal_tests::server::{SIGNATURE, TestServer};
+use serde_json::{Value, json};
+
+fn approve_body(version: u64) -> Value {
+    json!({
+        "version": version,
+        "selection": {"grp_panel": ["opt_200a"], "grp_addons": ["opt_surge", "opt_labels"]},
+        "signer_name": "Dana Whitfield",
+        "signature_png": SIGNATURE,
+        "consent": true
+    })
+}
+
+async fn tenant_audit(s: &TestServer, subject: &str) -> Vec<String> {
+    let t = "ten_brightspark".parse().unwrap();
+    audit::for_subject(s.app.table.as_ref(), &t, subject, 50).await.unwrap().into_iter().map(|e| e.action).collect()
+}
+
+#[tokio::test]
+async fn a_customer_signs_in_by_email_and_approves_with_options() {
+    let s = TestServer::start().await;
+    let dana = s.sign_in("dana@example.com").await;
+    assert!(!dana.refresh_cookie.is_empty(), "a refresh cookie is set");
+    assert_eq!(dana.session["scope"], "portal");
+
+    let list = s.http.get("/api/estimates", Some(&dana.access_token)).await;
+    assert_eq!(list.status, 200);
+    let ids: Vec<String> = list.json()["estimates"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap().to_string()).collect();
+    assert!(ids.contains(&"est_panel".into()) && !ids.contains(&"est_outlets".into()), "drafts stay hidden: {ids:?}");
+
+    let view = s.http.get("/api/estimates/est_panel", Some(&dana.access_token)).await.json();
+    assert_eq!(view["status"], "viewed");
+    assert_eq!(view["can_decide"], true);
+    assert_eq!(view["versions"][0]["content"]["groups"].as_array().unwrap().len(), 2);
+
+    let approved = s.http.post("/api/estimates/est_panel/approve", Some(&dana.access_token), &approve_body(1)).await;
+    assert_eq!(approved.status, 200, "{}", approved.text());
+    let a = approved.json();
+    assert_eq!(a["status"], "approved");
+    let decision = &a["versions"][0]["decision"];
+    assert_eq!(decision["kind"], "approved");
+    assert_eq!(decision["signer_name"], "Dana Whitfield");
+    assert_eq!(decision["version_fingerprint"], a["versions"][0]["fingerprint"]);
+    // 325 + 8 x 115 + 380 + 1420 + 460 + 325 + 2.5 x 95 = 4,067.50; tax 8.25 % of 2,585 = 213.26
+    assert_eq!(decision["totals"]["total"], 428_076);
+
+    // Afterwards: the state, the decision and the audit trail are there for anyone who reads.
+    let again = s.http.get("/api/estimates/est_panel", Some(&dana.access_token)).await.json();
+    assert_eq!(again["status"], "approved");
+    assert_eq!(again["can_decide"], false);
+    assert_eq!(again["versions"][0]["decision"]["ip"], "127.0.0.1");
+    let actions = tenant_audit(&s, "est_panel").await;
+    assert_eq!(actions[..3], ["estimate.approved", "estimate.viewed", "estimate.sent"], "{actions:?}");
+
+    let twice = s.http.post("/api/estimates/est_panel/approve", Some(&dana.access_token), &approve_body(1)).await;
+    assert_eq!((twice.status, twice.code().as_str()), (409, "already_approved"));
+}
+
+#[tokio::test]
+async fn another_customer_cannot_see_or_act_on_an_estimate() {
+    let s = TestServer::start().await;
+    let alex = s.sign_in("alex@harborview.example").await;
+    for path in ["/api/estimates/est_panel", "/api/estimates/est_kitchen"] {
+        let r = s.http.get(path, Some(&alex.access_token)).await;
+        assert_eq!((r.status, r.code().as_str()), (404, "not_found"), "{path}");
+    }
+    let r = s.http.post("/api/estimates/est_panel/approve", Some(&alex.access_token), &approve_body(1)).await;
+    assert_eq!(r.status, 404);
+    let list = s.http.get("/api/estimates", Some(&alex.access_token)).await.json();
+    assert!(list["estimates"].as_array().unwrap().iter().all(|e| e["id"] == "est_parkinglot" || e["id"] == "est_hallway"));
+    // Nothing changed for Dana.
+    let dana = s.sign_in("dana@example.com").await;
+    assert_eq!(s.http.get("/api/estimates/est_panel", Some(&dana.access_token)).await.json()["status"], "viewed");
+}
+
+#[tokio::test]
+async fn forged_expired_and_unsigned_tokens_are_refused() {
+    let s = TestServer::start().await;
+    let dana = s.sign_in("dana@example.com").await;
+    let t = &dana.access_token;
+    let mut forged = t.clone();
+    forged.pop();
+    forged.push(if t.ends_with('A') { 'B' } else { 'A' });
+    let b64 = |v: Value| {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string())
+    };
+    let payload = t.split('.').nth(1).unwrap();
+    let none = format!("{}.{payload}.", b64(json!({"alg": "none", "typ": "JWT"})));
+    let hmac = format!("{}.{payload}.c2lnbmF0dXJl", b64(json!({"alg": "HS256", "typ": "JWT", "kid": "local-memory"})));
+    for (name, token) in [("forged", forged.as_str()), ("alg none", none.as_str()), ("hs256", hmac.as_str()), ("garbage", "abc")] {
+        let r = s.http.get("/api/estimates", Some(token)).await;
+        assert_eq!((r.status, r.code().as_str()), (401, "unauthorized"), "{name}");
+    }
+    assert_eq!(s.http.get("/api/estimates", None).await.status, 401, "no token");
+    s.app.clock.advance(16 * 60);
+    assert_eq!(s.http.get("/api/estimates", Some(t)).await.status, 401, "expired");
+}
+
+#[tokio::test]
+async fn a_link_request_answers_the_same_whether_or_not_the_address_exists() {
+    let s = TestServer::start().await;
+    let known = s.request_link(json!({"tenant": "bright-spark", "email": "dana@example.com"})).await;
+    let unknown = s.request_link(json!({"tenant": "bright-spark", "email": "nobody@example.com"})).await;
+    let no_tenant = s.request_link(json!({"tenant": "no-such-contractor", "email": "dana@example.com"})).await;
+    assert_eq!(known.status, 202);
+    assert_eq!((known.status, known.text()), (unknown.status, unknown.text()));
+    assert_eq!((known.status, known.text()), (no_tenant.status, no_tenant.text()));
+    assert!(s.latest_token("nobody@example.com").await.is_none());
+}
+
+#[tokio::test]
+async fn link_requests_are_rate_limited_per_address() {
+    let s = TestServer::start().await;
+    let body = json!({"tenant": "bright-spark", "email": "dana@example.com"});
+    for i in 0..5 {
+        assert_eq!(s.request_link(body.clone()).await.status, 202, "request {i}");
+    }
+    let r = s.request_link(body).await;
+    assert_eq!((r.status, r.code().as_str()), (429, "rate_limited"));
+    assert_eq!(s.request_link(json!({"tenant": "bright-spark", "email": "alex@harborview.example"})).await.status, 202);
+    s.app.clock.advance(16 * 60);
+    assert_eq!(s.request_link(json!({"tenant": "bright-spark", "email": "dana@example.com"})).await.status, 202, "a new window");
+}
+
+#[tokio::test]
+async fn a_sign_in_link_works_once_then_offers_a_fresh_one() {
+    let s = TestServer::start().await;
+    s.request_link(json!({"tenant": "bright-spark", "email": "dana@example.com"})).await;
+    let token = s.latest_token("dana@example.com").await.unwrap();
+    assert_eq!(s.exchange(&token).await.status, 200);
+    let used = s.exchange(&token).await;
+    assert_eq!((used.status, used.code().as_str()), (410, "link_used"));
+    let resend = s.http.post("/api/auth/resend", None, &json!({"token": token})).await;
+    assert_eq!(resend.status, 202);
+    let fresh = s.latest_token("dana@example.com").await.unwrap();
+    assert_ne!(fresh, token);
+    assert_eq!(s.exchange(&fresh).await.status, 200);
+}
+
+#[tokio::test]
+async fn an_expired_link_says_so_and_a_fresh_one_can_be_sent() {
+    let s = TestServer::start().await;
+    s.request_link(json!({"tenant": "bright-spark", "email": "dana@example.com"})).await;
+    let token = s.latest_token("dana@example.com").await.unwrap();
+    s.app.clock.advance(11 * 60);
+    let r = s.exchange(&token).await;
+    assert_eq!((r.status, r.code().as_str()), (410, "link_expired"));
+    assert_eq!(s.http.post("/api/auth/resend", None, &json!({"token": token})).await.status, 202);
+    let fresh = s.latest_token("dana@example.com").await.unwrap();
+    assert_eq!(s.exchange(&fresh).await.status, 200);
+    let bogus = s.exchange("ten_brightspark.notarealtoken").await;
+    assert_eq!(bogus.status, 401);
+}
+
+#[tokio::test]
+async fn a_customer_can_sign_in_by_text() {
+    let s = TestServer::start().await;
+    let r = s.request_link(json!({"tenant": "bright-spark", "phone": "(512) 555-0188"})).await;
+    assert_eq!(r.status, 202);
+    let token = s.latest_token("+15125550188").await.expect("a text with a link");
+    let session = s.exchange(&token).await.json();
+    assert_eq!(session["contact"], "con_sam");
+    let list = s.http.get("/api/estimates", Some(session["access_token"].as_str().unwrap())).await.json();
+    assert_eq!(list["estimates"][0]["id"], "est_smoke");
+}
+
+#[tokio::test]
+async fn a_document_link_opens_that_estimate_and_nothing_else() {
+    let s = TestServer::start().await;
+    let link = s.app.demo.as_ref().unwrap().estimate_link.clone();
+    let token = link.split("token=").nth(1).unwrap();
+    let first = s.exchange(token).await;
+    assert_eq!(first.status, 200);
+    assert!(first.cookie("sb_refresh").is_none(), "a document link never reaches the account");
+    let session = first.json();
+    assert_eq!(session["estimate"], "est_panel");
+    let at = session["access_token"].as_str().unwrap();
+    assert_eq!(s.http.get("/api/estimates/est_panel", Some(at)).await.status, 200);
+    assert_eq!(s.http.get("/api/estimates/est_kitchen", Some(at)).await.status, 404);
+    assert_eq!(s.http.get("/api/estimates", Some(at)).await.status, 403);
+    assert_eq!(s.exchange(token).await.status, 200, "reopening the email works until the link expires");
+    let r = s.http.post("/api/estimates/est_panel/approve", Some(at), &approve_body(1)).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+}
+
+#[tokio::test]
+async fn only_approvers_decide_and_property_limits_apply() {
+    let s = TestServer::start().await;
+    let priya = s.sign_in("priya@harborview.example").await;
+    let list = s.http.get("/api/estimates", Some(&priya.access_token)).await.json();
+    let ids: Vec<&str> = list["estimates"].as_array().unwrap().iter().filter_map(|e| e["id"].as_str()).collect();
+    assert_eq!(ids, ["est_hallway"], "Priya is limited to Lakeside");
+    assert_eq!(s.http.get("/api/estimates/est_parkinglot", Some(&priya.access_token)).await.status, 404);
+    let r = s.http.post("/api/estimates/est_hallway/decline", Some(&priya.access_token), &json!({"version": 1, "reason": "no"})).await;
+    assert_eq!(r.status, 403, "billing contacts cannot decide");
+}
+
+#[tokio::test]
+async fn decline_and_request_changes_record_what_the_customer_said() {
+    let s = TestServer::start().await;
+    let alex = s.sign_in("alex@harborview.example").await;
+    let bad = s
+        .http
+        .post(
+            "/api/estimates/est_parkinglot/request-changes",
+            Some(&alex.access_token),
+            &json!({"version": 1, "line_comments": [{"item": "li_nope", "comment": "?"}]}),
+        )
+        .await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.json()["error"]["fields"]["line_comments[0].item"].is_array(), "{}", bad.text());
+    let body = json!({"version": 1, "comment": "Can the lift be one day?", "line_comments": [{"item": "li_lift", "comment": "One day?"}]});
+    let r = s.http.post("/api/estimates/est_parkinglot/request-changes", Some(&alex.access_token), &body).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let v = r.json();
+    assert_eq!(v["status"], "changes_requested");
+    assert_eq!(v["versions"][0]["decision"]["line_comments"][0]["item"], "li_lift");
+    let decline =
+        s.http.post("/api/estimates/est_parkinglot/decline", Some(&alex.access_token), &json!({"version": 1, "reason": "x"})).await;
+    assert_eq!((decline.status, decline.code().as_str()), (409, "invalid_state"));
+    assert_eq!(tenant_audit(&s, "est_parkinglot").await[0], "estimate.changes_requested");
+}
+
+#[tokio::test]
+async fn expired_void_and_superseded_versions_cannot_be_approved() {
+    let s = TestServer::start().await;
+    let dana = s.sign_in("dana@example.com").await;
+    let t = Some(dana.access_token.as_str());
+    let body = |v| json!({"version": v, "signer_name": "Dana Whitfield", "signature_png": SIGNATURE, "consent": true});
+    let expired = s.http.post("/api/estimates/est_attic/approve", t, &body(1)).await;
+    assert_eq!((expired.status, expired.code().as_str()), (409, "estimate_expired"));
+    let void = s.http.post("/api/estimates/est_porch/approve", t, &body(1)).await;
+    assert_eq!((void.status, void.code().as_str()), (409, "estimate_void"));
+    let old = s.http.post("/api/estimates/est_evcharger/approve", t, &body(1)).await;
+    assert_eq!((old.status, old.code().as_str()), (409, "version_superseded"));
+    let draft = s.http.post("/api/estimates/est_outlets/approve", t, &body(1)).await;
+    assert_eq!(draft.status, 404, "drafts do not exist for customers");
+    let current = s.http.post("/api/estimates/est_evcharger/approve", t, &body(2)).await;
+    assert_eq!(current.status, 200, "{}", current.text());
+    let view = s.http.get("/api/estimates/est_evcharger", t).await.json();
+    let changes = &view["versions"][0]["changes"];
+    assert_eq!(changes["removed"][0]["item"], "li_ev_trench");
+    assert_eq!(changes["changed"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn refresh_rotates_and_a_replayed_refresh_token_ends_the_session() {
+    let s = TestServer::start().await;
+    let dana = s.sign_in("dana@example.com").await;
+    let cookie = |c: &str| format!("sb_refresh={c}");
+    let first = s.http.send("POST", "/api/auth/refresh", &[("cookie", &cookie(&dana.refresh_cookie))], None).await;
+    assert_eq!(first.status, 200, "{}", first.text());
+    let rotated = first.cookie("sb_refresh").unwrap();
+    assert_ne!(rotated, dana.refresh_cookie);
+    assert_eq!(s.http.get("/api/estimates", first.json()["access_token"].as_str()).await.status, 200);
+    let replay = s.http.send("POST", "/api/auth/refresh", &[("cookie", &cookie(&dana.refresh_cookie))], None).await;
+    assert_eq!(replay.status, 401, "the old token is refused");
+    let after = s.http.send("POST", "/api/auth/refresh", &[("cookie", &cookie(&rotated))], None).await;
+    assert_eq!(after.status, 401, "and the whole session is revoked");
+}
+
+#[tokio::test]
+async fn signing_out_revokes_the_refresh_token() {
+    let s = TestServer::start().await;
+    let dana = s.sign_in("dana@example.com").await;
+    let c = format!("sb_refresh={}", dana.refresh_cookie);
+    let out = s.http.send("POST", "/api/auth/signout", &[("cookie", &c)], None).await;
+    assert_eq!(out.status, 200);
+    assert!(out.headers.get("set-cookie").unwrap().to_str().unwrap().contains("Max-Age=0"));
+    assert_eq!(s.http.send("POST", "/api/auth/refresh", &[("cookie", &c)], None).await.status, 401);
+}
+
+#[tokio::test]
+async fn staff_sign_in_gives_an_admin_token_that_customer_routes_refuse() {
+    let s = TestServer::start().await;
+    s.request_link(json!({"tenant": "bright-spark", "email": "morgan@brightspark.example", "audience": "admin"})).await;
+    let token = s.latest_token("morgan@brightspark.example").await.unwrap();
+    let r = s.exchange(&token).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(r.cookie("sb_admin_refresh").is_some());
+    let session = r.json();
+    assert_eq!((session["audience"].as_str(), session["role"].as_str()), (Some("admin"), Some("owner")));
+    assert_eq!(s.http.get("/api/estimates", session["access_token"].as_str()).await.status, 401);
+    // A customer address never gets a staff link.
+    s.request_link(json!({"tenant": "bright-spark", "email": "dana@example.com", "audience": "admin"})).await;
+    assert!(s.latest_token("dana@example.com").await.is_none());
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
+    let s = TestServer::start().await;
+    let dana = s.sign_in("dana@example.com").await;
+    let auth = format!("Bearer {}", dana.access_token);
+    let path = "/api/estimates/est_panel/approve";
+    let big = json!({"version": 1, "signer_name": "x".repeat(300_000)}).to_string();
+    /// (case, headers, body, status, error code)
+    type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, Vec<u8>, u16, &'a str);
+    let cases: Vec<Case> = vec![
+        ("no content type", vec![], b"{}".to_vec(), 415, "unsupported_media_type"),
+        ("not JSON", vec![("content-type", "application/json")], b"{nope".to_vec(), 400, "invalid"),
+        ("empty body", vec![("content-type", "application/json")], vec![], 400, "invalid"),
+        ("wrong type", vec![("content-type", "application/json")], br#"{"version":"one"}"#.to_vec(), 400, "invalid"),
+        ("unknown field", vec![("content-type", "application/json")], br#"{"version":1,"admin":true}"#.to_vec(), 400, "invalid"),
+        ("too large", vec![("content-type", "application/json")], big.into_bytes(), 413, "payload_too_large"),
+        (
+            "missing consent",
+            vec![("content-type", "application/json")],
+            json!({"version": 1, "selection": {"grp_panel": ["opt_100a"]}, "signer_name": "Dana", "signature_png": SIGNATURE, "consent": false})
+                .to_string()
+                .into_bytes(),
+            400,
+            "invalid",
+        ),
+    ];
+    for (name, mut headers, body, status, code) in cases {
+        headers.push(("authorization", &auth));
+        let r = s.http.send("POST", path, &headers, Some(body)).await;
+        assert_eq!((r.status, r.code().as_str()), (status, code), "{name}: {}", r.text());
+        assert!(!r.text().contains("\"one\""), "{name}: the error does not echo input");
+    }
+    let unknown_route = s.http.get("/api/nope", None).await;
+    assert_eq!((unknown_route.status, unknown_route.code().as_str()), (404, "not_found"));
+    let v = s.http.get("/api/estimates/est_panel", Some(&dana.access_token)).await.json();
+    assert_eq!(v["status"], "viewed", "nothing changed");
+}
+
+#[tokio::test]
+async fn concurrent_approvals_have_one_winner() {
+    let s = TestServer::start().await;
+    let dana = s.sign_in("dana@example.com").await;
+    let mut tasks = vec![];
+    for _ in 0..8 {
+        let (http, t) = (s.http.clone(), dana.access_token.clone());
+        tasks.push(tokio::spawn(async move { http.post("/api/estimates/est_panel/approve", Some(&t), &approve_body(1)).await.status }));
+    }
+    let mut statuses = vec![];
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == 200 || *s == 409), "{statuses:?}");
+    let approvals = tenant_audit(&s, "est_panel").await.into_iter().filter(|a| a == "estimate.approved").count();
+    assert_eq!(approvals, 1);
+}
+
+#[tokio::test]
+async fn the_tenant_profile_is_public_and_the_openapi_document_is_served() {
+    let s = TestServer::start().await;
+    let p = s.http.get("/api/auth/tenant/bright-spark", None).await.json();
+    assert_eq!(p["name"], "Bright Spark Electric");
+    assert_eq!(s.http.get("/api/auth/tenant/ten_brightspark", None).await.json()["slug"], "bright-spark");
+    assert_eq!(s.http.get("/api/auth/tenant/nobody", None).await.status, 404);
+    let doc = s.http.get("/api/openapi.json", None).await.json();
+    assert!(doc["paths"]["/api/estimates/{id}/approve"]["post"].is_object());
+}

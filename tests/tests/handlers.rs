@@ -1,0 +1,180 @@
+//! Handlers driven by the `events/` payloads, on the embedded store with the demo data. Also
+//! checks the round-trip budgets of DESIGN.md §9 by counting calls to the Table port.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+
+use portal_domain::ports::{Clock, Ids, RandomIds, SystemClock};
+use portal_embedded::Store;
+use portal_http::token::{Audience, Claims, ISSUER, KeyFile, PublicKeys, Verifier};
+use portal_store::Table;
+use portal_store::counting::Counting;
+use portal_tests::events;
+use serde_json::Value;
+
+struct Harness {
+    table: Arc<Counting<portal_embedded::EmbeddedTable>>,
+    store: Store,
+    key: KeyFile,
+    auth: auth::State,
+    view: view_estimate::State,
+    approve: approve_estimate::State,
+}
+
+async fn harness() -> Harness {
+    let store = Store::in_memory().unwrap();
+    let table = Arc::new(Counting::new(store.table()));
+    portal_local::seed::seed(table.as_ref(), &RandomIds, SystemClock.now(), "https://portal.test").await.unwrap();
+    table.take();
+    let key = KeyFile::generate("test", RandomIds.secret()).unwrap();
+    let verifier = Verifier::new(PublicKeys::from_jwks(&key.public_jwks().unwrap()).unwrap());
+    let dyn_table: Arc<dyn Table> = table.clone();
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let ids: Arc<dyn Ids> = Arc::new(RandomIds);
+    let auth = auth::State::new(
+        dyn_table.clone(),
+        Arc::new(store.mailbox()),
+        Arc::new(store.mailbox()),
+        clock.clone(),
+        ids.clone(),
+        Arc::new(portal_local::keys::LocalKey(serde_json::to_string(&key).unwrap())),
+    );
+    let view = view_estimate::State { table: dyn_table.clone(), clock: clock.clone(), ids: ids.clone(), verifier: verifier.clone() };
+    let approve = approve_estimate::State { table: dyn_table, clock, ids, verifier };
+    Harness { table, store, key, auth, view, approve }
+}
+
+impl Harness {
+    /// An access token for a demo contact, as the auth function would issue it.
+    fn token(&self, account: &str, contact: &str, role: &str, scope: &str) -> String {
+        let now = jiff::Timestamp::now().as_second();
+        let claims = Claims {
+            iss: ISSUER.into(),
+            aud: Audience::Portal.as_str().into(),
+            sub: contact.into(),
+            name: "Test".into(),
+            iat: now,
+            exp: now + 600,
+            jti: "jti_test".into(),
+            tenant: "ten_brightspark".into(),
+            account: Some(account.into()),
+            contact: Some(contact.into()),
+            staff: None,
+            role: role.into(),
+            scope: scope.into(),
+            props: None,
+        };
+        self.key.signer().unwrap().sign(&claims).unwrap()
+    }
+
+    fn dana(&self) -> String {
+        self.token("acc_whitfield", "con_dana", "approver", "portal")
+    }
+
+    async fn call(&self, function: &str, payload: &str) -> (u16, Value) {
+        let req = events::request(payload);
+        let resp = match function {
+            "auth" => auth::handle(&self.auth, req).await,
+            "view-estimate" => view_estimate::handle(&self.view, req).await,
+            "approve-estimate" => approve_estimate::handle(&self.approve, req).await,
+            other => panic!("unknown function {other}"),
+        };
+        assert_eq!(resp.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("application/json"), "{function}: JSON always");
+        let body = match resp.body() {
+            lambda_http::Body::Text(t) => serde_json::from_str(t).unwrap(),
+            other => panic!("{function}: unexpected body {other:?}"),
+        };
+        (resp.status().as_u16(), body)
+    }
+}
+
+#[tokio::test]
+async fn every_event_gets_its_expected_answer() {
+    let cases: &[(&str, &str, bool, u16)] = &[
+        ("auth", "request-link-email", false, 202),
+        ("auth", "request-link-phone", false, 202),
+        ("auth", "request-link-staff", false, 202),
+        ("auth", "request-link-invalid", false, 400),
+        ("auth", "exchange-unknown-token", false, 401),
+        ("auth", "resend", false, 202),
+        ("auth", "refresh-unknown-session", false, 401),
+        ("auth", "signout", false, 200),
+        ("auth", "tenant-profile", false, 200),
+        ("view-estimate", "list", true, 200),
+        ("view-estimate", "get", true, 200),
+        ("view-estimate", "get-malformed-id", true, 404),
+        ("approve-estimate", "approve-invalid", true, 400),
+        ("approve-estimate", "request-changes", true, 200),
+    ];
+    let h = harness().await;
+    let token = h.dana();
+    for (function, case, signed, expected) in cases {
+        let payload = if *signed { events::with_token(function, case, &token) } else { events::raw(function, case) };
+        let (status, body) = h.call(function, &payload).await;
+        assert_eq!(status, *expected, "{function}/{case}: {body}");
+        if status >= 400 {
+            assert!(body["error"]["code"].is_string() && body["error"]["message"].is_string(), "{function}/{case}: error shape {body}");
+        }
+    }
+    // The link requests reached the mailbox: an email for Dana and Morgan, a text for Sam.
+    let sent = h.store.mailbox().list(10).unwrap();
+    let to: Vec<String> =
+        sent.iter().map(|d| serde_json::to_value(&d.message).unwrap()["to"].as_str().unwrap_or_default().to_string()).collect();
+    assert!(to.contains(&"dana@example.com".to_string()), "{to:?}");
+    assert!(to.contains(&"morgan@brightspark.example".to_string()), "{to:?}");
+    assert!(to.contains(&"+15125550188".to_string()), "{to:?}");
+}
+
+#[tokio::test]
+async fn every_event_file_is_covered_and_names_a_template_route() {
+    let routes = portal_local::routes::from_template(portal_local::routes::TEMPLATE).unwrap();
+    for function in portal_local::app::FUNCTIONS {
+        for case in events::cases(function) {
+            let v: Value = serde_json::from_str(&events::raw(function, &case)).unwrap();
+            let key = v["routeKey"].as_str().unwrap();
+            assert!(
+                routes.iter().any(|r| r.function == *function && r.key() == key),
+                "{function}/{case}: {key} is not a route of {function}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn events_without_a_session_are_refused() {
+    let h = harness().await;
+    for (function, case) in [("view-estimate", "list"), ("view-estimate", "get"), ("approve-estimate", "approve")] {
+        let (status, body) = h.call(function, &events::raw(function, case)).await;
+        assert_eq!(status, 401, "{function}/{case}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn reads_take_one_round_trip_and_decisions_two() {
+    let h = harness().await;
+    let token = h.dana();
+    let (status, _) = h.call("view-estimate", &events::with_token("view-estimate", "list", &token)).await;
+    assert_eq!(status, 200);
+    assert_eq!(h.table.take(), 1, "list: one Query");
+
+    let (status, body) = h.call("view-estimate", &events::with_token("view-estimate", "get", &token)).await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("viewed")));
+    assert_eq!(h.table.take(), 2, "first view: the Query and the transaction that records the view");
+    h.call("view-estimate", &events::with_token("view-estimate", "get", &token)).await;
+    assert_eq!(h.table.take(), 1, "later views: one Query");
+
+    let (status, body) = h.call("approve-estimate", &events::with_token("approve-estimate", "approve", &token)).await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("approved")), "{body}");
+    assert_eq!(h.table.take(), 2, "approve: the Query and one transaction");
+
+    let (status, body) = h.call("approve-estimate", &events::with_token("approve-estimate", "approve", &token)).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (409, Some("already_approved")));
+    assert_eq!(h.table.take(), 1, "a refused approval reads once and writes nothing");
+}
+
+#[tokio::test]
+async fn a_base64_body_is_decoded_like_api_gateway_sends_it() {
+    let h = harness().await;
+    let (status, body) = h.call("approve-estimate", &events::with_token("approve-estimate", "decline", &h.dana())).await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("declined")), "{body}");
+}
