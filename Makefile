@@ -17,6 +17,7 @@ dev: ## run the whole portal on http://localhost:$(PORT) with demo data (embedde
 	PORT=$(PORT) cargo run -p portal-local
 
 test: setup lint rust-test infra-test ## every test: format, lints, Rust (incl. moto), Lambda binaries, cfn-lint
+	@awk '/^test result:/ {p += $$4; f += $$6} END {printf "tests: %d passed, %d failed\n", p, f}' target/test-output.log
 
 lint: ## rustfmt and clippy, warnings are errors
 	cargo fmt --all -- --check
@@ -24,7 +25,7 @@ lint: ## rustfmt and clippy, warnings are errors
 
 rust-test: ## unit, contract (embedded and moto), handler, API and Lambda-binary tests
 	cargo build --workspace --bins
-	cargo test --workspace --no-fail-fast
+	cargo test --workspace --no-fail-fast 2>&1 | tee target/test-output.log
 
 infra-test: ## the template passes cfn-lint
 	cfn-lint template.yaml

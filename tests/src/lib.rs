@@ -11,6 +11,7 @@
 pub mod emulator;
 pub mod events;
 pub mod http;
+pub mod lambda;
 pub mod server;
 
 /// The repository root.

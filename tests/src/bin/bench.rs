@@ -1,0 +1,182 @@
+//! `make bench`: the budgets of DESIGN.md §9 that this code base has so far.
+//!
+//! - cold start of each function binary (spawn to first response through the Runtime API
+//!   emulator) against a hello-world `lambda_http` binary measured in the same run;
+//! - stripped release binary sizes;
+//! - handler time in process on the embedded store (p50/p99 of GET estimate);
+//! - requests per second of GET estimate against the release local server on loopback.
+//!
+//! Every load is bounded in requests and time and targets 127.0.0.1 only.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use portal_tests::emulator::binary;
+use portal_tests::events;
+use portal_tests::http::Http;
+use portal_tests::lambda::{Backend, boot, token};
+
+const COLD_RUNS: usize = 15;
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn percentile(v: &mut [Duration], p: f64) -> Duration {
+    v.sort();
+    let i = ((v.len() as f64 - 1.0) * p).round() as usize;
+    v[i]
+}
+
+/// Spawn-to-first-response of one binary, `COLD_RUNS` times; the median.
+async fn cold_start(bin: &str, env: Vec<(String, String)>, payload: &str) -> Duration {
+    let mut times = Vec::new();
+    for _ in 0..COLD_RUNS {
+        let started = Instant::now();
+        let f = boot(&binary(bin, true), bin, env.clone()).await;
+        let outcome = f.emulator.invoke(payload.to_string(), Duration::from_secs(30)).await;
+        let elapsed = started.elapsed();
+        assert!(matches!(outcome, portal_tests::emulator::Outcome::Response(_)), "{bin}: {outcome:?}");
+        times.push(elapsed);
+    }
+    median(times)
+}
+
+async fn cold_starts() {
+    let backend = Backend::start().await;
+    let hello = cold_start("hello-lambda", vec![], &events::raw("view-estimate", "list")).await;
+    println!("\n## Cold start (median of {COLD_RUNS}, spawn to first response via the Runtime API emulator)\n");
+    println!("| binary | first request | cold start | vs hello-world | budget 1.5x |");
+    println!("|---|---|---|---|---|");
+    println!("| hello-lambda | any | {:.1} ms | 1.00x | |", hello.as_secs_f64() * 1e3);
+    let t = token(&backend.key, "acc_whitfield", "con_dana");
+    let cases = [
+        ("auth", "request-link-invalid (no AWS call)", events::raw("auth", "request-link-invalid")),
+        ("auth", "tenant-profile (DynamoDB on moto)", events::raw("auth", "tenant-profile")),
+        ("view-estimate", "list without a token (no AWS call)", events::raw("view-estimate", "list")),
+        ("view-estimate", "list (DynamoDB on moto)", events::with_token("view-estimate", "list", &t)),
+        ("approve-estimate", "approve-invalid (no AWS call)", events::with_token("approve-estimate", "approve-invalid", &t)),
+    ];
+    for (bin, what, payload) in cases {
+        let d = cold_start(bin, backend.env(bin), &payload).await;
+        let ratio = d.as_secs_f64() / hello.as_secs_f64();
+        let verdict = if what.contains("no AWS") { if ratio <= 1.5 { "ok" } else { "OVER" } } else { "(includes a moto round trip)" };
+        println!("| {bin} | {what} | {:.1} ms | {ratio:.2}x | {verdict} |", d.as_secs_f64() * 1e3);
+    }
+}
+
+fn sizes() {
+    println!("\n## Release binaries (stripped; opt-level s, fat LTO, 1 codegen unit, panic=abort)\n");
+    println!("| binary | size | budget 8 MB |");
+    println!("|---|---|---|");
+    for bin in ["hello-lambda", "auth", "view-estimate", "approve-estimate"] {
+        let bytes = std::fs::metadata(binary(bin, true)).map(|m| m.len()).unwrap_or(0);
+        let mb = bytes as f64 / 1_048_576.0;
+        println!("| {bin} | {mb:.2} MB | {} |", if mb <= 8.0 { "ok" } else { "OVER" });
+    }
+}
+
+async fn handler_latency() {
+    use portal_domain::ports::{Clock, Ids, RandomIds, SystemClock};
+    let store = portal_embedded::Store::in_memory().unwrap();
+    let table: Arc<dyn portal_store::Table> = Arc::new(store.table());
+    portal_local::seed::seed(table.as_ref(), &RandomIds, SystemClock.now(), "https://portal.test").await.unwrap();
+    let key = portal_http::token::KeyFile::generate("bench", RandomIds.secret()).unwrap();
+    let verifier = portal_http::token::Verifier::new(portal_http::token::PublicKeys::from_jwks(&key.public_jwks().unwrap()).unwrap());
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let ids: Arc<dyn Ids> = Arc::new(RandomIds);
+    let state = view_estimate::State { table, clock, ids, verifier };
+    let payload = events::with_token("view-estimate", "get", &token(&key, "acc_whitfield", "con_dana"));
+    // The first view writes; measure the steady-state read after it.
+    view_estimate::handle(&state, events::request(&payload)).await;
+    let mut times = Vec::with_capacity(20_000);
+    for _ in 0..20_000 {
+        let req = events::request(&payload);
+        let start = Instant::now();
+        let resp = view_estimate::handle(&state, req).await;
+        times.push(start.elapsed());
+        assert_eq!(resp.status(), 200);
+    }
+    let p50 = percentile(&mut times, 0.50);
+    let p99 = percentile(&mut times, 0.99);
+    println!("\n## Handler time in process, embedded store (GET estimate, 20,000 calls, incl. token verification)\n");
+    println!(
+        "p50 {:.3} ms, p99 {:.3} ms (budget p99 <= 2 ms: {})",
+        p50.as_secs_f64() * 1e3,
+        p99.as_secs_f64() * 1e3,
+        if p99 <= Duration::from_millis(2) { "ok" } else { "OVER" }
+    );
+}
+
+async fn throughput() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = tokio::process::Command::new(binary("portal-local", true))
+        .env("PORT", port.to_string())
+        .env("DATA_DIR", dir.path())
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start portal-local");
+    let http = Http::new(format!("http://127.0.0.1:{port}"));
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    http.post("/api/auth/link", None, &serde_json::json!({"tenant": "bright-spark", "email": "dana@example.com"})).await;
+    let mail = http.get("/dev/mailbox.json", None).await.json();
+    let text = mail["messages"][0]["text"].as_str().unwrap().to_string();
+    let link = text[text.find("token=").unwrap() + 6..].split_whitespace().next().unwrap().to_string();
+    let session = http.post("/api/auth/session", None, &serde_json::json!({"token": link})).await.json();
+    let at = Arc::new(session["access_token"].as_str().unwrap().to_string());
+    http.get("/api/estimates/est_panel", Some(&at)).await; // the first view writes
+
+    const CONNECTIONS: usize = 32;
+    const MAX_REQUESTS: u64 = 200_000;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let (ok, errors) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..CONNECTIONS {
+        let (http, at, ok, errors) = (Http::new(http.base.clone()), at.clone(), ok.clone(), errors.clone());
+        tasks.push(tokio::spawn(async move {
+            while Instant::now() < deadline && ok.load(Ordering::Relaxed) + errors.load(Ordering::Relaxed) < MAX_REQUESTS {
+                let r = http.get("/api/estimates/est_panel", Some(&at)).await;
+                if r.status == 200 {
+                    ok.fetch_add(1, Ordering::Relaxed)
+                } else {
+                    errors.fetch_add(1, Ordering::Relaxed)
+                };
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let (ok, errors) = (ok.load(Ordering::Relaxed), errors.load(Ordering::Relaxed));
+    let rps = ok as f64 / secs;
+    println!(
+        "\n## Local server, GET /api/estimates/{{id}} ({CONNECTIONS} connections, {secs:.1} s, loopback, client and server on the same 2 cores)\n"
+    );
+    println!(
+        "{rps:.0} requests/s, {ok} ok, {errors} errors (budget >= 5,000/s with no errors: {})",
+        if rps >= 5000.0 && errors == 0 { "ok" } else { "OVER" }
+    );
+    let _ = server.kill().await;
+}
+
+#[tokio::main]
+async fn main() {
+    println!("# Switchboard benchmarks");
+    sizes();
+    cold_starts().await;
+    handler_latency().await;
+    throughput().await;
+}

@@ -1,0 +1,126 @@
+//! Boots a function binary the way Lambda does: environment only, talking to the Runtime API
+//! emulator, with AWS pointed at moto. Used by the binary tests and `make bench`.
+use std::process::Stdio;
+use std::time::Duration;
+
+use portal_aws::moto::Moto;
+use portal_domain::ports::{Clock, Ids, RandomIds, SystemClock};
+use portal_http::token::KeyFile;
+
+use crate::emulator::{Emulator, lambda_env};
+
+/// AWS resources on moto that the functions need: a seeded table, the key secret, a verified
+/// sender.
+pub struct Backend {
+    pub moto: &'static Moto,
+    pub table: String,
+    pub secret_arn: String,
+    pub key: KeyFile,
+    pub mail_from: String,
+}
+
+impl Backend {
+    pub async fn start() -> Self {
+        let moto = Moto::shared();
+        let config = moto.sdk_config();
+        let table = portal_store::contract::ns();
+        let ddb = aws_sdk_dynamodb::Client::new(&config);
+        portal_aws::dynamo::create_table(&ddb, &table).await.expect("create table");
+        let dynamo = portal_aws::dynamo::DynamoTable::new(ddb, table.clone());
+        seed_demo(&dynamo).await;
+        let key = KeyFile::generate("moto-test", RandomIds.secret()).expect("key");
+        let secrets = aws_sdk_secretsmanager::Client::new(&config);
+        let secret = secrets
+            .create_secret()
+            .name(format!("signing-key-{table}"))
+            .secret_string(serde_json::to_string(&key).expect("json"))
+            .send()
+            .await
+            .expect("create secret");
+        let mail_from = "portal@brightspark.example".to_string();
+        aws_sdk_sesv2::Client::new(&config).create_email_identity().email_identity(&mail_from).send().await.expect("verify sender");
+        Self { moto, table, secret_arn: secret.arn.unwrap_or_default(), key, mail_from }
+    }
+
+    /// Everything a function reads from its environment, as the template sets it.
+    pub fn env(&self, function: &str) -> Vec<(String, String)> {
+        let mut env = vec![
+            ("TABLE_NAME".to_string(), self.table.clone()),
+            ("AWS_ENDPOINT_URL".to_string(), self.moto.endpoint.clone()),
+            ("AWS_ACCESS_KEY_ID".to_string(), "testing".to_string()),
+            ("AWS_SECRET_ACCESS_KEY".to_string(), "testing".to_string()),
+            ("RUST_LOG".to_string(), "warn".to_string()),
+        ];
+        match function {
+            "auth" => {
+                env.push(("MAIL_FROM".into(), self.mail_from.clone()));
+                env.push(("SIGNING_KEY_SECRET".into(), self.secret_arn.clone()));
+            }
+            _ => env.push(("AUTH_PUBLIC_KEYS".into(), self.key.public_jwks().expect("jwks"))),
+        }
+        env
+    }
+}
+
+async fn seed_demo(table: &dyn portal_store::Table) {
+    portal_local::seed::seed(table, &RandomIds, SystemClock.now(), "https://portal.test").await.expect("seed moto");
+}
+
+/// A function process attached to its own emulator.
+pub struct Running {
+    pub emulator: Emulator,
+    pub child: tokio::process::Child,
+}
+
+/// Starts `binary` with exactly `env` (nothing inherited) plus the Lambda variables.
+pub async fn boot(binary: &std::path::Path, name: &str, env: Vec<(String, String)>) -> Running {
+    let emulator = Emulator::start().await;
+    let child = tokio::process::Command::new(binary)
+        .env_clear()
+        .envs(lambda_env(&emulator, name))
+        .envs(env)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("spawn function binary");
+    Running { emulator, child }
+}
+
+impl Running {
+    /// Invokes with an API Gateway event and returns (statusCode, parsed body).
+    pub async fn call(&self, payload: String) -> (u16, serde_json::Value) {
+        match self.emulator.invoke(payload, Duration::from_secs(30)).await {
+            crate::emulator::Outcome::Response(text) => {
+                let v: serde_json::Value = serde_json::from_str(&text).expect("a Lambda HTTP response");
+                let status = v["statusCode"].as_u64().unwrap_or(0) as u16;
+                let body = v["body"].as_str().and_then(|b| serde_json::from_str(b).ok()).unwrap_or(serde_json::Value::Null);
+                (status, body)
+            }
+            other => panic!("the function did not answer: {other:?}"),
+        }
+    }
+}
+
+/// A customer access token signed with the backend's key.
+pub fn token(key: &KeyFile, account: &str, contact: &str) -> String {
+    let now = jiff::Timestamp::now().as_second();
+    let claims = portal_http::token::Claims {
+        iss: portal_http::token::ISSUER.into(),
+        aud: portal_http::token::Audience::Portal.as_str().into(),
+        sub: contact.into(),
+        name: "Test".into(),
+        iat: now,
+        exp: now + 600,
+        jti: RandomIds.id("jti"),
+        tenant: "ten_brightspark".into(),
+        account: Some(account.into()),
+        contact: Some(contact.into()),
+        staff: None,
+        role: "approver".into(),
+        scope: "portal".into(),
+        props: None,
+    };
+    key.signer().expect("signer").sign(&claims).expect("sign")
+}

@@ -1,0 +1,54 @@
+//! The built function binaries, booted from their environment alone through a Lambda Runtime
+//! API emulator, with DynamoDB, SES and Secrets Manager on moto. `make test` builds them first.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::time::Duration;
+
+use portal_tests::emulator::binary;
+use portal_tests::events;
+use portal_tests::lambda::{Backend, boot, token};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth_boots_and_answers_from_its_events() {
+    let backend = Backend::start().await;
+    let f = boot(&binary("auth", false), "auth", backend.env("auth")).await;
+    let (status, body) = f.call(events::raw("auth", "tenant-profile")).await;
+    assert_eq!((status, body["name"].as_str()), (200, Some("Bright Spark Electric")), "{body}");
+    let (status, body) = f.call(events::raw("auth", "request-link-email")).await;
+    assert_eq!(status, 202, "{body}");
+    let (status, _) = f.call(events::raw("auth", "request-link-invalid")).await;
+    assert_eq!(status, 400);
+    let (status, _) = f.call(events::raw("auth", "exchange-unknown-token")).await;
+    assert_eq!(status, 401, "the key is read from Secrets Manager only when needed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn view_and_approve_boot_and_answer_from_their_events() {
+    let backend = Backend::start().await;
+    let t = token(&backend.key, "acc_whitfield", "con_dana");
+    let view = boot(&binary("view-estimate", false), "view-estimate", backend.env("view-estimate")).await;
+    let (status, body) = view.call(events::with_token("view-estimate", "list", &t)).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["estimates"].as_array().is_some_and(|l| l.len() >= 5), "{body}");
+    let (status, body) = view.call(events::with_token("view-estimate", "get", &t)).await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("viewed")), "{body}");
+
+    let approve = boot(&binary("approve-estimate", false), "approve-estimate", backend.env("approve-estimate")).await;
+    let (status, body) = approve.call(events::with_token("approve-estimate", "approve", &t)).await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("approved")), "{body}");
+    let (status, body) = approve.call(events::with_token("approve-estimate", "approve", &t)).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (409, Some("already_approved")));
+    let (status, _) = approve.call(events::raw("approve-estimate", "approve")).await;
+    assert_eq!(status, 401, "no token");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_function_missing_its_configuration_stops_and_says_why() {
+    let mut f = boot(&binary("view-estimate", false), "view-estimate", vec![("TABLE_NAME".into(), "t".into())]).await;
+    let status = tokio::time::timeout(Duration::from_secs(20), f.child.wait()).await.expect("exits").expect("status");
+    assert!(!status.success());
+    let mut stderr = String::new();
+    use tokio::io::AsyncReadExt;
+    f.child.stderr.take().unwrap().read_to_string(&mut stderr).await.unwrap();
+    assert!(stderr.contains("AUTH_PUBLIC_KEYS"), "{stderr}");
+}
