@@ -8,7 +8,7 @@ use portal_http::env;
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     portal_http::init_tracing();
-    let config = portal_aws::sdk_config().await;
+    let config = portal_aws::sdk_config();
     let state = Arc::new(auth::State::new(
         Arc::new(portal_aws::table(&config, env("TABLE_NAME")?)),
         Arc::new(portal_aws::mailer(&config, env("MAIL_FROM")?)),

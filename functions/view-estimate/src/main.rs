@@ -9,7 +9,7 @@ use portal_http::token::{PublicKeys, Verifier};
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     portal_http::init_tracing();
-    let config = portal_aws::sdk_config().await;
+    let config = portal_aws::sdk_config();
     let state = Arc::new(view_estimate::State {
         table: Arc::new(portal_aws::table(&config, env("TABLE_NAME")?)),
         clock: Arc::new(SystemClock),

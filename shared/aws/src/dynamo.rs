@@ -12,15 +12,22 @@ use portal_store::{Cond, Cursor, Delete, Index, Item, Key, Page, Put, Query, Sor
 
 type Attrs = HashMap<String, AttributeValue>;
 
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct DynamoTable {
-    client: Client,
+    client: crate::lazy::LazyClient<Client>,
     table: String,
 }
 
 impl DynamoTable {
     pub fn new(client: Client, table: impl Into<String>) -> Self {
-        Self { client, table: table.into() }
+        Self { client: crate::lazy::LazyClient::ready(client), table: table.into() }
+    }
+    /// The client is built by the first request.
+    pub fn lazy(config: &aws_config::SdkConfig, table: impl Into<String>) -> Self {
+        Self { client: crate::lazy::LazyClient::new(config, Client::new), table: table.into() }
+    }
+    fn client(&self) -> &Client {
+        self.client.get()
     }
 }
 
@@ -188,7 +195,7 @@ fn transact_item(w: Write, table: &str) -> Result<TransactWriteItem, StoreError>
 impl Table for DynamoTable {
     async fn get(&self, key: &Key) -> Result<Option<Item>, StoreError> {
         let out = self
-            .client
+            .client()
             .get_item()
             .table_name(&self.table)
             .set_key(Some(key_attrs(key)))
@@ -223,7 +230,7 @@ impl Table for DynamoTable {
             None => None,
         };
         let out = self
-            .client
+            .client()
             .query()
             .table_name(&self.table)
             .set_index_name(index_name.map(str::to_string))
@@ -250,7 +257,7 @@ impl Table for DynamoTable {
         Key::of(&put.item)?;
         let mut e = Expr::default();
         let cond = put.cond.as_ref().map(|c| e.cond(c)).transpose()?;
-        self.client
+        self.client()
             .put_item()
             .table_name(&self.table)
             .set_item(Some(to_attrs(&put.item)?))
@@ -269,7 +276,7 @@ impl Table for DynamoTable {
         let expr = e.update(&u)?;
         let cond = u.cond.as_ref().map(|c| e.cond(c)).transpose()?;
         let out = self
-            .client
+            .client()
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key_attrs(&u.key)))
@@ -287,7 +294,7 @@ impl Table for DynamoTable {
     async fn delete(&self, d: Delete) -> Result<(), StoreError> {
         let mut e = Expr::default();
         let cond = d.cond.as_ref().map(|c| e.cond(c)).transpose()?;
-        self.client
+        self.client()
             .delete_item()
             .table_name(&self.table)
             .set_key(Some(key_attrs(&d.key)))
@@ -303,7 +310,7 @@ impl Table for DynamoTable {
     async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {
         check_transaction(&writes)?;
         let items = writes.into_iter().map(|w| transact_item(w, &self.table)).collect::<Result<Vec<_>, _>>()?;
-        match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
+        match self.client().transact_write_items().set_transact_items(Some(items)).send().await {
             Ok(_) => Ok(()),
             Err(SdkError::ServiceError(s)) if s.err().is_transaction_canceled_exception() => {
                 let reasons = match s.err() {

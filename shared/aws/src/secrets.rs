@@ -11,20 +11,24 @@ pub async fn secret_string(client: &Client, id: &str) -> Result<String, PortErro
 /// The signing key, read from Secrets Manager on first use and kept for the life of the
 /// Lambda environment.
 pub struct SecretsManagerKey {
-    client: Client,
+    client: crate::lazy::LazyClient<Client>,
     secret_id: String,
     cached: tokio::sync::OnceCell<String>,
 }
 
 impl SecretsManagerKey {
-    pub fn new(client: Client, secret_id: impl Into<String>) -> Self {
-        Self { client, secret_id: secret_id.into(), cached: tokio::sync::OnceCell::new() }
+    pub fn new(config: &aws_config::SdkConfig, secret_id: impl Into<String>) -> Self {
+        Self {
+            client: crate::lazy::LazyClient::new(config, Client::new),
+            secret_id: secret_id.into(),
+            cached: tokio::sync::OnceCell::new(),
+        }
     }
 }
 
 #[async_trait::async_trait]
 impl portal_domain::ports::SigningKeySource for SecretsManagerKey {
     async fn signing_key(&self) -> Result<String, PortError> {
-        self.cached.get_or_try_init(|| secret_string(&self.client, &self.secret_id)).await.cloned()
+        self.cached.get_or_try_init(|| secret_string(self.client.get(), &self.secret_id)).await.cloned()
     }
 }

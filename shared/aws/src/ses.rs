@@ -3,16 +3,16 @@ use aws_sdk_sesv2::Client;
 use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
 use portal_domain::ports::{Mail, Mailer, PortError};
 
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct SesMailer {
-    client: Client,
+    client: crate::lazy::LazyClient<Client>,
     /// Verified sender address of the deployment (`portal@contractor.example`).
     from_address: String,
 }
 
 impl SesMailer {
-    pub fn new(client: Client, from_address: impl Into<String>) -> Self {
-        Self { client, from_address: from_address.into() }
+    pub fn new(config: &aws_config::SdkConfig, from_address: impl Into<String>) -> Self {
+        Self { client: crate::lazy::LazyClient::new(config, Client::new), from_address: from_address.into() }
     }
 }
 
@@ -31,6 +31,7 @@ impl Mailer for SesMailer {
             .body(Body::builder().text(content(&mail.text)?).html(content(&mail.html)?).build())
             .build();
         self.client
+            .get()
             .send_email()
             .from_email_address(format!("\"{name}\" <{}>", self.from_address))
             .destination(Destination::builder().to_addresses(mail.to.as_str()).build())

@@ -4,14 +4,14 @@ use aws_sdk_sns::types::MessageAttributeValue;
 use portal_domain::party::Phone;
 use portal_domain::ports::{PortError, Sms};
 
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct SnsSms {
-    client: Client,
+    client: crate::lazy::LazyClient<Client>,
 }
 
 impl SnsSms {
-    pub fn new(client: Client) -> Self {
-        Self { client }
+    pub fn new(config: &aws_config::SdkConfig) -> Self {
+        Self { client: crate::lazy::LazyClient::new(config, Client::new) }
     }
 }
 
@@ -24,6 +24,7 @@ impl Sms for SnsSms {
             .build()
             .map_err(|e| PortError::new("sns message", e))?;
         self.client
+            .get()
             .publish()
             .phone_number(to.as_str())
             .message(text)

@@ -58,7 +58,8 @@ async fn cold_starts() {
         ("auth", "tenant-profile (DynamoDB on moto)", events::raw("auth", "tenant-profile")),
         ("view-estimate", "list without a token (no AWS call)", events::raw("view-estimate", "list")),
         ("view-estimate", "list (DynamoDB on moto)", events::with_token("view-estimate", "list", &t)),
-        ("approve-estimate", "approve-invalid (no AWS call)", events::with_token("approve-estimate", "approve-invalid", &t)),
+        ("approve-estimate", "approve without a token (no AWS call)", events::raw("approve-estimate", "approve")),
+        ("approve-estimate", "approve-invalid (DynamoDB on moto)", events::with_token("approve-estimate", "approve-invalid", &t)),
     ];
     for (bin, what, payload) in cases {
         let d = cold_start(bin, backend.env(bin), &payload).await;
