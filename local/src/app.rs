@@ -33,6 +33,8 @@ pub struct Config {
     pub web_dir: Option<PathBuf>,
     /// Seed the demo contractor into an empty store.
     pub seed: bool,
+    /// The tenant slug the portal's `config.json` names (a deployment writes the same file).
+    pub tenant: String,
 }
 
 pub struct App {
@@ -46,6 +48,7 @@ pub struct App {
     pub clock: Arc<OffsetClock>,
     openapi: String,
     web_dir: Option<PathBuf>,
+    tenant: String,
     /// What seeding printed: sign-in links for the demo people.
     pub demo: Option<crate::seed::Demo>,
 }
@@ -101,6 +104,7 @@ impl App {
             clock,
             openapi: crate::openapi_json(),
             web_dir: config.web_dir.filter(|d| d.join("index.html").is_file()),
+            tenant: config.tenant,
             demo,
         })
     }
@@ -129,11 +133,41 @@ impl App {
         }
         match (method.as_str(), path.as_str()) {
             ("GET", "/api/openapi.json") => bytes_response(200, "application/json", self.openapi.clone().into()),
+            ("GET", "/config.json") => {
+                let body = serde_json::json!({ "tenant": self.tenant }).to_string();
+                bytes_response(200, "application/json", body.into())
+            }
             ("GET", "/dev/mailbox.json") => crate::dev::mailbox_json(&self.mailbox),
+            ("POST", "/dev/clock") => self.advance_clock(req).await,
             ("GET", "/dev/mailbox") => crate::dev::mailbox_html(&self.mailbox),
             (_, p) if p.starts_with("/api/") => from_lambda(portal_http::ApiError::NotFound("route").into_response()),
             ("GET" | "HEAD", _) => crate::dev::static_file(self.web_dir.as_deref(), &path, self.demo.as_ref()),
             _ => from_lambda(portal_http::ApiError::NotFound("page").into_response()),
+        }
+    }
+
+    /// Local mode only: moves every function's clock forward, to see links and estimates
+    /// expire without waiting. Body: `{"advance_seconds": n}` with 0 < n <= 400 days.
+    async fn advance_clock(&self, req: hyper::Request<Incoming>) -> hyper::Response<Full<Bytes>> {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Advance {
+            advance_seconds: i64,
+        }
+        let body = match Limited::new(req.into_body(), 1024).collect().await {
+            Ok(b) => b.to_bytes(),
+            Err(_) => return from_lambda(portal_http::ApiError::PayloadTooLarge.into_response()),
+        };
+        match serde_json::from_slice::<Advance>(&body) {
+            Ok(a) if a.advance_seconds > 0 && a.advance_seconds <= 400 * 86_400 => {
+                self.clock.advance(a.advance_seconds);
+                let now = serde_json::json!({ "now": self.clock.now().to_string() }).to_string();
+                bytes_response(200, "application/json", now.into())
+            }
+            _ => {
+                let e = portal_domain::FieldErrors::one("advance_seconds", "must be a number of seconds from 1 to 34560000");
+                from_lambda(portal_http::ApiError::Invalid(e).into_response())
+            }
         }
     }
 

@@ -78,6 +78,18 @@ pub fn mailbox_html(mailbox: &Mailbox) -> Resp {
     ))
 }
 
+/// What CloudFront's response-headers policy sets on the portal in AWS (see template.yaml).
+pub const PAGE_HEADERS: [(&str, &str); 5] = [
+    (
+        "content-security-policy",
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+    ),
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "no-referrer"),
+    ("x-frame-options", "DENY"),
+    ("permissions-policy", "camera=(), microphone=(), geolocation=()"),
+];
+
 fn content_type(path: &Path) -> &'static str {
     match path.extension().and_then(|e| e.to_str()).unwrap_or_default() {
         "html" => "text/html; charset=utf-8",
@@ -112,6 +124,9 @@ pub fn static_file(web_dir: Option<&Path>, path: &str, demo: Option<&crate::seed
     match std::fs::read(&file) {
         Ok(bytes) => {
             let mut r = bytes_response(200, content_type(&file), bytes.into());
+            for (k, v) in PAGE_HEADERS {
+                r.headers_mut().insert(k, http::HeaderValue::from_static(v));
+            }
             let immutable = relative.starts_with("assets/");
             let cache = if immutable { "public, max-age=31536000, immutable" } else { "no-cache" };
             if let Ok(v) = http::HeaderValue::from_str(cache) {

@@ -1,7 +1,7 @@
 //! `make dev`: the whole portal on http://localhost:3000 with embedded backends and demo data.
 //!
 //! Environment: `PORT` (3000), `DATA_DIR` (`./.data`), `PUBLIC_URL` (`http://localhost:$PORT`),
-//! `WEB_DIR` (`web/dist`). `portal-local openapi` prints the OpenAPI document; `portal-local
+//! `WEB_DIR` (`web/dist`), `TENANT` (the slug `config.json` names, `bright-spark`). `portal-local openapi` prints the OpenAPI document; `portal-local
 //! keygen` prints a new signing key for a deployment.
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -33,12 +33,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let data_dir = PathBuf::from(std::env::var("DATA_DIR").unwrap_or_else(|_| "./.data".into()));
     let public_url = std::env::var("PUBLIC_URL").unwrap_or_else(|_| format!("http://localhost:{port}"));
     let web_dir = PathBuf::from(std::env::var("WEB_DIR").unwrap_or_else(|_| "web/dist".into()));
+    let tenant = std::env::var("TENANT").unwrap_or_else(|_| "bright-spark".into());
     let app =
-        App::new(Config { data_dir: Some(data_dir.clone()), public_url: public_url.clone(), web_dir: Some(web_dir), seed: true }).await?;
+        App::new(Config { data_dir: Some(data_dir.clone()), public_url: public_url.clone(), web_dir: Some(web_dir), seed: true, tenant })
+            .await?;
     let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).await?;
     println!("Switchboard is running at {public_url}  (data in {})", data_dir.display());
     println!("  mailbox:  {public_url}/dev/mailbox");
     println!("  API:      {public_url}/api/openapi.json");
+    if !std::path::Path::new(&std::env::var("WEB_DIR").unwrap_or_else(|_| "web/dist".into())).join("index.html").is_file() {
+        println!("  (the web portal is not built: `make web`, or `make dev` which builds it)");
+    }
     if let Some(demo) = &app.demo {
         println!("Demo sign-in links (each works once, for 10 minutes; request more from the sign-in page):");
         println!("  customer {}: {}", demo.customer_email, demo.customer_link);

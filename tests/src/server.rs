@@ -22,9 +22,15 @@ pub struct Signed {
 
 impl TestServer {
     pub async fn start() -> Self {
-        let app = App::new(Config { data_dir: None, public_url: "http://portal.test".into(), web_dir: None, seed: true })
-            .await
-            .expect("the app starts");
+        let app = App::new(Config {
+            data_dir: None,
+            public_url: "http://portal.test".into(),
+            web_dir: None,
+            seed: true,
+            tenant: "bright-spark".into(),
+        })
+        .await
+        .expect("the app starts");
         let app = Arc::new(app);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
