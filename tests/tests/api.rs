@@ -258,10 +258,25 @@ async fn refresh_rotates_and_a_replayed_refresh_token_ends_the_session() {
     let rotated = first.cookie("sb_refresh").unwrap();
     assert_ne!(rotated, dana.refresh_cookie);
     assert_eq!(s.http.get("/api/estimates", first.json()["access_token"].as_str()).await.status, 200);
+    s.app.clock.advance(31);
     let replay = s.http.send("POST", "/api/auth/refresh", &[("cookie", &cookie(&dana.refresh_cookie))], None).await;
-    assert_eq!(replay.status, 401, "the old token is refused");
+    assert_eq!(replay.status, 401, "the old token is refused once the grace period is over");
     let after = s.http.send("POST", "/api/auth/refresh", &[("cookie", &cookie(&rotated))], None).await;
     assert_eq!(after.status, 401, "and the whole session is revoked");
+}
+
+#[tokio::test]
+async fn a_refresh_whose_answer_was_lost_can_be_repeated_at_once() {
+    let s = TestServer::start().await;
+    let dana = s.sign_in("dana@example.com").await;
+    let old = format!("sb_refresh={}", dana.refresh_cookie);
+    // The browser navigated away before storing the rotated cookie, then sends the old one.
+    let lost = s.http.send("POST", "/api/auth/refresh", &[("cookie", &old)], None).await;
+    assert_eq!(lost.status, 200);
+    let retried = s.http.send("POST", "/api/auth/refresh", &[("cookie", &old)], None).await;
+    assert_eq!(retried.status, 200, "within the grace period the replaced token still works");
+    let newest = format!("sb_refresh={}", retried.cookie("sb_refresh").unwrap());
+    assert_eq!(s.http.send("POST", "/api/auth/refresh", &[("cookie", &newest)], None).await.status, 200);
 }
 
 #[tokio::test]

@@ -183,6 +183,7 @@ pub async fn exchange(state: &State, req: &Request) -> Result<Response<Body>, Ap
                 role: who.role.clone(),
                 current_hash: secret_hash,
                 previous_hash: None,
+                rotated_epoch: now.as_second(),
                 created_at: now,
                 expires_epoch: expires,
                 revoked: false,
@@ -269,17 +270,26 @@ pub async fn refresh(state: &State, req: &Request) -> Result<Response<Body>, Api
         return Err(expired());
     }
     let presented = secret_hash(&secret);
-    if !bool::from(presented.as_bytes().ct_eq(record.current_hash.as_bytes())) {
-        if record.previous_hash.as_deref().is_some_and(|p| bool::from(p.as_bytes().ct_eq(presented.as_bytes()))) {
-            // A replaced token came back: someone holds a copy. End the session for everyone.
+    let is = |h: &str| bool::from(presented.as_bytes().ct_eq(h.as_bytes()));
+    // The token the rotation replaces, and what stays "previous" afterwards.
+    let previous = if is(&record.current_hash) {
+        record.current_hash.clone()
+    } else if record.previous_hash.as_deref().is_some_and(is) {
+        if now.as_second() - record.rotated_epoch > auth::REUSE_GRACE_SECONDS {
+            // A replaced token came back long after: someone holds a copy. End the session.
             state.table.update(auth::revoke_session(&tenant, &session_id)).await?;
             tracing::warn!(session = %session_id, "refresh token reuse; session revoked");
+            return Err(expired());
         }
+        // Just replaced: the browser never stored the answer (a navigation cancelled it) or
+        // another tab won the race. Rotate again; the older token stays the previous one.
+        record.previous_hash.clone().unwrap_or_default()
+    } else {
         return Err(expired());
-    }
+    };
     let who = principal(state, &tenant, &record.subject).await?;
     let (new_secret, new_hash) = auth::new_secret(state.ids.as_ref());
-    match state.table.update(auth::rotate_session(&tenant, &session_id, &record.current_hash, &new_hash, now)).await {
+    match state.table.update(auth::rotate_session(&tenant, &session_id, &record.current_hash, &previous, &new_hash, now)).await {
         Ok(_) => {}
         Err(StoreError::ConditionFailed) => return Err(expired()),
         Err(e) => return Err(e.into()),

@@ -72,8 +72,13 @@ pub struct SessionRecord {
     pub role: String,
     /// Hash of the refresh token currently valid.
     pub current_hash: String,
-    /// Hash of the one it replaced: presenting it again means the token was stolen.
+    /// Hash of the one it replaced. Presented again within [`REUSE_GRACE_SECONDS`] of the
+    /// rotation it is a benign race (a response lost to a navigation, two tabs); later, it
+    /// means the token was copied.
     pub previous_hash: Option<String>,
+    /// When the token was last rotated (epoch seconds).
+    #[serde(default)]
+    pub rotated_epoch: i64,
     pub created_at: Timestamp,
     pub expires_epoch: i64,
     pub revoked: bool,
@@ -88,12 +93,21 @@ pub async fn get_session(table: &dyn Table, t: &TenantId, id: &SessionId) -> Res
     table.get(&keys::session(t, id)).await?.map(from_item).transpose()
 }
 
-/// Replaces the refresh token, only if `old_hash` is still the current one and the family is
-/// live: two refreshes racing with the same token cannot both win.
-pub fn rotate_session(t: &TenantId, id: &SessionId, old_hash: &str, new_hash: &str, now: Timestamp) -> Update {
-    Update::new(keys::session(t, id)).set("current_hash", new_hash).set("previous_hash", old_hash).when(
-        Cond::eq("current_hash", old_hash).and(Cond::eq("revoked", false)).and(Cond::Gt("expires_epoch".into(), now.as_second().into())),
-    )
+/// How long after a rotation the replaced refresh token is still honoured.
+pub const REUSE_GRACE_SECONDS: i64 = 30;
+
+/// Replaces the refresh token, only if `current` is still the current one and the family is
+/// live: two refreshes racing cannot both win. `previous` is what becomes the previous token:
+/// the one just replaced, or (for a late request within the grace period) the one that
+/// already was.
+pub fn rotate_session(t: &TenantId, id: &SessionId, current: &str, previous: &str, new_hash: &str, now: Timestamp) -> Update {
+    Update::new(keys::session(t, id))
+        .set("current_hash", new_hash)
+        .set("previous_hash", previous)
+        .set("rotated_epoch", now.as_second())
+        .when(
+            Cond::eq("current_hash", current).and(Cond::eq("revoked", false)).and(Cond::Gt("expires_epoch".into(), now.as_second().into())),
+        )
 }
 
 pub fn revoke_session(t: &TenantId, id: &SessionId) -> Update {

@@ -1,0 +1,177 @@
+// The customer portal in Debian's Chromium, at phone (390x844) and desktop (1280x800) sizes,
+// against the local server with the demo data. Screenshots go to artifacts/screenshots/.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { type Server, type Size, advanceClock, drawSignature, expectAccessible, latestToken, launch, newContext, shot, signIn, startServer } from './harness';
+
+let browser: Browser;
+const servers: Server[] = [];
+
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+  servers.forEach((s) => s.stop());
+});
+
+async function fresh(size: Size): Promise<{ server: Server; page: Page }> {
+  const server = await startServer();
+  servers.push(server);
+  const context = await newContext(browser, size, server.base);
+  return { server, page: await context.newPage() };
+}
+
+const total = (page: Page) => page.getByTestId('total').textContent();
+
+for (const size of ['phone', 'desktop'] as const) {
+  describe(`at ${size} size`, () => {
+    it('a customer requests a link, continues, picks options, signs and approves', async () => {
+      const { server, page } = await fresh(size);
+      await page.goto('/signin');
+      await expect.poll(() => page.getByRole('heading', { name: 'Sign in' }).isVisible()).toBe(true);
+      await expectAccessible(page, 'request link');
+      await shot(page, `${size}-01-request-link`);
+      await page.getByLabel('Email address').fill('dana@example.com');
+      await page.getByRole('button', { name: 'Send me a sign-in link' }).click();
+      await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+
+      const token = await latestToken(server.base, 'dana@example.com');
+      await page.goto(`/signin#token=${token}`);
+      await page.getByRole('heading', { name: 'Bright Spark Electric' }).waitFor();
+      expect(await page.locator('img.logo').count()).toBe(1);
+      await expectAccessible(page, 'link landing');
+      await shot(page, `${size}-02-continue`);
+      await page.getByRole('button', { name: 'Continue' }).click();
+
+      await page.getByRole('heading', { name: 'Hello, Dana' }).waitFor();
+      expect(page.url()).not.toContain('token=');
+      await expect.poll(() => page.getByRole('link', { name: 'Main panel upgrade' }).isVisible()).toBe(true);
+      await expectAccessible(page, 'dashboard');
+      await shot(page, `${size}-03-dashboard`);
+
+      await page.getByRole('link', { name: 'Main panel upgrade' }).click();
+      await page.getByRole('heading', { name: 'Main panel upgrade', level: 1 }).waitFor();
+      expect(await total(page)).toBe('$4,043.26');
+      await page.getByRole('radio', { name: /100 A panel/ }).check();
+      expect(await total(page)).toBe('$2,971.59');
+      await page.getByRole('checkbox', { name: /Circuit mapping/ }).check();
+      expect(await total(page)).toBe('$3,209.09');
+      expect(await page.getByTestId('deposit').textContent()).toBe('$802.27');
+      await expectAccessible(page, 'estimate');
+      await shot(page, `${size}-04-estimate`);
+
+      await page.getByRole('button', { name: 'Approve', exact: true }).click();
+      await page.getByLabel('Your full name').fill('Dana Whitfield');
+      await drawSignature(page);
+      await page.getByRole('checkbox', { name: /I agree to the terms/ }).check();
+      await expectAccessible(page, 'approve form');
+      await shot(page, `${size}-05-signing`);
+      await page.getByRole('button', { name: /Approve and sign/ }).click();
+
+      await page.getByRole('heading', { name: 'Approved. Thank you!' }).waitFor();
+      expect(await page.locator('.estimate-head .status').textContent()).toBe('Approved');
+      expect(await page.getByText(/A deposit of \$802\.27 is due/).isVisible()).toBe(true);
+      await expectAccessible(page, 'approved');
+      await shot(page, `${size}-06-approved`);
+
+      await page.emulateMedia({ media: 'print' });
+      expect(await page.locator('.decide').count()).toBe(0);
+      expect(await page.getByRole('button', { name: 'Print' }).isVisible()).toBe(false);
+      await shot(page, `${size}-07-print`);
+    });
+  });
+}
+
+describe('other decisions and failures', () => {
+  it('pages carry a strict content security policy', async () => {
+    const server = await startServer();
+    servers.push(server);
+    const r = await fetch(`${server.base}/estimates/est_panel`);
+    expect(r.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(r.headers.get('x-frame-options')).toBe('DENY');
+    expect(await r.text()).toContain('<div id="app">');
+  });
+
+  it('declines with a reason (phone)', async () => {
+    const { server, page } = await fresh('phone');
+    await signIn(page, server.base, 'dana@example.com');
+    await page.goto('/estimates/est_evcharger');
+    await expect.poll(() => page.getByRole('heading', { name: 'What changed since version 1' }).isVisible(), { timeout: 15_000 }).toBe(true);
+    expect(await page.getByText('Removed Trenching to detached garage').isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Decline' }).click();
+    await page.getByRole('button', { name: 'Decline the estimate' }).click();
+    expect(await page.getByText('Tell us why, so we can do better.').isVisible()).toBe(true);
+    await page.getByLabel('Why are you declining?').fill('We are selling the car.');
+    await page.getByRole('button', { name: 'Decline the estimate' }).click();
+    await page.getByRole('heading', { name: 'Estimate declined' }).waitFor();
+    await shot(page, 'phone-declined');
+  });
+
+  it('asks for changes on a line and overall (desktop)', async () => {
+    const { server, page } = await fresh('desktop');
+    await signIn(page, server.base, 'dana@example.com');
+    await page.goto('/estimates/est_panel');
+    await page.getByRole('button', { name: 'Ask for changes' }).click();
+    await page.getByLabel('Comment on Electrician labor (hours)').fill('Can this be done in 6 hours?');
+    await page.getByLabel('What should change?').fill('Please also quote a generator inlet.');
+    await expectAccessible(page, 'request changes');
+    await page.getByRole('button', { name: 'Send my request' }).click();
+    await page.getByRole('heading', { name: 'Your request was sent' }).waitFor();
+    expect(await page.locator('.estimate-head .status').textContent()).toBe('Changes requested');
+    await shot(page, 'desktop-changes-requested');
+  });
+
+  it('an expired link says so and sends a fresh one to the address on file', async () => {
+    const { server, page } = await fresh('phone');
+    await page.goto('/signin');
+    await page.getByLabel('Email address').fill('dana@example.com');
+    await page.getByRole('button', { name: 'Send me a sign-in link' }).click();
+    await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+    const token = await latestToken(server.base, 'dana@example.com');
+    await advanceClock(server.base, 11 * 60);
+    await page.goto(`/signin#token=${token}`);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByText('This link has expired.').waitFor();
+    await expectAccessible(page, 'expired link');
+    await shot(page, 'phone-expired-link');
+    await page.getByRole('button', { name: 'Send me a fresh link' }).click();
+    await page.getByText(/a sign-in link is on its way/).waitFor();
+    const renewed = await latestToken(server.base, 'dana@example.com');
+    expect(renewed).not.toBe(token);
+  });
+
+  it('a network failure is a clear message with a retry, never a blank page', async () => {
+    const { server, page } = await fresh('phone');
+    await signIn(page, server.base, 'dana@example.com');
+    await page.route('**/api/estimates', (route) => route.abort('internetdisconnected'));
+    await page.getByRole('link', { name: 'Estimates' }).click();
+    await page.getByText("We couldn't reach the server.").waitFor();
+    await shot(page, 'phone-offline');
+    await page.unroute('**/api/estimates');
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.getByRole('link', { name: 'Kitchen lighting' }).waitFor();
+  });
+
+  it('an estimate link opens that estimate only, with no way into the account', async () => {
+    const { server, page } = await fresh('phone');
+    await page.goto(server.estimateLink.replace(server.base, ''));
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { name: 'Main panel upgrade', level: 1 }).waitFor();
+    expect(await page.getByRole('link', { name: 'Estimates' }).count()).toBe(0);
+    await page.goto('/estimates/est_kitchen');
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  });
+
+  it('a session survives a reload and signing out ends it', async () => {
+    const { server, page } = await fresh('desktop');
+    await signIn(page, server.base, 'dana@example.com');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Hello, Dana' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.goto('/');
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  });
+});

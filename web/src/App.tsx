@@ -1,0 +1,151 @@
+import { useEffect, useState } from 'preact/hooks';
+
+import { ApiError, onSessionChange, restore, session, signOut, tenantProfile } from './api/client';
+import type { TenantProfile } from './api/types';
+import { Layout } from './components/Layout';
+import { Loading, Notice } from './components/Notice';
+import { applyBrand } from './lib/brand';
+import { navigate, onLinkClick, useLocation } from './lib/router';
+import { Dashboard, EstimateListPage } from './pages/Dashboard';
+import { EstimatePage } from './pages/Estimate';
+import { LinkLanding } from './pages/LinkLanding';
+import { RequestLink } from './pages/RequestLink';
+
+/** Which contractor this portal is for: `config.json` beside the app (written at deploy). */
+async function portalConfig(): Promise<{ tenant: string }> {
+  try {
+    const r = await fetch('/config.json', { headers: { accept: 'application/json' } });
+    if (r.ok) return (await r.json()) as { tenant: string };
+  } catch {
+    // Offline: the sign-in page shows the network error when it is used.
+  }
+  return { tenant: '' };
+}
+
+/** The link token from `/signin#token=...` (the fragment never reaches a server log). */
+function linkToken(hash: string): string | null {
+  const m = /(?:^#|&)token=([^&]+)/.exec(hash);
+  return m?.[1] ? decodeURIComponent(m[1]) : null;
+}
+
+export function App() {
+  const { path, hash } = useLocation();
+  const [ready, setReady] = useState(false);
+  const [startError, setStartError] = useState<unknown>(null);
+  const [tenantKey, setTenantKey] = useState('');
+  const [tenant, setTenant] = useState<TenantProfile | null>(null);
+  const [signedIn, setSignedIn] = useState(false);
+  const [attempt, setAttempt] = useState(0);
+  const token = path === '/signin' ? linkToken(hash) : null;
+
+  useEffect(() => onSessionChange(() => setSignedIn(session() !== null)), []);
+
+  useEffect(() => {
+    let live = true;
+    setStartError(null);
+    (async () => {
+      const key = token?.split('.')[0] ?? (await portalConfig()).tenant;
+      setTenantKey(key);
+      // Spending a link just made a session: restoring again would rotate the refresh token
+      // for nothing (and race the next navigation).
+      const needsRestore = !token && session() === null;
+      const [profile] = await Promise.all([
+        key ? tenantProfile(key).catch((e: unknown) => (e instanceof ApiError && e.status === 404 ? null : Promise.reject(e))) : null,
+        needsRestore ? restore() : null,
+      ]);
+      if (!live) return;
+      if (profile) {
+        setTenant(profile);
+        applyBrand(profile);
+      }
+      setSignedIn(session() !== null);
+      setReady(true);
+    })().catch((e: unknown) => live && setStartError(e));
+    return () => {
+      live = false;
+    };
+  }, [attempt, token]);
+
+  // A signed-in session learns its tenant from the session when the config had none.
+  useEffect(() => {
+    const s = session();
+    if (signedIn && s && (!tenant || tenant.id !== s.tenant)) {
+      tenantProfile(s.tenant).then((p) => {
+        setTenant(p);
+        applyBrand(p);
+      }, () => undefined);
+    }
+  }, [signedIn]);
+
+  if (startError !== null) {
+    return (
+      <Layout tenant={tenant}>
+        <Notice error={startError} onRetry={() => setAttempt((a) => a + 1)} />
+      </Layout>
+    );
+  }
+  if (!ready) return <Layout tenant={tenant}>{<Loading />}</Layout>;
+
+  const s = session();
+  const documentOnly = s?.estimate ?? null;
+  const nav = signedIn ? (
+    <nav aria-label="Main" class="nav">
+      {!documentOnly && (
+        <>
+          <a href="/" data-route aria-current={path === '/' ? 'page' : undefined}>
+            Home
+          </a>
+          <a href="/estimates" data-route aria-current={path.startsWith('/estimates') ? 'page' : undefined}>
+            Estimates
+          </a>
+        </>
+      )}
+      <button type="button" class="button link" onClick={() => signOut().finally(() => navigate('/signin'))}>
+        Sign out
+      </button>
+    </nav>
+  ) : undefined;
+
+  let page;
+  const estimateMatch = /^\/estimates\/([A-Za-z0-9_]+)$/.exec(path);
+  if (path === '/signin' && token) {
+    page = <LinkLanding token={token} tenant={tenant} />;
+  } else if (!signedIn) {
+    page = <RequestLink tenantKey={tenantKey} {...(path !== '/signin' && path !== '/' ? { notice: 'Sign in to continue.' } : {})} />;
+  } else if (estimateMatch?.[1]) {
+    page = <EstimatePage id={estimateMatch[1]} tenant={tenant} />;
+  } else if (documentOnly) {
+    page = (
+      <section class="card narrow">
+        <h1>This link opens one estimate</h1>
+        <p>
+          <a href={`/estimates/${documentOnly}`} data-route>
+            Open the estimate
+          </a>
+          , or sign out and sign in to see your whole account.
+        </p>
+      </section>
+    );
+  } else if (path === '/estimates') {
+    page = <EstimateListPage />;
+  } else if (path === '/' || path === '/signin') {
+    page = <Dashboard tenant={tenant} />;
+  } else {
+    page = (
+      <section class="card narrow">
+        <h1>Page not found</h1>
+        <a href="/" data-route>
+          Go to your portal
+        </a>
+      </section>
+    );
+  }
+
+  return (
+    <div onClick={onLinkClick}>
+      <Layout tenant={tenant} nav={nav}>
+        {page}
+      </Layout>
+    </div>
+  );
+}

@@ -1,0 +1,182 @@
+// The one API client every page uses: `send` plus typed wrappers. It keeps the access token in
+// memory (never in storage), refreshes it silently before it expires or after a 401, and turns
+// every failure (network, server, validation) into an ApiError the page can show with a retry.
+import type { EstimateList, EstimateView, SessionResponse, TenantProfile } from './types';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: Record<string, string[]> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+  /** Worth trying again as is (the network or our side failed). */
+  get retryable(): boolean {
+    return this.status === 0 || this.status >= 500 || this.status === 429;
+  }
+}
+
+export const NETWORK_MESSAGE = "We couldn't reach the server. Check your connection and try again.";
+
+type Fetch = typeof fetch;
+
+interface Auth {
+  token: string;
+  expiresAt: number;
+  session: SessionResponse;
+  /** For a document link: the link token, re-spent when the access token expires. */
+  linkToken: string | null;
+}
+
+let auth: Auth | null = null;
+let fetcher: Fetch = (...args) => fetch(...args);
+let refreshing: Promise<boolean> | null = null;
+const listeners = new Set<() => void>();
+
+/** Tests swap the transport. */
+export function setFetch(f: Fetch): void {
+  fetcher = f;
+}
+
+export function session(): SessionResponse | null {
+  return auth?.session ?? null;
+}
+
+/** The display name carried in the access token, for greetings. */
+export function displayName(): string {
+  const part = auth?.token.split('.')[1];
+  if (!part) return '';
+  try {
+    const json = atob(part.replace(/-/g, '+').replace(/_/g, '/'));
+    const claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(json, (c) => c.charCodeAt(0)))) as { name?: string };
+    return claims.name ?? '';
+  } catch {
+    return '';
+  }
+}
+
+export function onSessionChange(f: () => void): () => void {
+  listeners.add(f);
+  return () => listeners.delete(f);
+}
+
+function setAuth(next: Auth | null): void {
+  auth = next;
+  listeners.forEach((f) => f());
+}
+
+function accept(s: SessionResponse, linkToken: string | null): SessionResponse {
+  setAuth({ token: s.access_token, expiresAt: Date.now() + s.expires_in * 1000, session: s, linkToken });
+  return s;
+}
+
+async function raw<T>(method: string, path: string, body: unknown, token: string | null): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (token) headers.authorization = `Bearer ${token}`;
+  let response: Response;
+  try {
+    const init: RequestInit = { method, headers, credentials: 'same-origin' };
+    if (body !== undefined) init.body = JSON.stringify(body);
+    response = await fetcher(path, init);
+  } catch {
+    throw new ApiError(0, 'network', NETWORK_MESSAGE);
+  }
+  let json: unknown = null;
+  try {
+    json = await response.json();
+  } catch {
+    json = null;
+  }
+  if (!response.ok) {
+    const e = (json as { error?: { code?: string; message?: string; fields?: Record<string, string[]> } } | null)?.error;
+    throw new ApiError(
+      response.status,
+      e?.code ?? 'server',
+      e?.message ?? 'Something went wrong on our side. Please try again.',
+      e?.fields ?? {},
+    );
+  }
+  if (json === null) throw new ApiError(response.status, 'server', 'The server sent an answer we could not read. Please try again.');
+  return json as T;
+}
+
+/** Gets a new access token from the refresh cookie (or by re-spending a document link). */
+async function renew(): Promise<boolean> {
+  refreshing ??= (async () => {
+    try {
+      const link = auth?.linkToken ?? null;
+      if (link) {
+        accept(await raw<SessionResponse>('POST', '/api/auth/session', { token: link }, null), link);
+      } else {
+        accept(await raw<SessionResponse>('POST', '/api/auth/refresh', undefined, null), null);
+      }
+      return true;
+    } catch (e) {
+      if (e instanceof ApiError && !e.retryable) setAuth(null);
+      if (e instanceof ApiError && e.retryable) throw e;
+      return false;
+    } finally {
+      refreshing = null;
+    }
+  })();
+  return refreshing;
+}
+
+/** Sends a request as the signed-in person, renewing the session when needed. */
+export async function send<T>(req: { method?: string; path: string; body?: unknown }): Promise<T> {
+  const method = req.method ?? 'GET';
+  if (auth && auth.expiresAt - Date.now() < 30_000) await renew();
+  try {
+    return await raw<T>(method, req.path, req.body, auth?.token ?? null);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401 && auth && (await renew())) {
+      return raw<T>(method, req.path, req.body, auth?.token ?? null);
+    }
+    if (e instanceof ApiError && e.status === 401) setAuth(null);
+    throw e;
+  }
+}
+
+// Typed wrappers.
+
+/** Restores a session from the refresh cookie on page load. False when signed out. */
+export async function restore(): Promise<boolean> {
+  try {
+    accept(await raw<SessionResponse>('POST', '/api/auth/refresh', undefined, null), null);
+    return true;
+  } catch (e) {
+    if (e instanceof ApiError && e.retryable) throw e;
+    return false;
+  }
+}
+
+/** Spends a sign-in or document link. */
+export async function exchange(token: string): Promise<SessionResponse> {
+  const s = await raw<SessionResponse>('POST', '/api/auth/session', { token }, null);
+  return accept(s, s.estimate ? token : null);
+}
+
+export async function signOut(): Promise<void> {
+  try {
+    await raw('POST', '/api/auth/signout', undefined, null);
+  } finally {
+    setAuth(null);
+  }
+}
+
+export const requestLink = (body: { tenant: string; email?: string; phone?: string }) =>
+  raw<{ status: string; message: string }>('POST', '/api/auth/link', body, null);
+export const resendLink = (token: string) => raw<{ status: string; message: string }>('POST', '/api/auth/resend', { token }, null);
+export const tenantProfile = (key: string) => raw<TenantProfile>('GET', `/api/auth/tenant/${encodeURIComponent(key)}`, undefined, null);
+export const listEstimates = () => send<EstimateList>({ path: '/api/estimates' });
+export const getEstimate = (id: string) => send<EstimateView>({ path: `/api/estimates/${encodeURIComponent(id)}` });
+export const approveEstimate = (id: string, body: { version: number; selection: Record<string, string[]>; signer_name: string; signature_png: string; consent: boolean }) =>
+  send<EstimateView>({ method: 'POST', path: `/api/estimates/${encodeURIComponent(id)}/approve`, body });
+export const declineEstimate = (id: string, body: { version: number; reason: string }) =>
+  send<EstimateView>({ method: 'POST', path: `/api/estimates/${encodeURIComponent(id)}/decline`, body });
+export const requestChanges = (id: string, body: { version: number; comment: string; line_comments: { item: string; comment: string }[] }) =>
+  send<EstimateView>({ method: 'POST', path: `/api/estimates/${encodeURIComponent(id)}/request-changes`, body });

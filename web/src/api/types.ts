@@ -1,0 +1,159 @@
+// Shapes of the API's JSON (see infra/openapi.json). Amounts are integer minor units;
+// quantities, tax rates and percents are decimal strings.
+
+export type EstimateStatus = 'draft' | 'sent' | 'viewed' | 'approved' | 'declined' | 'changes_requested' | 'expired' | 'void';
+
+export interface LineItem {
+  id: string;
+  name: string;
+  description: string;
+  quantity: string;
+  unit_price: number;
+  taxable: boolean;
+}
+
+export interface EstimateOption {
+  id: string;
+  name: string;
+  description: string;
+  items: LineItem[];
+  recommended: boolean;
+}
+
+export interface OptionGroup {
+  id: string;
+  name: string;
+  kind: 'one_of' | 'any_of';
+  options: EstimateOption[];
+}
+
+export type DepositRule = { kind: 'percent'; percent: string } | { kind: 'fixed'; amount: number };
+
+export interface VersionContent {
+  title: string;
+  scope: string;
+  items: LineItem[];
+  groups: OptionGroup[];
+  tax_rate: string;
+  deposit: DepositRule | null;
+  terms: string;
+  valid_until: string;
+  currency: string;
+}
+
+export type Selection = Record<string, string[]>;
+
+export interface Totals {
+  subtotal: number;
+  taxable_subtotal: number;
+  tax: number;
+  total: number;
+  deposit: number;
+}
+
+export interface LineChange {
+  item: string;
+  name: string;
+  option: string | null;
+  fields: string[];
+  amount_before: number | null;
+  amount_after: number | null;
+}
+
+export interface VersionChanges {
+  from_version: number;
+  to_version: number;
+  added: LineChange[];
+  removed: LineChange[];
+  changed: LineChange[];
+  scope_changed: boolean;
+  terms_changed: boolean;
+  tax_rate_changed: boolean;
+  deposit_changed: boolean;
+  valid_until_changed: boolean;
+  total_before: number;
+  total_after: number;
+}
+
+export interface Approval {
+  version: number;
+  selection: Selection;
+  totals: Totals;
+  signer_name: string;
+  signature_png: string;
+  by: string;
+  at: string;
+  ip: string;
+  user_agent: string;
+  version_fingerprint: string;
+}
+
+export type Decision =
+  | ({ kind: 'approved' } & Approval)
+  | { kind: 'declined'; reason: string; by: string; at: string }
+  | { kind: 'changes_requested'; comment: string; line_comments: { item: string; comment: string }[]; by: string; at: string };
+
+export interface VersionView {
+  number: number;
+  sent_at: string | null;
+  note: string | null;
+  content: VersionContent;
+  fingerprint: string;
+  recommended: Selection;
+  totals: Totals;
+  changes: VersionChanges | null;
+  decision: Decision | null;
+}
+
+export interface EstimateView {
+  id: string;
+  number: string;
+  title: string;
+  status: EstimateStatus;
+  current_version: number;
+  currency: string;
+  valid_until: string;
+  property: string | null;
+  can_decide: boolean;
+  versions: VersionView[];
+}
+
+export interface EstimateSummary {
+  id: string;
+  number: string;
+  title: string;
+  status: EstimateStatus;
+  total: number;
+  currency: string;
+  valid_until: string;
+  sent_at: string | null;
+  property: string | null;
+  version: number;
+}
+
+export interface TenantProfile {
+  id: string;
+  slug: string;
+  name: string;
+  branding: { logo_url: string | null; primary_color: string; accent_color: string };
+  support_email: string | null;
+  support_phone: string | null;
+}
+
+export interface SessionResponse {
+  access_token: string;
+  token_type: string;
+  expires_in: number;
+  audience: 'portal' | 'admin';
+  scope: string;
+  tenant: string;
+  account: string | null;
+  contact: string | null;
+  staff: string | null;
+  role: string;
+  estimate: string | null;
+}
+
+export interface EstimateList {
+  estimates: EstimateSummary[];
+}

@@ -1,0 +1,95 @@
+import { displayName, listEstimates } from '../api/client';
+import type { EstimateSummary, TenantProfile } from '../api/types';
+import { Loading, Notice } from '../components/Notice';
+import { Status } from '../components/Status';
+import { date, money, phone } from '../lib/format';
+import { useLoad } from '../lib/useLoad';
+
+export function EstimateCard({ e }: { e: EstimateSummary }) {
+  return (
+    <li class="card estimate-card">
+      <div class="row">
+        <h3>
+          <a href={`/estimates/${e.id}`} data-route>
+            {e.title}
+          </a>
+        </h3>
+        <Status status={e.status} />
+      </div>
+      <p class="muted">
+        {e.number} · {money(e.total, e.currency)}
+        {(e.status === 'sent' || e.status === 'viewed') && <> · valid until {date(e.valid_until)}</>}
+      </p>
+    </li>
+  );
+}
+
+/** What needs the customer's attention, and how to reach the office. Shows only what exists. */
+export function Dashboard({ tenant }: { tenant: TenantProfile | null }) {
+  const { data, error, retry } = useLoad(listEstimates, []);
+  const name = displayName().split(' ')[0];
+  const waiting = data?.estimates.filter((e) => e.status === 'sent' || e.status === 'viewed') ?? [];
+  return (
+    <>
+      <h1>{name ? `Hello, ${name}` : 'Welcome'}</h1>
+      {error !== null && <Notice error={error} onRetry={retry} />}
+      {!data && error === null && <Loading />}
+      {data && (
+        <section aria-labelledby="waiting-title">
+          <h2 id="waiting-title">Waiting for your decision</h2>
+          {waiting.length === 0 ? (
+            <p class="muted">Nothing needs your decision right now.</p>
+          ) : (
+            <ul class="cards">
+              {waiting.map((e) => (
+                <EstimateCard key={e.id} e={e} />
+              ))}
+            </ul>
+          )}
+          {data.estimates.length > waiting.length && (
+            <p>
+              <a href="/estimates" data-route>
+                All estimates ({data.estimates.length})
+              </a>
+            </p>
+          )}
+        </section>
+      )}
+      {/* Shown with the list, not before it, so nothing moves once the page has painted. */}
+      {(data || error !== null) && tenant && (tenant.support_phone || tenant.support_email) && (
+        <section class="card contact" aria-labelledby="contact-title">
+          <h2 id="contact-title">Contact {tenant.name}</h2>
+          {tenant.support_phone && (
+            <p>
+              Call or text <a href={`tel:${tenant.support_phone}`}>{phone(tenant.support_phone)}</a>
+            </p>
+          )}
+          {tenant.support_email && (
+            <p>
+              Email <a href={`mailto:${tenant.support_email}`}>{tenant.support_email}</a>
+            </p>
+          )}
+        </section>
+      )}
+    </>
+  );
+}
+
+export function EstimateListPage() {
+  const { data, error, retry } = useLoad(listEstimates, []);
+  return (
+    <>
+      <h1>Estimates</h1>
+      {error !== null && <Notice error={error} onRetry={retry} />}
+      {!data && error === null && <Loading />}
+      {data && data.estimates.length === 0 && <p class="muted">No estimates yet.</p>}
+      {data && (
+        <ul class="cards">
+          {data.estimates.map((e) => (
+            <EstimateCard key={e.id} e={e} />
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,347 @@
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+
+import { ApiError, getEstimate } from '../api/client';
+import type { Decision, EstimateView, LineItem, Selection, TenantProfile, VersionChanges, VersionView } from '../api/types';
+import { Loading, Notice } from '../components/Notice';
+import { Status } from '../components/Status';
+import { date, dateTime, money, quantity } from '../lib/format';
+import { choose, lineAmount, totals } from '../lib/totals';
+import { useLoad } from '../lib/useLoad';
+import { Decide, type Mode } from './Decide';
+
+function initialSelection(v: VersionView): Selection {
+  return v.decision?.kind === 'approved' ? v.decision.selection : v.recommended;
+}
+
+export function EstimatePage({ id, tenant }: { id: string; tenant: TenantProfile | null }) {
+  const { data, error, retry, set } = useLoad(() => getEstimate(id), [id]);
+  const [shown, setShown] = useState<number | null>(null);
+  const [selection, setSelection] = useState<Selection>({});
+  const [mode, setMode] = useState<Mode | null>(null);
+  const [lineComments, setLineComments] = useState<Record<string, string>>({});
+  const [outcome, setOutcome] = useState<Decision['kind'] | null>(null);
+  const outcomeRef = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => {
+    if (data?.versions[0]) setSelection(initialSelection(data.versions[0]));
+  }, [data?.id, data?.current_version]);
+  useEffect(() => outcomeRef.current?.focus(), [outcome]);
+
+  if (error !== null && !data) return <Notice error={error} onRetry={retry} />;
+  if (!data) return <Loading label="Loading your estimate…" />;
+
+  const version = data.versions.find((v) => v.number === (shown ?? data.current_version)) ?? data.versions[0];
+  if (!version) return <Notice error={new Error('This estimate has no version to show.')} />;
+  const isCurrent = version.number === data.current_version;
+  const deciding = data.can_decide && isCurrent;
+
+  const decided = (view: EstimateView, kind: Decision['kind']) => {
+    set(view);
+    setMode(null);
+    setOutcome(kind);
+  };
+
+  return (
+    <article class="estimate">
+      <header class="estimate-head">
+        <p class="muted">
+          Estimate {data.number}
+          {data.versions.length > 1 && <> · version {version.number}</>}
+        </p>
+        <h1>{version.content.title}</h1>
+        <p class="row">
+          <Status status={isCurrent ? data.status : 'void'} />
+          {(data.status === 'sent' || data.status === 'viewed') && <span>Valid until {date(data.valid_until)}</span>}
+          <button type="button" class="button link no-print" onClick={() => window.print()}>
+            Print
+          </button>
+        </p>
+      </header>
+
+      {outcome && <Outcome kind={outcome} view={data} tenant={tenant} headingRef={outcomeRef} />}
+
+      {data.versions.length > 1 && (
+        <div class="versions no-print">
+          <label for="version">Version</label>
+          <select id="version" value={version.number} onChange={(e) => setShown(Number((e.target as HTMLSelectElement).value))}>
+            {data.versions.map((v) => (
+              <option key={v.number} value={v.number}>
+                Version {v.number}
+                {v.number === data.current_version ? ' (current)' : ''}
+                {v.sent_at ? `, sent ${dateTime(v.sent_at)}` : ''}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      {!isCurrent && <p class="notice">This is an earlier version. Version {data.current_version} replaces it.</p>}
+      {version.note && <p class="notice">{version.note}</p>}
+      {version.changes && <Changes changes={version.changes} currency={data.currency} />}
+
+      {version.content.scope && (
+        <section aria-labelledby="scope-title">
+          <h2 id="scope-title">Scope of work</h2>
+          <p class="prose">{version.content.scope}</p>
+        </section>
+      )}
+
+      {version.content.items.length > 0 && (
+        <section aria-labelledby="items-title">
+          <h2 id="items-title">Included</h2>
+          <Lines
+            items={version.content.items}
+            currency={data.currency}
+            comments={mode === 'changes' ? lineComments : null}
+            onComment={(item, text) => setLineComments({ ...lineComments, [item]: text })}
+          />
+        </section>
+      )}
+
+      {version.content.groups.map((g) => (
+        <fieldset class="group" key={g.id} disabled={!deciding}>
+          <legend>
+            <h2>{g.name}</h2>
+            <span class="muted">{g.kind === 'one_of' ? 'Choose one' : 'Optional: choose any'}</span>
+          </legend>
+          {g.options.map((o) => {
+            const chosen = (selection[g.id] ?? []).includes(o.id);
+            const price = o.items.reduce((s, i) => s + lineAmount(i), 0);
+            return (
+              <div class={`option${chosen ? ' chosen' : ''}`} key={o.id}>
+                <label class="option-label">
+                  <input
+                    type={g.kind === 'one_of' ? 'radio' : 'checkbox'}
+                    name={g.id}
+                    checked={chosen}
+                    onChange={() => setSelection(choose(version.content, selection, g.id, o.id))}
+                  />
+                  <span class="option-name">
+                    {o.name}
+                    {o.recommended && <span class="tag">Recommended</span>}
+                  </span>
+                  <span class="option-price">{money(price, data.currency)}</span>
+                </label>
+                {o.description && <p class="muted option-description">{o.description}</p>}
+                {(o.items.length > 1 || mode === 'changes') && (
+                  <Lines
+                    items={o.items}
+                    currency={data.currency}
+                    comments={mode === 'changes' ? lineComments : null}
+                    onComment={(item, text) => setLineComments({ ...lineComments, [item]: text })}
+                  />
+                )}
+              </div>
+            );
+          })}
+        </fieldset>
+      ))}
+
+      <TotalsBox version={version} selection={selection} currency={data.currency} />
+
+      {version.content.terms && (
+        <section aria-labelledby="terms-title">
+          <h2 id="terms-title">Terms</h2>
+          <p class="prose">{version.content.terms}</p>
+        </section>
+      )}
+
+      {version.decision && <DecisionSummary decision={version.decision} currency={data.currency} />}
+
+      {deciding && (
+        <Decide
+          estimate={data}
+          version={version}
+          selection={selection}
+          mode={mode}
+          setMode={setMode}
+          lineComments={lineComments}
+          onDone={decided}
+          onStale={retry}
+        />
+      )}
+      {error instanceof ApiError && data && <Notice error={error} onRetry={retry} />}
+    </article>
+  );
+}
+
+function Lines({
+  items,
+  currency,
+  comments,
+  onComment,
+}: {
+  items: LineItem[];
+  currency: string;
+  comments: Record<string, string> | null;
+  onComment: (item: string, text: string) => void;
+}) {
+  return (
+    <table class="lines">
+      <thead>
+        <tr>
+          <th scope="col">Item</th>
+          <th scope="col" class="num">
+            Qty
+          </th>
+          <th scope="col" class="num">
+            Price
+          </th>
+          <th scope="col" class="num">
+            Amount
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((i) => (
+          <tr key={i.id}>
+            <td>
+              {i.name}
+              {i.description && <span class="muted block">{i.description}</span>}
+              {comments && (
+                <span class="block no-print">
+                  <label class="visually-hidden" for={`comment-${i.id}`}>
+                    Comment on {i.name}
+                  </label>
+                  <input
+                    id={`comment-${i.id}`}
+                    class="line-comment"
+                    placeholder="Comment on this line (optional)"
+                    value={comments[i.id] ?? ''}
+                    onInput={(e) => onComment(i.id, (e.target as HTMLInputElement).value)}
+                  />
+                </span>
+              )}
+            </td>
+            <td class="num">{quantity(i.quantity)}</td>
+            <td class="num">{money(i.unit_price, currency)}</td>
+            <td class="num">{money(lineAmount(i), currency)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function TotalsBox({ version, selection, currency }: { version: VersionView; selection: Selection; currency: string }) {
+  const t = useMemo(() => totals(version.content, selection), [version, selection]);
+  const deposit = version.content.deposit;
+  return (
+    <section class="totals" aria-labelledby="totals-title">
+      <h2 id="totals-title" class="visually-hidden">
+        Totals
+      </h2>
+      <dl aria-live="polite">
+        <div>
+          <dt>Subtotal</dt>
+          <dd>{money(t.subtotal, currency)}</dd>
+        </div>
+        <div>
+          <dt>Tax ({version.content.tax_rate.replace(/\.?0+$/, '')}% on taxable items)</dt>
+          <dd>{money(t.tax, currency)}</dd>
+        </div>
+        <div class="total">
+          <dt>Total</dt>
+          <dd data-testid="total">{money(t.total, currency)}</dd>
+        </div>
+        {deposit && (
+          <div class="deposit">
+            <dt>Deposit due on approval{deposit.kind === 'percent' ? ` (${deposit.percent.replace(/\.?0+$/, '')}%)` : ''}</dt>
+            <dd data-testid="deposit">{money(t.deposit, currency)}</dd>
+          </div>
+        )}
+      </dl>
+    </section>
+  );
+}
+
+function Changes({ changes, currency }: { changes: VersionChanges; currency: string }) {
+  const other = [
+    changes.scope_changed && 'the scope of work',
+    changes.terms_changed && 'the terms',
+    changes.tax_rate_changed && 'the tax rate',
+    changes.deposit_changed && 'the deposit',
+    changes.valid_until_changed && 'the validity date',
+  ].filter(Boolean);
+  return (
+    <section class="card changes" aria-labelledby="changes-title">
+      <h2 id="changes-title">What changed since version {changes.from_version}</h2>
+      <ul>
+        {changes.added.map((c) => (
+          <li key={`a${c.item}`}>
+            Added {c.name}
+            {c.option && ` (${c.option})`}: {money(c.amount_after ?? 0, currency)}
+          </li>
+        ))}
+        {changes.removed.map((c) => (
+          <li key={`r${c.item}`}>
+            Removed {c.name}
+            {c.option && ` (${c.option})`}: was {money(c.amount_before ?? 0, currency)}
+          </li>
+        ))}
+        {changes.changed.map((c) => (
+          <li key={`c${c.item}`}>
+            Changed {c.name} ({c.fields.join(', ').replace('unit_price', 'price')}): {money(c.amount_before ?? 0, currency)} →{' '}
+            {money(c.amount_after ?? 0, currency)}
+          </li>
+        ))}
+        {other.length > 0 && <li>Also changed: {other.join(', ')}</li>}
+      </ul>
+      <p>
+        Total with the recommended options: {money(changes.total_before, currency)} → <strong>{money(changes.total_after, currency)}</strong>
+      </p>
+    </section>
+  );
+}
+
+function DecisionSummary({ decision, currency }: { decision: Decision; currency: string }) {
+  if (decision.kind === 'approved') {
+    return (
+      <section class="card decision" aria-labelledby="decision-title">
+        <h2 id="decision-title">Approved</h2>
+        <p>
+          Signed by {decision.signer_name} on {dateTime(decision.at)} for {money(decision.totals.total, currency)}.
+        </p>
+        <img class="signature-image" src={decision.signature_png} alt={`Signature of ${decision.signer_name}`} />
+      </section>
+    );
+  }
+  if (decision.kind === 'declined') {
+    return (
+      <section class="card decision" aria-labelledby="decision-title">
+        <h2 id="decision-title">Declined</h2>
+        <p>
+          On {dateTime(decision.at)}: “{decision.reason}”
+        </p>
+      </section>
+    );
+  }
+  return (
+    <section class="card decision" aria-labelledby="decision-title">
+      <h2 id="decision-title">Changes requested</h2>
+      <p>On {dateTime(decision.at)}.</p>
+      {decision.comment && <p>“{decision.comment}”</p>}
+    </section>
+  );
+}
+
+function Outcome({ kind, view, tenant, headingRef }: { kind: Decision['kind']; view: EstimateView; tenant: TenantProfile | null; headingRef: preact.RefObject<HTMLHeadingElement> }) {
+  const who = tenant?.name ?? 'The office';
+  const decision = view.versions[0]?.decision;
+  return (
+    <section class="notice notice-success outcome" aria-labelledby="outcome-title">
+      <h2 id="outcome-title" ref={headingRef} tabIndex={-1}>
+        {kind === 'approved' ? 'Approved. Thank you!' : kind === 'declined' ? 'Estimate declined' : 'Your request was sent'}
+      </h2>
+      {kind === 'approved' && (
+        <p>
+          {who} has your signed approval and will contact you to schedule the work.
+          {decision?.kind === 'approved' && decision.totals.deposit > 0 && (
+            <> A deposit of {money(decision.totals.deposit, view.currency)} is due before work starts; you will receive an invoice for it.</>
+          )}
+        </p>
+      )}
+      {kind === 'declined' && <p>We have let {who} know. Thank you for considering them.</p>}
+      {kind === 'changes_requested' && <p>{who} will review your comments and send you an updated estimate.</p>}
+    </section>
+  );
+}

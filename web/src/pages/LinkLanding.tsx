@@ -1,0 +1,75 @@
+import { useState } from 'preact/hooks';
+
+import { ApiError, exchange, resendLink } from '../api/client';
+import type { TenantProfile } from '../api/types';
+import { Notice } from '../components/Notice';
+import { navigate } from '../lib/router';
+
+/**
+ * The page a sign-in or estimate link opens. The token is spent only when the person presses
+ * Continue (a POST), so email scanners that fetch links cannot use it up.
+ */
+export function LinkLanding({ token, tenant }: { token: string; tenant: TenantProfile | null }) {
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [resent, setResent] = useState<string | null>(null);
+
+  const go = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const s = await exchange(token);
+      // The token leaves the address bar (and history) as soon as it is spent.
+      navigate(s.estimate ? `/estimates/${s.estimate}` : '/', true);
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+    }
+  };
+
+  const resend = async () => {
+    setBusy(true);
+    try {
+      setResent((await resendLink(token)).message);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const stale = error instanceof ApiError && (error.code === 'link_expired' || error.code === 'link_used');
+  const invalid = error instanceof ApiError && error.status === 401;
+
+  return (
+    <section class="card narrow center" aria-labelledby="link-title">
+      {tenant?.branding.logo_url && <img class="logo" src={tenant.branding.logo_url} alt="" width={64} height={64} />}
+      <h1 id="link-title">{tenant ? tenant.name : 'Customer portal'}</h1>
+      {resent ? (
+        <p role="status">{resent}</p>
+      ) : stale ? (
+        <>
+          <p role="alert">{(error as ApiError).message}</p>
+          <button type="button" class="button primary" onClick={resend} disabled={busy}>
+            {busy ? 'Sending…' : 'Send me a fresh link'}
+          </button>
+        </>
+      ) : invalid ? (
+        <>
+          <p role="alert">{(error as ApiError).message}</p>
+          <a class="button primary" href="/signin" data-route>
+            Get a new sign-in link
+          </a>
+        </>
+      ) : (
+        <>
+          <p>Press Continue to open your customer portal.</p>
+          {error !== null && <Notice error={error} onRetry={go} />}
+          <button type="button" class="button primary wide" onClick={go} disabled={busy}>
+            {busy ? 'Opening…' : 'Continue'}
+          </button>
+        </>
+      )}
+    </section>
+  );
+}
