@@ -175,3 +175,57 @@ describe('other decisions and failures', () => {
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   });
 });
+
+describe('small screens and keyboards', () => {
+  it('nothing scrolls sideways at 360 px', async () => {
+    const server = await startServer();
+    servers.push(server);
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, baseURL: server.base });
+    const page = await context.newPage();
+    await signIn(page, server.base, 'dana@example.com');
+    for (const path of ['/', '/estimates', '/estimates/est_panel', '/estimates/est_evcharger', '/estimates/est_kitchen']) {
+      await page.goto(path);
+      await page.locator('main h1').first().waitFor();
+      await page.waitForLoadState('networkidle');
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, `${path} overflows by ${overflow}px`).toBeLessThanOrEqual(0);
+    }
+    await shot(page, 'phone360-estimate-approved');
+  });
+
+  it('an estimate can be approved with the keyboard alone', async () => {
+    const { server, page } = await fresh('desktop');
+    await signIn(page, server.base, 'dana@example.com');
+    await page.goto('/estimates/est_panel');
+    await page.getByRole('radio', { name: /100 A panel/ }).focus();
+    await page.keyboard.press('Space');
+    expect(await page.getByRole('radio', { name: /100 A panel/ }).isChecked()).toBe(true);
+    await page.getByRole('button', { name: 'Approve', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByLabel('Your full name').focus();
+    await page.keyboard.type('Dana Whitfield');
+    await page.keyboard.press('Tab');
+    await page.getByRole('button', { name: 'Sign with my typed name' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('checkbox', { name: /I agree to the terms/ }).focus();
+    await page.keyboard.press('Space');
+    await page.getByRole('button', { name: /Approve and sign/ }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Approved. Thank you!' }).waitFor();
+    // The outcome takes focus, so a screen reader announces it.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('outcome-title');
+    await shot(page, 'desktop-keyboard-approved');
+  });
+
+  it('missing fields are named before anything is sent', async () => {
+    const { server, page } = await fresh('phone');
+    await signIn(page, server.base, 'dana@example.com');
+    await page.goto('/estimates/est_panel');
+    await page.getByRole('button', { name: 'Approve', exact: true }).click();
+    await page.getByRole('button', { name: /Approve and sign/ }).click();
+    for (const message of ['Type your full name.', 'Sign in the box, or use “Sign with my typed name”.', 'Tick the box to agree to the terms.']) {
+      expect(await page.getByText(message).isVisible(), message).toBe(true);
+    }
+    expect(await page.locator('.estimate-head .status').textContent()).toBe('Waiting for you');
+  });
+});

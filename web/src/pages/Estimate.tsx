@@ -180,10 +180,10 @@ function Lines({
       <thead>
         <tr>
           <th scope="col">Item</th>
-          <th scope="col" class="num">
+          <th scope="col" class="num wide-only">
             Qty
           </th>
-          <th scope="col" class="num">
+          <th scope="col" class="num wide-only">
             Price
           </th>
           <th scope="col" class="num">
@@ -196,6 +196,9 @@ function Lines({
           <tr key={i.id}>
             <td>
               {i.name}
+              <span class="muted block narrow-only">
+                {quantity(i.quantity)} × {money(i.unit_price, currency)}
+              </span>
               {i.description && <span class="muted block">{i.description}</span>}
               {comments && (
                 <span class="block no-print">
@@ -212,8 +215,8 @@ function Lines({
                 </span>
               )}
             </td>
-            <td class="num">{quantity(i.quantity)}</td>
-            <td class="num">{money(i.unit_price, currency)}</td>
+            <td class="num wide-only">{quantity(i.quantity)}</td>
+            <td class="num wide-only">{money(i.unit_price, currency)}</td>
             <td class="num">{money(lineAmount(i), currency)}</td>
           </tr>
         ))}
