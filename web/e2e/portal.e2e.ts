@@ -146,7 +146,7 @@ describe('other decisions and failures', () => {
     const { server, page } = await fresh('phone');
     await signIn(page, server.base, 'dana@example.com');
     await page.route('**/api/estimates', (route) => route.abort('internetdisconnected'));
-    await page.getByRole('link', { name: 'Estimates' }).click();
+    await page.getByRole('navigation').getByRole('link', { name: 'Estimates', exact: true }).click();
     await page.getByText("We couldn't reach the server.").waitFor();
     await shot(page, 'phone-offline');
     await page.unroute('**/api/estimates');
@@ -159,7 +159,7 @@ describe('other decisions and failures', () => {
     await page.goto(server.estimateLink.replace(server.base, ''));
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('heading', { name: 'Main panel upgrade', level: 1 }).waitFor();
-    expect(await page.getByRole('link', { name: 'Estimates' }).count()).toBe(0);
+    expect(await page.getByRole('navigation').getByRole('link', { name: 'Estimates', exact: true }).count()).toBe(0);
     await page.goto('/estimates/est_kitchen');
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   });
