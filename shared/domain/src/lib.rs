@@ -5,6 +5,7 @@
 //! - [`money`]: currencies, integer minor units and the one rounding rule.
 //! - [`party`]: tenants (contractors), accounts, contacts, properties, staff; emails and phones.
 //! - [`estimate`]: estimates, their versions, options, totals, the state machine and signatures.
+//! - [`invoice`]: invoices, payments and the ledger that derives what is paid and owed.
 //! - [`audit`]: the append-only record of who did what.
 //! - [`ports`]: the traits adapters implement (clock, ids, mail).
 //! - [`error`]: validation and rule errors shared by everything above.
@@ -12,6 +13,7 @@ pub mod audit;
 pub mod error;
 pub mod estimate;
 pub mod ids;
+pub mod invoice;
 pub mod money;
 pub mod party;
 pub mod ports;

@@ -1,0 +1,388 @@
+//! Invoices, payments and the ledger that ties them together.
+//!
+//! What an invoice has been paid is never a running number that could drift: the [`Ledger`]
+//! derives it from the invoice's payments every time, and an invoice's stored status is a
+//! cache written in the same transaction as the payment that changes it.
+//!
+//! # Rules
+//! - Totals follow [`crate::money`]: line amounts rounded once; a discount comes off the
+//!   subtotal before tax, and its share on taxable lines (in proportion, rounded once) comes off
+//!   the taxable amount; tax is the rate on what remains taxable, rounded once.
+//! - A payment counts toward an invoice once it succeeds, less what was refunded; a disputed
+//!   payment counts for nothing until the dispute is won. Processing (ACH) payments are pending.
+//! - The balance is never negative: anything paid beyond the total is overpaid (it becomes
+//!   account credit).
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+
+use crate::estimate::LineItem;
+use crate::money::{Currency, percent_of};
+use crate::{DomainError, FieldErrors};
+
+/// A reduction before tax.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Discount {
+    Percent {
+        label: String,
+        #[schema(value_type = String)]
+        percent: Decimal,
+    },
+    Fixed {
+        label: String,
+        amount: i64,
+    },
+}
+
+/// What is billed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct InvoiceContent {
+    pub items: Vec<LineItem>,
+    pub discount: Option<Discount>,
+    #[schema(value_type = String)]
+    pub tax_rate: Decimal,
+    pub currency: Currency,
+    #[schema(value_type = String, format = Date)]
+    pub due_date: Date,
+    pub memo: String,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct InvoiceTotals {
+    pub subtotal: i64,
+    pub discount: i64,
+    pub taxable: i64,
+    pub tax: i64,
+    pub total: i64,
+}
+
+impl InvoiceContent {
+    pub fn validate(&self) -> Result<(), DomainError> {
+        let mut e = FieldErrors::new();
+        if self.items.is_empty() {
+            e.add("items", "an invoice needs at least one line");
+        }
+        if self.tax_rate < Decimal::ZERO || self.tax_rate > Decimal::ONE_HUNDRED || self.tax_rate.scale() > 4 {
+            e.add("tax_rate", "must be a percent from 0 to 100 with at most 4 decimals");
+        }
+        match &self.discount {
+            Some(Discount::Percent { percent, .. }) if *percent <= Decimal::ZERO || *percent > Decimal::ONE_HUNDRED => {
+                e.add("discount.percent", "must be more than 0 and at most 100")
+            }
+            Some(Discount::Fixed { amount, .. }) if *amount <= 0 => e.add("discount.amount", "must be more than 0"),
+            _ => {}
+        }
+        e.into_result()
+    }
+
+    pub fn totals(&self) -> InvoiceTotals {
+        let (mut subtotal, mut taxable) = (0i64, 0i64);
+        for item in &self.items {
+            let a = item.amount();
+            subtotal = subtotal.saturating_add(a);
+            if item.taxable {
+                taxable = taxable.saturating_add(a);
+            }
+        }
+        let discount = match &self.discount {
+            None => 0,
+            Some(Discount::Percent { percent, .. }) => percent_of(subtotal.max(0), *percent).unwrap_or(0),
+            Some(Discount::Fixed { amount, .. }) => *amount,
+        }
+        .clamp(0, subtotal.max(0));
+        let taxable_share = if subtotal > 0 && taxable > 0 {
+            crate::money::round_minor(Decimal::from(discount) * Decimal::from(taxable) / Decimal::from(subtotal)).unwrap_or(0)
+        } else {
+            0
+        };
+        let taxable = (taxable - taxable_share).max(0);
+        let tax = percent_of(taxable, self.tax_rate).unwrap_or(0).max(0);
+        InvoiceTotals { subtotal, discount, taxable, tax, total: (subtotal - discount + tax).max(0) }
+    }
+}
+
+/// How a payment was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentMethod {
+    Card,
+    Ach,
+    /// Cheque or cash recorded by the office.
+    Offline,
+    /// The customer's account credit applied to the invoice.
+    Credit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentStatus {
+    /// Submitted, not settled (ACH takes days).
+    Processing,
+    Succeeded,
+    Failed,
+    /// The customer's bank pulled the money back pending a dispute.
+    Disputed,
+    /// The dispute was lost: the money is gone for good.
+    DisputeLost,
+}
+
+/// What can happen to a payment (from Stripe's events or the office).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaymentEvent {
+    Succeeded,
+    Failed,
+    Refunded { amount: i64 },
+    DisputeOpened,
+    DisputeWon,
+    DisputeLost,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PaymentState {
+    pub amount: i64,
+    pub method: PaymentMethod,
+    pub status: PaymentStatus,
+    /// Refunded so far (never more than `amount`).
+    pub refunded: i64,
+}
+
+impl PaymentState {
+    /// A new payment: card and ACH start processing; offline and credit are settled at once.
+    pub fn new(amount: i64, method: PaymentMethod) -> Result<Self, DomainError> {
+        if amount <= 0 {
+            return Err(DomainError::invalid("amount", "must be more than 0"));
+        }
+        let status = match method {
+            PaymentMethod::Card | PaymentMethod::Ach => PaymentStatus::Processing,
+            PaymentMethod::Offline | PaymentMethod::Credit => PaymentStatus::Succeeded,
+        };
+        Ok(Self { amount, method, status, refunded: 0 })
+    }
+
+    /// What this payment contributes to what the invoice has been paid.
+    pub fn net(&self) -> i64 {
+        match self.status {
+            PaymentStatus::Succeeded => self.amount - self.refunded,
+            _ => 0,
+        }
+    }
+
+    /// The next state, or why the event does not apply. Succeeding or failing twice, refunding
+    /// more than was paid, or acting on a failed payment are errors, never silent changes.
+    pub fn apply(&self, event: PaymentEvent) -> Result<Self, DomainError> {
+        use PaymentEvent as E;
+        use PaymentStatus as S;
+        let invalid = || DomainError::InvalidTransition { from: status_name(self.status), event: event_name(event) };
+        let mut next = self.clone();
+        match (self.status, event) {
+            (S::Processing, E::Succeeded) => next.status = S::Succeeded,
+            (S::Processing, E::Failed) => next.status = S::Failed,
+            (S::Succeeded, E::Refunded { amount }) if amount > 0 && amount <= self.amount - self.refunded => next.refunded += amount,
+            (S::Succeeded, E::DisputeOpened) => next.status = S::Disputed,
+            (S::Disputed, E::DisputeWon) => next.status = S::Succeeded,
+            (S::Disputed, E::DisputeLost) => next.status = S::DisputeLost,
+            _ => return Err(invalid()),
+        }
+        Ok(next)
+    }
+}
+
+fn status_name(s: PaymentStatus) -> &'static str {
+    match s {
+        PaymentStatus::Processing => "processing",
+        PaymentStatus::Succeeded => "succeeded",
+        PaymentStatus::Failed => "failed",
+        PaymentStatus::Disputed => "disputed",
+        PaymentStatus::DisputeLost => "lost to a dispute",
+    }
+}
+
+fn event_name(e: PaymentEvent) -> &'static str {
+    match e {
+        PaymentEvent::Succeeded => "succeed",
+        PaymentEvent::Failed => "fail",
+        PaymentEvent::Refunded { .. } => "refund",
+        PaymentEvent::DisputeOpened => "dispute",
+        PaymentEvent::DisputeWon => "win the dispute of",
+        PaymentEvent::DisputeLost => "lose the dispute of",
+    }
+}
+
+/// Where an invoice stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InvoiceStatus {
+    Draft,
+    Open,
+    PartiallyPaid,
+    Paid,
+    Void,
+}
+
+/// An invoice's money, derived from its total and payments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Ledger {
+    pub total: i64,
+    /// Succeeded payments less refunds (including account credit and a credited deposit).
+    pub paid: i64,
+    /// Submitted but not yet settled.
+    pub pending: i64,
+    /// What is still owed; never negative.
+    pub balance: i64,
+    /// Paid beyond the total (becomes account credit).
+    pub overpaid: i64,
+}
+
+impl Ledger {
+    pub fn of<'a>(total: i64, payments: impl IntoIterator<Item = &'a PaymentState>) -> Self {
+        let (mut paid, mut pending) = (0i64, 0i64);
+        for p in payments {
+            paid = paid.saturating_add(p.net());
+            if p.status == PaymentStatus::Processing {
+                pending = pending.saturating_add(p.amount);
+            }
+        }
+        Self { total, paid, pending, balance: (total - paid).max(0), overpaid: (paid - total).max(0) }
+    }
+
+    /// The status of a sent (not draft, not void) invoice.
+    pub fn status(&self) -> InvoiceStatus {
+        if self.balance == 0 {
+            InvoiceStatus::Paid
+        } else if self.paid > 0 {
+            InvoiceStatus::PartiallyPaid
+        } else {
+            InvoiceStatus::Open
+        }
+    }
+
+    /// Overdue: money is still owed after the due date (in the contractor's time zone).
+    pub fn overdue(&self, due: Date, today: Date) -> bool {
+        self.balance > 0 && today > due
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn line(qty: &str, price: i64, taxable: bool) -> LineItem {
+        LineItem {
+            id: "li_x".parse().unwrap_or_else(|_| unreachable!()),
+            name: "x".into(),
+            description: String::new(),
+            quantity: qty.parse().unwrap_or_default(),
+            unit_price: price,
+            taxable,
+        }
+    }
+
+    fn invoice(items: Vec<LineItem>, discount: Option<Discount>) -> InvoiceContent {
+        InvoiceContent {
+            items,
+            discount,
+            tax_rate: "8.25".parse().unwrap_or_default(),
+            currency: Currency::usd(),
+            due_date: jiff::civil::date(2026, 12, 15),
+            memo: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_discount_comes_off_before_tax_in_proportion() {
+        // 600.00 taxable + 400.00 labour, 10 % off: 100.00 off, 60.00 of it on taxable lines.
+        let c = invoice(
+            vec![line("1", 60_000, true), line("4", 10_000, false)],
+            Some(Discount::Percent { label: "Loyalty".into(), percent: Decimal::TEN }),
+        );
+        assert_eq!(c.totals(), InvoiceTotals { subtotal: 100_000, discount: 10_000, taxable: 54_000, tax: 4_455, total: 94_455 });
+        let fixed = invoice(vec![line("1", 5_000, true)], Some(Discount::Fixed { label: "Coupon".into(), amount: 9_000 }));
+        assert_eq!(fixed.totals().total, 0, "a discount never makes the total negative");
+    }
+
+    #[test]
+    fn payments_move_through_their_states_once() {
+        let p = PaymentState::new(10_000, PaymentMethod::Ach).unwrap_or_else(|_| unreachable!());
+        assert_eq!(p.net(), 0, "processing money is not paid yet");
+        let ok = p.apply(PaymentEvent::Succeeded).unwrap_or_else(|_| unreachable!());
+        assert_eq!(ok.net(), 10_000);
+        assert!(ok.apply(PaymentEvent::Succeeded).is_err(), "succeeding twice is refused");
+        assert!(ok.apply(PaymentEvent::Refunded { amount: 10_001 }).is_err());
+        let part = ok.apply(PaymentEvent::Refunded { amount: 2_500 }).unwrap_or_else(|_| unreachable!());
+        assert_eq!(part.net(), 7_500);
+        let disputed = part.apply(PaymentEvent::DisputeOpened).unwrap_or_else(|_| unreachable!());
+        assert_eq!(disputed.net(), 0);
+        assert_eq!(disputed.apply(PaymentEvent::DisputeWon).map(|p| p.net()).ok(), Some(7_500));
+        assert!(p.apply(PaymentEvent::Failed).and_then(|f| f.apply(PaymentEvent::Succeeded)).is_err(), "a failed payment stays failed");
+    }
+
+    #[test]
+    fn the_ledger_derives_status_and_balance() {
+        let paid = |amount, method| PaymentState::new(amount, method).unwrap_or_else(|_| unreachable!());
+        let l = Ledger::of(50_000, &[paid(20_000, PaymentMethod::Offline), paid(10_000, PaymentMethod::Card)]);
+        assert_eq!((l.paid, l.pending, l.balance, l.status()), (20_000, 10_000, 30_000, InvoiceStatus::PartiallyPaid));
+        let over = Ledger::of(10_000, &[paid(12_000, PaymentMethod::Offline)]);
+        assert_eq!((over.balance, over.overpaid, over.status()), (0, 2_000, InvoiceStatus::Paid));
+        assert!(l.overdue(jiff::civil::date(2026, 12, 15), jiff::civil::date(2026, 12, 16)));
+        assert!(!over.overdue(jiff::civil::date(2026, 12, 15), jiff::civil::date(2027, 1, 1)));
+    }
+
+    fn arb_event() -> impl Strategy<Value = PaymentEvent> {
+        prop_oneof![
+            Just(PaymentEvent::Succeeded),
+            Just(PaymentEvent::Failed),
+            (1i64..20_000).prop_map(|amount| PaymentEvent::Refunded { amount }),
+            Just(PaymentEvent::DisputeOpened),
+            Just(PaymentEvent::DisputeWon),
+            Just(PaymentEvent::DisputeLost),
+        ]
+    }
+
+    proptest! {
+        /// The ledger invariant of the payments issue: paid equals succeeded payments minus
+        /// refunds, the balance is never negative, and no event is posted twice.
+        #[test]
+        fn the_ledger_invariant_holds_for_any_history(
+            total in 0i64..1_000_000,
+            payments in prop::collection::vec((1i64..100_000, 0usize..4, prop::collection::vec((arb_event(), any::<bool>()), 0..12)), 0..6)
+        ) {
+            let methods = [PaymentMethod::Card, PaymentMethod::Ach, PaymentMethod::Offline, PaymentMethod::Credit];
+            let mut states = Vec::new();
+            for (amount, m, events) in payments {
+                let mut p = PaymentState::new(amount, methods[m]).unwrap_or_else(|_| unreachable!());
+                let mut succeeded_events = 0;
+                for (event, repeat) in events {
+                    if let Ok(next) = p.apply(event) {
+                        if event == PaymentEvent::Succeeded { succeeded_events += 1; }
+                        // A redelivered event never changes anything a second time.
+                        if repeat && !matches!(event, PaymentEvent::Refunded { .. }) {
+                            prop_assert!(next.apply(event).is_err(), "{event:?} applied twice");
+                        }
+                        p = next;
+                    }
+                    prop_assert!(p.refunded >= 0 && p.refunded <= p.amount);
+                }
+                prop_assert!(succeeded_events <= 1);
+                states.push(p);
+            }
+            let ledger = Ledger::of(total, &states);
+            let expected: i64 = states.iter().filter(|p| p.status == PaymentStatus::Succeeded).map(|p| p.amount - p.refunded).sum();
+            prop_assert_eq!(ledger.paid, expected);
+            prop_assert!(ledger.balance >= 0);
+            prop_assert_eq!(ledger.balance - ledger.overpaid, total - ledger.paid);
+            prop_assert_eq!(ledger.status() == InvoiceStatus::Paid, ledger.balance == 0);
+        }
+
+        #[test]
+        fn invoice_totals_add_up(items in prop::collection::vec((1i64..1000, 0u32..=2, -5_000i64..500_000, any::<bool>()), 1..15), pct in 0u32..=100) {
+            let lines = items.into_iter().map(|(q, s, p, t)| LineItem { quantity: Decimal::new(q, s), ..line("1", p, t) }).collect();
+            let discount = (pct > 0).then(|| Discount::Percent { label: "d".into(), percent: Decimal::from(pct) });
+            let t = invoice(lines, discount).totals();
+            prop_assert!(t.discount >= 0 && t.tax >= 0 && t.total >= 0 && t.taxable >= 0);
+            prop_assert!(t.discount <= t.subtotal.max(0));
+            if t.subtotal - t.discount + t.tax >= 0 { prop_assert_eq!(t.total, t.subtotal - t.discount + t.tax); }
+        }
+    }
+}
