@@ -83,6 +83,12 @@ id_type!(/// One option inside a group ("200 A panel").
     OptionId, "opt");
 id_type!(/// A refresh-token family (one sign-in).
     SessionId, "ses");
+id_type!(/// An invoice.
+    InvoiceId, "inv");
+id_type!(/// One payment toward an invoice (card, ACH, offline, credit).
+    PaymentId, "pay");
+id_type!(/// A message waiting in the outbox (email or text to deliver).
+    OutboxId, "msg");
 
 /// Lower-case ULID text after a prefix: sortable by creation time, 80 random bits.
 pub fn ulid_id(prefix: &str, ms: u64, random: u128) -> String {

@@ -187,6 +187,58 @@ impl PaymentState {
     }
 }
 
+/// What a Stripe event says about a payment, stated so that it can be applied in any order
+/// and any number of times: the result depends only on the set of facts seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "fact", rename_all = "snake_case")]
+pub enum PaymentFact {
+    /// Submitted and not settled (ACH).
+    Processing,
+    Succeeded,
+    Failed,
+    /// Refunded so far in total (Stripe's `amount_refunded`), not an increment.
+    RefundedTotal {
+        amount: i64,
+    },
+    DisputeOpened,
+    DisputeClosed {
+        won: bool,
+    },
+}
+
+impl PaymentState {
+    /// The state after observing a fact, or `None` when the fact changes nothing (already
+    /// known, or superseded by a later state). Facts imply what must have come before them: a
+    /// refund or a dispute means the payment succeeded; a late "processing" or "failed" after
+    /// success changes nothing.
+    pub fn observe(&self, fact: PaymentFact) -> Result<Option<Self>, DomainError> {
+        use PaymentFact as F;
+        use PaymentStatus as S;
+        let mut next = self.clone();
+        match fact {
+            F::Processing => {}
+            F::Failed if self.status == S::Processing => next.status = S::Failed,
+            F::Failed => {}
+            F::Succeeded if self.status == S::Processing || self.status == S::Failed => next.status = S::Succeeded,
+            F::Succeeded => {}
+            F::RefundedTotal { amount } => {
+                if amount < 0 || amount > self.amount {
+                    return Err(DomainError::invalid("amount_refunded", "is more than the payment"));
+                }
+                if matches!(self.status, S::Processing | S::Failed) {
+                    next.status = S::Succeeded;
+                }
+                next.refunded = self.refunded.max(amount);
+            }
+            F::DisputeOpened if matches!(self.status, S::Processing | S::Failed | S::Succeeded) => next.status = S::Disputed,
+            F::DisputeOpened => {}
+            F::DisputeClosed { won } if self.status != S::DisputeLost => next.status = if won { S::Succeeded } else { S::DisputeLost },
+            F::DisputeClosed { .. } => {}
+        }
+        Ok((next != *self).then_some(next))
+    }
+}
+
 fn status_name(s: PaymentStatus) -> &'static str {
     match s {
         PaymentStatus::Processing => "processing",
@@ -340,7 +392,58 @@ mod tests {
         ]
     }
 
+    fn arb_fact() -> impl Strategy<Value = PaymentFact> {
+        prop_oneof![
+            Just(PaymentFact::Processing),
+            Just(PaymentFact::Succeeded),
+            Just(PaymentFact::Failed),
+            (0i64..=10_000).prop_map(|amount| PaymentFact::RefundedTotal { amount }),
+            Just(PaymentFact::DisputeOpened),
+            any::<bool>().prop_map(|won| PaymentFact::DisputeClosed { won }),
+        ]
+    }
+
+    fn observe_all(facts: &[PaymentFact]) -> PaymentState {
+        let mut p = PaymentState::new(10_000, PaymentMethod::Ach).unwrap_or_else(|_| unreachable!());
+        for f in facts {
+            if let Ok(Some(next)) = p.observe(*f) {
+                p = next;
+            }
+        }
+        p
+    }
+
+    #[test]
+    fn a_late_processing_or_failure_does_not_undo_success() {
+        let p = observe_all(&[PaymentFact::Succeeded, PaymentFact::Processing, PaymentFact::Failed]);
+        assert_eq!(p.status, PaymentStatus::Succeeded);
+        let refunded_first = observe_all(&[PaymentFact::RefundedTotal { amount: 3_000 }, PaymentFact::Succeeded]);
+        assert_eq!((refunded_first.status, refunded_first.net()), (PaymentStatus::Succeeded, 7_000));
+    }
+
     proptest! {
+        /// Redelivering any fact changes nothing the second time.
+        #[test]
+        fn observing_a_fact_twice_changes_nothing_twice(facts in prop::collection::vec(arb_fact(), 0..10), last in arb_fact()) {
+            let p = observe_all(&facts);
+            if let Ok(Some(once)) = p.observe(last) {
+                prop_assert_eq!(once.observe(last).ok().flatten(), None);
+            }
+        }
+
+        /// Without disputes (whose open/close order matters), the outcome does not depend on
+        /// the order events arrive in.
+        #[test]
+        fn settlement_and_refunds_do_not_depend_on_order(facts in prop::collection::vec(prop_oneof![
+            Just(PaymentFact::Processing), Just(PaymentFact::Succeeded),
+            (0i64..=10_000).prop_map(|amount| PaymentFact::RefundedTotal { amount }),
+        ], 1..8), seed in any::<u64>()) {
+            let mut shuffled = facts.clone();
+            let n = shuffled.len();
+            for i in (1..n).rev() { shuffled.swap(i, (seed as usize).wrapping_mul(i + 7) % (i + 1)); }
+            prop_assert_eq!(observe_all(&facts), observe_all(&shuffled));
+        }
+
         /// The ledger invariant of the payments issue: paid equals succeeded payments minus
         /// refunds, the balance is never negative, and no event is posted twice.
         #[test]

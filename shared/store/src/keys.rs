@@ -58,6 +58,35 @@ pub fn estimates_by_status_gsi(t: &TenantId, status: &str) -> String {
     format!("T#{t}#EST#{status}")
 }
 
+pub const INVOICE_PREFIX: &str = "INV#";
+/// Header of an invoice; its payments sort right after it.
+pub fn invoice(t: &TenantId, a: &AccountId, i: &portal_domain::ids::InvoiceId) -> Key {
+    Key::new(account_pk(t, a), format!("INV#{i}"))
+}
+pub fn payment(t: &TenantId, a: &AccountId, i: &portal_domain::ids::InvoiceId, p: &portal_domain::ids::PaymentId) -> Key {
+    Key::new(account_pk(t, a), format!("INV#{i}#PAY#{p}"))
+}
+/// GSI1 partition listing a tenant's invoices by status (sorted by due date) for staff and
+/// reminders.
+pub fn invoices_by_status_gsi(t: &TenantId, status: &str) -> String {
+    format!("T#{t}#INV#{status}")
+}
+/// GSI2 partition finding a payment by its Stripe PaymentIntent.
+pub fn stripe_ref_gsi(t: &TenantId, stripe_id: &str) -> String {
+    format!("T#{t}#STRIPE#{stripe_id}")
+}
+/// A Stripe event, recorded once with the effect it had.
+pub fn stripe_event(t: &TenantId, event_id: &str) -> Key {
+    Key::new(format!("T#{t}#STRIPEEVENT#{event_id}"), "EVENT")
+}
+/// The tenant's outbox: messages written with the change that causes them, delivered later.
+pub fn outbox_pk(t: &TenantId) -> String {
+    format!("T#{t}#OUTBOX")
+}
+pub fn outbox(t: &TenantId, m: &portal_domain::ids::OutboxId) -> Key {
+    Key::new(outbox_pk(t), format!("MSG#{m}"))
+}
+
 pub const AUDIT_PREFIX: &str = "AUDIT#";
 /// GSI1 partition of every audit entry about one document.
 pub fn audit_subject_gsi(t: &TenantId, subject: &str) -> String {

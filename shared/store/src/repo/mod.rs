@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod estimates;
+pub mod invoices;
 pub mod parties;
 
 use crate::table::{Item, Page, Query, StoreError, Table};
