@@ -6,6 +6,9 @@ Tests add a bearer token where a case needs one; the files carry none, since tok
 signed per deployment. Run this after adding a case, then commit the JSON it writes.
 """
 import base64
+import copy
+import hashlib
+import hmac
 import json
 import pathlib
 
@@ -65,6 +68,72 @@ PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUl
 UNKNOWN_TOKEN = "ten_brightspark." + "A" * 43
 UNKNOWN_REFRESH = "sb_refresh=ten_brightspark.ses_unknown." + "B" * 43
 
+# Stripe events: Stripe's own example objects (../shared/fixtures/stripe/objects.json, beside
+# the checkout) wrapped in the event envelope, pointed at the demo invoice, and
+# signed with WEBHOOK_SECRET at WEBHOOK_TIME. Tests set their clock to that time; the binary
+# tests re-sign with the current time.
+WEBHOOK_SECRET = "whsec_events_example"
+WEBHOOK_TIME = 1795273701
+OBJECTS = json.loads((ROOT.parent / "shared" / "fixtures" / "stripe" / "objects.json").read_text())
+PI = "pi_3QkD1tB7WZ01zgkW0kitchen"
+META = {"tenant": "ten_brightspark", "account": "acc_whitfield", "invoice": "inv_kitchen", "payment": "pay_kitchen_ach"}
+TOTAL = 103379
+
+
+def stripe_object(kind, **changes):
+    o = copy.deepcopy(OBJECTS[kind])
+    o.update(changes)
+    return o
+
+
+def stripe_event(event_id, kind, obj, tenant="ten_brightspark", secret=WEBHOOK_SECRET, header=None):
+    envelope = {"id": event_id, "object": "event", "api_version": "2025-09-30.clover", "created": WEBHOOK_TIME,
+                "data": {"object": obj}, "livemode": False, "pending_webhooks": 1,
+                "request": {"id": None, "idempotency_key": None}, "type": kind}
+    body = json.dumps(envelope, separators=(",", ":"))
+    mac = hmac.new(secret.encode(), f"{WEBHOOK_TIME}.{body}".encode(), hashlib.sha256).hexdigest()
+    path = f"/api/stripe/webhook/{tenant}"
+    e = event("POST", "/api/stripe/webhook/{tenant}", path, params={"tenant": tenant})
+    e["headers"].update({"content-type": "application/json; charset=utf-8", "user-agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
+                         "stripe-signature": header or f"t={WEBHOOK_TIME},v1={mac}", "content-length": str(len(body))})
+    e["requestContext"]["http"]["userAgent"] = e["headers"]["user-agent"]
+    e["requestContext"]["http"]["sourceIp"] = "54.187.174.169"
+    e["body"] = body
+    return e
+
+
+def session(payment_status, meta=META):
+    return stripe_object("checkout.session", payment_intent=PI, payment_status=payment_status, status="complete",
+                         amount_total=TOTAL, currency="usd", metadata=dict(meta))
+
+
+def intent(status):
+    return stripe_object("payment_intent", id=PI, amount=TOTAL, amount_received=TOTAL if status == "succeeded" else 0,
+                         status=status, metadata=dict(META))
+
+
+STRIPE_EVENTS = {
+    "checkout-session-completed-ach": stripe_event("evt_1QkD20B7WZ01zgkWa0000001", "checkout.session.completed", session("unpaid")),
+    "checkout-session-completed-card": stripe_event("evt_1QkD20B7WZ01zgkWa0000002", "checkout.session.completed", session("paid")),
+    "checkout-session-async-payment-succeeded": stripe_event("evt_1QkD20B7WZ01zgkWa0000003", "checkout.session.async_payment_succeeded", session("paid")),
+    "checkout-session-async-payment-failed": stripe_event("evt_1QkD20B7WZ01zgkWa0000004", "checkout.session.async_payment_failed", session("unpaid")),
+    "payment-intent-processing": stripe_event("evt_1QkD20B7WZ01zgkWa0000005", "payment_intent.processing", intent("processing")),
+    "payment-intent-succeeded": stripe_event("evt_1QkD20B7WZ01zgkWa0000006", "payment_intent.succeeded", intent("succeeded")),
+    "payment-intent-payment-failed": stripe_event("evt_1QkD20B7WZ01zgkWa0000007", "payment_intent.payment_failed", intent("requires_payment_method")),
+    # Charges and disputes may carry no metadata: they are found by their PaymentIntent.
+    "charge-refunded": stripe_event("evt_1QkD20B7WZ01zgkWa0000008", "charge.refunded",
+                                    stripe_object("charge", payment_intent=PI, amount=TOTAL, amount_refunded=20000, refunded=False, metadata={})),
+    "charge-dispute-created": stripe_event("evt_1QkD20B7WZ01zgkWa0000009", "charge.dispute.created",
+                                           stripe_object("dispute", payment_intent=PI, amount=TOTAL, status="needs_response", metadata={})),
+    "charge-dispute-closed": stripe_event("evt_1QkD20B7WZ01zgkWa0000010", "charge.dispute.closed",
+                                          stripe_object("dispute", payment_intent=PI, amount=TOTAL, status="won", metadata={})),
+    "unhandled-event-type": stripe_event("evt_1QkD20B7WZ01zgkWa0000011", "customer.created", stripe_object("customer")),
+    "other-tenant-metadata": stripe_event("evt_1QkD20B7WZ01zgkWa0000012", "checkout.session.completed",
+                                          session("paid", {**META, "tenant": "ten_someoneelse"})),
+    "bad-signature": stripe_event("evt_1QkD20B7WZ01zgkWa0000013", "checkout.session.completed", session("paid"),
+                                  header=f"t={WEBHOOK_TIME},v1={'0' * 64}"),
+}
+
 EVENTS = {
     "auth": {
         "request-link-email": event("POST", "/api/auth/link", "/api/auth/link", body={"tenant": "bright-spark", "email": "dana@example.com"}),
@@ -98,6 +167,8 @@ EVENTS = {
                                        "line_comments": [{"item": "li_labor", "comment": "Is 8 hours firm?"}]}),
     },
 }
+
+EVENTS["stripe-webhook"] = STRIPE_EVENTS
 
 for function, cases in EVENTS.items():
     folder = ROOT / "events" / function

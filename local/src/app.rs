@@ -22,7 +22,7 @@ use crate::routes::{Route, TEMPLATE, from_template};
 const MAX_REQUEST: usize = 1024 * 1024;
 
 /// The function names the local server can run. A test checks the template has no others.
-pub const FUNCTIONS: &[&str] = &["auth", "view-estimate", "approve-estimate"];
+pub const FUNCTIONS: &[&str] = &["auth", "view-estimate", "approve-estimate", "stripe-webhook"];
 
 pub struct Config {
     /// Where the store and key live; `None` keeps everything in memory (tests, benchmarks).
@@ -42,6 +42,10 @@ pub struct App {
     auth: auth::State,
     view: view_estimate::State,
     approve: approve_estimate::State,
+    webhook: stripe_webhook::State,
+    /// The Stripe webhook signing secret of this local portal (the payment simulator signs
+    /// with it).
+    pub webhook_secret: String,
     pub mailbox: Mailbox,
     pub table: Arc<dyn Table>,
     /// Shared by every function, so tests can move time forward.
@@ -55,16 +59,17 @@ pub struct App {
 
 impl App {
     pub async fn new(config: Config) -> Result<Self, String> {
-        let (store, key) = match &config.data_dir {
+        let (store, key, webhook_secret) = match &config.data_dir {
             Some(dir) => {
                 std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
                 let store = Store::open(&dir.join("switchboard.redb")).map_err(|e| format!("opening the store: {e}"))?;
-                (store, crate::keys::load_or_create(&dir.join("signing-key.json"))?)
+                let key = crate::keys::load_or_create(&dir.join("signing-key.json"))?;
+                (store, key, crate::keys::webhook_secret(&dir.join("stripe-webhook-secret"))?)
             }
             None => {
                 let store = Store::in_memory().map_err(|e| e.to_string())?;
                 let key = portal_http::token::KeyFile::generate("local-memory", RandomIds.secret()).map_err(|e| e.to_string())?;
-                (store, key)
+                (store, key, crate::keys::new_webhook_secret())
             }
         };
         let table: Arc<dyn Table> = Arc::new(store.table());
@@ -81,10 +86,16 @@ impl App {
             Arc::new(mailbox.clone()),
             clock_dyn.clone(),
             ids.clone(),
-            Arc::new(crate::keys::LocalKey(key_json)),
+            Arc::new(crate::keys::LocalSecret(key_json)),
         );
         let view = view_estimate::State { table: table.clone(), clock: clock_dyn.clone(), ids: ids.clone(), verifier: verifier.clone() };
-        let approve = approve_estimate::State { table: table.clone(), clock: clock_dyn, ids: ids.clone(), verifier };
+        let approve = approve_estimate::State { table: table.clone(), clock: clock_dyn.clone(), ids: ids.clone(), verifier };
+        let webhook = stripe_webhook::State {
+            table: table.clone(),
+            clock: clock_dyn,
+            ids: ids.clone(),
+            secrets: Arc::new(crate::keys::LocalSecret(webhook_secret.clone())),
+        };
         let demo = if config.seed {
             Some(
                 crate::seed::seed(table.as_ref(), ids.as_ref(), clock.now(), &config.public_url)
@@ -99,6 +110,8 @@ impl App {
             auth,
             view,
             approve,
+            webhook,
+            webhook_secret,
             mailbox,
             table,
             clock,
@@ -119,6 +132,7 @@ impl App {
             "auth" => auth::handle(&self.auth, req).await,
             "view-estimate" => view_estimate::handle(&self.view, req).await,
             "approve-estimate" => approve_estimate::handle(&self.approve, req).await,
+            "stripe-webhook" => stripe_webhook::handle(&self.webhook, req).await,
             other => portal_http::ApiError::Internal(format!("function {other} is not in the local server").into()).into_response(),
         }
     }

@@ -2,14 +2,15 @@
 //! survive restarts. In AWS the key lives in Secrets Manager.
 use std::path::Path;
 
-use portal_domain::ports::{Ids, PortError, RandomIds, SigningKeySource};
+use portal_domain::ports::{Ids, PortError, RandomIds, SecretSource};
 use portal_http::token::KeyFile;
 
-pub struct LocalKey(pub String);
+/// A secret held in memory (read from the data directory at start).
+pub struct LocalSecret(pub String);
 
 #[async_trait::async_trait]
-impl SigningKeySource for LocalKey {
-    async fn signing_key(&self) -> Result<String, PortError> {
+impl SecretSource for LocalSecret {
+    async fn secret(&self) -> Result<String, PortError> {
         Ok(self.0.clone())
     }
 }
@@ -33,4 +34,20 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     options.open(path)?.write_all(contents.as_bytes())
+}
+
+/// A new Stripe-style webhook secret for a local portal.
+pub fn new_webhook_secret() -> String {
+    use base64::Engine;
+    format!("whsec_local{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&RandomIds.secret()[..24]))
+}
+
+/// The local webhook secret, created (owner-readable only) on first start.
+pub fn webhook_secret(path: &Path) -> Result<String, String> {
+    if let Ok(s) = std::fs::read_to_string(path) {
+        return Ok(s.trim().to_string());
+    }
+    let secret = new_webhook_secret();
+    write_private(path, &secret).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(secret)
 }

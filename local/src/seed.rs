@@ -150,6 +150,58 @@ impl Seeder<'_> {
     }
 }
 
+impl Seeder<'_> {
+    async fn invoice_with_ach_payment(
+        &self,
+        account: &str,
+        invoice: &str,
+        number: &str,
+        from: &VersionContent,
+        payment: &str,
+    ) -> Result<(), StoreError> {
+        use portal_domain::invoice::{InvoiceContent, InvoiceStatus, Ledger, PaymentMethod, PaymentState};
+        use portal_store::repo::invoices::{self, Invoice, PaymentRecord};
+        let content = InvoiceContent {
+            items: from.items.clone(),
+            discount: None,
+            tax_rate: from.tax_rate,
+            currency: from.currency.clone(),
+            due_date: self.today().checked_add(15.days()).unwrap_or(self.today()),
+            memo: "Thank you for your business.".into(),
+        };
+        let totals = content.totals();
+        let mut inv = Invoice {
+            id: id(invoice),
+            tenant: self.tenant.id.clone(),
+            account: id(account),
+            property: Some(id("prp_maple")),
+            number: number.into(),
+            status: InvoiceStatus::Open,
+            content,
+            totals,
+            ledger: Ledger::of(totals.total, []),
+            issued_at: Some(self.days_ago(2)),
+            created_at: self.days_ago(2),
+            rev: 1,
+        };
+        self.table.transact(vec![invoices::create(&inv)?]).await?;
+        let state = PaymentState::new(totals.total, PaymentMethod::Ach).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let record = PaymentRecord {
+            id: id(payment),
+            invoice: inv.id.clone(),
+            state: state.clone(),
+            stripe_payment_intent: None,
+            created_at: self.days_ago(1),
+            updated_at: self.days_ago(1),
+            rev: 1,
+        };
+        let before = inv.rev;
+        inv.ledger = Ledger::of(totals.total, [&state]);
+        inv.rev += 1;
+        self.table.transact(invoices::add_payment(&inv, before, &record)?).await
+    }
+}
+
 const TERMS: &str = "Prices include permits and inspection. Work is guaranteed for two years. \
 Balance due within 15 days of completion. Changes to the scope after approval are quoted separately.";
 
@@ -408,8 +460,20 @@ async fn populate(s: &Seeder<'_>) -> Result<(), StoreError> {
         user_agent: "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X)".into(),
         version_fingerprint: kitchen.fingerprint(),
     }));
-    s.estimate("acc_whitfield", "est_kitchen", "E-1007", Some("prp_maple"), EstimateStatus::Approved, vec![kitchen], Some(approval), 6)
-        .await?;
+    s.estimate(
+        "acc_whitfield",
+        "est_kitchen",
+        "E-1007",
+        Some("prp_maple"),
+        EstimateStatus::Approved,
+        vec![kitchen.clone()],
+        Some(approval),
+        6,
+    )
+    .await?;
+    // The kitchen job is done and invoiced; Dana paid by bank transfer (ACH), which has not
+    // settled yet. Stripe's events for that payment (events/stripe-webhook/) move it on.
+    s.invoice_with_ach_payment("acc_whitfield", "inv_kitchen", "INV-2031", &kitchen, "pay_kitchen_ach").await?;
     let hottub = content(
         "Hot tub disconnect",
         "50 A GFCI disconnect and circuit for a hot tub.",

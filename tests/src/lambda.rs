@@ -17,7 +17,11 @@ pub struct Backend {
     pub secret_arn: String,
     pub key: KeyFile,
     pub mail_from: String,
+    pub webhook_secret_arn: String,
 }
+
+/// The webhook secret the events in `events/stripe-webhook/` are signed with.
+pub const WEBHOOK_SECRET: &str = "whsec_events_example";
 
 impl Backend {
     pub async fn start() -> Self {
@@ -37,9 +41,23 @@ impl Backend {
             .send()
             .await
             .expect("create secret");
+        let webhook = secrets
+            .create_secret()
+            .name(format!("stripe-webhook-{table}"))
+            .secret_string(WEBHOOK_SECRET)
+            .send()
+            .await
+            .expect("create webhook secret");
         let mail_from = "portal@brightspark.example".to_string();
         aws_sdk_sesv2::Client::new(&config).create_email_identity().email_identity(&mail_from).send().await.expect("verify sender");
-        Self { moto, table, secret_arn: secret.arn.unwrap_or_default(), key, mail_from }
+        Self {
+            moto,
+            table,
+            secret_arn: secret.arn.unwrap_or_default(),
+            key,
+            mail_from,
+            webhook_secret_arn: webhook.arn.unwrap_or_default(),
+        }
     }
 
     /// Everything a function reads from its environment, as the template sets it.
@@ -56,6 +74,7 @@ impl Backend {
                 env.push(("MAIL_FROM".into(), self.mail_from.clone()));
                 env.push(("SIGNING_KEY_SECRET".into(), self.secret_arn.clone()));
             }
+            "stripe-webhook" => env.push(("STRIPE_WEBHOOK_SECRET".into(), self.webhook_secret_arn.clone())),
             _ => env.push(("AUTH_PUBLIC_KEYS".into(), self.key.public_jwks().expect("jwks"))),
         }
         env
@@ -123,4 +142,14 @@ pub fn token(key: &KeyFile, account: &str, contact: &str) -> String {
         props: None,
     };
     key.signer().expect("signer").sign(&claims).expect("sign")
+}
+
+/// A `events/stripe-webhook/` payload signed again at the current time (the binary's clock is
+/// the real one).
+pub fn signed_now(case: &str) -> String {
+    let mut v: serde_json::Value = serde_json::from_str(&crate::events::raw("stripe-webhook", case)).expect("event JSON");
+    let body = v["body"].as_str().unwrap_or_default().to_string();
+    let header = portal_stripe::webhook::sign(body.as_bytes(), WEBHOOK_SECRET, jiff::Timestamp::now().as_second());
+    v["headers"]["stripe-signature"] = serde_json::Value::String(header);
+    v.to_string()
 }

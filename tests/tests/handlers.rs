@@ -37,7 +37,7 @@ async fn harness() -> Harness {
         Arc::new(store.mailbox()),
         clock.clone(),
         ids.clone(),
-        Arc::new(portal_local::keys::LocalKey(serde_json::to_string(&key).unwrap())),
+        Arc::new(portal_local::keys::LocalSecret(serde_json::to_string(&key).unwrap())),
     );
     let view = view_estimate::State { table: dyn_table.clone(), clock: clock.clone(), ids: ids.clone(), verifier: verifier.clone() };
     let approve = approve_estimate::State { table: dyn_table, clock, ids, verifier };

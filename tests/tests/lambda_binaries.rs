@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use portal_tests::emulator::binary;
 use portal_tests::events;
-use portal_tests::lambda::{Backend, boot, token};
+use portal_tests::lambda::{Backend, boot, signed_now, token};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn auth_boots_and_answers_from_its_events() {
@@ -40,6 +40,20 @@ async fn view_and_approve_boot_and_answer_from_their_events() {
     assert_eq!((status, body["error"]["code"].as_str()), (409, Some("already_approved")));
     let (status, _) = approve.call(events::raw("approve-estimate", "approve")).await;
     assert_eq!(status, 401, "no token");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stripe_webhook_boots_and_posts_an_event_once() {
+    let backend = Backend::start().await;
+    let f = boot(&binary("stripe-webhook", false), "stripe-webhook", backend.env("stripe-webhook")).await;
+    let (status, body) = f.call(signed_now("checkout-session-completed-card")).await;
+    assert_eq!((status, body["outcome"].as_str()), (200, Some("applied")), "{body}");
+    let (status, body) = f.call(signed_now("checkout-session-completed-card")).await;
+    assert_eq!((status, body["outcome"].as_str()), (200, Some("duplicate")), "{body}");
+    let (status, body) = f.call(signed_now("charge-refunded")).await;
+    assert_eq!((status, body["outcome"].as_str()), (200, Some("applied")), "found by its PaymentIntent: {body}");
+    let (status, _) = f.call(events::raw("stripe-webhook", "bad-signature")).await;
+    assert_eq!(status, 400);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -81,7 +81,7 @@ async fn state(table: &dyn Table, at: &PaymentRef) -> (Invoice, PaymentRecord) {
 }
 
 async fn post(table: &dyn Table, at: &PaymentRef, fact: PaymentFact, event: &str) -> Posted {
-    invoices::post(table, &RandomIds, at, fact, event, Timestamp::now()).await.unwrap()
+    invoices::post(table, &RandomIds, at, fact, None, event, Timestamp::now()).await.unwrap()
 }
 
 async fn postings(table: &dyn Table, at: &PaymentRef) -> usize {
@@ -110,7 +110,7 @@ async fn fifty_concurrent_deliveries_post_once(table: Arc<dyn Table>) {
     for _ in 0..50 {
         let (table, at) = (table.clone(), at.clone());
         tasks.push(tokio::spawn(async move {
-            invoices::post(table.as_ref(), &RandomIds, &at, PaymentFact::Succeeded, "evt_once", Timestamp::now()).await
+            invoices::post(table.as_ref(), &RandomIds, &at, PaymentFact::Succeeded, None, "evt_once", Timestamp::now()).await
         }));
     }
     let mut applied = 0;

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use lambda_http::{Body, Request, Response};
 use portal_domain::ids::TenantId;
 use portal_domain::party::Tenant;
-use portal_domain::ports::{Clock, Ids, Mailer, SigningKeySource, Sms};
+use portal_domain::ports::{Clock, Ids, Mailer, SecretSource, Sms};
 use portal_http::request::{path, route_key};
 use portal_http::token::{KeyFile, Signer};
 use portal_http::{ApiError, response};
@@ -43,7 +43,7 @@ pub struct State {
     pub sms: Arc<dyn Sms>,
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn Ids>,
-    keys: Arc<dyn SigningKeySource>,
+    keys: Arc<dyn SecretSource>,
     /// Built from the key source on first use: no network at start-up.
     signer: tokio::sync::OnceCell<Signer>,
 }
@@ -55,7 +55,7 @@ impl State {
         sms: Arc<dyn Sms>,
         clock: Arc<dyn Clock>,
         ids: Arc<dyn Ids>,
-        keys: Arc<dyn SigningKeySource>,
+        keys: Arc<dyn SecretSource>,
     ) -> Self {
         Self { table, mailer, sms, clock, ids, keys, signer: tokio::sync::OnceCell::new() }
     }
@@ -63,7 +63,7 @@ impl State {
     async fn signer(&self) -> Result<&Signer, ApiError> {
         self.signer
             .get_or_try_init(|| async {
-                let json = self.keys.signing_key().await.map_err(ApiError::internal)?;
+                let json = self.keys.secret().await.map_err(ApiError::internal)?;
                 let file: KeyFile = serde_json::from_str(&json).map_err(ApiError::internal)?;
                 file.signer()
             })

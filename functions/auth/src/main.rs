@@ -15,7 +15,7 @@ async fn main() -> Result<(), Error> {
         Arc::new(portal_aws::sms(&config)),
         Arc::new(SystemClock),
         Arc::new(RandomIds),
-        Arc::new(portal_aws::signing_key(&config, env("SIGNING_KEY_SECRET")?)),
+        Arc::new(portal_aws::secret(&config, env("SIGNING_KEY_SECRET")?)),
     ));
     run(service_fn(move |req| {
         let state = state.clone();

@@ -52,7 +52,7 @@ pub fn sms(config: &aws_config::SdkConfig) -> sns::SnsSms {
     sns::SnsSms::new(config)
 }
 
-/// The signing key from Secrets Manager, read on first use.
-pub fn signing_key(config: &aws_config::SdkConfig, secret_id: impl Into<String>) -> secrets::SecretsManagerKey {
-    secrets::SecretsManagerKey::new(config, secret_id)
+/// A secret from Secrets Manager (signing key, webhook secrets), read on first use.
+pub fn secret(config: &aws_config::SdkConfig, secret_id: impl Into<String>) -> secrets::SecretsManagerSecret {
+    secrets::SecretsManagerSecret::new(config, secret_id)
 }

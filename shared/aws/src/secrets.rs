@@ -8,15 +8,15 @@ pub async fn secret_string(client: &Client, id: &str) -> Result<String, PortErro
     out.secret_string.ok_or_else(|| PortError::msg("the secret has no string value"))
 }
 
-/// The signing key, read from Secrets Manager on first use and kept for the life of the
+/// A secret string, read from Secrets Manager on first use and kept for the life of the
 /// Lambda environment.
-pub struct SecretsManagerKey {
+pub struct SecretsManagerSecret {
     client: crate::lazy::LazyClient<Client>,
     secret_id: String,
     cached: tokio::sync::OnceCell<String>,
 }
 
-impl SecretsManagerKey {
+impl SecretsManagerSecret {
     pub fn new(config: &aws_config::SdkConfig, secret_id: impl Into<String>) -> Self {
         Self {
             client: crate::lazy::LazyClient::new(config, Client::new),
@@ -27,8 +27,8 @@ impl SecretsManagerKey {
 }
 
 #[async_trait::async_trait]
-impl portal_domain::ports::SigningKeySource for SecretsManagerKey {
-    async fn signing_key(&self) -> Result<String, PortError> {
+impl portal_domain::ports::SecretSource for SecretsManagerSecret {
+    async fn secret(&self) -> Result<String, PortError> {
         self.cached.get_or_try_init(|| secret_string(self.client.get(), &self.secret_id)).await.cloned()
     }
 }

@@ -93,11 +93,12 @@ pub trait Sms: Send + Sync {
     async fn send(&self, to: &Phone, text: &str) -> Result<(), PortError>;
 }
 
-/// Reads the auth function's signing key (a JSON key file): Secrets Manager in AWS, a local
-/// file in local mode. Read on first use, never at start-up.
+/// Reads a secret: the auth function's signing key (a JSON key file), the Stripe webhook
+/// secrets. Secrets Manager in AWS, a local file in local mode. Read on first use, never at
+/// start-up.
 #[async_trait::async_trait]
-pub trait SigningKeySource: Send + Sync {
-    async fn signing_key(&self) -> Result<String, PortError>;
+pub trait SecretSource: Send + Sync {
+    async fn secret(&self) -> Result<String, PortError>;
 }
 
 /// The wall clock moved by an adjustable offset: local mode and black-box tests use it to see

@@ -45,6 +45,13 @@ async fn cold_start(bin: &str, env: Vec<(String, String)>, payload: &str) -> Dur
     median(times)
 }
 
+/// A webhook delivery without its signature header.
+fn unsigned_webhook() -> String {
+    let mut v: serde_json::Value = serde_json::from_str(&events::raw("stripe-webhook", "checkout-session-completed-card")).unwrap();
+    v["headers"].as_object_mut().unwrap().remove("stripe-signature");
+    v.to_string()
+}
+
 async fn cold_starts() {
     let backend = Backend::start().await;
     let hello = cold_start("hello-lambda", vec![], &events::raw("view-estimate", "list")).await;
@@ -60,6 +67,12 @@ async fn cold_starts() {
         ("view-estimate", "list (DynamoDB on moto)", events::with_token("view-estimate", "list", &t)),
         ("approve-estimate", "approve without a token (no AWS call)", events::raw("approve-estimate", "approve")),
         ("approve-estimate", "approve-invalid (DynamoDB on moto)", events::with_token("approve-estimate", "approve-invalid", &t)),
+        ("stripe-webhook", "no signature (no AWS call)", unsigned_webhook()),
+        (
+            "stripe-webhook",
+            "signed event (Secrets Manager and DynamoDB on moto)",
+            portal_tests::lambda::signed_now("checkout-session-completed-card"),
+        ),
     ];
     for (bin, what, payload) in cases {
         let d = cold_start(bin, backend.env(bin), &payload).await;
@@ -73,7 +86,7 @@ fn sizes() {
     println!("\n## Release binaries (stripped; opt-level s, fat LTO, 1 codegen unit, panic=abort)\n");
     println!("| binary | size | budget 8 MB |");
     println!("|---|---|---|");
-    for bin in ["hello-lambda", "auth", "view-estimate", "approve-estimate"] {
+    for bin in ["hello-lambda", "auth", "view-estimate", "approve-estimate", "stripe-webhook"] {
         let bytes = std::fs::metadata(binary(bin, true)).map(|m| m.len()).unwrap_or(0);
         let mb = bytes as f64 / 1_048_576.0;
         println!("| {bin} | {mb:.2} MB | {} |", if mb <= 8.0 { "ok" } else { "OVER" });

@@ -148,11 +148,15 @@ fn event_write(t: &TenantId, event_id: &str, outcome: &str, now: Timestamp) -> R
 /// in the outbox, in one transaction conditional on what was read. Concurrent and repeated
 /// deliveries of the same event change nothing twice; deliveries of different events in any
 /// order end in the same state. One read and one write when nothing races.
+///
+/// `payment_intent`, when the event names one, is recorded on the payment the first time it is
+/// seen, so later charge and dispute events (which may carry no metadata) find the payment.
 pub async fn post(
     table: &dyn Table,
     ids: &dyn Ids,
     at: &PaymentRef,
     fact: PaymentFact,
+    payment_intent: Option<&str>,
     event_id: &str,
     now: Timestamp,
 ) -> Result<Posted, StoreError> {
@@ -160,8 +164,10 @@ pub async fn post(
         let Some(mut bundle) = load(table, &at.tenant, &at.account, &at.invoice).await? else { return Ok(Posted::Unknown) };
         let Some(index) = bundle.payments.iter().position(|p| p.id == at.payment) else { return Ok(Posted::Unknown) };
         let before = bundle.payments[index].clone();
+        let links = before.stripe_payment_intent.is_none() && payment_intent.is_some();
         let next = match before.state.observe(fact) {
             Ok(Some(next)) => next,
+            Ok(None) if links => before.state.clone(),
             // Nothing new, or a fact that cannot be true of this payment: remember the event so
             // a redelivery is recognised, change nothing else.
             Ok(None) | Err(_) => {
@@ -173,8 +179,13 @@ pub async fn post(
                 };
             }
         };
-        let newly_paid = before.state.status != PaymentStatus::Succeeded && next.status == PaymentStatus::Succeeded;
+        // Money arriving for the first time earns a receipt; a won dispute does not.
+        let newly_paid =
+            matches!(before.state.status, PaymentStatus::Processing | PaymentStatus::Failed) && next.status == PaymentStatus::Succeeded;
         let mut payment = before.clone();
+        if links {
+            payment.stripe_payment_intent = payment_intent.map(str::to_string);
+        }
         payment.state = next;
         payment.updated_at = now;
         payment.rev += 1;
@@ -247,4 +258,18 @@ fn receipt(ids: &dyn Ids, invoice: &Invoice, payment: &PaymentRecord, now: Times
 pub async fn outbox(table: &dyn Table, t: &TenantId) -> Result<Vec<ReceiptMessage>, StoreError> {
     let q = Query::partition(keys::outbox_pk(t)).prefix("MSG#");
     super::query_all(table, q).await?.into_iter().map(from_item).collect()
+}
+
+/// The payment a Stripe PaymentIntent paid, for events whose objects carry no metadata.
+pub async fn find_by_payment_intent(table: &dyn Table, t: &TenantId, payment_intent: &str) -> Result<Option<PaymentRef>, StoreError> {
+    let page = table.query(&Query::index(Index::Gsi2, keys::stripe_ref_gsi(t, payment_intent)).limit(1)).await?;
+    let Some(item) = page.items.into_iter().next() else { return Ok(None) };
+    let account = item
+        .get("pk")
+        .and_then(serde_json::Value::as_str)
+        .and_then(|pk| pk.rsplit_once("#A#"))
+        .and_then(|(_, a)| a.parse::<AccountId>().ok())
+        .ok_or_else(|| StoreError::Corrupt("payment key".into()))?;
+    let p: PaymentRecord = from_item(item)?;
+    Ok(Some(PaymentRef { tenant: t.clone(), account, invoice: p.invoice, payment: p.id }))
 }
