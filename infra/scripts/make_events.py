@@ -152,6 +152,11 @@ EVENTS = {
         "get": event("GET", "/api/estimates/{id}", "/api/estimates/est_panel", params={"id": "est_panel"}),
         "get-malformed-id": event("GET", "/api/estimates/{id}", "/api/estimates/..%2Fx", params={"id": "../x"}),
     },
+    "view-invoice": {
+        "list": event("GET", "/api/invoices", "/api/invoices"),
+        "get": event("GET", "/api/invoices/{id}", "/api/invoices/inv_kitchen", params={"id": "inv_kitchen"}),
+        "get-unknown": event("GET", "/api/invoices/{id}", "/api/invoices/inv_nothing", params={"id": "inv_nothing"}),
+    },
     "approve-estimate": {
         "approve": event("POST", "/api/estimates/{id}/approve", "/api/estimates/est_panel/approve", params={"id": "est_panel"},
                          body={"version": 1, "selection": {"grp_panel": ["opt_200a"], "grp_addons": ["opt_surge"]},

@@ -22,7 +22,7 @@ use crate::routes::{Route, TEMPLATE, from_template};
 const MAX_REQUEST: usize = 1024 * 1024;
 
 /// The function names the local server can run. A test checks the template has no others.
-pub const FUNCTIONS: &[&str] = &["auth", "view-estimate", "approve-estimate", "stripe-webhook"];
+pub const FUNCTIONS: &[&str] = &["auth", "view-estimate", "approve-estimate", "view-invoice", "stripe-webhook"];
 
 pub struct Config {
     /// Where the store and key live; `None` keeps everything in memory (tests, benchmarks).
@@ -42,6 +42,7 @@ pub struct App {
     auth: auth::State,
     view: view_estimate::State,
     approve: approve_estimate::State,
+    invoices: view_invoice::State,
     webhook: stripe_webhook::State,
     /// The Stripe webhook signing secret of this local portal (the payment simulator signs
     /// with it).
@@ -89,6 +90,7 @@ impl App {
             Arc::new(crate::keys::LocalSecret(key_json)),
         );
         let view = view_estimate::State { table: table.clone(), clock: clock_dyn.clone(), ids: ids.clone(), verifier: verifier.clone() };
+        let invoices = view_invoice::State { table: table.clone(), clock: clock_dyn.clone(), verifier: verifier.clone() };
         let approve = approve_estimate::State { table: table.clone(), clock: clock_dyn.clone(), ids: ids.clone(), verifier };
         let webhook = stripe_webhook::State {
             table: table.clone(),
@@ -110,6 +112,7 @@ impl App {
             auth,
             view,
             approve,
+            invoices,
             webhook,
             webhook_secret,
             mailbox,
@@ -132,6 +135,7 @@ impl App {
             "auth" => auth::handle(&self.auth, req).await,
             "view-estimate" => view_estimate::handle(&self.view, req).await,
             "approve-estimate" => approve_estimate::handle(&self.approve, req).await,
+            "view-invoice" => view_invoice::handle(&self.invoices, req).await,
             "stripe-webhook" => stripe_webhook::handle(&self.webhook, req).await,
             other => portal_http::ApiError::Internal(format!("function {other} is not in the local server").into()).into_response(),
         }

@@ -25,6 +25,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = auth::Api::openapi();
     doc.merge(view_estimate::Api::openapi());
     doc.merge(approve_estimate::Api::openapi());
+    doc.merge(view_invoice::Api::openapi());
     doc.merge(stripe_webhook::Api::openapi());
     doc.info = utoipa::openapi::InfoBuilder::new()
         .title("Switchboard customer portal API")

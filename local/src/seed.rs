@@ -180,6 +180,7 @@ impl Seeder<'_> {
             content,
             totals,
             ledger: Ledger::of(totals.total, []),
+            due_at: end_of_day(self.today().checked_add(15.days()).unwrap_or(self.today()), &self.tenant.zone()),
             issued_at: Some(self.days_ago(2)),
             created_at: self.days_ago(2),
             rev: 1,

@@ -11,6 +11,7 @@ fn function_routes(name: &str) -> &'static [&'static str] {
         "auth" => auth::ROUTES,
         "view-estimate" => view_estimate::ROUTES,
         "approve-estimate" => approve_estimate::ROUTES,
+        "view-invoice" => view_invoice::ROUTES,
         "stripe-webhook" => stripe_webhook::ROUTES,
         other => panic!("template.yaml names function {other}, which the local server cannot run"),
     }

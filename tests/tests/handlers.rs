@@ -19,6 +19,7 @@ struct Harness {
     auth: auth::State,
     view: view_estimate::State,
     approve: approve_estimate::State,
+    invoices: view_invoice::State,
 }
 
 async fn harness() -> Harness {
@@ -40,8 +41,9 @@ async fn harness() -> Harness {
         Arc::new(portal_local::keys::LocalSecret(serde_json::to_string(&key).unwrap())),
     );
     let view = view_estimate::State { table: dyn_table.clone(), clock: clock.clone(), ids: ids.clone(), verifier: verifier.clone() };
+    let invoices = view_invoice::State { table: dyn_table.clone(), clock: clock.clone(), verifier: verifier.clone() };
     let approve = approve_estimate::State { table: dyn_table, clock, ids, verifier };
-    Harness { table, store, key, auth, view, approve }
+    Harness { table, store, key, auth, view, approve, invoices }
 }
 
 impl Harness {
@@ -77,6 +79,7 @@ impl Harness {
             "auth" => auth::handle(&self.auth, req).await,
             "view-estimate" => view_estimate::handle(&self.view, req).await,
             "approve-estimate" => approve_estimate::handle(&self.approve, req).await,
+            "view-invoice" => view_invoice::handle(&self.invoices, req).await,
             other => panic!("unknown function {other}"),
         };
         assert_eq!(resp.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("application/json"), "{function}: JSON always");
@@ -104,6 +107,9 @@ async fn every_event_gets_its_expected_answer() {
         ("view-estimate", "get", true, 200),
         ("view-estimate", "get-malformed-id", true, 404),
         ("approve-estimate", "approve-invalid", true, 400),
+        ("view-invoice", "list", true, 200),
+        ("view-invoice", "get", true, 200),
+        ("view-invoice", "get-unknown", true, 404),
         ("approve-estimate", "request-changes", true, 200),
     ];
     let h = harness().await;
@@ -170,6 +176,29 @@ async fn reads_take_one_round_trip_and_decisions_two() {
     let (status, body) = h.call("approve-estimate", &events::with_token("approve-estimate", "approve", &token)).await;
     assert_eq!((status, body["error"]["code"].as_str()), (409, Some("already_approved")));
     assert_eq!(h.table.take(), 1, "a refused approval reads once and writes nothing");
+}
+
+#[tokio::test]
+async fn invoices_show_what_is_owed_in_one_round_trip() {
+    let h = harness().await;
+    let token = h.dana();
+    let (status, body) = h.call("view-invoice", &events::with_token("view-invoice", "list", &token)).await;
+    assert_eq!(h.table.take(), 1, "list: one Query");
+    assert_eq!(status, 200);
+    assert_eq!(body["invoices"][0]["number"], "INV-2031");
+    assert_eq!(body["balance_due"], serde_json::json!([{"amount": 103_379, "currency": "USD"}]));
+    let (status, body) = h.call("view-invoice", &events::with_token("view-invoice", "get", &token)).await;
+    assert_eq!(h.table.take(), 1, "one invoice: one Query");
+    assert_eq!(
+        (status, body["payments"][0]["status"].as_str(), body["ledger"]["pending"].as_i64()),
+        (200, Some("processing"), Some(103_379))
+    );
+    let other = h.token("acc_harbor", "con_alex", "approver", "portal");
+    let (status, _) = h.call("view-invoice", &events::with_token("view-invoice", "get", &other)).await;
+    assert_eq!(status, 404, "another account's invoice does not exist for them");
+    let document_only = h.token("acc_whitfield", "con_dana", "approver", "estimate:est_panel:view,sign");
+    let (status, _) = h.call("view-invoice", &events::with_token("view-invoice", "list", &document_only)).await;
+    assert_eq!(status, 403, "an estimate link reaches no invoice");
 }
 
 #[tokio::test]

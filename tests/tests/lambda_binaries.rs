@@ -33,6 +33,10 @@ async fn view_and_approve_boot_and_answer_from_their_events() {
     let (status, body) = view.call(events::with_token("view-estimate", "get", &t)).await;
     assert_eq!((status, body["status"].as_str()), (200, Some("viewed")), "{body}");
 
+    let invoices = boot(&binary("view-invoice", false), "view-invoice", backend.env("view-invoice")).await;
+    let (status, body) = invoices.call(events::with_token("view-invoice", "list", &t)).await;
+    assert_eq!((status, body["invoices"][0]["number"].as_str()), (200, Some("INV-2031")), "{body}");
+
     let approve = boot(&binary("approve-estimate", false), "approve-estimate", backend.env("approve-estimate")).await;
     let (status, body) = approve.call(events::with_token("approve-estimate", "approve", &t)).await;
     assert_eq!((status, body["status"].as_str()), (200, Some("approved")), "{body}");

@@ -54,6 +54,7 @@ async fn invoice_with_payment(table: &dyn Table) -> PaymentRef {
         content,
         totals,
         ledger: Ledger::of(totals.total, []),
+        due_at: now,
         issued_at: Some(now),
         created_at: now,
         rev: 1,

@@ -176,6 +176,22 @@ describe('other decisions and failures', () => {
   });
 });
 
+describe('what is owed', () => {
+  it('the dashboard shows the balance due and the invoice shows the payment in progress', async () => {
+    const { server, page } = await fresh('phone');
+    await signIn(page, server.base, 'dana@example.com');
+    await page.getByRole('heading', { name: 'Balance due' }).waitFor();
+    expect(await page.locator('.balance-amount').textContent()).toBe('$1,033.79');
+    await page.getByRole('link', { name: 'See your invoices' }).click();
+    await page.getByRole('link', { name: 'Invoice INV-2031' }).click();
+    await page.getByRole('heading', { name: 'Payments' }).waitFor();
+    expect(await page.getByText('Processing (bank transfers take a few days)').isVisible()).toBe(true);
+    expect(await page.getByTestId('balance').textContent()).toBe('$1,033.79');
+    await expectAccessible(page, 'invoice');
+    await shot(page, 'phone-invoice');
+  });
+});
+
 describe('small screens and keyboards', () => {
   it('nothing scrolls sideways at 360 px', async () => {
     const server = await startServer();
@@ -183,7 +199,7 @@ describe('small screens and keyboards', () => {
     const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, baseURL: server.base });
     const page = await context.newPage();
     await signIn(page, server.base, 'dana@example.com');
-    for (const path of ['/', '/estimates', '/estimates/est_panel', '/estimates/est_evcharger', '/estimates/est_kitchen']) {
+    for (const path of ['/', '/estimates', '/estimates/est_panel', '/estimates/est_evcharger', '/estimates/est_kitchen', '/invoices', '/invoices/inv_kitchen']) {
       await page.goto(path);
       await page.locator('main h1').first().waitFor();
       await page.waitForLoadState('networkidle');

@@ -8,6 +8,7 @@ import { applyBrand } from './lib/brand';
 import { navigate, onLinkClick, useLocation } from './lib/router';
 import { Dashboard, EstimateListPage } from './pages/Dashboard';
 import { EstimatePage } from './pages/Estimate';
+import { InvoiceListPage, InvoicePage } from './pages/Invoices';
 import { LinkLanding } from './pages/LinkLanding';
 import { RequestLink } from './pages/RequestLink';
 
@@ -98,6 +99,9 @@ export function App() {
           <a href="/estimates" data-route aria-current={path.startsWith('/estimates') ? 'page' : undefined}>
             Estimates
           </a>
+          <a href="/invoices" data-route aria-current={path.startsWith('/invoices') ? 'page' : undefined}>
+            Invoices
+          </a>
         </>
       )}
       <button type="button" class="button link" onClick={() => signOut().finally(() => navigate('/signin'))}>
@@ -108,6 +112,7 @@ export function App() {
 
   let page;
   const estimateMatch = /^\/estimates\/([A-Za-z0-9_]+)$/.exec(path);
+  const invoiceMatch = /^\/invoices\/([A-Za-z0-9_]+)$/.exec(path);
   if (path === '/signin' && token) {
     page = <LinkLanding token={token} tenant={tenant} />;
   } else if (!signedIn) {
@@ -126,6 +131,10 @@ export function App() {
         </p>
       </section>
     );
+  } else if (invoiceMatch?.[1]) {
+    page = <InvoicePage id={invoiceMatch[1]} />;
+  } else if (path === '/invoices') {
+    page = <InvoiceListPage />;
   } else if (path === '/estimates') {
     page = <EstimateListPage />;
   } else if (path === '/' || path === '/signin') {

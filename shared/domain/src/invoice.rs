@@ -489,3 +489,54 @@ mod tests {
         }
     }
 }
+
+/// What a customer sees of invoices.
+pub mod view {
+    use jiff::Timestamp;
+    use jiff::civil::Date;
+
+    use super::{InvoiceContent, InvoiceStatus, InvoiceTotals, Ledger, PaymentMethod, PaymentStatus};
+
+    /// One row of the invoices list.
+    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+    pub struct InvoiceSummary {
+        pub id: String,
+        pub number: String,
+        pub status: InvoiceStatus,
+        pub overdue: bool,
+        pub total: i64,
+        pub balance: i64,
+        pub currency: String,
+        #[schema(value_type = String, format = Date)]
+        pub due_date: Date,
+        pub property: Option<String>,
+    }
+
+    /// A payment as the customer sees it.
+    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+    pub struct PaymentView {
+        pub id: String,
+        pub amount: i64,
+        pub method: PaymentMethod,
+        pub status: PaymentStatus,
+        pub refunded: i64,
+        #[schema(value_type = String, format = DateTime)]
+        pub created_at: Timestamp,
+    }
+
+    /// One invoice with its lines, totals, payments and balance.
+    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+    pub struct InvoiceView {
+        pub id: String,
+        pub number: String,
+        pub status: InvoiceStatus,
+        pub overdue: bool,
+        pub content: InvoiceContent,
+        pub totals: InvoiceTotals,
+        pub ledger: Ledger,
+        pub payments: Vec<PaymentView>,
+        #[schema(value_type = Option<String>, format = DateTime)]
+        pub issued_at: Option<Timestamp>,
+        pub property: Option<String>,
+    }
+}

@@ -1,7 +1,7 @@
 // The one API client every page uses: `send` plus typed wrappers. It keeps the access token in
 // memory (never in storage), refreshes it silently before it expires or after a 401, and turns
 // every failure (network, server, validation) into an ApiError the page can show with a retry.
-import type { EstimateList, EstimateView, SessionResponse, TenantProfile } from './types';
+import type { EstimateList, EstimateView, InvoiceList, InvoiceView, SessionResponse, TenantProfile } from './types';
 
 export class ApiError extends Error {
   constructor(
@@ -173,6 +173,8 @@ export const requestLink = (body: { tenant: string; email?: string; phone?: stri
 export const resendLink = (token: string) => raw<{ status: string; message: string }>('POST', '/api/auth/resend', { token }, null);
 export const tenantProfile = (key: string) => raw<TenantProfile>('GET', `/api/auth/tenant/${encodeURIComponent(key)}`, undefined, null);
 export const listEstimates = () => send<EstimateList>({ path: '/api/estimates' });
+export const listInvoices = () => send<InvoiceList>({ path: '/api/invoices' });
+export const getInvoice = (id: string) => send<InvoiceView>({ path: `/api/invoices/${encodeURIComponent(id)}` });
 export const getEstimate = (id: string) => send<EstimateView>({ path: `/api/estimates/${encodeURIComponent(id)}` });
 export const approveEstimate = (id: string, body: { version: number; selection: Record<string, string[]>; signer_name: string; signature_png: string; consent: boolean }) =>
   send<EstimateView>({ method: 'POST', path: `/api/estimates/${encodeURIComponent(id)}/approve`, body });

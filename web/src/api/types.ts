@@ -157,3 +157,57 @@ export interface SessionResponse {
 export interface EstimateList {
   estimates: EstimateSummary[];
 }
+
+export type InvoiceStatus = 'draft' | 'open' | 'partially_paid' | 'paid' | 'void';
+export type PaymentStatus = 'processing' | 'succeeded' | 'failed' | 'disputed' | 'dispute_lost';
+
+export interface Amount {
+  amount: number;
+  currency: string;
+}
+
+export interface InvoiceSummary {
+  id: string;
+  number: string;
+  status: InvoiceStatus;
+  overdue: boolean;
+  total: number;
+  balance: number;
+  currency: string;
+  due_date: string;
+  property: string | null;
+}
+
+export interface InvoiceList {
+  invoices: InvoiceSummary[];
+  balance_due: Amount[];
+}
+
+export interface PaymentView {
+  id: string;
+  amount: number;
+  method: 'card' | 'ach' | 'offline' | 'credit';
+  status: PaymentStatus;
+  refunded: number;
+  created_at: string;
+}
+
+export interface InvoiceView {
+  id: string;
+  number: string;
+  status: InvoiceStatus;
+  overdue: boolean;
+  content: {
+    items: LineItem[];
+    discount: { kind: 'percent'; label: string; percent: string } | { kind: 'fixed'; label: string; amount: number } | null;
+    tax_rate: string;
+    currency: string;
+    due_date: string;
+    memo: string;
+  };
+  totals: { subtotal: number; discount: number; taxable: number; tax: number; total: number };
+  ledger: { total: number; paid: number; pending: number; balance: number; overpaid: number };
+  payments: PaymentView[];
+  issued_at: string | null;
+  property: string | null;
+}

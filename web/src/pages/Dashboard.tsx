@@ -1,4 +1,4 @@
-import { displayName, listEstimates } from '../api/client';
+import { displayName, listEstimates, listInvoices } from '../api/client';
 import type { EstimateSummary, TenantProfile } from '../api/types';
 import { Loading, Notice } from '../components/Notice';
 import { Status } from '../components/Status';
@@ -26,14 +26,24 @@ export function EstimateCard({ e }: { e: EstimateSummary }) {
 
 /** What needs the customer's attention, and how to reach the office. Shows only what exists. */
 export function Dashboard({ tenant }: { tenant: TenantProfile | null }) {
-  const { data, error, retry } = useLoad(listEstimates, []);
+  const { data, error, retry } = useLoad(() => Promise.all([listEstimates(), listInvoices()]).then(([e, i]) => ({ ...e, ...i })), []);
   const name = displayName().split(' ')[0];
+  const owed = data?.balance_due.filter((a) => a.amount > 0) ?? [];
   const waiting = data?.estimates.filter((e) => e.status === 'sent' || e.status === 'viewed') ?? [];
   return (
     <>
       <h1>{name ? `Hello, ${name}` : 'Welcome'}</h1>
       {error !== null && <Notice error={error} onRetry={retry} />}
       {!data && error === null && <Loading />}
+      {owed.length > 0 && (
+        <section class="card balance" aria-labelledby="balance-title">
+          <h2 id="balance-title">Balance due</h2>
+          <p class="balance-amount">{owed.map((a) => money(a.amount, a.currency)).join(' + ')}</p>
+          <a href="/invoices" data-route>
+            See your invoices
+          </a>
+        </section>
+      )}
       {data && (
         <section aria-labelledby="waiting-title">
           <h2 id="waiting-title">Waiting for your decision</h2>

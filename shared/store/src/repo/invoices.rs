@@ -28,6 +28,9 @@ pub struct Invoice {
     pub totals: InvoiceTotals,
     /// Cached from the payments; rewritten with every payment change.
     pub ledger: Ledger,
+    /// The instant the due date ends in the contractor's time zone: overdue is checked without
+    /// reading the tenant.
+    pub due_at: Timestamp,
     pub issued_at: Option<Timestamp>,
     pub created_at: Timestamp,
     pub rev: u64,
@@ -272,4 +275,13 @@ pub async fn find_by_payment_intent(table: &dyn Table, t: &TenantId, payment_int
         .ok_or_else(|| StoreError::Corrupt("payment key".into()))?;
     let p: PaymentRecord = from_item(item)?;
     Ok(Some(PaymentRef { tenant: t.clone(), account, invoice: p.invoice, payment: p.id }))
+}
+
+/// The invoices of an account (headers only), newest first.
+pub async fn list(table: &dyn Table, t: &TenantId, a: &AccountId) -> Result<Vec<Invoice>, StoreError> {
+    let q = Query::partition(keys::account_pk(t, a)).prefix(keys::INVOICE_PREFIX);
+    let mut list: Vec<Invoice> =
+        super::query_all(table, q).await?.into_iter().filter(|i| kind(i) == "invoice").map(from_item).collect::<Result<_, _>>()?;
+    list.sort_by_key(|i| std::cmp::Reverse(i.created_at));
+    Ok(list)
 }

@@ -1,0 +1,23 @@
+//! The view-invoice Lambda: configuration from the environment, AWS adapters, then the handler.
+use std::sync::Arc;
+
+use lambda_http::{Error, run, service_fn};
+use portal_domain::ports::SystemClock;
+use portal_http::env;
+use portal_http::token::{PublicKeys, Verifier};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    portal_http::init_tracing();
+    let config = portal_aws::sdk_config();
+    let state = Arc::new(view_invoice::State {
+        table: Arc::new(portal_aws::table(&config, env("TABLE_NAME")?)),
+        clock: Arc::new(SystemClock),
+        verifier: Verifier::new(PublicKeys::from_jwks(&env("AUTH_PUBLIC_KEYS")?)?),
+    });
+    run(service_fn(move |req| {
+        let state = state.clone();
+        async move { Ok::<_, Error>(view_invoice::handle(&state, req).await) }
+    }))
+    .await
+}

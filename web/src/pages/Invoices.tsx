@@ -1,0 +1,181 @@
+import { getInvoice, listInvoices } from '../api/client';
+import type { InvoiceStatus, InvoiceSummary, PaymentView } from '../api/types';
+import { Loading, Notice } from '../components/Notice';
+import { date, dateTime, money, quantity } from '../lib/format';
+import { lineAmount } from '../lib/totals';
+import { useLoad } from '../lib/useLoad';
+
+const INVOICE_LABELS: Record<InvoiceStatus, string> = {
+  draft: 'Draft',
+  open: 'Due',
+  partially_paid: 'Partly paid',
+  paid: 'Paid',
+  void: 'Cancelled',
+};
+
+const PAYMENT_LABELS: Record<PaymentView['status'], string> = {
+  processing: 'Processing (bank transfers take a few days)',
+  succeeded: 'Paid',
+  failed: 'Failed',
+  disputed: 'Disputed',
+  dispute_lost: 'Reversed after a dispute',
+};
+
+const METHOD_LABELS: Record<PaymentView['method'], string> = { card: 'Card', ach: 'Bank transfer', offline: 'Cheque or cash', credit: 'Account credit' };
+
+export function InvoiceStatusBadge({ status, overdue }: { status: InvoiceStatus; overdue: boolean }) {
+  return <span class={`status invoice-${overdue ? 'overdue' : status}`}>{overdue ? 'Overdue' : INVOICE_LABELS[status]}</span>;
+}
+
+function InvoiceCard({ i }: { i: InvoiceSummary }) {
+  return (
+    <li class="card estimate-card">
+      <div class="row">
+        <h3>
+          <a href={`/invoices/${i.id}`} data-route>
+            Invoice {i.number}
+          </a>
+        </h3>
+        <InvoiceStatusBadge status={i.status} overdue={i.overdue} />
+      </div>
+      <p class="muted">
+        {money(i.total, i.currency)}
+        {i.balance > 0 && i.balance !== i.total && <> · {money(i.balance, i.currency)} still due</>}
+        {i.balance > 0 && <> · due {date(i.due_date)}</>}
+      </p>
+    </li>
+  );
+}
+
+export function InvoiceListPage() {
+  const { data, error, retry } = useLoad(listInvoices, []);
+  return (
+    <>
+      <h1>Invoices</h1>
+      {error !== null && <Notice error={error} onRetry={retry} />}
+      {!data && error === null && <Loading />}
+      {data && data.invoices.length === 0 && <p class="muted">No invoices yet.</p>}
+      {data && (
+        <ul class="cards">
+          {data.invoices.map((i) => (
+            <InvoiceCard key={i.id} i={i} />
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+export function InvoicePage({ id }: { id: string }) {
+  const { data, error, retry } = useLoad(() => getInvoice(id), [id]);
+  if (error !== null && !data) return <Notice error={error} onRetry={retry} />;
+  if (!data) return <Loading label="Loading your invoice…" />;
+  const c = data.content.currency;
+  return (
+    <article class="invoice">
+      <header class="estimate-head">
+        <p class="muted">Invoice {data.number}</p>
+        <h1>{money(data.totals.total, c)}</h1>
+        <p class="row">
+          <InvoiceStatusBadge status={data.status} overdue={data.overdue} />
+          {data.ledger.balance > 0 && <span>Due {date(data.content.due_date)}</span>}
+          <button type="button" class="button link no-print" onClick={() => window.print()}>
+            Print
+          </button>
+        </p>
+      </header>
+      <table class="lines">
+        <thead>
+          <tr>
+            <th scope="col">Item</th>
+            <th scope="col" class="num wide-only">
+              Qty
+            </th>
+            <th scope="col" class="num wide-only">
+              Price
+            </th>
+            <th scope="col" class="num">
+              Amount
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.content.items.map((i) => (
+            <tr key={i.id}>
+              <td>
+                {i.name}
+                <span class="muted block narrow-only">
+                  {quantity(i.quantity)} × {money(i.unit_price, c)}
+                </span>
+              </td>
+              <td class="num wide-only">{quantity(i.quantity)}</td>
+              <td class="num wide-only">{money(i.unit_price, c)}</td>
+              <td class="num">{money(lineAmount(i), c)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <section class="totals" aria-labelledby="invoice-totals">
+        <h2 id="invoice-totals" class="visually-hidden">
+          Totals
+        </h2>
+        <dl>
+          <div>
+            <dt>Subtotal</dt>
+            <dd>{money(data.totals.subtotal, c)}</dd>
+          </div>
+          {data.totals.discount > 0 && data.content.discount && (
+            <div>
+              <dt>{data.content.discount.label}</dt>
+              <dd>−{money(data.totals.discount, c)}</dd>
+            </div>
+          )}
+          <div>
+            <dt>Tax ({data.content.tax_rate.replace(/\.?0+$/, '')}%)</dt>
+            <dd>{money(data.totals.tax, c)}</dd>
+          </div>
+          <div class="total">
+            <dt>Total</dt>
+            <dd>{money(data.totals.total, c)}</dd>
+          </div>
+          <div>
+            <dt>Paid</dt>
+            <dd>{money(data.ledger.paid, c)}</dd>
+          </div>
+          {data.ledger.pending > 0 && (
+            <div>
+              <dt>Processing</dt>
+              <dd>{money(data.ledger.pending, c)}</dd>
+            </div>
+          )}
+          <div class="deposit">
+            <dt>Balance due</dt>
+            <dd data-testid="balance">{money(data.ledger.balance, c)}</dd>
+          </div>
+        </dl>
+      </section>
+      {data.content.memo && <p class="prose">{data.content.memo}</p>}
+      <section aria-labelledby="payments-title">
+        <h2 id="payments-title">Payments</h2>
+        {data.payments.length === 0 ? (
+          <p class="muted">No payments yet.</p>
+        ) : (
+          <ul class="cards">
+            {data.payments.map((p) => (
+              <li class="card" key={p.id}>
+                <div class="row">
+                  <strong>{money(p.amount, c)}</strong>
+                  <span>{PAYMENT_LABELS[p.status]}</span>
+                </div>
+                <p class="muted">
+                  {METHOD_LABELS[p.method]} · {dateTime(p.created_at)}
+                  {p.refunded > 0 && <> · {money(p.refunded, c)} refunded</>}
+                </p>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </article>
+  );
+}
