@@ -1,12 +1,13 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 
 import { ApiError, getEstimate } from '../api/client';
-import type { Decision, EstimateView, LineItem, Selection, TenantProfile, VersionChanges, VersionView } from '../api/types';
+import type { Decision, EstimateView, Selection, TenantProfile, VersionChanges, VersionView } from '../api/types';
 import { Loading, Notice } from '../components/Notice';
 import { Status } from '../components/Status';
-import { date, dateTime, money, quantity } from '../lib/format';
+import { date, dateTime, money } from '../lib/format';
 import { choose, lineAmount, totals } from '../lib/totals';
 import { useLoad } from '../lib/useLoad';
+import { Lines } from '../components/Lines';
 import { Decide, type Mode } from './Decide';
 
 function initialSelection(v: VersionView): Selection {
@@ -161,67 +162,6 @@ export function EstimatePage({ id, tenant }: { id: string; tenant: TenantProfile
       )}
       {error instanceof ApiError && data && <Notice error={error} onRetry={retry} />}
     </article>
-  );
-}
-
-function Lines({
-  items,
-  currency,
-  comments,
-  onComment,
-}: {
-  items: LineItem[];
-  currency: string;
-  comments: Record<string, string> | null;
-  onComment: (item: string, text: string) => void;
-}) {
-  return (
-    <table class="lines">
-      <thead>
-        <tr>
-          <th scope="col">Item</th>
-          <th scope="col" class="num wide-only">
-            Qty
-          </th>
-          <th scope="col" class="num wide-only">
-            Price
-          </th>
-          <th scope="col" class="num">
-            Amount
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {items.map((i) => (
-          <tr key={i.id}>
-            <td>
-              {i.name}
-              <span class="muted block narrow-only">
-                {quantity(i.quantity)} × {money(i.unit_price, currency)}
-              </span>
-              {i.description && <span class="muted block">{i.description}</span>}
-              {comments && (
-                <span class="block no-print">
-                  <label class="visually-hidden" for={`comment-${i.id}`}>
-                    Comment on {i.name}
-                  </label>
-                  <input
-                    id={`comment-${i.id}`}
-                    class="line-comment"
-                    placeholder="Comment on this line (optional)"
-                    value={comments[i.id] ?? ''}
-                    onInput={(e) => onComment(i.id, (e.target as HTMLInputElement).value)}
-                  />
-                </span>
-              )}
-            </td>
-            <td class="num wide-only">{quantity(i.quantity)}</td>
-            <td class="num wide-only">{money(i.unit_price, currency)}</td>
-            <td class="num">{money(lineAmount(i), currency)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
   );
 }
 

@@ -1,8 +1,8 @@
 import { getInvoice, listInvoices } from '../api/client';
 import type { InvoiceStatus, InvoiceSummary, PaymentView } from '../api/types';
+import { Lines } from '../components/Lines';
 import { Loading, Notice } from '../components/Notice';
-import { date, dateTime, money, quantity } from '../lib/format';
-import { lineAmount } from '../lib/totals';
+import { date, dateTime, money } from '../lib/format';
 import { useLoad } from '../lib/useLoad';
 
 const INVOICE_LABELS: Record<InvoiceStatus, string> = {
@@ -84,37 +84,7 @@ export function InvoicePage({ id }: { id: string }) {
           </button>
         </p>
       </header>
-      <table class="lines">
-        <thead>
-          <tr>
-            <th scope="col">Item</th>
-            <th scope="col" class="num wide-only">
-              Qty
-            </th>
-            <th scope="col" class="num wide-only">
-              Price
-            </th>
-            <th scope="col" class="num">
-              Amount
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {data.content.items.map((i) => (
-            <tr key={i.id}>
-              <td>
-                {i.name}
-                <span class="muted block narrow-only">
-                  {quantity(i.quantity)} × {money(i.unit_price, c)}
-                </span>
-              </td>
-              <td class="num wide-only">{quantity(i.quantity)}</td>
-              <td class="num wide-only">{money(i.unit_price, c)}</td>
-              <td class="num">{money(lineAmount(i), c)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Lines items={data.content.items} currency={c} />
       <section class="totals" aria-labelledby="invoice-totals">
         <h2 id="invoice-totals" class="visually-hidden">
           Totals
