@@ -229,7 +229,7 @@ describe('small screens and keyboards', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Approved. Thank you!' }).waitFor();
     // The outcome takes focus, so a screen reader announces it.
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('outcome-title');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('outcome-title');
     await shot(page, 'desktop-keyboard-approved');
   });
 

@@ -165,7 +165,7 @@ pub async fn exchange(state: &State, req: &Request) -> Result<Response<Body>, Ap
         LinkPurpose::Estimate { estimate, rights } => {
             let scope = Scope::Estimate { id: estimate.clone(), sign: rights.iter().any(|r| r == "sign") }.render();
             let entry = audit_entry(state, now, &who, "auth.document_link_opened", Some(estimate.to_string()), account, &origin);
-            state.table.put(portal_store::Put { item: audit_item(&tenant, &entry)?, cond: Some(portal_store::Cond::absent()) }).await?;
+            state.table.transact(vec![audit::append(&tenant, &entry)?]).await?;
             let session = mint(state, &tenant, &who, &scope, now).await?;
             Ok(response::ok(&session))
         }
@@ -218,13 +218,6 @@ fn audit_entry(
     origin: &Origin,
 ) -> AuditEntry {
     AuditEntry::record(state.ids.as_ref(), now, who.actor(), action, subject, account, origin, serde_json::json!({}))
-}
-
-fn audit_item(tenant: &TenantId, entry: &AuditEntry) -> Result<portal_store::Item, ApiError> {
-    match audit::append(tenant, entry)? {
-        Write::Put(p) => Ok(p.item),
-        _ => Err(ApiError::Internal("audit append is a put".into())),
-    }
 }
 
 #[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]

@@ -49,12 +49,7 @@ pub struct Amount {
 
 /// Whether the session may see this invoice at all.
 fn visible(session: &CustomerSession, i: &Invoice) -> bool {
-    let at_property = match (&session.properties, &i.property) {
-        (None, _) => true,
-        (Some(allowed), Some(p)) => allowed.contains(p),
-        (Some(_), None) => false,
-    };
-    session.sees_account() && at_property && i.status != InvoiceStatus::Draft
+    session.sees_account() && session.at_property(i.property.as_ref()) && i.status != InvoiceStatus::Draft
 }
 
 /// Money still owed after the end of the due date (in the contractor's time zone).

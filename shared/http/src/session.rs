@@ -113,12 +113,17 @@ impl CustomerSession {
             Scope::Portal | Scope::ReadOnly => true,
             Scope::Estimate { id, .. } => id == &e.id,
         };
-        let at_property = match (&self.properties, &e.property) {
+        in_scope && self.at_property(e.property.as_ref())
+    }
+
+    /// Whether a document at this property is the contact's to see: a contact limited to some
+    /// properties sees only theirs (and nothing that names no property).
+    pub fn at_property(&self, property: Option<&PropertyId>) -> bool {
+        match (&self.properties, property) {
             (None, _) => true,
             (Some(allowed), Some(p)) => allowed.contains(p),
             (Some(_), None) => false,
-        };
-        in_scope && at_property
+        }
     }
 
     /// Whether the session may approve, decline or ask for changes on this estimate.
