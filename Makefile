@@ -11,7 +11,7 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 setup: ## install what the tests need (Python tools, Debian's Chromium, npm packages); safe to run again
-	@$(PYTHON) -m pip install --quiet --disable-pip-version-check -r infra/requirements-test.txt
+	@$(PYTHON) -m pip install --quiet --disable-pip-version-check --root-user-action=ignore -r infra/requirements-test.txt
 	@command -v chromium >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Install Debian's Chromium first: sudo apt-get install chromium" >&2; exit 1; fi; }

@@ -101,7 +101,7 @@ impl EmbeddedTable {
             }
             gsi => {
                 let index = txn.open_table(gsi_def(gsi)).map_err(unavailable)?;
-                let (p_attr, s_attr, _) = gsi.attrs();
+                let (_, s_attr, _) = gsi.attrs();
                 let a = |k: &str| after.as_ref().and_then(|m| m.get(k).cloned()).unwrap_or_default();
                 let (a_gsk, a_pk, a_sk) = (a(s_attr), a("pk"), a("sk"));
                 let mut start = (q.pk.as_str(), lo.as_str(), "", "");
@@ -115,7 +115,6 @@ impl EmbeddedTable {
                 }
                 let range = index.range(start..=end).map_err(unavailable)?;
                 let iter: Box<dyn Iterator<Item = _>> = if q.forward { Box::new(range) } else { Box::new(range.rev()) };
-                let _ = p_attr;
                 for entry in iter {
                     let (k, _) = entry.map_err(unavailable)?;
                     let (_, gsk, pk, sk) = k.value();

@@ -40,7 +40,6 @@ pub fn contact_phone_gsi(t: &TenantId, phone: &str) -> String {
     format!("T#{t}#PHONE#{phone}")
 }
 pub const PROPERTY_PREFIX: &str = "PROPERTY#";
-pub const CONTACT_PREFIX: &str = "CONTACT#";
 
 pub const ESTIMATE_PREFIX: &str = "EST#";
 /// Header of an estimate; its versions and decisions sort right after it.
@@ -108,9 +107,4 @@ pub fn session(t: &TenantId, id: &portal_domain::ids::SessionId) -> Key {
 /// A rate-limit counter for one subject in one time window.
 pub fn rate(t: &TenantId, kind: &str, subject: &str, window: i64) -> Key {
     Key::new(format!("T#{t}#RATE#{kind}#{subject}#{window}"), "RATE")
-}
-
-/// Contact ids are unique per tenant; this is its account-independent form for audit actors.
-pub fn contact_ref(c: &ContactId) -> String {
-    c.to_string()
 }

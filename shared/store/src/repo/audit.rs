@@ -1,11 +1,11 @@
 //! The audit log: one item per entry in the customer's partition (or the tenant's), and in
 //! GSI1 under the document it is about.
 use portal_domain::audit::AuditEntry;
-use portal_domain::ids::{AccountId, TenantId};
+use portal_domain::ids::TenantId;
 
 use crate::keys;
 use crate::record::{from_item, to_item, with_index};
-use crate::table::{Cursor, Index, Key, Query, StoreError, Table, Write};
+use crate::table::{Index, Key, Query, StoreError, Table, Write};
 
 /// The write that appends an entry; put it in the same transaction as the change it records.
 pub fn append(t: &TenantId, entry: &AuditEntry) -> Result<Write, StoreError> {
@@ -19,19 +19,6 @@ pub fn append(t: &TenantId, entry: &AuditEntry) -> Result<Write, StoreError> {
         item = with_index(item, Index::Gsi1, keys::audit_subject_gsi(t, subject), entry.id.to_string());
     }
     Ok(Write::create(item))
-}
-
-/// An account's audit log, newest first.
-pub async fn for_account(
-    table: &dyn Table,
-    t: &TenantId,
-    a: &AccountId,
-    limit: u32,
-    after: Option<Cursor>,
-) -> Result<(Vec<AuditEntry>, Option<Cursor>), StoreError> {
-    let q = Query::partition(keys::account_pk(t, a)).prefix(keys::AUDIT_PREFIX).backwards().limit(limit).after(after);
-    let page = table.query(&q).await?;
-    Ok((page.items.into_iter().map(from_item).collect::<Result<_, _>>()?, page.next))
 }
 
 /// Everything that happened to one document, newest first.

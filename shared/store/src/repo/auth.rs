@@ -5,7 +5,7 @@ use portal_domain::ids::{AccountId, ContactId, EstimateId, SessionId, StaffId, T
 
 use crate::keys;
 use crate::record::{from_item, to_item};
-use crate::table::{Cond, Put, StoreError, Table, Update, Write};
+use crate::table::{Cond, StoreError, Table, Update, Write};
 
 /// Who a link or session is for.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -134,11 +134,6 @@ pub async fn rate_hit(
         Err(StoreError::ConditionFailed) => Ok(false),
         Err(e) => Err(e),
     }
-}
-
-/// A plain put helper for records that may be replaced.
-pub fn replace<T: serde::Serialize>(kind: &str, key: &crate::Key, record: &T) -> Result<Write, StoreError> {
-    Ok(Write::Put(Put { item: to_item(kind, key, record)?, cond: None }))
 }
 
 /// A new secret for a link or refresh token: 32 random bytes (256 bits) as URL-safe text,
