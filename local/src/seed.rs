@@ -178,7 +178,6 @@ impl Seeder<'_> {
             number: number.into(),
             status: InvoiceStatus::Open,
             content,
-            totals,
             ledger: Ledger::of(totals.total, []),
             due_at: end_of_day(self.today().checked_add(15.days()).unwrap_or(self.today()), &self.tenant.zone()),
             issued_at: Some(self.days_ago(2)),

@@ -122,8 +122,14 @@ impl Running {
     }
 }
 
-/// A customer access token signed with the backend's key.
+/// A customer access token (approver, whole portal) signed with the backend's key.
 pub fn token(key: &KeyFile, account: &str, contact: &str) -> String {
+    customer_token(key, account, contact, "approver", "portal")
+}
+
+/// A customer access token with the given role and scope, as the auth function would issue it
+/// (valid for ten minutes from now).
+pub fn customer_token(key: &KeyFile, account: &str, contact: &str, role: &str, scope: &str) -> String {
     let now = jiff::Timestamp::now().as_second();
     let claims = portal_http::token::Claims {
         iss: portal_http::token::ISSUER.into(),
@@ -137,8 +143,8 @@ pub fn token(key: &KeyFile, account: &str, contact: &str) -> String {
         account: Some(account.into()),
         contact: Some(contact.into()),
         staff: None,
-        role: "approver".into(),
-        scope: "portal".into(),
+        role: role.into(),
+        scope: scope.into(),
         props: None,
     };
     key.signer().expect("signer").sign(&claims).expect("sign")

@@ -75,6 +75,5 @@ impl TestServer {
     }
 }
 
-/// A drawn signature, as the portal would send it.
-pub const SIGNATURE: &str =
-    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+/// A drawn signature, as the portal would send it (the demo's).
+pub const SIGNATURE: &str = portal_local::seed::DEMO_SIGNATURE;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use portal_domain::ports::{Clock, Ids, RandomIds, SystemClock};
 use portal_embedded::Store;
-use portal_http::token::{Audience, Claims, ISSUER, KeyFile, PublicKeys, Verifier};
+use portal_http::token::{KeyFile, PublicKeys, Verifier};
 use portal_store::Table;
 use portal_store::counting::Counting;
 use portal_tests::events;
@@ -49,24 +49,7 @@ async fn harness() -> Harness {
 impl Harness {
     /// An access token for a demo contact, as the auth function would issue it.
     fn token(&self, account: &str, contact: &str, role: &str, scope: &str) -> String {
-        let now = jiff::Timestamp::now().as_second();
-        let claims = Claims {
-            iss: ISSUER.into(),
-            aud: Audience::Portal.as_str().into(),
-            sub: contact.into(),
-            name: "Test".into(),
-            iat: now,
-            exp: now + 600,
-            jti: "jti_test".into(),
-            tenant: "ten_brightspark".into(),
-            account: Some(account.into()),
-            contact: Some(contact.into()),
-            staff: None,
-            role: role.into(),
-            scope: scope.into(),
-            props: None,
-        };
-        self.key.signer().unwrap().sign(&claims).unwrap()
+        portal_tests::lambda::customer_token(&self.key, account, contact, role, scope)
     }
 
     fn dana(&self) -> String {

@@ -52,7 +52,6 @@ async fn invoice_with_payment(table: &dyn Table) -> PaymentRef {
         number: "INV-2031".into(),
         status: InvoiceStatus::Open,
         content,
-        totals,
         ledger: Ledger::of(totals.total, []),
         due_at: now,
         issued_at: Some(now),

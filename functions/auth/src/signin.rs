@@ -141,25 +141,57 @@ async fn send_contact_link(
     address: Option<&Address>,
     origin: &Origin,
 ) -> Result<(), ApiError> {
-    let now = state.clock.now();
-    let subject = Subject::Contact { account: contact.account.clone(), contact: contact.id.clone() };
-    let (token, link) =
-        issue_link(state.ids.as_ref(), &tenant.id, subject, LinkPurpose::SignIn, now, SignedDuration::from_mins(LINK_MINUTES))?;
-    let url = format!("{}/signin#token={token}", tenant.portal_url.trim_end_matches('/'));
     let to = match address {
         Some(Address::Email(e)) => Some(Address::Email(e.clone())),
         Some(Address::Phone(p)) => Some(Address::Phone(p.clone())),
         None => contact.email.clone().map(Address::Email).or_else(|| contact.phone.clone().map(Address::Phone)),
     };
     let Some(to) = to else { return Ok(()) };
+    let recipient = Recipient {
+        subject: Subject::Contact { account: contact.account.clone(), contact: contact.id.clone() },
+        actor: Actor::Contact { id: contact.id.to_string(), name: contact.name.clone() },
+        audit_subject: contact.id.to_string(),
+        account: Some(contact.account.clone()),
+        page: "signin",
+    };
+    send_link(state, tenant, recipient, to, origin).await
+}
+
+async fn send_staff_link(state: &State, tenant: &Tenant, staff: &Staff, origin: &Origin) -> Result<(), ApiError> {
+    let recipient = Recipient {
+        subject: Subject::Staff { staff: staff.id.clone() },
+        actor: Actor::Staff { id: staff.id.to_string(), name: staff.name.clone() },
+        audit_subject: staff.id.to_string(),
+        account: None,
+        page: "admin/signin",
+    };
+    send_link(state, tenant, recipient, Address::Email(staff.email.clone()), origin).await
+}
+
+/// Who a sign-in link is for and where it leads.
+struct Recipient {
+    subject: Subject,
+    actor: Actor,
+    audit_subject: String,
+    account: Option<portal_domain::ids::AccountId>,
+    /// The page the link opens (`signin` for customers, `admin/signin` for staff).
+    page: &'static str,
+}
+
+/// Issues a single-use sign-in link, records it with its audit entry, and sends it.
+async fn send_link(state: &State, tenant: &Tenant, r: Recipient, to: Address, origin: &Origin) -> Result<(), ApiError> {
+    let now = state.clock.now();
+    let (token, link) =
+        issue_link(state.ids.as_ref(), &tenant.id, r.subject, LinkPurpose::SignIn, now, SignedDuration::from_mins(LINK_MINUTES))?;
+    let url = format!("{}/{}#token={token}", tenant.portal_url.trim_end_matches('/'), r.page);
     let channel = if matches!(to, Address::Email(_)) { "email" } else { "text" };
     let entry = AuditEntry::record(
         state.ids.as_ref(),
         now,
-        Actor::Contact { id: contact.id.to_string(), name: contact.name.clone() },
+        r.actor,
         "auth.link_sent",
-        Some(contact.id.to_string()),
-        Some(contact.account.clone()),
+        Some(r.audit_subject),
+        r.account,
         origin,
         serde_json::json!({ "channel": channel }),
     );
@@ -169,26 +201,6 @@ async fn send_contact_link(
         Address::Phone(p) => state.sms.send(&p, &crate::mail::sign_in_text(tenant, &url, LINK_MINUTES)).await,
     }
     .map_err(ApiError::internal)
-}
-
-async fn send_staff_link(state: &State, tenant: &Tenant, staff: &Staff, origin: &Origin) -> Result<(), ApiError> {
-    let now = state.clock.now();
-    let subject = Subject::Staff { staff: staff.id.clone() };
-    let (token, link) =
-        issue_link(state.ids.as_ref(), &tenant.id, subject, LinkPurpose::SignIn, now, SignedDuration::from_mins(LINK_MINUTES))?;
-    let url = format!("{}/admin/signin#token={token}", tenant.portal_url.trim_end_matches('/'));
-    let entry = AuditEntry::record(
-        state.ids.as_ref(),
-        now,
-        Actor::Staff { id: staff.id.to_string(), name: staff.name.clone() },
-        "auth.link_sent",
-        Some(staff.id.to_string()),
-        None,
-        origin,
-        serde_json::json!({ "channel": "email" }),
-    );
-    state.table.transact(vec![link, audit::append(&tenant.id, &entry)?]).await?;
-    state.mailer.send(&crate::mail::sign_in_email(tenant, &staff.email, &url, LINK_MINUTES)).await.map_err(ApiError::internal)
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]

@@ -52,9 +52,8 @@ fn visible(session: &CustomerSession, i: &Invoice) -> bool {
     session.sees_account() && session.at_property(i.property.as_ref()) && i.status != InvoiceStatus::Draft
 }
 
-/// Money still owed after the end of the due date (in the contractor's time zone).
 fn overdue(i: &Invoice, state: &State) -> bool {
-    i.status != InvoiceStatus::Void && i.ledger.balance > 0 && state.clock.now() >= i.due_at
+    i.status != InvoiceStatus::Void && i.ledger.overdue(i.due_at, state.clock.now())
 }
 
 #[utoipa::path(get, path = "/api/invoices", tag = "invoices", security(("bearer" = [])),
@@ -82,7 +81,7 @@ pub async fn list(state: &State, req: &Request) -> Result<Response<Body>, ApiErr
             number: i.number.clone(),
             status: i.status,
             overdue: overdue(i, state),
-            total: i.totals.total,
+            total: i.ledger.total,
             balance: i.ledger.balance,
             currency: i.content.currency.as_str().to_string(),
             due_date: i.content.due_date,
@@ -110,7 +109,7 @@ pub async fn one(state: &State, req: &Request) -> Result<Response<Body>, ApiErro
         status: i.status,
         overdue: overdue(i, state),
         content: i.content.clone(),
-        totals: i.totals,
+        totals: i.content.totals(),
         ledger: i.ledger,
         payments: bundle
             .payments

@@ -308,9 +308,10 @@ impl Ledger {
         }
     }
 
-    /// Overdue: money is still owed after the due date (in the contractor's time zone).
-    pub fn overdue(&self, due: Date, today: Date) -> bool {
-        self.balance > 0 && today > due
+    /// Overdue: money is still owed once `due_at` (the end of the due date in the contractor's
+    /// time zone) has passed.
+    pub fn overdue(&self, due_at: jiff::Timestamp, now: jiff::Timestamp) -> bool {
+        self.balance > 0 && now >= due_at
     }
 }
 
@@ -377,8 +378,12 @@ mod tests {
         assert_eq!((l.paid, l.pending, l.balance, l.status()), (20_000, 10_000, 30_000, InvoiceStatus::PartiallyPaid));
         let over = Ledger::of(10_000, &[paid(12_000, PaymentMethod::Offline)]);
         assert_eq!((over.balance, over.overpaid, over.status()), (0, 2_000, InvoiceStatus::Paid));
-        assert!(l.overdue(jiff::civil::date(2026, 12, 15), jiff::civil::date(2026, 12, 16)));
-        assert!(!over.overdue(jiff::civil::date(2026, 12, 15), jiff::civil::date(2027, 1, 1)));
+        let chicago = jiff::tz::TimeZone::get("America/Chicago").unwrap_or(jiff::tz::TimeZone::UTC);
+        let due_at = crate::estimate::end_of_day(jiff::civil::date(2026, 12, 15), &chicago);
+        let day_after = |d: i8| jiff::civil::date(2026, 12, d).to_zoned(chicago.clone()).map(|z| z.timestamp()).unwrap_or(due_at);
+        assert!(l.overdue(due_at, day_after(16)));
+        assert!(!l.overdue(due_at, day_after(15)), "the due date itself is not overdue");
+        assert!(!over.overdue(due_at, day_after(31)));
     }
 
     fn arb_event() -> impl Strategy<Value = PaymentEvent> {

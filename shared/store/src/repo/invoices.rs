@@ -7,7 +7,7 @@
 use jiff::Timestamp;
 use portal_domain::audit::{Actor, AuditEntry, Origin};
 use portal_domain::ids::{AccountId, InvoiceId, OutboxId, PaymentId, PropertyId, TenantId};
-use portal_domain::invoice::{InvoiceContent, InvoiceStatus, InvoiceTotals, Ledger, PaymentFact, PaymentState, PaymentStatus};
+use portal_domain::invoice::{InvoiceContent, InvoiceStatus, Ledger, PaymentFact, PaymentState, PaymentStatus};
 use portal_domain::ports::Ids;
 
 use crate::keys;
@@ -25,8 +25,7 @@ pub struct Invoice {
     /// Draft and void are set by staff; otherwise the ledger's status, cached.
     pub status: InvoiceStatus,
     pub content: InvoiceContent,
-    pub totals: InvoiceTotals,
-    /// Cached from the payments; rewritten with every payment change.
+    /// Cached from the content and the payments; rewritten with every payment change.
     pub ledger: Ledger,
     /// The instant the due date ends in the contractor's time zone: overdue is checked without
     /// reading the tenant.
@@ -195,7 +194,7 @@ pub async fn post(
         bundle.payments[index] = payment.clone();
         let invoice_rev = bundle.invoice.rev;
         let invoice = &mut bundle.invoice;
-        invoice.ledger = Ledger::of(invoice.totals.total, bundle.payments.iter().map(|p| &p.state));
+        invoice.ledger = Ledger::of(invoice.content.totals().total, bundle.payments.iter().map(|p| &p.state));
         if !matches!(invoice.status, InvoiceStatus::Draft | InvoiceStatus::Void) {
             invoice.status = invoice.ledger.status();
         }
