@@ -76,7 +76,7 @@ WEBHOOK_SECRET = "whsec_events_example"
 WEBHOOK_TIME = 1795273701
 OBJECTS = json.loads((ROOT.parent / "shared" / "fixtures" / "stripe" / "objects.json").read_text())
 PI = "pi_3QkD1tB7WZ01zgkW0kitchen"
-META = {"tenant": "ten_brightspark", "account": "acc_whitfield", "invoice": "inv_kitchen", "payment": "pay_kitchen_ach"}
+META = {"tenant": "ten_brightspark", "account": "acc_whitfield", "document": "inv_kitchen", "purpose": "invoice", "payment": "pay_kitchen_ach"}
 TOTAL = 103379
 
 
@@ -117,6 +117,9 @@ STRIPE_EVENTS = {
     "checkout-session-completed-card": stripe_event("evt_1QkD20B7WZ01zgkWa0000002", "checkout.session.completed", session("paid")),
     "checkout-session-async-payment-succeeded": stripe_event("evt_1QkD20B7WZ01zgkWa0000003", "checkout.session.async_payment_succeeded", session("paid")),
     "checkout-session-async-payment-failed": stripe_event("evt_1QkD20B7WZ01zgkWa0000004", "checkout.session.async_payment_failed", session("unpaid")),
+    "checkout-session-expired": stripe_event("evt_1QkD20B7WZ01zgkWa0000014", "checkout.session.expired",
+                                             stripe_object("checkout.session", payment_intent=None, payment_status="unpaid", status="expired",
+                                                           amount_total=TOTAL, currency="usd", metadata=dict(META))),
     "payment-intent-processing": stripe_event("evt_1QkD20B7WZ01zgkWa0000005", "payment_intent.processing", intent("processing")),
     "payment-intent-succeeded": stripe_event("evt_1QkD20B7WZ01zgkWa0000006", "payment_intent.succeeded", intent("succeeded")),
     "payment-intent-payment-failed": stripe_event("evt_1QkD20B7WZ01zgkWa0000007", "payment_intent.payment_failed", intent("requires_payment_method")),
@@ -156,6 +159,20 @@ EVENTS = {
         "list": event("GET", "/api/invoices", "/api/invoices"),
         "get": event("GET", "/api/invoices/{id}", "/api/invoices/inv_kitchen", params={"id": "inv_kitchen"}),
         "get-unknown": event("GET", "/api/invoices/{id}", "/api/invoices/inv_nothing", params={"id": "inv_nothing"}),
+        "payments": event("GET", "/api/payments", "/api/payments"),
+        "payment": event("GET", "/api/payments/{id}", "/api/payments/pay_generator_cheque", params={"id": "pay_generator_cheque"}),
+    },
+    "pay": {
+        "pay-invoice": event("POST", "/api/invoices/{id}/pay", "/api/invoices/inv_service/pay", params={"id": "inv_service"}, body={}),
+        "pay-invoice-partial": event("POST", "/api/invoices/{id}/pay", "/api/invoices/inv_generator/pay", params={"id": "inv_generator"},
+                                     body={"amount": 50000}),
+        "pay-invoice-processing": event("POST", "/api/invoices/{id}/pay", "/api/invoices/inv_kitchen/pay", params={"id": "inv_kitchen"}, body={}),
+        "pay-invoice-invalid": event("POST", "/api/invoices/{id}/pay", "/api/invoices/inv_generator/pay", params={"id": "inv_generator"},
+                                     body={"amount": 100}),
+        "pay-deposit": event("POST", "/api/estimates/{id}/deposit", "/api/estimates/est_panel/deposit", params={"id": "est_panel"}, body={}),
+        "buy-credit": event("POST", "/api/account/credit", "/api/account/credit", body={"amount": 25000}),
+        "apply-credit": event("POST", "/api/invoices/{id}/apply-credit", "/api/invoices/inv_generator/apply-credit",
+                              params={"id": "inv_generator"}, body={}),
     },
     "approve-estimate": {
         "approve": event("POST", "/api/estimates/{id}/approve", "/api/estimates/est_panel/approve", params={"id": "est_panel"},
@@ -174,6 +191,11 @@ EVENTS = {
 }
 
 EVENTS["stripe-webhook"] = STRIPE_EVENTS
+
+# The Stripe adapter's test stub answers with Stripe's own example objects.
+STUB = ROOT / "shared" / "stripe" / "tests" / "fixtures" / "objects.json"
+STUB.parent.mkdir(parents=True, exist_ok=True)
+STUB.write_text(json.dumps({k: OBJECTS[k] for k in ("checkout.session", "customer")}, indent=2) + "\n")
 
 for function, cases in EVENTS.items():
     folder = ROOT / "events" / function

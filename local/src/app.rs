@@ -11,6 +11,7 @@ use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use portal_domain::ports::{Clock, Ids, OffsetClock, RandomIds};
+use portal_embedded::simulator::{Delivery, Simulator};
 use portal_embedded::{Mailbox, Store};
 use portal_http::token::{PublicKeys, Verifier};
 use portal_store::Table;
@@ -22,7 +23,7 @@ use crate::routes::{Route, TEMPLATE, from_template};
 const MAX_REQUEST: usize = 1024 * 1024;
 
 /// The function names the local server can run. A test checks the template has no others.
-pub const FUNCTIONS: &[&str] = &["auth", "view-estimate", "approve-estimate", "view-invoice", "stripe-webhook"];
+pub const FUNCTIONS: &[&str] = &["auth", "view-estimate", "approve-estimate", "view-invoice", "pay", "stripe-webhook"];
 
 pub struct Config {
     /// Where the store and key live; `None` keeps everything in memory (tests, benchmarks).
@@ -35,6 +36,8 @@ pub struct Config {
     pub seed: bool,
     /// The tenant slug the portal's `config.json` names (a deployment writes the same file).
     pub tenant: String,
+    /// How long the payment simulator's bank debits (ACH) take to settle.
+    pub ach_settle_seconds: i64,
 }
 
 pub struct App {
@@ -43,7 +46,10 @@ pub struct App {
     view: view_estimate::State,
     approve: approve_estimate::State,
     invoices: view_invoice::State,
+    pay: pay::State,
     webhook: stripe_webhook::State,
+    /// The Payments port of local mode: checkout pages and Stripe-format events.
+    pub simulator: Arc<Simulator>,
     /// The Stripe webhook signing secret of this local portal (the payment simulator signs
     /// with it).
     pub webhook_secret: String,
@@ -91,6 +97,14 @@ impl App {
         );
         let view = view_estimate::State { table: table.clone(), clock: clock_dyn.clone(), ids: ids.clone(), verifier: verifier.clone() };
         let invoices = view_invoice::State { table: table.clone(), clock: clock_dyn.clone(), verifier: verifier.clone() };
+        let simulator = Arc::new(Simulator::new(&config.public_url, ids.clone(), config.ach_settle_seconds));
+        let pay = pay::State {
+            table: table.clone(),
+            clock: clock_dyn.clone(),
+            ids: ids.clone(),
+            verifier: verifier.clone(),
+            payments: simulator.clone(),
+        };
         let approve = approve_estimate::State { table: table.clone(), clock: clock_dyn.clone(), ids: ids.clone(), verifier };
         let webhook = stripe_webhook::State {
             table: table.clone(),
@@ -113,7 +127,9 @@ impl App {
             view,
             approve,
             invoices,
+            pay,
             webhook,
+            simulator,
             webhook_secret,
             mailbox,
             table,
@@ -136,6 +152,7 @@ impl App {
             "view-estimate" => view_estimate::handle(&self.view, req).await,
             "approve-estimate" => approve_estimate::handle(&self.approve, req).await,
             "view-invoice" => view_invoice::handle(&self.invoices, req).await,
+            "pay" => pay::handle(&self.pay, req).await,
             "stripe-webhook" => stripe_webhook::handle(&self.webhook, req).await,
             other => portal_http::ApiError::Internal(format!("function {other} is not in the local server").into()).into_response(),
         }
@@ -147,7 +164,15 @@ impl App {
         let method = req.method().clone();
         let found = self.routes.iter().find_map(|r| r.matches(method.as_str(), &path).map(|p| (r, p)));
         if let Some((route, params)) = found {
-            return self.api(req, route, params, peer).await;
+            let (parts, body) = req.into_parts();
+            let body = match Limited::new(body, MAX_REQUEST).collect().await {
+                Ok(b) => b.to_bytes().to_vec(),
+                Err(_) => return from_lambda(portal_http::ApiError::PayloadTooLarge.into_response()),
+            };
+            return self.api(parts, body, route, params, peer).await;
+        }
+        if let Some(rest) = path.strip_prefix("/dev/checkout/") {
+            return crate::checkout::page(self, &method, rest, req).await;
         }
         match (method.as_str(), path.as_str()) {
             ("GET", "/api/openapi.json") => bytes_response(200, "application/json", self.openapi.clone().into()),
@@ -191,19 +216,71 @@ impl App {
 
     async fn api(
         &self,
-        req: hyper::Request<Incoming>,
+        parts: http::request::Parts,
+        body: Vec<u8>,
         route: &Route,
         params: HashMap<String, String>,
         peer: IpAddr,
     ) -> hyper::Response<Full<Bytes>> {
-        let (parts, body) = req.into_parts();
-        let body = match Limited::new(body, MAX_REQUEST).collect().await {
-            Ok(b) => b.to_bytes().to_vec(),
-            Err(_) => return from_lambda(portal_http::ApiError::PayloadTooLarge.into_response()),
-        };
         let request_id = RandomIds.id("req");
         let event = crate::convert::to_lambda(parts, body, route, params, peer, request_id, self.clock.now());
         from_lambda(self.call(&route.function, event).await)
+    }
+}
+
+impl App {
+    /// Delivers one simulated Stripe event to the webhook, signed with this portal's secret,
+    /// through the same route and handler as any request. Returns the webhook's status.
+    pub async fn deliver(&self, d: &Delivery) -> u16 {
+        let path = format!("/api/stripe/webhook/{}", d.tenant);
+        let header = portal_stripe::webhook::sign(d.body.as_bytes(), &self.webhook_secret, self.clock.now().as_second());
+        let Ok(req) = http::Request::post(&path)
+            .header("content-type", "application/json; charset=utf-8")
+            .header("user-agent", "Stripe/1.0 (+https://stripe.com/docs/webhooks) local simulator")
+            .header("stripe-signature", header)
+            .body(())
+        else {
+            return 500;
+        };
+        let Some((route, params)) = self.routes.iter().find_map(|r| r.matches("POST", &path).map(|p| (r, p))) else { return 404 };
+        let (parts, ()) = req.into_parts();
+        let r = self.api(parts, d.body.clone().into_bytes(), route, params, IpAddr::from([127, 0, 0, 1])).await;
+        r.status().as_u16()
+    }
+
+    /// Delivers events in order, then sends what they put in the outbox.
+    pub async fn deliver_all(&self, events: &[Delivery]) {
+        for d in events {
+            let status = self.deliver(d).await;
+            if status != 200 {
+                tracing::warn!(status, "the webhook refused a simulated event");
+            }
+        }
+        self.send_outbox().await;
+    }
+
+    /// Sends every due outbox message of the local tenant (receipts) to the mailbox.
+    pub async fn send_outbox(&self) {
+        let table = self.table.as_ref();
+        let tenant = match portal_store::repo::parties::find_tenant_by_slug(table, &self.tenant).await {
+            Ok(Some(t)) => t,
+            Ok(None) => return,
+            Err(e) => return tracing::warn!(error = %e, "outbox: reading the tenant failed"),
+        };
+        if let Err(e) = portal_store::notify::deliver_due(table, &self.mailbox, &self.mailbox, &tenant.id, self.clock.now()).await {
+            tracing::warn!(error = %e, "outbox delivery failed");
+        }
+    }
+
+    /// Local background work, once a second: settling simulated bank debits and sending the
+    /// outbox.
+    pub async fn background(self: Arc<Self>) {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+        loop {
+            tick.tick().await;
+            let due = self.simulator.settle_due(self.clock.now());
+            self.deliver_all(&due).await;
+        }
     }
 }
 
@@ -228,8 +305,9 @@ pub fn bytes_response(status: u16, content_type: &str, body: Bytes) -> hyper::Re
     r
 }
 
-/// Serves until the listener fails. One task per connection.
+/// Serves until the listener fails. One task per connection, plus the background work.
 pub async fn serve(listener: TcpListener, app: Arc<App>) {
+    tokio::spawn(app.clone().background());
     loop {
         let (stream, peer): (_, SocketAddr) = match listener.accept().await {
             Ok(c) => c,

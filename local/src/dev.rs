@@ -12,7 +12,7 @@ use crate::app::bytes_response;
 
 type Resp = hyper::Response<Full<Bytes>>;
 
-fn html(body: String) -> Resp {
+pub(crate) fn html(body: String) -> Resp {
     let mut r = bytes_response(200, "text/html; charset=utf-8", body.into());
     let h = r.headers_mut();
     h.insert(

@@ -6,9 +6,11 @@
 //! - [`convert`]: local requests -> the API Gateway v2 events Lambda would get.
 //! - [`app`]: the server: dispatch to the functions' handlers, dev pages, OpenAPI.
 //! - [`dev`]: the local mailbox pages and the index page.
+//! - [`checkout`]: the payment simulator's checkout page.
 //! - [`seed`]: the demo contractor, Bright Spark Electric.
 //! - [`keys`]: the local signing key file.
 pub mod app;
+pub mod checkout;
 pub mod convert;
 pub mod dev;
 pub mod keys;
@@ -26,6 +28,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(view_estimate::Api::openapi());
     doc.merge(approve_estimate::Api::openapi());
     doc.merge(view_invoice::Api::openapi());
+    doc.merge(pay::Api::openapi());
     doc.merge(stripe_webhook::Api::openapi());
     doc.info = utoipa::openapi::InfoBuilder::new()
         .title("Switchboard customer portal API")

@@ -1,7 +1,8 @@
 //! `make dev`: the whole portal on http://localhost:3000 with embedded backends and demo data.
 //!
 //! Environment: `PORT` (3000), `DATA_DIR` (`./.data`), `PUBLIC_URL` (`http://localhost:$PORT`),
-//! `WEB_DIR` (`web/dist`), `TENANT` (the slug `config.json` names, `bright-spark`). `portal-local openapi` prints the OpenAPI document; `portal-local
+//! `WEB_DIR` (`web/dist`), `TENANT` (the slug `config.json` names, `bright-spark`),
+//! `ACH_SETTLE_SECONDS` (30: how long the payment simulator's bank debits take to settle). `portal-local openapi` prints the OpenAPI document; `portal-local
 //! keygen` prints a new signing key for a deployment.
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -34,12 +35,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let public_url = std::env::var("PUBLIC_URL").unwrap_or_else(|_| format!("http://localhost:{port}"));
     let web_dir = PathBuf::from(std::env::var("WEB_DIR").unwrap_or_else(|_| "web/dist".into()));
     let tenant = std::env::var("TENANT").unwrap_or_else(|_| "bright-spark".into());
-    let app =
-        App::new(Config { data_dir: Some(data_dir.clone()), public_url: public_url.clone(), web_dir: Some(web_dir), seed: true, tenant })
-            .await?;
+    let ach_settle_seconds = std::env::var("ACH_SETTLE_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(30);
+    let config = Config {
+        data_dir: Some(data_dir.clone()),
+        public_url: public_url.clone(),
+        web_dir: Some(web_dir),
+        seed: true,
+        tenant,
+        ach_settle_seconds,
+    };
+    let app = App::new(config).await?;
     let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).await?;
     println!("Switchboard is running at {public_url}  (data in {})", data_dir.display());
     println!("  mailbox:  {public_url}/dev/mailbox");
+    println!("  payments: the payment simulator (no money moves; bank debits settle after {ach_settle_seconds} s)");
     println!("  API:      {public_url}/api/openapi.json");
     if !std::path::Path::new(&std::env::var("WEB_DIR").unwrap_or_else(|_| "web/dist".into())).join("index.html").is_file() {
         println!("  (the web portal is not built: `make web`, or `make dev` which builds it)");

@@ -11,6 +11,7 @@ use portal_domain::estimate::{
 use portal_domain::ids::{AccountId, ContactId, PropertyId, StaffId, TenantId};
 use portal_domain::money::Currency;
 use portal_domain::party::{Account, AccountKind, Branding, Contact, ContactRole, Property, Staff, StaffRole, Tenant};
+use portal_domain::payments::PaymentRules;
 use portal_domain::ports::Ids;
 use portal_store::repo::auth::{LinkPurpose, Subject, issue_link};
 use portal_store::repo::{audit, estimates, parties};
@@ -150,55 +151,104 @@ impl Seeder<'_> {
     }
 }
 
+/// A payment already made on a demo document.
+struct Paid {
+    id: &'static str,
+    amount: i64,
+    method: portal_domain::invoice::PaymentMethod,
+    /// Succeeded (or still processing, for ACH).
+    settled: bool,
+    days_ago: i64,
+}
+
 impl Seeder<'_> {
-    async fn invoice_with_ach_payment(
+    /// An issued invoice billing `items`, due in `due_in` days, with payments already made.
+    #[allow(clippy::too_many_arguments)]
+    async fn invoice(
         &self,
         account: &str,
         invoice: &str,
         number: &str,
-        from: &VersionContent,
-        payment: &str,
+        items: Vec<LineItem>,
+        estimate: Option<&str>,
+        due_in: i64,
+        paid: &[Paid],
     ) -> Result<(), StoreError> {
-        use portal_domain::invoice::{InvoiceContent, InvoiceStatus, Ledger, PaymentMethod, PaymentState};
+        use portal_domain::invoice::{InvoiceContent, InvoiceStatus, Ledger, PaymentEvent, PaymentState};
         use portal_store::repo::invoices::{self, Invoice, PaymentRecord};
+        use portal_store::repo::payments::Document;
+        let due = self.today().checked_add(due_in.days()).unwrap_or(self.today());
         let content = InvoiceContent {
-            items: from.items.clone(),
+            items,
             discount: None,
-            tax_rate: from.tax_rate,
-            currency: from.currency.clone(),
-            due_date: self.today().checked_add(15.days()).unwrap_or(self.today()),
+            tax_rate: "8.25".parse().unwrap_or_default(),
+            currency: Currency::usd(),
+            due_date: due,
             memo: "Thank you for your business.".into(),
         };
-        let totals = content.totals();
+        let total = content.totals().total;
         let mut inv = Invoice {
             id: id(invoice),
             tenant: self.tenant.id.clone(),
             account: id(account),
-            property: Some(id("prp_maple")),
+            property: Some(id(if account == "acc_harbor" { "prp_oakridge" } else { "prp_maple" })),
+            estimate: estimate.map(id),
             number: number.into(),
             status: InvoiceStatus::Open,
             content,
-            ledger: Ledger::of(totals.total, []),
-            due_at: end_of_day(self.today().checked_add(15.days()).unwrap_or(self.today()), &self.tenant.zone()),
+            ledger: Ledger::of(total, []),
+            due_at: end_of_day(due, &self.tenant.zone()),
             issued_at: Some(self.days_ago(2)),
             created_at: self.days_ago(2),
             rev: 1,
         };
         self.table.transact(vec![invoices::create(&inv)?]).await?;
-        let state = PaymentState::new(totals.total, PaymentMethod::Ach).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let mut states = Vec::new();
+        for p in paid {
+            let mut state = PaymentState::new(p.amount, p.method).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            if p.settled && state.status == portal_domain::invoice::PaymentStatus::Processing {
+                state = state.apply(PaymentEvent::Succeeded).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            }
+            states.push(state.clone());
+            let record = PaymentRecord {
+                id: id(p.id),
+                document: Document::Invoice(inv.id.clone()),
+                state,
+                checkout_session: None,
+                stripe_payment_intent: None,
+                credit_source: None,
+                created_at: self.days_ago(p.days_ago),
+                updated_at: self.days_ago(p.days_ago),
+                rev: 1,
+            };
+            let before = inv.rev;
+            inv.ledger = Ledger::of(total, &states);
+            inv.status = inv.ledger.status();
+            inv.rev += 1;
+            self.table.transact(invoices::add_payment(&inv, before, &record)?).await?;
+        }
+        Ok(())
+    }
+
+    /// A deposit paid by card on an approved estimate.
+    async fn deposit(&self, account: &str, estimate: &str, payment: &str, amount: i64) -> Result<(), StoreError> {
+        use portal_domain::invoice::{PaymentEvent, PaymentMethod, PaymentState};
+        use portal_store::repo::payments::{self, Document, PaymentRecord};
+        let state = PaymentState::new(amount, PaymentMethod::Card)
+            .and_then(|p| p.apply(PaymentEvent::Succeeded))
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
         let record = PaymentRecord {
             id: id(payment),
-            invoice: inv.id.clone(),
-            state: state.clone(),
+            document: Document::Estimate(id(estimate)),
+            state,
+            checkout_session: None,
             stripe_payment_intent: None,
-            created_at: self.days_ago(1),
-            updated_at: self.days_ago(1),
+            credit_source: None,
+            created_at: self.days_ago(5),
+            updated_at: self.days_ago(5),
             rev: 1,
         };
-        let before = inv.rev;
-        inv.ledger = Ledger::of(totals.total, [&state]);
-        inv.rev += 1;
-        self.table.transact(invoices::add_payment(&inv, before, &record)?).await
+        self.table.transact(vec![payments::create(&self.tenant.id, &id(account), &record)?]).await
     }
 }
 
@@ -243,6 +293,14 @@ pub async fn seed(table: &dyn Table, ids: &dyn Ids, now: Timestamp, public_url: 
                 support_email: Some(id_email("office@brightspark.example")),
                 support_phone: Some(id_phone("+1 512 555 0100")),
                 portal_url: public_url.trim_end_matches('/').to_string(),
+                payments: PaymentRules {
+                    partial_allowed: true,
+                    partial_minimum: 5_000,
+                    default_deposit: Some(DepositRule::Percent { percent: "25".parse().unwrap_or_default() }),
+                    ach_minimum: Some(50_000),
+                    card_fee_disclosure: Some("No fee for paying by card.".into()),
+                    ..PaymentRules::default()
+                },
             };
             let seeder = Seeder { table, ids, now, tenant: tenant.clone() };
             populate(&seeder).await?;
@@ -317,7 +375,8 @@ async fn populate(s: &Seeder<'_>) -> Result<(), StoreError> {
         ("acc_ortiz", "Sam Ortiz", AccountKind::Residential),
     ];
     for (aid, name, kind) in accounts {
-        writes.push(parties::put_account(&Account { id: id::<AccountId>(aid), tenant: t.clone(), name: name.into(), kind })?);
+        let account = Account { id: id::<AccountId>(aid), tenant: t.clone(), name: name.into(), kind, stripe_customer: None };
+        writes.push(parties::put_account(&account)?);
     }
     let contacts = [
         (CUSTOMER.1, "acc_whitfield", "Dana Whitfield", Some("dana@example.com"), Some("+1 512 555 0142"), ContactRole::Approver, None),
@@ -473,7 +532,77 @@ async fn populate(s: &Seeder<'_>) -> Result<(), StoreError> {
     .await?;
     // The kitchen job is done and invoiced; Dana paid by bank transfer (ACH), which has not
     // settled yet. Stripe's events for that payment (events/stripe-webhook/) move it on.
-    s.invoice_with_ach_payment("acc_whitfield", "inv_kitchen", "INV-2031", &kitchen, "pay_kitchen_ach").await?;
+    use portal_domain::invoice::PaymentMethod;
+    let kitchen_ach = Paid { id: "pay_kitchen_ach", amount: 0, method: PaymentMethod::Ach, settled: false, days_ago: 1 };
+    let kitchen_ach = Paid { amount: totals(&kitchen, &kitchen.default_selection()).total, ..kitchen_ach };
+    s.invoice("acc_whitfield", "inv_kitchen", "INV-2031", kitchen.items.clone(), Some("est_kitchen"), 15, &[kitchen_ach]).await?;
+    // A service call to pay in full (by card: below the bank-debit minimum).
+    let service = vec![
+        line("li_svc_call", "Service call", "1", 14_500, false),
+        line("li_svc_breaker", "20 A breaker, replaced", "1", 6_800, true),
+        line("li_svc_labor", "Labor (hours)", "1", 11_500, false),
+    ];
+    s.invoice("acc_whitfield", "inv_service", "INV-2040", service, None, 12, &[]).await?;
+    // A generator hookup, partly paid by cheque; the rest can be paid in parts, or by bank.
+    let generator = vec![
+        line("li_gen_switch", "200 A automatic transfer switch", "1", 285_000, true),
+        line("li_gen_pad", "Generator pad and whip", "1", 62_000, true),
+        line("li_gen_labor", "Labor (hours)", "12", 11_500, false),
+    ];
+    let cheque = Paid { id: "pay_generator_cheque", amount: 100_000, method: PaymentMethod::Offline, settled: true, days_ago: 3 };
+    s.invoice("acc_whitfield", "inv_generator", "INV-2036", generator, None, 5, &[cheque]).await?;
+    // A bathroom fan: its deposit was paid by card at approval and is credited on the invoice.
+    let fan = content(
+        "Bathroom exhaust fan",
+        "Quiet exhaust fan with humidity sensor, ducted outside.",
+        vec![
+            line("li_fan_unit", "Exhaust fan with humidity sensor", "1", 32_000, true),
+            line("li_fan_labor", "Labor (hours)", "2", 11_500, false),
+        ],
+        vec![],
+        in_days(20),
+    );
+    let mut fan = fan;
+    fan.deposit = Some(DepositRule::Fixed { amount: 15_000 });
+    let fan_totals = totals(&fan, &fan.default_selection());
+    let fan_approval = Decision::Approved(Box::new(Approval {
+        version: 1,
+        selection: Default::default(),
+        totals: fan_totals,
+        signer_name: "Dana Whitfield".into(),
+        signature_png: DEMO_SIGNATURE.into(),
+        by: id(CUSTOMER.1),
+        at: s.days_ago(6),
+        ip: "203.0.113.24".into(),
+        user_agent: "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X)".into(),
+        version_fingerprint: fan.fingerprint(),
+    }));
+    s.estimate(
+        "acc_whitfield",
+        "est_bathfan",
+        "E-1012",
+        Some("prp_maple"),
+        EstimateStatus::Approved,
+        vec![fan.clone()],
+        Some(fan_approval),
+        8,
+    )
+    .await?;
+    s.deposit("acc_whitfield", "est_bathfan", "pay_bathfan_deposit", fan_totals.deposit).await?;
+    s.invoice("acc_whitfield", "inv_bathfan", "INV-2044", fan.items.clone(), Some("est_bathfan"), 20, &[]).await?;
+    portal_store::repo::payments::apply_credit(
+        s.table,
+        s.ids,
+        &id("inv_bathfan"),
+        &s.tenant.id,
+        &id("acc_whitfield"),
+        None,
+        Some(&id("est_bathfan")),
+        Actor::Staff { id: STAFF.into(), name: "Morgan Reyes".into() },
+        &Origin::default(),
+        s.now,
+    )
+    .await?;
     let hottub = content(
         "Hot tub disconnect",
         "50 A GFCI disconnect and circuit for a hot tub.",

@@ -12,6 +12,7 @@ fn function_routes(name: &str) -> &'static [&'static str] {
         "view-estimate" => view_estimate::ROUTES,
         "approve-estimate" => approve_estimate::ROUTES,
         "view-invoice" => view_invoice::ROUTES,
+        "pay" => pay::ROUTES,
         "stripe-webhook" => stripe_webhook::ROUTES,
         other => panic!("template.yaml names function {other}, which the local server cannot run"),
     }

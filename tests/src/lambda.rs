@@ -75,6 +75,11 @@ impl Backend {
                 env.push(("SIGNING_KEY_SECRET".into(), self.secret_arn.clone()));
             }
             "stripe-webhook" => env.push(("STRIPE_WEBHOOK_SECRET".into(), self.webhook_secret_arn.clone())),
+            "pay" => {
+                env.push(("AUTH_PUBLIC_KEYS".into(), self.key.public_jwks().expect("jwks")));
+                // Read only when a Checkout session is opened; these tests stop before that.
+                env.push(("STRIPE_SECRET_KEY".into(), self.webhook_secret_arn.clone()));
+            }
             _ => env.push(("AUTH_PUBLIC_KEYS".into(), self.key.public_jwks().expect("jwks"))),
         }
         env

@@ -28,6 +28,7 @@ impl TestServer {
             web_dir: None,
             seed: true,
             tenant: "bright-spark".into(),
+            ach_settle_seconds: 3600,
         })
         .await
         .expect("the app starts");

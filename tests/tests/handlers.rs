@@ -20,6 +20,8 @@ struct Harness {
     view: view_estimate::State,
     approve: approve_estimate::State,
     invoices: view_invoice::State,
+    pay: pay::State,
+    simulator: Arc<portal_embedded::simulator::Simulator>,
 }
 
 async fn harness() -> Harness {
@@ -42,8 +44,16 @@ async fn harness() -> Harness {
     );
     let view = view_estimate::State { table: dyn_table.clone(), clock: clock.clone(), ids: ids.clone(), verifier: verifier.clone() };
     let invoices = view_invoice::State { table: dyn_table.clone(), clock: clock.clone(), verifier: verifier.clone() };
+    let simulator = Arc::new(portal_embedded::simulator::Simulator::new("https://portal.test", ids.clone(), 60));
+    let pay = pay::State {
+        table: dyn_table.clone(),
+        clock: clock.clone(),
+        ids: ids.clone(),
+        verifier: verifier.clone(),
+        payments: simulator.clone(),
+    };
     let approve = approve_estimate::State { table: dyn_table, clock, ids, verifier };
-    Harness { table, store, key, auth, view, approve, invoices }
+    Harness { table, store, key, auth, view, approve, invoices, pay, simulator }
 }
 
 impl Harness {
@@ -63,6 +73,7 @@ impl Harness {
             "view-estimate" => view_estimate::handle(&self.view, req).await,
             "approve-estimate" => approve_estimate::handle(&self.approve, req).await,
             "view-invoice" => view_invoice::handle(&self.invoices, req).await,
+            "pay" => pay::handle(&self.pay, req).await,
             other => panic!("unknown function {other}"),
         };
         assert_eq!(resp.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("application/json"), "{function}: JSON always");
@@ -93,6 +104,15 @@ async fn every_event_gets_its_expected_answer() {
         ("view-invoice", "list", true, 200),
         ("view-invoice", "get", true, 200),
         ("view-invoice", "get-unknown", true, 404),
+        ("view-invoice", "payments", true, 200),
+        ("view-invoice", "payment", true, 200),
+        ("pay", "pay-invoice", true, 200),
+        ("pay", "pay-invoice-partial", true, 200),
+        ("pay", "pay-invoice-processing", true, 409),
+        ("pay", "pay-invoice-invalid", true, 400),
+        ("pay", "pay-deposit", true, 409),
+        ("pay", "buy-credit", true, 200),
+        ("pay", "apply-credit", true, 409),
         ("approve-estimate", "request-changes", true, 200),
     ];
     let h = harness().await;
@@ -168,10 +188,13 @@ async fn invoices_show_what_is_owed_in_one_round_trip() {
     let (status, body) = h.call("view-invoice", &events::with_token("view-invoice", "list", &token)).await;
     assert_eq!(h.table.take(), 1, "list: one Query");
     assert_eq!(status, 200);
-    assert_eq!(body["invoices"][0]["number"], "INV-2031");
-    assert_eq!(body["balance_due"], serde_json::json!([{"amount": 103_379, "currency": "USD"}]));
+    let list = body["invoices"].as_array().unwrap();
+    assert!(list.iter().any(|i| i["number"] == "INV-2031"), "{body}");
+    let owed: i64 = list.iter().map(|i| i["balance"].as_i64().unwrap()).sum();
+    assert_eq!(body["balance_due"], serde_json::json!([{"amount": owed, "currency": "USD"}]));
     let (status, body) = h.call("view-invoice", &events::with_token("view-invoice", "get", &token)).await;
-    assert_eq!(h.table.take(), 1, "one invoice: one Query");
+    assert_eq!(h.table.take(), 2, "one invoice: one Query of the account, and the tenant's payment rules");
+    assert_eq!(body["pay"]["payable"], 0, "the whole balance is on its way by ACH: {body}");
     assert_eq!(
         (status, body["payments"][0]["status"].as_str(), body["ledger"]["pending"].as_i64()),
         (200, Some("processing"), Some(103_379))
@@ -182,6 +205,45 @@ async fn invoices_show_what_is_owed_in_one_round_trip() {
     let document_only = h.token("acc_whitfield", "con_dana", "approver", "estimate:est_panel:view,sign");
     let (status, _) = h.call("view-invoice", &events::with_token("view-invoice", "list", &document_only)).await;
     assert_eq!(status, 403, "an estimate link reaches no invoice");
+}
+
+/// Paying goes through the Payments port with server-computed amounts and our metadata; the
+/// payment is recorded (counting for nothing) before Stripe hears of it.
+#[tokio::test]
+async fn paying_opens_checkout_for_what_the_rules_allow() {
+    let h = harness().await;
+    let token = h.dana();
+    let (status, body) = h.call("pay", &events::with_token("pay", "pay-invoice", &token)).await;
+    assert_eq!(status, 200, "{body}");
+    let service_total = 14_500 + 6_800 + 11_500 + 561; // 8.25 % tax on the breaker
+    assert_eq!((body["amount"].as_i64(), body["purpose"].as_str()), (Some(service_total), Some("invoice")), "{body}");
+    let url = body["checkout_url"].as_str().unwrap();
+    let session = h.simulator.session(url.rsplit('/').next().unwrap()).unwrap();
+    let r = &session.request;
+    assert_eq!((r.document.as_str(), r.account.as_str(), r.tenant.as_str()), ("inv_service", "acc_whitfield", "ten_brightspark"));
+    assert_eq!(r.methods, vec![portal_domain::payments::CheckoutMethod::Card], "bank debit is offered from $500 only");
+    assert_eq!(r.success_url, format!("https://portal.test/payments/{}", body["payment"].as_str().unwrap()));
+    assert!(r.customer.is_some(), "a Stripe customer is made for saved methods");
+    // The started payment is not shown as paid or pending anywhere.
+    let get = events::with_token("view-invoice", "get", &token).replace("inv_kitchen", "inv_service");
+    let (_, invoice) = h.call("view-invoice", &get).await;
+    assert_eq!((invoice["ledger"]["pending"].as_i64(), invoice["payments"].as_array().map(Vec::len)), (Some(0), Some(0)), "{invoice}");
+
+    // A part of the generator invoice, with ACH offered for it.
+    let (status, body) = h.call("pay", &events::with_token("pay", "pay-invoice-partial", &token)).await;
+    assert_eq!((status, body["amount"].as_i64()), (200, Some(50_000)), "{body}");
+    // Not above the balance, not below the minimum, not negative, not a string.
+    for bad in [r#"{"amount":-5}"#, r#"{"amount":99999999}"#, r#"{"amount":"10"}"#, r#"{"tip":1}"#, "not json"] {
+        let mut event: Value = serde_json::from_str(&events::with_token("pay", "pay-invoice-partial", &token)).unwrap();
+        event["body"] = Value::String(bad.into());
+        let (status, body) = h.call("pay", &event.to_string()).await;
+        assert_eq!(status, 400, "{bad}: {body}");
+    }
+    // A viewer cannot pay; a read-only view cannot pay; another account's invoice is not there.
+    let viewer = h.token("acc_whitfield", "con_dana", "viewer", "portal");
+    assert_eq!(h.call("pay", &events::with_token("pay", "pay-invoice", &viewer)).await.0, 403);
+    let other = h.token("acc_harbor", "con_alex", "approver", "portal");
+    assert_eq!(h.call("pay", &events::with_token("pay", "pay-invoice", &other)).await.0, 404);
 }
 
 #[tokio::test]

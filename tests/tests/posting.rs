@@ -9,8 +9,9 @@ use jiff::Timestamp;
 use portal_domain::invoice::{InvoiceContent, InvoiceStatus, Ledger, PaymentFact, PaymentMethod, PaymentState, PaymentStatus};
 use portal_domain::ports::{Clock, RandomIds, SystemClock};
 use portal_store::Table;
-use portal_store::repo::audit;
-use portal_store::repo::invoices::{self, Invoice, PaymentRecord, PaymentRef, Posted};
+use portal_store::repo::invoices::{self, Invoice, PaymentRecord};
+use portal_store::repo::payments::{self, Details, Document, PaymentRef, Posted};
+use portal_store::repo::{audit, outbox};
 
 async fn embedded() -> Arc<dyn Table> {
     Arc::new(portal_embedded::Store::in_memory().unwrap().table())
@@ -49,6 +50,7 @@ async fn invoice_with_payment(table: &dyn Table) -> PaymentRef {
         tenant: format!("ten_{}", portal_store::contract::ns().trim_start_matches("ns_")).parse().unwrap(),
         account: "acc_whitfield".parse().unwrap(),
         property: None,
+        estimate: None,
         number: "INV-2031".into(),
         status: InvoiceStatus::Open,
         content,
@@ -60,9 +62,11 @@ async fn invoice_with_payment(table: &dyn Table) -> PaymentRef {
     };
     let payment = PaymentRecord {
         id: "pay_ach".parse().unwrap(),
-        invoice: invoice.id.clone(),
+        document: Document::Invoice(invoice.id.clone()),
         state: state.clone(),
+        checkout_session: None,
         stripe_payment_intent: Some("pi_3MtwBwLkdIwHu7ix28a3tqPa".into()),
+        credit_source: None,
         created_at: now,
         updated_at: now,
         rev: 1,
@@ -72,31 +76,38 @@ async fn invoice_with_payment(table: &dyn Table) -> PaymentRef {
     invoice.ledger = Ledger::of(totals.total, [&state]);
     invoice.rev += 1;
     table.transact(invoices::add_payment(&invoice, before, &payment).unwrap()).await.unwrap();
-    PaymentRef { tenant: invoice.tenant, account: invoice.account, invoice: invoice.id, payment: payment.id }
+    PaymentRef { tenant: invoice.tenant, account: invoice.account, document: Document::Invoice(invoice.id), payment: payment.id }
+}
+
+fn invoice_id(at: &PaymentRef) -> &portal_domain::ids::InvoiceId {
+    match &at.document {
+        Document::Invoice(i) => i,
+        other => panic!("not an invoice payment: {other:?}"),
+    }
 }
 
 async fn state(table: &dyn Table, at: &PaymentRef) -> (Invoice, PaymentRecord) {
-    let b = invoices::load(table, &at.tenant, &at.account, &at.invoice).await.unwrap().unwrap();
+    let b = invoices::load(table, &at.tenant, &at.account, invoice_id(at)).await.unwrap().unwrap();
     (b.invoice, b.payments.into_iter().next().unwrap())
 }
 
 async fn post(table: &dyn Table, at: &PaymentRef, fact: PaymentFact, event: &str) -> Posted {
-    invoices::post(table, &RandomIds, at, fact, None, event, Timestamp::now()).await.unwrap()
+    payments::post(table, &RandomIds, at, fact, &Details::default(), event, Timestamp::now()).await.unwrap()
 }
 
 async fn postings(table: &dyn Table, at: &PaymentRef) -> usize {
-    audit::for_subject(table, &at.tenant, at.invoice.as_str(), 100).await.unwrap().len()
+    audit::for_subject(table, &at.tenant, &at.document.reference(&at.account), 100).await.unwrap().len()
 }
 
 async fn a_redelivered_event_changes_nothing_twice(table: Arc<dyn Table>) {
     let t = table.as_ref();
     let at = invoice_with_payment(t).await;
-    assert!(matches!(post(t, &at, PaymentFact::Succeeded, "evt_1").await, Posted::Applied { ledger } if ledger.paid == 40_000));
+    assert_eq!(post(t, &at, PaymentFact::Succeeded, "evt_1").await, Posted::Applied { status: PaymentStatus::Succeeded });
     let (invoice, payment) = state(t, &at).await;
     assert_eq!(post(t, &at, PaymentFact::Succeeded, "evt_1").await, Posted::Duplicate);
     assert_eq!(state(t, &at).await, (invoice.clone(), payment), "nothing changed");
     assert_eq!((invoice.status, invoice.ledger.balance), (InvoiceStatus::PartiallyPaid, 60_000));
-    assert_eq!(invoices::outbox(t, &at.tenant).await.unwrap().len(), 1, "one receipt");
+    assert_eq!(outbox::all(t, &at.tenant).await.unwrap().len(), 1, "one receipt");
     assert_eq!(postings(t, &at).await, 1);
     // The same fact under another event id (Stripe sends succeeded twice in different event
     // types) is recorded but changes nothing.
@@ -110,7 +121,7 @@ async fn fifty_concurrent_deliveries_post_once(table: Arc<dyn Table>) {
     for _ in 0..50 {
         let (table, at) = (table.clone(), at.clone());
         tasks.push(tokio::spawn(async move {
-            invoices::post(table.as_ref(), &RandomIds, &at, PaymentFact::Succeeded, None, "evt_once", Timestamp::now()).await
+            payments::post(table.as_ref(), &RandomIds, &at, PaymentFact::Succeeded, &Details::default(), "evt_once", Timestamp::now()).await
         }));
     }
     let mut applied = 0;
@@ -127,7 +138,7 @@ async fn fifty_concurrent_deliveries_post_once(table: Arc<dyn Table>) {
     let (invoice, payment) = state(table.as_ref(), &at).await;
     assert_eq!((payment.state.status, invoice.ledger.paid, invoice.ledger.balance), (PaymentStatus::Succeeded, 40_000, 60_000));
     assert_eq!(postings(table.as_ref(), &at).await, 1);
-    assert_eq!(invoices::outbox(table.as_ref(), &at.tenant).await.unwrap().len(), 1);
+    assert_eq!(outbox::all(table.as_ref(), &at.tenant).await.unwrap().len(), 1);
 }
 
 async fn out_of_order_deliveries_end_in_the_same_state(table: Arc<dyn Table>) {
@@ -159,7 +170,9 @@ async fn events_for_unknown_or_other_documents_change_nothing(table: Arc<dyn Tab
     let at = invoice_with_payment(t).await;
     let before = state(t, &at).await;
     let elsewhere = [
-        PaymentRef { invoice: "inv_nope".parse().unwrap(), ..at.clone() },
+        PaymentRef { document: Document::Invoice("inv_nope".parse().unwrap()), ..at.clone() },
+        PaymentRef { document: Document::Estimate("est_nope".parse().unwrap()), ..at.clone() },
+        PaymentRef { document: Document::Account, ..at.clone() },
         PaymentRef { payment: "pay_nope".parse().unwrap(), ..at.clone() },
         PaymentRef { account: "acc_other".parse().unwrap(), ..at.clone() },
         PaymentRef { tenant: "ten_other".parse().unwrap(), ..at.clone() },
@@ -169,6 +182,81 @@ async fn events_for_unknown_or_other_documents_change_nothing(table: Arc<dyn Tab
     }
     assert_eq!(state(t, &at).await, before);
     assert_eq!(postings(t, &at).await, 0);
+}
+
+/// A deposit paid on an estimate becomes account credit; applying it to the invoice pays the
+/// invoice once, and two applications racing cannot spend the same credit twice.
+async fn a_deposit_is_credited_on_the_invoice_once(table: Arc<dyn Table>) {
+    let t = table.as_ref();
+    let at = invoice_with_payment(t).await;
+    let now = Timestamp::now();
+    let estimate: portal_domain::ids::EstimateId = "est_panel".parse().unwrap();
+    let deposit = PaymentRecord {
+        id: "pay_deposit".parse().unwrap(),
+        document: Document::Estimate(estimate.clone()),
+        state: PaymentState::started(25_000).unwrap(),
+        checkout_session: Some("cs_test_1".into()),
+        stripe_payment_intent: None,
+        credit_source: None,
+        created_at: now,
+        updated_at: now,
+        rev: 0,
+    };
+    t.transact(vec![payments::create(&at.tenant, &at.account, &deposit).unwrap()]).await.unwrap();
+    let dep = PaymentRef { document: Document::Estimate(estimate.clone()), payment: deposit.id.clone(), ..at.clone() };
+    let details = Details { payment_intent: Some("pi_deposit"), method: Some(PaymentMethod::Card) };
+    let posted = payments::post(t, &RandomIds, &dep, PaymentFact::Succeeded, &details, "evt_dep", now).await.unwrap();
+    assert_eq!(posted, Posted::Applied { status: PaymentStatus::Succeeded });
+    assert_eq!(payments::find_by_payment_intent(t, &at.tenant, "pi_deposit").await.unwrap(), Some(dep.clone()));
+    let money = payments::all(t, &at.tenant, &at.account).await.unwrap();
+    assert_eq!((money.credit().available, money.deposit_unapplied(&estimate)), (25_000, 25_000));
+    let paid = money.payments.iter().find(|p| p.id == deposit.id).unwrap();
+    assert_eq!(paid.state.method, PaymentMethod::Card, "the method the event named");
+
+    let apply = |table: Arc<dyn Table>, at: PaymentRef, estimate: portal_domain::ids::EstimateId| async move {
+        let actor = portal_domain::audit::Actor::Stripe;
+        let origin = portal_domain::audit::Origin::default();
+        payments::apply_credit(
+            table.as_ref(),
+            &RandomIds,
+            invoice_id(&at),
+            &at.tenant,
+            &at.account,
+            None,
+            Some(&estimate),
+            actor,
+            &origin,
+            Timestamp::now(),
+        )
+        .await
+    };
+    let (a, b) = tokio::join!(apply(table.clone(), at.clone(), estimate.clone()), apply(table.clone(), at.clone(), estimate.clone()));
+    let applied: i64 = [a, b].into_iter().map(|r| r.unwrap_or(0)).sum();
+    let again = apply(table.clone(), at.clone(), estimate.clone()).await.unwrap();
+    assert_eq!(applied + again, 25_000, "the deposit is credited once");
+    let (invoice, _) = state(t, &at).await;
+    assert_eq!((invoice.ledger.paid, invoice.ledger.balance, invoice.status), (25_000, 75_000, InvoiceStatus::PartiallyPaid));
+    let money = payments::all(t, &at.tenant, &at.account).await.unwrap();
+    assert_eq!((money.credit().available, money.deposit_unapplied(&estimate)), (0, 0));
+}
+
+/// Two senders racing over the outbox send each receipt once.
+async fn the_outbox_sends_each_receipt_once(table: Arc<dyn Table>) {
+    let t = table.as_ref();
+    let at = invoice_with_payment(t).await;
+    post(t, &at, PaymentFact::Succeeded, "evt_paid").await;
+    let due = outbox::due(t, &at.tenant, Timestamp::now()).await.unwrap();
+    assert_eq!(due.len(), 1);
+    let (a, b) =
+        tokio::join!(outbox::claim(t, &at.tenant, &due[0], Timestamp::now()), outbox::claim(t, &at.tenant, &due[0], Timestamp::now()));
+    let claimed: Vec<_> = [a.unwrap(), b.unwrap()].into_iter().flatten().collect();
+    assert_eq!(claimed.len(), 1, "one sender wins the claim");
+    assert!(outbox::due(t, &at.tenant, Timestamp::now()).await.unwrap().is_empty(), "a claimed message is not due while its lease holds");
+    outbox::finish(t, &at.tenant, &claimed[0], true, Timestamp::now()).await.unwrap();
+    let all = outbox::all(t, &at.tenant).await.unwrap();
+    assert_eq!(all[0].delivery, outbox::Delivery::Sent);
+    let later = Timestamp::now().checked_add(jiff::SignedDuration::from_hours(2)).unwrap();
+    assert!(outbox::due(t, &at.tenant, later).await.unwrap().is_empty(), "a sent message is never due again");
 }
 
 macro_rules! on_both {
@@ -186,5 +274,7 @@ on_both!(
     a_redelivered_event_changes_nothing_twice,
     fifty_concurrent_deliveries_post_once,
     out_of_order_deliveries_end_in_the_same_state,
-    events_for_unknown_or_other_documents_change_nothing
+    events_for_unknown_or_other_documents_change_nothing,
+    a_deposit_is_credited_on_the_invoice_once,
+    the_outbox_sends_each_receipt_once
 );

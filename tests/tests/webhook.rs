@@ -112,7 +112,7 @@ async fn an_ach_payment_settles_is_refunded_and_survives_a_dispute() {
         assert_eq!((status, body["outcome"].as_str()), (200, Some(*outcome)), "{case}: {body}");
         assert_eq!(h.kitchen().await, *after, "after {case}");
     }
-    let receipts = invoices::outbox(h.table.as_ref(), &"ten_brightspark".parse().unwrap()).await.unwrap();
+    let receipts = portal_store::repo::outbox::all(h.table.as_ref(), &"ten_brightspark".parse().unwrap()).await.unwrap();
     assert_eq!(receipts.len(), 1, "one receipt, when the money arrived");
 }
 

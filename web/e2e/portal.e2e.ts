@@ -80,6 +80,16 @@ for (const size of ['phone', 'desktop'] as const) {
       expect(await page.locator('.decide').count()).toBe(0);
       expect(await page.getByRole('button', { name: 'Print' }).isVisible()).toBe(false);
       await shot(page, `${size}-07-print`);
+
+      // The approval offers the deposit: paid by card in the simulator's checkout.
+      await page.emulateMedia({ media: 'screen' });
+      await page.getByRole('button', { name: 'Pay the $802.27 deposit' }).click();
+      await page.getByRole('heading', { name: /Deposit for estimate E-1042/ }).waitFor();
+      await page.getByRole('button', { name: 'Pay with a card that succeeds' }).click();
+      await expect.poll(() => page.getByTestId('payment-status').textContent(), { timeout: 10_000 }).toBe('Payment received');
+      expect(await page.getByText('Deposit on estimate E-1042').isVisible()).toBe(true);
+      await expectAccessible(page, 'deposit paid');
+      await shot(page, `${size}-08-deposit-paid`);
     });
   });
 }
@@ -181,7 +191,7 @@ describe('what is owed', () => {
     const { server, page } = await fresh('phone');
     await signIn(page, server.base, 'dana@example.com');
     await page.getByRole('heading', { name: 'Balance due' }).waitFor();
-    expect(await page.locator('.balance-amount').textContent()).toBe('$1,033.79');
+    expect(await page.locator('.balance-amount').textContent()).toBe('$5,930.08');
     await page.getByRole('link', { name: 'See your invoices' }).click();
     await page.getByRole('link', { name: 'Invoice INV-2031' }).click();
     await page.getByRole('heading', { name: 'Payments' }).waitFor();
@@ -189,6 +199,86 @@ describe('what is owed', () => {
     expect(await page.getByTestId('balance').textContent()).toBe('$1,033.79');
     await expectAccessible(page, 'invoice');
     await shot(page, 'phone-invoice');
+  });
+});
+
+/** Opens an invoice of the signed-in customer. */
+async function openInvoice(page: Page, number: string): Promise<void> {
+  await page.goto('/invoices');
+  await page.getByRole('link', { name: `Invoice ${number}` }).click();
+  await page.getByRole('heading', { name: 'Pay now' }).waitFor();
+}
+
+async function receipts(base: string): Promise<string[]> {
+  const r = await fetch(`${base}/dev/mailbox.json`);
+  const body = (await r.json()) as { messages: { to: string; subject?: string }[] };
+  return body.messages.filter((m) => m.to === 'dana@example.com' && m.subject?.startsWith('Receipt')).map((m) => m.subject ?? '');
+}
+
+describe('paying', () => {
+  it('pays an invoice in full by card and gets a receipt', async () => {
+    const { server, page } = await fresh('phone');
+    await signIn(page, server.base, 'dana@example.com');
+    await openInvoice(page, 'INV-2040');
+    expect(await page.getByText('Bank transfer is offered from $500.00.').isVisible()).toBe(true);
+    await expectAccessible(page, 'pay now');
+    await shot(page, 'phone-pay-now');
+    await page.getByRole('button', { name: 'Pay $333.61' }).click();
+    await page.getByRole('heading', { name: /Invoice INV-2040/ }).waitFor();
+    expect(await page.getByText('Bank debit is not offered for this amount.').isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Pay with a card that succeeds' }).click();
+    await expect.poll(() => page.getByTestId('payment-status').textContent(), { timeout: 10_000 }).toBe('Payment received');
+    expect(await page.getByTestId('balance-now').textContent()).toBe('$0.00');
+    await shot(page, 'phone-paid');
+    await expect.poll(() => receipts(server.base), { timeout: 10_000 }).toEqual(['Receipt: $333.61 paid to Bright Spark Electric']);
+    await page.getByRole('link', { name: 'Back to the invoice' }).click();
+    await page.getByRole('heading', { name: 'Payments' }).waitFor();
+    expect(await page.locator('.estimate-head .status').textContent()).toBe('Paid');
+  });
+
+  it('pays part of an invoice where partial payments are allowed', async () => {
+    const { server, page } = await fresh('desktop');
+    await signIn(page, server.base, 'dana@example.com');
+    await openInvoice(page, 'INV-2036');
+    await page.getByRole('radio', { name: /Another amount/ }).check();
+    await page.getByLabel('Amount', { exact: true }).fill('20');
+    expect(await page.getByRole('button', { name: 'Pay $20.00' }).isDisabled()).toBe(true);
+    await page.getByLabel('Amount', { exact: true }).fill('200');
+    await page.getByRole('button', { name: 'Pay $200.00' }).click();
+    await page.getByRole('button', { name: 'Pay with a card that succeeds' }).click();
+    await expect.poll(() => page.getByTestId('payment-status').textContent(), { timeout: 10_000 }).toBe('Payment received');
+    expect(await page.getByTestId('balance-now').textContent()).toBe('$3,936.28');
+  });
+
+  it('a declined card changes nothing and says so', async () => {
+    const { server, page } = await fresh('phone');
+    await signIn(page, server.base, 'dana@example.com');
+    await openInvoice(page, 'INV-2040');
+    await page.getByRole('button', { name: 'Pay $333.61' }).click();
+    await page.getByRole('button', { name: 'Pay with a card that is declined' }).click();
+    await page.getByText('Your card was declined. Try another card or pay by bank.').waitFor();
+    await page.getByRole('link', { name: 'Cancel and go back' }).click();
+    await page.getByRole('heading', { name: 'Pay now' }).waitFor();
+    expect(await page.getByTestId('balance').textContent()).toBe('$333.61');
+    expect(await page.locator('.invoice .cards').getByText('Failed').isVisible()).toBe(true);
+    expect(await receipts(server.base)).toEqual([]);
+  });
+
+  it('a bank debit shows processing, then paid when it settles', async () => {
+    const { server, page } = await fresh('desktop');
+    await signIn(page, server.base, 'dana@example.com');
+    await openInvoice(page, 'INV-2036');
+    await page.getByRole('button', { name: 'Pay $4,136.28' }).click();
+    await page.getByRole('heading', { name: /Invoice INV-2036/ }).waitFor();
+    const checkout = page.url();
+    await page.getByRole('button', { name: 'Bank debit: processing, then succeeds' }).click();
+    await expect.poll(() => page.getByTestId('payment-status').textContent(), { timeout: 10_000 }).toBe('Payment processing');
+    await shot(page, 'desktop-ach-processing');
+    expect(await receipts(server.base)).toEqual([]);
+    const settled = await fetch(`${checkout}/settle`, { method: 'POST', redirect: 'manual' });
+    expect(settled.status).toBe(303);
+    await expect.poll(() => page.getByTestId('payment-status').textContent(), { timeout: 15_000 }).toBe('Payment received');
+    await expect.poll(() => receipts(server.base), { timeout: 10_000 }).toEqual(['Receipt: $4,136.28 paid to Bright Spark Electric']);
   });
 });
 

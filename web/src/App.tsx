@@ -9,6 +9,7 @@ import { navigate, onLinkClick, useLocation } from './lib/router';
 import { Dashboard, EstimateListPage } from './pages/Dashboard';
 import { EstimatePage } from './pages/Estimate';
 import { InvoiceListPage, InvoicePage } from './pages/Invoices';
+import { PaymentPage, PaymentsPage } from './pages/Pay';
 import { LinkLanding } from './pages/LinkLanding';
 import { RequestLink } from './pages/RequestLink';
 
@@ -102,6 +103,9 @@ export function App() {
           <a href="/invoices" data-route aria-current={path.startsWith('/invoices') ? 'page' : undefined}>
             Invoices
           </a>
+          <a href="/payments" data-route aria-current={path.startsWith('/payments') ? 'page' : undefined}>
+            Payments
+          </a>
         </>
       )}
       <button type="button" class="button link" onClick={() => signOut().finally(() => navigate('/signin'))}>
@@ -113,10 +117,13 @@ export function App() {
   let page;
   const estimateMatch = /^\/estimates\/([A-Za-z0-9_]+)$/.exec(path);
   const invoiceMatch = /^\/invoices\/([A-Za-z0-9_]+)$/.exec(path);
+  const paymentMatch = /^\/payments\/([A-Za-z0-9_]+)$/.exec(path);
   if (path === '/signin' && token) {
     page = <LinkLanding token={token} tenant={tenant} />;
   } else if (!signedIn) {
     page = <RequestLink tenantKey={tenantKey} {...(path !== '/signin' && path !== '/' ? { notice: 'Sign in to continue.' } : {})} />;
+  } else if (paymentMatch?.[1]) {
+    page = <PaymentPage id={paymentMatch[1]} />;
   } else if (estimateMatch?.[1]) {
     page = <EstimatePage id={estimateMatch[1]} tenant={tenant} />;
   } else if (documentOnly) {
@@ -133,6 +140,8 @@ export function App() {
     );
   } else if (invoiceMatch?.[1]) {
     page = <InvoicePage id={invoiceMatch[1]} />;
+  } else if (path === '/payments') {
+    page = <PaymentsPage />;
   } else if (path === '/invoices') {
     page = <InvoiceListPage />;
   } else if (path === '/estimates') {

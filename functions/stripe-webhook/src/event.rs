@@ -1,7 +1,7 @@
 //! What a Stripe event means for a payment: the fact it states and how to find the payment.
 //! Only the fields the portal uses are read; everything else in Stripe's objects is ignored.
-use portal_domain::ids::{AccountId, InvoiceId, PaymentId};
-use portal_domain::invoice::PaymentFact;
+use portal_domain::ids::{AccountId, PaymentId};
+use portal_domain::invoice::{PaymentFact, PaymentMethod};
 use serde_json::Value;
 
 /// The envelope of every event.
@@ -18,12 +18,15 @@ pub struct EventData {
     pub object: Value,
 }
 
-/// Our references, set as metadata on every Checkout session and PaymentIntent we create.
+/// Our references, set as metadata on every Checkout session and PaymentIntent we create:
+/// `tenant`, `account`, `document` (the invoice, estimate or account paid for), `purpose` and
+/// `payment`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Metadata {
     pub tenant: Option<String>,
     pub account: AccountId,
-    pub invoice: InvoiceId,
+    /// `inv_…`, `est_…` or the account's id (read with [`portal_store::repo::payments::Document::parse`]).
+    pub document: String,
     pub payment: PaymentId,
 }
 
@@ -33,6 +36,8 @@ pub struct Interpreted {
     pub fact: PaymentFact,
     pub metadata: Option<Metadata>,
     pub payment_intent: Option<String>,
+    /// How the customer paid, when the event tells.
+    pub method: Option<PaymentMethod>,
 }
 
 /// The event types the portal handles.
@@ -40,6 +45,7 @@ pub const HANDLED: &[&str] = &[
     "checkout.session.completed",
     "checkout.session.async_payment_succeeded",
     "checkout.session.async_payment_failed",
+    "checkout.session.expired",
     "payment_intent.processing",
     "payment_intent.succeeded",
     "payment_intent.payment_failed",
@@ -54,13 +60,42 @@ fn metadata(object: &Value) -> Option<Metadata> {
     Some(Metadata {
         tenant: s("tenant").map(str::to_string),
         account: s("account")?.parse().ok()?,
-        invoice: s("invoice")?.parse().ok()?,
+        document: s("document")?.to_string(),
         payment: s("payment")?.parse().ok()?,
     })
 }
 
 fn string(object: &Value, key: &str) -> Option<String> {
     object.get(key).and_then(Value::as_str).map(str::to_string)
+}
+
+fn method_named(kind: &str) -> Option<PaymentMethod> {
+    match kind {
+        "card" => Some(PaymentMethod::Card),
+        "us_bank_account" => Some(PaymentMethod::Ach),
+        _ => None,
+    }
+}
+
+/// How the customer paid: a charge's `payment_method_details.type`, a PaymentIntent's only
+/// method type, or a completed Checkout session's timing (card settles at once, a bank debit
+/// completes unpaid).
+fn method(kind: &str, o: &Value) -> Option<PaymentMethod> {
+    match kind {
+        "checkout.session.completed" => match o.get("payment_status").and_then(Value::as_str)? {
+            "paid" => Some(PaymentMethod::Card),
+            "unpaid" => Some(PaymentMethod::Ach),
+            _ => None,
+        },
+        k if k.starts_with("payment_intent.") => {
+            let types = o.get("payment_method_types")?.as_array()?;
+            if types.len() == 1 { method_named(types[0].as_str()?) } else { None }
+        }
+        k if k.starts_with("charge.") && k != "charge.dispute.created" && k != "charge.dispute.closed" => {
+            method_named(o.get("payment_method_details")?.get("type")?.as_str()?)
+        }
+        _ => None,
+    }
 }
 
 /// The fact an event states, or `None` for events the portal does not act on (they are
@@ -79,6 +114,7 @@ pub fn interpret(event: &Event) -> Option<Interpreted> {
         }
         "checkout.session.async_payment_succeeded" => (PaymentFact::Succeeded, string(o, "payment_intent")),
         "checkout.session.async_payment_failed" => (PaymentFact::Failed, string(o, "payment_intent")),
+        "checkout.session.expired" => (PaymentFact::Expired, string(o, "payment_intent")),
         "payment_intent.processing" => (PaymentFact::Processing, string(o, "id")),
         "payment_intent.succeeded" => (PaymentFact::Succeeded, string(o, "id")),
         "payment_intent.payment_failed" => (PaymentFact::Failed, string(o, "id")),
@@ -89,5 +125,5 @@ pub fn interpret(event: &Event) -> Option<Interpreted> {
         }
         _ => return None,
     };
-    Some(Interpreted { fact, metadata: metadata(o), payment_intent })
+    Some(Interpreted { fact, metadata: metadata(o), payment_intent, method: method(&event.kind, o) })
 }

@@ -20,7 +20,7 @@ use portal_domain::ports::{Clock, Ids, SecretSource};
 use portal_http::request::{path, route_key};
 use portal_http::{ApiError, response};
 use portal_store::Table;
-use portal_store::repo::invoices::{self, PaymentRef, Posted};
+use portal_store::repo::payments::{self, Details, Document, PaymentRef, Posted};
 use portal_stripe::webhook::{SignatureError, verify};
 
 pub const ROUTES: &[&str] = &["POST /api/stripe/webhook/{tenant}"];
@@ -100,27 +100,19 @@ pub async fn receive(state: &State, req: &Request) -> Result<Response<Body>, Api
     };
     // The payment this event is about, in this tenant only.
     let at = match (&meaning.metadata, &meaning.payment_intent) {
-        (Some(m), _) if m.tenant.as_deref().is_none_or(|t| t == tenant.as_str()) => {
-            Some(PaymentRef { tenant: tenant.clone(), account: m.account.clone(), invoice: m.invoice.clone(), payment: m.payment.clone() })
-        }
+        (Some(m), _) if m.tenant.as_deref().is_none_or(|t| t == tenant.as_str()) => Document::parse(&m.document, &m.account)
+            .map(|document| PaymentRef { tenant: tenant.clone(), account: m.account.clone(), document, payment: m.payment.clone() }),
         (Some(_), _) => None,
-        (None, Some(pi)) => invoices::find_by_payment_intent(state.table.as_ref(), &tenant, pi).await?,
+        (None, Some(pi)) => payments::find_by_payment_intent(state.table.as_ref(), &tenant, pi).await?,
         (None, None) => None,
     };
     let Some(at) = at else {
         tracing::info!(event = %event.id, kind = %event.kind, "event for a document this tenant does not have");
         return Ok(received("unknown"));
     };
-    let posted = invoices::post(
-        state.table.as_ref(),
-        state.ids.as_ref(),
-        &at,
-        meaning.fact,
-        meaning.payment_intent.as_deref(),
-        &event.id,
-        state.clock.now(),
-    )
-    .await?;
+    let details = Details { payment_intent: meaning.payment_intent.as_deref(), method: meaning.method };
+    let posted =
+        payments::post(state.table.as_ref(), state.ids.as_ref(), &at, meaning.fact, &details, &event.id, state.clock.now()).await?;
     let outcome = match posted {
         Posted::Applied { .. } => "applied",
         Posted::Duplicate => "duplicate",

@@ -97,7 +97,8 @@ pub async fn one(state: &State, req: &Request) -> Result<Response<Body>, ApiErro
         }
     }
     let may_decide = session.may_decide(&bundle.estimate).is_ok();
-    let view = EstimateView::of(&bundle.estimate, &bundle.versions, &bundle.decisions, now, may_decide);
+    let mut view = EstimateView::of(&bundle.estimate, &bundle.versions, &bundle.decisions, now, may_decide);
+    view.deposit_paid = bundle.deposit_covered();
     Ok(response::ok(&view))
 }
 

@@ -1,22 +1,27 @@
-//! view-invoice: a customer's invoices with what they owe, and one invoice with its payments.
+//! view-invoice: a customer's invoices with what they owe, one invoice with its payments and
+//! how it can be paid, the payment history with account credit, and one payment (a receipt,
+//! or the status page Checkout returns to).
 //!
-//! Reads only: one Query each. Drafts are never shown; a contact limited to some properties
-//! sees only their invoices; a link that opens one estimate reaches no invoice.
+//! Reads only. Drafts are never shown; a contact limited to some properties sees only their
+//! invoices and payments; a link that opens one estimate reaches only that estimate's deposit.
 use std::sync::Arc;
 
 use lambda_http::{Body, Request, Response};
-use portal_domain::ids::InvoiceId;
-use portal_domain::invoice::InvoiceStatus;
-use portal_domain::invoice::view::{InvoiceSummary, InvoiceView, PaymentView};
+use portal_domain::ids::{InvoiceId, PaymentId};
+use portal_domain::invoice::view::{InvoiceSummary, InvoiceView, PayOptions, PaymentView};
+use portal_domain::invoice::{InvoiceStatus, PaymentStatus};
 use portal_domain::ports::Clock;
 use portal_http::request::{path, route_key};
 use portal_http::session::CustomerSession;
+use portal_http::session::Scope;
 use portal_http::token::Verifier;
 use portal_http::{ApiError, response};
 use portal_store::Table;
 use portal_store::repo::invoices::{self, Invoice};
+use portal_store::repo::parties;
+use portal_store::repo::payments::{self, AccountPayments, Credit, Document, PaymentRecord};
 
-pub const ROUTES: &[&str] = &["GET /api/invoices", "GET /api/invoices/{id}"];
+pub const ROUTES: &[&str] = &["GET /api/invoices", "GET /api/invoices/{id}", "GET /api/payments", "GET /api/payments/{id}"];
 
 pub struct State {
     pub table: Arc<dyn Table>,
@@ -28,6 +33,8 @@ pub async fn handle(state: &State, req: Request) -> Response<Body> {
     let result = match route_key(&req).as_deref() {
         Some("GET /api/invoices") => list(state, &req).await,
         Some("GET /api/invoices/{id}") => one(state, &req).await,
+        Some("GET /api/payments") => history(state, &req).await,
+        Some("GET /api/payments/{id}") => payment(state, &req).await,
         _ => Err(ApiError::NotFound("route")),
     };
     result.unwrap_or_else(ApiError::into_response)
@@ -98,11 +105,27 @@ pub async fn list(state: &State, req: &Request) -> Result<Response<Body>, ApiErr
 pub async fn one(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
     let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
     let id: InvoiceId = path(req, "id", "invoice")?;
-    let bundle = invoices::load(state.table.as_ref(), &session.tenant, &session.account, &id)
+    // One Query of the partition: the invoice, its payments, and the account's credit.
+    let money = payments::all(state.table.as_ref(), &session.tenant, &session.account).await?;
+    let i = money.invoices.iter().find(|i| i.id == id).filter(|i| visible(&session, i)).ok_or(ApiError::NotFound("invoice"))?;
+    let tenant = parties::get_tenant(state.table.as_ref(), &session.tenant)
         .await?
-        .filter(|b| visible(&session, &b.invoice))
-        .ok_or(ApiError::NotFound("invoice"))?;
-    let i = &bundle.invoice;
+        .ok_or_else(|| ApiError::Internal(format!("tenant {} missing", session.tenant).into()))?;
+    let currency = i.content.currency.as_str();
+    let doc = Document::Invoice(id.clone());
+    let payments: Vec<PaymentView> =
+        money.payments.iter().filter(|p| p.document == doc && shown(p)).map(|p| money.view(p, currency)).collect();
+    let payable = if i.status == InvoiceStatus::Void { 0 } else { (i.ledger.balance - i.ledger.pending).max(0) };
+    let rules = &tenant.payments;
+    let pay = PayOptions {
+        payable,
+        partial_allowed: rules.partial_allowed,
+        partial_minimum: rules.partial_minimum,
+        methods: rules.methods(payable),
+        ach_minimum: rules.ach_minimum,
+        card_fee_disclosure: rules.card_fee_disclosure.clone(),
+        credit_available: money.credit().available.min(payable),
+    };
     let view = InvoiceView {
         id: i.id.to_string(),
         number: i.number.clone(),
@@ -111,24 +134,115 @@ pub async fn one(state: &State, req: &Request) -> Result<Response<Body>, ApiErro
         content: i.content.clone(),
         totals: i.content.totals(),
         ledger: i.ledger,
-        payments: bundle
-            .payments
-            .iter()
-            .map(|p| PaymentView {
-                id: p.id.to_string(),
-                amount: p.state.amount,
-                method: p.state.method,
-                status: p.state.status,
-                refunded: p.state.refunded,
-                created_at: p.created_at,
-            })
-            .collect(),
+        payments,
+        pay,
         issued_at: i.issued_at,
         property: i.property.as_ref().map(ToString::to_string),
     };
     Ok(response::ok(&view))
 }
 
+/// Checkouts opened and left, or still open, are not payments the customer made.
+fn shown(p: &PaymentRecord) -> bool {
+    !matches!(p.state.status, PaymentStatus::Started | PaymentStatus::Canceled)
+}
+
+/// Whether the session may see this payment: the invoice's rules for invoice payments; for a
+/// link that opens one estimate, only that estimate's deposits.
+fn payment_visible(session: &CustomerSession, money: &AccountPayments, p: &PaymentRecord) -> bool {
+    match (&session.scope, &p.document) {
+        (Scope::Estimate { id, .. }, Document::Estimate(e)) => id == e,
+        (Scope::Estimate { .. }, _) => false,
+        (_, Document::Invoice(i)) => money.invoices.iter().any(|x| &x.id == i && visible(session, x)),
+        (_, Document::Estimate(e)) => money.estimates.iter().any(|x| &x.id == e && session.at_property(x.property.as_ref())),
+        (_, Document::Account) => session.properties.is_none(),
+    }
+}
+
+/// The payment history and the account's credit.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct PaymentHistory {
+    /// Newest first.
+    pub payments: Vec<PaymentView>,
+    pub credit: CreditView,
+}
+
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct CreditView {
+    /// Deposits and prepayments received, less refunds.
+    pub received: i64,
+    pub applied: i64,
+    pub available: i64,
+    /// Submitted, not settled.
+    pub pending: i64,
+    pub currency: String,
+}
+
+fn credit_view(c: Credit, currency: &str) -> CreditView {
+    CreditView { received: c.received, applied: c.applied, available: c.available, pending: c.pending, currency: currency.into() }
+}
+
+fn currency_of(money: &AccountPayments, p: &PaymentRecord) -> String {
+    let of_invoice = |i: &InvoiceId| money.invoices.iter().find(|x| &x.id == i).map(|x| x.content.currency.as_str().to_string());
+    match &p.document {
+        Document::Invoice(i) => of_invoice(i),
+        Document::Estimate(e) => money.estimates.iter().find(|x| &x.id == e).map(|x| x.currency.as_str().to_string()),
+        Document::Account => None,
+    }
+    .or_else(|| money.invoices.first().map(|x| x.content.currency.as_str().to_string()))
+    .unwrap_or_else(|| "USD".into())
+}
+
+#[utoipa::path(get, path = "/api/payments", tag = "payments", security(("bearer" = [])),
+    responses((status = 200, body = PaymentHistory), (status = 401, body = portal_http::error::ErrorBody),
+              (status = 403, body = portal_http::error::ErrorBody)))]
+pub async fn history(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
+    if !session.sees_account() {
+        return Err(ApiError::Forbidden("This link opens one estimate. Sign in to see your whole account."));
+    }
+    let money = payments::all(state.table.as_ref(), &session.tenant, &session.account).await?;
+    let mut list: Vec<PaymentView> = money
+        .payments
+        .iter()
+        .filter(|p| shown(p) && payment_visible(&session, &money, p))
+        .map(|p| money.view(p, &currency_of(&money, p)))
+        .collect();
+    list.reverse();
+    let currency = money.invoices.first().map_or("USD", |i| i.content.currency.as_str()).to_string();
+    // A contact limited to some properties does not see the account's credit.
+    let credit = if session.properties.is_none() { money.credit() } else { Credit::default() };
+    Ok(response::ok(&PaymentHistory { payments: list, credit: credit_view(credit, &currency) }))
+}
+
+/// One payment: the receipt, or where a payment stands after Checkout.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct PaymentDetail {
+    pub payment: PaymentView,
+    /// For an invoice payment: the invoice's balance now.
+    pub balance: Option<i64>,
+    pub credit: CreditView,
+}
+
+#[utoipa::path(get, path = "/api/payments/{id}", tag = "payments", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Payment id (pay_...)")),
+    responses((status = 200, body = PaymentDetail), (status = 401, body = portal_http::error::ErrorBody),
+              (status = 404, body = portal_http::error::ErrorBody)))]
+pub async fn payment(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
+    let id: PaymentId = path(req, "id", "payment")?;
+    let money = payments::all(state.table.as_ref(), &session.tenant, &session.account).await?;
+    let p =
+        money.payments.iter().find(|p| p.id == id).filter(|p| payment_visible(&session, &money, p)).ok_or(ApiError::NotFound("payment"))?;
+    let balance = match &p.document {
+        Document::Invoice(i) => money.invoices.iter().find(|x| &x.id == i).map(|x| x.ledger.balance),
+        _ => None,
+    };
+    let currency = currency_of(&money, p);
+    let credit = if session.sees_account() && session.properties.is_none() { money.credit() } else { Credit::default() };
+    Ok(response::ok(&PaymentDetail { payment: money.view(p, &currency), balance, credit: credit_view(credit, &currency) }))
+}
+
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(list, one))]
+#[openapi(paths(list, one, history, payment))]
 pub struct Api;

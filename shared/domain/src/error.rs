@@ -43,6 +43,9 @@ pub enum DomainError {
     InvalidTransition { from: &'static str, event: &'static str },
     #[error("{0}")]
     Forbidden(&'static str),
+    /// The request is well formed but the record's state does not allow it (code, message).
+    #[error("{1}")]
+    Conflict(&'static str, String),
 }
 
 impl DomainError {

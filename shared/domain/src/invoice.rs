@@ -105,6 +105,8 @@ impl InvoiceContent {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentMethod {
+    /// Paid through Stripe Checkout, before we know whether by card or bank.
+    Online,
     Card,
     Ach,
     /// Cheque or cash recorded by the office.
@@ -116,6 +118,10 @@ pub enum PaymentMethod {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentStatus {
+    /// A Checkout session is open: nothing submitted yet, nothing owed by it.
+    Started,
+    /// Closed without paying (the Checkout session expired).
+    Canceled,
     /// Submitted, not settled (ACH takes days).
     Processing,
     Succeeded,
@@ -153,10 +159,19 @@ impl PaymentState {
             return Err(DomainError::invalid("amount", "must be more than 0"));
         }
         let status = match method {
-            PaymentMethod::Card | PaymentMethod::Ach => PaymentStatus::Processing,
+            PaymentMethod::Online | PaymentMethod::Card | PaymentMethod::Ach => PaymentStatus::Processing,
             PaymentMethod::Offline | PaymentMethod::Credit => PaymentStatus::Succeeded,
         };
         Ok(Self { amount, method, status, refunded: 0 })
+    }
+
+    /// A payment about to be made through Stripe Checkout: it counts for nothing until Stripe
+    /// says the customer submitted it.
+    pub fn started(amount: i64) -> Result<Self, DomainError> {
+        if amount <= 0 {
+            return Err(DomainError::invalid("amount", "must be more than 0"));
+        }
+        Ok(Self { amount, method: PaymentMethod::Online, status: PaymentStatus::Started, refunded: 0 })
     }
 
     /// What this payment contributes to what the invoice has been paid.
@@ -175,8 +190,8 @@ impl PaymentState {
         let invalid = || DomainError::InvalidTransition { from: status_name(self.status), event: event_name(event) };
         let mut next = self.clone();
         match (self.status, event) {
-            (S::Processing, E::Succeeded) => next.status = S::Succeeded,
-            (S::Processing, E::Failed) => next.status = S::Failed,
+            (S::Started | S::Processing, E::Succeeded) => next.status = S::Succeeded,
+            (S::Started | S::Processing, E::Failed) => next.status = S::Failed,
             (S::Succeeded, E::Refunded { amount }) if amount > 0 && amount <= self.amount - self.refunded => next.refunded += amount,
             (S::Succeeded, E::DisputeOpened) => next.status = S::Disputed,
             (S::Disputed, E::DisputeWon) => next.status = S::Succeeded,
@@ -204,6 +219,8 @@ pub enum PaymentFact {
     DisputeClosed {
         won: bool,
     },
+    /// The Checkout session closed without a payment.
+    Expired,
 }
 
 impl PaymentState {
@@ -215,22 +232,26 @@ impl PaymentState {
         use PaymentFact as F;
         use PaymentStatus as S;
         let mut next = self.clone();
+        let unsettled = matches!(self.status, S::Started | S::Processing | S::Failed | S::Canceled);
         match fact {
+            F::Processing if matches!(self.status, S::Started | S::Canceled) => next.status = S::Processing,
             F::Processing => {}
-            F::Failed if self.status == S::Processing => next.status = S::Failed,
+            F::Expired if self.status == S::Started => next.status = S::Canceled,
+            F::Expired => {}
+            F::Failed if matches!(self.status, S::Started | S::Processing | S::Canceled) => next.status = S::Failed,
             F::Failed => {}
-            F::Succeeded if self.status == S::Processing || self.status == S::Failed => next.status = S::Succeeded,
+            F::Succeeded if unsettled => next.status = S::Succeeded,
             F::Succeeded => {}
             F::RefundedTotal { amount } => {
                 if amount < 0 || amount > self.amount {
                     return Err(DomainError::invalid("amount_refunded", "is more than the payment"));
                 }
-                if matches!(self.status, S::Processing | S::Failed) {
+                if unsettled {
                     next.status = S::Succeeded;
                 }
                 next.refunded = self.refunded.max(amount);
             }
-            F::DisputeOpened if matches!(self.status, S::Processing | S::Failed | S::Succeeded) => next.status = S::Disputed,
+            F::DisputeOpened if unsettled || self.status == S::Succeeded => next.status = S::Disputed,
             F::DisputeOpened => {}
             F::DisputeClosed { won } if self.status != S::DisputeLost => next.status = if won { S::Succeeded } else { S::DisputeLost },
             F::DisputeClosed { .. } => {}
@@ -241,6 +262,8 @@ impl PaymentState {
 
 fn status_name(s: PaymentStatus) -> &'static str {
     match s {
+        PaymentStatus::Started => "started",
+        PaymentStatus::Canceled => "canceled",
         PaymentStatus::Processing => "processing",
         PaymentStatus::Succeeded => "succeeded",
         PaymentStatus::Failed => "failed",
@@ -405,17 +428,28 @@ mod tests {
             (0i64..=10_000).prop_map(|amount| PaymentFact::RefundedTotal { amount }),
             Just(PaymentFact::DisputeOpened),
             any::<bool>().prop_map(|won| PaymentFact::DisputeClosed { won }),
+            Just(PaymentFact::Expired),
         ]
     }
 
     fn observe_all(facts: &[PaymentFact]) -> PaymentState {
-        let mut p = PaymentState::new(10_000, PaymentMethod::Ach).unwrap_or_else(|_| unreachable!());
+        let mut p = PaymentState::started(10_000).unwrap_or_else(|_| unreachable!());
         for f in facts {
             if let Ok(Some(next)) = p.observe(*f) {
                 p = next;
             }
         }
         p
+    }
+
+    #[test]
+    fn an_open_checkout_counts_for_nothing_until_submitted() {
+        let started = PaymentState::started(10_000).unwrap_or_else(|_| unreachable!());
+        assert_eq!(Ledger::of(10_000, [&started]).pending, 0, "an open checkout is not pending money");
+        assert_eq!(observe_all(&[PaymentFact::Expired]).status, PaymentStatus::Canceled);
+        assert_eq!(observe_all(&[PaymentFact::Processing]).status, PaymentStatus::Processing);
+        assert_eq!(observe_all(&[PaymentFact::Processing, PaymentFact::Expired]).status, PaymentStatus::Processing);
+        assert_eq!(observe_all(&[PaymentFact::Expired, PaymentFact::Succeeded]).status, PaymentStatus::Succeeded);
     }
 
     #[test]
@@ -522,11 +556,38 @@ pub mod view {
     pub struct PaymentView {
         pub id: String,
         pub amount: i64,
+        pub currency: String,
         pub method: PaymentMethod,
         pub status: PaymentStatus,
         pub refunded: i64,
+        pub purpose: crate::payments::Purpose,
+        /// The invoice or estimate paid (`inv_…`, `est_…`); none for account credit.
+        pub document: Option<String>,
+        /// What it paid, in words (`Invoice INV-2031`, `Deposit on estimate E-1042`).
+        pub label: String,
+        /// For credit applied to an invoice: the estimate whose deposit it was, or `account`.
+        pub credit_source: Option<String>,
         #[schema(value_type = String, format = DateTime)]
         pub created_at: Timestamp,
+        #[schema(value_type = String, format = DateTime)]
+        pub updated_at: Timestamp,
+    }
+
+    /// How the customer may pay an invoice, under the contractor's rules.
+    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+    pub struct PayOptions {
+        /// What can be paid now: the balance less payments still processing.
+        pub payable: i64,
+        pub partial_allowed: bool,
+        /// The smallest partial payment (the whole payable amount is always allowed).
+        pub partial_minimum: i64,
+        /// `card`, and `us_bank_account` when the amount allows bank debit.
+        pub methods: Vec<crate::payments::CheckoutMethod>,
+        /// The smallest amount bank debit (ACH) is offered for, if there is one.
+        pub ach_minimum: Option<i64>,
+        pub card_fee_disclosure: Option<String>,
+        /// Account credit that can be applied to this invoice.
+        pub credit_available: i64,
     }
 
     /// One invoice with its lines, totals, payments and balance.
@@ -540,6 +601,7 @@ pub mod view {
         pub totals: InvoiceTotals,
         pub ledger: Ledger,
         pub payments: Vec<PaymentView>,
+        pub pay: PayOptions,
         #[schema(value_type = Option<String>, format = DateTime)]
         pub issued_at: Option<Timestamp>,
         pub property: Option<String>,

@@ -6,6 +6,7 @@
 //! - [`party`]: tenants (contractors), accounts, contacts, properties, staff; emails and phones.
 //! - [`estimate`]: estimates, their versions, options, totals, the state machine and signatures.
 //! - [`invoice`]: invoices, payments and the ledger that derives what is paid and owed.
+//! - [`payments`]: the contractor's payment rules and the Payments port (Stripe / simulator).
 //! - [`audit`]: the append-only record of who did what.
 //! - [`ports`]: the traits adapters implement (clock, ids, mail).
 //! - [`error`]: validation and rule errors shared by everything above.
@@ -16,6 +17,7 @@ pub mod ids;
 pub mod invoice;
 pub mod money;
 pub mod party;
+pub mod payments;
 pub mod ports;
 
 pub use error::{DomainError, FieldErrors};
@@ -27,6 +29,22 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(64);
     for b in digest {
         out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+/// Escapes text for HTML element content and attribute values (email bodies, local pages).
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
     }
     out
 }

@@ -105,6 +105,9 @@ pub struct Tenant {
     pub support_phone: Option<Phone>,
     /// Public base URL of the portal, used to build links in email (`https://portal.example.com`).
     pub portal_url: String,
+    /// What customers may pay online, and how.
+    #[serde(default)]
+    pub payments: crate::payments::PaymentRules,
 }
 
 impl Tenant {
@@ -131,6 +134,10 @@ pub struct Account {
     pub tenant: TenantId,
     pub name: String,
     pub kind: AccountKind,
+    /// The contractor's Stripe customer for this account (`cus_…`), made on the first online
+    /// payment so saved methods are offered the next time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stripe_customer: Option<String>,
 }
 
 /// What a contact may do in the portal.
@@ -163,6 +170,10 @@ impl ContactRole {
     }
     pub fn can_approve(self) -> bool {
         self == ContactRole::Approver
+    }
+    /// Approvers and billing contacts pay; viewers only look.
+    pub fn can_pay(self) -> bool {
+        matches!(self, ContactRole::Approver | ContactRole::Billing)
     }
 }
 

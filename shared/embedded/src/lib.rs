@@ -3,9 +3,12 @@
 //! # Layout
 //! - [`table`]: the Table port on redb, with GSIs maintained in the same write transaction.
 //! - [`mailbox`]: the Mailer port as a local mailbox that `/dev/mailbox` shows.
+//! - [`simulator`]: the Payments port as the payment simulator (a local checkout page that
+//!   makes Stripe's events).
 //!
-//! Both share one [`Store`] (redb allows one open handle per file and process).
+//! The table and the mailbox share one [`Store`] (redb allows one open handle per file and process).
 pub mod mailbox;
+pub mod simulator;
 pub mod table;
 
 use std::path::Path;

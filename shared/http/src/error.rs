@@ -31,6 +31,10 @@ pub enum ApiError {
     /// Something broke on our side. The source is logged, never sent.
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// A service we depend on (Stripe) did not answer; trying again later may work. The
+    /// source is logged, never sent.
+    #[error("unavailable")]
+    Unavailable(&'static str, #[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl ApiError {
@@ -46,6 +50,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType => 415,
             ApiError::TooManyRequests => 429,
             ApiError::Internal(_) => 500,
+            ApiError::Unavailable(..) => 503,
         }
     }
 
@@ -60,6 +65,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::TooManyRequests => "rate_limited",
             ApiError::Internal(_) => "internal",
+            ApiError::Unavailable(..) => "unavailable",
         }
     }
 
@@ -74,6 +80,10 @@ impl ApiError {
             ApiError::Internal(cause) => {
                 tracing::error!(error = %error_chain(cause.as_ref()), "request failed");
                 "Something went wrong on our side. Please try again.".to_string()
+            }
+            ApiError::Unavailable(message, cause) => {
+                tracing::error!(error = %error_chain(cause.as_ref()), "a service we depend on failed");
+                (*message).to_string()
             }
             other => other.to_string(),
         };
@@ -104,6 +114,7 @@ impl From<DomainError> for ApiError {
             DomainError::Invalid(f) => ApiError::Invalid(f),
             e @ DomainError::InvalidTransition { .. } => ApiError::Conflict("invalid_state", e.to_string()),
             DomainError::Forbidden(m) => ApiError::Forbidden(m),
+            DomainError::Conflict(code, m) => ApiError::Conflict(code, m),
         }
     }
 }

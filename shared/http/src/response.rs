@@ -31,18 +31,4 @@ pub fn with_header(mut r: Response<Body>, name: &'static str, value: &str) -> Re
     r
 }
 
-/// Escapes text for HTML element content and attribute values (email bodies, local pages).
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use portal_domain::escape_html;

@@ -141,4 +141,20 @@ impl CustomerSession {
         }
         Ok(())
     }
+
+    /// Whether the session may pay: not a read-only view, not a viewer, and for a link that
+    /// opens one estimate, only that estimate's deposit (`estimate`), and only with signing
+    /// rights.
+    pub fn may_pay(&self, estimate: Option<&EstimateId>) -> Result<(), ApiError> {
+        match &self.scope {
+            Scope::Portal => {}
+            Scope::ReadOnly => return Err(ApiError::Forbidden("This is a read-only view of the customer's portal.")),
+            Scope::Estimate { id, sign } if *sign && Some(id) == estimate => {}
+            Scope::Estimate { .. } => return Err(ApiError::Forbidden("This link does not allow paying. Sign in to continue.")),
+        }
+        if !self.role.can_pay() {
+            return Err(ApiError::Forbidden("Only an approver or billing contact on this account can pay."));
+        }
+        Ok(())
+    }
 }

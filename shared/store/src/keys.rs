@@ -62,9 +62,6 @@ pub const INVOICE_PREFIX: &str = "INV#";
 pub fn invoice(t: &TenantId, a: &AccountId, i: &portal_domain::ids::InvoiceId) -> Key {
     Key::new(account_pk(t, a), format!("INV#{i}"))
 }
-pub fn payment(t: &TenantId, a: &AccountId, i: &portal_domain::ids::InvoiceId, p: &portal_domain::ids::PaymentId) -> Key {
-    Key::new(account_pk(t, a), format!("INV#{i}#PAY#{p}"))
-}
 /// GSI1 partition listing a tenant's invoices by status (sorted by due date) for staff and
 /// reminders.
 pub fn invoices_by_status_gsi(t: &TenantId, status: &str) -> String {

@@ -6,12 +6,15 @@
 //! - [`table`]: items, conditions, writes, queries, pages, [`Table`] and [`StoreError`].
 //! - [`keys`]: every partition and sort key, in one place (documented in `infra/table-design.md`).
 //! - [`record`]: typed records <-> items.
-//! - [`repo`]: tenants, parties, estimates, audit, sign-in links, sessions, rate limits.
+//! - [`repo`]: tenants, parties, estimates, invoices, payments, the outbox, audit, sign-in links,
+//!   sessions, rate limits.
+//! - [`notify`]: delivering the outbox (receipts) through the Mailer and Sms ports.
 //! - [`contract`]: the behaviour both backends are held to; each backend's tests call it.
 //! - [`counting`]: a Table decorator that counts round trips, for budgets and benchmarks.
 pub mod contract;
 pub mod counting;
 pub mod keys;
+pub mod notify;
 pub mod record;
 pub mod repo;
 pub mod table;

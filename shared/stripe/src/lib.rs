@@ -3,6 +3,6 @@
 //! # Layout
 //! - [`webhook`]: verifying (and, for the local payment simulator, making) `Stripe-Signature`
 //!   headers.
-//!
-//! The Payments adapter on `async-stripe` joins this crate with the `pay` function.
+//! - [`payments`]: the Payments port on Stripe Checkout (`async-stripe`, rustls).
+pub mod payments;
 pub mod webhook;

@@ -68,6 +68,7 @@ async fn cold_starts() {
         ("approve-estimate", "approve without a token (no AWS call)", events::raw("approve-estimate", "approve")),
         ("approve-estimate", "approve-invalid (DynamoDB on moto)", events::with_token("approve-estimate", "approve-invalid", &t)),
         ("view-invoice", "list without a token (no AWS call)", events::raw("view-invoice", "list")),
+        ("pay", "pay without a token (no AWS call)", events::raw("pay", "pay-invoice")),
         ("stripe-webhook", "no signature (no AWS call)", unsigned_webhook()),
         (
             "stripe-webhook",
@@ -87,7 +88,7 @@ fn sizes() {
     println!("\n## Release binaries (stripped; opt-level s, fat LTO, 1 codegen unit, panic=abort)\n");
     println!("| binary | size | budget 8 MB |");
     println!("|---|---|---|");
-    for bin in ["hello-lambda", "auth", "view-estimate", "approve-estimate", "view-invoice", "stripe-webhook"] {
+    for bin in ["hello-lambda", "auth", "view-estimate", "approve-estimate", "view-invoice", "pay", "stripe-webhook"] {
         let bytes = std::fs::metadata(binary(bin, true)).map(|m| m.len()).unwrap_or(0);
         let mb = bytes as f64 / 1_048_576.0;
         println!("| {bin} | {mb:.2} MB | {} |", if mb <= 8.0 { "ok" } else { "OVER" });

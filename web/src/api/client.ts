@@ -1,7 +1,7 @@
 // The one API client every page uses: `send` plus typed wrappers. It keeps the access token in
 // memory (never in storage), refreshes it silently before it expires or after a 401, and turns
 // every failure (network, server, validation) into an ApiError the page can show with a retry.
-import type { EstimateList, EstimateView, InvoiceList, InvoiceView, SessionResponse, TenantProfile } from './types';
+import type { EstimateList, EstimateView, InvoiceList, InvoiceView, PaymentDetail, PaymentHistory, SessionResponse, Started, TenantProfile } from './types';
 
 export class ApiError extends Error {
   constructor(
@@ -175,6 +175,13 @@ export const tenantProfile = (key: string) => raw<TenantProfile>('GET', `/api/au
 export const listEstimates = () => send<EstimateList>({ path: '/api/estimates' });
 export const listInvoices = () => send<InvoiceList>({ path: '/api/invoices' });
 export const getInvoice = (id: string) => send<InvoiceView>({ path: `/api/invoices/${encodeURIComponent(id)}` });
+export const payInvoice = (id: string, amount?: number) =>
+  send<Started>({ method: 'POST', path: `/api/invoices/${encodeURIComponent(id)}/pay`, body: amount === undefined ? {} : { amount } });
+export const applyCredit = (id: string) =>
+  send<{ applied: number; balance: number }>({ method: 'POST', path: `/api/invoices/${encodeURIComponent(id)}/apply-credit`, body: {} });
+export const payDeposit = (id: string) => send<Started>({ method: 'POST', path: `/api/estimates/${encodeURIComponent(id)}/deposit`, body: {} });
+export const listPayments = () => send<PaymentHistory>({ path: '/api/payments' });
+export const getPayment = (id: string) => send<PaymentDetail>({ path: `/api/payments/${encodeURIComponent(id)}` });
 export const getEstimate = (id: string) => send<EstimateView>({ path: `/api/estimates/${encodeURIComponent(id)}` });
 export const approveEstimate = (id: string, body: { version: number; selection: Record<string, string[]>; signer_name: string; signature_png: string; consent: boolean }) =>
   send<EstimateView>({ method: 'POST', path: `/api/estimates/${encodeURIComponent(id)}/approve`, body });

@@ -115,6 +115,8 @@ export interface EstimateView {
   valid_until: string;
   property: string | null;
   can_decide: boolean;
+  /** Deposit paid or on its way. */
+  deposit_paid: number;
   versions: VersionView[];
 }
 
@@ -159,7 +161,9 @@ export interface EstimateList {
 }
 
 export type InvoiceStatus = 'draft' | 'open' | 'partially_paid' | 'paid' | 'void';
-export type PaymentStatus = 'processing' | 'succeeded' | 'failed' | 'disputed' | 'dispute_lost';
+export type PaymentStatus = 'started' | 'canceled' | 'processing' | 'succeeded' | 'failed' | 'disputed' | 'dispute_lost';
+export type PaymentMethod = 'online' | 'card' | 'ach' | 'offline' | 'credit';
+export type Purpose = 'invoice' | 'deposit' | 'credit';
 
 export interface Amount {
   amount: number;
@@ -186,10 +190,53 @@ export interface InvoiceList {
 export interface PaymentView {
   id: string;
   amount: number;
-  method: 'card' | 'ach' | 'offline' | 'credit';
+  currency: string;
+  method: PaymentMethod;
   status: PaymentStatus;
   refunded: number;
+  purpose: Purpose;
+  document: string | null;
+  label: string;
+  credit_source: string | null;
   created_at: string;
+  updated_at: string;
+}
+
+export interface PayOptions {
+  payable: number;
+  partial_allowed: boolean;
+  partial_minimum: number;
+  methods: ('card' | 'us_bank_account')[];
+  ach_minimum: number | null;
+  card_fee_disclosure: string | null;
+  credit_available: number;
+}
+
+export interface Started {
+  payment: string;
+  purpose: Purpose;
+  amount: number;
+  currency: string;
+  checkout_url: string;
+}
+
+export interface CreditView {
+  received: number;
+  applied: number;
+  available: number;
+  pending: number;
+  currency: string;
+}
+
+export interface PaymentHistory {
+  payments: PaymentView[];
+  credit: CreditView;
+}
+
+export interface PaymentDetail {
+  payment: PaymentView;
+  balance: number | null;
+  credit: CreditView;
 }
 
 export interface InvoiceView {
@@ -208,6 +255,7 @@ export interface InvoiceView {
   totals: { subtotal: number; discount: number; taxable: number; tax: number; total: number };
   ledger: { total: number; paid: number; pending: number; balance: number; overpaid: number };
   payments: PaymentView[];
+  pay: PayOptions;
   issued_at: string | null;
   property: string | null;
 }

@@ -9,6 +9,7 @@ import { choose, lineAmount, totals } from '../lib/totals';
 import { useLoad } from '../lib/useLoad';
 import { Lines } from '../components/Lines';
 import { Decide, type Mode } from './Decide';
+import { DepositButton } from './Pay';
 
 function initialSelection(v: VersionView): Selection {
   return v.decision?.kind === 'approved' ? v.decision.selection : v.recommended;
@@ -146,7 +147,7 @@ export function EstimatePage({ id, tenant }: { id: string; tenant: TenantProfile
         </section>
       )}
 
-      {version.decision && <DecisionSummary decision={version.decision} currency={data.currency} />}
+      {version.decision && <DecisionSummary decision={version.decision} currency={data.currency} estimate={data.id} depositPaid={data.deposit_paid} />}
 
       {deciding && (
         <Decide
@@ -236,8 +237,9 @@ function Changes({ changes, currency }: { changes: VersionChanges; currency: str
   );
 }
 
-function DecisionSummary({ decision, currency }: { decision: Decision; currency: string }) {
+function DecisionSummary({ decision, currency, estimate, depositPaid }: { decision: Decision; currency: string; estimate: string; depositPaid: number }) {
   if (decision.kind === 'approved') {
+    const depositDue = decision.totals.deposit - depositPaid;
     return (
       <section class="card decision" aria-labelledby="decision-title">
         <h2 id="decision-title">Approved</h2>
@@ -245,6 +247,12 @@ function DecisionSummary({ decision, currency }: { decision: Decision; currency:
           Signed by {decision.signer_name} on {dateTime(decision.at)} for {money(decision.totals.total, currency)}.
         </p>
         <img class="signature-image" src={decision.signature_png} alt={`Signature of ${decision.signer_name}`} />
+        {decision.totals.deposit > 0 &&
+          (depositDue > 0 ? (
+            <DepositButton estimate={estimate} amount={depositDue} currency={currency} />
+          ) : (
+            <p data-testid="deposit-paid">Deposit of {money(decision.totals.deposit, currency)} received. It is credited on your invoice.</p>
+          ))}
       </section>
     );
   }
@@ -279,7 +287,7 @@ function Outcome({ kind, view, tenant, headingRef }: { kind: Decision['kind']; v
         <p>
           {who} has your signed approval and will contact you to schedule the work.
           {decision?.kind === 'approved' && decision.totals.deposit > 0 && (
-            <> A deposit of {money(decision.totals.deposit, view.currency)} is due before work starts; you will receive an invoice for it.</>
+            <> A deposit of {money(decision.totals.deposit, view.currency)} is due before work starts; pay it below.</>
           )}
         </p>
       )}

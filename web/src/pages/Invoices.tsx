@@ -1,9 +1,10 @@
 import { getInvoice, listInvoices } from '../api/client';
-import type { InvoiceStatus, InvoiceSummary, PaymentView } from '../api/types';
+import type { InvoiceStatus, InvoiceSummary } from '../api/types';
 import { Lines } from '../components/Lines';
 import { Loading, Notice } from '../components/Notice';
-import { date, dateTime, money } from '../lib/format';
+import { date, money } from '../lib/format';
 import { useLoad } from '../lib/useLoad';
+import { PayBox, PaymentList } from './Pay';
 
 const INVOICE_LABELS: Record<InvoiceStatus, string> = {
   draft: 'Draft',
@@ -12,16 +13,6 @@ const INVOICE_LABELS: Record<InvoiceStatus, string> = {
   paid: 'Paid',
   void: 'Cancelled',
 };
-
-const PAYMENT_LABELS: Record<PaymentView['status'], string> = {
-  processing: 'Processing (bank transfers take a few days)',
-  succeeded: 'Paid',
-  failed: 'Failed',
-  disputed: 'Disputed',
-  dispute_lost: 'Reversed after a dispute',
-};
-
-const METHOD_LABELS: Record<PaymentView['method'], string> = { card: 'Card', ach: 'Bank transfer', offline: 'Cheque or cash', credit: 'Account credit' };
 
 export function InvoiceStatusBadge({ status, overdue }: { status: InvoiceStatus; overdue: boolean }) {
   return <span class={`status invoice-${overdue ? 'overdue' : status}`}>{overdue ? 'Overdue' : INVOICE_LABELS[status]}</span>;
@@ -84,6 +75,7 @@ export function InvoicePage({ id }: { id: string }) {
           </button>
         </p>
       </header>
+      <PayBox invoice={data} onChanged={retry} />
       <Lines items={data.content.items} currency={c} />
       <section class="totals" aria-labelledby="invoice-totals">
         <h2 id="invoice-totals" class="visually-hidden">
@@ -127,24 +119,7 @@ export function InvoicePage({ id }: { id: string }) {
       {data.content.memo && <p class="prose">{data.content.memo}</p>}
       <section aria-labelledby="payments-title">
         <h2 id="payments-title">Payments</h2>
-        {data.payments.length === 0 ? (
-          <p class="muted">No payments yet.</p>
-        ) : (
-          <ul class="cards">
-            {data.payments.map((p) => (
-              <li class="card" key={p.id}>
-                <div class="row">
-                  <strong>{money(p.amount, c)}</strong>
-                  <span>{PAYMENT_LABELS[p.status]}</span>
-                </div>
-                <p class="muted">
-                  {METHOD_LABELS[p.method]} · {dateTime(p.created_at)}
-                  {p.refunded > 0 && <> · {money(p.refunded, c)} refunded</>}
-                </p>
-              </li>
-            ))}
-          </ul>
-        )}
+        <PaymentList payments={data.payments} />
       </section>
     </article>
   );

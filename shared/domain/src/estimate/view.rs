@@ -73,6 +73,8 @@ pub struct EstimateView {
     pub can_decide: bool,
     /// Sent versions, newest first.
     pub versions: Vec<VersionView>,
+    /// Deposit paid or on its way (a bank transfer still processing).
+    pub deposit_paid: i64,
 }
 
 impl EstimateView {
@@ -116,6 +118,7 @@ impl EstimateView {
             property: e.property.as_ref().map(ToString::to_string),
             can_decide: may_decide && status.is_open(),
             versions: views,
+            deposit_paid: 0,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Estimates: the header at `EST#{id}`, versions at `EST#{id}#V#nnnn`, decisions at
-//! `EST#{id}#D#nnnn`, all in the customer's partition, so one Query reads a whole estimate.
+//! `EST#{id}#D#nnnn`, deposits at `EST#{id}#PAY#{pay}`, all in the customer's partition, so
+//! one Query reads a whole estimate.
 use std::collections::BTreeMap;
 
 use portal_domain::estimate::{Decision, Estimate, EstimateVersion};
@@ -15,6 +16,8 @@ pub struct EstimateBundle {
     pub estimate: Estimate,
     pub versions: Vec<EstimateVersion>,
     pub decisions: BTreeMap<u32, Decision>,
+    /// Deposit payments made on it (at `EST#{id}#PAY#{pay}`), oldest first.
+    pub deposits: Vec<super::payments::PaymentRecord>,
 }
 
 impl EstimateBundle {
@@ -23,6 +26,11 @@ impl EstimateBundle {
     }
     pub fn version(&self, n: u32) -> Option<&EstimateVersion> {
         self.versions.iter().find(|v| v.number == n)
+    }
+    /// Deposit paid, or submitted and still processing (so it is not asked for twice).
+    pub fn deposit_covered(&self) -> i64 {
+        use portal_domain::invoice::PaymentStatus;
+        self.deposits.iter().map(|p| if p.state.status == PaymentStatus::Processing { p.state.amount } else { p.state.net() }).sum()
     }
 }
 
@@ -73,7 +81,7 @@ pub async fn load(table: &dyn Table, t: &TenantId, a: &AccountId, id: &EstimateI
     let child = format!("{header_sk}#");
     let q = Query::partition(keys::account_pk(t, a)).prefix(header_sk.clone());
     let items = super::query_all(table, q).await?;
-    let (mut estimate, mut versions, mut decisions) = (None, Vec::new(), BTreeMap::new());
+    let (mut estimate, mut versions, mut decisions, mut deposits) = (None, Vec::new(), BTreeMap::new(), Vec::new());
     for item in items {
         let sk = item.get("sk").and_then(serde_json::Value::as_str).unwrap_or_default().to_string();
         if sk != header_sk && !sk.starts_with(&child) {
@@ -86,11 +94,13 @@ pub async fn load(table: &dyn Table, t: &TenantId, a: &AccountId, id: &EstimateI
                 let r: DecisionRecord = from_item(item)?;
                 decisions.insert(r.version, r.decision);
             }
+            "payment" => deposits.push(from_item::<super::payments::PaymentRecord>(item)?),
             _ => {}
         }
     }
     versions.sort_by_key(|v| v.number);
-    Ok(estimate.map(|estimate| EstimateBundle { estimate, versions, decisions }))
+    deposits.sort_by_key(|p| p.created_at);
+    Ok(estimate.map(|estimate| EstimateBundle { estimate, versions, decisions, deposits }))
 }
 
 /// The estimate headers of an account, newest first.

@@ -5,7 +5,9 @@ pub mod audit;
 pub mod auth;
 pub mod estimates;
 pub mod invoices;
+pub mod outbox;
 pub mod parties;
+pub mod payments;
 
 use crate::table::{Item, Page, Query, StoreError, Table};
 

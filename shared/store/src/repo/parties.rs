@@ -4,7 +4,7 @@ use portal_domain::party::{Account, Contact, Email, Phone, Property, Staff, Tena
 
 use crate::keys;
 use crate::record::{from_item, kind, to_item, with_index};
-use crate::table::{Index, Item, Key, Query, StoreError, Table, Write};
+use crate::table::{Cond, Index, Item, Key, Put, Query, StoreError, Table, Write};
 
 pub fn put_tenant(t: &Tenant) -> Result<Write, StoreError> {
     let item = to_item("tenant", &keys::tenant(&t.id), t)?;
@@ -22,6 +22,14 @@ pub async fn find_tenant_by_slug(table: &dyn Table, slug: &str) -> Result<Option
 
 pub fn put_account(a: &Account) -> Result<Write, StoreError> {
     Ok(Write::create(to_item("account", &keys::account(&a.tenant, &a.id), a)?))
+}
+
+/// Records the account's Stripe customer, only if it has none yet (two first payments racing
+/// keep the first customer).
+pub async fn set_stripe_customer(table: &dyn Table, a: &Account) -> Result<(), StoreError> {
+    let item = to_item("account", &keys::account(&a.tenant, &a.id), a)?;
+    let cond = Cond::present().and(Cond::NotExists("stripe_customer".into()));
+    table.put(Put { item, cond: Some(cond) }).await
 }
 
 pub async fn get_account(table: &dyn Table, t: &TenantId, a: &AccountId) -> Result<Option<Account>, StoreError> {

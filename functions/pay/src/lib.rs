@@ -1,0 +1,343 @@
+//! pay: start paying online (an invoice's balance or an allowed part of it, an approved
+//! estimate's deposit, or account credit), or apply account credit to an invoice.
+//!
+//! The server computes every amount from the document and the contractor's rules; the
+//! customer only picks among what the rules allow. Starting a payment writes the payment
+//! (status `started`, counting for nothing) before Stripe hears of it, so every event Stripe
+//! sends later finds its payment; then it opens a Checkout session through the Payments port
+//! (Stripe in AWS, the simulator locally) with metadata naming tenant, account, document,
+//! purpose and payment, and an idempotency key per attempt. Stripe's webhook moves the
+//! payment on (see the stripe-webhook function).
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use lambda_http::{Body, Request, Response};
+use portal_domain::audit::{AuditEntry, Origin};
+use portal_domain::estimate::{Decision, EstimateStatus};
+use portal_domain::ids::{EstimateId, InvoiceId, PaymentId};
+use portal_domain::invoice::{InvoiceStatus, PaymentState};
+use portal_domain::party::Tenant;
+use portal_domain::payments::{CheckoutRequest, CustomerRequest, Payments, Purpose};
+use portal_domain::ports::{Clock, Ids};
+use portal_http::request::{MAX_BODY, json, origin, path, route_key};
+use portal_http::session::CustomerSession;
+use portal_http::token::Verifier;
+use portal_http::{ApiError, response};
+use portal_store::Table;
+use portal_store::repo::payments::{self, Document, PaymentRecord};
+use portal_store::repo::{audit, estimates, invoices, parties};
+
+pub const ROUTES: &[&str] = &[
+    "POST /api/invoices/{id}/pay",
+    "POST /api/invoices/{id}/apply-credit",
+    "POST /api/estimates/{id}/deposit",
+    "POST /api/account/credit",
+];
+
+pub struct State {
+    pub table: Arc<dyn Table>,
+    pub clock: Arc<dyn Clock>,
+    pub ids: Arc<dyn Ids>,
+    pub verifier: Verifier,
+    pub payments: Arc<dyn Payments>,
+}
+
+pub async fn handle(state: &State, req: Request) -> Response<Body> {
+    let result = match route_key(&req).as_deref() {
+        Some("POST /api/invoices/{id}/pay") => pay_invoice(state, &req).await,
+        Some("POST /api/invoices/{id}/apply-credit") => apply_credit(state, &req).await,
+        Some("POST /api/estimates/{id}/deposit") => pay_deposit(state, &req).await,
+        Some("POST /api/account/credit") => buy_credit(state, &req).await,
+        _ => Err(ApiError::NotFound("route")),
+    };
+    result.unwrap_or_else(ApiError::into_response)
+}
+
+/// How much of an invoice to pay.
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PayInvoiceRequest {
+    /// Minor units; leave out to pay the whole balance. A part is accepted only where the
+    /// contractor allows partial payments, from their minimum up.
+    #[serde(default)]
+    pub amount: Option<i64>,
+}
+
+/// An amount (credit to buy, credit to apply).
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AmountRequest {
+    #[serde(default)]
+    pub amount: Option<i64>,
+}
+
+/// A payment started: send the customer to `checkout_url`.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Started {
+    pub payment: String,
+    pub purpose: Purpose,
+    pub amount: i64,
+    pub currency: String,
+    pub checkout_url: String,
+}
+
+/// Credit applied to an invoice.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Applied {
+    pub applied: i64,
+    pub balance: i64,
+}
+
+/// An empty body is the same as `{}`.
+fn body<T: serde::de::DeserializeOwned + Default>(req: &Request) -> Result<T, ApiError> {
+    let empty = match req.body() {
+        Body::Empty => true,
+        Body::Text(t) => t.trim().is_empty(),
+        Body::Binary(b) => b.is_empty(),
+        _ => true,
+    };
+    if empty { Ok(T::default()) } else { json(req, MAX_BODY) }
+}
+
+async fn tenant(state: &State, session: &CustomerSession) -> Result<Tenant, ApiError> {
+    parties::get_tenant(state.table.as_ref(), &session.tenant)
+        .await?
+        .ok_or_else(|| ApiError::Internal(format!("tenant {} missing", session.tenant).into()))
+}
+
+/// What is owed and not already on its way (an ACH payment still processing).
+fn payable(bundle: &invoices::InvoiceBundle) -> i64 {
+    (bundle.invoice.ledger.balance - bundle.invoice.ledger.pending).max(0)
+}
+
+#[utoipa::path(post, path = "/api/invoices/{id}/pay", tag = "payments", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Invoice id (inv_...)")),
+    request_body = PayInvoiceRequest,
+    responses((status = 200, body = Started), (status = 400, body = portal_http::error::ErrorBody),
+              (status = 403, body = portal_http::error::ErrorBody), (status = 404, body = portal_http::error::ErrorBody),
+              (status = 409, body = portal_http::error::ErrorBody, description = "nothing owed, or a payment is still processing"),
+              (status = 503, body = portal_http::error::ErrorBody, description = "Stripe did not answer")))]
+pub async fn pay_invoice(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
+    let id: InvoiceId = path(req, "id", "invoice")?;
+    let wanted: PayInvoiceRequest = body(req)?;
+    let bundle = invoices::load(state.table.as_ref(), &session.tenant, &session.account, &id)
+        .await?
+        .filter(|b| session.sees_account() && session.at_property(b.invoice.property.as_ref()) && b.invoice.status != InvoiceStatus::Draft)
+        .ok_or(ApiError::NotFound("invoice"))?;
+    session.may_pay(None)?;
+    let invoice = &bundle.invoice;
+    if invoice.status == InvoiceStatus::Void {
+        return Err(ApiError::Conflict("invoice_void", "This invoice was cancelled; there is nothing to pay.".into()));
+    }
+    if invoice.ledger.balance > 0 && payable(&bundle) == 0 {
+        return Err(ApiError::Conflict("payment_processing", "A bank payment for this invoice is still processing.".into()));
+    }
+    let tenant = tenant(state, &session).await?;
+    let amount = tenant.payments.invoice_amount(payable(&bundle), wanted.amount)?;
+    let description = format!("Invoice {} from {}", invoice.number, tenant.name);
+    let cancel = format!("{}/invoices/{}", tenant.portal_url, invoice.id);
+    let currency = invoice.content.currency.as_str().to_string();
+    start(state, &session, &tenant, Document::Invoice(id), amount, currency, description, cancel, origin(req)).await
+}
+
+#[utoipa::path(post, path = "/api/estimates/{id}/deposit", tag = "payments", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Estimate id (est_...)")),
+    responses((status = 200, body = Started), (status = 403, body = portal_http::error::ErrorBody),
+              (status = 404, body = portal_http::error::ErrorBody),
+              (status = 409, body = portal_http::error::ErrorBody, description = "not approved, no deposit, or already paid"),
+              (status = 503, body = portal_http::error::ErrorBody)))]
+pub async fn pay_deposit(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
+    let id: EstimateId = path(req, "id", "estimate")?;
+    let _: AmountRequest = body(req)?;
+    let bundle = estimates::load(state.table.as_ref(), &session.tenant, &session.account, &id)
+        .await?
+        .filter(|b| b.estimate.status != EstimateStatus::Draft && session.can_see(&b.estimate))
+        .ok_or(ApiError::NotFound("estimate"))?;
+    session.may_pay(Some(&id))?;
+    let e = &bundle.estimate;
+    let approval = match (e.status, bundle.decisions.get(&e.current_version)) {
+        (EstimateStatus::Approved, Some(Decision::Approved(a))) => a,
+        _ => return Err(ApiError::Conflict("not_approved", "A deposit is paid once the estimate is approved.".into())),
+    };
+    // What is already paid or on its way counts against the deposit.
+    let due = approval.totals.deposit - bundle.deposit_covered();
+    if approval.totals.deposit <= 0 {
+        return Err(ApiError::Conflict("no_deposit", "This estimate asks for no deposit.".into()));
+    }
+    if due <= 0 {
+        return Err(ApiError::Conflict("deposit_paid", "The deposit for this estimate is paid.".into()));
+    }
+    let tenant = tenant(state, &session).await?;
+    let description = format!("Deposit for estimate {} from {}", e.number, tenant.name);
+    let cancel = format!("{}/estimates/{}", tenant.portal_url, e.id);
+    start(state, &session, &tenant, Document::Estimate(id), due, e.currency.as_str().to_string(), description, cancel, origin(req)).await
+}
+
+#[utoipa::path(post, path = "/api/account/credit", tag = "payments", security(("bearer" = [])),
+    request_body = AmountRequest,
+    responses((status = 200, body = Started), (status = 400, body = portal_http::error::ErrorBody),
+              (status = 403, body = portal_http::error::ErrorBody), (status = 503, body = portal_http::error::ErrorBody)))]
+pub async fn buy_credit(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
+    let wanted: AmountRequest = body(req)?;
+    if !session.sees_account() {
+        return Err(ApiError::Forbidden("This link opens one estimate. Sign in to see your whole account."));
+    }
+    session.may_pay(None)?;
+    let tenant = tenant(state, &session).await?;
+    let amount = tenant.payments.credit_amount(wanted.amount.ok_or_else(|| portal_domain::DomainError::invalid("amount", "required"))?)?;
+    let description = format!("Account credit with {}", tenant.name);
+    let cancel = format!("{}/payments", tenant.portal_url);
+    let currency = tenant.currency.as_str().to_string();
+    start(state, &session, &tenant, Document::Account, amount, currency, description, cancel, origin(req)).await
+}
+
+#[utoipa::path(post, path = "/api/invoices/{id}/apply-credit", tag = "payments", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Invoice id (inv_...)")),
+    request_body = AmountRequest,
+    responses((status = 200, body = Applied), (status = 403, body = portal_http::error::ErrorBody),
+              (status = 404, body = portal_http::error::ErrorBody),
+              (status = 409, body = portal_http::error::ErrorBody, description = "no credit available, or nothing owed")))]
+pub async fn apply_credit(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
+    let id: InvoiceId = path(req, "id", "invoice")?;
+    let wanted: AmountRequest = body(req)?;
+    if wanted.amount.is_some_and(|a| a <= 0) {
+        return Err(portal_domain::DomainError::invalid("amount", "must be more than 0").into());
+    }
+    let (t, a) = (&session.tenant, &session.account);
+    invoices::load(state.table.as_ref(), t, a, &id)
+        .await?
+        .filter(|b| session.sees_account() && session.at_property(b.invoice.property.as_ref()) && b.invoice.status != InvoiceStatus::Draft)
+        .ok_or(ApiError::NotFound("invoice"))?;
+    session.may_pay(None)?;
+    let now = state.clock.now();
+    let applied = payments::apply_credit(
+        state.table.as_ref(),
+        state.ids.as_ref(),
+        &id,
+        t,
+        a,
+        wanted.amount,
+        None,
+        session.actor(),
+        &origin(req),
+        now,
+    )
+    .await?;
+    if applied == 0 {
+        return Err(ApiError::Conflict("no_credit", "There is no credit to apply, or nothing is owed on this invoice.".into()));
+    }
+    let balance = invoices::load(state.table.as_ref(), t, a, &id).await?.map_or(0, |b| b.invoice.ledger.balance);
+    Ok(response::ok(&Applied { applied, balance }))
+}
+
+/// Writes the started payment, makes sure the account has a Stripe customer, and opens the
+/// Checkout session.
+#[allow(clippy::too_many_arguments)]
+async fn start(
+    state: &State,
+    session: &CustomerSession,
+    tenant: &Tenant,
+    document: Document,
+    amount: i64,
+    currency: String,
+    description: String,
+    cancel_url: String,
+    origin: Origin,
+) -> Result<Response<Body>, ApiError> {
+    let now: Timestamp = state.clock.now();
+    let (t, a) = (&session.tenant, &session.account);
+    let payment = PaymentRecord {
+        id: PaymentId::generate(state.ids.as_ref()),
+        document: document.clone(),
+        state: PaymentState::started(amount)?,
+        checkout_session: None,
+        stripe_payment_intent: None,
+        credit_source: None,
+        created_at: now,
+        updated_at: now,
+        rev: 0,
+    };
+    let purpose = document.purpose();
+    let entry = AuditEntry::record(
+        state.ids.as_ref(),
+        now,
+        session.actor(),
+        "payment.started",
+        Some(document.reference(a)),
+        Some(a.clone()),
+        &origin,
+        serde_json::json!({ "payment": payment.id, "amount": amount, "purpose": purpose }),
+    );
+    state.table.transact(vec![payments::create(t, a, &payment)?, audit::append(t, &entry)?]).await?;
+    let customer = customer(state, session, tenant).await?;
+    let request = CheckoutRequest {
+        tenant: t.to_string(),
+        account: a.to_string(),
+        document: document.reference(a),
+        purpose,
+        payment: payment.id.to_string(),
+        amount,
+        currency: currency.to_ascii_lowercase(),
+        description,
+        methods: tenant.payments.methods(amount),
+        customer,
+        success_url: format!("{}/payments/{}", tenant.portal_url, payment.id),
+        cancel_url,
+        idempotency_key: format!("checkout-{t}-{}", payment.id),
+    };
+    let checkout =
+        state.payments.checkout(&request).await.map_err(|e| {
+            ApiError::Unavailable("Online payments are not available right now. Please try again in a minute.", Box::new(e))
+        })?;
+    // Remember the session on the payment (for the office and for support); losing this race
+    // to Stripe's first event only loses the note, never money.
+    let mut noted = payment.clone();
+    noted.checkout_session = Some(checkout.id.clone());
+    noted.rev += 1;
+    if let Err(e) = state.table.transact(vec![payments::save(t, a, &noted, payment.rev)?]).await {
+        tracing::info!(error = %e, payment = %payment.id, "checkout session not noted on the payment");
+    }
+    tracing::info!(payment = %payment.id, purpose = purpose.as_str(), amount, "checkout opened");
+    Ok(response::ok(&Started { payment: payment.id.to_string(), purpose, amount, currency, checkout_url: checkout.url }))
+}
+
+/// The account's Stripe customer, made on its first online payment so saved methods are
+/// offered next time. A failure here does not stop the payment: Checkout works without one.
+async fn customer(state: &State, session: &CustomerSession, tenant: &Tenant) -> Result<Option<String>, ApiError> {
+    let Some(account) = parties::get_account(state.table.as_ref(), &session.tenant, &session.account).await? else {
+        return Ok(None);
+    };
+    if account.stripe_customer.is_some() {
+        return Ok(account.stripe_customer);
+    }
+    let contact = parties::get_contact(state.table.as_ref(), &session.tenant, &session.account, &session.contact).await?;
+    let request = CustomerRequest {
+        tenant: tenant.id.to_string(),
+        account: account.id.to_string(),
+        name: account.name.clone(),
+        email: contact.and_then(|c| c.email.map(|e| e.as_str().to_string())),
+        idempotency_key: format!("customer-{}-{}", tenant.id, account.id),
+    };
+    match state.payments.create_customer(&request).await {
+        Ok(id) => {
+            let mut with = account.clone();
+            with.stripe_customer = Some(id.clone());
+            if let Err(e) = parties::set_stripe_customer(state.table.as_ref(), &with).await {
+                tracing::info!(error = %e, "stripe customer not saved on the account");
+            }
+            Ok(Some(id))
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "creating the Stripe customer failed; paying without one");
+            Ok(None)
+        }
+    }
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(pay_invoice, pay_deposit, buy_credit, apply_credit))]
+pub struct Api;

@@ -1,0 +1,165 @@
+//! Delivering the outbox: receipts by email (and a text to contacts with only a phone).
+//!
+//! Written on the ports only (Table, Mailer, Sms), so the local server runs it as a background
+//! task and a Lambda can run it on the table's stream. See [`crate::repo::outbox`] for how a
+//! message is claimed, so two senders never send it twice.
+use jiff::Timestamp;
+use portal_domain::ids::TenantId;
+use portal_domain::invoice::PaymentMethod;
+use portal_domain::party::{Contact, Tenant};
+use portal_domain::ports::{Mail, Mailer, Sms};
+
+use crate::keys;
+use crate::record::{from_item, kind};
+use crate::repo::outbox::{self, Envelope};
+use crate::repo::payments::{self, Document, PaymentRecord};
+use crate::repo::{invoices, parties, query_all};
+use crate::table::{Query, StoreError, Table};
+
+/// What one run did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Report {
+    pub sent: usize,
+    pub failed: usize,
+    /// Claimed by another sender first.
+    pub skipped: usize,
+}
+
+/// Sends every message of the tenant's outbox that is due.
+pub async fn deliver_due(
+    table: &dyn Table,
+    mailer: &dyn Mailer,
+    sms: &dyn Sms,
+    t: &TenantId,
+    now: Timestamp,
+) -> Result<Report, StoreError> {
+    let mut report = Report::default();
+    let due = outbox::due(table, t, now).await?;
+    if due.is_empty() {
+        return Ok(report);
+    }
+    let Some(tenant) = parties::get_tenant(table, t).await? else { return Ok(report) };
+    for envelope in due {
+        let Some(claimed) = outbox::claim(table, t, &envelope, now).await? else {
+            report.skipped += 1;
+            continue;
+        };
+        let sent = match send(table, mailer, sms, &tenant, &claimed).await {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::warn!(message = %claimed.message.id, attempt = claimed.attempts, error = %e, "outbox message not sent");
+                false
+            }
+        };
+        outbox::finish(table, t, &claimed, sent, now).await?;
+        if sent {
+            report.sent += 1;
+        } else {
+            report.failed += 1;
+        }
+    }
+    Ok(report)
+}
+
+/// Who gets money mail on an account: contacts who pay (approvers, billing) with the portal on.
+async fn payers(table: &dyn Table, e: &Envelope, t: &TenantId) -> Result<Vec<Contact>, StoreError> {
+    let q = Query::partition(keys::account_pk(t, &e.message.account)).prefix("CONTACT#");
+    let contacts: Vec<Contact> =
+        query_all(table, q).await?.into_iter().filter(|i| kind(i) == "contact").map(from_item).collect::<Result<_, _>>()?;
+    Ok(contacts.into_iter().filter(|c| c.role.can_pay() && c.portal_enabled).collect())
+}
+
+async fn send(
+    table: &dyn Table,
+    mailer: &dyn Mailer,
+    sms: &dyn Sms,
+    tenant: &Tenant,
+    e: &Envelope,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    if e.message.kind != "receipt" {
+        return Err(format!("unknown outbox message kind {}", e.message.kind).into());
+    }
+    let m = &e.message;
+    let payment = payments::find(table, &tenant.id, &m.account, &m.payment).await?.ok_or("the payment is gone")?;
+    let what = match &m.document {
+        Document::Invoice(i) => match invoices::load(table, &tenant.id, &m.account, i).await? {
+            Some(b) => format!("invoice {}", b.invoice.number),
+            None => "your invoice".to_string(),
+        },
+        Document::Estimate(_) => "your deposit".to_string(),
+        Document::Account => "account credit".to_string(),
+    };
+    let receipt = Receipt { tenant, payment: &payment, what: &what };
+    let mut reached = 0;
+    for c in payers(table, e, &tenant.id).await? {
+        if let Some(email) = &c.email {
+            mailer.send(&receipt.mail(email)).await?;
+            reached += 1;
+        } else if let Some(phone) = &c.phone {
+            sms.send(phone, &receipt.text()).await?;
+            reached += 1;
+        }
+    }
+    if reached == 0 {
+        tracing::info!(message = %m.id, "receipt has nobody to go to");
+    }
+    Ok(())
+}
+
+struct Receipt<'a> {
+    tenant: &'a Tenant,
+    payment: &'a PaymentRecord,
+    what: &'a str,
+}
+
+impl Receipt<'_> {
+    fn amount(&self) -> String {
+        self.tenant.currency.format(self.payment.state.amount)
+    }
+    fn url(&self) -> String {
+        format!("{}/payments/{}", self.tenant.portal_url.trim_end_matches('/'), self.payment.id)
+    }
+    fn method(&self) -> &'static str {
+        match self.payment.state.method {
+            PaymentMethod::Card => "card",
+            PaymentMethod::Ach => "bank transfer (ACH)",
+            PaymentMethod::Online => "online payment",
+            PaymentMethod::Offline => "cheque or cash",
+            PaymentMethod::Credit => "account credit",
+        }
+    }
+
+    fn mail(&self, to: &portal_domain::party::Email) -> Mail {
+        use portal_domain::escape_html as esc;
+        let name = &self.tenant.name;
+        let subject = format!("Receipt: {} paid to {name}", self.amount());
+        let text = format!(
+            "Thank you. We received {amount} by {method} for {what}.\n\nReceipt number: {id}\n\nSee the receipt and your balance: {url}\n",
+            amount = self.amount(),
+            method = self.method(),
+            what = self.what,
+            id = self.payment.id,
+            url = self.url()
+        );
+        let color = esc(&self.tenant.branding.primary_color);
+        let html = format!(
+            "<!doctype html><html><body style=\"font-family:system-ui,sans-serif;color:#1a1a1a\">\
+             <p>Thank you. We received <strong>{amount}</strong> by {method} for {what}.</p>\
+             <p>Receipt number: {id}</p>\
+             <p><a href=\"{url}\" style=\"display:inline-block;padding:12px 20px;background:{color};color:#fff;\
+             border-radius:6px;text-decoration:none\">See your receipt</a></p>\
+             <p style=\"color:#555\">{name}</p></body></html>",
+            amount = esc(&self.amount()),
+            method = self.method(),
+            what = esc(self.what),
+            id = esc(self.payment.id.as_str()),
+            url = esc(&self.url()),
+            name = esc(name),
+        );
+        Mail { to: to.clone(), from_name: name.clone(), subject, text, html }
+    }
+
+    fn text(&self) -> String {
+        format!("{}: we received {} for {}. Receipt: {}", self.tenant.name, self.amount(), self.what, self.url())
+    }
+}

@@ -1,0 +1,488 @@
+//! Payments, wherever they belong, and posting what Stripe says about one exactly once.
+//!
+//! A payment sits under the document it pays, in the customer's partition:
+//! - an invoice's at `INV#{inv}#PAY#{pay}` (read with the invoice in one Query);
+//! - an estimate's deposit at `EST#{est}#PAY#{pay}` (read with the estimate);
+//! - account credit bought ahead of work at `CREDIT#PAY#{pay}`.
+//!
+//! Deposits and prepayments are the account's credit. Credit is spent by applying it to an
+//! invoice: a `credit` payment on the invoice, written in one transaction with the `CREDIT`
+//! header, whose `rev` serialises every application so credit is never spent twice.
+use jiff::Timestamp;
+use portal_domain::audit::{Actor, AuditEntry, Origin};
+use portal_domain::ids::{AccountId, EstimateId, InvoiceId, OutboxId, PaymentId, TenantId};
+use portal_domain::invoice::view::PaymentView;
+use portal_domain::invoice::{InvoiceStatus, Ledger, PaymentFact, PaymentMethod, PaymentState, PaymentStatus};
+use portal_domain::payments::Purpose;
+use portal_domain::ports::Ids;
+
+use super::invoices::{self, Invoice};
+use crate::keys;
+use crate::record::{from_item, kind, rev, to_item, with_index};
+use crate::table::{Cond, Index, Item, Key, Put, Query, StoreError, Table, Write};
+
+/// What a payment pays for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum Document {
+    Invoice(InvoiceId),
+    /// The deposit of an approved estimate.
+    Estimate(EstimateId),
+    /// Credit on the account.
+    Account,
+}
+
+impl Document {
+    pub fn purpose(&self) -> Purpose {
+        match self {
+            Self::Invoice(_) => Purpose::Invoice,
+            Self::Estimate(_) => Purpose::Deposit,
+            Self::Account => Purpose::Credit,
+        }
+    }
+
+    /// The id named in Stripe metadata: the invoice, the estimate or the account.
+    pub fn reference(&self, account: &AccountId) -> String {
+        match self {
+            Self::Invoice(i) => i.to_string(),
+            Self::Estimate(e) => e.to_string(),
+            Self::Account => account.to_string(),
+        }
+    }
+
+    /// Reads a metadata reference back (`inv_…`, `est_…`, or the account's own id).
+    pub fn parse(reference: &str, account: &AccountId) -> Option<Self> {
+        if reference == account.as_str() {
+            return Some(Self::Account);
+        }
+        if let Ok(i) = reference.parse::<InvoiceId>() {
+            return Some(Self::Invoice(i));
+        }
+        reference.parse::<EstimateId>().ok().map(Self::Estimate)
+    }
+
+    fn sk_prefix(&self) -> String {
+        match self {
+            Self::Invoice(i) => format!("INV#{i}#PAY#"),
+            Self::Estimate(e) => format!("EST#{e}#PAY#"),
+            Self::Account => CREDIT_PAYMENTS.into(),
+        }
+    }
+}
+
+const CREDIT_PAYMENTS: &str = "CREDIT#PAY#";
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PaymentRecord {
+    pub id: PaymentId,
+    pub document: Document,
+    pub state: PaymentState,
+    /// The Checkout session that took it, when paid online.
+    #[serde(default)]
+    pub checkout_session: Option<String>,
+    /// Stripe's PaymentIntent, once an event names it.
+    pub stripe_payment_intent: Option<String>,
+    /// For credit applied to an invoice: where the credit came from (`est_…` for a deposit,
+    /// `account` for prepaid credit).
+    #[serde(default)]
+    pub credit_source: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub rev: u64,
+}
+
+pub fn key(t: &TenantId, a: &AccountId, document: &Document, p: &PaymentId) -> Key {
+    Key::new(keys::account_pk(t, a), format!("{}{p}", document.sk_prefix()))
+}
+
+fn item(t: &TenantId, a: &AccountId, p: &PaymentRecord) -> Result<Item, StoreError> {
+    let item = to_item("payment", &key(t, a, &p.document, &p.id), p)?;
+    Ok(match &p.stripe_payment_intent {
+        Some(pi) => with_index(item, Index::Gsi2, keys::stripe_ref_gsi(t, pi), format!("PAY#{}", p.id)),
+        None => item,
+    })
+}
+
+/// Writes a new payment. For an invoice, only payments that change the ledger at once
+/// (office, credit) need [`invoices::add_payment`]; a started Checkout changes nothing yet.
+pub fn create(t: &TenantId, a: &AccountId, p: &PaymentRecord) -> Result<Write, StoreError> {
+    Ok(Write::create(item(t, a, p)?))
+}
+
+/// Replaces a payment if nobody changed it since `expected_rev`. The caller bumps `p.rev`.
+pub fn save(t: &TenantId, a: &AccountId, p: &PaymentRecord, expected_rev: u64) -> Result<Write, StoreError> {
+    Ok(Write::Put(Put { item: item(t, a, p)?, cond: Some(Cond::eq("rev", expected_rev)) }))
+}
+
+/// Every payment of an account (invoices, deposits, credit), oldest first, in one Query of
+/// the partition.
+pub async fn all(table: &dyn Table, t: &TenantId, a: &AccountId) -> Result<AccountPayments, StoreError> {
+    let items = super::query_all(table, Query::partition(keys::account_pk(t, a))).await?;
+    let mut out = AccountPayments::default();
+    for item in items {
+        match kind(&item) {
+            "payment" => out.payments.push(from_item(item)?),
+            "credit" => out.credit_rev = rev(&item),
+            "invoice" => out.invoices.push(from_item(item)?),
+            "estimate" => out.estimates.push(from_item(item)?),
+            _ => {}
+        }
+    }
+    out.payments.sort_by_key(|p| p.created_at);
+    Ok(out)
+}
+
+/// The money side of an account.
+#[derive(Debug, Clone, Default)]
+pub struct AccountPayments {
+    pub payments: Vec<PaymentRecord>,
+    pub invoices: Vec<Invoice>,
+    pub estimates: Vec<portal_domain::estimate::Estimate>,
+    /// The `CREDIT` header's rev (0 before the first application).
+    pub credit_rev: u64,
+}
+
+/// Account credit: deposits and prepayments received, less what was applied to invoices.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Credit {
+    /// Deposits and prepayments that succeeded, less refunds.
+    pub received: i64,
+    /// Applied to invoices.
+    pub applied: i64,
+    /// What can still be applied (never negative).
+    pub available: i64,
+    /// Deposits and prepayments submitted but not settled (ACH).
+    pub pending: i64,
+}
+
+impl AccountPayments {
+    pub fn credit(&self) -> Credit {
+        let mut c = Credit::default();
+        for p in &self.payments {
+            match p.document {
+                Document::Estimate(_) | Document::Account => {
+                    c.received += p.state.net();
+                    if p.state.status == PaymentStatus::Processing {
+                        c.pending += p.state.amount;
+                    }
+                }
+                Document::Invoice(_) if p.state.method == PaymentMethod::Credit => c.applied += p.state.net(),
+                Document::Invoice(_) => {}
+            }
+        }
+        c.available = (c.received - c.applied).max(0);
+        c
+    }
+
+    /// A payment as the customer sees it, labelled with the document's printed number.
+    pub fn view(&self, p: &PaymentRecord, currency: &str) -> PaymentView {
+        let (document, label) = match &p.document {
+            Document::Invoice(i) => {
+                let number = self.invoices.iter().find(|x| &x.id == i).map_or_else(|| i.to_string(), |x| x.number.clone());
+                (Some(i.to_string()), format!("Invoice {number}"))
+            }
+            Document::Estimate(e) => {
+                let number = self.estimates.iter().find(|x| &x.id == e).map_or_else(|| e.to_string(), |x| x.number.clone());
+                (Some(e.to_string()), format!("Deposit on estimate {number}"))
+            }
+            Document::Account => (None, "Account credit".to_string()),
+        };
+        PaymentView {
+            id: p.id.to_string(),
+            amount: p.state.amount,
+            currency: currency.to_string(),
+            method: p.state.method,
+            status: p.state.status,
+            refunded: p.state.refunded,
+            purpose: p.document.purpose(),
+            document,
+            label,
+            credit_source: p.credit_source.clone(),
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+        }
+    }
+
+    /// What a deposit paid on `estimate` has not yet been credited to an invoice.
+    pub fn deposit_unapplied(&self, estimate: &EstimateId) -> i64 {
+        let doc = Document::Estimate(estimate.clone());
+        let received: i64 = self.payments.iter().filter(|p| p.document == doc).map(|p| p.state.net()).sum();
+        let source = estimate.to_string();
+        let applied: i64 = self.payments.iter().filter(|p| p.credit_source.as_deref() == Some(&source)).map(|p| p.state.net()).sum();
+        (received - applied).max(0)
+    }
+}
+
+/// Applies account credit to an invoice: a `credit` payment on the invoice and the invoice's
+/// ledger, conditional on the invoice and on the `CREDIT` header (so two applications racing
+/// cannot spend the same credit), with the audit entry. `source` is the estimate whose deposit
+/// this is, if any. Returns the amount applied (at most the credit available and the balance).
+#[allow(clippy::too_many_arguments)]
+pub async fn apply_credit(
+    table: &dyn Table,
+    ids: &dyn Ids,
+    invoice: &InvoiceId,
+    t: &TenantId,
+    a: &AccountId,
+    wanted: Option<i64>,
+    source: Option<&EstimateId>,
+    actor: Actor,
+    origin: &Origin,
+    now: Timestamp,
+) -> Result<i64, StoreError> {
+    let money = all(table, t, a).await?;
+    let bundle = invoices::load(table, t, a, invoice).await?.ok_or_else(|| StoreError::Invalid("no such invoice".into()))?;
+    let available = match source {
+        Some(e) => money.deposit_unapplied(e).min(money.credit().available),
+        None => money.credit().available,
+    };
+    let amount = wanted.unwrap_or(i64::MAX).min(available).min(bundle.invoice.ledger.balance);
+    if amount <= 0 || matches!(bundle.invoice.status, InvoiceStatus::Draft | InvoiceStatus::Void) {
+        return Ok(0);
+    }
+    let state = PaymentState::new(amount, PaymentMethod::Credit).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let payment = PaymentRecord {
+        id: PaymentId::generate(ids),
+        document: Document::Invoice(invoice.clone()),
+        state,
+        checkout_session: None,
+        stripe_payment_intent: None,
+        credit_source: Some(source.map_or_else(|| "account".to_string(), ToString::to_string)),
+        created_at: now,
+        updated_at: now,
+        rev: 0,
+    };
+    let mut inv = bundle.invoice.clone();
+    let expected = inv.rev;
+    inv.ledger = Ledger::of(inv.content.totals().total, bundle.payments.iter().map(|p| &p.state).chain([&payment.state]));
+    inv.status = inv.ledger.status();
+    inv.rev += 1;
+    let audit = AuditEntry::record(
+        ids,
+        now,
+        actor,
+        "credit.applied",
+        Some(invoice.to_string()),
+        Some(a.clone()),
+        origin,
+        serde_json::json!({ "payment": payment.id, "amount": amount, "source": payment.credit_source, "balance": inv.ledger.balance }),
+    );
+    let credit_key = Key::new(keys::account_pk(t, a), "CREDIT");
+    let credit_item = to_item(
+        "credit",
+        &credit_key,
+        &serde_json::json!({ "rev": money.credit_rev + 1, "applied": money.credit().applied + amount, "updated_at": now }),
+    )?;
+    let credit_cond = if money.credit_rev == 0 { Cond::absent() } else { Cond::eq("rev", money.credit_rev) };
+    table
+        .transact(vec![
+            create(t, a, &payment)?,
+            invoices::save(&inv, expected)?,
+            Write::Put(Put { item: credit_item, cond: Some(credit_cond) }),
+            super::audit::append(t, &audit)?,
+        ])
+        .await?;
+    Ok(amount)
+}
+
+/// What posting an event did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Posted {
+    /// The payment changed (and with it the invoice's ledger, for an invoice payment).
+    Applied { status: PaymentStatus },
+    /// This event id was posted before: nothing changed.
+    Duplicate,
+    /// The event was recorded; it told us nothing new (a late "processing", say).
+    NoChange,
+    /// No such payment for this tenant and account: acknowledged, nothing changed.
+    Unknown,
+}
+
+/// Where a Stripe event points, taken from the metadata we put on the Checkout session and
+/// checked against our records (never trusted to name another tenant's data).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentRef {
+    pub tenant: TenantId,
+    pub account: AccountId,
+    pub document: Document,
+    pub payment: PaymentId,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct EventRecord {
+    event_id: String,
+    outcome: String,
+    at: Timestamp,
+    ttl: i64,
+}
+
+/// How long a Stripe event id is remembered (Stripe retries for three days).
+const EVENT_MEMORY_SECONDS: i64 = 90 * 86_400;
+/// Re-reads after losing a race with another delivery, before giving up (Stripe retries).
+const ATTEMPTS: usize = 6;
+
+fn event_write(t: &TenantId, event_id: &str, outcome: &str, now: Timestamp) -> Result<Write, StoreError> {
+    let record =
+        EventRecord { event_id: event_id.to_string(), outcome: outcome.into(), at: now, ttl: now.as_second() + EVENT_MEMORY_SECONDS };
+    Ok(Write::create(to_item("stripe_event", &keys::stripe_event(t, event_id), &record)?))
+}
+
+/// What the event says beyond the fact: ids to link and the method the customer chose.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Details<'a> {
+    pub payment_intent: Option<&'a str>,
+    pub method: Option<PaymentMethod>,
+}
+
+/// Reads the payment (with its invoice, for an invoice payment) in one round trip.
+async fn read(table: &dyn Table, at: &PaymentRef) -> Result<Option<(PaymentRecord, Option<invoices::InvoiceBundle>)>, StoreError> {
+    match &at.document {
+        Document::Invoice(i) => {
+            let Some(bundle) = invoices::load(table, &at.tenant, &at.account, i).await? else { return Ok(None) };
+            let p = bundle.payments.iter().find(|p| p.id == at.payment).cloned();
+            Ok(p.map(|p| (p, Some(bundle))))
+        }
+        d => {
+            let item = table.get(&key(&at.tenant, &at.account, d, &at.payment)).await?;
+            Ok(item.map(from_item).transpose()?.map(|p| (p, None)))
+        }
+    }
+}
+
+/// Posts one fact about one payment, exactly once per Stripe event id: the event record, the
+/// payment, the invoice's ledger (for an invoice payment), the audit entry and (when money
+/// newly arrives) the receipt in the outbox, in one transaction conditional on what was read.
+/// Concurrent and repeated deliveries of the same event change nothing twice; deliveries of
+/// different events in any order end in the same state. One read and one write when nothing
+/// races.
+///
+/// The PaymentIntent, when the event names one, is recorded on the payment the first time it
+/// is seen, so later charge and dispute events (which may carry no metadata) find the payment.
+pub async fn post(
+    table: &dyn Table,
+    ids: &dyn Ids,
+    at: &PaymentRef,
+    fact: PaymentFact,
+    details: &Details<'_>,
+    event_id: &str,
+    now: Timestamp,
+) -> Result<Posted, StoreError> {
+    for _ in 0..ATTEMPTS {
+        let Some((before, bundle)) = read(table, at).await? else { return Ok(Posted::Unknown) };
+        let links = before.stripe_payment_intent.is_none() && details.payment_intent.is_some();
+        let names_method = before.state.method == PaymentMethod::Online && details.method.is_some();
+        let mut next = match before.state.observe(fact) {
+            Ok(Some(next)) => next,
+            Ok(None) if links || names_method => before.state.clone(),
+            // Nothing new, or a fact that cannot be true of this payment: remember the event so
+            // a redelivery is recognised, change nothing else.
+            Ok(None) | Err(_) => {
+                return match table.transact(vec![event_write(&at.tenant, event_id, "no_change", now)?]).await {
+                    Ok(()) => Ok(Posted::NoChange),
+                    Err(StoreError::TransactionCancelled { failed }) if failed.contains(&0) => Ok(Posted::Duplicate),
+                    Err(StoreError::TransactionCancelled { .. }) => continue,
+                    Err(e) => Err(e),
+                };
+            }
+        };
+        if names_method && let Some(m) = details.method {
+            next.method = m;
+        }
+        // Money arriving for the first time earns a receipt; a won dispute does not.
+        let newly_paid = !matches!(before.state.status, PaymentStatus::Succeeded | PaymentStatus::Disputed | PaymentStatus::DisputeLost)
+            && next.status == PaymentStatus::Succeeded;
+        let mut payment = before.clone();
+        if links {
+            payment.stripe_payment_intent = details.payment_intent.map(str::to_string);
+        }
+        payment.state = next;
+        payment.updated_at = now;
+        payment.rev += 1;
+        let mut writes = vec![event_write(&at.tenant, event_id, "applied", now)?, save(&at.tenant, &at.account, &payment, before.rev)?];
+        let mut detail = serde_json::json!({
+            "payment": payment.id, "event": event_id, "status": payment.state.status, "refunded": payment.state.refunded,
+        });
+        if let Some(mut bundle) = bundle {
+            if let Some(slot) = bundle.payments.iter_mut().find(|p| p.id == payment.id) {
+                *slot = payment.clone();
+            }
+            let invoice = &mut bundle.invoice;
+            let expected = invoice.rev;
+            invoice.ledger = Ledger::of(invoice.content.totals().total, bundle.payments.iter().map(|p| &p.state));
+            if !matches!(invoice.status, InvoiceStatus::Draft | InvoiceStatus::Void) {
+                invoice.status = invoice.ledger.status();
+            }
+            invoice.rev += 1;
+            detail["paid"] = invoice.ledger.paid.into();
+            detail["balance"] = invoice.ledger.balance.into();
+            writes.push(invoices::save(invoice, expected)?);
+        }
+        let audit = AuditEntry::record(
+            ids,
+            now,
+            Actor::Stripe,
+            "payment.updated",
+            Some(at.document.reference(&at.account)),
+            Some(at.account.clone()),
+            &Origin::default(),
+            detail,
+        );
+        writes.push(super::audit::append(&at.tenant, &audit)?);
+        if newly_paid {
+            writes.push(receipt(ids, at, &payment, now)?);
+        }
+        match table.transact(writes).await {
+            Ok(()) => return Ok(Posted::Applied { status: payment.state.status }),
+            Err(StoreError::TransactionCancelled { failed }) if failed.contains(&0) => return Ok(Posted::Duplicate),
+            // Another event for this payment or invoice won the race: read again and re-apply.
+            Err(StoreError::TransactionCancelled { .. }) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(StoreError::TransactionCancelled { failed: vec![] })
+}
+
+/// A message waiting in the outbox, written with the change that causes it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OutboxMessage {
+    pub id: OutboxId,
+    /// `receipt`.
+    pub kind: String,
+    pub account: AccountId,
+    pub document: Document,
+    pub payment: PaymentId,
+    pub amount: i64,
+    pub created_at: Timestamp,
+}
+
+fn receipt(ids: &dyn Ids, at: &PaymentRef, payment: &PaymentRecord, now: Timestamp) -> Result<Write, StoreError> {
+    let message = OutboxMessage {
+        id: OutboxId::generate(ids),
+        kind: "receipt".into(),
+        account: at.account.clone(),
+        document: at.document.clone(),
+        payment: payment.id.clone(),
+        amount: payment.state.net(),
+        created_at: now,
+    };
+    super::outbox::enqueue(&at.tenant, message)
+}
+
+/// The payment a Stripe PaymentIntent paid, for events whose objects carry no metadata.
+pub async fn find_by_payment_intent(table: &dyn Table, t: &TenantId, payment_intent: &str) -> Result<Option<PaymentRef>, StoreError> {
+    let page = table.query(&Query::index(Index::Gsi2, keys::stripe_ref_gsi(t, payment_intent)).limit(1)).await?;
+    let Some(item) = page.items.into_iter().next() else { return Ok(None) };
+    let account = item
+        .get("pk")
+        .and_then(serde_json::Value::as_str)
+        .and_then(|pk| pk.rsplit_once("#A#"))
+        .and_then(|(_, a)| a.parse::<AccountId>().ok())
+        .ok_or_else(|| StoreError::Corrupt("payment key".into()))?;
+    let p: PaymentRecord = from_item(item)?;
+    Ok(Some(PaymentRef { tenant: t.clone(), account, document: p.document, payment: p.id }))
+}
+
+/// One payment of an account, by id, wherever it belongs.
+pub async fn find(table: &dyn Table, t: &TenantId, a: &AccountId, id: &PaymentId) -> Result<Option<PaymentRecord>, StoreError> {
+    Ok(all(table, t, a).await?.payments.into_iter().find(|p| &p.id == id))
+}
