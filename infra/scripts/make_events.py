@@ -192,6 +192,24 @@ EVENTS = {
 
 EVENTS["stripe-webhook"] = STRIPE_EVENTS
 
+
+# send-notifications: a DynamoDB stream batch (KEYS_ONLY, as the template's filter passes it:
+# outbox inserts) shaped on aws_lambda_events' example, and the EventBridge schedule.
+def stream_record(pk, sk, seq):
+    return {"eventID": f"c4ca4238a0b923820dcc509a6f75849{seq}", "eventName": "INSERT", "eventVersion": "1.1",
+            "eventSource": "aws:dynamodb", "awsRegion": "us-east-1",
+            "dynamodb": {"ApproximateCreationDateTime": WEBHOOK_TIME, "Keys": {"pk": {"S": pk}, "sk": {"S": sk}},
+                         "SequenceNumber": f"11100000000001234567{seq}", "SizeBytes": 64, "StreamViewType": "KEYS_ONLY"},
+            "eventSourceARN": "arn:aws:dynamodb:us-east-1:123456789012:table/switchboard-Table/stream/2026-11-21T00:00:00.000"}
+
+
+EVENTS["send-notifications"] = {
+    "outbox-inserts": {"Records": [stream_record("T#ten_brightspark#OUTBOX", "MSG#msg_01JDEMO0000000000000000001", 1)]},
+    "schedule": {"version": "0", "id": "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa", "detail-type": "Scheduled Event",
+                 "source": "aws.events", "account": "123456789012", "time": "2026-11-21T08:00:00Z", "region": "us-east-1",
+                 "resources": ["arn:aws:events:us-east-1:123456789012:rule/switchboard-Sweep"], "detail": {}},
+}
+
 # The Stripe adapter's test stub answers with Stripe's own example objects.
 STUB = ROOT / "shared" / "stripe" / "tests" / "fixtures" / "objects.json"
 STUB.parent.mkdir(parents=True, exist_ok=True)

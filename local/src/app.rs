@@ -24,6 +24,9 @@ const MAX_REQUEST: usize = 1024 * 1024;
 
 /// The function names the local server can run. A test checks the template has no others.
 pub const FUNCTIONS: &[&str] = &["auth", "view-estimate", "approve-estimate", "view-invoice", "pay", "stripe-webhook"];
+/// Functions without routes (stream and schedule triggers) that the local server runs in its
+/// background loop.
+pub const BACKGROUND: &[&str] = &["send-notifications"];
 
 pub struct Config {
     /// Where the store and key live; `None` keeps everything in memory (tests, benchmarks).
@@ -48,6 +51,7 @@ pub struct App {
     invoices: view_invoice::State,
     pay: pay::State,
     webhook: stripe_webhook::State,
+    notify: send_notifications::State,
     /// The Payments port of local mode: checkout pages and Stripe-format events.
     pub simulator: Arc<Simulator>,
     /// The Stripe webhook signing secret of this local portal (the payment simulator signs
@@ -106,6 +110,12 @@ impl App {
             payments: simulator.clone(),
         };
         let approve = approve_estimate::State { table: table.clone(), clock: clock_dyn.clone(), ids: ids.clone(), verifier };
+        let notify = send_notifications::State {
+            table: table.clone(),
+            mailer: Arc::new(mailbox.clone()),
+            sms: Arc::new(mailbox.clone()),
+            clock: clock_dyn.clone(),
+        };
         let webhook = stripe_webhook::State {
             table: table.clone(),
             clock: clock_dyn,
@@ -129,6 +139,7 @@ impl App {
             invoices,
             pay,
             webhook,
+            notify,
             simulator,
             webhook_secret,
             mailbox,
@@ -259,15 +270,11 @@ impl App {
         self.send_outbox().await;
     }
 
-    /// Sends every due outbox message of the local tenant (receipts) to the mailbox.
+    /// Runs send-notifications as its schedule would in AWS: every due outbox message
+    /// (receipts) goes to the local mailbox.
     pub async fn send_outbox(&self) {
-        let table = self.table.as_ref();
-        let tenant = match portal_store::repo::parties::find_tenant_by_slug(table, &self.tenant).await {
-            Ok(Some(t)) => t,
-            Ok(None) => return,
-            Err(e) => return tracing::warn!(error = %e, "outbox: reading the tenant failed"),
-        };
-        if let Err(e) = portal_store::notify::deliver_due(table, &self.mailbox, &self.mailbox, &tenant.id, self.clock.now()).await {
+        let sweep = serde_json::json!({ "source": "aws.events", "detail-type": "Scheduled Event" });
+        if let Err(e) = send_notifications::handle(&self.notify, &sweep).await {
             tracing::warn!(error = %e, "outbox delivery failed");
         }
     }

@@ -47,6 +47,19 @@ impl Route {
 }
 
 /// Every `HttpApi` route of every function in the template.
+/// Every function the template declares (its binary names), whatever triggers it.
+pub fn functions(template: &str) -> Result<Vec<String>, String> {
+    let doc: Value = serde_norway::from_str(template).map_err(|e| format!("template.yaml: {e}"))?;
+    let resources = doc.get("Resources").and_then(Value::as_mapping).ok_or("template.yaml has no Resources")?;
+    let mut names: Vec<String> = resources
+        .iter()
+        .filter(|(_, r)| r.get("Type").and_then(Value::as_str) == Some("AWS::Serverless::Function"))
+        .filter_map(|(_, r)| r.get("Metadata")?.get("BuildProperties")?.get("Binary")?.as_str().map(str::to_string))
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
 pub fn from_template(template: &str) -> Result<Vec<Route>, String> {
     let doc: Value = serde_norway::from_str(template).map_err(|e| format!("template.yaml: {e}"))?;
     let resources = doc.get("Resources").and_then(Value::as_mapping).ok_or("template.yaml has no Resources")?;

@@ -28,7 +28,10 @@ fn every_template_route_is_served_by_the_function_the_template_names() {
     }
     let names: BTreeSet<&str> = routes.iter().map(|r| r.function.as_str()).collect();
     let known: BTreeSet<&str> = portal_local::app::FUNCTIONS.iter().copied().collect();
-    assert_eq!(names, known, "every function in the template runs locally, and no other");
+    assert_eq!(names, known, "every function with routes in the template runs locally, and no other");
+    let all: BTreeSet<String> = portal_local::routes::functions(TEMPLATE).unwrap().into_iter().collect();
+    let local: BTreeSet<String> = portal_local::app::FUNCTIONS.iter().chain(portal_local::app::BACKGROUND).map(|s| s.to_string()).collect();
+    assert_eq!(all, local, "every function in the template runs locally (background ones in the background loop)");
 }
 
 #[test]
@@ -43,7 +46,7 @@ fn every_function_folder_is_in_the_template() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../functions");
     let folders: BTreeSet<String> =
         std::fs::read_dir(root).unwrap().filter_map(|e| Some(e.ok()?.file_name().to_str()?.to_string())).collect();
-    let known: BTreeSet<String> = portal_local::app::FUNCTIONS.iter().map(|s| s.to_string()).collect();
+    let known: BTreeSet<String> = portal_local::app::FUNCTIONS.iter().chain(portal_local::app::BACKGROUND).map(|s| s.to_string()).collect();
     assert_eq!(folders, known);
 }
 

@@ -75,6 +75,7 @@ impl Backend {
                 env.push(("SIGNING_KEY_SECRET".into(), self.secret_arn.clone()));
             }
             "stripe-webhook" => env.push(("STRIPE_WEBHOOK_SECRET".into(), self.webhook_secret_arn.clone())),
+            "send-notifications" => env.push(("MAIL_FROM".into(), self.mail_from.clone())),
             "pay" => {
                 env.push(("AUTH_PUBLIC_KEYS".into(), self.key.public_jwks().expect("jwks")));
                 // Read only when a Checkout session is opened; these tests stop before that.
@@ -122,6 +123,14 @@ impl Running {
                 let body = v["body"].as_str().and_then(|b| serde_json::from_str(b).ok()).unwrap_or(serde_json::Value::Null);
                 (status, body)
             }
+            other => panic!("the function did not answer: {other:?}"),
+        }
+    }
+
+    /// Invokes with any event (a stream batch, a schedule) and returns the parsed result.
+    pub async fn call_raw(&self, payload: String) -> serde_json::Value {
+        match self.emulator.invoke(payload, Duration::from_secs(30)).await {
+            crate::emulator::Outcome::Response(text) => serde_json::from_str(&text).expect("a JSON result"),
             other => panic!("the function did not answer: {other:?}"),
         }
     }

@@ -373,3 +373,85 @@ async fn the_tenant_profile_is_public_and_the_openapi_document_is_served() {
     let doc = s.http.get("/api/openapi.json", None).await.json();
     assert!(doc["paths"]["/api/estimates/{id}/approve"]["post"].is_object());
 }
+
+/// Takes a started payment through the simulator's checkout page as a customer would.
+async fn checkout(s: &TestServer, started: &serde_json::Value, choice: &str) -> portal_tests::http::Reply {
+    let url = started["checkout_url"].as_str().unwrap();
+    let path = &url[url.find("/dev/checkout/").unwrap()..];
+    assert_eq!(s.http.get(path, None).await.status, 200, "the checkout page opens");
+    let form = [("content-type", "application/x-www-form-urlencoded")];
+    s.http.send("POST", path, &form, Some(format!("choice={choice}").into_bytes())).await
+}
+
+#[tokio::test]
+async fn paying_by_card_posts_once_and_mails_a_receipt() {
+    let s = TestServer::start().await;
+    let dana = s.sign_in("dana@example.com").await;
+    let t = Some(dana.access_token.as_str());
+    let started = s.http.post("/api/invoices/inv_service/pay", t, &json!({})).await;
+    assert_eq!(started.status, 200, "{}", started.text());
+    let started = started.json();
+    let payment = started["payment"].as_str().unwrap().to_string();
+    let r = checkout(&s, &started, "card_succeeds").await;
+    assert_eq!(r.status, 303);
+    assert_eq!(r.headers.get("location").unwrap().to_str().unwrap(), format!("http://portal.test/payments/{payment}"));
+    let p = s.http.get(&format!("/api/payments/{payment}"), t).await.json();
+    assert_eq!(
+        (p["payment"]["status"].as_str(), p["payment"]["method"].as_str(), p["balance"].as_i64()),
+        (Some("succeeded"), Some("card"), Some(0))
+    );
+    let invoice = s.http.get("/api/invoices/inv_service", t).await.json();
+    assert_eq!((invoice["status"].as_str(), invoice["pay"]["payable"].as_i64()), (Some("paid"), Some(0)));
+    let receipts: Vec<serde_json::Value> =
+        s.mailbox().await.into_iter().filter(|m| m["subject"].as_str().is_some_and(|x| x.starts_with("Receipt"))).collect();
+    assert_eq!(receipts.len(), 1);
+    assert_eq!(receipts[0]["to"], "dana@example.com");
+    // Paying a paid invoice is refused; the checkout takes no second payment.
+    let again = s.http.post("/api/invoices/inv_service/pay", t, &json!({})).await;
+    assert_eq!((again.status, again.code().as_str()), (409, "nothing_owed"));
+    assert_eq!(checkout(&s, &started, "card_succeeds").await.status, 200, "the page says it cannot take that choice");
+    let history = s.http.get("/api/payments", t).await.json();
+    assert_eq!(history["payments"][0]["id"], payment.as_str());
+    assert_eq!(history["payments"][0]["label"], "Invoice INV-2040");
+}
+
+#[tokio::test]
+async fn credit_bought_ahead_is_applied_to_an_invoice_once() {
+    let s = TestServer::start().await;
+    let dana = s.sign_in("dana@example.com").await;
+    let t = Some(dana.access_token.as_str());
+    let too_small = s.http.post("/api/account/credit", t, &json!({"amount": 5})).await;
+    assert_eq!(too_small.status, 400);
+    let started = s.http.post("/api/account/credit", t, &json!({"amount": 25_000})).await.json();
+    assert_eq!(started["purpose"], "credit");
+    assert_eq!(checkout(&s, &started, "card_succeeds").await.status, 303);
+    assert_eq!(s.http.get("/api/payments", t).await.json()["credit"]["available"], 25_000);
+    let invoice = s.http.get("/api/invoices/inv_service", t).await.json();
+    assert_eq!(invoice["pay"]["credit_available"], 25_000);
+    let applied = s.http.post("/api/invoices/inv_service/apply-credit", t, &json!({})).await;
+    assert_eq!(applied.status, 200, "{}", applied.text());
+    assert_eq!(applied.json(), json!({"applied": 25_000, "balance": 33_361 - 25_000}));
+    let twice = s.http.post("/api/invoices/inv_service/apply-credit", t, &json!({})).await;
+    assert_eq!((twice.status, twice.code().as_str()), (409, "no_credit"));
+    assert_eq!(s.http.get("/api/payments", t).await.json()["credit"]["available"], 0);
+}
+
+#[tokio::test]
+async fn another_customer_cannot_pay_or_see_payments() {
+    let s = TestServer::start().await;
+    let alex = s.sign_in("alex@harborview.example").await;
+    let t = Some(alex.access_token.as_str());
+    for path in ["/api/invoices/inv_service/pay", "/api/invoices/inv_service/apply-credit", "/api/estimates/est_bathfan/deposit"] {
+        let r = s.http.post(path, t, &json!({})).await;
+        assert_eq!(r.status, 404, "{path}: {}", r.text());
+    }
+    for path in ["/api/payments/pay_generator_cheque", "/api/payments/pay_bathfan_deposit", "/api/invoices/inv_generator"] {
+        assert_eq!(s.http.get(path, t).await.status, 404, "{path}");
+    }
+    assert_eq!(s.http.get("/api/payments", t).await.json()["payments"], json!([]));
+    assert_eq!(s.http.post("/api/invoices/inv_service/pay", None, &json!({})).await.status, 401);
+    // A deposit already paid is not asked for again.
+    let dana = s.sign_in("dana@example.com").await;
+    let paid = s.http.post("/api/estimates/est_bathfan/deposit", Some(&dana.access_token), &json!({})).await;
+    assert_eq!((paid.status, paid.code().as_str()), (409, "deposit_paid"));
+}

@@ -244,6 +244,14 @@ async fn paying_opens_checkout_for_what_the_rules_allow() {
     assert_eq!(h.call("pay", &events::with_token("pay", "pay-invoice", &viewer)).await.0, 403);
     let other = h.token("acc_harbor", "con_alex", "approver", "portal");
     assert_eq!(h.call("pay", &events::with_token("pay", "pay-invoice", &other)).await.0, 404);
+    // An estimate link reaches that estimate's deposit (not approved yet: 409) and no invoice.
+    let link = h.token("acc_whitfield", "con_dana", "approver", "estimate:est_panel:view,sign");
+    let (status, body) = h.call("pay", &events::with_token("pay", "pay-deposit", &link)).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (409, Some("not_approved")));
+    assert_eq!(h.call("pay", &events::with_token("pay", "pay-invoice", &link)).await.0, 404);
+    assert_eq!(h.call("pay", &events::with_token("pay", "buy-credit", &link)).await.0, 403);
+    let view_only = h.token("acc_whitfield", "con_dana", "approver", "estimate:est_panel:view");
+    assert_eq!(h.call("pay", &events::with_token("pay", "pay-deposit", &view_only)).await.0, 403);
 }
 
 #[tokio::test]

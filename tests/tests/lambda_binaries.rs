@@ -72,6 +72,13 @@ async fn stripe_webhook_boots_and_posts_an_event_once() {
     assert_eq!((status, body["outcome"].as_str()), (200, Some("applied")), "found by its PaymentIntent: {body}");
     let (status, _) = f.call(events::raw("stripe-webhook", "bad-signature")).await;
     assert_eq!(status, 400);
+
+    // The receipt that payment queued goes out through SES (moto), once.
+    let notify = boot(&binary("send-notifications", false), "send-notifications", backend.env("send-notifications")).await;
+    let report = notify.call_raw(events::raw("send-notifications", "outbox-inserts")).await;
+    assert_eq!(report, serde_json::json!({"sent": 1, "failed": 0, "skipped": 0}));
+    let report = notify.call_raw(events::raw("send-notifications", "schedule")).await;
+    assert_eq!(report["sent"], 0, "the schedule finds nothing left to send");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

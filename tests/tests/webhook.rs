@@ -202,3 +202,41 @@ async fn a_signed_body_that_is_not_an_event_is_a_400() {
     let (status, body) = h.deliver(&altered("checkout-session-completed-card", Some("{not json"), None, None)).await;
     assert_eq!((status, body["error"]["code"].as_str()), (400, Some("invalid_event")));
 }
+
+/// The receipt a payment queues is sent by send-notifications (woken by the stream event in
+/// `events/`), once, to the account's paying contacts.
+#[tokio::test]
+async fn the_receipt_is_mailed_once_by_send_notifications() {
+    let store = portal_embedded::Store::in_memory().unwrap();
+    let table: Arc<dyn Table> = Arc::new(store.table());
+    portal_local::seed::seed(table.as_ref(), &RandomIds, Timestamp::now(), "https://portal.test").await.unwrap();
+    let clock = Arc::new(At(OffsetClock::default()));
+    let webhook = stripe_webhook::State {
+        table: table.clone(),
+        clock: clock.clone(),
+        ids: Arc::new(RandomIds),
+        secrets: Arc::new(portal_local::keys::LocalSecret(SECRET.into())),
+    };
+    let resp = stripe_webhook::handle(&webhook, events::request(&events::raw("stripe-webhook", "payment-intent-succeeded"))).await;
+    assert_eq!(resp.status(), 200);
+    let notify = send_notifications::State {
+        table: table.clone(),
+        mailer: Arc::new(store.mailbox()),
+        sms: Arc::new(store.mailbox()),
+        clock: Arc::new(portal_domain::ports::SystemClock),
+    };
+    let stream: Value = serde_json::from_str(&events::raw("send-notifications", "outbox-inserts")).unwrap();
+    let report = send_notifications::handle(&notify, &stream).await.unwrap();
+    assert_eq!((report.sent, report.failed), (1, 0));
+    let mail: Vec<Value> = store.mailbox().list(10).unwrap().iter().map(|m| serde_json::to_value(&m.message).unwrap()).collect();
+    let receipts: Vec<&Value> = mail.iter().filter(|m| m["subject"].as_str().is_some_and(|s| s.starts_with("Receipt"))).collect();
+    assert_eq!(receipts.len(), 1, "{mail:?}");
+    assert_eq!(receipts[0]["to"], "dana@example.com");
+    assert_eq!(receipts[0]["subject"], "Receipt: $1,033.79 paid to Bright Spark Electric");
+    assert!(receipts[0]["text"].as_str().unwrap().contains("https://portal.test/payments/pay_kitchen_ach"));
+    // Woken again by the stream, or by the schedule: nothing is sent twice.
+    assert_eq!(send_notifications::handle(&notify, &stream).await.unwrap().sent, 0);
+    let schedule: Value = serde_json::from_str(&events::raw("send-notifications", "schedule")).unwrap();
+    assert_eq!(send_notifications::handle(&notify, &schedule).await.unwrap().sent, 0);
+    assert_eq!(store.mailbox().list(10).unwrap().len(), mail.len());
+}

@@ -234,6 +234,11 @@ describe('paying', () => {
     await page.getByRole('link', { name: 'Back to the invoice' }).click();
     await page.getByRole('heading', { name: 'Payments' }).waitFor();
     expect(await page.locator('.estimate-head .status').textContent()).toBe('Paid');
+    await page.getByRole('link', { name: 'Payments', exact: true }).click();
+    await page.getByRole('heading', { name: 'Pay ahead' }).waitFor();
+    expect(await page.getByRole('link', { name: /\$333\.61 · Invoice INV-2040/ }).isVisible()).toBe(true);
+    await expectAccessible(page, 'payments');
+    await shot(page, 'phone-payments');
   });
 
   it('pays part of an invoice where partial payments are allowed', async () => {

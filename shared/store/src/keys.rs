@@ -16,6 +16,8 @@ pub fn tenant(t: &TenantId) -> Key {
 pub fn tenant_slug_gsi(slug: &str) -> String {
     format!("SLUG#{slug}")
 }
+/// GSI2 partition listing every tenant (scheduled sweeps over all tenants).
+pub const TENANTS_GSI: &str = "TENANTS";
 pub fn staff(t: &TenantId, s: &StaffId) -> Key {
     Key::new(tenant_pk(t), format!("STAFF#{s}"))
 }

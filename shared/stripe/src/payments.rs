@@ -13,7 +13,8 @@ use portal_domain::ports::{PortError, SecretSource};
 use stripe::{Client, ClientBuilder, IdempotencyKey, RequestStrategy, StripeRequest};
 use stripe_checkout::checkout_session::{
     CreateCheckoutSession, CreateCheckoutSessionAllowedPaymentMethodTypes as Allowed, CreateCheckoutSessionLineItems,
-    CreateCheckoutSessionLineItemsPriceData, CreateCheckoutSessionPaymentIntentData, ProductData,
+    CreateCheckoutSessionLineItemsPriceData, CreateCheckoutSessionPaymentIntentData, CreateCheckoutSessionSavedPaymentMethodOptions,
+    CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave, ProductData,
 };
 use stripe_core::customer::CreateCustomer;
 use tokio::sync::OnceCell;
@@ -98,7 +99,11 @@ pub fn checkout_request(req: &CheckoutRequest) -> Result<CreateCheckoutSession, 
         .success_url(req.success_url.clone())
         .cancel_url(req.cancel_url.clone());
     if let Some(customer) = &req.customer {
-        session = session.customer(customer.clone());
+        // With the account's Stripe customer, Checkout offers the methods saved before and
+        // lets the customer choose to save this one.
+        let mut saved = CreateCheckoutSessionSavedPaymentMethodOptions::new();
+        saved.payment_method_save = Some(CreateCheckoutSessionSavedPaymentMethodOptionsPaymentMethodSave::Enabled);
+        session = session.customer(customer.clone()).saved_payment_method_options(saved);
     }
     Ok(session)
 }

@@ -150,6 +150,7 @@ async fn checkout_sends_our_amount_metadata_methods_and_idempotency_key() {
         ("allowed_payment_method_types[0]", "card"),
         ("allowed_payment_method_types[1]", "us_bank_account"),
         ("customer", "cus_QXg1o8vcGmoR32"),
+        ("saved_payment_method_options[payment_method_save]", "enabled"),
         ("client_reference_id", "pay_01JTEST"),
         ("success_url", "https://portal.example/payments/pay_01JTEST"),
         ("cancel_url", "https://portal.example/invoices/inv_service"),

@@ -180,6 +180,7 @@ export const payInvoice = (id: string, amount?: number) =>
 export const applyCredit = (id: string) =>
   send<{ applied: number; balance: number }>({ method: 'POST', path: `/api/invoices/${encodeURIComponent(id)}/apply-credit`, body: {} });
 export const payDeposit = (id: string) => send<Started>({ method: 'POST', path: `/api/estimates/${encodeURIComponent(id)}/deposit`, body: {} });
+export const buyCredit = (amount: number) => send<Started>({ method: 'POST', path: '/api/account/credit', body: { amount } });
 export const listPayments = () => send<PaymentHistory>({ path: '/api/payments' });
 export const getPayment = (id: string) => send<PaymentDetail>({ path: `/api/payments/${encodeURIComponent(id)}` });
 export const getEstimate = (id: string) => send<EstimateView>({ path: `/api/estimates/${encodeURIComponent(id)}` });

@@ -3,7 +3,7 @@
 // the customer only picks among what the contractor's rules allow.
 import { useEffect, useState } from 'preact/hooks';
 
-import { applyCredit, getPayment, listPayments, payDeposit, payInvoice } from '../api/client';
+import { applyCredit, buyCredit, getPayment, listPayments, payDeposit, payInvoice } from '../api/client';
 import type { InvoiceView, PaymentMethod, PaymentStatus, PaymentView, Started } from '../api/types';
 import { Loading, Notice } from '../components/Notice';
 import { dateTime, money } from '../lib/format';
@@ -250,6 +250,38 @@ export function PaymentList({ payments, withLabel = false }: { payments: Payment
   );
 }
 
+/** Pay ahead: account credit, applied to invoices later. */
+function BuyCredit({ currency }: { currency: string }) {
+  const [amount, setAmount] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const minor = minorUnits(amount);
+  const buy = (e: Event) => {
+    e.preventDefault();
+    if (minor === null) return;
+    setBusy(true);
+    setError(null);
+    buyCredit(minor).then(toCheckout, (err: unknown) => {
+      setError(err);
+      setBusy(false);
+    });
+  };
+  return (
+    <form class="card pay no-print" onSubmit={buy}>
+      <h2>Pay ahead</h2>
+      <p class="muted">Add credit to your account; it can be applied to any invoice.</p>
+      <label>
+        Credit amount ({currency})
+        <input inputMode="decimal" autoComplete="off" value={amount} onInput={(e) => setAmount(e.currentTarget.value)} />
+      </label>
+      <button type="submit" class="button secondary" disabled={busy || minor === null}>
+        {busy ? 'Opening checkout…' : minor === null ? 'Add credit' : `Add ${money(minor, currency)} credit`}
+      </button>
+      {error !== null && <Notice error={error} />}
+    </form>
+  );
+}
+
 /** Every payment, newest first, with the account's credit. */
 export function PaymentsPage() {
   const { data, error, retry } = useLoad(listPayments, []);
@@ -265,6 +297,7 @@ export function PaymentsPage() {
           {cr.pending > 0 && <> ({money(cr.pending, cr.currency)} processing)</>}. It can be applied to any invoice.
         </p>
       )}
+      <BuyCredit currency={cr.currency} />
       <PaymentList payments={data.payments} withLabel />
     </>
   );

@@ -8,7 +8,14 @@ use crate::table::{Cond, Index, Item, Key, Put, Query, StoreError, Table, Write}
 
 pub fn put_tenant(t: &Tenant) -> Result<Write, StoreError> {
     let item = to_item("tenant", &keys::tenant(&t.id), t)?;
-    Ok(Write::create(with_index(item, Index::Gsi1, keys::tenant_slug_gsi(&t.slug), "TENANT".into())))
+    let item = with_index(item, Index::Gsi1, keys::tenant_slug_gsi(&t.slug), "TENANT".into());
+    Ok(Write::create(with_index(item, Index::Gsi2, keys::TENANTS_GSI.into(), t.id.to_string())))
+}
+
+/// Every tenant of the deployment (for scheduled sweeps), from GSI2.
+pub async fn list_tenants(table: &dyn Table) -> Result<Vec<TenantId>, StoreError> {
+    let items = super::query_all(table, Query::index(Index::Gsi2, keys::TENANTS_GSI)).await?;
+    items.into_iter().map(|i| from_item::<Tenant>(i).map(|t| t.id)).collect()
 }
 
 pub async fn get_tenant(table: &dyn Table, t: &TenantId) -> Result<Option<Tenant>, StoreError> {

@@ -1,0 +1,88 @@
+//! send-notifications: delivers the outbox (receipts now; reminders later) by email (SES) and
+//! text (SNS).
+//!
+//! Two triggers, one job: the table's stream, filtered to new outbox items, wakes it as soon
+//! as a change queues a message; a schedule sweeps every tenant every few minutes for messages
+//! whose retry backoff has passed or whose sender died mid-send. Either way it runs
+//! [`portal_store::notify::deliver_due`] per tenant, which claims each message before sending
+//! (so overlapping runs never send one twice) and backs off on failure.
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use portal_domain::ids::TenantId;
+use portal_domain::ports::{Clock, Mailer, Sms};
+use portal_store::Table;
+use portal_store::notify::{Report, deliver_due};
+use portal_store::repo::parties;
+use serde_json::Value;
+
+pub struct State {
+    pub table: Arc<dyn Table>,
+    pub mailer: Arc<dyn Mailer>,
+    pub sms: Arc<dyn Sms>,
+    pub clock: Arc<dyn Clock>,
+}
+
+/// What woke the function.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Trigger {
+    /// New outbox items of these tenants (from the table's stream).
+    Outbox(BTreeSet<TenantId>),
+    /// The schedule: every tenant.
+    Sweep,
+}
+
+/// Reads the event: a DynamoDB stream batch (the outbox partition key `T#{tenant}#OUTBOX` of
+/// each record names the tenant) or an EventBridge schedule. Anything else is refused.
+pub fn trigger(event: &Value) -> Result<Trigger, String> {
+    if event.get("source").and_then(Value::as_str) == Some("aws.events") {
+        return Ok(Trigger::Sweep);
+    }
+    let records = event.get("Records").and_then(Value::as_array).ok_or("neither a stream batch nor a schedule")?;
+    let mut tenants = BTreeSet::new();
+    for r in records {
+        let pk = r.pointer("/dynamodb/Keys/pk/S").and_then(Value::as_str).unwrap_or_default();
+        if let Some(t) = pk.strip_prefix("T#").and_then(|rest| rest.strip_suffix("#OUTBOX")) {
+            tenants.insert(t.parse::<TenantId>().map_err(|_| format!("bad tenant in {pk}"))?);
+        }
+    }
+    Ok(Trigger::Outbox(tenants))
+}
+
+/// Runs once for an event. An error makes Lambda retry the batch (the stream) or the
+/// invocation (the schedule); messages already sent stay sent.
+pub async fn handle(state: &State, event: &Value) -> Result<Report, String> {
+    let tenants: Vec<TenantId> = match trigger(event)? {
+        Trigger::Outbox(t) => t.into_iter().collect(),
+        Trigger::Sweep => parties::list_tenants(state.table.as_ref()).await.map_err(|e| e.to_string())?,
+    };
+    let mut total = Report::default();
+    for t in tenants {
+        let r = deliver_due(state.table.as_ref(), state.mailer.as_ref(), state.sms.as_ref(), &t, state.clock.now())
+            .await
+            .map_err(|e| format!("tenant {t}: {e}"))?;
+        tracing::info!(tenant = %t, sent = r.sent, failed = r.failed, skipped = r.skipped, "outbox delivered");
+        total.sent += r.sent;
+        total.failed += r.failed;
+        total.skipped += r.skipped;
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_trigger_names_the_tenants_of_new_outbox_items() {
+        let batch = serde_json::json!({"Records": [
+            {"eventName": "INSERT", "dynamodb": {"Keys": {"pk": {"S": "T#ten_a#OUTBOX"}, "sk": {"S": "MSG#msg_1"}}}},
+            {"eventName": "INSERT", "dynamodb": {"Keys": {"pk": {"S": "T#ten_a#OUTBOX"}, "sk": {"S": "MSG#msg_2"}}}},
+            {"eventName": "INSERT", "dynamodb": {"Keys": {"pk": {"S": "T#ten_b#A#acc_x"}, "sk": {"S": "INV#inv_1"}}}},
+        ]});
+        let expected: BTreeSet<TenantId> = ["ten_a"].iter().filter_map(|t| t.parse().ok()).collect();
+        assert_eq!(trigger(&batch), Ok(Trigger::Outbox(expected)));
+        assert_eq!(trigger(&serde_json::json!({"source": "aws.events", "detail-type": "Scheduled Event"})), Ok(Trigger::Sweep));
+        assert!(trigger(&serde_json::json!({"hello": 1})).is_err());
+    }
+}
