@@ -54,6 +54,8 @@ def event(method, route, path, params=None, body=None, cookies=None, b64=False, 
     }
     if params:
         e["pathParameters"] = params
+    if query:
+        e["queryStringParameters"] = dict(kv.split("=", 1) for kv in query.split("&"))
     if cookies:
         e["cookies"] = cookies
     if body is not None:
@@ -173,6 +175,40 @@ EVENTS = {
         "buy-credit": event("POST", "/api/account/credit", "/api/account/credit", body={"amount": 25000}),
         "apply-credit": event("POST", "/api/invoices/{id}/apply-credit", "/api/invoices/inv_generator/apply-credit",
                               params={"id": "inv_generator"}, body={}),
+    },
+    "admin-api": {
+        "me": event("GET", "/api/admin/me", "/api/admin/me"),
+        "list-customers": event("GET", "/api/admin/customers", "/api/admin/customers", query="limit=2"),
+        "create-customer": event("POST", "/api/admin/customers", "/api/admin/customers",
+                                 body={"name": "Rosa Delgado", "kind": "residential",
+                                       "contact": {"name": "Rosa Delgado", "email": "rosa@example.com", "phone": "(512) 555-0199", "role": "approver"},
+                                       "property": {"label": "Home", "line1": "88 Cedar Lane", "city": "Austin", "region": "TX", "postal_code": "78704"}}),
+        "create-customer-invalid": event("POST", "/api/admin/customers", "/api/admin/customers",
+                                         body={"name": "", "kind": "residential", "contact": {"name": "Nobody", "role": "approver"}}),
+        "get-customer": event("GET", "/api/admin/customers/{account}", "/api/admin/customers/acc_whitfield", params={"account": "acc_whitfield"}),
+        "add-contact": event("POST", "/api/admin/customers/{account}/contacts", "/api/admin/customers/acc_harbor/contacts",
+                             params={"account": "acc_harbor"},
+                             body={"name": "Sam Lee", "email": "sam.lee@harborview.example", "role": "viewer", "properties": ["prp_lakeside"]}),
+        "add-property": event("POST", "/api/admin/customers/{account}/properties", "/api/admin/customers/acc_whitfield/properties",
+                              params={"account": "acc_whitfield"},
+                              body={"label": "Lake cabin", "line1": "4 Shore Rd", "city": "Marble Falls", "region": "TX", "postal_code": "78654"}),
+        "create-invoice": event("POST", "/api/admin/customers/{account}/invoices", "/api/admin/customers/acc_whitfield/invoices",
+                                params={"account": "acc_whitfield"},
+                                body={"items": [{"id": "li_visit", "name": "Troubleshooting visit", "description": "", "quantity": "1",
+                                                 "unit_price": 12500, "taxable": False}],
+                                      "tax_rate": "8.25", "property": "prp_maple", "memo": "Thank you."}),
+        "create-invoice-from-invoiced-estimate": event("POST", "/api/admin/customers/{account}/invoices",
+                                                       "/api/admin/customers/acc_whitfield/invoices", params={"account": "acc_whitfield"},
+                                                       body={"estimate": "est_kitchen"}),
+        "record-payment": event("POST", "/api/admin/customers/{account}/invoices/{invoice}/payments",
+                                "/api/admin/customers/acc_whitfield/invoices/inv_generator/payments",
+                                params={"account": "acc_whitfield", "invoice": "inv_generator"}, body={"amount": 50000, "note": "Cheque 1042"}),
+        "void-invoice": event("POST", "/api/admin/customers/{account}/invoices/{invoice}/void",
+                              "/api/admin/customers/acc_whitfield/invoices/inv_service/void",
+                              params={"account": "acc_whitfield", "invoice": "inv_service"}),
+        "audit": event("GET", "/api/admin/customers/{account}/audit", "/api/admin/customers/acc_whitfield/audit",
+                       params={"account": "acc_whitfield"}, query="limit=10"),
+        "list-invoices": event("GET", "/api/admin/invoices", "/api/admin/invoices", query="status=open"),
     },
     "approve-estimate": {
         "approve": event("POST", "/api/estimates/{id}/approve", "/api/estimates/est_panel/approve", params={"id": "est_panel"},

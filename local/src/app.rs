@@ -23,7 +23,7 @@ use crate::routes::{Route, TEMPLATE, from_template};
 const MAX_REQUEST: usize = 1024 * 1024;
 
 /// The function names the local server can run. A test checks the template has no others.
-pub const FUNCTIONS: &[&str] = &["auth", "view-estimate", "approve-estimate", "view-invoice", "pay", "stripe-webhook"];
+pub const FUNCTIONS: &[&str] = &["auth", "view-estimate", "approve-estimate", "view-invoice", "pay", "stripe-webhook", "admin-api"];
 /// Functions without routes (stream and schedule triggers) that the local server runs in its
 /// background loop.
 pub const BACKGROUND: &[&str] = &["send-notifications"];
@@ -52,6 +52,7 @@ pub struct App {
     pay: pay::State,
     webhook: stripe_webhook::State,
     notify: send_notifications::State,
+    admin: admin_api::State,
     /// The Payments port of local mode: checkout pages and Stripe-format events.
     pub simulator: Arc<Simulator>,
     /// The Stripe webhook signing secret of this local portal (the payment simulator signs
@@ -109,6 +110,7 @@ impl App {
             verifier: verifier.clone(),
             payments: simulator.clone(),
         };
+        let admin = admin_api::State { table: table.clone(), clock: clock_dyn.clone(), ids: ids.clone(), verifier: verifier.clone() };
         let approve = approve_estimate::State { table: table.clone(), clock: clock_dyn.clone(), ids: ids.clone(), verifier };
         let notify = send_notifications::State {
             table: table.clone(),
@@ -140,6 +142,7 @@ impl App {
             pay,
             webhook,
             notify,
+            admin,
             simulator,
             webhook_secret,
             mailbox,
@@ -164,6 +167,7 @@ impl App {
             "approve-estimate" => approve_estimate::handle(&self.approve, req).await,
             "view-invoice" => view_invoice::handle(&self.invoices, req).await,
             "pay" => pay::handle(&self.pay, req).await,
+            "admin-api" => admin_api::handle(&self.admin, req).await,
             "stripe-webhook" => stripe_webhook::handle(&self.webhook, req).await,
             other => portal_http::ApiError::Internal(format!("function {other} is not in the local server").into()).into_response(),
         }

@@ -29,6 +29,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(approve_estimate::Api::openapi());
     doc.merge(view_invoice::Api::openapi());
     doc.merge(pay::Api::openapi());
+    doc.merge(admin_api::Api::openapi());
     doc.merge(stripe_webhook::Api::openapi());
     doc.info = utoipa::openapi::InfoBuilder::new()
         .title("Switchboard customer portal API")

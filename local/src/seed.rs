@@ -304,7 +304,9 @@ pub async fn seed(table: &dyn Table, ids: &dyn Ids, now: Timestamp, public_url: 
             };
             let seeder = Seeder { table, ids, now, tenant: tenant.clone() };
             populate(&seeder).await?;
-            table.transact(vec![parties::put_tenant(&tenant)?]).await?;
+            // The demo's invoices run to INV-2044; the office's next one is INV-2045.
+            let numbers = parties::continue_numbers(&tenant.id, "INV", admin_api::FIRST_INVOICE_NUMBER, 2044)?;
+            table.transact(vec![parties::put_tenant(&tenant)?, numbers]).await?;
             tenant
         }
     };

@@ -13,6 +13,7 @@ fn function_routes(name: &str) -> &'static [&'static str] {
         "approve-estimate" => approve_estimate::ROUTES,
         "view-invoice" => view_invoice::ROUTES,
         "pay" => pay::ROUTES,
+        "admin-api" => admin_api::ROUTES,
         "stripe-webhook" => stripe_webhook::ROUTES,
         other => panic!("template.yaml names function {other}, which the local server cannot run"),
     }

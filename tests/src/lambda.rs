@@ -164,6 +164,28 @@ pub fn customer_token(key: &KeyFile, account: &str, contact: &str, role: &str, s
     key.signer().expect("signer").sign(&claims).expect("sign")
 }
 
+/// A staff access token (admin audience) for a tenant, signed with `key`.
+pub fn staff_token(key: &KeyFile, tenant: &str, staff: &str, role: &str) -> String {
+    let now = jiff::Timestamp::now().as_second();
+    let claims = portal_http::token::Claims {
+        iss: portal_http::token::ISSUER.into(),
+        aud: portal_http::token::Audience::Admin.as_str().into(),
+        sub: staff.into(),
+        name: "Staff".into(),
+        iat: now,
+        exp: now + 600,
+        jti: RandomIds.id("jti"),
+        tenant: tenant.into(),
+        account: None,
+        contact: None,
+        staff: Some(staff.into()),
+        role: role.into(),
+        scope: "admin".into(),
+        props: None,
+    };
+    key.signer().expect("signer").sign(&claims).expect("sign")
+}
+
 /// A `events/stripe-webhook/` payload signed again at the current time (the binary's clock is
 /// the real one).
 pub fn signed_now(case: &str) -> String {

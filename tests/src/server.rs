@@ -76,5 +76,51 @@ impl TestServer {
     }
 }
 
+impl TestServer {
+    /// Signs a staff member in to the admin side (link by email, then spent).
+    pub async fn sign_in_staff(&self, email: &str) -> Signed {
+        let r = self.request_link(json!({"tenant": "bright-spark", "email": email, "audience": "admin"})).await;
+        assert_eq!(r.status, 202, "{}", r.text());
+        let token = self.latest_token(email).await.expect("a link in the mailbox");
+        let r = self.exchange(&token).await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        let refresh_cookie = r.cookie("sb_admin_refresh").unwrap_or_default();
+        let session = r.json();
+        Signed { access_token: session["access_token"].as_str().unwrap_or_default().to_string(), refresh_cookie, session }
+    }
+
+    /// Takes a started payment (the answer of a pay route) through the simulator's checkout
+    /// page as a customer would, choosing `choice` (`card_succeeds`, ...).
+    pub async fn checkout(&self, started: &Value, choice: &str) -> Reply {
+        let url = started["checkout_url"].as_str().expect("a checkout URL");
+        let path = &url[url.find("/dev/checkout/").expect("a simulator checkout")..];
+        assert_eq!(self.http.get(path, None).await.status, 200, "the checkout page opens");
+        let form = [("content-type", "application/x-www-form-urlencoded")];
+        self.http.send("POST", path, &form, Some(format!("choice={choice}").into_bytes())).await
+    }
+
+    /// Waits (up to 10 s: the local sender runs every second) until `n` receipts reached `to`.
+    pub async fn wait_for_receipts(&self, to: &str, n: usize) -> Vec<String> {
+        for _ in 0..100 {
+            let r = self.receipts(to).await;
+            if r.len() >= n {
+                return r;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        self.receipts(to).await
+    }
+
+    /// Subjects of the receipts mailed to `to`.
+    pub async fn receipts(&self, to: &str) -> Vec<String> {
+        self.mailbox()
+            .await
+            .into_iter()
+            .filter(|m| m["to"] == to)
+            .filter_map(|m| m["subject"].as_str().filter(|s| s.starts_with("Receipt")).map(str::to_string))
+            .collect()
+    }
+}
+
 /// A drawn signature, as the portal would send it (the demo's).
 pub const SIGNATURE: &str = portal_local::seed::DEMO_SIGNATURE;

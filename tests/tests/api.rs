@@ -374,15 +374,6 @@ async fn the_tenant_profile_is_public_and_the_openapi_document_is_served() {
     assert!(doc["paths"]["/api/estimates/{id}/approve"]["post"].is_object());
 }
 
-/// Takes a started payment through the simulator's checkout page as a customer would.
-async fn checkout(s: &TestServer, started: &serde_json::Value, choice: &str) -> portal_tests::http::Reply {
-    let url = started["checkout_url"].as_str().unwrap();
-    let path = &url[url.find("/dev/checkout/").unwrap()..];
-    assert_eq!(s.http.get(path, None).await.status, 200, "the checkout page opens");
-    let form = [("content-type", "application/x-www-form-urlencoded")];
-    s.http.send("POST", path, &form, Some(format!("choice={choice}").into_bytes())).await
-}
-
 #[tokio::test]
 async fn paying_by_card_posts_once_and_mails_a_receipt() {
     let s = TestServer::start().await;
@@ -392,7 +383,7 @@ async fn paying_by_card_posts_once_and_mails_a_receipt() {
     assert_eq!(started.status, 200, "{}", started.text());
     let started = started.json();
     let payment = started["payment"].as_str().unwrap().to_string();
-    let r = checkout(&s, &started, "card_succeeds").await;
+    let r = s.checkout(&started, "card_succeeds").await;
     assert_eq!(r.status, 303);
     assert_eq!(r.headers.get("location").unwrap().to_str().unwrap(), format!("http://portal.test/payments/{payment}"));
     let p = s.http.get(&format!("/api/payments/{payment}"), t).await.json();
@@ -402,14 +393,11 @@ async fn paying_by_card_posts_once_and_mails_a_receipt() {
     );
     let invoice = s.http.get("/api/invoices/inv_service", t).await.json();
     assert_eq!((invoice["status"].as_str(), invoice["pay"]["payable"].as_i64()), (Some("paid"), Some(0)));
-    let receipts: Vec<serde_json::Value> =
-        s.mailbox().await.into_iter().filter(|m| m["subject"].as_str().is_some_and(|x| x.starts_with("Receipt"))).collect();
-    assert_eq!(receipts.len(), 1);
-    assert_eq!(receipts[0]["to"], "dana@example.com");
+    assert_eq!(s.receipts("dana@example.com").await, ["Receipt: $333.61 paid to Bright Spark Electric"]);
     // Paying a paid invoice is refused; the checkout takes no second payment.
     let again = s.http.post("/api/invoices/inv_service/pay", t, &json!({})).await;
     assert_eq!((again.status, again.code().as_str()), (409, "nothing_owed"));
-    assert_eq!(checkout(&s, &started, "card_succeeds").await.status, 200, "the page says it cannot take that choice");
+    assert_eq!(s.checkout(&started, "card_succeeds").await.status, 200, "the page says it cannot take that choice");
     let history = s.http.get("/api/payments", t).await.json();
     assert_eq!(history["payments"][0]["id"], payment.as_str());
     assert_eq!(history["payments"][0]["label"], "Invoice INV-2040");
@@ -424,7 +412,7 @@ async fn credit_bought_ahead_is_applied_to_an_invoice_once() {
     assert_eq!(too_small.status, 400);
     let started = s.http.post("/api/account/credit", t, &json!({"amount": 25_000})).await.json();
     assert_eq!(started["purpose"], "credit");
-    assert_eq!(checkout(&s, &started, "card_succeeds").await.status, 303);
+    assert_eq!(s.checkout(&started, "card_succeeds").await.status, 303);
     assert_eq!(s.http.get("/api/payments", t).await.json()["credit"]["available"], 25_000);
     let invoice = s.http.get("/api/invoices/inv_service", t).await.json();
     assert_eq!(invoice["pay"]["credit_available"], 25_000);

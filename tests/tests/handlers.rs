@@ -21,6 +21,7 @@ struct Harness {
     approve: approve_estimate::State,
     invoices: view_invoice::State,
     pay: pay::State,
+    admin: admin_api::State,
     simulator: Arc<portal_embedded::simulator::Simulator>,
 }
 
@@ -52,8 +53,9 @@ async fn harness() -> Harness {
         verifier: verifier.clone(),
         payments: simulator.clone(),
     };
+    let admin = admin_api::State { table: dyn_table.clone(), clock: clock.clone(), ids: ids.clone(), verifier: verifier.clone() };
     let approve = approve_estimate::State { table: dyn_table, clock, ids, verifier };
-    Harness { table, store, key, auth, view, approve, invoices, pay, simulator }
+    Harness { table, store, key, auth, view, approve, invoices, pay, admin, simulator }
 }
 
 impl Harness {
@@ -74,6 +76,7 @@ impl Harness {
             "approve-estimate" => approve_estimate::handle(&self.approve, req).await,
             "view-invoice" => view_invoice::handle(&self.invoices, req).await,
             "pay" => pay::handle(&self.pay, req).await,
+            "admin-api" => admin_api::handle(&self.admin, req).await,
             other => panic!("unknown function {other}"),
         };
         assert_eq!(resp.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("application/json"), "{function}: JSON always");
@@ -252,6 +255,61 @@ async fn paying_opens_checkout_for_what_the_rules_allow() {
     assert_eq!(h.call("pay", &events::with_token("pay", "buy-credit", &link)).await.0, 403);
     let view_only = h.token("acc_whitfield", "con_dana", "approver", "estimate:est_panel:view");
     assert_eq!(h.call("pay", &events::with_token("pay", "pay-deposit", &view_only)).await.0, 403);
+}
+
+/// Every admin event with a staff token, as owner; and the walls around the admin routes:
+/// customer tokens, technicians, another contractor's staff.
+#[tokio::test]
+async fn admin_routes_answer_staff_of_this_contractor_only() {
+    let h = harness().await;
+    let owner = portal_tests::lambda::staff_token(&h.key, "ten_brightspark", "stf_morgan", "owner");
+    let cases: &[(&str, u16)] = &[
+        ("me", 200),
+        ("list-customers", 200),
+        ("create-customer", 201),
+        ("create-customer-invalid", 400),
+        ("get-customer", 200),
+        ("add-contact", 201),
+        ("add-property", 201),
+        ("create-invoice", 201),
+        ("create-invoice-from-invoiced-estimate", 409),
+        ("record-payment", 201),
+        ("void-invoice", 200),
+        ("audit", 200),
+        ("list-invoices", 200),
+    ];
+    for (case, expected) in cases {
+        let (status, body) = h.call("admin-api", &events::with_token("admin-api", case, &owner)).await;
+        assert_eq!(status, *expected, "admin-api/{case}: {body}");
+    }
+    let (_, created) = h.call("admin-api", &events::with_token("admin-api", "create-invoice", &owner)).await;
+    assert_eq!(created["invoice"]["number"], "INV-2046", "numbers continue from the demo's (2045 was the first create)");
+    let (_, page) = h.call("admin-api", &events::with_token("admin-api", "list-customers", &owner)).await;
+    assert_eq!(page["items"].as_array().map(Vec::len), Some(2));
+    assert!(page["next"].is_string(), "more customers on the next page");
+    let (_, log) = h.call("admin-api", &events::with_token("admin-api", "audit", &owner)).await;
+    let actions: Vec<&str> = log["items"].as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
+    assert_eq!(&actions[..3], ["invoice.issued", "invoice.voided", "payment.recorded"], "newest first: {actions:?}");
+
+    // A customer token never reaches an admin route; neither does no token.
+    for case in events::cases("admin-api") {
+        let (status, _) = h.call("admin-api", &events::with_token("admin-api", &case, &h.dana())).await;
+        assert_eq!(status, 401, "{case} with a customer token");
+        assert_eq!(h.call("admin-api", &events::raw("admin-api", &case)).await.0, 401, "{case} without a token");
+    }
+    // A technician reads but does not change.
+    let tech = portal_tests::lambda::staff_token(&h.key, "ten_brightspark", "stf_casey", "technician");
+    assert_eq!(h.call("admin-api", &events::with_token("admin-api", "get-customer", &tech)).await.0, 200);
+    for case in ["create-customer", "add-contact", "create-invoice", "record-payment", "void-invoice"] {
+        assert_eq!(h.call("admin-api", &events::with_token("admin-api", case, &tech)).await.0, 403, "{case} as a technician");
+    }
+    // Staff of another contractor see nothing of this one's.
+    let stranger = portal_tests::lambda::staff_token(&h.key, "ten_othercontractor", "stf_x", "owner");
+    let (status, page) = h.call("admin-api", &events::with_token("admin-api", "list-customers", &stranger)).await;
+    assert_eq!((status, page["items"].as_array().map(Vec::len)), (200, Some(0)));
+    for case in ["get-customer", "add-contact", "add-property", "create-invoice", "record-payment", "void-invoice", "audit"] {
+        assert_eq!(h.call("admin-api", &events::with_token("admin-api", case, &stranger)).await.0, 404, "{case} across tenants");
+    }
 }
 
 #[tokio::test]

@@ -61,6 +61,21 @@ async fn pay_boots_and_refuses_what_the_rules_refuse() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_api_boots_and_serves_staff_only() {
+    let backend = Backend::start().await;
+    let f = boot(&binary("admin-api", false), "admin-api", backend.env("admin-api")).await;
+    let staff = portal_tests::lambda::staff_token(&backend.key, "ten_brightspark", "stf_morgan", "owner");
+    let (status, body) = f.call(events::with_token("admin-api", "me", &staff)).await;
+    assert_eq!((status, body["business"].as_str()), (200, Some("Bright Spark Electric")), "{body}");
+    let (status, body) = f.call(events::with_token("admin-api", "create-customer", &staff)).await;
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = f.call(events::with_token("admin-api", "list-customers", &staff)).await;
+    assert_eq!((status, body["items"].as_array().map(Vec::len)), (200, Some(2)), "a page of two, from the GSI: {body}");
+    let customer = token(&backend.key, "acc_whitfield", "con_dana");
+    assert_eq!(f.call(events::with_token("admin-api", "me", &customer)).await.0, 401);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stripe_webhook_boots_and_posts_an_event_once() {
     let backend = Backend::start().await;
     let f = boot(&binary("stripe-webhook", false), "stripe-webhook", backend.env("stripe-webhook")).await;

@@ -209,6 +209,15 @@ impl VersionContent {
         s
     }
 
+    /// The lines a selection buys: the fixed lines, then the chosen options' lines (what an
+    /// approved estimate's invoice bills).
+    pub fn chosen_items<'a>(&'a self, selection: &'a Selection) -> impl Iterator<Item = &'a LineItem> {
+        self.items.iter().chain(self.groups.iter().flat_map(move |g| {
+            let chosen = selection.0.get(&g.id);
+            g.options.iter().filter(move |o| chosen.is_some_and(|c| c.contains(&o.id))).flat_map(|o| o.items.iter())
+        }))
+    }
+
     /// Every line item with where it sits, for diffs and lookups.
     pub fn all_items(&self) -> impl Iterator<Item = (Option<&OptionGroup>, Option<&EstimateOption>, &LineItem)> {
         self.items
@@ -262,12 +271,8 @@ pub fn check_selection(content: &VersionContent, selection: &Selection) -> Resul
 /// Prices a selection. The selection must have passed [`check_selection`]; unknown options are
 /// ignored here.
 pub fn totals(content: &VersionContent, selection: &Selection) -> Totals {
-    let chosen_items = content.items.iter().chain(content.groups.iter().flat_map(|g| {
-        let chosen = selection.0.get(&g.id);
-        g.options.iter().filter(move |o| chosen.is_some_and(|c| c.contains(&o.id))).flat_map(|o| o.items.iter())
-    }));
     let (mut subtotal, mut taxable) = (0i64, 0i64);
-    for item in chosen_items {
+    for item in content.chosen_items(selection) {
         let amount = item.amount();
         subtotal = subtotal.saturating_add(amount);
         if item.taxable {

@@ -36,13 +36,31 @@ impl Ids for RandomIds {
         let mut r = [0u8; 16];
         fill(&mut r);
         let ms = u64::try_from(Timestamp::now().as_millisecond()).unwrap_or(0);
-        crate::ids::ulid_id(prefix, ms, u128::from_le_bytes(r))
+        let (ms, random) = monotonic(ms, u128::from_le_bytes(r) >> 48);
+        crate::ids::ulid_id(prefix, ms, random)
     }
     fn secret(&self) -> [u8; 32] {
         let mut s = [0u8; 32];
         fill(&mut s);
         s
     }
+}
+
+/// Ids made in the same millisecond by this process sort in the order they were made (the
+/// ULID spec's monotonic mode): the random part of a later id is the earlier one's plus one.
+/// 80 random bits stay unguessable; only their order within a millisecond is given away.
+fn monotonic(ms: u64, random: u128) -> (u64, u128) {
+    static LAST: std::sync::Mutex<(u64, u128)> = std::sync::Mutex::new((0, 0));
+    let mut last = LAST.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let next = if ms > last.0 {
+        (ms, random)
+    } else if last.1 + 1 < (1u128 << 80) {
+        (last.0, last.1 + 1)
+    } else {
+        (last.0 + 1, 0)
+    };
+    *last = next;
+    next
 }
 
 fn fill(buf: &mut [u8]) {
@@ -119,5 +137,16 @@ impl Clock for OffsetClock {
     fn now(&self) -> Timestamp {
         let offset = jiff::SignedDuration::from_secs(self.offset_seconds.load(std::sync::atomic::Ordering::SeqCst));
         Timestamp::now().checked_add(offset).unwrap_or(Timestamp::MAX)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_made_in_a_row_sort_in_the_order_they_were_made() {
+        let ids: Vec<String> = (0..2_000).map(|_| RandomIds.id("aud")).collect();
+        assert!(ids.windows(2).all(|w| w[0] < w[1]));
     }
 }

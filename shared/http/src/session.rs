@@ -158,3 +158,50 @@ impl CustomerSession {
         Ok(())
     }
 }
+
+/// A signed-in staff member (admin audience). Tenant and staff id come from the verified token
+/// only; a customer token never verifies here (its audience differs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffSession {
+    pub tenant: TenantId,
+    pub staff: portal_domain::ids::StaffId,
+    pub name: String,
+    pub role: portal_domain::party::StaffRole,
+}
+
+impl StaffSession {
+    pub fn from_request(req: &Request, verifier: &Verifier, now: jiff::Timestamp) -> Result<Self, ApiError> {
+        let c = verifier.verify(bearer(req)?, Audience::Admin, now)?;
+        let bad = || ApiError::Unauthorized("Your session is not valid. Sign in again.");
+        if c.scope != "admin" {
+            return Err(bad());
+        }
+        Ok(Self {
+            tenant: c.tenant.parse().map_err(|_| bad())?,
+            staff: c.staff.as_deref().unwrap_or(&c.sub).parse().map_err(|_| bad())?,
+            role: portal_domain::party::StaffRole::parse(&c.role).ok_or_else(bad)?,
+            name: c.name,
+        })
+    }
+
+    /// Owners and office staff run customers, documents and money; technicians only read.
+    pub fn may_manage(&self) -> Result<(), ApiError> {
+        use portal_domain::party::StaffRole;
+        match self.role {
+            StaffRole::Owner | StaffRole::Office => Ok(()),
+            StaffRole::Technician => Err(ApiError::Forbidden("Technicians can look but not change customers, documents or payments.")),
+        }
+    }
+
+    /// Only the owner changes staff and settings.
+    pub fn must_own(&self) -> Result<(), ApiError> {
+        match self.role {
+            portal_domain::party::StaffRole::Owner => Ok(()),
+            _ => Err(ApiError::Forbidden("Only the owner can do this.")),
+        }
+    }
+
+    pub fn actor(&self) -> portal_domain::audit::Actor {
+        portal_domain::audit::Actor::Staff { id: self.staff.to_string(), name: self.name.clone() }
+    }
+}

@@ -32,6 +32,15 @@ pub fn account_pk(t: &TenantId, a: &AccountId) -> String {
 pub fn account(t: &TenantId, a: &AccountId) -> Key {
     Key::new(account_pk(t, a), "ACCOUNT")
 }
+/// GSI1 partition listing a tenant's accounts by name (staff).
+pub fn accounts_gsi(t: &TenantId) -> String {
+    format!("T#{t}#ACCOUNTS")
+}
+/// A per-tenant counter (printed numbers: `INV`, `EST`).
+pub fn counter(t: &TenantId, kind: &str) -> Key {
+    Key::new(tenant_pk(t), format!("COUNTER#{kind}"))
+}
+pub const CONTACT_PREFIX: &str = "CONTACT#";
 pub fn contact(t: &TenantId, a: &AccountId, c: &ContactId) -> Key {
     Key::new(account_pk(t, a), format!("CONTACT#{c}"))
 }

@@ -69,6 +69,9 @@ async fn cold_starts() {
         ("approve-estimate", "approve-invalid (DynamoDB on moto)", events::with_token("approve-estimate", "approve-invalid", &t)),
         ("view-invoice", "list without a token (no AWS call)", events::raw("view-invoice", "list")),
         ("pay", "pay without a token (no AWS call)", events::raw("pay", "pay-invoice")),
+        ("admin-api", "me without a token (no AWS call)", events::raw("admin-api", "me")),
+        ("send-notifications", "an empty stream batch (no AWS call)", r#"{"Records": []}"#.to_string()),
+        ("send-notifications", "the schedule (DynamoDB on moto)", events::raw("send-notifications", "schedule")),
         ("stripe-webhook", "no signature (no AWS call)", unsigned_webhook()),
         (
             "stripe-webhook",
@@ -88,7 +91,8 @@ fn sizes() {
     println!("\n## Release binaries (stripped; opt-level s, fat LTO, 1 codegen unit, panic=abort)\n");
     println!("| binary | size | budget 8 MB |");
     println!("|---|---|---|");
-    for bin in ["hello-lambda", "auth", "view-estimate", "approve-estimate", "view-invoice", "pay", "stripe-webhook"] {
+    for bin in ["hello-lambda", "auth", "view-estimate", "approve-estimate", "view-invoice", "pay", "stripe-webhook", "send-notifications"]
+    {
         let bytes = std::fs::metadata(binary(bin, true)).map(|m| m.len()).unwrap_or(0);
         let mb = bytes as f64 / 1_048_576.0;
         println!("| {bin} | {mb:.2} MB | {} |", if mb <= 8.0 { "ok" } else { "OVER" });

@@ -237,7 +237,7 @@ export function PaymentList({ payments, withLabel = false }: { payments: Payment
               <strong>{money(p.amount, p.currency)}</strong>
               {withLabel && <> · {p.label}</>}
             </a>
-            <span>{PAYMENT_LABELS[p.status]}</span>
+            <span>{p.status === 'succeeded' && p.refunded >= p.amount ? 'Refunded' : PAYMENT_LABELS[p.status]}</span>
           </div>
           <p class="muted">
             {METHOD_LABELS[p.method]}

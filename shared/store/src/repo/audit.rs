@@ -26,3 +26,17 @@ pub async fn for_subject(table: &dyn Table, t: &TenantId, subject: &str, limit: 
     let q = Query::index(Index::Gsi1, keys::audit_subject_gsi(t, subject)).backwards().limit(limit);
     table.query(&q).await?.items.into_iter().map(from_item).collect()
 }
+
+/// A page of an account's audit log, newest first.
+pub async fn for_account(
+    table: &dyn Table,
+    t: &TenantId,
+    a: &portal_domain::ids::AccountId,
+    limit: u32,
+    after: Option<crate::table::Cursor>,
+) -> Result<(Vec<AuditEntry>, Option<crate::table::Cursor>), StoreError> {
+    let mut q = Query::partition(keys::account_pk(t, a)).prefix(keys::AUDIT_PREFIX).backwards().limit(limit);
+    q.after = after;
+    let page = table.query(&q).await?;
+    Ok((page.items.into_iter().map(from_item).collect::<Result<_, _>>()?, page.next))
+}

@@ -4,7 +4,7 @@ use portal_domain::party::{Account, Contact, Email, Phone, Property, Staff, Tena
 
 use crate::keys;
 use crate::record::{from_item, kind, to_item, with_index};
-use crate::table::{Cond, Index, Item, Key, Put, Query, StoreError, Table, Write};
+use crate::table::{Cond, Cursor, Index, Item, Key, Put, Query, StoreError, Table, Update, Write};
 
 pub fn put_tenant(t: &Tenant) -> Result<Write, StoreError> {
     let item = to_item("tenant", &keys::tenant(&t.id), t)?;
@@ -27,16 +27,54 @@ pub async fn find_tenant_by_slug(table: &dyn Table, slug: &str) -> Result<Option
     page.items.into_iter().next().map(from_item).transpose()
 }
 
+fn account_item(a: &Account) -> Result<Item, StoreError> {
+    let item = to_item("account", &keys::account(&a.tenant, &a.id), a)?;
+    let sort = format!("{}#{}", a.name.to_lowercase(), a.id);
+    Ok(with_index(item, Index::Gsi1, keys::accounts_gsi(&a.tenant), sort))
+}
+
 pub fn put_account(a: &Account) -> Result<Write, StoreError> {
-    Ok(Write::create(to_item("account", &keys::account(&a.tenant, &a.id), a)?))
+    Ok(Write::create(account_item(a)?))
+}
+
+/// A page of a tenant's accounts, by name.
+pub async fn list_accounts(
+    table: &dyn Table,
+    t: &TenantId,
+    limit: u32,
+    after: Option<Cursor>,
+) -> Result<(Vec<Account>, Option<Cursor>), StoreError> {
+    let mut q = Query::index(Index::Gsi1, keys::accounts_gsi(t)).limit(limit);
+    q.after = after;
+    let page = table.query(&q).await?;
+    let accounts = page.items.into_iter().map(from_item).collect::<Result<_, _>>()?;
+    Ok((accounts, page.next))
+}
+
+/// The contacts of an account.
+pub async fn list_contacts(table: &dyn Table, t: &TenantId, a: &AccountId) -> Result<Vec<Contact>, StoreError> {
+    let items = super::query_all(table, Query::partition(keys::account_pk(t, a)).prefix(keys::CONTACT_PREFIX)).await?;
+    items.into_iter().filter(|i| kind(i) == "contact").map(from_item).collect()
+}
+
+/// Starts a counter so that the next number after `last` is handed out (importing from a
+/// previous system, or the demo).
+pub fn continue_numbers(t: &TenantId, kind: &str, first: i64, last: i64) -> Result<Write, StoreError> {
+    Ok(Write::create(to_item("counter", &keys::counter(t, kind), &serde_json::json!({ "n": last - first + 1 }))?))
+}
+
+/// The next printed number of a kind (`INV` -> 2045), from an atomic per-tenant counter that
+/// starts at `first`.
+pub async fn next_number(table: &dyn Table, t: &TenantId, kind: &str, first: i64) -> Result<i64, StoreError> {
+    let item = table.update(Update { add: vec![("n".into(), 1)], ..Update::new(keys::counter(t, kind)) }).await?;
+    Ok(first - 1 + item.get("n").and_then(serde_json::Value::as_i64).unwrap_or(1))
 }
 
 /// Records the account's Stripe customer, only if it has none yet (two first payments racing
 /// keep the first customer).
 pub async fn set_stripe_customer(table: &dyn Table, a: &Account) -> Result<(), StoreError> {
-    let item = to_item("account", &keys::account(&a.tenant, &a.id), a)?;
     let cond = Cond::present().and(Cond::NotExists("stripe_customer".into()));
-    table.put(Put { item, cond: Some(cond) }).await
+    table.put(Put { item: account_item(a)?, cond: Some(cond) }).await
 }
 
 pub async fn get_account(table: &dyn Table, t: &TenantId, a: &AccountId) -> Result<Option<Account>, StoreError> {

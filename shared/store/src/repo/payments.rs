@@ -83,7 +83,8 @@ pub struct PaymentRecord {
     /// Stripe's PaymentIntent, once an event names it.
     pub stripe_payment_intent: Option<String>,
     /// For credit applied to an invoice: where the credit came from (`est_…` for a deposit,
-    /// `account` for prepaid credit).
+    /// `account` for prepaid credit); for a payment the office recorded: its note (cheque
+    /// number).
     #[serde(default)]
     pub credit_source: Option<String>,
     pub created_at: Timestamp,
@@ -117,19 +118,25 @@ pub fn save(t: &TenantId, a: &AccountId, p: &PaymentRecord, expected_rev: u64) -
 /// Every payment of an account (invoices, deposits, credit), oldest first, in one Query of
 /// the partition.
 pub async fn all(table: &dyn Table, t: &TenantId, a: &AccountId) -> Result<AccountPayments, StoreError> {
-    let items = super::query_all(table, Query::partition(keys::account_pk(t, a))).await?;
-    let mut out = AccountPayments::default();
-    for item in items {
-        match kind(&item) {
-            "payment" => out.payments.push(from_item(item)?),
-            "credit" => out.credit_rev = rev(&item),
-            "invoice" => out.invoices.push(from_item(item)?),
-            "estimate" => out.estimates.push(from_item(item)?),
-            _ => {}
+    AccountPayments::from_items(super::query_all(table, Query::partition(keys::account_pk(t, a))).await?)
+}
+
+impl AccountPayments {
+    /// The money side of a customer partition's items (read with one Query).
+    pub fn from_items(items: Vec<Item>) -> Result<Self, StoreError> {
+        let mut out = AccountPayments::default();
+        for item in items {
+            match kind(&item) {
+                "payment" => out.payments.push(from_item(item)?),
+                "credit" => out.credit_rev = rev(&item),
+                "invoice" => out.invoices.push(from_item(item)?),
+                "estimate" => out.estimates.push(from_item(item)?),
+                _ => {}
+            }
         }
+        out.payments.sort_by_key(|p| p.created_at);
+        Ok(out)
     }
-    out.payments.sort_by_key(|p| p.created_at);
-    Ok(out)
 }
 
 /// The money side of an account.
@@ -208,7 +215,12 @@ impl AccountPayments {
         let doc = Document::Estimate(estimate.clone());
         let received: i64 = self.payments.iter().filter(|p| p.document == doc).map(|p| p.state.net()).sum();
         let source = estimate.to_string();
-        let applied: i64 = self.payments.iter().filter(|p| p.credit_source.as_deref() == Some(&source)).map(|p| p.state.net()).sum();
+        let applied: i64 = self
+            .payments
+            .iter()
+            .filter(|p| p.state.method == PaymentMethod::Credit && p.credit_source.as_deref() == Some(&source))
+            .map(|p| p.state.net())
+            .sum();
         (received - applied).max(0)
     }
 }
@@ -240,33 +252,8 @@ pub async fn apply_credit(
     if amount <= 0 || matches!(bundle.invoice.status, InvoiceStatus::Draft | InvoiceStatus::Void) {
         return Ok(0);
     }
-    let state = PaymentState::new(amount, PaymentMethod::Credit).map_err(|e| StoreError::Invalid(e.to_string()))?;
-    let payment = PaymentRecord {
-        id: PaymentId::generate(ids),
-        document: Document::Invoice(invoice.clone()),
-        state,
-        checkout_session: None,
-        stripe_payment_intent: None,
-        credit_source: Some(source.map_or_else(|| "account".to_string(), ToString::to_string)),
-        created_at: now,
-        updated_at: now,
-        rev: 0,
-    };
-    let mut inv = bundle.invoice.clone();
-    let expected = inv.rev;
-    inv.ledger = Ledger::of(inv.content.totals().total, bundle.payments.iter().map(|p| &p.state).chain([&payment.state]));
-    inv.status = inv.ledger.status();
-    inv.rev += 1;
-    let audit = AuditEntry::record(
-        ids,
-        now,
-        actor,
-        "credit.applied",
-        Some(invoice.to_string()),
-        Some(a.clone()),
-        origin,
-        serde_json::json!({ "payment": payment.id, "amount": amount, "source": payment.credit_source, "balance": inv.ledger.balance }),
-    );
+    let source = Some(source.map_or_else(|| "account".to_string(), ToString::to_string));
+    let (payment, mut writes) = settled(ids, &bundle, amount, PaymentMethod::Credit, source, actor, "credit.applied", origin, now)?;
     let credit_key = Key::new(keys::account_pk(t, a), "CREDIT");
     let credit_item = to_item(
         "credit",
@@ -274,15 +261,87 @@ pub async fn apply_credit(
         &serde_json::json!({ "rev": money.credit_rev + 1, "applied": money.credit().applied + amount, "updated_at": now }),
     )?;
     let credit_cond = if money.credit_rev == 0 { Cond::absent() } else { Cond::eq("rev", money.credit_rev) };
-    table
-        .transact(vec![
-            create(t, a, &payment)?,
-            invoices::save(&inv, expected)?,
-            Write::Put(Put { item: credit_item, cond: Some(credit_cond) }),
-            super::audit::append(t, &audit)?,
-        ])
-        .await?;
-    Ok(amount)
+    writes.push(Write::Put(Put { item: credit_item, cond: Some(credit_cond) }));
+    table.transact(writes).await?;
+    Ok(payment.state.amount)
+}
+
+/// A payment that is settled when written (account credit, or a cheque the office records),
+/// with the invoice's ledger and the audit entry, conditional on the invoice's `rev`.
+#[allow(clippy::too_many_arguments)]
+fn settled(
+    ids: &dyn Ids,
+    bundle: &invoices::InvoiceBundle,
+    amount: i64,
+    method: PaymentMethod,
+    credit_source: Option<String>,
+    actor: Actor,
+    action: &str,
+    origin: &Origin,
+    now: Timestamp,
+) -> Result<(PaymentRecord, Vec<Write>), StoreError> {
+    let state = PaymentState::new(amount, method).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let invoice = &bundle.invoice;
+    let payment = PaymentRecord {
+        id: PaymentId::generate(ids),
+        document: Document::Invoice(invoice.id.clone()),
+        state,
+        checkout_session: None,
+        stripe_payment_intent: None,
+        credit_source,
+        created_at: now,
+        updated_at: now,
+        rev: 0,
+    };
+    let mut inv = invoice.clone();
+    inv.ledger = Ledger::of(inv.content.totals().total, bundle.payments.iter().map(|p| &p.state).chain([&payment.state]));
+    inv.status = inv.ledger.status();
+    inv.rev += 1;
+    let audit = AuditEntry::record(
+        ids,
+        now,
+        actor,
+        action,
+        Some(invoice.id.to_string()),
+        Some(invoice.account.clone()),
+        origin,
+        serde_json::json!({
+            "payment": payment.id, "amount": amount, "method": method, "source": payment.credit_source, "balance": inv.ledger.balance,
+        }),
+    );
+    let writes = vec![
+        create(&invoice.tenant, &invoice.account, &payment)?,
+        invoices::save(&inv, invoice.rev)?,
+        super::audit::append(&invoice.tenant, &audit)?,
+    ];
+    Ok((payment, writes))
+}
+
+/// The writes that record money the office received outside the portal (a cheque, cash): a
+/// settled payment on the invoice through the same ledger, with its audit entry (and the
+/// office's note, kept as the payment's source) and the receipt in the outbox, conditional on
+/// the invoice's `rev`. The caller has checked that the
+/// invoice is sent and that `amount` is at most its balance.
+pub fn record_offline(
+    ids: &dyn Ids,
+    bundle: &invoices::InvoiceBundle,
+    amount: i64,
+    note: Option<&str>,
+    actor: Actor,
+    origin: &Origin,
+    now: Timestamp,
+) -> Result<(PaymentRecord, Vec<Write>), StoreError> {
+    let (payment, mut writes) =
+        settled(ids, bundle, amount, PaymentMethod::Offline, note.map(str::to_string), actor, "payment.recorded", origin, now)?;
+    let i = &bundle.invoice;
+    let at = PaymentRef {
+        tenant: i.tenant.clone(),
+        account: i.account.clone(),
+        document: payment.document.clone(),
+        payment: payment.id.clone(),
+    };
+    writes.push(receipt(ids, &at, &payment, now)?);
+    Ok((payment, writes))
 }
 
 /// What posting an event did.

@@ -1,0 +1,738 @@
+//! admin-api: what the contractor's office does from the admin page: customers, their contacts
+//! and properties; invoices (from an approved estimate, crediting its deposit, or from
+//! scratch), offline payments through the same ledger, voiding; lists served by GSIs; the
+//! audit log.
+//!
+//! One function for the admin routes, not one per route: the office is a handful of people
+//! on one page, so one warm function serves them all, and every route shares the same staff
+//! session, role checks and validation. Every route needs a staff token (admin audience; a
+//! customer token never verifies here); owners and office staff change things, technicians
+//! only read. The tenant always comes from the token, so staff of one contractor never reach
+//! another's data.
+use std::sync::Arc;
+
+use jiff::ToSpan;
+use lambda_http::{Body, Request, Response};
+use portal_domain::audit::AuditEntry;
+use portal_domain::estimate::view::EstimateSummary;
+use portal_domain::estimate::{Decision, Estimate, EstimateStatus, LineItem, end_of_day};
+use portal_domain::ids::{AccountId, ContactId, EstimateId, InvoiceId, PropertyId};
+use portal_domain::invoice::view::PaymentView;
+use portal_domain::invoice::{Discount, InvoiceContent, InvoiceStatus, Ledger};
+use portal_domain::party::{Account, AccountKind, Contact, ContactRole, Email, Phone, Property, Tenant};
+use portal_domain::ports::{Clock, Ids};
+use portal_domain::{DomainError, FieldErrors};
+use portal_http::request::{MAX_BODY, json, origin, path, query, route_key};
+use portal_http::session::StaffSession;
+use portal_http::token::Verifier;
+use portal_http::{ApiError, response};
+use portal_store::record::{from_item, kind};
+use portal_store::repo::invoices::{self, Invoice};
+use portal_store::repo::{audit, estimates, parties, payments};
+use portal_store::table::{Cursor, Index, Query};
+use portal_store::{Table, keys};
+use rust_decimal::Decimal;
+
+pub const ROUTES: &[&str] = &[
+    "GET /api/admin/me",
+    "GET /api/admin/customers",
+    "POST /api/admin/customers",
+    "GET /api/admin/customers/{account}",
+    "POST /api/admin/customers/{account}/contacts",
+    "POST /api/admin/customers/{account}/properties",
+    "POST /api/admin/customers/{account}/invoices",
+    "POST /api/admin/customers/{account}/invoices/{invoice}/payments",
+    "POST /api/admin/customers/{account}/invoices/{invoice}/void",
+    "GET /api/admin/customers/{account}/audit",
+    "GET /api/admin/invoices",
+];
+
+/// Invoices are numbered from here (`INV-1001`) per contractor.
+pub const FIRST_INVOICE_NUMBER: i64 = 1001;
+/// Days to pay when the office gives no due date.
+const DEFAULT_DUE_DAYS: i64 = 15;
+/// Invoice bodies carry line items.
+const MAX_INVOICE_BODY: usize = 128 * 1024;
+
+pub struct State {
+    pub table: Arc<dyn Table>,
+    pub clock: Arc<dyn Clock>,
+    pub ids: Arc<dyn Ids>,
+    pub verifier: Verifier,
+}
+
+pub async fn handle(state: &State, req: Request) -> Response<Body> {
+    let result = match route_key(&req).as_deref() {
+        Some("GET /api/admin/me") => me(state, &req).await,
+        Some("GET /api/admin/customers") => list_customers(state, &req).await,
+        Some("POST /api/admin/customers") => create_customer(state, &req).await,
+        Some("GET /api/admin/customers/{account}") => customer(state, &req).await,
+        Some("POST /api/admin/customers/{account}/contacts") => add_contact(state, &req).await,
+        Some("POST /api/admin/customers/{account}/properties") => add_property(state, &req).await,
+        Some("POST /api/admin/customers/{account}/invoices") => create_invoice(state, &req).await,
+        Some("POST /api/admin/customers/{account}/invoices/{invoice}/payments") => record_payment(state, &req).await,
+        Some("POST /api/admin/customers/{account}/invoices/{invoice}/void") => void_invoice(state, &req).await,
+        Some("GET /api/admin/customers/{account}/audit") => audit_log(state, &req).await,
+        Some("GET /api/admin/invoices") => list_invoices(state, &req).await,
+        _ => Err(ApiError::NotFound("route")),
+    };
+    result.unwrap_or_else(ApiError::into_response)
+}
+
+fn session(state: &State, req: &Request) -> Result<StaffSession, ApiError> {
+    StaffSession::from_request(req, &state.verifier, state.clock.now())
+}
+
+async fn tenant(state: &State, s: &StaffSession) -> Result<Tenant, ApiError> {
+    parties::get_tenant(state.table.as_ref(), &s.tenant)
+        .await?
+        .ok_or_else(|| ApiError::Internal(format!("tenant {} missing", s.tenant).into()))
+}
+
+/// The account named in the path, in the staff member's tenant only.
+async fn account(state: &State, s: &StaffSession, req: &Request) -> Result<Account, ApiError> {
+    let id: AccountId = path(req, "account", "customer")?;
+    parties::get_account(state.table.as_ref(), &s.tenant, &id).await?.ok_or(ApiError::NotFound("customer"))
+}
+
+/// `?limit=` (1..=100, 25 by default) and `?cursor=`.
+fn paging(req: &Request) -> Result<(u32, Option<Cursor>), ApiError> {
+    let limit = match query(req, "limit") {
+        None => 25,
+        Some(l) => {
+            l.parse::<u32>().ok().filter(|l| (1..=100).contains(l)).ok_or_else(|| DomainError::invalid("limit", "must be 1 to 100"))?
+        }
+    };
+    Ok((limit, query(req, "cursor").map(Cursor)))
+}
+
+/// A page of results and the cursor of the next.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub next: Option<String>,
+}
+
+/// The signed-in staff member and their contractor.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Me {
+    pub staff: String,
+    pub name: String,
+    pub role: String,
+    pub tenant: String,
+    pub business: String,
+    pub currency: String,
+    pub time_zone: String,
+}
+
+#[utoipa::path(get, path = "/api/admin/me", tag = "admin", security(("bearer" = [])),
+    responses((status = 200, body = Me), (status = 401, body = portal_http::error::ErrorBody)))]
+pub async fn me(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let s = session(state, req)?;
+    let t = tenant(state, &s).await?;
+    Ok(response::ok(&Me {
+        staff: s.staff.to_string(),
+        name: s.name.clone(),
+        role: s.role.as_str().into(),
+        tenant: t.id.to_string(),
+        business: t.name,
+        currency: t.currency.as_str().into(),
+        time_zone: t.time_zone,
+    }))
+}
+
+/// A customer account in lists.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct CustomerRow {
+    pub id: String,
+    pub name: String,
+    pub kind: AccountKind,
+}
+
+fn row(a: &Account) -> CustomerRow {
+    CustomerRow { id: a.id.to_string(), name: a.name.clone(), kind: a.kind }
+}
+
+#[utoipa::path(get, path = "/api/admin/customers", tag = "admin", security(("bearer" = [])),
+    params(("limit" = Option<u32>, Query, description = "1 to 100"), ("cursor" = Option<String>, Query, description = "from the previous page")),
+    responses((status = 200, body = Paged<CustomerRow>), (status = 400, body = portal_http::error::ErrorBody),
+              (status = 401, body = portal_http::error::ErrorBody)))]
+pub async fn list_customers(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let s = session(state, req)?;
+    let (limit, after) = paging(req)?;
+    let (accounts, next) = parties::list_accounts(state.table.as_ref(), &s.tenant, limit, after).await?;
+    Ok(response::ok(&Paged { items: accounts.iter().map(row).collect(), next: next.map(|c| c.0) }))
+}
+
+/// A person at the customer who uses the portal.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewContact {
+    pub name: String,
+    #[schema(value_type = Option<String>)]
+    #[serde(default)]
+    pub email: Option<Email>,
+    /// Any common format; stored as E.164.
+    #[schema(value_type = Option<String>)]
+    #[serde(default)]
+    pub phone: Option<Phone>,
+    #[schema(value_type = String, example = "approver")]
+    pub role: ContactRole,
+    /// Limit the contact to these properties (commercial accounts).
+    #[schema(value_type = Option<Vec<String>>)]
+    #[serde(default)]
+    pub properties: Option<Vec<PropertyId>>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewProperty {
+    pub label: String,
+    pub line1: String,
+    #[serde(default)]
+    pub line2: Option<String>,
+    pub city: String,
+    pub region: String,
+    pub postal_code: String,
+    /// ISO 3166 alpha-2; `US` when left out.
+    #[serde(default)]
+    pub country: Option<String>,
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCustomer {
+    pub name: String,
+    pub kind: AccountKind,
+    pub contact: NewContact,
+    #[serde(default)]
+    pub property: Option<NewProperty>,
+}
+
+fn text(e: &mut FieldErrors, field: &str, value: &str, max: usize) -> String {
+    let v = value.trim();
+    if v.is_empty() || v.chars().count() > max {
+        e.add(field, format!("required, at most {max} characters"));
+    }
+    v.to_string()
+}
+
+fn contact_of(
+    s: &StaffSession,
+    account: &AccountId,
+    id: ContactId,
+    c: &NewContact,
+    known: &[PropertyId],
+    e: &mut FieldErrors,
+    at: &str,
+) -> Contact {
+    let name = text(e, &format!("{at}name"), &c.name, 120);
+    if c.email.is_none() && c.phone.is_none() {
+        e.add(format!("{at}email"), "give an email address or a phone number, so the contact can sign in");
+    }
+    if c.properties.as_ref().is_some_and(|props| props.is_empty() || props.iter().any(|p| !known.contains(p))) {
+        e.add(format!("{at}properties"), "must name properties of this customer");
+    }
+    Contact {
+        id,
+        tenant: s.tenant.clone(),
+        account: account.clone(),
+        name,
+        email: c.email.clone(),
+        phone: c.phone.clone(),
+        role: c.role,
+        properties: c.properties.clone(),
+        portal_enabled: true,
+    }
+}
+
+fn property_of(id: PropertyId, p: &NewProperty, e: &mut FieldErrors, at: &str) -> Property {
+    let country = p.country.as_deref().unwrap_or("US").trim().to_ascii_uppercase();
+    if country.len() != 2 || !country.chars().all(|c| c.is_ascii_alphabetic()) {
+        e.add(format!("{at}country"), "a two-letter country code");
+    }
+    Property {
+        id,
+        label: text(e, &format!("{at}label"), &p.label, 80),
+        line1: text(e, &format!("{at}line1"), &p.line1, 120),
+        line2: p.line2.as_deref().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string),
+        city: text(e, &format!("{at}city"), &p.city, 80),
+        region: text(e, &format!("{at}region"), &p.region, 80),
+        postal_code: text(e, &format!("{at}postal_code"), &p.postal_code, 20),
+        country,
+    }
+}
+
+fn entry(
+    state: &State,
+    s: &StaffSession,
+    req: &Request,
+    action: &str,
+    subject: String,
+    account: &AccountId,
+    detail: serde_json::Value,
+) -> AuditEntry {
+    AuditEntry::record(state.ids.as_ref(), state.clock.now(), s.actor(), action, Some(subject), Some(account.clone()), &origin(req), detail)
+}
+
+#[utoipa::path(post, path = "/api/admin/customers", tag = "admin", security(("bearer" = [])), request_body = NewCustomer,
+    responses((status = 201, body = CustomerRow), (status = 400, body = portal_http::error::ErrorBody),
+              (status = 403, body = portal_http::error::ErrorBody)))]
+pub async fn create_customer(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let s = session(state, req)?;
+    s.may_manage()?;
+    let body: NewCustomer = json(req, MAX_BODY)?;
+    let mut e = FieldErrors::new();
+    let name = text(&mut e, "name", &body.name, 120);
+    let account =
+        Account { id: AccountId::generate(state.ids.as_ref()), tenant: s.tenant.clone(), name, kind: body.kind, stripe_customer: None };
+    let property = body.property.as_ref().map(|p| property_of(PropertyId::generate(state.ids.as_ref()), p, &mut e, "property."));
+    let known: Vec<PropertyId> = property.iter().map(|p| p.id.clone()).collect();
+    let contact = contact_of(&s, &account.id, ContactId::generate(state.ids.as_ref()), &body.contact, &known, &mut e, "contact.");
+    e.into_result()?;
+    let mut writes = vec![parties::put_account(&account)?, parties::put_contact(&contact)?];
+    if let Some(p) = &property {
+        writes.push(parties::put_property(&s.tenant, &account.id, p)?);
+    }
+    let detail = serde_json::json!({ "name": account.name, "kind": account.kind, "contact": contact.id, "property": property.as_ref().map(|p| &p.id) });
+    writes.push(audit::append(&s.tenant, &entry(state, &s, req, "customer.created", account.id.to_string(), &account.id, detail))?);
+    state.table.transact(writes).await?;
+    Ok(response::json(201, &row(&account)))
+}
+
+/// A contact as the office sees it.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct ContactView {
+    pub id: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub role: String,
+    pub properties: Option<Vec<String>>,
+    pub portal_enabled: bool,
+}
+
+fn contact_view(c: &Contact) -> ContactView {
+    ContactView {
+        id: c.id.to_string(),
+        name: c.name.clone(),
+        email: c.email.as_ref().map(|e| e.as_str().to_string()),
+        phone: c.phone.as_ref().map(|p| p.as_str().to_string()),
+        role: c.role.as_str().into(),
+        properties: c.properties.as_ref().map(|p| p.iter().map(ToString::to_string).collect()),
+        portal_enabled: c.portal_enabled,
+    }
+}
+
+/// An invoice in staff lists.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct InvoiceRow {
+    pub id: String,
+    pub account: String,
+    pub number: String,
+    pub status: InvoiceStatus,
+    pub overdue: bool,
+    pub estimate: Option<String>,
+    pub ledger: Ledger,
+    pub currency: String,
+    #[schema(value_type = String, format = Date)]
+    pub due_date: jiff::civil::Date,
+}
+
+fn invoice_row(i: &Invoice, now: jiff::Timestamp) -> InvoiceRow {
+    InvoiceRow {
+        id: i.id.to_string(),
+        account: i.account.to_string(),
+        number: i.number.clone(),
+        status: i.status,
+        overdue: i.status != InvoiceStatus::Void && i.ledger.overdue(i.due_at, now),
+        estimate: i.estimate.as_ref().map(ToString::to_string),
+        ledger: i.ledger,
+        currency: i.content.currency.as_str().into(),
+        due_date: i.content.due_date,
+    }
+}
+
+/// Everything about one customer.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct CustomerDetail {
+    pub customer: CustomerRow,
+    pub contacts: Vec<ContactView>,
+    pub properties: Vec<Property>,
+    pub estimates: Vec<EstimateSummary>,
+    pub invoices: Vec<InvoiceRow>,
+    pub payments: Vec<PaymentView>,
+    /// Account credit available to apply.
+    pub credit_available: i64,
+}
+
+#[utoipa::path(get, path = "/api/admin/customers/{account}", tag = "admin", security(("bearer" = [])),
+    params(("account" = String, Path, description = "Account id (acc_...)")),
+    responses((status = 200, body = CustomerDetail), (status = 401, body = portal_http::error::ErrorBody),
+              (status = 404, body = portal_http::error::ErrorBody)))]
+pub async fn customer(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let s = session(state, req)?;
+    let id: AccountId = path(req, "account", "customer")?;
+    // One Query of the customer's partition: the account and everything in it.
+    let items = portal_store::repo::query_all(state.table.as_ref(), Query::partition(keys::account_pk(&s.tenant, &id))).await?;
+    let (mut account, mut contacts, mut properties, mut ests) = (None, Vec::new(), Vec::new(), Vec::new());
+    for item in items.iter().cloned() {
+        match kind(&item) {
+            "account" => account = Some(from_item::<Account>(item)?),
+            "contact" => contacts.push(contact_view(&from_item::<Contact>(item)?)),
+            "property" => properties.push(from_item::<Property>(item)?),
+            "estimate" => ests.push(from_item::<Estimate>(item)?),
+            _ => {}
+        }
+    }
+    let account = account.ok_or(ApiError::NotFound("customer"))?;
+    let money = payments::AccountPayments::from_items(items)?;
+    let now = state.clock.now();
+    ests.sort_by_key(|e| std::cmp::Reverse(e.created_at));
+    let mut invoices: Vec<InvoiceRow> = money.invoices.iter().map(|i| invoice_row(i, now)).collect();
+    invoices.sort_by(|a, b| b.number.cmp(&a.number));
+    let mut history: Vec<PaymentView> = money
+        .payments
+        .iter()
+        .filter(|p| {
+            !matches!(p.state.status, portal_domain::invoice::PaymentStatus::Started | portal_domain::invoice::PaymentStatus::Canceled)
+        })
+        .map(|p| money.view(p, "USD"))
+        .collect();
+    history.reverse();
+    Ok(response::ok(&CustomerDetail {
+        customer: row(&account),
+        contacts,
+        properties,
+        estimates: ests.iter().map(|e| EstimateSummary::of(e, now)).collect(),
+        invoices,
+        payments: history,
+        credit_available: money.credit().available,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/admin/customers/{account}/contacts", tag = "admin", security(("bearer" = [])),
+    params(("account" = String, Path, description = "Account id (acc_...)")), request_body = NewContact,
+    responses((status = 201, body = ContactView), (status = 400, body = portal_http::error::ErrorBody),
+              (status = 403, body = portal_http::error::ErrorBody), (status = 404, body = portal_http::error::ErrorBody)))]
+pub async fn add_contact(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let s = session(state, req)?;
+    s.may_manage()?;
+    let account = account(state, &s, req).await?;
+    let body: NewContact = json(req, MAX_BODY)?;
+    let known: Vec<PropertyId> =
+        parties::list_properties(state.table.as_ref(), &s.tenant, &account.id).await?.into_iter().map(|p| p.id).collect();
+    let mut e = FieldErrors::new();
+    let contact = contact_of(&s, &account.id, ContactId::generate(state.ids.as_ref()), &body, &known, &mut e, "");
+    e.into_result()?;
+    let detail = serde_json::json!({ "contact": contact.id, "name": contact.name, "role": contact.role.as_str() });
+    let audit = entry(state, &s, req, "contact.added", account.id.to_string(), &account.id, detail);
+    state.table.transact(vec![parties::put_contact(&contact)?, audit::append(&s.tenant, &audit)?]).await?;
+    Ok(response::json(201, &contact_view(&contact)))
+}
+
+#[utoipa::path(post, path = "/api/admin/customers/{account}/properties", tag = "admin", security(("bearer" = [])),
+    params(("account" = String, Path, description = "Account id (acc_...)")), request_body = NewProperty,
+    responses((status = 201, body = Property), (status = 400, body = portal_http::error::ErrorBody),
+              (status = 403, body = portal_http::error::ErrorBody), (status = 404, body = portal_http::error::ErrorBody)))]
+pub async fn add_property(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let s = session(state, req)?;
+    s.may_manage()?;
+    let account = account(state, &s, req).await?;
+    let body: NewProperty = json(req, MAX_BODY)?;
+    let mut e = FieldErrors::new();
+    let property = property_of(PropertyId::generate(state.ids.as_ref()), &body, &mut e, "");
+    e.into_result()?;
+    let detail = serde_json::json!({ "property": property.id, "label": property.label });
+    let audit = entry(state, &s, req, "property.added", account.id.to_string(), &account.id, detail);
+    state.table.transact(vec![parties::put_property(&s.tenant, &account.id, &property)?, audit::append(&s.tenant, &audit)?]).await?;
+    Ok(response::json(201, &property))
+}
+
+/// A new invoice: from an approved estimate (its chosen lines, tax and property; its deposit
+/// is credited), or from lines given here.
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewInvoice {
+    #[schema(value_type = Option<String>)]
+    #[serde(default)]
+    pub estimate: Option<EstimateId>,
+    #[serde(default)]
+    pub items: Option<Vec<LineItem>>,
+    #[schema(value_type = Option<String>)]
+    #[serde(default)]
+    pub tax_rate: Option<Decimal>,
+    #[serde(default)]
+    pub discount: Option<Discount>,
+    /// The last day to pay; 15 days from today at the contractor when left out.
+    #[schema(value_type = Option<String>, format = Date)]
+    #[serde(default)]
+    pub due_date: Option<jiff::civil::Date>,
+    #[serde(default)]
+    pub memo: Option<String>,
+    #[schema(value_type = Option<String>)]
+    #[serde(default)]
+    pub property: Option<PropertyId>,
+}
+
+/// The invoice issued, and the deposit credited on it.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Issued {
+    pub invoice: InvoiceRow,
+    pub deposit_credited: i64,
+}
+
+#[utoipa::path(post, path = "/api/admin/customers/{account}/invoices", tag = "admin", security(("bearer" = [])),
+    params(("account" = String, Path, description = "Account id (acc_...)")), request_body = NewInvoice,
+    responses((status = 201, body = Issued), (status = 400, body = portal_http::error::ErrorBody),
+              (status = 403, body = portal_http::error::ErrorBody), (status = 404, body = portal_http::error::ErrorBody),
+              (status = 409, body = portal_http::error::ErrorBody, description = "the estimate is not approved, or already invoiced")))]
+pub async fn create_invoice(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let s = session(state, req)?;
+    s.may_manage()?;
+    let account = account(state, &s, req).await?;
+    let body: NewInvoice = json(req, MAX_INVOICE_BODY)?;
+    let tenant = tenant(state, &s).await?;
+    let now = state.clock.now();
+    let (t, a) = (&s.tenant, &account.id);
+    let today = tenant.today(now);
+    let due_date = body.due_date.unwrap_or_else(|| today.checked_add(DEFAULT_DUE_DAYS.days()).unwrap_or(today));
+    let mut e = FieldErrors::new();
+    if due_date < today {
+        e.add("due_date", "must be today or later");
+    }
+    let memo = body.memo.clone().unwrap_or_default();
+    if memo.chars().count() > 2000 {
+        e.add("memo", "at most 2,000 characters");
+    }
+    let (content, property, estimate) = match &body.estimate {
+        Some(est) => {
+            if body.items.is_some() || body.tax_rate.is_some() {
+                e.add("items", "an invoice from an estimate takes the estimate's lines and tax");
+            }
+            let bundle = estimates::load(state.table.as_ref(), t, a, est).await?.ok_or(ApiError::NotFound("estimate"))?;
+            let approval = match (bundle.estimate.status, bundle.decisions.get(&bundle.estimate.current_version)) {
+                (EstimateStatus::Approved, Some(Decision::Approved(ap))) => ap.clone(),
+                _ => return Err(ApiError::Conflict("not_approved", "Only an approved estimate can be invoiced.".into())),
+            };
+            let version = bundle.version(approval.version).ok_or_else(|| ApiError::Internal("approved version missing".into()))?;
+            let others = invoices::list(state.table.as_ref(), t, a).await?;
+            if others.iter().any(|i| i.estimate.as_ref() == Some(est) && i.status != InvoiceStatus::Void) {
+                return Err(ApiError::Conflict("already_invoiced", "This estimate already has an invoice.".into()));
+            }
+            let content = InvoiceContent {
+                items: version.content.chosen_items(&approval.selection).cloned().collect(),
+                discount: body.discount.clone(),
+                tax_rate: version.content.tax_rate,
+                currency: version.content.currency.clone(),
+                due_date,
+                memo,
+            };
+            (content, bundle.estimate.property.clone(), Some(est.clone()))
+        }
+        None => {
+            let Some(items) = body.items.clone() else {
+                return Err(DomainError::invalid("items", "give the lines, or an approved estimate").into());
+            };
+            let content = InvoiceContent {
+                items,
+                discount: body.discount.clone(),
+                tax_rate: body.tax_rate.unwrap_or(Decimal::ZERO),
+                currency: tenant.currency.clone(),
+                due_date,
+                memo,
+            };
+            (content, body.property.clone(), None)
+        }
+    };
+    if let Some(p) = &property {
+        let known = parties::list_properties(state.table.as_ref(), t, a).await?;
+        if !known.iter().any(|k| &k.id == p) {
+            e.add("property", "is not a property of this customer");
+        }
+    }
+    if let Err(DomainError::Invalid(f)) = content.validate() {
+        for (field, messages) in f.0 {
+            for m in messages {
+                e.add(field.clone(), m);
+            }
+        }
+    }
+    for (i, item) in content.items.iter().enumerate() {
+        if item.name.trim().is_empty() || item.quantity <= Decimal::ZERO {
+            e.add(format!("items[{i}]"), "needs a name and a quantity above 0");
+        }
+    }
+    e.into_result()?;
+    let number = format!("INV-{}", parties::next_number(state.table.as_ref(), t, "INV", FIRST_INVOICE_NUMBER).await?);
+    let total = content.totals().total;
+    let invoice = Invoice {
+        id: InvoiceId::generate(state.ids.as_ref()),
+        tenant: t.clone(),
+        account: a.clone(),
+        property,
+        estimate: estimate.clone(),
+        number,
+        status: InvoiceStatus::Open,
+        due_at: end_of_day(content.due_date, &tenant.zone()),
+        content,
+        ledger: Ledger::of(total, []),
+        issued_at: Some(now),
+        created_at: now,
+        rev: 1,
+    };
+    let detail = serde_json::json!({ "number": invoice.number, "total": total, "estimate": estimate });
+    let audit = entry(state, &s, req, "invoice.issued", invoice.id.to_string(), a, detail);
+    state.table.transact(vec![invoices::create(&invoice)?, audit::append(t, &audit)?]).await?;
+    // The estimate's deposit is the customer's credit: credit it on this invoice now. If this
+    // step fails, the credit stays on the account and can be applied later.
+    let deposit_credited = match &estimate {
+        Some(est) => {
+            payments::apply_credit(
+                state.table.as_ref(),
+                state.ids.as_ref(),
+                &invoice.id,
+                t,
+                a,
+                None,
+                Some(est),
+                s.actor(),
+                &origin(req),
+                now,
+            )
+            .await?
+        }
+        None => 0,
+    };
+    let issued = invoices::load(state.table.as_ref(), t, a, &invoice.id).await?.map_or(invoice, |b| b.invoice);
+    Ok(response::json(201, &Issued { invoice: invoice_row(&issued, now), deposit_credited }))
+}
+
+/// Money received outside the portal.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OfflinePayment {
+    /// Minor units, at most the balance.
+    pub amount: i64,
+    /// Cheque number or a note for the record.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+async fn open_invoice(state: &State, s: &StaffSession, req: &Request) -> Result<invoices::InvoiceBundle, ApiError> {
+    let a: AccountId = path(req, "account", "customer")?;
+    let id: InvoiceId = path(req, "invoice", "invoice")?;
+    invoices::load(state.table.as_ref(), &s.tenant, &a, &id).await?.ok_or(ApiError::NotFound("invoice"))
+}
+
+#[utoipa::path(post, path = "/api/admin/customers/{account}/invoices/{invoice}/payments", tag = "admin", security(("bearer" = [])),
+    params(("account" = String, Path, description = "Account id (acc_...)"), ("invoice" = String, Path, description = "Invoice id (inv_...)")),
+    request_body = OfflinePayment,
+    responses((status = 201, body = InvoiceRow), (status = 400, body = portal_http::error::ErrorBody),
+              (status = 403, body = portal_http::error::ErrorBody), (status = 404, body = portal_http::error::ErrorBody),
+              (status = 409, body = portal_http::error::ErrorBody)))]
+pub async fn record_payment(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let s = session(state, req)?;
+    s.may_manage()?;
+    let body: OfflinePayment = json(req, MAX_BODY)?;
+    let bundle = open_invoice(state, &s, req).await?;
+    let i = &bundle.invoice;
+    if matches!(i.status, InvoiceStatus::Draft | InvoiceStatus::Void) {
+        return Err(ApiError::Conflict("invoice_not_open", "Payments are recorded on sent invoices only.".into()));
+    }
+    if body.amount <= 0 || body.amount > i.ledger.balance {
+        return Err(DomainError::invalid("amount", "must be more than 0 and at most the balance").into());
+    }
+    if body.note.as_ref().is_some_and(|n| n.chars().count() > 200) {
+        return Err(DomainError::invalid("note", "at most 200 characters").into());
+    }
+    let now = state.clock.now();
+    let note = body.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    let (_, writes) = payments::record_offline(state.ids.as_ref(), &bundle, body.amount, note, s.actor(), &origin(req), now)?;
+    state.table.transact(writes).await?;
+    let after = invoices::load(state.table.as_ref(), &s.tenant, &i.account, &i.id).await?.ok_or(ApiError::NotFound("invoice"))?;
+    Ok(response::json(201, &invoice_row(&after.invoice, now)))
+}
+
+#[utoipa::path(post, path = "/api/admin/customers/{account}/invoices/{invoice}/void", tag = "admin", security(("bearer" = [])),
+    params(("account" = String, Path, description = "Account id (acc_...)"), ("invoice" = String, Path, description = "Invoice id (inv_...)")),
+    responses((status = 200, body = InvoiceRow), (status = 403, body = portal_http::error::ErrorBody),
+              (status = 404, body = portal_http::error::ErrorBody),
+              (status = 409, body = portal_http::error::ErrorBody, description = "money was paid or is on its way")))]
+pub async fn void_invoice(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let s = session(state, req)?;
+    s.may_manage()?;
+    let bundle = open_invoice(state, &s, req).await?;
+    let mut i = bundle.invoice.clone();
+    if i.status == InvoiceStatus::Void {
+        return Err(ApiError::Conflict("already_void", "This invoice is already void.".into()));
+    }
+    if i.ledger.paid > 0 || i.ledger.pending > 0 {
+        return Err(ApiError::Conflict("has_payments", "Money was paid on this invoice; refund it before voiding.".into()));
+    }
+    let expected = i.rev;
+    i.status = InvoiceStatus::Void;
+    i.rev += 1;
+    let audit = entry(state, &s, req, "invoice.voided", i.id.to_string(), &i.account, serde_json::json!({ "number": i.number }));
+    state.table.transact(vec![invoices::save(&i, expected)?, audit::append(&s.tenant, &audit)?]).await?;
+    Ok(response::ok(&invoice_row(&i, state.clock.now())))
+}
+
+#[utoipa::path(get, path = "/api/admin/customers/{account}/audit", tag = "admin", security(("bearer" = [])),
+    params(("account" = String, Path, description = "Account id (acc_...)"), ("limit" = Option<u32>, Query, description = "1 to 100"),
+           ("cursor" = Option<String>, Query, description = "from the previous page")),
+    responses((status = 200, body = Paged<AuditEntry>), (status = 401, body = portal_http::error::ErrorBody),
+              (status = 404, body = portal_http::error::ErrorBody)))]
+pub async fn audit_log(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let s = session(state, req)?;
+    let account = account(state, &s, req).await?;
+    let (limit, after) = paging(req)?;
+    let (mut items, next) = audit::for_account(state.table.as_ref(), &s.tenant, &account.id, limit, after).await?;
+    // Signature images are evidence, not log lines.
+    for e in &mut items {
+        if let Some(d) = e.detail.as_object_mut() {
+            d.remove("signature_png");
+        }
+    }
+    Ok(response::ok(&Paged { items, next: next.map(|c| c.0) }))
+}
+
+const INVOICE_STATUSES: &[&str] = &["open", "partially_paid", "paid", "void"];
+
+#[utoipa::path(get, path = "/api/admin/invoices", tag = "admin", security(("bearer" = [])),
+    params(("status" = String, Query, description = "open, partially_paid, paid or void"), ("limit" = Option<u32>, Query, description = "1 to 100"),
+           ("cursor" = Option<String>, Query, description = "from the previous page")),
+    responses((status = 200, body = Paged<InvoiceRow>), (status = 400, body = portal_http::error::ErrorBody),
+              (status = 401, body = portal_http::error::ErrorBody)))]
+pub async fn list_invoices(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let s = session(state, req)?;
+    let status = query(req, "status").unwrap_or_else(|| "open".into());
+    if !INVOICE_STATUSES.contains(&status.as_str()) {
+        return Err(DomainError::invalid("status", "one of open, partially_paid, paid, void").into());
+    }
+    let (limit, after) = paging(req)?;
+    // By due date, soonest first (the GSI's sort key).
+    let mut q = Query::index(Index::Gsi1, keys::invoices_by_status_gsi(&s.tenant, &status)).limit(limit);
+    q.after = after;
+    let page = state.table.query(&q).await?;
+    let now = state.clock.now();
+    let rows: Vec<InvoiceRow> =
+        page.items.into_iter().map(from_item::<Invoice>).collect::<Result<Vec<_>, _>>()?.iter().map(|i| invoice_row(i, now)).collect();
+    Ok(response::ok(&Paged { items: rows, next: page.next.map(|c| c.0) }))
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    me,
+    list_customers,
+    create_customer,
+    customer,
+    add_contact,
+    add_property,
+    create_invoice,
+    record_payment,
+    void_invoice,
+    audit_log,
+    list_invoices
+))]
+pub struct Api;
