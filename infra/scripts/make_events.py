@@ -139,6 +139,18 @@ STRIPE_EVENTS = {
                                   header=f"t={WEBHOOK_TIME},v1={'0' * 64}"),
 }
 
+ESTIMATE_CONTENT = {
+    "title": "Garage subpanel", "scope": "A 60 A subpanel in the garage with four circuits.",
+    "items": [{"id": "li_sub", "name": "60 A subpanel, installed", "description": "", "quantity": "1", "unit_price": 98000, "taxable": True},
+              {"id": "li_sub_labor", "name": "Labor (hours)", "description": "", "quantity": "6", "unit_price": 11500, "taxable": False}],
+    "groups": [{"id": "grp_sub_circuits", "name": "Circuits", "kind": "any_of",
+                "options": [{"id": "opt_sub_240", "name": "240 V outlet for a welder", "description": "", "recommended": False,
+                             "items": [{"id": "li_sub_240", "name": "240 V outlet and circuit", "description": "", "quantity": "1",
+                                        "unit_price": 42000, "taxable": True}]}]}],
+    "tax_rate": "8.25", "deposit": {"kind": "percent", "percent": "20"}, "terms": "Balance due within 15 days of completion.",
+    "valid_until": "2030-12-31", "currency": "USD",
+}
+
 EVENTS = {
     "auth": {
         "request-link-email": event("POST", "/api/auth/link", "/api/auth/link", body={"tenant": "bright-spark", "email": "dana@example.com"}),
@@ -150,6 +162,7 @@ EVENTS = {
         "resend": event("POST", "/api/auth/resend", "/api/auth/resend", body={"token": UNKNOWN_TOKEN}),
         "refresh-unknown-session": event("POST", "/api/auth/refresh", "/api/auth/refresh", cookies=[UNKNOWN_REFRESH]),
         "signout": event("POST", "/api/auth/signout", "/api/auth/signout", cookies=[UNKNOWN_REFRESH]),
+        "view-as": event("POST", "/api/auth/view-as", "/api/auth/view-as", body={"account": "acc_whitfield", "contact": "con_dana"}),
         "tenant-profile": event("GET", "/api/auth/tenant/{tenant}", "/api/auth/tenant/bright-spark", params={"tenant": "bright-spark"}),
     },
     "view-estimate": {
@@ -209,6 +222,24 @@ EVENTS = {
         "audit": event("GET", "/api/admin/customers/{account}/audit", "/api/admin/customers/acc_whitfield/audit",
                        params={"account": "acc_whitfield"}, query="limit=10"),
         "list-invoices": event("GET", "/api/admin/invoices", "/api/admin/invoices", query="status=open"),
+        "create-estimate": event("POST", "/api/admin/customers/{account}/estimates", "/api/admin/customers/acc_whitfield/estimates",
+                                 params={"account": "acc_whitfield"}, body={"content": ESTIMATE_CONTENT, "property": "prp_maple"}),
+        "create-estimate-invalid": event("POST", "/api/admin/customers/{account}/estimates", "/api/admin/customers/acc_whitfield/estimates",
+                                         params={"account": "acc_whitfield"},
+                                         body={"content": {**ESTIMATE_CONTENT, "title": "", "items": [], "groups": [], "valid_until": "2020-01-01"}}),
+        "get-estimate": event("GET", "/api/admin/customers/{account}/estimates/{estimate}", "/api/admin/customers/acc_whitfield/estimates/est_outlets",
+                              params={"account": "acc_whitfield", "estimate": "est_outlets"}),
+        "edit-estimate": event("PUT", "/api/admin/customers/{account}/estimates/{estimate}", "/api/admin/customers/acc_whitfield/estimates/est_outlets",
+                               params={"account": "acc_whitfield", "estimate": "est_outlets"}, body={"content": ESTIMATE_CONTENT}),
+        "send-estimate": event("POST", "/api/admin/customers/{account}/estimates/{estimate}/send",
+                               "/api/admin/customers/acc_whitfield/estimates/est_outlets/send",
+                               params={"account": "acc_whitfield", "estimate": "est_outlets"}, body={"note": "Here is the quote we discussed."}),
+        "revise-estimate": event("POST", "/api/admin/customers/{account}/estimates/{estimate}/revise",
+                                 "/api/admin/customers/acc_whitfield/estimates/est_evcharger/revise",
+                                 params={"account": "acc_whitfield", "estimate": "est_evcharger"}),
+        "void-estimate": event("POST", "/api/admin/customers/{account}/estimates/{estimate}/void",
+                               "/api/admin/customers/acc_whitfield/estimates/est_attic/void",
+                               params={"account": "acc_whitfield", "estimate": "est_attic"}),
     },
     "approve-estimate": {
         "approve": event("POST", "/api/estimates/{id}/approve", "/api/estimates/est_panel/approve", params={"id": "est_panel"},

@@ -304,9 +304,10 @@ pub async fn seed(table: &dyn Table, ids: &dyn Ids, now: Timestamp, public_url: 
             };
             let seeder = Seeder { table, ids, now, tenant: tenant.clone() };
             populate(&seeder).await?;
-            // The demo's invoices run to INV-2044; the office's next one is INV-2045.
+            // The demo's invoices run to INV-2044 and estimates to E-1060; the office goes on from there.
             let numbers = parties::continue_numbers(&tenant.id, "INV", admin_api::FIRST_INVOICE_NUMBER, 2044)?;
-            table.transact(vec![parties::put_tenant(&tenant)?, numbers]).await?;
+            let estimates = parties::continue_numbers(&tenant.id, "EST", admin_api::estimates::FIRST_ESTIMATE_NUMBER, 1060)?;
+            table.transact(vec![parties::put_tenant(&tenant)?, numbers, estimates]).await?;
             tenant
         }
     };

@@ -68,23 +68,22 @@ async fn the_office_invoices_an_approved_estimate_crediting_its_deposit() {
     assert!(paid_list["items"].as_array().unwrap().iter().any(|i| i["id"] == id.as_str()));
 }
 
+/// Creates Rosa Delgado (an approver with an email) with her home; returns the account id.
+async fn new_customer(s: &TestServer, staff: Option<&str>) -> String {
+    let body = json!({"name": "Rosa Delgado", "kind": "residential",
+                      "contact": {"name": "Rosa Delgado", "email": "rosa@example.com", "role": "approver"},
+                      "property": {"label": "Home", "line1": "88 Cedar Lane", "city": "Austin", "region": "TX", "postal_code": "78704"}});
+    let created = s.http.post("/api/admin/customers", staff, &body).await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    created.json()["id"].as_str().unwrap().to_string()
+}
+
 #[tokio::test]
 async fn a_new_customer_with_a_property_and_contacts() {
     let s = TestServer::start().await;
     let morgan = s.sign_in_staff("morgan@brightspark.example").await;
     let staff = Some(morgan.access_token.as_str());
-    let created = s
-        .http
-        .post(
-            "/api/admin/customers",
-            staff,
-            &json!({"name": "Rosa Delgado", "kind": "residential",
-                    "contact": {"name": "Rosa Delgado", "email": "rosa@example.com", "role": "approver"},
-                    "property": {"label": "Home", "line1": "88 Cedar Lane", "city": "Austin", "region": "TX", "postal_code": "78704"}}),
-        )
-        .await;
-    assert_eq!(created.status, 201, "{}", created.text());
-    let id = created.json()["id"].as_str().unwrap().to_string();
+    let id = new_customer(&s, staff).await;
     let detail: Value = s.http.get(&format!("/api/admin/customers/{id}"), staff).await.json();
     assert_eq!(detail["contacts"][0]["email"], "rosa@example.com");
     let property = detail["properties"][0]["id"].as_str().unwrap().to_string();
@@ -113,4 +112,98 @@ async fn a_new_customer_with_a_property_and_contacts() {
     let list = s.http.get("/api/admin/customers?limit=100", staff).await.json();
     let names: Vec<&str> = list["items"].as_array().unwrap().iter().filter_map(|c| c["name"].as_str()).collect();
     assert_eq!(names, ["Dana Whitfield", "Harbor View Property Management", "Rosa Delgado", "Sam Ortiz"], "by name");
+}
+
+/// The "done means", through the API: a new customer, an estimate built and sent, the
+/// customer approving from the emailed link, the office invoicing it, the customer paying.
+#[tokio::test]
+async fn from_a_new_customer_to_a_paid_invoice() {
+    let s = TestServer::start().await;
+    let morgan = s.sign_in_staff("morgan@brightspark.example").await;
+    let staff = Some(morgan.access_token.as_str());
+    let account = new_customer(&s, staff).await;
+    let detail = s.http.get(&format!("/api/admin/customers/{account}"), staff).await.json();
+    let property = detail["properties"][0]["id"].as_str().unwrap().to_string();
+    let content = json!({
+        "title": "Garage subpanel", "scope": "A 60 A subpanel.",
+        "items": [{"id": "li_sub", "name": "60 A subpanel, installed", "description": "", "quantity": "1", "unit_price": 98000, "taxable": true}],
+        "groups": [], "tax_rate": "8.25", "deposit": null, "terms": "", "valid_until": "2030-12-31", "currency": "USD"
+    });
+    let draft =
+        s.http.post(&format!("/api/admin/customers/{account}/estimates"), staff, &json!({"content": content, "property": property})).await;
+    assert_eq!(draft.status, 201, "{}", draft.text());
+    let draft = draft.json();
+    assert_eq!((draft["summary"]["number"].as_str(), draft["summary"]["status"].as_str()), (Some("E-1061"), Some("draft")));
+    assert_eq!(draft["draft_totals"]["total"], 106_085);
+    let estimate = draft["summary"]["id"].as_str().unwrap().to_string();
+    let sent = s.http.post(&format!("/api/admin/customers/{account}/estimates/{estimate}/send"), staff, &json!({})).await;
+    assert_eq!(sent.status, 200, "{}", sent.text());
+    assert_eq!((sent.json()["summary"]["status"].as_str(), sent.json()["recipients"].as_u64()), (Some("sent"), Some(1)));
+
+    // The estimate email arrives (the outbox sender runs within a second) with its link.
+    let mut link = None;
+    for _ in 0..50 {
+        link = s
+            .mailbox()
+            .await
+            .into_iter()
+            .find(|m| m["to"] == "rosa@example.com" && m["subject"].as_str().is_some_and(|x| x.contains("E-1061")));
+        if link.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let mail = link.expect("the estimate email");
+    assert_eq!(mail["subject"], "Estimate E-1061 from Bright Spark Electric: Garage subpanel");
+    let token = s.latest_token("rosa@example.com").await.unwrap();
+    let session = s.exchange(&token).await;
+    assert_eq!(session.status, 200, "{}", session.text());
+    let rosa = session.json()["access_token"].as_str().unwrap().to_string();
+    let approve = json!({"version": 1, "selection": {}, "signer_name": "Rosa Delgado", "signature_png": SIGNATURE, "consent": true});
+    let approved = s.http.post(&format!("/api/estimates/{estimate}/approve"), Some(&rosa), &approve).await;
+    assert_eq!(approved.status, 200, "{}", approved.text());
+
+    // The office invoices it; Rosa (signed in) pays it by card.
+    let issued = s.http.post(&format!("/api/admin/customers/{account}/invoices"), staff, &json!({"estimate": estimate})).await;
+    assert_eq!(issued.status, 201, "{}", issued.text());
+    let invoice = issued.json()["invoice"]["id"].as_str().unwrap().to_string();
+    let rosa = s.sign_in("rosa@example.com").await;
+    let started = s.http.post(&format!("/api/invoices/{invoice}/pay"), Some(&rosa.access_token), &json!({})).await.json();
+    assert_eq!(started["amount"], 106_085);
+    assert_eq!(s.checkout(&started, "card_succeeds").await.status, 303);
+    let after = s.http.get(&format!("/api/admin/customers/{account}"), staff).await.json();
+    assert_eq!(after["invoices"][0]["status"], "paid");
+    assert_eq!(after["estimates"][0]["status"], "approved");
+    let log = s.http.get(&format!("/api/admin/customers/{account}/audit?limit=50"), staff).await.json();
+    let actions: Vec<&str> = log["items"].as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
+    for expected in ["customer.created", "estimate.created", "estimate.sent", "estimate.approved", "invoice.issued", "payment.updated"] {
+        assert!(actions.contains(&expected), "{expected} in {actions:?}");
+    }
+}
+
+#[tokio::test]
+async fn staff_view_as_a_customer_read_only_and_it_is_recorded() {
+    let s = TestServer::start().await;
+    let morgan = s.sign_in_staff("morgan@brightspark.example").await;
+    let staff = Some(morgan.access_token.as_str());
+    let r = s.http.post("/api/auth/view-as", staff, &json!({"account": "acc_whitfield", "contact": "con_dana"})).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let session = r.json();
+    assert_eq!((session["scope"].as_str(), session["staff"].as_str()), (Some("portal:read"), Some("stf_morgan")));
+    assert!(r.cookie("sb_refresh").is_none(), "no refresh token for a look");
+    let look = Some(session["access_token"].as_str().unwrap());
+    assert_eq!(s.http.get("/api/estimates/est_panel", look).await.json()["status"], "sent", "looking is not the customer viewing");
+    assert_eq!(s.http.get("/api/invoices", look).await.status, 200);
+    let approve = json!({"version": 1, "selection": {"grp_panel": ["opt_200a"], "grp_addons": []}, "signer_name": "Morgan", "signature_png": SIGNATURE, "consent": true});
+    assert_eq!(s.http.post("/api/estimates/est_panel/approve", look, &approve).await.status, 403);
+    assert_eq!(s.http.post("/api/invoices/inv_service/pay", look, &json!({})).await.status, 403);
+    assert_eq!(s.http.post("/api/account/credit", look, &json!({"amount": 5000})).await.status, 403);
+    // Recorded, and only for staff: a customer token cannot ask for it, nor name another tenant's data.
+    let log = s.http.get("/api/admin/customers/acc_whitfield/audit", staff).await.json();
+    assert_eq!(log["items"][0]["action"], "auth.viewed_as");
+    let dana = s.sign_in("dana@example.com").await;
+    let r = s.http.post("/api/auth/view-as", Some(&dana.access_token), &json!({"account": "acc_harbor", "contact": "con_alex"})).await;
+    assert_eq!(r.status, 401);
+    let r = s.http.post("/api/auth/view-as", staff, &json!({"account": "acc_whitfield", "contact": "con_alex"})).await;
+    assert_eq!(r.status, 404, "the contact must be the account's");
 }

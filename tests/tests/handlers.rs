@@ -277,6 +277,14 @@ async fn admin_routes_answer_staff_of_this_contractor_only() {
         ("void-invoice", 200),
         ("audit", 200),
         ("list-invoices", 200),
+        ("create-estimate", 201),
+        ("create-estimate-invalid", 400),
+        ("get-estimate", 200),
+        ("edit-estimate", 200),
+        ("send-estimate", 200),
+        ("edit-estimate", 409),
+        ("revise-estimate", 200),
+        ("void-estimate", 200),
     ];
     for (case, expected) in cases {
         let (status, body) = h.call("admin-api", &events::with_token("admin-api", case, &owner)).await;
@@ -289,7 +297,11 @@ async fn admin_routes_answer_staff_of_this_contractor_only() {
     assert!(page["next"].is_string(), "more customers on the next page");
     let (_, log) = h.call("admin-api", &events::with_token("admin-api", "audit", &owner)).await;
     let actions: Vec<&str> = log["items"].as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
-    assert_eq!(&actions[..3], ["invoice.issued", "invoice.voided", "payment.recorded"], "newest first: {actions:?}");
+    assert_eq!(
+        &actions[..6],
+        ["invoice.issued", "estimate.voided", "estimate.revised", "estimate.sent", "estimate.edited", "estimate.created"],
+        "newest first: {actions:?}"
+    );
 
     // A customer token never reaches an admin route; neither does no token.
     for case in events::cases("admin-api") {
@@ -300,14 +312,24 @@ async fn admin_routes_answer_staff_of_this_contractor_only() {
     // A technician reads but does not change.
     let tech = portal_tests::lambda::staff_token(&h.key, "ten_brightspark", "stf_casey", "technician");
     assert_eq!(h.call("admin-api", &events::with_token("admin-api", "get-customer", &tech)).await.0, 200);
-    for case in ["create-customer", "add-contact", "create-invoice", "record-payment", "void-invoice"] {
+    for case in ["create-customer", "add-contact", "create-invoice", "record-payment", "void-invoice", "create-estimate", "send-estimate"] {
         assert_eq!(h.call("admin-api", &events::with_token("admin-api", case, &tech)).await.0, 403, "{case} as a technician");
     }
     // Staff of another contractor see nothing of this one's.
     let stranger = portal_tests::lambda::staff_token(&h.key, "ten_othercontractor", "stf_x", "owner");
     let (status, page) = h.call("admin-api", &events::with_token("admin-api", "list-customers", &stranger)).await;
     assert_eq!((status, page["items"].as_array().map(Vec::len)), (200, Some(0)));
-    for case in ["get-customer", "add-contact", "add-property", "create-invoice", "record-payment", "void-invoice", "audit"] {
+    for case in [
+        "get-customer",
+        "add-contact",
+        "add-property",
+        "create-invoice",
+        "record-payment",
+        "void-invoice",
+        "audit",
+        "get-estimate",
+        "send-estimate",
+    ] {
         assert_eq!(h.call("admin-api", &events::with_token("admin-api", case, &stranger)).await.0, 404, "{case} across tenants");
     }
 }

@@ -1,5 +1,5 @@
 //! admin-api: what the contractor's office does from the admin page: customers, their contacts
-//! and properties; invoices (from an approved estimate, crediting its deposit, or from
+//! and properties; estimates (built, sent, revised, voided: [`estimates`]); invoices (from an approved estimate, crediting its deposit, or from
 //! scratch), offline payments through the same ledger, voiding; lists served by GSIs; the
 //! audit log.
 //!
@@ -28,10 +28,12 @@ use portal_http::token::Verifier;
 use portal_http::{ApiError, response};
 use portal_store::record::{from_item, kind};
 use portal_store::repo::invoices::{self, Invoice};
-use portal_store::repo::{audit, estimates, parties, payments};
+use portal_store::repo::{audit, parties, payments};
 use portal_store::table::{Cursor, Index, Query};
 use portal_store::{Table, keys};
 use rust_decimal::Decimal;
+
+pub mod estimates;
 
 pub const ROUTES: &[&str] = &[
     "GET /api/admin/me",
@@ -45,6 +47,12 @@ pub const ROUTES: &[&str] = &[
     "POST /api/admin/customers/{account}/invoices/{invoice}/void",
     "GET /api/admin/customers/{account}/audit",
     "GET /api/admin/invoices",
+    "POST /api/admin/customers/{account}/estimates",
+    "GET /api/admin/customers/{account}/estimates/{estimate}",
+    "PUT /api/admin/customers/{account}/estimates/{estimate}",
+    "POST /api/admin/customers/{account}/estimates/{estimate}/send",
+    "POST /api/admin/customers/{account}/estimates/{estimate}/revise",
+    "POST /api/admin/customers/{account}/estimates/{estimate}/void",
 ];
 
 /// Invoices are numbered from here (`INV-1001`) per contractor.
@@ -74,6 +82,12 @@ pub async fn handle(state: &State, req: Request) -> Response<Body> {
         Some("POST /api/admin/customers/{account}/invoices/{invoice}/void") => void_invoice(state, &req).await,
         Some("GET /api/admin/customers/{account}/audit") => audit_log(state, &req).await,
         Some("GET /api/admin/invoices") => list_invoices(state, &req).await,
+        Some("POST /api/admin/customers/{account}/estimates") => estimates::create(state, &req).await,
+        Some("GET /api/admin/customers/{account}/estimates/{estimate}") => estimates::get(state, &req).await,
+        Some("PUT /api/admin/customers/{account}/estimates/{estimate}") => estimates::edit(state, &req).await,
+        Some("POST /api/admin/customers/{account}/estimates/{estimate}/send") => estimates::send(state, &req).await,
+        Some("POST /api/admin/customers/{account}/estimates/{estimate}/revise") => estimates::revise(state, &req).await,
+        Some("POST /api/admin/customers/{account}/estimates/{estimate}/void") => estimates::void(state, &req).await,
         _ => Err(ApiError::NotFound("route")),
     };
     result.unwrap_or_else(ApiError::into_response)
@@ -510,7 +524,8 @@ pub async fn create_invoice(state: &State, req: &Request) -> Result<Response<Bod
             if body.items.is_some() || body.tax_rate.is_some() {
                 e.add("items", "an invoice from an estimate takes the estimate's lines and tax");
             }
-            let bundle = estimates::load(state.table.as_ref(), t, a, est).await?.ok_or(ApiError::NotFound("estimate"))?;
+            let bundle =
+                portal_store::repo::estimates::load(state.table.as_ref(), t, a, est).await?.ok_or(ApiError::NotFound("estimate"))?;
             let approval = match (bundle.estimate.status, bundle.decisions.get(&bundle.estimate.current_version)) {
                 (EstimateStatus::Approved, Some(Decision::Approved(ap))) => ap.clone(),
                 _ => return Err(ApiError::Conflict("not_approved", "Only an approved estimate can be invoiced.".into())),
@@ -733,6 +748,12 @@ pub async fn list_invoices(state: &State, req: &Request) -> Result<Response<Body
     record_payment,
     void_invoice,
     audit_log,
-    list_invoices
+    list_invoices,
+    estimates::create,
+    estimates::get,
+    estimates::edit,
+    estimates::send,
+    estimates::revise,
+    estimates::void
 ))]
 pub struct Api;

@@ -34,6 +34,7 @@ pub const ROUTES: &[&str] = &[
     "POST /api/auth/refresh",
     "POST /api/auth/signout",
     "GET /api/auth/tenant/{tenant}",
+    "POST /api/auth/view-as",
 ];
 
 /// Everything the handler needs, built once per process.
@@ -45,7 +46,7 @@ pub struct State {
     pub ids: Arc<dyn Ids>,
     keys: Arc<dyn SecretSource>,
     /// Built from the key source on first use: no network at start-up.
-    signer: tokio::sync::OnceCell<Signer>,
+    signer: tokio::sync::OnceCell<(Signer, portal_http::token::Verifier)>,
 }
 
 impl State {
@@ -60,14 +61,27 @@ impl State {
         Self { table, mailer, sms, clock, ids, keys, signer: tokio::sync::OnceCell::new() }
     }
 
-    async fn signer(&self) -> Result<&Signer, ApiError> {
+    async fn keys(&self) -> Result<&(Signer, portal_http::token::Verifier), ApiError> {
         self.signer
             .get_or_try_init(|| async {
                 let json = self.keys.secret().await.map_err(ApiError::internal)?;
                 let file: KeyFile = serde_json::from_str(&json).map_err(ApiError::internal)?;
-                file.signer()
+                let jwks = file.public_jwks()?;
+                let verifier = portal_http::token::Verifier::new(
+                    portal_http::token::PublicKeys::from_jwks(&jwks).map_err(|e| ApiError::Internal(e.into()))?,
+                );
+                Ok((file.signer()?, verifier))
             })
             .await
+    }
+
+    async fn signer(&self) -> Result<&Signer, ApiError> {
+        Ok(&self.keys().await?.0)
+    }
+
+    /// Verifies tokens this function signed (a staff token asking to view as a customer).
+    async fn verifier(&self) -> Result<&portal_http::token::Verifier, ApiError> {
+        Ok(&self.keys().await?.1)
     }
 }
 
@@ -78,6 +92,7 @@ pub async fn handle(state: &State, req: Request) -> Response<Body> {
         Some("POST /api/auth/session") => session::exchange(state, &req).await,
         Some("POST /api/auth/refresh") => session::refresh(state, &req).await,
         Some("POST /api/auth/signout") => session::sign_out(state, &req).await,
+        Some("POST /api/auth/view-as") => session::view_as(state, &req).await,
         Some("GET /api/auth/tenant/{tenant}") => tenant_profile(state, &req).await,
         _ => Err(ApiError::NotFound("route")),
     };
@@ -140,5 +155,13 @@ impl std::str::FromStr for TenantKey {
 
 /// The OpenAPI description of this function's routes.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(signin::request_link, signin::resend, session::exchange, session::refresh, session::sign_out, tenant_profile))]
+#[openapi(paths(
+    signin::request_link,
+    signin::resend,
+    session::exchange,
+    session::refresh,
+    session::sign_out,
+    session::view_as,
+    tenant_profile
+))]
 pub struct Api;

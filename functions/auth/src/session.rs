@@ -83,9 +83,22 @@ async fn principal(state: &State, tenant: &TenantId, subject: &Subject) -> Resul
 }
 
 async fn mint(state: &State, tenant: &TenantId, p: &Principal, scope: &str, now: Timestamp) -> Result<SessionResponse, ApiError> {
+    mint_as(state, tenant, p, scope, None, now).await
+}
+
+/// Mints an access token; `viewer` is the staff member looking through a customer's eyes
+/// (scope `portal:read`).
+async fn mint_as(
+    state: &State,
+    tenant: &TenantId,
+    p: &Principal,
+    scope: &str,
+    viewer: Option<String>,
+    now: Timestamp,
+) -> Result<SessionResponse, ApiError> {
     let audience = p.audience();
     let (account, contact, staff) = match &p.subject {
-        Subject::Contact { account, contact } => (Some(account.to_string()), Some(contact.to_string()), None),
+        Subject::Contact { account, contact } => (Some(account.to_string()), Some(contact.to_string()), viewer),
         Subject::Staff { staff } => (None, None, Some(staff.to_string())),
     };
     let ttl = audience.ttl_seconds();
@@ -307,4 +320,48 @@ pub async fn sign_out(state: &State, req: &Request) -> Result<Response<Body>, Ap
     }
     let body = serde_json::json!({"status": "signed_out"});
     Ok(response::with_header(response::ok(&body), "set-cookie", &set_cookie(audience, "", 0)))
+}
+
+/// Which customer to look at.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ViewAs {
+    #[schema(value_type = String)]
+    pub account: portal_domain::ids::AccountId,
+    #[schema(value_type = String)]
+    pub contact: portal_domain::ids::ContactId,
+}
+
+/// Staff view a customer's portal as one of its contacts sees it: a short read-only token
+/// (`portal:read`; it cannot approve, decline or pay), recorded in the customer's audit log.
+/// Needs a staff token; no refresh token is issued (the admin page asks again).
+#[utoipa::path(post, path = "/api/auth/view-as", tag = "auth", security(("bearer" = [])), request_body = ViewAs,
+    responses((status = 200, body = SessionResponse), (status = 400, body = portal_http::error::ErrorBody),
+              (status = 401, body = portal_http::error::ErrorBody), (status = 404, body = portal_http::error::ErrorBody)))]
+pub async fn view_as(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let now = state.clock.now();
+    let staff = portal_http::session::StaffSession::from_request(req, state.verifier().await?, now)?;
+    let body: ViewAs = portal_http::request::json(req, portal_http::request::MAX_BODY)?;
+    let contact = parties::get_contact(state.table.as_ref(), &staff.tenant, &body.account, &body.contact)
+        .await?
+        .ok_or(ApiError::NotFound("contact"))?;
+    let who = Principal {
+        subject: Subject::Contact { account: body.account.clone(), contact: body.contact.clone() },
+        name: contact.name.clone(),
+        role: contact.role.as_str().to_string(),
+        props: contact.properties.as_ref().map(|p| p.iter().map(ToString::to_string).collect()),
+    };
+    let entry = AuditEntry::record(
+        state.ids.as_ref(),
+        now,
+        staff.actor(),
+        "auth.viewed_as",
+        Some(body.contact.to_string()),
+        Some(body.account.clone()),
+        &origin(req),
+        serde_json::json!({ "contact": body.contact, "name": contact.name }),
+    );
+    state.table.transact(vec![audit::append(&staff.tenant, &entry)?]).await?;
+    let session = mint_as(state, &staff.tenant, &who, &Scope::ReadOnly.render(), Some(staff.staff.to_string()), now).await?;
+    Ok(response::ok(&session))
 }

@@ -19,7 +19,7 @@ use portal_domain::invoice::{InvoiceStatus, PaymentState};
 use portal_domain::party::Tenant;
 use portal_domain::payments::{CheckoutRequest, CustomerRequest, Payments, Purpose};
 use portal_domain::ports::{Clock, Ids};
-use portal_http::request::{MAX_BODY, json, origin, path, route_key};
+use portal_http::request::{MAX_BODY, json_or_default, origin, path, route_key};
 use portal_http::session::CustomerSession;
 use portal_http::token::Verifier;
 use portal_http::{ApiError, response};
@@ -88,17 +88,6 @@ pub struct Applied {
     pub balance: i64,
 }
 
-/// An empty body is the same as `{}`.
-fn body<T: serde::de::DeserializeOwned + Default>(req: &Request) -> Result<T, ApiError> {
-    let empty = match req.body() {
-        Body::Empty => true,
-        Body::Text(t) => t.trim().is_empty(),
-        Body::Binary(b) => b.is_empty(),
-        _ => true,
-    };
-    if empty { Ok(T::default()) } else { json(req, MAX_BODY) }
-}
-
 async fn tenant(state: &State, session: &CustomerSession) -> Result<Tenant, ApiError> {
     parties::get_tenant(state.table.as_ref(), &session.tenant)
         .await?
@@ -120,7 +109,7 @@ fn payable(bundle: &invoices::InvoiceBundle) -> i64 {
 pub async fn pay_invoice(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
     let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
     let id: InvoiceId = path(req, "id", "invoice")?;
-    let wanted: PayInvoiceRequest = body(req)?;
+    let wanted: PayInvoiceRequest = json_or_default(req, MAX_BODY)?;
     let bundle = invoices::load(state.table.as_ref(), &session.tenant, &session.account, &id)
         .await?
         .filter(|b| session.sees_account() && session.at_property(b.invoice.property.as_ref()) && b.invoice.status != InvoiceStatus::Draft)
@@ -150,7 +139,7 @@ pub async fn pay_invoice(state: &State, req: &Request) -> Result<Response<Body>,
 pub async fn pay_deposit(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
     let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
     let id: EstimateId = path(req, "id", "estimate")?;
-    let _: AmountRequest = body(req)?;
+    let _: AmountRequest = json_or_default(req, MAX_BODY)?;
     let bundle = estimates::load(state.table.as_ref(), &session.tenant, &session.account, &id)
         .await?
         .filter(|b| b.estimate.status != EstimateStatus::Draft && session.can_see(&b.estimate))
@@ -181,7 +170,7 @@ pub async fn pay_deposit(state: &State, req: &Request) -> Result<Response<Body>,
               (status = 403, body = portal_http::error::ErrorBody), (status = 503, body = portal_http::error::ErrorBody)))]
 pub async fn buy_credit(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
     let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
-    let wanted: AmountRequest = body(req)?;
+    let wanted: AmountRequest = json_or_default(req, MAX_BODY)?;
     if !session.sees_account() {
         return Err(ApiError::Forbidden("This link opens one estimate. Sign in to see your whole account."));
     }
@@ -203,7 +192,7 @@ pub async fn buy_credit(state: &State, req: &Request) -> Result<Response<Body>, 
 pub async fn apply_credit(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
     let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
     let id: InvoiceId = path(req, "id", "invoice")?;
-    let wanted: AmountRequest = body(req)?;
+    let wanted: AmountRequest = json_or_default(req, MAX_BODY)?;
     if wanted.amount.is_some_and(|a| a <= 0) {
         return Err(portal_domain::DomainError::invalid("amount", "must be more than 0").into());
     }

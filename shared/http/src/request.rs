@@ -50,6 +50,16 @@ pub fn query(req: &Request, name: &str) -> Option<String> {
     req.query_string_parameters_ref().and_then(|q| q.first(name)).map(str::to_string)
 }
 
+/// Like [`json`], but an empty body is the same as `{}` (actions whose fields are optional).
+pub fn json_or_default<T: DeserializeOwned + Default>(req: &Request, limit: usize) -> Result<T, ApiError> {
+    let empty = match req.body() {
+        Body::Text(t) => t.trim().is_empty(),
+        Body::Binary(b) => b.is_empty(),
+        _ => true,
+    };
+    if empty { Ok(T::default()) } else { json(req, limit) }
+}
+
 /// Parses a JSON body: `application/json`, at most `limit` bytes, every field of the right
 /// type. Errors name the field (`items[2].quantity`) so the client can show them in place.
 pub fn json<T: DeserializeOwned>(req: &Request, limit: usize) -> Result<T, ApiError> {

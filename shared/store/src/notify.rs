@@ -1,4 +1,5 @@
-//! Delivering the outbox: receipts by email (and a text to contacts with only a phone).
+//! Delivering the outbox: receipts and estimate links by email (or a text to contacts with only
+//! a phone).
 //!
 //! Written on the ports only (Table, Mailer, Sms), so the local server runs it as a background
 //! task and a Lambda can run it on the table's stream. See [`crate::repo::outbox`] for how a
@@ -11,7 +12,7 @@ use portal_domain::ports::{Mail, Mailer, Sms};
 
 use crate::keys;
 use crate::record::{from_item, kind};
-use crate::repo::outbox::{self, Envelope};
+use crate::repo::outbox::{self, Envelope, Notice};
 use crate::repo::payments::{self, Document, PaymentRecord};
 use crate::repo::{invoices, parties, query_all};
 use crate::table::{Query, StoreError, Table};
@@ -76,34 +77,82 @@ async fn send(
     tenant: &Tenant,
     e: &Envelope,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    if e.message.kind != "receipt" {
-        return Err(format!("unknown outbox message kind {}", e.message.kind).into());
-    }
     let m = &e.message;
-    let payment = payments::find(table, &tenant.id, &m.account, &m.payment).await?.ok_or("the payment is gone")?;
-    let what = match &m.document {
-        Document::Invoice(i) => match invoices::load(table, &tenant.id, &m.account, i).await? {
-            Some(b) => format!("invoice {}", b.invoice.number),
-            None => "your invoice".to_string(),
-        },
-        Document::Estimate(_) => "your deposit".to_string(),
-        Document::Account => "account credit".to_string(),
-    };
-    let receipt = Receipt { tenant, payment: &payment, what: &what };
-    let mut reached = 0;
-    for c in payers(table, e, &tenant.id).await? {
-        if let Some(email) = &c.email {
-            mailer.send(&receipt.mail(email)).await?;
-            reached += 1;
-        } else if let Some(phone) = &c.phone {
-            sms.send(phone, &receipt.text()).await?;
-            reached += 1;
+    match &m.notice {
+        Notice::Receipt { document, payment, .. } => {
+            let payment = payments::find(table, &tenant.id, &m.account, payment).await?.ok_or("the payment is gone")?;
+            let what = match document {
+                Document::Invoice(i) => match invoices::load(table, &tenant.id, &m.account, i).await? {
+                    Some(b) => format!("invoice {}", b.invoice.number),
+                    None => "your invoice".to_string(),
+                },
+                Document::Estimate(_) => "your deposit".to_string(),
+                Document::Account => "account credit".to_string(),
+            };
+            let receipt = Receipt { tenant, payment: &payment, what: &what };
+            let mut reached = 0;
+            for c in payers(table, e, &tenant.id).await? {
+                if let Some(email) = &c.email {
+                    mailer.send(&receipt.mail(email)).await?;
+                    reached += 1;
+                } else if let Some(phone) = &c.phone {
+                    sms.send(phone, &receipt.text()).await?;
+                    reached += 1;
+                }
+            }
+            if reached == 0 {
+                tracing::info!(message = %m.id, "receipt has nobody to go to");
+            }
+        }
+        Notice::EstimateSent { estimate, contact, token, version } => {
+            // A message whose token is gone was sent before and must not be sent again.
+            let token = token.as_deref().ok_or("the estimate link was already sent")?;
+            let Some(c) = parties::get_contact(table, &tenant.id, &m.account, contact).await? else { return Ok(()) };
+            let Some(bundle) = crate::repo::estimates::load(table, &tenant.id, &m.account, estimate).await? else { return Ok(()) };
+            let url = format!("{}/signin#token={token}", tenant.portal_url.trim_end_matches('/'));
+            let e = &bundle.estimate;
+            let n = version;
+            if let Some(email) = &c.email {
+                mailer.send(&estimate_mail(tenant, &c.name, email, &e.number, &e.title, *n, &url)).await?;
+            } else if let Some(phone) = &c.phone {
+                sms.send(phone, &format!("{}: estimate {} ({}) is ready: {url}", tenant.name, e.number, e.title)).await?;
+            }
         }
     }
-    if reached == 0 {
-        tracing::info!(message = %m.id, "receipt has nobody to go to");
-    }
     Ok(())
+}
+
+/// The email that carries an estimate's document link.
+fn estimate_mail(
+    tenant: &Tenant,
+    name: &str,
+    to: &portal_domain::party::Email,
+    number: &str,
+    title: &str,
+    version: u32,
+    url: &str,
+) -> Mail {
+    use portal_domain::escape_html as esc;
+    let business = &tenant.name;
+    let revised = if version > 1 { " (updated)" } else { "" };
+    let subject = format!("Estimate {number}{revised} from {business}: {title}");
+    let text = format!(
+        "Hello {name},\n\n{business} sent you estimate {number}{revised}: {title}.\n\nReview the options, approve and sign, or ask for changes:\n{url}\n\nThe link opens this estimate only; it works for 14 days. Sign in to the portal to see your whole account.\n"
+    );
+    let color = esc(&tenant.branding.primary_color);
+    let html = format!(
+        "<!doctype html><html><body style=\"font-family:system-ui,sans-serif;color:#1a1a1a\">\
+         <p>Hello {n},</p><p><strong>{b}</strong> sent you estimate {num}{revised}: {t}.</p>\
+         <p><a href=\"{u}\" style=\"display:inline-block;padding:12px 20px;background:{color};color:#fff;\
+         border-radius:6px;text-decoration:none\">Review the estimate</a></p>\
+         <p style=\"color:#555\">The link opens this estimate only; it works for 14 days.</p></body></html>",
+        n = esc(name),
+        b = esc(business),
+        num = esc(number),
+        t = esc(title),
+        u = esc(url),
+    );
+    Mail { to: to.clone(), from_name: business.clone(), subject, text, html }
 }
 
 struct Receipt<'a> {

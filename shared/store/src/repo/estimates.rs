@@ -63,6 +63,14 @@ pub fn put_version(e: &Estimate, v: &EstimateVersion) -> Result<Write, StoreErro
     Ok(Write::create(to_item("estimate_version", &key, v)?))
 }
 
+/// Rewrites the unsent (draft) version. Put it in one transaction with [`save_header`] on a
+/// header read as a draft: that condition guards it, since sending changes the header's `rev`
+/// in the same transaction that stamps the version sent. A sent version is never rewritten.
+pub fn put_draft_version(e: &Estimate, v: &EstimateVersion) -> Result<Write, StoreError> {
+    let key = keys::estimate_version(&e.tenant, &e.account, &e.id, v.number);
+    Ok(Write::Put(Put { item: to_item("estimate_version", &key, v)?, cond: None }))
+}
+
 /// Replaces the header if nobody changed it since `expected_rev` was read. The caller bumps
 /// `e.rev`.
 pub fn save_header(e: &Estimate, expected_rev: u64) -> Result<Write, StoreError> {

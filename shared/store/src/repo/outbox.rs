@@ -8,12 +8,52 @@
 //! expire, after which the message is tried again (the only way a message can go out twice is
 //! a crash between the provider accepting it and the `sent` mark).
 use jiff::Timestamp;
-use portal_domain::ids::TenantId;
+use portal_domain::ids::{AccountId, ContactId, EstimateId, OutboxId, PaymentId, TenantId};
 
-use super::payments::OutboxMessage;
+use super::payments::Document;
 use crate::keys;
 use crate::record::{from_item, to_item};
 use crate::table::{Cond, Put, Query, StoreError, Table, Write};
+
+/// A message waiting in the outbox, written with the change that causes it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OutboxMessage {
+    pub id: OutboxId,
+    pub account: AccountId,
+    pub created_at: Timestamp,
+    #[serde(flatten)]
+    pub notice: Notice,
+}
+
+/// What to tell the customer.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Notice {
+    /// Money arrived: to the account's paying contacts.
+    Receipt { document: Document, payment: PaymentId, amount: i64 },
+    /// An estimate (version) was sent: to one contact, with a document link that opens it.
+    EstimateSent {
+        estimate: EstimateId,
+        version: u32,
+        contact: ContactId,
+        /// The link's token until the message is sent, then removed (only its hash stays, in
+        /// the link record).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        token: Option<String>,
+    },
+}
+
+impl Notice {
+    /// The notice without secrets, as kept once it is sent.
+    pub fn redacted(&self) -> Self {
+        match self {
+            Self::EstimateSent { estimate, version, contact, .. } => {
+                Self::EstimateSent { estimate: estimate.clone(), version: *version, contact: contact.clone(), token: None }
+            }
+            other => other.clone(),
+        }
+    }
+}
 
 /// Where a message is in its delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -104,8 +144,10 @@ pub async fn finish(table: &dyn Table, t: &TenantId, claimed: &Envelope, sent: b
     if sent {
         next.delivery = Delivery::Sent;
         next.not_before = None;
+        next.message.notice = claimed.message.notice.redacted();
     } else if claimed.attempts >= MAX_ATTEMPTS {
         next.delivery = Delivery::Failed;
+        next.message.notice = claimed.message.notice.redacted();
     } else {
         next.delivery = Delivery::Pending;
         // 30 s, 1 min, 2 min, ... capped at an hour.

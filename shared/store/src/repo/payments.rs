@@ -17,6 +17,7 @@ use portal_domain::payments::Purpose;
 use portal_domain::ports::Ids;
 
 use super::invoices::{self, Invoice};
+use super::outbox::{Notice, OutboxMessage};
 use crate::keys;
 use crate::record::{from_item, kind, rev, to_item, with_index};
 use crate::table::{Cond, Index, Item, Key, Put, Query, StoreError, Table, Write};
@@ -501,28 +502,12 @@ pub async fn post(
     Err(StoreError::TransactionCancelled { failed: vec![] })
 }
 
-/// A message waiting in the outbox, written with the change that causes it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct OutboxMessage {
-    pub id: OutboxId,
-    /// `receipt`.
-    pub kind: String,
-    pub account: AccountId,
-    pub document: Document,
-    pub payment: PaymentId,
-    pub amount: i64,
-    pub created_at: Timestamp,
-}
-
 fn receipt(ids: &dyn Ids, at: &PaymentRef, payment: &PaymentRecord, now: Timestamp) -> Result<Write, StoreError> {
     let message = OutboxMessage {
         id: OutboxId::generate(ids),
-        kind: "receipt".into(),
         account: at.account.clone(),
-        document: at.document.clone(),
-        payment: payment.id.clone(),
-        amount: payment.state.net(),
         created_at: now,
+        notice: Notice::Receipt { document: at.document.clone(), payment: payment.id.clone(), amount: payment.state.net() },
     };
     super::outbox::enqueue(&at.tenant, message)
 }
