@@ -1,7 +1,11 @@
+import { fileURLToPath } from 'node:url';
+
 import { defineConfig } from 'vite';
 import preact from '@preact/preset-vite';
 
-// One static build: the portal at `/` (the admin page joins as a second entry point later).
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+// One static build, two entry points: the portal at `/` and the admin page at `/admin/`.
 // `make dev` serves `dist/` from the local server, which also answers `/api`.
 export default defineConfig({
   plugins: [preact({ prefreshEnabled: false, devToolsEnabled: false })],
@@ -10,6 +14,7 @@ export default defineConfig({
     sourcemap: false,
     cssCodeSplit: true,
     modulePreload: { polyfill: false },
+    rollupOptions: { input: { portal: here('./index.html'), admin: here('./admin/index.html') } },
   },
   server: {
     proxy: { '/api': 'http://localhost:3000', '/dev': 'http://localhost:3000', '/config.json': 'http://localhost:3000' },

@@ -57,7 +57,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("Demo sign-in links (each works once, for 10 minutes; request more from the sign-in page):");
         println!("  customer {}: {}", demo.customer_email, demo.customer_link);
         println!("  staff    {}: {}", demo.staff_email, demo.staff_link);
-        println!("           (the admin page is not built yet: spend the token with POST /api/auth/session, then use /api/admin/...)");
+        println!("           (opens the admin page at /admin)");
         println!("  estimate link (as emailed, 14 days): {}", demo.estimate_link);
     }
     let app = Arc::new(app);

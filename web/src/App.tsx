@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 
-import { ApiError, onSessionChange, restore, session, signOut, tenantProfile } from './api/client';
+import { ApiError, adoptViewAs, displayName, onSessionChange, restore, session, signOut, tenantProfile } from './api/client';
 import type { TenantProfile } from './api/types';
 import { Layout } from './components/Layout';
 import { Loading, Notice } from './components/Notice';
@@ -39,6 +39,8 @@ export function App() {
   const [signedIn, setSignedIn] = useState(false);
   const [attempt, setAttempt] = useState(0);
   const token = path === '/signin' ? linkToken(hash) : null;
+  // Staff viewing as a customer arrive at /view-as#token=… (a read-only token, kept in memory).
+  const viewToken = path === '/view-as' ? linkToken(hash) : null;
 
   useEffect(() => onSessionChange(() => setSignedIn(session() !== null)), []);
 
@@ -46,6 +48,7 @@ export function App() {
     let live = true;
     setStartError(null);
     (async () => {
+      if (viewToken && adoptViewAs(viewToken)) navigate('/', true);
       const key = token?.split('.')[0] ?? (await portalConfig()).tenant;
       setTenantKey(key);
       // Spending a link just made a session: restoring again would rotate the refresh token
@@ -90,6 +93,7 @@ export function App() {
 
   const s = session();
   const documentOnly = s?.estimate ?? null;
+  const readOnly = s?.scope === 'portal:read';
   const nav = signedIn ? (
     <nav aria-label="Main" class="nav">
       {!documentOnly && (
@@ -162,6 +166,11 @@ export function App() {
   return (
     <div onClick={onLinkClick}>
       <Layout tenant={tenant} nav={nav}>
+        {readOnly && (
+          <p class="notice view-as" role="note">
+            Staff view of {displayName()}'s portal: read only. Nothing here can be approved or paid.
+          </p>
+        )}
         {page}
       </Layout>
     </div>

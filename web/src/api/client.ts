@@ -32,9 +32,21 @@ interface Auth {
 }
 
 let auth: Auth | null = null;
+/** Which side this page signs in to: the customer portal, or the admin page (its own cookie). */
+let audience: 'portal' | 'admin' = 'portal';
 let fetcher: Fetch = (...args) => fetch(...args);
 let refreshing: Promise<boolean> | null = null;
 const listeners = new Set<() => void>();
+
+/** The admin page's entry point sets this before anything else. */
+export function setAudience(a: 'portal' | 'admin'): void {
+  audience = a;
+}
+
+/** Body of a refresh: which session cookie to use. */
+function refreshBody(): { audience: string } | undefined {
+  return audience === 'admin' ? { audience: 'admin' } : undefined;
+}
 
 /** Tests swap the transport. */
 export function setFetch(f: Fetch): void {
@@ -45,17 +57,54 @@ export function session(): SessionResponse | null {
   return auth?.session ?? null;
 }
 
-/** The display name carried in the access token, for greetings. */
-export function displayName(): string {
-  const part = auth?.token.split('.')[1];
-  if (!part) return '';
+interface Claims {
+  name?: string;
+  exp?: number;
+  scope?: string;
+  tenant?: string;
+  account?: string | null;
+  contact?: string | null;
+  staff?: string | null;
+  role?: string;
+}
+
+/** The claims of an access token (read for display only; the server verifies them). */
+function claimsOf(token: string | undefined): Claims {
+  const part = token?.split('.')[1];
+  if (!part) return {};
   try {
     const json = atob(part.replace(/-/g, '+').replace(/_/g, '/'));
-    const claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(json, (c) => c.charCodeAt(0)))) as { name?: string };
-    return claims.name ?? '';
+    return JSON.parse(new TextDecoder().decode(Uint8Array.from(json, (c) => c.charCodeAt(0)))) as Claims;
   } catch {
-    return '';
+    return {};
   }
+}
+
+/** The display name carried in the access token, for greetings. */
+export function displayName(): string {
+  return claimsOf(auth?.token).name ?? '';
+}
+
+/** Staff viewing as a customer: the admin page opens the portal with a read-only token in
+ *  the fragment. It lives in memory for its 15 minutes; there is no refresh. */
+export function adoptViewAs(token: string): boolean {
+  const c = claimsOf(token);
+  if (c.scope !== 'portal:read' || !c.exp) return false;
+  const session: SessionResponse = {
+    access_token: token,
+    token_type: 'Bearer',
+    expires_in: Math.max(0, c.exp - Math.floor(Date.now() / 1000)),
+    audience: 'portal',
+    scope: 'portal:read',
+    tenant: c.tenant ?? '',
+    account: c.account ?? null,
+    contact: c.contact ?? null,
+    staff: c.staff ?? null,
+    role: c.role ?? 'viewer',
+    estimate: null,
+  };
+  accept(session, null);
+  return true;
 }
 
 export function onSessionChange(f: () => void): () => void {
@@ -112,7 +161,7 @@ async function renew(): Promise<boolean> {
       if (link) {
         accept(await raw<SessionResponse>('POST', '/api/auth/session', { token: link }, null), link);
       } else {
-        accept(await raw<SessionResponse>('POST', '/api/auth/refresh', undefined, null), null);
+        accept(await raw<SessionResponse>('POST', '/api/auth/refresh', refreshBody(), null), null);
       }
       return true;
     } catch (e) {
@@ -146,7 +195,7 @@ export async function send<T>(req: { method?: string; path: string; body?: unkno
 /** Restores a session from the refresh cookie on page load. False when signed out. */
 export async function restore(): Promise<boolean> {
   try {
-    accept(await raw<SessionResponse>('POST', '/api/auth/refresh', undefined, null), null);
+    accept(await raw<SessionResponse>('POST', '/api/auth/refresh', refreshBody(), null), null);
     return true;
   } catch (e) {
     if (e instanceof ApiError && e.retryable) throw e;
@@ -162,13 +211,13 @@ export async function exchange(token: string): Promise<SessionResponse> {
 
 export async function signOut(): Promise<void> {
   try {
-    await raw('POST', '/api/auth/signout', undefined, null);
+    await raw('POST', '/api/auth/signout', refreshBody(), null);
   } finally {
     setAuth(null);
   }
 }
 
-export const requestLink = (body: { tenant: string; email?: string; phone?: string }) =>
+export const requestLink = (body: { tenant: string; email?: string; phone?: string; audience?: 'admin' }) =>
   raw<{ status: string; message: string }>('POST', '/api/auth/link', body, null);
 export const resendLink = (token: string) => raw<{ status: string; message: string }>('POST', '/api/auth/resend', { token }, null);
 export const tenantProfile = (key: string) => raw<TenantProfile>('GET', `/api/auth/tenant/${encodeURIComponent(key)}`, undefined, null);

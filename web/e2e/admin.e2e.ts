@@ -1,0 +1,107 @@
+// The admin page in Debian's Chromium at desktop size: the office signs in, creates a customer,
+// builds and sends an estimate with options, the customer approves it from the emailed link,
+// the office invoices it, the customer pays it, and the office sees it all.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { type Server, drawSignature, expectAccessible, latestToken, launch, newContext, shot, signIn, startServer } from './harness';
+
+let browser: Browser;
+const servers: Server[] = [];
+
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+  servers.forEach((s) => s.stop());
+});
+
+async function staffSignIn(page: Page, base: string): Promise<void> {
+  await page.goto('/admin/signin');
+  await page.getByLabel('Work email').fill('morgan@brightspark.example');
+  await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+  await page.getByRole('status').waitFor();
+  const token = await latestToken(base, 'morgan@brightspark.example');
+  await page.goto(`/admin/signin#token=${token}`);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('heading', { name: 'Customers' }).waitFor();
+}
+
+describe('the office', () => {
+  it('takes a new customer from an estimate to a paid invoice', async () => {
+    const server = await startServer();
+    servers.push(server);
+    const office = await (await newContext(browser, 'desktop', server.base)).newPage();
+    await staffSignIn(office, server.base);
+    await expectAccessible(office, 'admin customers');
+    await shot(office, 'admin-01-customers');
+
+    await office.getByRole('button', { name: 'New customer' }).click();
+    await office.getByLabel('Customer name').fill('Rosa Delgado');
+    await office.getByLabel('Contact email').fill('rosa@example.com');
+    await office.getByLabel('Street address').fill('88 Cedar Lane');
+    await office.getByLabel('City').fill('Austin');
+    await office.getByLabel('State').fill('TX');
+    await office.getByLabel('ZIP code').fill('78704');
+    await expectAccessible(office, 'new customer');
+    await office.getByRole('button', { name: 'Create customer' }).click();
+    await office.getByRole('heading', { name: 'Rosa Delgado', level: 1 }).waitFor();
+
+    await office.getByRole('link', { name: 'New estimate' }).click();
+    await office.getByRole('heading', { name: 'New estimate' }).waitFor();
+    await office.getByLabel('Title').fill('Garage subpanel');
+    const line = office.getByRole('group', { name: 'Line 1' });
+    await line.getByLabel('Item').fill('60 A subpanel, installed');
+    await line.getByLabel('Unit price ($)').fill('980');
+    await office.getByRole('button', { name: 'Add an option group' }).click();
+    await office.getByLabel('Group name').fill('Add-ons');
+    await office.getByLabel('Option name').fill('Welder outlet');
+    const option = office.getByRole('group', { name: 'Welder outlet line' });
+    await option.getByLabel('Item').fill('240 V outlet and circuit');
+    await option.getByLabel('Unit price ($)').fill('420');
+    await office.getByLabel('Deposit on approval (%)').fill('20');
+    await office.getByLabel('Title').click();
+    expect(await office.getByTestId('builder-total').textContent()).toBe('$1,060.85');
+    await expectAccessible(office, 'estimate builder');
+    await shot(office, 'admin-02-builder');
+    await office.getByRole('button', { name: 'Send to the customer' }).click();
+    await office.getByText('Sent to 1 contact.').waitFor();
+
+    // Rosa opens the emailed link and approves with the add-on.
+    const rosa = await (await newContext(browser, 'phone', server.base)).newPage();
+    const link = await latestToken(server.base, 'rosa@example.com');
+    await rosa.goto(`/signin#token=${link}`);
+    await rosa.getByRole('button', { name: 'Continue' }).click();
+    await rosa.getByRole('heading', { name: 'Garage subpanel', level: 1 }).waitFor();
+    await rosa.getByRole('checkbox', { name: /Welder outlet/ }).check();
+    await rosa.getByRole('button', { name: 'Approve', exact: true }).click();
+    await rosa.getByLabel('Your full name').fill('Rosa Delgado');
+    await drawSignature(rosa);
+    await rosa.getByRole('checkbox', { name: /I agree to the terms/ }).check();
+    await rosa.getByRole('button', { name: /Approve and sign/ }).click();
+    await rosa.getByRole('heading', { name: 'Approved. Thank you!' }).waitFor();
+
+    // The office invoices it.
+    await office.getByRole('link', { name: 'Back to the customer' }).click();
+    await office.getByRole('button', { name: /Invoice E-1061/ }).click();
+    await expect.poll(() => office.getByTestId('invoice-status-INV-2045').textContent()).toBe('open');
+    await shot(office, 'admin-03-customer');
+
+    // Rosa signs in and pays it.
+    await signIn(rosa, server.base, 'rosa@example.com');
+    await rosa.goto('/invoices');
+    await rosa.getByRole('link', { name: 'Invoice INV-2045' }).click();
+    await rosa.getByRole('button', { name: /^Pay \$/ }).click();
+    await rosa.getByRole('button', { name: 'Pay with a card that succeeds' }).click();
+    await expect.poll(() => rosa.getByTestId('payment-status').textContent(), { timeout: 10_000 }).toBe('Payment received');
+
+    // The office sees it paid, and every step in the activity log.
+    await office.reload();
+    await expect.poll(() => office.getByTestId('invoice-status-INV-2045').textContent()).toBe('paid');
+    for (const action of ['customer.created', 'estimate.sent', 'estimate.approved', 'invoice.issued', 'payment.updated']) {
+      expect(await office.getByText(action, { exact: true }).first().isVisible(), action).toBe(true);
+    }
+    await expectAccessible(office, 'customer page');
+  });
+});

@@ -1,0 +1,159 @@
+// The admin page: the contractor's office runs customers, estimates and invoices here. Staff
+// sign in by link like customers (the admin audience, its own refresh cookie).
+import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+
+import { exchange, onSessionChange, requestLink, restore, session, signOut } from '../api/client';
+import { Loading, Notice } from '../components/Notice';
+import { navigate, onLinkClick, useLocation } from '../lib/router';
+import { useLoad } from '../lib/useLoad';
+import { me } from './api';
+import { CustomerPage, CustomersPage } from './Customers';
+import { EstimateBuilder } from './EstimateBuilder';
+import { InvoicesPage } from './Invoices';
+
+async function tenantSlug(): Promise<string> {
+  try {
+    const r = await fetch('/config.json', { headers: { accept: 'application/json' } });
+    if (r.ok) return ((await r.json()) as { tenant: string }).tenant;
+  } catch {
+    // The sign-in form reports the network error when used.
+  }
+  return '';
+}
+
+function linkToken(hash: string): string | null {
+  const m = /(?:^#|&)token=([^&]+)/.exec(hash);
+  return m?.[1] ? decodeURIComponent(m[1]) : null;
+}
+
+function Shell({ children, signedIn }: { children: ComponentChildren; signedIn: boolean }) {
+  const { path } = useLocation();
+  const who = useLoad(() => (signedIn ? me() : Promise.resolve(null)), [signedIn]);
+  return (
+    <div onClick={onLinkClick}>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <header class="top">
+        <div class="top-inner">
+          <a href="/admin" data-route class="brand">
+            <span>{who.data?.business ?? 'Switchboard'} · Admin</span>
+          </a>
+          {signedIn && (
+            <nav class="nav" aria-label="Admin">
+              <a href="/admin" data-route aria-current={path === '/admin' || path.startsWith('/admin/customers') ? 'page' : undefined}>
+                Customers
+              </a>
+              <a href="/admin/invoices" data-route aria-current={path.startsWith('/admin/invoices') ? 'page' : undefined}>
+                Invoices
+              </a>
+              <span class="muted-on-dark">{who.data ? `${who.data.name} (${who.data.role})` : ''}</span>
+              <button type="button" class="button link" onClick={() => signOut().finally(() => navigate('/admin/signin'))}>
+                Sign out
+              </button>
+            </nav>
+          )}
+        </div>
+      </header>
+      <main id="main" tabIndex={-1} class="admin">
+        {children}
+      </main>
+    </div>
+  );
+}
+
+function SignIn() {
+  const [email, setEmail] = useState('');
+  const [sent, setSent] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      setSent((await requestLink({ tenant: await tenantSlug(), email, audience: 'admin' })).message);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section class="card narrow" aria-labelledby="signin-title">
+      <h1 id="signin-title">Staff sign-in</h1>
+      {sent ? (
+        <p role="status">{sent}</p>
+      ) : (
+        <form onSubmit={submit}>
+          <label>
+            Work email
+            <input type="email" autoComplete="email" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
+          </label>
+          {error !== null && <Notice error={error} />}
+          <button class="button primary wide" disabled={busy}>
+            {busy ? 'Sending…' : 'Email me a sign-in link'}
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+function Continue({ token }: { token: string }) {
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const go = async () => {
+    setBusy(true);
+    try {
+      await exchange(token);
+      navigate('/admin', true);
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+    }
+  };
+  return (
+    <section class="card narrow center" aria-labelledby="continue-title">
+      <h1 id="continue-title">Staff sign-in</h1>
+      <p>Press Continue to open the admin page.</p>
+      {error !== null && <Notice error={error} />}
+      <button type="button" class="button primary wide" onClick={go} disabled={busy}>
+        {busy ? 'Opening…' : 'Continue'}
+      </button>
+    </section>
+  );
+}
+
+export function AdminApp() {
+  const { path, hash } = useLocation();
+  const [ready, setReady] = useState(false);
+  const [signedIn, setSignedIn] = useState(false);
+  const token = path === '/admin/signin' ? linkToken(hash) : null;
+  useEffect(() => onSessionChange(() => setSignedIn(session() !== null)), []);
+  useEffect(() => {
+    (token || session() ? Promise.resolve(true) : restore().catch(() => false)).finally(() => setReady(true));
+  }, []);
+
+  let page;
+  const customer = /^\/admin\/customers\/([A-Za-z0-9_]+)$/.exec(path);
+  const estimate = /^\/admin\/customers\/([A-Za-z0-9_]+)\/estimates\/([A-Za-z0-9_]+)$/.exec(path);
+  if (!ready) page = <Loading />;
+  else if (token) page = <Continue token={token} />;
+  else if (!signedIn) page = <SignIn />;
+  else if (estimate?.[1] && estimate[2]) page = <EstimateBuilder account={estimate[1]} estimate={estimate[2] === 'new' ? null : estimate[2]} />;
+  else if (customer?.[1]) page = <CustomerPage id={customer[1]} />;
+  else if (path === '/admin/invoices') page = <InvoicesPage />;
+  else if (path === '/admin' || path === '/admin/' || path === '/admin/signin') page = <CustomersPage />;
+  else
+    page = (
+      <section class="card narrow">
+        <h1>Page not found</h1>
+        <a href="/admin" data-route>
+          Customers
+        </a>
+      </section>
+    );
+  return <Shell signedIn={signedIn}>{page}</Shell>;
+}

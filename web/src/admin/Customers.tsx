@@ -1,0 +1,316 @@
+// Customers: the list (by name), a new customer with its first contact and property, and one
+// customer with everything the office does for them.
+import { useState } from 'preact/hooks';
+
+import { ApiError } from '../api/client';
+import { Loading, Notice } from '../components/Notice';
+import { Status } from '../components/Status';
+import { dateTime, money } from '../lib/format';
+import { navigate } from '../lib/router';
+import { useLoad } from '../lib/useLoad';
+import { type InvoiceRow, auditLog, createCustomer, getCustomer, invoiceEstimate, listCustomers, recordPayment, viewAs, voidInvoice } from './api';
+
+/** A field error from a 400, by field path. */
+export function fieldError(error: unknown, field: string): string | undefined {
+  return error instanceof ApiError ? error.fields[field]?.join('; ') : undefined;
+}
+
+export function Field(props: { label: string; name: string; value: string; onInput: (v: string) => void; error: unknown; type?: string; required?: boolean }) {
+  const message = fieldError(props.error, props.name);
+  const id = `f-${props.name.replace(/[^a-z0-9]/gi, '-')}`;
+  return (
+    <label for={id}>
+      {props.label}
+      <input
+        id={id}
+        type={props.type ?? 'text'}
+        value={props.value}
+        required={props.required ?? false}
+        aria-invalid={message ? true : undefined}
+        aria-describedby={message ? `${id}-error` : undefined}
+        onInput={(e) => props.onInput(e.currentTarget.value)}
+      />
+      {message && (
+        <span id={`${id}-error`} class="field-error">
+          {message}
+        </span>
+      )}
+    </label>
+  );
+}
+
+function NewCustomer({ onDone }: { onDone: (id: string) => void }) {
+  const [f, setF] = useState({ name: '', contact: '', email: '', phone: '', label: 'Home', line1: '', city: '', region: '', postal_code: '' });
+  const [kind, setKind] = useState<'residential' | 'commercial'>('residential');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v });
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    const contact: Record<string, string> = { name: f.contact || f.name, role: 'approver' };
+    if (f.email) contact.email = f.email;
+    if (f.phone) contact.phone = f.phone;
+    const body: Record<string, unknown> = { name: f.name, kind, contact };
+    if (f.line1) body.property = { label: f.label, line1: f.line1, city: f.city, region: f.region, postal_code: f.postal_code };
+    try {
+      onDone((await createCustomer(body)).id);
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="card" onSubmit={submit} aria-labelledby="new-customer">
+      <h2 id="new-customer">New customer</h2>
+      <div class="grid2">
+        <Field label="Customer name" name="name" value={f.name} onInput={set('name')} error={error} required />
+        <label>
+          Kind
+          <select value={kind} onChange={(e) => setKind(e.currentTarget.value as 'residential' | 'commercial')}>
+            <option value="residential">Residential</option>
+            <option value="commercial">Commercial</option>
+          </select>
+        </label>
+        <Field label="Contact name (if different)" name="contact.name" value={f.contact} onInput={set('contact')} error={error} />
+        <Field label="Contact email" name="contact.email" type="email" value={f.email} onInput={set('email')} error={error} />
+        <Field label="Contact phone" name="contact.phone" type="tel" value={f.phone} onInput={set('phone')} error={error} />
+        <Field label="Property label" name="property.label" value={f.label} onInput={set('label')} error={error} />
+        <Field label="Street address" name="property.line1" value={f.line1} onInput={set('line1')} error={error} />
+        <Field label="City" name="property.city" value={f.city} onInput={set('city')} error={error} />
+        <Field label="State" name="property.region" value={f.region} onInput={set('region')} error={error} />
+        <Field label="ZIP code" name="property.postal_code" value={f.postal_code} onInput={set('postal_code')} error={error} />
+      </div>
+      {error !== null && <Notice error={error} />}
+      <button class="button primary" disabled={busy}>
+        {busy ? 'Saving…' : 'Create customer'}
+      </button>
+    </form>
+  );
+}
+
+export function CustomersPage() {
+  const [adding, setAdding] = useState(false);
+  const { data, error, retry } = useLoad(() => listCustomers(), []);
+  return (
+    <>
+      <div class="row">
+        <h1>Customers</h1>
+        <button type="button" class="button primary" onClick={() => setAdding(!adding)} aria-expanded={adding}>
+          {adding ? 'Cancel' : 'New customer'}
+        </button>
+      </div>
+      {adding && <NewCustomer onDone={(id) => navigate(`/admin/customers/${id}`)} />}
+      {error !== null && <Notice error={error} onRetry={retry} />}
+      {!data && error === null && <Loading />}
+      {data && (
+        <table class="table">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Kind</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.items.map((c) => (
+              <tr key={c.id}>
+                <td>
+                  <a href={`/admin/customers/${c.id}`} data-route>
+                    {c.name}
+                  </a>
+                </td>
+                <td>{c.kind === 'commercial' ? 'Commercial' : 'Residential'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
+function PayOffline({ account, invoice, onDone }: { account: string; invoice: InvoiceRow; onDone: () => void }) {
+  const [amount, setAmount] = useState((invoice.ledger.balance / 100).toFixed(2));
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    const minor = Math.round(Number(amount) * 100);
+    try {
+      await recordPayment(account, invoice.id, Number.isFinite(minor) ? minor : 0, note);
+      onDone();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <form class="inline" onSubmit={submit} aria-label={`Record a payment on ${invoice.number}`}>
+      <label>
+        Amount received
+        <input inputMode="decimal" value={amount} onInput={(e) => setAmount(e.currentTarget.value)} />
+      </label>
+      <label>
+        Cheque number or note
+        <input value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+      </label>
+      <button class="button secondary">Record payment</button>
+      {error !== null && <Notice error={error} />}
+    </form>
+  );
+}
+
+export function CustomerPage({ id }: { id: string }) {
+  const { data, error, retry } = useLoad(() => getCustomer(id), [id]);
+  const log = useLoad(() => auditLog(id), [id, data]);
+  const [actionError, setActionError] = useState<unknown>(null);
+  const [paying, setPaying] = useState<string | null>(null);
+  if (error !== null && !data) return <Notice error={error} onRetry={retry} />;
+  if (!data) return <Loading />;
+  const act = (run: () => Promise<unknown>) => {
+    setActionError(null);
+    run().then(retry, setActionError);
+  };
+  const invoiced = new Set(data.invoices.filter((i) => i.status !== 'void').map((i) => i.estimate));
+  const look = (contact: string) =>
+    act(async () => {
+      const s = await viewAs(id, contact);
+      window.open(`/view-as#token=${encodeURIComponent(s.access_token)}`, '_blank', 'noopener');
+    });
+  return (
+    <article>
+      <p class="muted">
+        <a href="/admin" data-route>
+          Customers
+        </a>
+      </p>
+      <h1>{data.customer.name}</h1>
+      {actionError !== null && <Notice error={actionError} />}
+      <section aria-labelledby="contacts">
+        <h2 id="contacts">Contacts</h2>
+        <ul class="cards">
+          {data.contacts.map((c) => (
+            <li class="card row" key={c.id}>
+              <span>
+                <strong>{c.name}</strong> · {c.role} · {[c.email, c.phone].filter(Boolean).join(' · ')}
+              </span>
+              <button type="button" class="button link" onClick={() => look(c.id)}>
+                View as {c.name}
+              </button>
+            </li>
+          ))}
+        </ul>
+        {data.properties.length > 0 && (
+          <p class="muted">Properties: {data.properties.map((p) => `${p.label} (${p.line1}, ${p.city})`).join('; ')}</p>
+        )}
+      </section>
+      <section aria-labelledby="estimates">
+        <div class="row">
+          <h2 id="estimates">Estimates</h2>
+          <a class="button secondary" href={`/admin/customers/${id}/estimates/new`} data-route>
+            New estimate
+          </a>
+        </div>
+        <table class="table">
+          <thead>
+            <tr>
+              <th scope="col">Estimate</th>
+              <th scope="col">Status</th>
+              <th scope="col">Total</th>
+              <th scope="col">
+                <span class="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.estimates.map((e) => (
+              <tr key={e.id}>
+                <td>
+                  <a href={`/admin/customers/${id}/estimates/${e.id}`} data-route>
+                    {e.number} · {e.title}
+                  </a>
+                </td>
+                <td>
+                  <Status status={e.status} />
+                </td>
+                <td>{money(e.total, e.currency)}</td>
+                <td>
+                  {e.status === 'approved' && !invoiced.has(e.id) && (
+                    <button type="button" class="button secondary" onClick={() => act(() => invoiceEstimate(id, e.id))}>
+                      Invoice {e.number}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section aria-labelledby="invoices">
+        <h2 id="invoices">Invoices</h2>
+        <table class="table">
+          <thead>
+            <tr>
+              <th scope="col">Invoice</th>
+              <th scope="col">Status</th>
+              <th scope="col">Total</th>
+              <th scope="col">Balance</th>
+              <th scope="col">
+                <span class="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.invoices.map((i) => (
+              <tr key={i.id}>
+                <td>{i.number}</td>
+                <td data-testid={`invoice-status-${i.number}`}>{i.overdue ? 'overdue' : i.status.replace('_', ' ')}</td>
+                <td>{money(i.ledger.total, i.currency)}</td>
+                <td>{money(i.ledger.balance, i.currency)}</td>
+                <td>
+                  {i.ledger.balance > 0 && i.status !== 'void' && (
+                    <button type="button" class="button link" onClick={() => setPaying(paying === i.id ? null : i.id)}>
+                      Record payment
+                    </button>
+                  )}
+                  {i.ledger.paid === 0 && i.ledger.pending === 0 && i.status !== 'void' && (
+                    <button type="button" class="button link" onClick={() => act(() => voidInvoice(id, i.id))}>
+                      Void
+                    </button>
+                  )}
+                  {paying === i.id && (
+                    <PayOffline
+                      account={id}
+                      invoice={i}
+                      onDone={() => {
+                        setPaying(null);
+                        retry();
+                      }}
+                    />
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {data.credit_available > 0 && <p>Account credit available: {money(data.credit_available, 'USD')}</p>}
+      </section>
+      <section aria-labelledby="activity">
+        <h2 id="activity">Activity</h2>
+        {log.data ? (
+          <ol class="audit">
+            {log.data.items.map((a) => (
+              <li key={a.id}>
+                <time>{dateTime(a.at)}</time> <strong>{a.action}</strong> by {a.actor.name ?? a.actor.kind}
+                {a.subject && <span class="muted"> · {a.subject}</span>}
+              </li>
+            ))}
+          </ol>
+        ) : (
+          <Loading />
+        )}
+      </section>
+    </article>
+  );
+}

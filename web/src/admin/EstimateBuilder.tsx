@@ -1,0 +1,282 @@
+// Building an estimate: lines, option groups (pick one, or add-ons), tax, deposit, terms and
+// validity; saved as a draft until sent. A sent version never changes: revising starts the next.
+import { useEffect, useState } from 'preact/hooks';
+
+import { Loading, Notice } from '../components/Notice';
+import { Status } from '../components/Status';
+import { money } from '../lib/format';
+import { navigate } from '../lib/router';
+import { totals as priced } from '../lib/totals';
+import type { LineItem } from '../api/types';
+import { type AdminEstimate, type EstimateContent, type OptionGroupInput, createEstimate, estimateAction, getCustomer, getEstimate, saveEstimate } from './api';
+import { fieldError } from './Customers';
+
+let counter = 0;
+/** A fresh id for a line, group or option (the server checks their shape and uniqueness). */
+function fresh(prefix: string): string {
+  counter += 1;
+  return `${prefix}_${Date.now().toString(36)}${counter.toString(36)}`;
+}
+
+function blankLine(): LineItem {
+  return { id: fresh('li'), name: '', description: '', quantity: '1', unit_price: 0, taxable: true };
+}
+
+function inDays(n: number): string {
+  const d = new Date(Date.now() + n * 86_400_000);
+  return d.toISOString().slice(0, 10);
+}
+
+function blank(): EstimateContent {
+  return { title: '', scope: '', items: [blankLine()], groups: [], tax_rate: '8.25', deposit: null, terms: '', valid_until: inDays(30), currency: 'USD' };
+}
+
+/** Dollars typed by a person -> cents (0 when unreadable; the server names bad prices). */
+function cents(text: string): number {
+  const n = Number(text.replace(/[$,\s]/g, ''));
+  return Number.isFinite(n) ? Math.round(n * 100) : 0;
+}
+
+function LineEditor({ line, onChange, onRemove, label }: { line: LineItem; onChange: (l: LineItem) => void; onRemove?: () => void; label: string }) {
+  return (
+    <div class="line-editor" role="group" aria-label={label}>
+      <label>
+        Item
+        <input value={line.name} onInput={(e) => onChange({ ...line, name: e.currentTarget.value })} />
+      </label>
+      <label>
+        Qty
+        <input inputMode="decimal" value={line.quantity} onInput={(e) => onChange({ ...line, quantity: e.currentTarget.value })} />
+      </label>
+      <label>
+        Unit price ($)
+        <input inputMode="decimal" value={line.unit_price ? (line.unit_price / 100).toFixed(2) : ''} onChange={(e) => onChange({ ...line, unit_price: cents(e.currentTarget.value) })} />
+      </label>
+      <label class="check">
+        <input type="checkbox" checked={line.taxable} onChange={(e) => onChange({ ...line, taxable: e.currentTarget.checked })} /> Taxable
+      </label>
+      {onRemove && (
+        <button type="button" class="button link" onClick={onRemove}>
+          Remove
+        </button>
+      )}
+    </div>
+  );
+}
+
+function GroupEditor({ group, onChange, onRemove }: { group: OptionGroupInput; onChange: (g: OptionGroupInput) => void; onRemove: () => void }) {
+  const setOption = (i: number, o: OptionGroupInput['options'][number]) => onChange({ ...group, options: group.options.map((x, j) => (j === i ? o : x)) });
+  return (
+    <fieldset class="card">
+      <legend>Option group</legend>
+      <label>
+        Group name
+        <input value={group.name} onInput={(e) => onChange({ ...group, name: e.currentTarget.value })} />
+      </label>
+      <label>
+        The customer
+        <select value={group.kind} onChange={(e) => onChange({ ...group, kind: e.currentTarget.value as 'one_of' | 'any_of' })}>
+          <option value="one_of">chooses one option</option>
+          <option value="any_of">adds any of them</option>
+        </select>
+      </label>
+      {group.options.map((o, i) => (
+        <div key={o.id} class="option-editor">
+          <label>
+            Option name
+            <input value={o.name} onInput={(e) => setOption(i, { ...o, name: e.currentTarget.value })} />
+          </label>
+          <label class="check">
+            <input type="checkbox" checked={o.recommended} onChange={(e) => setOption(i, { ...o, recommended: e.currentTarget.checked })} /> Recommended
+          </label>
+          {o.items.map((l, k) => (
+            <LineEditor key={l.id} label={`${o.name || 'Option'} line`} line={l} onChange={(nl) => setOption(i, { ...o, items: o.items.map((x, m) => (m === k ? nl : x)) })} />
+          ))}
+        </div>
+      ))}
+      <button
+        type="button"
+        class="button link"
+        onClick={() => onChange({ ...group, options: [...group.options, { id: fresh('opt'), name: '', description: '', recommended: false, items: [blankLine()] }] })}
+      >
+        Add an option
+      </button>
+      <button type="button" class="button link" onClick={onRemove}>
+        Remove group
+      </button>
+    </fieldset>
+  );
+}
+
+export function EstimateBuilder({ account, estimate }: { account: string; estimate: string | null }) {
+  const [content, setContent] = useState<EstimateContent | null>(estimate ? null : blank());
+  const [current, setCurrent] = useState<AdminEstimate | null>(null);
+  const [property, setProperty] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (estimate) {
+      getEstimate(account, estimate).then((e) => {
+        setCurrent(e);
+        setContent(e.draft);
+      }, setError);
+    } else {
+      getCustomer(account).then((c) => setProperty(c.properties[0]?.id ?? null), setError);
+    }
+  }, [account, estimate]);
+
+  if (estimate && !current) return error !== null ? <Notice error={error} /> : <Loading />;
+  const sent = current && current.summary.status !== 'draft';
+  const set = (patch: Partial<EstimateContent>) => content && setContent({ ...content, ...patch });
+
+  const save = async (): Promise<AdminEstimate | null> => {
+    if (!content) return current;
+    setBusy(true);
+    setError(null);
+    setSaved(null);
+    try {
+      const e = estimate ? await saveEstimate(account, estimate, content) : await createEstimate(account, content, property);
+      setCurrent(e);
+      setSaved('Draft saved.');
+      if (!estimate) navigate(`/admin/customers/${account}/estimates/${e.summary.id}`, true);
+      return e;
+    } catch (err) {
+      setError(err);
+      return null;
+    } finally {
+      setBusy(false);
+    }
+  };
+  const act = async (action: 'send' | 'revise' | 'void') => {
+    const e = action === 'send' ? await save() : current;
+    if (!e) return;
+    setBusy(true);
+    try {
+      const after = await estimateAction(account, e.summary.id, action);
+      setCurrent(after);
+      setContent(after.draft);
+      setSaved(action === 'send' ? `Sent to ${after.recipients} contact${after.recipients === 1 ? '' : 's'}.` : null);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const preview = content ? priced(content, Object.fromEntries(content.groups.map((g) => [g.id, g.options.filter((o) => o.recommended).map((o) => o.id).slice(0, g.kind === 'one_of' ? 1 : undefined)]))) : null;
+
+  return (
+    <article>
+      <p class="muted">
+        <a href={`/admin/customers/${account}`} data-route>
+          Back to the customer
+        </a>
+      </p>
+      <div class="row">
+        <h1>{current ? `${current.summary.number} · ${current.summary.title}` : 'New estimate'}</h1>
+        {current && <Status status={current.summary.status} />}
+      </div>
+      {saved && <p role="status">{saved}</p>}
+      {error !== null && <Notice error={error} />}
+      {sent && (
+        <section class="card">
+          <p>
+            Version {current.summary.version} was sent; it cannot change. {current.summary.status === 'approved' ? 'It is approved.' : 'Revise it to send an updated version.'}
+          </p>
+          {current.summary.status !== 'approved' && current.summary.status !== 'void' && (
+            <button type="button" class="button secondary" disabled={busy} onClick={() => act('revise')}>
+              Revise
+            </button>
+          )}
+        </section>
+      )}
+      {content && !sent && (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void save();
+          }}
+        >
+          <label>
+            Title
+            <input value={content.title} onInput={(e) => set({ title: e.currentTarget.value })} aria-invalid={fieldError(error, 'content.title') ? true : undefined} />
+            {fieldError(error, 'content.title') && <span class="field-error">{fieldError(error, 'content.title')}</span>}
+          </label>
+          <label>
+            Scope of work
+            <textarea rows={3} value={content.scope} onInput={(e) => set({ scope: e.currentTarget.value })} />
+          </label>
+          <h2>Lines</h2>
+          {content.items.map((l, i) => (
+            <LineEditor
+              key={l.id}
+              label={`Line ${i + 1}`}
+              line={l}
+              onChange={(nl) => set({ items: content.items.map((x, j) => (j === i ? nl : x)) })}
+              onRemove={() => set({ items: content.items.filter((_, j) => j !== i) })}
+            />
+          ))}
+          <button type="button" class="button link" onClick={() => set({ items: [...content.items, blankLine()] })}>
+            Add a line
+          </button>
+          <h2>Options</h2>
+          {content.groups.map((g, i) => (
+            <GroupEditor
+              key={g.id}
+              group={g}
+              onChange={(ng) => set({ groups: content.groups.map((x, j) => (j === i ? ng : x)) })}
+              onRemove={() => set({ groups: content.groups.filter((_, j) => j !== i) })}
+            />
+          ))}
+          <button
+            type="button"
+            class="button link"
+            onClick={() =>
+              set({ groups: [...content.groups, { id: fresh('grp'), name: '', kind: 'any_of', options: [{ id: fresh('opt'), name: '', description: '', recommended: false, items: [blankLine()] }] }] })
+            }
+          >
+            Add an option group
+          </button>
+          <div class="grid2">
+            <label>
+              Tax rate (%)
+              <input inputMode="decimal" value={content.tax_rate} onInput={(e) => set({ tax_rate: e.currentTarget.value })} />
+            </label>
+            <label>
+              Deposit on approval (%)
+              <input
+                inputMode="decimal"
+                value={content.deposit?.kind === 'percent' ? content.deposit.percent : ''}
+                onInput={(e) => set({ deposit: e.currentTarget.value ? { kind: 'percent', percent: e.currentTarget.value } : null })}
+              />
+            </label>
+            <label>
+              Valid until
+              <input type="date" value={content.valid_until} onInput={(e) => set({ valid_until: e.currentTarget.value })} />
+            </label>
+          </div>
+          <label>
+            Terms
+            <textarea rows={3} value={content.terms} onInput={(e) => set({ terms: e.currentTarget.value })} />
+          </label>
+          {preview && (
+            <p class="totals-line">
+              Total with the recommended options: <strong data-testid="builder-total">{money(preview.total, content.currency)}</strong>
+              {preview.deposit > 0 && <> · deposit {money(preview.deposit, content.currency)}</>}
+            </p>
+          )}
+          <div class="row">
+            <button class="button secondary" disabled={busy}>
+              Save draft
+            </button>
+            <button type="button" class="button primary" disabled={busy} onClick={() => act('send')}>
+              Send to the customer
+            </button>
+          </div>
+        </form>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,123 @@
+// The admin API, typed. Everything goes through the shared client (`send`), which keeps the
+// staff access token in memory and renews it from the admin refresh cookie.
+import { send } from '../api/client';
+import type { EstimateSummary, EstimateView, OptionGroup, PaymentView, SessionResponse, Totals, VersionContent } from '../api/types';
+
+export interface Me {
+  staff: string;
+  name: string;
+  role: 'owner' | 'office' | 'technician';
+  tenant: string;
+  business: string;
+  currency: string;
+  time_zone: string;
+}
+
+export interface Paged<T> {
+  items: T[];
+  next: string | null;
+}
+
+export interface CustomerRow {
+  id: string;
+  name: string;
+  kind: 'residential' | 'commercial';
+}
+
+export interface ContactView {
+  id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  role: 'approver' | 'billing' | 'viewer';
+  properties: string[] | null;
+  portal_enabled: boolean;
+}
+
+export interface Property {
+  id: string;
+  label: string;
+  line1: string;
+  line2: string | null;
+  city: string;
+  region: string;
+  postal_code: string;
+  country: string;
+}
+
+export interface Ledger {
+  total: number;
+  paid: number;
+  pending: number;
+  balance: number;
+  overpaid: number;
+}
+
+export interface InvoiceRow {
+  id: string;
+  account: string;
+  number: string;
+  status: 'draft' | 'open' | 'partially_paid' | 'paid' | 'void';
+  overdue: boolean;
+  estimate: string | null;
+  ledger: Ledger;
+  currency: string;
+  due_date: string;
+}
+
+export interface CustomerDetail {
+  customer: CustomerRow;
+  contacts: ContactView[];
+  properties: Property[];
+  estimates: EstimateSummary[];
+  invoices: InvoiceRow[];
+  payments: PaymentView[];
+  credit_available: number;
+}
+
+export interface AuditEntry {
+  id: string;
+  at: string;
+  actor: { kind: string; name?: string };
+  action: string;
+  subject: string | null;
+  ip: string | null;
+  detail: Record<string, unknown>;
+}
+
+export type EstimateContent = VersionContent;
+export type OptionGroupInput = OptionGroup;
+
+export interface AdminEstimate {
+  summary: EstimateSummary;
+  draft: EstimateContent | null;
+  draft_totals: Totals | null;
+  sent: EstimateView;
+  deposit_paid: number;
+  recipients: number;
+}
+
+const enc = encodeURIComponent;
+
+export const me = () => send<Me>({ path: '/api/admin/me' });
+export const listCustomers = (cursor?: string) =>
+  send<Paged<CustomerRow>>({ path: `/api/admin/customers?limit=50${cursor ? `&cursor=${enc(cursor)}` : ''}` });
+export const createCustomer = (body: unknown) => send<CustomerRow>({ method: 'POST', path: '/api/admin/customers', body });
+export const getCustomer = (id: string) => send<CustomerDetail>({ path: `/api/admin/customers/${enc(id)}` });
+export const addContact = (id: string, body: unknown) => send<ContactView>({ method: 'POST', path: `/api/admin/customers/${enc(id)}/contacts`, body });
+export const auditLog = (id: string) => send<Paged<AuditEntry>>({ path: `/api/admin/customers/${enc(id)}/audit?limit=50` });
+export const invoiceEstimate = (account: string, estimate: string) =>
+  send<{ invoice: InvoiceRow; deposit_credited: number }>({ method: 'POST', path: `/api/admin/customers/${enc(account)}/invoices`, body: { estimate } });
+export const recordPayment = (account: string, invoice: string, amount: number, note: string) =>
+  send<InvoiceRow>({ method: 'POST', path: `/api/admin/customers/${enc(account)}/invoices/${enc(invoice)}/payments`, body: { amount, note } });
+export const voidInvoice = (account: string, invoice: string) =>
+  send<InvoiceRow>({ method: 'POST', path: `/api/admin/customers/${enc(account)}/invoices/${enc(invoice)}/void`, body: {} });
+export const listInvoices = (status: string) => send<Paged<InvoiceRow>>({ path: `/api/admin/invoices?status=${enc(status)}&limit=100` });
+export const createEstimate = (account: string, content: EstimateContent, property: string | null) =>
+  send<AdminEstimate>({ method: 'POST', path: `/api/admin/customers/${enc(account)}/estimates`, body: property ? { content, property } : { content } });
+export const getEstimate = (account: string, estimate: string) => send<AdminEstimate>({ path: `/api/admin/customers/${enc(account)}/estimates/${enc(estimate)}` });
+export const saveEstimate = (account: string, estimate: string, content: EstimateContent) =>
+  send<AdminEstimate>({ method: 'PUT', path: `/api/admin/customers/${enc(account)}/estimates/${enc(estimate)}`, body: { content } });
+export const estimateAction = (account: string, estimate: string, action: 'send' | 'revise' | 'void') =>
+  send<AdminEstimate>({ method: 'POST', path: `/api/admin/customers/${enc(account)}/estimates/${enc(estimate)}/${action}`, body: {} });
+export const viewAs = (account: string, contact: string) => send<SessionResponse>({ method: 'POST', path: '/api/auth/view-as', body: { account, contact } });
