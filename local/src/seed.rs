@@ -293,6 +293,9 @@ pub async fn seed(table: &dyn Table, ids: &dyn Ids, now: Timestamp, public_url: 
                 support_email: Some(id_email("office@brightspark.example")),
                 support_phone: Some(id_phone("+1 512 555 0100")),
                 portal_url: public_url.trim_end_matches('/').to_string(),
+                welcome_message: "Welcome to your Bright Spark Electric portal: estimates, invoices and payments in one place.".into(),
+                locale: "en-US".into(),
+                sections: Default::default(),
                 payments: PaymentRules {
                     partial_allowed: true,
                     partial_minimum: 5_000,
@@ -406,6 +409,7 @@ async fn populate(s: &Seeder<'_>) -> Result<(), StoreError> {
             role,
             properties,
             portal_enabled: true,
+            activity: Default::default(),
         })?);
     }
     writes.push(parties::put_property(&t, &id("acc_whitfield"), &property("prp_maple", "Home", "1842 Maple Street", "Austin", "78704"))?);

@@ -111,6 +111,20 @@ impl TestServer {
         self.receipts(to).await
     }
 
+    /// Waits (up to 5 s: the outbox sender runs every second) for a message to `to` whose
+    /// subject contains `subject`.
+    pub async fn wait_for_mail(&self, to: &str, subject: &str) -> Option<Value> {
+        for _ in 0..50 {
+            let found =
+                self.mailbox().await.into_iter().find(|m| m["to"] == to && m["subject"].as_str().is_some_and(|s| s.contains(subject)));
+            if found.is_some() {
+                return found;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        None
+    }
+
     /// Subjects of the receipts mailed to `to`.
     pub async fn receipts(&self, to: &str) -> Vec<String> {
         self.mailbox()

@@ -141,19 +141,7 @@ async fn from_a_new_customer_to_a_paid_invoice() {
     assert_eq!((sent.json()["summary"]["status"].as_str(), sent.json()["recipients"].as_u64()), (Some("sent"), Some(1)));
 
     // The estimate email arrives (the outbox sender runs within a second) with its link.
-    let mut link = None;
-    for _ in 0..50 {
-        link = s
-            .mailbox()
-            .await
-            .into_iter()
-            .find(|m| m["to"] == "rosa@example.com" && m["subject"].as_str().is_some_and(|x| x.contains("E-1061")));
-        if link.is_some() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    let mail = link.expect("the estimate email");
+    let mail = s.wait_for_mail("rosa@example.com", "E-1061").await.expect("the estimate email");
     assert_eq!(mail["subject"], "Estimate E-1061 from Bright Spark Electric: Garage subpanel");
     let token = s.latest_token("rosa@example.com").await.unwrap();
     let session = s.exchange(&token).await;
@@ -206,4 +194,66 @@ async fn staff_view_as_a_customer_read_only_and_it_is_recorded() {
     assert_eq!(r.status, 401);
     let r = s.http.post("/api/auth/view-as", staff, &json!({"account": "acc_whitfield", "contact": "con_alex"})).await;
     assert_eq!(r.status, 404, "the contact must be the account's");
+}
+
+#[tokio::test]
+async fn invitations_sign_ins_and_the_adoption_figures() {
+    let s = TestServer::start().await;
+    let morgan = s.sign_in_staff("morgan@brightspark.example").await;
+    let staff = Some(morgan.access_token.as_str());
+    let before = s.http.get("/api/admin/adoption", staff).await.json();
+    assert_eq!(before["months"].as_array().map(Vec::len), Some(12));
+    assert_eq!(before["contacts_activated"], 0);
+
+    // Alex is invited: a welcome email with a link that signs him in.
+    let r = s.http.post("/api/admin/customers/acc_harbor/contacts/con_alex/invite", staff, &json!({})).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let invite = s.wait_for_mail("alex@harborview.example", "portal").await.expect("the invitation");
+    assert_eq!(invite["subject"], "Your customer portal with Bright Spark Electric");
+    let token = s.latest_token("alex@harborview.example").await.unwrap();
+    assert_eq!(s.exchange(&token).await.status, 200);
+
+    // INV-2040 is paid in full by cheque.
+    let r = s.http.post("/api/admin/customers/acc_whitfield/invoices/inv_service/payments", staff, &json!({"amount": 33_361})).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let after = s.http.get("/api/admin/adoption", staff).await.json();
+    assert_eq!((after["contacts_invited"].as_u64(), after["contacts_activated"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(after["contacts_active_90_days"], 1);
+    let month = after["months"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!((month["contacts_invited"].as_u64(), month["contacts_activated"].as_u64()), (Some(1), Some(1)));
+    assert_eq!((month["invoices_paid_offline"].as_u64(), month["invoices_paid_online"].as_u64()), (Some(1), Some(0)));
+    let approvals: u64 = after["months"].as_array().unwrap().iter().filter_map(|m| m["estimates_approved_in_portal"].as_u64()).sum();
+    assert_eq!(approvals, 2, "the demo's two approvals, in whichever months they fell");
+    assert!(after["median_days_to_pay"].is_number(), "{after}");
+
+    // Switched off: no more links for Sam, and his requests are answered the same way.
+    let r = s.http.post("/api/admin/customers/acc_ortiz/contacts/con_sam/access", staff, &json!({"enabled": false})).await;
+    assert_eq!((r.status, r.json()["portal_enabled"].as_bool()), (200, Some(false)));
+    let r = s.http.post("/api/admin/customers/acc_ortiz/contacts/con_sam/invite", staff, &json!({})).await;
+    assert_eq!((r.status, r.code().as_str()), (409, "access_off"));
+
+    // The owner invites a colleague, who signs in to the admin page; then removes them.
+    let r = s
+        .http
+        .post("/api/admin/staff", staff, &json!({"name": "Riley Brooks", "email": "riley@brightspark.example", "role": "office"}))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let riley = r.json()["id"].as_str().unwrap().to_string();
+    s.wait_for_mail("riley@brightspark.example", "admin page").await.expect("a staff invitation");
+    let token = s.latest_token("riley@brightspark.example").await.expect("its link");
+    let signed = s.exchange(&token).await;
+    assert_eq!((signed.status, signed.json()["audience"].as_str()), (200, Some("admin")));
+    let removed = s.http.post(&format!("/api/admin/staff/{riley}/remove"), staff, &json!({})).await;
+    assert_eq!((removed.status, removed.json()["active"].as_bool()), (200, Some(false)));
+    let cookie = format!("sb_admin_refresh={}", signed.cookie("sb_admin_refresh").unwrap());
+    let refresh = s
+        .http
+        .send(
+            "POST",
+            "/api/auth/refresh",
+            &[("cookie", &cookie), ("content-type", "application/json")],
+            Some(br#"{"audience":"admin"}"#.to_vec()),
+        )
+        .await;
+    assert_eq!(refresh.status, 403, "a removed staff member's session ends: {}", refresh.text());
 }

@@ -285,6 +285,15 @@ async fn admin_routes_answer_staff_of_this_contractor_only() {
         ("edit-estimate", 409),
         ("revise-estimate", 200),
         ("void-estimate", 200),
+        ("invite-contact", 200),
+        ("contact-access-off", 200),
+        ("list-staff", 200),
+        ("invite-staff", 201),
+        ("invite-staff", 409),
+        ("remove-staff", 200),
+        ("get-settings", 200),
+        ("put-settings", 200),
+        ("adoption", 200),
     ];
     for (case, expected) in cases {
         let (status, body) = h.call("admin-api", &events::with_token("admin-api", case, &owner)).await;
@@ -302,6 +311,20 @@ async fn admin_routes_answer_staff_of_this_contractor_only() {
         ["invoice.issued", "estimate.voided", "estimate.revised", "estimate.sent", "estimate.edited", "estimate.created"],
         "newest first: {actions:?}"
     );
+    // Only the owner changes staff and settings.
+    let office = portal_tests::lambda::staff_token(&h.key, "ten_brightspark", "stf_jordan", "office");
+    for case in ["invite-staff", "remove-staff", "put-settings"] {
+        assert_eq!(h.call("admin-api", &events::with_token("admin-api", case, &office)).await.0, 403, "{case} as office staff");
+    }
+    let (_, settings) = h.call("admin-api", &events::with_token("admin-api", "get-settings", &office)).await;
+    assert_eq!(settings["welcome_message"], "Thanks for choosing Bright Spark.");
+    let mut bad: Value = serde_json::from_str(&events::with_token("admin-api", "put-settings", &owner)).unwrap();
+    bad["body"] = Value::String(r##"{"name":"","primary_color":"blue","accent_color":"#f5a524","logo_url":"javascript:alert(1)","support_email":null,"support_phone":null,"welcome_message":"","time_zone":"Mars/Olympus","currency":"USD","locale":"en US","sections":{"estimates":true,"invoices":true,"payments":true},"payments":{"partial_allowed":true,"partial_minimum":-1,"default_deposit":null,"ach_minimum":null,"card_fee_disclosure":null,"credit_minimum":1000,"credit_maximum":10}}"##.into());
+    let (status, body) = h.call("admin-api", &bad.to_string()).await;
+    assert_eq!(status, 400, "{body}");
+    for field in ["name", "primary_color", "logo_url", "time_zone", "locale", "payments.partial_minimum", "payments.credit_maximum"] {
+        assert!(body["error"]["fields"][field].is_array(), "{field} in {body}");
+    }
 
     // A customer token never reaches an admin route; neither does no token.
     for case in events::cases("admin-api") {
@@ -312,7 +335,18 @@ async fn admin_routes_answer_staff_of_this_contractor_only() {
     // A technician reads but does not change.
     let tech = portal_tests::lambda::staff_token(&h.key, "ten_brightspark", "stf_casey", "technician");
     assert_eq!(h.call("admin-api", &events::with_token("admin-api", "get-customer", &tech)).await.0, 200);
-    for case in ["create-customer", "add-contact", "create-invoice", "record-payment", "void-invoice", "create-estimate", "send-estimate"] {
+    for case in [
+        "create-customer",
+        "add-contact",
+        "create-invoice",
+        "record-payment",
+        "void-invoice",
+        "create-estimate",
+        "send-estimate",
+        "invite-contact",
+        "invite-staff",
+        "put-settings",
+    ] {
         assert_eq!(h.call("admin-api", &events::with_token("admin-api", case, &tech)).await.0, 403, "{case} as a technician");
     }
     // Staff of another contractor see nothing of this one's.

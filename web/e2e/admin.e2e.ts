@@ -100,8 +100,19 @@ describe('the office', () => {
     await office.reload();
     await expect.poll(() => office.getByTestId('invoice-status-INV-2045').textContent()).toBe('paid');
     for (const action of ['customer.created', 'estimate.sent', 'estimate.approved', 'invoice.issued', 'payment.updated']) {
-      expect(await office.getByText(action, { exact: true }).first().isVisible(), action).toBe(true);
+      await expect.poll(() => office.getByText(action, { exact: true }).first().isVisible(), { message: action }).toBe(true);
     }
     await expectAccessible(office, 'customer page');
+
+    // The adoption figures moved: Rosa signed in once.
+    await office.getByRole('link', { name: 'Adoption' }).click();
+    await expect.poll(() => office.getByTestId('activated').textContent()).toBe('1');
+    await expectAccessible(office, 'adoption');
+    await shot(office, 'admin-04-adoption');
+    await office.getByRole('link', { name: 'Settings' }).click();
+    await office.getByLabel('Welcome message').fill('Thanks for choosing Bright Spark.');
+    await office.getByRole('button', { name: 'Save settings' }).click();
+    await office.getByText('Saved.').waitFor();
+    await expectAccessible(office, 'settings');
   });
 });

@@ -94,6 +94,8 @@ export function App() {
   const s = session();
   const documentOnly = s?.estimate ?? null;
   const readOnly = s?.scope === 'portal:read';
+  // What the contractor shows (all of it until the profile says otherwise).
+  const shows = tenant?.sections ?? { estimates: true, invoices: true, payments: true };
   const nav = signedIn ? (
     <nav aria-label="Main" class="nav">
       {!documentOnly && (
@@ -101,15 +103,21 @@ export function App() {
           <a href="/" data-route aria-current={path === '/' ? 'page' : undefined}>
             Home
           </a>
-          <a href="/estimates" data-route aria-current={path.startsWith('/estimates') ? 'page' : undefined}>
-            Estimates
-          </a>
-          <a href="/invoices" data-route aria-current={path.startsWith('/invoices') ? 'page' : undefined}>
-            Invoices
-          </a>
-          <a href="/payments" data-route aria-current={path.startsWith('/payments') ? 'page' : undefined}>
-            Payments
-          </a>
+          {shows.estimates && (
+            <a href="/estimates" data-route aria-current={path.startsWith('/estimates') ? 'page' : undefined}>
+              Estimates
+            </a>
+          )}
+          {shows.invoices && (
+            <a href="/invoices" data-route aria-current={path.startsWith('/invoices') ? 'page' : undefined}>
+              Invoices
+            </a>
+          )}
+          {shows.payments && (
+            <a href="/payments" data-route aria-current={path.startsWith('/payments') ? 'page' : undefined}>
+              Payments
+            </a>
+          )}
         </>
       )}
       <button type="button" class="button link" onClick={() => signOut().finally(() => navigate('/signin'))}>

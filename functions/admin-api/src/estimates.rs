@@ -267,7 +267,7 @@ pub async fn send(state: &State, req: &Request) -> Result<Response<Body>, ApiErr
         let notice = Notice::EstimateSent { estimate: e.id.clone(), version: version.number, contact: c.id.clone(), token: Some(token) };
         writes.push(outbox::enqueue(
             &s.tenant,
-            OutboxMessage { id: OutboxId::generate(state.ids.as_ref()), account: e.account.clone(), created_at: now, notice },
+            OutboxMessage { id: OutboxId::generate(state.ids.as_ref()), account: Some(e.account.clone()), created_at: now, notice },
         )?);
     }
     let detail = serde_json::json!({ "version": version.number, "recipients": recipients.iter().map(|c| &c.id).collect::<Vec<_>>() });

@@ -1,5 +1,6 @@
 //! admin-api: what the contractor's office does from the admin page: customers, their contacts
-//! and properties; estimates (built, sent, revised, voided: [`estimates`]); invoices (from an approved estimate, crediting its deposit, or from
+//! and properties, portal invitations and access, staff ([`people`]); estimates (built, sent,
+//! revised, voided: [`estimates`]); settings and adoption figures ([`settings`]); invoices (from an approved estimate, crediting its deposit, or from
 //! scratch), offline payments through the same ledger, voiding; lists served by GSIs; the
 //! audit log.
 //!
@@ -34,6 +35,8 @@ use portal_store::{Table, keys};
 use rust_decimal::Decimal;
 
 pub mod estimates;
+pub mod people;
+pub mod settings;
 
 pub const ROUTES: &[&str] = &[
     "GET /api/admin/me",
@@ -53,6 +56,14 @@ pub const ROUTES: &[&str] = &[
     "POST /api/admin/customers/{account}/estimates/{estimate}/send",
     "POST /api/admin/customers/{account}/estimates/{estimate}/revise",
     "POST /api/admin/customers/{account}/estimates/{estimate}/void",
+    "POST /api/admin/customers/{account}/contacts/{contact}/invite",
+    "POST /api/admin/customers/{account}/contacts/{contact}/access",
+    "GET /api/admin/staff",
+    "POST /api/admin/staff",
+    "POST /api/admin/staff/{staff}/remove",
+    "GET /api/admin/settings",
+    "PUT /api/admin/settings",
+    "GET /api/admin/adoption",
 ];
 
 /// Invoices are numbered from here (`INV-1001`) per contractor.
@@ -88,6 +99,14 @@ pub async fn handle(state: &State, req: Request) -> Response<Body> {
         Some("POST /api/admin/customers/{account}/estimates/{estimate}/send") => estimates::send(state, &req).await,
         Some("POST /api/admin/customers/{account}/estimates/{estimate}/revise") => estimates::revise(state, &req).await,
         Some("POST /api/admin/customers/{account}/estimates/{estimate}/void") => estimates::void(state, &req).await,
+        Some("POST /api/admin/customers/{account}/contacts/{contact}/invite") => people::invite_contact(state, &req).await,
+        Some("POST /api/admin/customers/{account}/contacts/{contact}/access") => people::set_access(state, &req).await,
+        Some("GET /api/admin/staff") => people::list_staff(state, &req).await,
+        Some("POST /api/admin/staff") => people::invite_staff(state, &req).await,
+        Some("POST /api/admin/staff/{staff}/remove") => people::remove_staff(state, &req).await,
+        Some("GET /api/admin/settings") => settings::get(state, &req).await,
+        Some("PUT /api/admin/settings") => settings::put(state, &req).await,
+        Some("GET /api/admin/adoption") => settings::adoption(state, &req).await,
         _ => Err(ApiError::NotFound("route")),
     };
     result.unwrap_or_else(ApiError::into_response)
@@ -257,6 +276,7 @@ fn contact_of(
         role: c.role,
         properties: c.properties.clone(),
         portal_enabled: true,
+        activity: Default::default(),
     }
 }
 
@@ -754,6 +774,14 @@ pub async fn list_invoices(state: &State, req: &Request) -> Result<Response<Body
     estimates::edit,
     estimates::send,
     estimates::revise,
-    estimates::void
+    estimates::void,
+    people::invite_contact,
+    people::set_access,
+    people::list_staff,
+    people::invite_staff,
+    people::remove_staff,
+    settings::get,
+    settings::put,
+    settings::adoption
 ))]
 pub struct Api;

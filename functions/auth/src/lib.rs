@@ -108,6 +108,11 @@ pub struct TenantProfile {
     pub branding: portal_domain::party::Branding,
     pub support_email: Option<String>,
     pub support_phone: Option<String>,
+    /// Shown on the portal's home page.
+    pub welcome_message: String,
+    pub locale: String,
+    /// Which parts of the portal the contractor shows.
+    pub sections: portal_domain::party::PortalSections,
 }
 
 impl From<&Tenant> for TenantProfile {
@@ -119,6 +124,9 @@ impl From<&Tenant> for TenantProfile {
             branding: t.branding.clone(),
             support_email: t.support_email.as_ref().map(|e| e.as_str().to_string()),
             support_phone: t.support_phone.as_ref().map(|p| p.as_str().to_string()),
+            welcome_message: t.welcome_message.clone(),
+            locale: t.locale.clone(),
+            sections: t.sections,
         }
     }
 }

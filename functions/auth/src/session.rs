@@ -214,6 +214,12 @@ pub async fn exchange(state: &State, req: &Request) -> Result<Response<Body>, Ap
                 }
                 Err(e) => return Err(e.into()),
             }
+            if let Subject::Contact { account, contact } = &link.subject {
+                // For the adoption figures; a failure here must not fail the sign-in.
+                if let Err(e) = parties::record_sign_in(state.table.as_ref(), &tenant, account, contact, now).await {
+                    tracing::warn!(error = %e, "sign-in not stamped on the contact");
+                }
+            }
             let session = mint(state, &tenant, &who, scope, now).await?;
             let refresh = format!("{tenant}.{session_id}.{secret}");
             Ok(response::with_header(response::ok(&session), "set-cookie", &set_cookie(audience, &refresh, audience.session_seconds())))

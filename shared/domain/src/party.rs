@@ -105,9 +105,36 @@ pub struct Tenant {
     pub support_phone: Option<Phone>,
     /// Public base URL of the portal, used to build links in email (`https://portal.example.com`).
     pub portal_url: String,
+    /// Shown on the portal's home page and in invitations.
+    #[serde(default)]
+    pub welcome_message: String,
+    /// BCP 47 language tag for dates and money on the portal (`en-US`).
+    #[serde(default = "default_locale")]
+    pub locale: String,
+    /// What the portal shows.
+    #[serde(default)]
+    pub sections: PortalSections,
     /// What customers may pay online, and how.
     #[serde(default)]
     pub payments: crate::payments::PaymentRules,
+}
+
+fn default_locale() -> String {
+    "en-US".into()
+}
+
+/// The parts of the portal a contractor shows their customers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct PortalSections {
+    pub estimates: bool,
+    pub invoices: bool,
+    pub payments: bool,
+}
+
+impl Default for PortalSections {
+    fn default() -> Self {
+        Self { estimates: true, invoices: true, payments: true }
+    }
 }
 
 impl Tenant {
@@ -190,6 +217,21 @@ pub struct Contact {
     pub properties: Option<Vec<PropertyId>>,
     /// Staff can switch portal access off per contact; sign-in links are then not sent.
     pub portal_enabled: bool,
+    /// When the contact was invited and signed in (adoption figures); stored as top-level
+    /// attributes so sign-in can stamp them with a single update.
+    #[serde(flatten)]
+    pub activity: ContactActivity,
+}
+
+/// A contact's use of the portal.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ContactActivity {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invited_at: Option<jiff::Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_signed_in_at: Option<jiff::Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_signed_in_at: Option<jiff::Timestamp>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]

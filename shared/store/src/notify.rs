@@ -63,8 +63,8 @@ pub async fn deliver_due(
 }
 
 /// Who gets money mail on an account: contacts who pay (approvers, billing) with the portal on.
-async fn payers(table: &dyn Table, e: &Envelope, t: &TenantId) -> Result<Vec<Contact>, StoreError> {
-    let q = Query::partition(keys::account_pk(t, &e.message.account)).prefix("CONTACT#");
+async fn payers(table: &dyn Table, a: &portal_domain::ids::AccountId, t: &TenantId) -> Result<Vec<Contact>, StoreError> {
+    let q = Query::partition(keys::account_pk(t, a)).prefix("CONTACT#");
     let contacts: Vec<Contact> =
         query_all(table, q).await?.into_iter().filter(|i| kind(i) == "contact").map(from_item).collect::<Result<_, _>>()?;
     Ok(contacts.into_iter().filter(|c| c.role.can_pay() && c.portal_enabled).collect())
@@ -78,11 +78,12 @@ async fn send(
     e: &Envelope,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let m = &e.message;
+    let account = || m.account.as_ref().ok_or("the message names no account");
     match &m.notice {
         Notice::Receipt { document, payment, .. } => {
-            let payment = payments::find(table, &tenant.id, &m.account, payment).await?.ok_or("the payment is gone")?;
+            let payment = payments::find(table, &tenant.id, account()?, payment).await?.ok_or("the payment is gone")?;
             let what = match document {
-                Document::Invoice(i) => match invoices::load(table, &tenant.id, &m.account, i).await? {
+                Document::Invoice(i) => match invoices::load(table, &tenant.id, account()?, i).await? {
                     Some(b) => format!("invoice {}", b.invoice.number),
                     None => "your invoice".to_string(),
                 },
@@ -91,7 +92,7 @@ async fn send(
             };
             let receipt = Receipt { tenant, payment: &payment, what: &what };
             let mut reached = 0;
-            for c in payers(table, e, &tenant.id).await? {
+            for c in payers(table, account()?, &tenant.id).await? {
                 if let Some(email) = &c.email {
                     mailer.send(&receipt.mail(email)).await?;
                     reached += 1;
@@ -107,8 +108,8 @@ async fn send(
         Notice::EstimateSent { estimate, contact, token, version } => {
             // A message whose token is gone was sent before and must not be sent again.
             let token = token.as_deref().ok_or("the estimate link was already sent")?;
-            let Some(c) = parties::get_contact(table, &tenant.id, &m.account, contact).await? else { return Ok(()) };
-            let Some(bundle) = crate::repo::estimates::load(table, &tenant.id, &m.account, estimate).await? else { return Ok(()) };
+            let Some(c) = parties::get_contact(table, &tenant.id, account()?, contact).await? else { return Ok(()) };
+            let Some(bundle) = crate::repo::estimates::load(table, &tenant.id, account()?, estimate).await? else { return Ok(()) };
             let url = format!("{}/signin#token={token}", tenant.portal_url.trim_end_matches('/'));
             let e = &bundle.estimate;
             let n = version;
@@ -118,8 +119,57 @@ async fn send(
                 sms.send(phone, &format!("{}: estimate {} ({}) is ready: {url}", tenant.name, e.number, e.title)).await?;
             }
         }
+        Notice::PortalInvite { contact, token } => {
+            let token = token.as_deref().ok_or("the invitation was already sent")?;
+            let Some(c) = parties::get_contact(table, &tenant.id, account()?, contact).await?.filter(|c| c.portal_enabled) else {
+                return Ok(());
+            };
+            let url = format!("{}/signin#token={token}", tenant.portal_url.trim_end_matches('/'));
+            let subject = format!("Your customer portal with {}", tenant.name);
+            let intro = if tenant.welcome_message.trim().is_empty() {
+                "See your estimates, approve them, and pay invoices online.".to_string()
+            } else {
+                tenant.welcome_message.trim().to_string()
+            };
+            if let Some(email) = &c.email {
+                mailer.send(&invite_mail(tenant, email, &subject, &c.name, &intro, "Open your portal", &url)).await?;
+            } else if let Some(phone) = &c.phone {
+                sms.send(phone, &format!("{}: your customer portal (link works once, 72 h): {url}", tenant.name)).await?;
+            }
+        }
+        Notice::StaffInvite { staff, token } => {
+            let token = token.as_deref().ok_or("the invitation was already sent")?;
+            let Some(s) = parties::get_staff(table, &tenant.id, staff).await?.filter(|s| s.active) else { return Ok(()) };
+            let url = format!("{}/admin/signin#token={token}", tenant.portal_url.trim_end_matches('/'));
+            let subject = format!("You are invited to {}'s admin page", tenant.name);
+            let intro = "Run customers, estimates and invoices from the admin page.".to_string();
+            mailer.send(&invite_mail(tenant, &s.email, &subject, &s.name, &intro, "Open the admin page", &url)).await?;
+        }
     }
     Ok(())
+}
+
+/// An invitation: a greeting and one button.
+fn invite_mail(tenant: &Tenant, to: &portal_domain::party::Email, subject: &str, name: &str, intro: &str, action: &str, url: &str) -> Mail {
+    use portal_domain::escape_html as esc;
+    let text = format!(
+        "Hello {name},\n\n{intro}\n\n{action}: {url}\n\nThe link works once, for 72 hours. You can always ask for a new one on the sign-in page.\n"
+    );
+    let color = esc(&tenant.branding.primary_color);
+    let html = format!(
+        "<!doctype html><html><body style=\"font-family:system-ui,sans-serif;color:#1a1a1a\">\
+         <p>Hello {n},</p><p>{i}</p>\
+         <p><a href=\"{u}\" style=\"display:inline-block;padding:12px 20px;background:{color};color:#fff;\
+         border-radius:6px;text-decoration:none\">{a}</a></p>\
+         <p style=\"color:#555\">The link works once, for 72 hours. You can always ask for a new one on the sign-in page.</p>\
+         <p style=\"color:#555\">{b}</p></body></html>",
+        n = esc(name),
+        i = esc(intro),
+        u = esc(url),
+        a = esc(action),
+        b = esc(&tenant.name),
+    );
+    Mail { to: to.clone(), from_name: tenant.name.clone(), subject: subject.to_string(), text, html }
 }
 
 /// The email that carries an estimate's document link.

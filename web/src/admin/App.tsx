@@ -8,6 +8,7 @@ import { Loading, Notice } from '../components/Notice';
 import { navigate, onLinkClick, useLocation } from '../lib/router';
 import { useLoad } from '../lib/useLoad';
 import { me } from './api';
+import { AdoptionPage, SettingsPage, StaffPage } from './Business';
 import { CustomerPage, CustomersPage } from './Customers';
 import { EstimateBuilder } from './EstimateBuilder';
 import { InvoicesPage } from './Invoices';
@@ -47,6 +48,15 @@ function Shell({ children, signedIn }: { children: ComponentChildren; signedIn: 
               </a>
               <a href="/admin/invoices" data-route aria-current={path.startsWith('/admin/invoices') ? 'page' : undefined}>
                 Invoices
+              </a>
+              <a href="/admin/adoption" data-route aria-current={path === '/admin/adoption' ? 'page' : undefined}>
+                Adoption
+              </a>
+              <a href="/admin/staff" data-route aria-current={path === '/admin/staff' ? 'page' : undefined}>
+                Staff
+              </a>
+              <a href="/admin/settings" data-route aria-current={path === '/admin/settings' ? 'page' : undefined}>
+                Settings
               </a>
               <span class="muted-on-dark">{who.data ? `${who.data.name} (${who.data.role})` : ''}</span>
               <button type="button" class="button link" onClick={() => signOut().finally(() => navigate('/admin/signin'))}>
@@ -145,6 +155,9 @@ export function AdminApp() {
   else if (estimate?.[1] && estimate[2]) page = <EstimateBuilder account={estimate[1]} estimate={estimate[2] === 'new' ? null : estimate[2]} />;
   else if (customer?.[1]) page = <CustomerPage id={customer[1]} />;
   else if (path === '/admin/invoices') page = <InvoicesPage />;
+  else if (path === '/admin/adoption') page = <AdoptionPage />;
+  else if (path === '/admin/staff') page = <StaffPage />;
+  else if (path === '/admin/settings') page = <SettingsPage />;
   else if (path === '/admin' || path === '/admin/' || path === '/admin/signin') page = <CustomersPage />;
   else
     page = (

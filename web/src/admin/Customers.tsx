@@ -8,7 +8,7 @@ import { Status } from '../components/Status';
 import { dateTime, money } from '../lib/format';
 import { navigate } from '../lib/router';
 import { useLoad } from '../lib/useLoad';
-import { type InvoiceRow, auditLog, createCustomer, getCustomer, invoiceEstimate, listCustomers, recordPayment, viewAs, voidInvoice } from './api';
+import { type InvoiceRow, auditLog, createCustomer, getCustomer, invoiceEstimate, inviteContact, listCustomers, recordPayment, setAccess, viewAs, voidInvoice } from './api';
 
 /** A field error from a 400, by field path. */
 export function fieldError(error: unknown, field: string): string | undefined {
@@ -195,9 +195,25 @@ export function CustomerPage({ id }: { id: string }) {
               <span>
                 <strong>{c.name}</strong> · {c.role} · {[c.email, c.phone].filter(Boolean).join(' · ')}
               </span>
-              <button type="button" class="button link" onClick={() => look(c.id)}>
-                View as {c.name}
-              </button>
+              <span>
+                {c.portal_enabled ? (
+                  <>
+                    <button type="button" class="button link" onClick={() => act(() => inviteContact(id, c.id))}>
+                      Invite {c.name}
+                    </button>
+                    <button type="button" class="button link" onClick={() => look(c.id)}>
+                      View as {c.name}
+                    </button>
+                    <button type="button" class="button link" onClick={() => act(() => setAccess(id, c.id, false))}>
+                      Switch off access
+                    </button>
+                  </>
+                ) : (
+                  <button type="button" class="button link" onClick={() => act(() => setAccess(id, c.id, true))}>
+                    Switch on access for {c.name}
+                  </button>
+                )}
+              </span>
             </li>
           ))}
         </ul>

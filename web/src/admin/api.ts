@@ -121,3 +121,67 @@ export const saveEstimate = (account: string, estimate: string, content: Estimat
 export const estimateAction = (account: string, estimate: string, action: 'send' | 'revise' | 'void') =>
   send<AdminEstimate>({ method: 'POST', path: `/api/admin/customers/${enc(account)}/estimates/${enc(estimate)}/${action}`, body: {} });
 export const viewAs = (account: string, contact: string) => send<SessionResponse>({ method: 'POST', path: '/api/auth/view-as', body: { account, contact } });
+
+export interface StaffView {
+  id: string;
+  name: string;
+  email: string;
+  role: 'owner' | 'office' | 'technician';
+  active: boolean;
+}
+
+export interface PaymentRules {
+  partial_allowed: boolean;
+  partial_minimum: number;
+  default_deposit: { kind: 'percent'; percent: string } | { kind: 'fixed'; amount: number } | null;
+  ach_minimum: number | null;
+  card_fee_disclosure: string | null;
+  credit_minimum: number;
+  credit_maximum: number;
+}
+
+export interface Settings {
+  name: string;
+  primary_color: string;
+  accent_color: string;
+  logo_url: string | null;
+  support_email: string | null;
+  support_phone: string | null;
+  welcome_message: string;
+  time_zone: string;
+  currency: string;
+  locale: string;
+  sections: { estimates: boolean; invoices: boolean; payments: boolean };
+  payments: PaymentRules;
+}
+
+export interface Month {
+  month: string;
+  contacts_invited: number;
+  contacts_activated: number;
+  estimates_approved_in_portal: number;
+  estimates_approved_offline: number;
+  invoices_paid_online: number;
+  invoices_paid_offline: number;
+}
+
+export interface Adoption {
+  months: Month[];
+  contacts: number;
+  contacts_invited: number;
+  contacts_activated: number;
+  contacts_active_90_days: number;
+  median_hours_to_approve: number | null;
+  median_days_to_pay: number | null;
+}
+
+export const inviteContact = (account: string, contact: string) =>
+  send<ContactView>({ method: 'POST', path: `/api/admin/customers/${enc(account)}/contacts/${enc(contact)}/invite`, body: {} });
+export const setAccess = (account: string, contact: string, enabled: boolean) =>
+  send<ContactView>({ method: 'POST', path: `/api/admin/customers/${enc(account)}/contacts/${enc(contact)}/access`, body: { enabled } });
+export const listStaff = () => send<StaffView[]>({ path: '/api/admin/staff' });
+export const inviteStaff = (body: { name: string; email: string; role: string }) => send<StaffView>({ method: 'POST', path: '/api/admin/staff', body });
+export const removeStaff = (id: string) => send<StaffView>({ method: 'POST', path: `/api/admin/staff/${enc(id)}/remove`, body: {} });
+export const getSettings = () => send<Settings>({ path: '/api/admin/settings' });
+export const putSettings = (body: Settings) => send<Settings>({ method: 'PUT', path: '/api/admin/settings', body });
+export const adoption = () => send<Adoption>({ path: '/api/admin/adoption' });

@@ -140,6 +140,9 @@ export interface TenantProfile {
   branding: { logo_url: string | null; primary_color: string; accent_color: string };
   support_email: string | null;
   support_phone: string | null;
+  welcome_message: string;
+  locale: string;
+  sections: { estimates: boolean; invoices: boolean; payments: boolean };
 }
 
 export interface SessionResponse {

@@ -33,6 +33,7 @@ export function Dashboard({ tenant }: { tenant: TenantProfile | null }) {
   return (
     <>
       <h1>{name ? `Hello, ${name}` : 'Welcome'}</h1>
+      {tenant?.welcome_message && <p class="welcome">{tenant.welcome_message}</p>}
       {error !== null && <Notice error={error} onRetry={retry} />}
       {!data && error === null && <Loading />}
       {owed.length > 0 && (

@@ -8,7 +8,7 @@
 //! expire, after which the message is tried again (the only way a message can go out twice is
 //! a crash between the provider accepting it and the `sent` mark).
 use jiff::Timestamp;
-use portal_domain::ids::{AccountId, ContactId, EstimateId, OutboxId, PaymentId, TenantId};
+use portal_domain::ids::{AccountId, ContactId, EstimateId, OutboxId, PaymentId, StaffId, TenantId};
 
 use super::payments::Document;
 use crate::keys;
@@ -19,7 +19,8 @@ use crate::table::{Cond, Put, Query, StoreError, Table, Write};
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OutboxMessage {
     pub id: OutboxId,
-    pub account: AccountId,
+    /// The customer account it is about (none for staff invitations).
+    pub account: Option<AccountId>,
     pub created_at: Timestamp,
     #[serde(flatten)]
     pub notice: Notice,
@@ -41,6 +42,18 @@ pub enum Notice {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         token: Option<String>,
     },
+    /// A contact invited to the portal: a welcome with a sign-in link.
+    PortalInvite {
+        contact: ContactId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        token: Option<String>,
+    },
+    /// A staff member invited to the admin page.
+    StaffInvite {
+        staff: StaffId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        token: Option<String>,
+    },
 }
 
 impl Notice {
@@ -50,7 +63,9 @@ impl Notice {
             Self::EstimateSent { estimate, version, contact, .. } => {
                 Self::EstimateSent { estimate: estimate.clone(), version: *version, contact: contact.clone(), token: None }
             }
-            other => other.clone(),
+            Self::PortalInvite { contact, .. } => Self::PortalInvite { contact: contact.clone(), token: None },
+            Self::StaffInvite { staff, .. } => Self::StaffInvite { staff: staff.clone(), token: None },
+            Self::Receipt { .. } => self.clone(),
         }
     }
 }

@@ -6,10 +6,19 @@ use crate::keys;
 use crate::record::{from_item, kind, to_item, with_index};
 use crate::table::{Cond, Cursor, Index, Item, Key, Put, Query, StoreError, Table, Update, Write};
 
-pub fn put_tenant(t: &Tenant) -> Result<Write, StoreError> {
+fn tenant_item(t: &Tenant) -> Result<Item, StoreError> {
     let item = to_item("tenant", &keys::tenant(&t.id), t)?;
     let item = with_index(item, Index::Gsi1, keys::tenant_slug_gsi(&t.slug), "TENANT".into());
-    Ok(Write::create(with_index(item, Index::Gsi2, keys::TENANTS_GSI.into(), t.id.to_string())))
+    Ok(with_index(item, Index::Gsi2, keys::TENANTS_GSI.into(), t.id.to_string()))
+}
+
+pub fn put_tenant(t: &Tenant) -> Result<Write, StoreError> {
+    Ok(Write::create(tenant_item(t)?))
+}
+
+/// Replaces the tenant's settings (the owner's changes).
+pub fn save_tenant(t: &Tenant) -> Result<Write, StoreError> {
+    Ok(Write::Put(Put { item: tenant_item(t)?, cond: Some(Cond::present()) }))
 }
 
 /// Every tenant of the deployment (for scheduled sweeps), from GSI2.
@@ -97,6 +106,24 @@ pub fn put_contact(c: &Contact) -> Result<Write, StoreError> {
     Ok(Write::create(contact_item(c)?))
 }
 
+/// Replaces a contact read before (access switched, invited). Sign-in stamps are written
+/// separately, so a change here keeps the ones read.
+pub fn save_contact(c: &Contact) -> Result<Write, StoreError> {
+    Ok(Write::Put(Put { item: contact_item(c)?, cond: Some(Cond::present()) }))
+}
+
+/// Stamps a sign-in on a contact: the last one always, the first one once.
+pub async fn record_sign_in(table: &dyn Table, t: &TenantId, a: &AccountId, c: &ContactId, now: jiff::Timestamp) -> Result<(), StoreError> {
+    let key = keys::contact(t, a, c);
+    table.update(Update::new(key.clone()).set("last_signed_in_at", now.to_string()).when(Cond::present())).await?;
+    let first =
+        Update::new(key).set("first_signed_in_at", now.to_string()).when(Cond::present().and(Cond::NotExists("first_signed_in_at".into())));
+    match table.update(first).await {
+        Ok(_) | Err(StoreError::ConditionFailed) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
 pub async fn get_contact(table: &dyn Table, t: &TenantId, a: &AccountId, c: &ContactId) -> Result<Option<Contact>, StoreError> {
     table.get(&keys::contact(t, a, c)).await?.map(from_item).transpose()
 }
@@ -123,10 +150,19 @@ pub async fn list_properties(table: &dyn Table, t: &TenantId, a: &AccountId) -> 
     items.into_iter().filter(|i| kind(i) == "property").map(from_item).collect()
 }
 
-pub fn put_staff(s: &Staff) -> Result<Write, StoreError> {
+fn staff_item(s: &Staff) -> Result<Item, StoreError> {
     let key = keys::staff(&s.tenant, &s.id);
     let item = to_item("staff", &key, s)?;
-    Ok(Write::create(with_index(item, Index::Gsi1, keys::staff_email_gsi(&s.tenant, s.email.as_str()), key.sk)))
+    Ok(with_index(item, Index::Gsi1, keys::staff_email_gsi(&s.tenant, s.email.as_str()), key.sk))
+}
+
+pub fn put_staff(s: &Staff) -> Result<Write, StoreError> {
+    Ok(Write::create(staff_item(s)?))
+}
+
+/// Replaces a staff member read before (removed, role changed).
+pub fn save_staff(s: &Staff) -> Result<Write, StoreError> {
+    Ok(Write::Put(Put { item: staff_item(s)?, cond: Some(Cond::present()) }))
 }
 
 pub async fn get_staff(table: &dyn Table, t: &TenantId, s: &StaffId) -> Result<Option<Staff>, StoreError> {

@@ -505,7 +505,7 @@ pub async fn post(
 fn receipt(ids: &dyn Ids, at: &PaymentRef, payment: &PaymentRecord, now: Timestamp) -> Result<Write, StoreError> {
     let message = OutboxMessage {
         id: OutboxId::generate(ids),
-        account: at.account.clone(),
+        account: Some(at.account.clone()),
         created_at: now,
         notice: Notice::Receipt { document: at.document.clone(), payment: payment.id.clone(), amount: payment.state.net() },
     };

@@ -1,0 +1,295 @@
+//! The contractor's settings (name, colours, contact details, welcome message, time zone,
+//! currency and locale, what the portal shows, payment rules), and the adoption figures a
+//! contractor buys a portal for.
+use std::collections::BTreeMap;
+
+use jiff::{SignedDuration, Timestamp};
+use lambda_http::{Body, Request, Response};
+use portal_domain::estimate::{Decision, Estimate, EstimateStatus};
+use portal_domain::invoice::{InvoiceStatus, PaymentMethod, PaymentStatus};
+use portal_domain::money::Currency;
+use portal_domain::party::{Contact, Email, Phone, PortalSections, Tenant};
+use portal_domain::payments::PaymentRules;
+use portal_domain::{DomainError, FieldErrors};
+use portal_http::request::{MAX_BODY, json, origin};
+use portal_http::{ApiError, response};
+use portal_store::record::{from_item, kind};
+use portal_store::repo::invoices::Invoice;
+use portal_store::repo::payments::{Document, PaymentRecord};
+use portal_store::repo::{audit, parties};
+use portal_store::{Query, keys};
+
+use crate::{State, session, tenant};
+
+/// What the owner can change.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub name: String,
+    /// `#rrggbb`.
+    pub primary_color: String,
+    pub accent_color: String,
+    pub logo_url: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub support_email: Option<Email>,
+    #[schema(value_type = Option<String>)]
+    pub support_phone: Option<Phone>,
+    pub welcome_message: String,
+    /// IANA zone (`America/Chicago`).
+    pub time_zone: String,
+    #[schema(value_type = String, example = "USD")]
+    pub currency: Currency,
+    /// BCP 47 (`en-US`).
+    pub locale: String,
+    pub sections: PortalSections,
+    pub payments: PaymentRules,
+}
+
+fn of(t: &Tenant) -> Settings {
+    Settings {
+        name: t.name.clone(),
+        primary_color: t.branding.primary_color.clone(),
+        accent_color: t.branding.accent_color.clone(),
+        logo_url: t.branding.logo_url.clone(),
+        support_email: t.support_email.clone(),
+        support_phone: t.support_phone.clone(),
+        welcome_message: t.welcome_message.clone(),
+        time_zone: t.time_zone.clone(),
+        currency: t.currency.clone(),
+        locale: t.locale.clone(),
+        sections: t.sections,
+        payments: t.payments.clone(),
+    }
+}
+
+fn color(e: &mut FieldErrors, field: &str, v: &str) {
+    let ok = v.len() == 7 && v.starts_with('#') && v[1..].chars().all(|c| c.is_ascii_hexdigit());
+    if !ok {
+        e.add(field, "a colour like #0b5cad");
+    }
+}
+
+#[utoipa::path(get, path = "/api/admin/settings", tag = "admin", security(("bearer" = [])),
+    responses((status = 200, body = Settings), (status = 401, body = portal_http::error::ErrorBody)))]
+pub async fn get(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let s = session(state, req)?;
+    Ok(response::ok(&of(&tenant(state, &s).await?)))
+}
+
+#[utoipa::path(put, path = "/api/admin/settings", tag = "admin", security(("bearer" = [])), request_body = Settings,
+    responses((status = 200, body = Settings), (status = 400, body = portal_http::error::ErrorBody),
+              (status = 403, body = portal_http::error::ErrorBody)))]
+/// The owner changes the settings; every change is in the tenant's audit log.
+pub async fn put(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let s = session(state, req)?;
+    s.must_own()?;
+    let body: Settings = json(req, MAX_BODY)?;
+    let mut e = FieldErrors::new();
+    let name = body.name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 120 {
+        e.add("name", "required, at most 120 characters");
+    }
+    color(&mut e, "primary_color", &body.primary_color);
+    color(&mut e, "accent_color", &body.accent_color);
+    if body.logo_url.as_ref().is_some_and(|u| !(u.starts_with("https://") || u.starts_with('/')) || u.len() > 500) {
+        e.add("logo_url", "an https:// address or a path on the portal");
+    }
+    if body.welcome_message.chars().count() > 1000 {
+        e.add("welcome_message", "at most 1,000 characters");
+    }
+    if portal_domain::party::parse_time_zone(&body.time_zone).is_err() {
+        e.add("time_zone", "an IANA time zone such as America/Chicago");
+    }
+    let locale_ok = (2..=35).contains(&body.locale.len()) && body.locale.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if !locale_ok {
+        e.add("locale", "a language tag such as en-US");
+    }
+    if let Err(DomainError::Invalid(f)) = body.payments.validate() {
+        for (field, messages) in f.0 {
+            for m in messages {
+                e.add(format!("payments.{field}"), m);
+            }
+        }
+    }
+    e.into_result()?;
+    let before = tenant(state, &s).await?;
+    let mut t = before.clone();
+    t.name = name;
+    t.branding.primary_color = body.primary_color.to_ascii_lowercase();
+    t.branding.accent_color = body.accent_color.to_ascii_lowercase();
+    t.branding.logo_url = body.logo_url.clone();
+    t.support_email = body.support_email.clone();
+    t.support_phone = body.support_phone.clone();
+    t.welcome_message = body.welcome_message.trim().to_string();
+    t.time_zone = body.time_zone.clone();
+    t.currency = body.currency.clone();
+    t.locale = body.locale.clone();
+    t.sections = body.sections;
+    t.payments = body.payments.clone();
+    let entry = portal_domain::audit::AuditEntry::record(
+        state.ids.as_ref(),
+        state.clock.now(),
+        s.actor(),
+        "settings.changed",
+        Some("settings".into()),
+        None,
+        &origin(req),
+        serde_json::json!({ "before": of(&before), "after": of(&t) }),
+    );
+    state.table.transact(vec![parties::save_tenant(&t)?, audit::append(&s.tenant, &entry)?]).await?;
+    Ok(response::ok(&of(&t)))
+}
+
+/// One month of adoption.
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Month {
+    /// `2026-11`.
+    pub month: String,
+    pub contacts_invited: u32,
+    pub contacts_activated: u32,
+    pub estimates_approved_in_portal: u32,
+    pub estimates_approved_offline: u32,
+    pub invoices_paid_online: u32,
+    pub invoices_paid_offline: u32,
+}
+
+/// The figures, month by month (oldest first), and as they stand.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Adoption {
+    pub months: Vec<Month>,
+    pub contacts: u32,
+    pub contacts_invited: u32,
+    /// Signed in at least once.
+    pub contacts_activated: u32,
+    /// Signed in within the last 90 days.
+    pub contacts_active_90_days: u32,
+    /// Median hours from an estimate's sending to its approval.
+    pub median_hours_to_approve: Option<f64>,
+    /// Median days from an invoice's issue to its last payment.
+    pub median_days_to_pay: Option<f64>,
+}
+
+fn median(mut v: Vec<f64>) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    Some(if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 })
+}
+
+fn month_of(t: Timestamp, zone: &jiff::tz::TimeZone) -> String {
+    let d = t.to_zoned(zone.clone()).date();
+    format!("{:04}-{:02}", d.year(), d.month())
+}
+
+#[utoipa::path(get, path = "/api/admin/adoption", tag = "admin", security(("bearer" = [])),
+    responses((status = 200, body = Adoption), (status = 401, body = portal_http::error::ErrorBody)))]
+/// Reads every customer partition once (accounts from the GSI, one Query each): fine for a
+/// contractor's few thousand customers; a busier tenant would keep monthly counters instead.
+pub async fn adoption(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let s = session(state, req)?;
+    let t = tenant(state, &s).await?;
+    let zone = t.zone();
+    let now = state.clock.now();
+    // The last 12 months, oldest first.
+    let mut months: BTreeMap<String, Month> = BTreeMap::new();
+    let today = t.today(now);
+    for back in 0..12 {
+        let d = today.first_of_month().checked_sub(jiff::Span::new().months(back)).unwrap_or(today);
+        let key = format!("{:04}-{:02}", d.year(), d.month());
+        months.insert(key.clone(), Month { month: key, ..Month::default() });
+    }
+    let bump = |months: &mut BTreeMap<String, Month>, at: Timestamp, f: fn(&mut Month)| {
+        if let Some(m) = months.get_mut(&month_of(at, &zone)) {
+            f(m);
+        }
+    };
+    let (mut contacts, mut invited, mut activated, mut active) = (0u32, 0u32, 0u32, 0u32);
+    let (mut to_approve, mut to_pay) = (Vec::new(), Vec::new());
+    let recent = now.checked_sub(SignedDuration::from_hours(24 * 90)).unwrap_or(now);
+    let mut cursor = None;
+    loop {
+        let (accounts, next) = parties::list_accounts(state.table.as_ref(), &s.tenant, 100, cursor).await?;
+        for a in accounts {
+            let items = portal_store::repo::query_all(state.table.as_ref(), Query::partition(keys::account_pk(&s.tenant, &a.id))).await?;
+            let (mut estimates, mut invoices, mut pays) = (Vec::new(), Vec::new(), Vec::new());
+            let mut decisions: Vec<(String, Decision)> = Vec::new();
+            for item in items {
+                match kind(&item) {
+                    "contact" => {
+                        let c: Contact = from_item(item)?;
+                        contacts += 1;
+                        if let Some(at) = c.activity.invited_at {
+                            invited += 1;
+                            bump(&mut months, at, |m| m.contacts_invited += 1);
+                        }
+                        if let Some(at) = c.activity.first_signed_in_at {
+                            activated += 1;
+                            bump(&mut months, at, |m| m.contacts_activated += 1);
+                        }
+                        if c.activity.last_signed_in_at.is_some_and(|at| at >= recent) {
+                            active += 1;
+                        }
+                    }
+                    "estimate" => estimates.push(from_item::<Estimate>(item)?),
+                    "invoice" => invoices.push(from_item::<Invoice>(item)?),
+                    "payment" => pays.push(from_item::<PaymentRecord>(item)?),
+                    "estimate_decision" => {
+                        let sk = item.get("sk").and_then(serde_json::Value::as_str).unwrap_or_default().to_string();
+                        #[derive(serde::Deserialize)]
+                        struct Rec {
+                            decision: Decision,
+                        }
+                        decisions.push((sk, from_item::<Rec>(item)?.decision));
+                    }
+                    _ => {}
+                }
+            }
+            for e in estimates.iter().filter(|e| e.status == EstimateStatus::Approved) {
+                let signed =
+                    decisions.iter().any(|(sk, d)| sk.starts_with(&format!("EST#{}#D#", e.id)) && matches!(d, Decision::Approved(_)));
+                if let Some(at) = e.decided_at {
+                    if signed {
+                        bump(&mut months, at, |m| m.estimates_approved_in_portal += 1);
+                    } else {
+                        bump(&mut months, at, |m| m.estimates_approved_offline += 1);
+                    }
+                    if let Some(sent) = e.sent_at {
+                        to_approve.push((at - sent).get_seconds() as f64 / 3600.0);
+                    }
+                }
+            }
+            for i in invoices.iter().filter(|i| i.status == InvoiceStatus::Paid) {
+                let doc = Document::Invoice(i.id.clone());
+                let settled: Vec<&PaymentRecord> =
+                    pays.iter().filter(|p| p.document == doc && p.state.status == PaymentStatus::Succeeded).collect();
+                let Some(paid_at) = settled.iter().map(|p| p.updated_at).max() else { continue };
+                let online =
+                    settled.iter().any(|p| matches!(p.state.method, PaymentMethod::Card | PaymentMethod::Ach | PaymentMethod::Online));
+                if online {
+                    bump(&mut months, paid_at, |m| m.invoices_paid_online += 1);
+                } else {
+                    bump(&mut months, paid_at, |m| m.invoices_paid_offline += 1);
+                }
+                if let Some(issued) = i.issued_at {
+                    to_pay.push((paid_at - issued).get_seconds() as f64 / 86_400.0);
+                }
+            }
+        }
+        match next {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    let round = |v: Option<f64>| v.map(|x| (x * 10.0).round() / 10.0);
+    Ok(response::ok(&Adoption {
+        months: months.into_values().collect(),
+        contacts,
+        contacts_invited: invited,
+        contacts_activated: activated,
+        contacts_active_90_days: active,
+        median_hours_to_approve: round(median(to_approve)),
+        median_days_to_pay: round(median(to_pay)),
+    }))
+}
