@@ -242,6 +242,8 @@ EVENTS = {
                                                  "ach_minimum": 50000, "card_fee_disclosure": None,
                                                  "credit_minimum": 1000, "credit_maximum": 1000000}}),
         "adoption": event("GET", "/api/admin/adoption", "/api/admin/adoption"),
+        "document-audit": event("GET", "/api/admin/documents/{subject}/audit", "/api/admin/documents/est_kitchen/audit",
+                                params={"subject": "est_kitchen"}),
         "create-estimate": event("POST", "/api/admin/customers/{account}/estimates", "/api/admin/customers/acc_whitfield/estimates",
                                  params={"account": "acc_whitfield"}, body={"content": ESTIMATE_CONTENT, "property": "prp_maple"}),
         "create-estimate-invalid": event("POST", "/api/admin/customers/{account}/estimates", "/api/admin/customers/acc_whitfield/estimates",

@@ -257,6 +257,10 @@ async fn paying_opens_checkout_for_what_the_rules_allow() {
     assert_eq!(h.call("pay", &events::with_token("pay", "pay-deposit", &view_only)).await.0, 403);
 }
 
+fn stranger_token(h: &Harness) -> String {
+    portal_tests::lambda::staff_token(&h.key, "ten_othercontractor", "stf_x", "owner")
+}
+
 /// Every admin event with a staff token, as owner; and the walls around the admin routes:
 /// customer tokens, technicians, another contractor's staff.
 #[tokio::test]
@@ -294,6 +298,7 @@ async fn admin_routes_answer_staff_of_this_contractor_only() {
         ("get-settings", 200),
         ("put-settings", 200),
         ("adoption", 200),
+        ("document-audit", 200),
     ];
     for (case, expected) in cases {
         let (status, body) = h.call("admin-api", &events::with_token("admin-api", case, &owner)).await;
@@ -316,6 +321,11 @@ async fn admin_routes_answer_staff_of_this_contractor_only() {
     for case in ["invite-staff", "remove-staff", "put-settings"] {
         assert_eq!(h.call("admin-api", &events::with_token("admin-api", case, &office)).await.0, 403, "{case} as office staff");
     }
+    let (_, history) = h.call("admin-api", &events::with_token("admin-api", "document-audit", &office)).await;
+    let kitchen: Vec<&str> = history["items"].as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
+    assert_eq!(kitchen, ["estimate.sent"], "the demo kitchen estimate's history");
+    let (status, history) = h.call("admin-api", &events::with_token("admin-api", "document-audit", &stranger_token(&h))).await;
+    assert_eq!((status, history["items"].as_array().map(Vec::len)), (200, Some(0)), "another contractor's staff see nothing");
     let (_, settings) = h.call("admin-api", &events::with_token("admin-api", "get-settings", &office)).await;
     assert_eq!(settings["welcome_message"], "Thanks for choosing Bright Spark.");
     let mut bad: Value = serde_json::from_str(&events::with_token("admin-api", "put-settings", &owner)).unwrap();

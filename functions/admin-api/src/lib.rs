@@ -13,7 +13,7 @@
 use std::sync::Arc;
 
 use jiff::ToSpan;
-use lambda_http::{Body, Request, Response};
+use lambda_http::{Body, Request, RequestExt, Response};
 use portal_domain::audit::AuditEntry;
 use portal_domain::estimate::view::EstimateSummary;
 use portal_domain::estimate::{Decision, Estimate, EstimateStatus, LineItem, end_of_day};
@@ -64,6 +64,7 @@ pub const ROUTES: &[&str] = &[
     "GET /api/admin/settings",
     "PUT /api/admin/settings",
     "GET /api/admin/adoption",
+    "GET /api/admin/documents/{subject}/audit",
 ];
 
 /// Invoices are numbered from here (`INV-1001`) per contractor.
@@ -107,6 +108,7 @@ pub async fn handle(state: &State, req: Request) -> Response<Body> {
         Some("GET /api/admin/settings") => settings::get(state, &req).await,
         Some("PUT /api/admin/settings") => settings::put(state, &req).await,
         Some("GET /api/admin/adoption") => settings::adoption(state, &req).await,
+        Some("GET /api/admin/documents/{subject}/audit") => document_audit(state, &req).await,
         _ => Err(ApiError::NotFound("route")),
     };
     result.unwrap_or_else(ApiError::into_response)
@@ -732,6 +734,31 @@ pub async fn audit_log(state: &State, req: &Request) -> Result<Response<Body>, A
     Ok(response::ok(&Paged { items, next: next.map(|c| c.0) }))
 }
 
+/// Prefixes of the records the audit log is kept per.
+const AUDITED: &[&str] = &["est_", "inv_", "pay_", "con_", "acc_", "stf_"];
+
+#[utoipa::path(get, path = "/api/admin/documents/{subject}/audit", tag = "admin", security(("bearer" = [])),
+    params(("subject" = String, Path, description = "An estimate, invoice, payment, contact, customer or staff id")),
+    responses((status = 200, body = Paged<AuditEntry>), (status = 401, body = portal_http::error::ErrorBody),
+              (status = 404, body = portal_http::error::ErrorBody)))]
+/// Everything that happened to one document (or person), newest first, from GSI1.
+pub async fn document_audit(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let s = session(state, req)?;
+    let subject = req
+        .path_parameters_ref()
+        .and_then(|p| p.first("subject"))
+        .filter(|v| v.len() <= 64 && AUDITED.iter().any(|p| v.starts_with(p)) && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .ok_or(ApiError::NotFound("document"))?
+        .to_string();
+    let mut items = audit::for_subject(state.table.as_ref(), &s.tenant, &subject, 100).await?;
+    for e in &mut items {
+        if let Some(d) = e.detail.as_object_mut() {
+            d.remove("signature_png");
+        }
+    }
+    Ok(response::ok(&Paged { items, next: None }))
+}
+
 const INVOICE_STATUSES: &[&str] = &["open", "partially_paid", "paid", "void"];
 
 #[utoipa::path(get, path = "/api/admin/invoices", tag = "admin", security(("bearer" = [])),
@@ -782,6 +809,7 @@ pub async fn list_invoices(state: &State, req: &Request) -> Result<Response<Body
     people::remove_staff,
     settings::get,
     settings::put,
-    settings::adoption
+    settings::adoption,
+    document_audit
 ))]
 pub struct Api;

@@ -8,7 +8,9 @@ import { money } from '../lib/format';
 import { navigate } from '../lib/router';
 import { totals as priced } from '../lib/totals';
 import type { LineItem } from '../api/types';
-import { type AdminEstimate, type EstimateContent, type OptionGroupInput, createEstimate, estimateAction, getCustomer, getEstimate, saveEstimate } from './api';
+import { type AdminEstimate, type EstimateContent, type OptionGroupInput, createEstimate, documentAudit, estimateAction, getCustomer, getEstimate, saveEstimate } from './api';
+import { useLoad } from '../lib/useLoad';
+import { dateTime } from '../lib/format';
 import { fieldError } from './Customers';
 
 let counter = 0;
@@ -105,6 +107,24 @@ function GroupEditor({ group, onChange, onRemove }: { group: OptionGroupInput; o
         Remove group
       </button>
     </fieldset>
+  );
+}
+
+/** Everything that happened to this estimate, newest first. */
+function History({ subject, version }: { subject: string; version: unknown }) {
+  const { data } = useLoad(() => documentAudit(subject), [subject, version]);
+  if (!data || data.items.length === 0) return null;
+  return (
+    <section aria-labelledby="history">
+      <h2 id="history">History</h2>
+      <ol class="audit">
+        {data.items.map((a) => (
+          <li key={a.id}>
+            <time>{dateTime(a.at)}</time> <strong>{a.action}</strong> by {a.actor.name ?? a.actor.kind}
+          </li>
+        ))}
+      </ol>
+    </section>
   );
 }
 
@@ -277,6 +297,7 @@ export function EstimateBuilder({ account, estimate }: { account: string; estima
           </div>
         </form>
       )}
+      {current && <History subject={current.summary.id} version={current} />}
     </article>
   );
 }

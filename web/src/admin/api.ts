@@ -185,3 +185,4 @@ export const removeStaff = (id: string) => send<StaffView>({ method: 'POST', pat
 export const getSettings = () => send<Settings>({ path: '/api/admin/settings' });
 export const putSettings = (body: Settings) => send<Settings>({ method: 'PUT', path: '/api/admin/settings', body });
 export const adoption = () => send<Adoption>({ path: '/api/admin/adoption' });
+export const documentAudit = (subject: string) => send<Paged<AuditEntry>>({ path: `/api/admin/documents/${enc(subject)}/audit` });
