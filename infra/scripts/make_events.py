@@ -242,6 +242,7 @@ EVENTS = {
                                                  "ach_minimum": 50000, "card_fee_disclosure": None,
                                                  "credit_minimum": 1000, "credit_maximum": 1000000}}),
         "adoption": event("GET", "/api/admin/adoption", "/api/admin/adoption"),
+        "list-estimates": event("GET", "/api/admin/estimates", "/api/admin/estimates", query="status=approved"),
         "document-audit": event("GET", "/api/admin/documents/{subject}/audit", "/api/admin/documents/est_kitchen/audit",
                                 params={"subject": "est_kitchen"}),
         "create-estimate": event("POST", "/api/admin/customers/{account}/estimates", "/api/admin/customers/acc_whitfield/estimates",

@@ -299,6 +299,7 @@ async fn admin_routes_answer_staff_of_this_contractor_only() {
         ("put-settings", 200),
         ("adoption", 200),
         ("document-audit", 200),
+        ("list-estimates", 200),
     ];
     for (case, expected) in cases {
         let (status, body) = h.call("admin-api", &events::with_token("admin-api", case, &owner)).await;
@@ -326,6 +327,9 @@ async fn admin_routes_answer_staff_of_this_contractor_only() {
     assert_eq!(kitchen, ["estimate.sent"], "the demo kitchen estimate's history");
     let (status, history) = h.call("admin-api", &events::with_token("admin-api", "document-audit", &stranger_token(&h))).await;
     assert_eq!((status, history["items"].as_array().map(Vec::len)), (200, Some(0)), "another contractor's staff see nothing");
+    let (_, approved) = h.call("admin-api", &events::with_token("admin-api", "list-estimates", &office)).await;
+    let numbers: Vec<&str> = approved["items"].as_array().unwrap().iter().filter_map(|e| e["number"].as_str()).collect();
+    assert!(numbers.contains(&"E-1007") && numbers.contains(&"E-1012"), "the demo's approved estimates: {numbers:?}");
     let (_, settings) = h.call("admin-api", &events::with_token("admin-api", "get-settings", &office)).await;
     assert_eq!(settings["welcome_message"], "Thanks for choosing Bright Spark.");
     let mut bad: Value = serde_json::from_str(&events::with_token("admin-api", "put-settings", &owner)).unwrap();

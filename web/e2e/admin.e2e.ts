@@ -114,5 +114,9 @@ describe('the office', () => {
     await office.getByRole('button', { name: 'Save settings' }).click();
     await office.getByText('Saved.').waitFor();
     await expectAccessible(office, 'settings');
+    await office.getByRole('link', { name: 'Estimates' }).click();
+    await office.getByRole('button', { name: 'Approved' }).click();
+    await office.getByRole('link', { name: 'E-1061 · Garage subpanel' }).waitFor();
+    await expectAccessible(office, 'estimates');
   });
 });

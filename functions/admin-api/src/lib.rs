@@ -65,6 +65,7 @@ pub const ROUTES: &[&str] = &[
     "PUT /api/admin/settings",
     "GET /api/admin/adoption",
     "GET /api/admin/documents/{subject}/audit",
+    "GET /api/admin/estimates",
 ];
 
 /// Invoices are numbered from here (`INV-1001`) per contractor.
@@ -109,6 +110,7 @@ pub async fn handle(state: &State, req: Request) -> Response<Body> {
         Some("PUT /api/admin/settings") => settings::put(state, &req).await,
         Some("GET /api/admin/adoption") => settings::adoption(state, &req).await,
         Some("GET /api/admin/documents/{subject}/audit") => document_audit(state, &req).await,
+        Some("GET /api/admin/estimates") => list_estimates(state, &req).await,
         _ => Err(ApiError::NotFound("route")),
     };
     result.unwrap_or_else(ApiError::into_response)
@@ -783,6 +785,45 @@ pub async fn list_invoices(state: &State, req: &Request) -> Result<Response<Body
     Ok(response::ok(&Paged { items: rows, next: page.next.map(|c| c.0) }))
 }
 
+const ESTIMATE_STATUSES: &[&str] = &["draft", "sent", "viewed", "approved", "declined", "changes_requested", "expired", "void"];
+
+/// An estimate in staff lists, with its customer.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct EstimateRow {
+    pub account: String,
+    #[serde(flatten)]
+    pub summary: EstimateSummary,
+}
+
+#[utoipa::path(get, path = "/api/admin/estimates", tag = "admin", security(("bearer" = [])),
+    params(("status" = String, Query, description = "draft, sent, viewed, approved, declined, changes_requested, expired or void"),
+           ("limit" = Option<u32>, Query, description = "1 to 100"), ("cursor" = Option<String>, Query, description = "from the previous page")),
+    responses((status = 200, body = Paged<EstimateRow>), (status = 400, body = portal_http::error::ErrorBody),
+              (status = 401, body = portal_http::error::ErrorBody)))]
+/// Estimates across customers by stored status, newest first (GSI1). An estimate whose
+/// validity passed while `sent` is listed under `sent` and shown expired.
+pub async fn list_estimates(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let s = session(state, req)?;
+    let status = query(req, "status").unwrap_or_else(|| "sent".into());
+    if !ESTIMATE_STATUSES.contains(&status.as_str()) {
+        return Err(
+            DomainError::invalid("status", "one of draft, sent, viewed, approved, declined, changes_requested, expired, void").into()
+        );
+    }
+    let (limit, after) = paging(req)?;
+    let mut q = Query::index(Index::Gsi1, keys::estimates_by_status_gsi(&s.tenant, &status)).backwards().limit(limit);
+    q.after = after;
+    let page = state.table.query(&q).await?;
+    let now = state.clock.now();
+    let rows = page
+        .items
+        .into_iter()
+        .map(from_item::<Estimate>)
+        .map(|e| e.map(|e| EstimateRow { account: e.account.to_string(), summary: EstimateSummary::of(&e, now) }))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(response::ok(&Paged { items: rows, next: page.next.map(|c| c.0) }))
+}
+
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(
     me,
@@ -810,6 +851,7 @@ pub async fn list_invoices(state: &State, req: &Request) -> Result<Response<Body
     settings::get,
     settings::put,
     settings::adoption,
-    document_audit
+    document_audit,
+    list_estimates
 ))]
 pub struct Api;

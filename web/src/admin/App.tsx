@@ -11,7 +11,7 @@ import { me } from './api';
 import { AdoptionPage, SettingsPage, StaffPage } from './Business';
 import { CustomerPage, CustomersPage } from './Customers';
 import { EstimateBuilder } from './EstimateBuilder';
-import { InvoicesPage } from './Invoices';
+import { EstimatesPage, InvoicesPage } from './Invoices';
 
 async function tenantSlug(): Promise<string> {
   try {
@@ -45,6 +45,9 @@ function Shell({ children, signedIn }: { children: ComponentChildren; signedIn: 
             <nav class="nav" aria-label="Admin">
               <a href="/admin" data-route aria-current={path === '/admin' || path.startsWith('/admin/customers') ? 'page' : undefined}>
                 Customers
+              </a>
+              <a href="/admin/estimates" data-route aria-current={path === '/admin/estimates' ? 'page' : undefined}>
+                Estimates
               </a>
               <a href="/admin/invoices" data-route aria-current={path.startsWith('/admin/invoices') ? 'page' : undefined}>
                 Invoices
@@ -155,6 +158,7 @@ export function AdminApp() {
   else if (estimate?.[1] && estimate[2]) page = <EstimateBuilder account={estimate[1]} estimate={estimate[2] === 'new' ? null : estimate[2]} />;
   else if (customer?.[1]) page = <CustomerPage id={customer[1]} />;
   else if (path === '/admin/invoices') page = <InvoicesPage />;
+  else if (path === '/admin/estimates') page = <EstimatesPage />;
   else if (path === '/admin/adoption') page = <AdoptionPage />;
   else if (path === '/admin/staff') page = <StaffPage />;
   else if (path === '/admin/settings') page = <SettingsPage />;

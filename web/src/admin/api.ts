@@ -186,3 +186,7 @@ export const getSettings = () => send<Settings>({ path: '/api/admin/settings' })
 export const putSettings = (body: Settings) => send<Settings>({ method: 'PUT', path: '/api/admin/settings', body });
 export const adoption = () => send<Adoption>({ path: '/api/admin/adoption' });
 export const documentAudit = (subject: string) => send<Paged<AuditEntry>>({ path: `/api/admin/documents/${enc(subject)}/audit` });
+export interface EstimateRow extends EstimateSummary {
+  account: string;
+}
+export const listEstimates = (status: string) => send<Paged<EstimateRow>>({ path: `/api/admin/estimates?status=${enc(status)}&limit=100` });
