@@ -91,8 +91,17 @@ fn sizes() {
     println!("\n## Release binaries (stripped; opt-level s, fat LTO, 1 codegen unit, panic=abort)\n");
     println!("| binary | size | budget 8 MB |");
     println!("|---|---|---|");
-    for bin in ["hello-lambda", "auth", "view-estimate", "approve-estimate", "view-invoice", "pay", "stripe-webhook", "send-notifications"]
-    {
+    for bin in [
+        "hello-lambda",
+        "auth",
+        "view-estimate",
+        "approve-estimate",
+        "view-invoice",
+        "pay",
+        "stripe-webhook",
+        "send-notifications",
+        "admin-api",
+    ] {
         let bytes = std::fs::metadata(binary(bin, true)).map(|m| m.len()).unwrap_or(0);
         let mb = bytes as f64 / 1_048_576.0;
         println!("| {bin} | {mb:.2} MB | {} |", if mb <= 8.0 { "ok" } else { "OVER" });
