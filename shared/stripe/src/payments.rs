@@ -1,34 +1,127 @@
-//! The Payments port on Stripe, through `async-stripe` (its client on rustls: configuration,
-//! idempotency, retries, Stripe's error bodies).
+//! The Payments port on Stripe: async-stripe's request model (`async-stripe-client-core`:
+//! requests, idempotency keys, request strategies) over a small transport of our own.
+//!
+//! Why our own transport: async-stripe's client reads Stripe's error bodies into
+//! `stripe_shared::ApiErrors`, whose readers for every nested Stripe object are 2.4 MiB of code
+//! and took the `pay` binary past its 8 MB budget. The transport is hyper with rustls
+//! (aws-lc-rs and webpki roots, as the AWS SDK links them); it sends what async-stripe's
+//! would (bearer key, form body, `Idempotency-Key`, `Stripe-Version`) and reads only the error
+//! message. Our two requests are small forms and their answers a small struct, for the same
+//! reason; the stub test checks every field we send.
 //!
 //! The secret API key is read from its [`SecretSource`] on the first payment, not at start-up
 //! (cold starts make no network calls), and the client is kept for the life of the process.
 //! Every call carries the idempotency key the caller made for that attempt, so a retried call
 //! never opens a second session or makes a second customer.
-//!
-//! The two requests we send are our own small forms (encoded by async-stripe's form encoder)
-//! and the answers are read into a small struct, instead of async-stripe's generated types for
-//! all of Stripe's API: four fewer crates to build and a smaller binary. The stub test checks
-//! every field we send. (The `pay` binary is still 12.4 MB, over its 8 MB budget: 2.4 MiB of
-//! it is async-stripe's client reading error bodies into `stripe_shared::ApiErrors`.)
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::Client as HttpClient;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
 use portal_domain::payments::{Checkout, CheckoutMethod, CheckoutRequest, CustomerRequest, Payments};
 use portal_domain::ports::{PortError, SecretSource};
-use stripe::{Client, ClientBuilder, IdempotencyKey, RequestStrategy, StripeRequest};
-use stripe_client_core::{RequestBuilder, StripeMethod};
+use stripe_client_core::{
+    CustomizedStripeRequest, IdempotencyKey, RequestBuilder, RequestStrategy, StripeClient, StripeClientErr, StripeMethod, StripeRequest,
+};
 use tokio::sync::OnceCell;
 
 /// Stripe answers well inside this; a hung connection must not hold the customer's tap.
 const TIMEOUT: Duration = Duration::from_secs(20);
+const API_BASE: &str = "https://api.stripe.com/";
+/// The API version our forms are written against.
+const STRIPE_VERSION: &str = "2025-09-30.clover";
+
+/// What went wrong talking to Stripe (the message is Stripe's own, never the key).
+#[derive(Debug, thiserror::Error)]
+pub enum StripeHttpError {
+    #[error("Stripe answered {status}: {message}")]
+    Api { status: u16, message: String },
+    #[error("reaching Stripe: {0}")]
+    Transport(String),
+    #[error("reading Stripe's answer: {0}")]
+    Read(String),
+}
+
+impl StripeClientErr for StripeHttpError {
+    fn deserialize_err(msg: impl std::fmt::Display) -> Self {
+        Self::Read(msg.to_string())
+    }
+}
+
+/// The transport: one HTTPS connection pool, the key, the base address.
+struct Transport {
+    http: HttpClient<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    key: String,
+    base: String,
+}
+
+impl Transport {
+    fn new(key: String, base: String) -> Self {
+        let https = hyper_rustls::HttpsConnectorBuilder::new().with_webpki_roots().https_or_http().enable_http1().build();
+        Self { http: HttpClient::builder(TokioExecutor::new()).build(https), key, base }
+    }
+}
+
+impl StripeClient for Transport {
+    type Err = StripeHttpError;
+
+    fn execute(&self, req: CustomizedStripeRequest) -> impl std::future::Future<Output = Result<Bytes, Self::Err>> + Send {
+        let (builder, config) = req.into_pieces();
+        let mut url = format!("{}/v1{}", self.base.trim_end_matches('/'), builder.path);
+        if let Some(q) = &builder.query {
+            url.push('?');
+            url.push_str(q);
+        }
+        let method = match builder.method {
+            StripeMethod::Get => hyper::Method::GET,
+            StripeMethod::Delete => hyper::Method::DELETE,
+            StripeMethod::Post => hyper::Method::POST,
+        };
+        let mut request = hyper::Request::builder()
+            .method(method)
+            .uri(url)
+            .header("authorization", format!("Bearer {}", self.key))
+            .header("stripe-version", STRIPE_VERSION)
+            .header("user-agent", "Switchboard (async-stripe-client-core)")
+            .header("content-type", "application/x-www-form-urlencoded");
+        if let Some(key) = config.request_strategy.as_ref().and_then(RequestStrategy::get_key) {
+            request = request.header("idempotency-key", key.as_str());
+        }
+        let request = request.body(Full::new(Bytes::from(builder.body.unwrap_or_default())));
+        let http = self.http.clone();
+        async move {
+            let request = request.map_err(|e| StripeHttpError::Transport(e.to_string()))?;
+            let answer = tokio::time::timeout(TIMEOUT, async {
+                let response = http.request(request).await.map_err(|e| StripeHttpError::Transport(e.to_string()))?;
+                let status = response.status().as_u16();
+                let body = response.into_body().collect().await.map_err(|e| StripeHttpError::Transport(e.to_string()))?.to_bytes();
+                Ok::<_, StripeHttpError>((status, body))
+            })
+            .await
+            .map_err(|_| StripeHttpError::Transport("timed out".into()))??;
+            let (status, body) = answer;
+            if (200..300).contains(&status) {
+                return Ok(body);
+            }
+            let message = serde_json::from_slice::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|v| v.pointer("/error/message").and_then(serde_json::Value::as_str).map(str::to_string))
+                .unwrap_or_else(|| "no message".into());
+            Err(StripeHttpError::Api { status, message })
+        }
+    }
+}
 
 pub struct StripePayments {
     key: Arc<dyn SecretSource>,
     /// `https://api.stripe.com/` in production; the test stub's address in tests.
     base_url: Option<String>,
-    client: OnceCell<Client>,
+    client: OnceCell<Transport>,
 }
 
 impl StripePayments {
@@ -41,15 +134,11 @@ impl StripePayments {
         Self { key, base_url: Some(base_url.into()), client: OnceCell::new() }
     }
 
-    async fn client(&self) -> Result<&Client, PortError> {
+    async fn client(&self) -> Result<&Transport, PortError> {
         self.client
             .get_or_try_init(|| async {
                 let secret = self.key.secret().await?;
-                let mut builder = ClientBuilder::new(secret.trim()).timeout(TIMEOUT);
-                if let Some(url) = &self.base_url {
-                    builder = builder.url(url.clone());
-                }
-                builder.build().map_err(|e| PortError::new("configuring the Stripe client", e))
+                Ok(Transport::new(secret.trim().to_string(), self.base_url.clone().unwrap_or_else(|| API_BASE.into())))
             })
             .await
     }
