@@ -101,28 +101,19 @@ impl TestServer {
 
     /// Waits (up to 10 s: the local sender runs every second) until `n` receipts reached `to`.
     pub async fn wait_for_receipts(&self, to: &str, n: usize) -> Vec<String> {
-        for _ in 0..100 {
-            let r = self.receipts(to).await;
-            if r.len() >= n {
-                return r;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        match poll(100, || async { Some(self.receipts(to).await).filter(|r| r.len() >= n) }).await {
+            Some(r) => r,
+            None => self.receipts(to).await,
         }
-        self.receipts(to).await
     }
 
     /// Waits (up to 5 s: the outbox sender runs every second) for a message to `to` whose
     /// subject contains `subject`.
     pub async fn wait_for_mail(&self, to: &str, subject: &str) -> Option<Value> {
-        for _ in 0..50 {
-            let found =
-                self.mailbox().await.into_iter().find(|m| m["to"] == to && m["subject"].as_str().is_some_and(|s| s.contains(subject)));
-            if found.is_some() {
-                return found;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-        None
+        poll(50, || async {
+            self.mailbox().await.into_iter().find(|m| m["to"] == to && m["subject"].as_str().is_some_and(|s| s.contains(subject)))
+        })
+        .await
     }
 
     /// Subjects of the receipts mailed to `to`.
@@ -134,6 +125,17 @@ impl TestServer {
             .filter_map(|m| m["subject"].as_str().filter(|s| s.starts_with("Receipt")).map(str::to_string))
             .collect()
     }
+}
+
+/// Tries `check` every 100 ms, at most `tries` times, until it finds something.
+async fn poll<T, F: std::future::Future<Output = Option<T>>>(tries: usize, mut check: impl FnMut() -> F) -> Option<T> {
+    for _ in 0..tries {
+        if let Some(found) = check().await {
+            return Some(found);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    None
 }
 
 /// A drawn signature, as the portal would send it (the demo's).

@@ -364,7 +364,7 @@ async fn admin_routes_answer_staff_of_this_contractor_only() {
         assert_eq!(h.call("admin-api", &events::with_token("admin-api", case, &tech)).await.0, 403, "{case} as a technician");
     }
     // Staff of another contractor see nothing of this one's.
-    let stranger = portal_tests::lambda::staff_token(&h.key, "ten_othercontractor", "stf_x", "owner");
+    let stranger = stranger_token(&h);
     let (status, page) = h.call("admin-api", &events::with_token("admin-api", "list-customers", &stranger)).await;
     assert_eq!((status, page["items"].as_array().map(Vec::len)), (200, Some(0)));
     for case in [

@@ -60,6 +60,7 @@ describe('the office', () => {
     const option = office.getByRole('group', { name: 'Welder outlet line' });
     await option.getByLabel('Item').fill('240 V outlet and circuit');
     await option.getByLabel('Unit price ($)').fill('420');
+    await office.getByLabel('Tax rate (%)').fill('8.25');
     await office.getByLabel('Deposit on approval (%)').fill('20');
     await office.getByLabel('Title').click();
     expect(await office.getByTestId('builder-total').textContent()).toBe('$1,060.85');

@@ -6,29 +6,13 @@ import { Layout } from './components/Layout';
 import { Loading, Notice } from './components/Notice';
 import { applyBrand } from './lib/brand';
 import { navigate, onLinkClick, useLocation } from './lib/router';
+import { linkToken, tenantSlug } from './lib/site';
 import { Dashboard, EstimateListPage } from './pages/Dashboard';
 import { EstimatePage } from './pages/Estimate';
 import { InvoiceListPage, InvoicePage } from './pages/Invoices';
 import { PaymentPage, PaymentsPage } from './pages/Pay';
 import { LinkLanding } from './pages/LinkLanding';
 import { RequestLink } from './pages/RequestLink';
-
-/** Which contractor this portal is for: `config.json` beside the app (written at deploy). */
-async function portalConfig(): Promise<{ tenant: string }> {
-  try {
-    const r = await fetch('/config.json', { headers: { accept: 'application/json' } });
-    if (r.ok) return (await r.json()) as { tenant: string };
-  } catch {
-    // Offline: the sign-in page shows the network error when it is used.
-  }
-  return { tenant: '' };
-}
-
-/** The link token from `/signin#token=...` (the fragment never reaches a server log). */
-function linkToken(hash: string): string | null {
-  const m = /(?:^#|&)token=([^&]+)/.exec(hash);
-  return m?.[1] ? decodeURIComponent(m[1]) : null;
-}
 
 export function App() {
   const { path, hash } = useLocation();
@@ -49,7 +33,7 @@ export function App() {
     setStartError(null);
     (async () => {
       if (viewToken && adoptViewAs(viewToken)) navigate('/', true);
-      const key = token?.split('.')[0] ?? (await portalConfig()).tenant;
+      const key = token?.split('.')[0] ?? (await tenantSlug());
       setTenantKey(key);
       // Spending a link just made a session: restoring again would rotate the refresh token
       // for nothing (and race the next navigation).

@@ -38,9 +38,8 @@ pub struct AdminEstimate {
     pub draft: Option<VersionContent>,
     /// The draft's totals with its recommended options.
     pub draft_totals: Option<Totals>,
-    /// Sent versions and decisions, as the customer sees them.
+    /// Sent versions and decisions, as the customer sees them (with the deposit paid).
     pub sent: EstimateView,
-    pub deposit_paid: i64,
     /// Contacts emailed a link by the last send.
     pub recipients: usize,
 }
@@ -55,7 +54,6 @@ fn view(state: &State, b: &EstimateBundle, recipients: usize) -> AdminEstimate {
         draft_totals: draft.as_ref().map(|c| totals(c, &c.default_selection())),
         draft,
         sent,
-        deposit_paid: b.deposit_covered(),
         recipients,
     }
 }
@@ -87,12 +85,8 @@ pub struct Note {
 
 fn check(content: &VersionContent, today: jiff::civil::Date, currency: &portal_domain::money::Currency) -> Result<(), ApiError> {
     let mut e = FieldErrors::new();
-    if let Err(DomainError::Invalid(f)) = content.validate() {
-        for (field, messages) in f.0 {
-            for m in messages {
-                e.add(format!("content.{field}"), m);
-            }
-        }
+    if let Err(err) = content.validate() {
+        e.absorb("content.", err);
     }
     if content.valid_until < today {
         e.add("content.valid_until", "must be today or later");
@@ -251,11 +245,7 @@ pub async fn send(state: &State, req: &Request) -> Result<Response<Body>, ApiErr
     let recipients: Vec<_> = contacts
         .iter()
         .filter(|c| c.role.can_approve() && c.portal_enabled && (c.email.is_some() || c.phone.is_some()))
-        .filter(|c| match (&c.properties, &e.property) {
-            (None, _) => true,
-            (Some(allowed), Some(p)) => allowed.contains(p),
-            (Some(_), None) => false,
-        })
+        .filter(|c| portal_domain::party::within(c.properties.as_deref(), e.property.as_ref()))
         .take(MAX_RECIPIENTS)
         .collect();
     let mut writes = vec![estimates::save_header(&header, e.rev)?, estimates::put_draft_version(&header, &version)?];

@@ -402,6 +402,8 @@ pub struct CustomerDetail {
     pub payments: Vec<PaymentView>,
     /// Account credit available to apply.
     pub credit_available: i64,
+    /// The contractor's currency (account credit is in it).
+    pub currency: String,
 }
 
 #[utoipa::path(get, path = "/api/admin/customers/{account}", tag = "admin", security(("bearer" = [])),
@@ -425,18 +427,12 @@ pub async fn customer(state: &State, req: &Request) -> Result<Response<Body>, Ap
     }
     let account = account.ok_or(ApiError::NotFound("customer"))?;
     let money = payments::AccountPayments::from_items(items)?;
+    let currency = tenant(state, &s).await?.currency;
     let now = state.clock.now();
     ests.sort_by_key(|e| std::cmp::Reverse(e.created_at));
     let mut invoices: Vec<InvoiceRow> = money.invoices.iter().map(|i| invoice_row(i, now)).collect();
     invoices.sort_by(|a, b| b.number.cmp(&a.number));
-    let mut history: Vec<PaymentView> = money
-        .payments
-        .iter()
-        .filter(|p| {
-            !matches!(p.state.status, portal_domain::invoice::PaymentStatus::Started | portal_domain::invoice::PaymentStatus::Canceled)
-        })
-        .map(|p| money.view(p, "USD"))
-        .collect();
+    let mut history: Vec<PaymentView> = money.payments.iter().filter(|p| p.made()).map(|p| money.view(p, &currency)).collect();
     history.reverse();
     Ok(response::ok(&CustomerDetail {
         customer: row(&account),
@@ -446,6 +442,7 @@ pub async fn customer(state: &State, req: &Request) -> Result<Response<Body>, Ap
         invoices,
         payments: history,
         credit_available: money.credit().available,
+        currency: currency.as_str().to_string(),
     }))
 }
 
@@ -590,12 +587,8 @@ pub async fn create_invoice(state: &State, req: &Request) -> Result<Response<Bod
             e.add("property", "is not a property of this customer");
         }
     }
-    if let Err(DomainError::Invalid(f)) = content.validate() {
-        for (field, messages) in f.0 {
-            for m in messages {
-                e.add(field.clone(), m);
-            }
-        }
+    if let Err(err) = content.validate() {
+        e.absorb("", err);
     }
     for (i, item) in content.items.iter().enumerate() {
         if item.name.trim().is_empty() || item.quantity <= Decimal::ZERO {

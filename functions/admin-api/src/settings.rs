@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 
 use jiff::{SignedDuration, Timestamp};
 use lambda_http::{Body, Request, Response};
+use portal_domain::FieldErrors;
 use portal_domain::estimate::{Decision, Estimate, EstimateStatus};
 use portal_domain::invoice::{InvoiceStatus, PaymentMethod, PaymentStatus};
 use portal_domain::money::Currency;
 use portal_domain::party::{Contact, Email, Phone, PortalSections, Tenant};
 use portal_domain::payments::PaymentRules;
-use portal_domain::{DomainError, FieldErrors};
 use portal_http::request::{MAX_BODY, json, origin};
 use portal_http::{ApiError, response};
 use portal_store::record::{from_item, kind};
@@ -104,12 +104,8 @@ pub async fn put(state: &State, req: &Request) -> Result<Response<Body>, ApiErro
     if !locale_ok {
         e.add("locale", "a language tag such as en-US");
     }
-    if let Err(DomainError::Invalid(f)) = body.payments.validate() {
-        for (field, messages) in f.0 {
-            for m in messages {
-                e.add(format!("payments.{field}"), m);
-            }
-        }
+    if let Err(err) = body.payments.validate() {
+        e.absorb("payments.", err);
     }
     e.into_result()?;
     let before = tenant(state, &s).await?;
@@ -178,9 +174,13 @@ fn median(mut v: Vec<f64>) -> Option<f64> {
     Some(if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 })
 }
 
-fn month_of(t: Timestamp, zone: &jiff::tz::TimeZone) -> String {
-    let d = t.to_zoned(zone.clone()).date();
+/// `2026-11`.
+fn month_key(d: jiff::civil::Date) -> String {
     format!("{:04}-{:02}", d.year(), d.month())
+}
+
+fn month_of(t: Timestamp, zone: &jiff::tz::TimeZone) -> String {
+    month_key(t.to_zoned(zone.clone()).date())
 }
 
 #[utoipa::path(get, path = "/api/admin/adoption", tag = "admin", security(("bearer" = [])),
@@ -197,7 +197,7 @@ pub async fn adoption(state: &State, req: &Request) -> Result<Response<Body>, Ap
     let today = t.today(now);
     for back in 0..12 {
         let d = today.first_of_month().checked_sub(jiff::Span::new().months(back)).unwrap_or(today);
-        let key = format!("{:04}-{:02}", d.year(), d.month());
+        let key = month_key(d);
         months.insert(key.clone(), Month { month: key, ..Month::default() });
     }
     let bump = |months: &mut BTreeMap<String, Month>, at: Timestamp, f: fn(&mut Month)| {

@@ -179,9 +179,9 @@ pub async fn approve(state: &State, req: &Request) -> Result<Response<Body>, Api
     let d = load(state, req, body.version, EstimateEvent::Approve).await?;
     let version = d.bundle.current().ok_or_else(|| ApiError::Internal("current version missing".into()))?;
     let mut f = FieldErrors::new();
-    let name = check_signer_name(&body.signer_name).map_err(|e| merge(&mut f, e)).ok();
-    let _ = check_signature_png(&body.signature_png).map_err(|e| merge(&mut f, e));
-    let _ = check_selection(&version.content, &body.selection).map_err(|e| merge(&mut f, e));
+    let name = check_signer_name(&body.signer_name).map_err(|e| f.absorb("", e)).ok();
+    let _ = check_signature_png(&body.signature_png).map_err(|e| f.absorb("", e));
+    let _ = check_selection(&version.content, &body.selection).map_err(|e| f.absorb("", e));
     if !body.consent {
         f.add("consent", "tick the box to agree to the terms");
     }
@@ -212,16 +212,6 @@ pub async fn approve(state: &State, req: &Request) -> Result<Response<Body>, Api
         "selection": body.selection, "signer_name": approval.signer_name, "fingerprint": fingerprint,
     });
     decide(state, d, EstimateEvent::Approve, Decision::Approved(Box::new(approval)), "estimate.approved", detail).await
-}
-
-fn merge(into: &mut FieldErrors, e: DomainError) {
-    if let DomainError::Invalid(f) = e {
-        for (k, v) in f.0 {
-            for m in v {
-                into.add(k.clone(), m);
-            }
-        }
-    }
 }
 
 #[utoipa::path(post, path = "/api/estimates/{id}/decline", tag = "estimates", security(("bearer" = [])),

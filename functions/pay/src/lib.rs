@@ -94,11 +94,6 @@ async fn tenant(state: &State, session: &CustomerSession) -> Result<Tenant, ApiE
         .ok_or_else(|| ApiError::Internal(format!("tenant {} missing", session.tenant).into()))
 }
 
-/// What is owed and not already on its way (an ACH payment still processing).
-fn payable(bundle: &invoices::InvoiceBundle) -> i64 {
-    (bundle.invoice.ledger.balance - bundle.invoice.ledger.pending).max(0)
-}
-
 #[utoipa::path(post, path = "/api/invoices/{id}/pay", tag = "payments", security(("bearer" = [])),
     params(("id" = String, Path, description = "Invoice id (inv_...)")),
     request_body = PayInvoiceRequest,
@@ -119,11 +114,11 @@ pub async fn pay_invoice(state: &State, req: &Request) -> Result<Response<Body>,
     if invoice.status == InvoiceStatus::Void {
         return Err(ApiError::Conflict("invoice_void", "This invoice was cancelled; there is nothing to pay.".into()));
     }
-    if invoice.ledger.balance > 0 && payable(&bundle) == 0 {
+    if invoice.ledger.balance > 0 && invoice.ledger.payable() == 0 {
         return Err(ApiError::Conflict("payment_processing", "A bank payment for this invoice is still processing.".into()));
     }
     let tenant = tenant(state, &session).await?;
-    let amount = tenant.payments.invoice_amount(payable(&bundle), wanted.amount)?;
+    let amount = tenant.payments.invoice_amount(invoice.ledger.payable(), wanted.amount)?;
     let description = format!("Invoice {} from {}", invoice.number, tenant.name);
     let cancel = format!("{}/invoices/{}", tenant.portal_url, invoice.id);
     let currency = invoice.content.currency.as_str().to_string();

@@ -8,8 +8,9 @@ use std::sync::Arc;
 
 use lambda_http::{Body, Request, Response};
 use portal_domain::ids::{InvoiceId, PaymentId};
+use portal_domain::invoice::InvoiceStatus;
 use portal_domain::invoice::view::{InvoiceSummary, InvoiceView, PayOptions, PaymentView};
-use portal_domain::invoice::{InvoiceStatus, PaymentStatus};
+use portal_domain::party::Tenant;
 use portal_domain::ports::Clock;
 use portal_http::request::{path, route_key};
 use portal_http::session::CustomerSession;
@@ -108,14 +109,11 @@ pub async fn one(state: &State, req: &Request) -> Result<Response<Body>, ApiErro
     // One Query of the partition: the invoice, its payments, and the account's credit.
     let money = payments::all(state.table.as_ref(), &session.tenant, &session.account).await?;
     let i = money.invoices.iter().find(|i| i.id == id).filter(|i| visible(&session, i)).ok_or(ApiError::NotFound("invoice"))?;
-    let tenant = parties::get_tenant(state.table.as_ref(), &session.tenant)
-        .await?
-        .ok_or_else(|| ApiError::Internal(format!("tenant {} missing", session.tenant).into()))?;
-    let currency = i.content.currency.as_str();
+    let tenant = tenant(state, &session).await?;
     let doc = Document::Invoice(id.clone());
     let payments: Vec<PaymentView> =
-        money.payments.iter().filter(|p| p.document == doc && shown(p)).map(|p| money.view(p, currency)).collect();
-    let payable = if i.status == InvoiceStatus::Void { 0 } else { (i.ledger.balance - i.ledger.pending).max(0) };
+        money.payments.iter().filter(|p| p.document == doc && p.made()).map(|p| money.view(p, &tenant.currency)).collect();
+    let payable = if i.status == InvoiceStatus::Void { 0 } else { i.ledger.payable() };
     let rules = &tenant.payments;
     let pay = PayOptions {
         payable,
@@ -140,11 +138,6 @@ pub async fn one(state: &State, req: &Request) -> Result<Response<Body>, ApiErro
         property: i.property.as_ref().map(ToString::to_string),
     };
     Ok(response::ok(&view))
-}
-
-/// Checkouts opened and left, or still open, are not payments the customer made.
-fn shown(p: &PaymentRecord) -> bool {
-    !matches!(p.state.status, PaymentStatus::Started | PaymentStatus::Canceled)
 }
 
 /// Whether the session may see this payment: the invoice's rules for invoice payments; for a
@@ -182,15 +175,10 @@ fn credit_view(c: Credit, currency: &str) -> CreditView {
     CreditView { received: c.received, applied: c.applied, available: c.available, pending: c.pending, currency: currency.into() }
 }
 
-fn currency_of(money: &AccountPayments, p: &PaymentRecord) -> String {
-    let of_invoice = |i: &InvoiceId| money.invoices.iter().find(|x| &x.id == i).map(|x| x.content.currency.as_str().to_string());
-    match &p.document {
-        Document::Invoice(i) => of_invoice(i),
-        Document::Estimate(e) => money.estimates.iter().find(|x| &x.id == e).map(|x| x.currency.as_str().to_string()),
-        Document::Account => None,
-    }
-    .or_else(|| money.invoices.first().map(|x| x.content.currency.as_str().to_string()))
-    .unwrap_or_else(|| "USD".into())
+async fn tenant(state: &State, session: &CustomerSession) -> Result<Tenant, ApiError> {
+    parties::get_tenant(state.table.as_ref(), &session.tenant)
+        .await?
+        .ok_or_else(|| ApiError::Internal(format!("tenant {} missing", session.tenant).into()))
 }
 
 #[utoipa::path(get, path = "/api/payments", tag = "payments", security(("bearer" = [])),
@@ -202,17 +190,13 @@ pub async fn history(state: &State, req: &Request) -> Result<Response<Body>, Api
         return Err(ApiError::Forbidden("This link opens one estimate. Sign in to see your whole account."));
     }
     let money = payments::all(state.table.as_ref(), &session.tenant, &session.account).await?;
-    let mut list: Vec<PaymentView> = money
-        .payments
-        .iter()
-        .filter(|p| shown(p) && payment_visible(&session, &money, p))
-        .map(|p| money.view(p, &currency_of(&money, p)))
-        .collect();
+    let currency = tenant(state, &session).await?.currency;
+    let mut list: Vec<PaymentView> =
+        money.payments.iter().filter(|p| p.made() && payment_visible(&session, &money, p)).map(|p| money.view(p, &currency)).collect();
     list.reverse();
-    let currency = money.invoices.first().map_or("USD", |i| i.content.currency.as_str()).to_string();
     // A contact limited to some properties does not see the account's credit.
     let credit = if session.properties.is_none() { money.credit() } else { Credit::default() };
-    Ok(response::ok(&PaymentHistory { payments: list, credit: credit_view(credit, &currency) }))
+    Ok(response::ok(&PaymentHistory { payments: list, credit: credit_view(credit, currency.as_str()) }))
 }
 
 /// One payment: the receipt, or where a payment stands after Checkout.
@@ -238,9 +222,9 @@ pub async fn payment(state: &State, req: &Request) -> Result<Response<Body>, Api
         Document::Invoice(i) => money.invoices.iter().find(|x| &x.id == i).map(|x| x.ledger.balance),
         _ => None,
     };
-    let currency = currency_of(&money, p);
+    let currency = tenant(state, &session).await?.currency;
     let credit = if session.sees_account() && session.properties.is_none() { money.credit() } else { Credit::default() };
-    Ok(response::ok(&PaymentDetail { payment: money.view(p, &currency), balance, credit: credit_view(credit, &currency) }))
+    Ok(response::ok(&PaymentDetail { payment: money.view(p, &currency), balance, credit: credit_view(credit, currency.as_str()) }))
 }
 
 #[derive(utoipa::OpenApi)]

@@ -19,6 +19,17 @@ impl FieldErrors {
     pub fn into_result(self) -> Result<(), DomainError> {
         if self.is_empty() { Ok(()) } else { Err(DomainError::Invalid(self)) }
     }
+    /// Takes in the field errors of a check, under `prefix` (`"content."`, or `""`). Other
+    /// errors are not field errors and are left to the caller.
+    pub fn absorb(&mut self, prefix: &str, e: DomainError) {
+        if let DomainError::Invalid(f) = e {
+            for (field, messages) in f.0 {
+                for m in messages {
+                    self.add(format!("{prefix}{field}"), m);
+                }
+            }
+        }
+    }
     /// A single-field error.
     pub fn one(field: impl Into<String>, message: impl Into<String>) -> Self {
         let mut f = Self::new();

@@ -331,6 +331,12 @@ impl Ledger {
         }
     }
 
+    /// What can be paid now: the balance less payments still on their way (a bank debit), so a
+    /// customer is never asked to pay twice while ACH settles.
+    pub fn payable(&self) -> i64 {
+        (self.balance - self.pending).max(0)
+    }
+
     /// Overdue: money is still owed once `due_at` (the end of the due date in the contractor's
     /// time zone) has passed.
     pub fn overdue(&self, due_at: jiff::Timestamp, now: jiff::Timestamp) -> bool {

@@ -223,6 +223,16 @@ pub struct Contact {
     pub activity: ContactActivity,
 }
 
+/// The one property-scope rule: a contact limited to some properties reaches only documents
+/// at those (and nothing that names no property); an unlimited contact reaches all.
+pub fn within(allowed: Option<&[PropertyId]>, property: Option<&PropertyId>) -> bool {
+    match (allowed, property) {
+        (None, _) => true,
+        (Some(allowed), Some(p)) => allowed.contains(p),
+        (Some(_), None) => false,
+    }
+}
+
 /// A contact's use of the portal.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ContactActivity {

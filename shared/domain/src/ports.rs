@@ -81,6 +81,37 @@ pub struct Mail {
     pub html: String,
 }
 
+impl Mail {
+    /// An email from the contractor: paragraphs, one button, a closing note, the same words in
+    /// text and HTML, in the contractor's colour. Everything is escaped here.
+    pub fn branded(
+        tenant: &crate::party::Tenant,
+        to: &Email,
+        subject: String,
+        paragraphs: &[String],
+        button: &str,
+        url: &str,
+        note: &str,
+    ) -> Self {
+        use crate::escape_html as esc;
+        let mut text = paragraphs.join("\n\n");
+        text.push_str(&format!("\n\n{button}: {url}\n\n{note}\n"));
+        let body: String = paragraphs.iter().map(|p| format!("<p>{}</p>", esc(p))).collect();
+        let html = format!(
+            "<!doctype html><html><body style=\"font-family:system-ui,sans-serif;color:#1a1a1a\">{body}\
+             <p><a href=\"{u}\" style=\"display:inline-block;padding:12px 20px;background:{color};color:#fff;\
+             border-radius:6px;text-decoration:none\">{b}</a></p>\
+             <p style=\"color:#555\">{n}</p><p style=\"color:#555\">{name}</p></body></html>",
+            u = esc(url),
+            color = esc(&tenant.branding.primary_color),
+            b = esc(button),
+            n = esc(note),
+            name = esc(&tenant.name),
+        );
+        Self { to: to.clone(), from_name: tenant.name.clone(), subject, text, html }
+    }
+}
+
 /// An adapter that could not do its job (network, service, disk). The cause is for logs only.
 #[derive(Debug, thiserror::Error)]
 #[error("{what}")]
@@ -143,6 +174,20 @@ impl Clock for OffsetClock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn branded_mail_escapes_everything_it_puts_in_html() {
+        let tenant: crate::party::Tenant = serde_json::from_value(serde_json::json!({
+            "id": "ten_x", "slug": "x", "name": "Bob & <Sons>", "time_zone": "UTC", "currency": "USD",
+            "branding": {"logo_url": null, "primary_color": "\"><script>", "accent_color": "#000000"},
+            "support_email": null, "support_phone": null, "portal_url": "https://p.example"
+        }))
+        .unwrap_or_else(|e| panic!("{e}"));
+        let to = crate::party::Email::try_from("a@b.example".to_string()).unwrap_or_else(|_| unreachable!());
+        let m = Mail::branded(&tenant, &to, "S".into(), &["<b>hi</b>".into()], "Go", "https://p.example/?a=1&b=\"2", "n");
+        assert!(!m.html.contains("<script>") && !m.html.contains("<b>hi") && !m.html.contains("<Sons>"), "{}", m.html);
+        assert!(m.html.contains("&amp;b=&quot;2") && m.text.contains("Go: https://p.example/?a=1&b=\"2"), "{}", m.text);
+    }
 
     #[test]
     fn ids_made_in_a_row_sort_in_the_order_they_were_made() {

@@ -119,11 +119,7 @@ impl CustomerSession {
     /// Whether a document at this property is the contact's to see: a contact limited to some
     /// properties sees only theirs (and nothing that names no property).
     pub fn at_property(&self, property: Option<&PropertyId>) -> bool {
-        match (&self.properties, property) {
-            (None, _) => true,
-            (Some(allowed), Some(p)) => allowed.contains(p),
-            (Some(_), None) => false,
-        }
+        portal_domain::party::within(self.properties.as_deref(), property)
     }
 
     /// Whether the session may approve, decline or ask for changes on this estimate.

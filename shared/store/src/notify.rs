@@ -10,12 +10,10 @@ use portal_domain::invoice::PaymentMethod;
 use portal_domain::party::{Contact, Tenant};
 use portal_domain::ports::{Mail, Mailer, Sms};
 
-use crate::keys;
-use crate::record::{from_item, kind};
 use crate::repo::outbox::{self, Envelope, Notice};
 use crate::repo::payments::{self, Document, PaymentRecord};
-use crate::repo::{invoices, parties, query_all};
-use crate::table::{Query, StoreError, Table};
+use crate::repo::{invoices, parties};
+use crate::table::{StoreError, Table};
 
 /// What one run did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -64,10 +62,7 @@ pub async fn deliver_due(
 
 /// Who gets money mail on an account: contacts who pay (approvers, billing) with the portal on.
 async fn payers(table: &dyn Table, a: &portal_domain::ids::AccountId, t: &TenantId) -> Result<Vec<Contact>, StoreError> {
-    let q = Query::partition(keys::account_pk(t, a)).prefix("CONTACT#");
-    let contacts: Vec<Contact> =
-        query_all(table, q).await?.into_iter().filter(|i| kind(i) == "contact").map(from_item).collect::<Result<_, _>>()?;
-    Ok(contacts.into_iter().filter(|c| c.role.can_pay() && c.portal_enabled).collect())
+    Ok(parties::list_contacts(table, t, a).await?.into_iter().filter(|c| c.role.can_pay() && c.portal_enabled).collect())
 }
 
 async fn send(
@@ -81,7 +76,7 @@ async fn send(
     let account = || m.account.as_ref().ok_or("the message names no account");
     match &m.notice {
         Notice::Receipt { document, payment, .. } => {
-            let payment = payments::find(table, &tenant.id, account()?, payment).await?.ok_or("the payment is gone")?;
+            let payment = payments::get(table, &tenant.id, account()?, document, payment).await?.ok_or("the payment is gone")?;
             let what = match document {
                 Document::Invoice(i) => match invoices::load(table, &tenant.id, account()?, i).await? {
                     Some(b) => format!("invoice {}", b.invoice.number),
@@ -151,25 +146,8 @@ async fn send(
 
 /// An invitation: a greeting and one button.
 fn invite_mail(tenant: &Tenant, to: &portal_domain::party::Email, subject: &str, name: &str, intro: &str, action: &str, url: &str) -> Mail {
-    use portal_domain::escape_html as esc;
-    let text = format!(
-        "Hello {name},\n\n{intro}\n\n{action}: {url}\n\nThe link works once, for 72 hours. You can always ask for a new one on the sign-in page.\n"
-    );
-    let color = esc(&tenant.branding.primary_color);
-    let html = format!(
-        "<!doctype html><html><body style=\"font-family:system-ui,sans-serif;color:#1a1a1a\">\
-         <p>Hello {n},</p><p>{i}</p>\
-         <p><a href=\"{u}\" style=\"display:inline-block;padding:12px 20px;background:{color};color:#fff;\
-         border-radius:6px;text-decoration:none\">{a}</a></p>\
-         <p style=\"color:#555\">The link works once, for 72 hours. You can always ask for a new one on the sign-in page.</p>\
-         <p style=\"color:#555\">{b}</p></body></html>",
-        n = esc(name),
-        i = esc(intro),
-        u = esc(url),
-        a = esc(action),
-        b = esc(&tenant.name),
-    );
-    Mail { to: to.clone(), from_name: tenant.name.clone(), subject: subject.to_string(), text, html }
+    let note = "The link works once, for 72 hours. You can always ask for a new one on the sign-in page.";
+    Mail::branded(tenant, to, subject.to_string(), &[format!("Hello {name},"), intro.to_string()], action, url, note)
 }
 
 /// The email that carries an estimate's document link.
@@ -182,27 +160,15 @@ fn estimate_mail(
     version: u32,
     url: &str,
 ) -> Mail {
-    use portal_domain::escape_html as esc;
     let business = &tenant.name;
     let revised = if version > 1 { " (updated)" } else { "" };
-    let subject = format!("Estimate {number}{revised} from {business}: {title}");
-    let text = format!(
-        "Hello {name},\n\n{business} sent you estimate {number}{revised}: {title}.\n\nReview the options, approve and sign, or ask for changes:\n{url}\n\nThe link opens this estimate only; it works for 14 days. Sign in to the portal to see your whole account.\n"
-    );
-    let color = esc(&tenant.branding.primary_color);
-    let html = format!(
-        "<!doctype html><html><body style=\"font-family:system-ui,sans-serif;color:#1a1a1a\">\
-         <p>Hello {n},</p><p><strong>{b}</strong> sent you estimate {num}{revised}: {t}.</p>\
-         <p><a href=\"{u}\" style=\"display:inline-block;padding:12px 20px;background:{color};color:#fff;\
-         border-radius:6px;text-decoration:none\">Review the estimate</a></p>\
-         <p style=\"color:#555\">The link opens this estimate only; it works for 14 days.</p></body></html>",
-        n = esc(name),
-        b = esc(business),
-        num = esc(number),
-        t = esc(title),
-        u = esc(url),
-    );
-    Mail { to: to.clone(), from_name: business.clone(), subject, text, html }
+    let paragraphs = [
+        format!("Hello {name},"),
+        format!("{business} sent you estimate {number}{revised}: {title}."),
+        "Review the options, approve and sign, or ask for changes.".to_string(),
+    ];
+    let note = "The link opens this estimate only; it works for 14 days. Sign in to the portal to see your whole account.";
+    Mail::branded(tenant, to, format!("Estimate {number}{revised} from {business}: {title}"), &paragraphs, "Review the estimate", url, note)
 }
 
 struct Receipt<'a> {
@@ -229,33 +195,20 @@ impl Receipt<'_> {
     }
 
     fn mail(&self, to: &portal_domain::party::Email) -> Mail {
-        use portal_domain::escape_html as esc;
-        let name = &self.tenant.name;
-        let subject = format!("Receipt: {} paid to {name}", self.amount());
-        let text = format!(
-            "Thank you. We received {amount} by {method} for {what}.\n\nReceipt number: {id}\n\nSee the receipt and your balance: {url}\n",
-            amount = self.amount(),
-            method = self.method(),
-            what = self.what,
-            id = self.payment.id,
-            url = self.url()
-        );
-        let color = esc(&self.tenant.branding.primary_color);
-        let html = format!(
-            "<!doctype html><html><body style=\"font-family:system-ui,sans-serif;color:#1a1a1a\">\
-             <p>Thank you. We received <strong>{amount}</strong> by {method} for {what}.</p>\
-             <p>Receipt number: {id}</p>\
-             <p><a href=\"{url}\" style=\"display:inline-block;padding:12px 20px;background:{color};color:#fff;\
-             border-radius:6px;text-decoration:none\">See your receipt</a></p>\
-             <p style=\"color:#555\">{name}</p></body></html>",
-            amount = esc(&self.amount()),
-            method = self.method(),
-            what = esc(self.what),
-            id = esc(self.payment.id.as_str()),
-            url = esc(&self.url()),
-            name = esc(name),
-        );
-        Mail { to: to.clone(), from_name: name.clone(), subject, text, html }
+        let paragraphs = [
+            format!("Thank you. We received {} by {} for {}.", self.amount(), self.method(), self.what),
+            format!("Receipt number: {}", self.payment.id),
+        ];
+        let subject = format!("Receipt: {} paid to {}", self.amount(), self.tenant.name);
+        Mail::branded(
+            self.tenant,
+            to,
+            subject,
+            &paragraphs,
+            "See your receipt and your balance",
+            &self.url(),
+            "Keep this email for your records.",
+        )
     }
 
     fn text(&self) -> String {

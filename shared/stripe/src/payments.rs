@@ -38,7 +38,7 @@ const STRIPE_VERSION: &str = "2025-09-30.clover";
 
 /// What went wrong talking to Stripe (the message is Stripe's own, never the key).
 #[derive(Debug, thiserror::Error)]
-pub enum StripeHttpError {
+enum StripeHttpError {
     #[error("Stripe answered {status}: {message}")]
     Api { status: u16, message: String },
     #[error("reaching Stripe: {0}")]
@@ -171,7 +171,7 @@ fn idempotent(key: &str) -> Result<RequestStrategy, PortError> {
 
 /// `POST /v1/checkout/sessions`, the fields we set.
 #[derive(Debug, serde::Serialize)]
-pub struct CheckoutForm<'a> {
+struct CheckoutForm<'a> {
     mode: &'static str,
     line_items: [LineItemForm<'a>; 1],
     allowed_payment_method_types: Vec<&'static str>,
@@ -230,7 +230,7 @@ fn metadata(req: &CheckoutRequest) -> BTreeMap<&'static str, &str> {
 }
 
 /// The form [`StripePayments::checkout`] sends.
-pub fn checkout_form(req: &CheckoutRequest) -> CheckoutForm<'_> {
+fn checkout_form(req: &CheckoutRequest) -> CheckoutForm<'_> {
     CheckoutForm {
         mode: "payment",
         line_items: [LineItemForm {

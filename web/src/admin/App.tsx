@@ -6,27 +6,13 @@ import { useEffect, useState } from 'preact/hooks';
 import { exchange, onSessionChange, requestLink, restore, session, signOut } from '../api/client';
 import { Loading, Notice } from '../components/Notice';
 import { navigate, onLinkClick, useLocation } from '../lib/router';
+import { linkToken, tenantSlug } from '../lib/site';
 import { useLoad } from '../lib/useLoad';
 import { me } from './api';
 import { AdoptionPage, SettingsPage, StaffPage } from './Business';
 import { CustomerPage, CustomersPage } from './Customers';
 import { EstimateBuilder } from './EstimateBuilder';
 import { EstimatesPage, InvoicesPage } from './Invoices';
-
-async function tenantSlug(): Promise<string> {
-  try {
-    const r = await fetch('/config.json', { headers: { accept: 'application/json' } });
-    if (r.ok) return ((await r.json()) as { tenant: string }).tenant;
-  } catch {
-    // The sign-in form reports the network error when used.
-  }
-  return '';
-}
-
-function linkToken(hash: string): string | null {
-  const m = /(?:^#|&)token=([^&]+)/.exec(hash);
-  return m?.[1] ? decodeURIComponent(m[1]) : null;
-}
 
 function Shell({ children, signedIn }: { children: ComponentChildren; signedIn: boolean }) {
   const { path } = useLocation();

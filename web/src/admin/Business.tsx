@@ -2,7 +2,9 @@
 import { useState } from 'preact/hooks';
 
 import { Loading, Notice } from '../components/Notice';
+import { parseMoney } from '../lib/format';
 import { useLoad } from '../lib/useLoad';
+import { Head } from './Head';
 import { type Month, type Settings, adoption, getSettings, inviteStaff, listStaff, putSettings, removeStaff } from './api';
 import { Field } from './Customers';
 
@@ -104,16 +106,7 @@ export function StaffPage() {
       {error !== null && <Notice error={error} onRetry={retry} />}
       {data && (
         <table class="table">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Email</th>
-              <th scope="col">Role</th>
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <Head cols={['Name', 'Email', 'Role', '']} />
           <tbody>
             {data.map((s) => (
               <tr key={s.id}>
@@ -211,14 +204,14 @@ export function SettingsPage() {
           label="Smallest partial payment ($)"
           name="payments.partial_minimum"
           value={(p.partial_minimum / 100).toFixed(2)}
-          onInput={(v) => edit({ payments: { ...p, partial_minimum: Math.round(Number(v) * 100) || 0 } })}
+          onInput={(v) => edit({ payments: { ...p, partial_minimum: parseMoney(v) ?? 0 } })}
           error={saveError}
         />
         <Field
           label="Offer bank transfer (ACH) from ($)"
           name="payments.ach_minimum"
           value={p.ach_minimum === null ? '' : (p.ach_minimum / 100).toFixed(2)}
-          onInput={(v) => edit({ payments: { ...p, ach_minimum: v ? Math.round(Number(v) * 100) || 0 : null } })}
+          onInput={(v) => edit({ payments: { ...p, ach_minimum: v ? (parseMoney(v) ?? 0) : null } })}
           error={saveError}
         />
         <Field

@@ -5,9 +5,10 @@ import { useState } from 'preact/hooks';
 import { ApiError } from '../api/client';
 import { Loading, Notice } from '../components/Notice';
 import { Status } from '../components/Status';
-import { dateTime, money } from '../lib/format';
+import { dateTime, money, parseMoney } from '../lib/format';
 import { navigate } from '../lib/router';
 import { useLoad } from '../lib/useLoad';
+import { Head } from './Head';
 import { type InvoiceRow, auditLog, createCustomer, getCustomer, invoiceEstimate, inviteContact, listCustomers, recordPayment, setAccess, viewAs, voidInvoice } from './api';
 
 /** A field error from a 400, by field path. */
@@ -106,12 +107,7 @@ export function CustomersPage() {
       {!data && error === null && <Loading />}
       {data && (
         <table class="table">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Kind</th>
-            </tr>
-          </thead>
+          <Head cols={['Name', 'Kind']} />
           <tbody>
             {data.items.map((c) => (
               <tr key={c.id}>
@@ -137,9 +133,8 @@ function PayOffline({ account, invoice, onDone }: { account: string; invoice: In
   const submit = async (e: Event) => {
     e.preventDefault();
     setError(null);
-    const minor = Math.round(Number(amount) * 100);
     try {
-      await recordPayment(account, invoice.id, Number.isFinite(minor) ? minor : 0, note);
+      await recordPayment(account, invoice.id, parseMoney(amount) ?? 0, note);
       onDone();
     } catch (err) {
       setError(err);
@@ -229,16 +224,7 @@ export function CustomerPage({ id }: { id: string }) {
           </a>
         </div>
         <table class="table">
-          <thead>
-            <tr>
-              <th scope="col">Estimate</th>
-              <th scope="col">Status</th>
-              <th scope="col">Total</th>
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <Head cols={['Estimate', 'Status', 'Total', '']} />
           <tbody>
             {data.estimates.map((e) => (
               <tr key={e.id}>
@@ -266,17 +252,7 @@ export function CustomerPage({ id }: { id: string }) {
       <section aria-labelledby="invoices">
         <h2 id="invoices">Invoices</h2>
         <table class="table">
-          <thead>
-            <tr>
-              <th scope="col">Invoice</th>
-              <th scope="col">Status</th>
-              <th scope="col">Total</th>
-              <th scope="col">Balance</th>
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <Head cols={['Invoice', 'Status', 'Total', 'Balance', '']} />
           <tbody>
             {data.invoices.map((i) => (
               <tr key={i.id}>
@@ -310,7 +286,7 @@ export function CustomerPage({ id }: { id: string }) {
             ))}
           </tbody>
         </table>
-        {data.credit_available > 0 && <p>Account credit available: {money(data.credit_available, 'USD')}</p>}
+        {data.credit_available > 0 && <p>Account credit available: {money(data.credit_available, data.currency)}</p>}
       </section>
       <section aria-labelledby="activity">
         <h2 id="activity">Activity</h2>

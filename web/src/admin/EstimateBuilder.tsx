@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 
 import { Loading, Notice } from '../components/Notice';
 import { Status } from '../components/Status';
-import { money } from '../lib/format';
+import { money, parseMoney } from '../lib/format';
 import { navigate } from '../lib/router';
 import { totals as priced } from '../lib/totals';
 import type { LineItem } from '../api/types';
@@ -30,13 +30,8 @@ function inDays(n: number): string {
 }
 
 function blank(): EstimateContent {
-  return { title: '', scope: '', items: [blankLine()], groups: [], tax_rate: '8.25', deposit: null, terms: '', valid_until: inDays(30), currency: 'USD' };
-}
-
-/** Dollars typed by a person -> cents (0 when unreadable; the server names bad prices). */
-function cents(text: string): number {
-  const n = Number(text.replace(/[$,\s]/g, ''));
-  return Number.isFinite(n) ? Math.round(n * 100) : 0;
+  // The currency is the contractor's (set when the customer loads); no tax until the office sets it.
+  return { title: '', scope: '', items: [blankLine()], groups: [], tax_rate: '0', deposit: null, terms: '', valid_until: inDays(30), currency: '' };
 }
 
 function LineEditor({ line, onChange, onRemove, label }: { line: LineItem; onChange: (l: LineItem) => void; onRemove?: () => void; label: string }) {
@@ -52,7 +47,7 @@ function LineEditor({ line, onChange, onRemove, label }: { line: LineItem; onCha
       </label>
       <label>
         Unit price ($)
-        <input inputMode="decimal" value={line.unit_price ? (line.unit_price / 100).toFixed(2) : ''} onChange={(e) => onChange({ ...line, unit_price: cents(e.currentTarget.value) })} />
+        <input inputMode="decimal" value={line.unit_price ? (line.unit_price / 100).toFixed(2) : ''} onChange={(e) => onChange({ ...line, unit_price: parseMoney(e.currentTarget.value) ?? 0 })} />
       </label>
       <label class="check">
         <input type="checkbox" checked={line.taxable} onChange={(e) => onChange({ ...line, taxable: e.currentTarget.checked })} /> Taxable
@@ -143,7 +138,10 @@ export function EstimateBuilder({ account, estimate }: { account: string; estima
         setContent(e.draft);
       }, setError);
     } else {
-      getCustomer(account).then((c) => setProperty(c.properties[0]?.id ?? null), setError);
+      getCustomer(account).then((c) => {
+        setProperty(c.properties[0]?.id ?? null);
+        setContent((now) => now && { ...now, currency: c.currency });
+      }, setError);
     }
   }, [account, estimate]);
 
@@ -281,7 +279,7 @@ export function EstimateBuilder({ account, estimate }: { account: string; estima
             Terms
             <textarea rows={3} value={content.terms} onInput={(e) => set({ terms: e.currentTarget.value })} />
           </label>
-          {preview && (
+          {preview && content.currency && (
             <p class="totals-line">
               Total with the recommended options: <strong data-testid="builder-total">{money(preview.total, content.currency)}</strong>
               {preview.deposit > 0 && <> · deposit {money(preview.deposit, content.currency)}</>}

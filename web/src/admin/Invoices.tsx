@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks';
 import { Loading, Notice } from '../components/Notice';
 import { date, money } from '../lib/format';
 import { useLoad } from '../lib/useLoad';
+import { Head } from './Head';
 import { Status } from '../components/Status';
 import { listEstimates, listInvoices } from './api';
 
@@ -41,14 +42,7 @@ export function EstimatesPage() {
       {data && data.items.length === 0 && <p class="muted">None.</p>}
       {data && data.items.length > 0 && (
         <table class="table">
-          <thead>
-            <tr>
-              <th scope="col">Estimate</th>
-              <th scope="col">Status</th>
-              <th scope="col">Total</th>
-              <th scope="col">Valid until</th>
-            </tr>
-          </thead>
+          <Head cols={['Estimate', 'Status', 'Total', 'Valid until']} />
           <tbody>
             {data.items.map((e) => (
               <tr key={e.id}>
@@ -90,14 +84,7 @@ export function InvoicesPage() {
       {data && data.items.length === 0 && <p class="muted">None.</p>}
       {data && data.items.length > 0 && (
         <table class="table">
-          <thead>
-            <tr>
-              <th scope="col">Invoice</th>
-              <th scope="col">Due</th>
-              <th scope="col">Total</th>
-              <th scope="col">Balance</th>
-            </tr>
-          </thead>
+          <Head cols={['Invoice', 'Due', 'Total', 'Balance']} />
           <tbody>
             {data.items.map((i) => (
               <tr key={i.id}>

@@ -73,6 +73,7 @@ export interface CustomerDetail {
   invoices: InvoiceRow[];
   payments: PaymentView[];
   credit_available: number;
+  currency: string;
 }
 
 export interface AuditEntry {
@@ -93,7 +94,6 @@ export interface AdminEstimate {
   draft: EstimateContent | null;
   draft_totals: Totals | null;
   sent: EstimateView;
-  deposit_paid: number;
   recipients: number;
 }
 

@@ -52,3 +52,11 @@ export function phone(e164: string): string {
   const m = /^\+1(\d{3})(\d{3})(\d{4})$/.exec(e164);
   return m ? `(${m[1]}) ${m[2]}-${m[3]}` : e164;
 }
+
+/** Money typed by a person (`1,234.5`, `$20`) as minor units of a two-decimal currency, or
+ *  null when it is not an amount. */
+export function parseMoney(text: string): number | null {
+  const m = /^\s*\$?\s*(\d{1,3}(?:,\d{3})+|\d{1,9})(?:\.(\d{1,2}))?\s*$/.exec(text);
+  if (!m?.[1]) return null;
+  return Number(m[1].replace(/,/g, '')) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+}

@@ -6,7 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { applyCredit, buyCredit, getPayment, listPayments, payDeposit, payInvoice } from '../api/client';
 import type { InvoiceView, PaymentMethod, PaymentStatus, PaymentView, Started } from '../api/types';
 import { Loading, Notice } from '../components/Notice';
-import { dateTime, money } from '../lib/format';
+import { dateTime, money, parseMoney } from '../lib/format';
 import { useLoad } from '../lib/useLoad';
 
 export const PAYMENT_LABELS: Record<PaymentStatus, string> = {
@@ -26,13 +26,6 @@ export const METHOD_LABELS: Record<PaymentMethod, string> = {
   offline: 'Cheque or cash',
   credit: 'Account credit',
 };
-
-/** Whole currency units typed by a person -> minor units, or null. */
-function minorUnits(text: string): number | null {
-  const m = /^\s*\$?\s*(\d{1,7})(?:\.(\d{1,2}))?\s*$/.exec(text);
-  if (!m?.[1]) return null;
-  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
-}
 
 function toCheckout(s: Started): void {
   window.location.assign(s.checkout_url);
@@ -55,7 +48,7 @@ export function PayBox({ invoice, onChanged }: { invoice: InvoiceView; onChanged
       </section>
     );
   }
-  const partMinor = minorUnits(amount);
+  const partMinor = parseMoney(amount);
   const partOk = partMinor !== null && partMinor >= Math.max(p.partial_minimum, 1) && partMinor <= p.payable;
   const go = (run: () => Promise<void>) => {
     setBusy(true);
@@ -255,7 +248,7 @@ function BuyCredit({ currency }: { currency: string }) {
   const [amount, setAmount] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const minor = minorUnits(amount);
+  const minor = parseMoney(amount);
   const buy = (e: Event) => {
     e.preventDefault();
     if (minor === null) return;

@@ -13,6 +13,7 @@ use portal_domain::audit::{Actor, AuditEntry, Origin};
 use portal_domain::ids::{AccountId, EstimateId, InvoiceId, OutboxId, PaymentId, TenantId};
 use portal_domain::invoice::view::PaymentView;
 use portal_domain::invoice::{InvoiceStatus, Ledger, PaymentFact, PaymentMethod, PaymentState, PaymentStatus};
+use portal_domain::money::Currency;
 use portal_domain::payments::Purpose;
 use portal_domain::ports::Ids;
 
@@ -91,6 +92,14 @@ pub struct PaymentRecord {
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     pub rev: u64,
+}
+
+impl PaymentRecord {
+    /// Whether the customer made it: a Checkout opened and left (or still open) is not a
+    /// payment anyone should see in a history.
+    pub fn made(&self) -> bool {
+        !matches!(self.state.status, PaymentStatus::Started | PaymentStatus::Canceled)
+    }
 }
 
 pub fn key(t: &TenantId, a: &AccountId, document: &Document, p: &PaymentId) -> Key {
@@ -182,23 +191,26 @@ impl AccountPayments {
         c
     }
 
-    /// A payment as the customer sees it, labelled with the document's printed number.
-    pub fn view(&self, p: &PaymentRecord, currency: &str) -> PaymentView {
-        let (document, label) = match &p.document {
+    /// A payment as the customer sees it, labelled with the document's printed number, in the
+    /// document's currency (account credit is in the contractor's, `account_currency`).
+    pub fn view(&self, p: &PaymentRecord, account_currency: &Currency) -> PaymentView {
+        let (document, label, currency) = match &p.document {
             Document::Invoice(i) => {
-                let number = self.invoices.iter().find(|x| &x.id == i).map_or_else(|| i.to_string(), |x| x.number.clone());
-                (Some(i.to_string()), format!("Invoice {number}"))
+                let inv = self.invoices.iter().find(|x| &x.id == i);
+                let number = inv.map_or_else(|| i.to_string(), |x| x.number.clone());
+                (Some(i.to_string()), format!("Invoice {number}"), inv.map(|x| &x.content.currency))
             }
             Document::Estimate(e) => {
-                let number = self.estimates.iter().find(|x| &x.id == e).map_or_else(|| e.to_string(), |x| x.number.clone());
-                (Some(e.to_string()), format!("Deposit on estimate {number}"))
+                let est = self.estimates.iter().find(|x| &x.id == e);
+                let number = est.map_or_else(|| e.to_string(), |x| x.number.clone());
+                (Some(e.to_string()), format!("Deposit on estimate {number}"), est.map(|x| &x.currency))
             }
-            Document::Account => (None, "Account credit".to_string()),
+            Document::Account => (None, "Account credit".to_string(), None),
         };
         PaymentView {
             id: p.id.to_string(),
             amount: p.state.amount,
-            currency: currency.to_string(),
+            currency: currency.unwrap_or(account_currency).as_str().to_string(),
             method: p.state.method,
             status: p.state.status,
             refunded: p.state.refunded,
@@ -209,6 +221,14 @@ impl AccountPayments {
             created_at: p.created_at,
             updated_at: p.updated_at,
         }
+    }
+
+    /// One invoice with its payments, from what was read.
+    pub fn invoice(&self, id: &InvoiceId) -> Option<invoices::InvoiceBundle> {
+        let invoice = self.invoices.iter().find(|i| &i.id == id)?.clone();
+        let doc = Document::Invoice(id.clone());
+        let payments = self.payments.iter().filter(|p| p.document == doc).cloned().collect();
+        Some(invoices::InvoiceBundle { invoice, payments })
     }
 
     /// What a deposit paid on `estimate` has not yet been credited to an invoice.
@@ -243,8 +263,9 @@ pub async fn apply_credit(
     origin: &Origin,
     now: Timestamp,
 ) -> Result<i64, StoreError> {
+    // One Query: the account's credit, and the invoice with its payments.
     let money = all(table, t, a).await?;
-    let bundle = invoices::load(table, t, a, invoice).await?.ok_or_else(|| StoreError::Invalid("no such invoice".into()))?;
+    let bundle = money.invoice(invoice).ok_or_else(|| StoreError::Invalid("no such invoice".into()))?;
     let available = match source {
         Some(e) => money.deposit_unapplied(e).min(money.credit().available),
         None => money.credit().available,
@@ -402,10 +423,7 @@ async fn read(table: &dyn Table, at: &PaymentRef) -> Result<Option<(PaymentRecor
             let p = bundle.payments.iter().find(|p| p.id == at.payment).cloned();
             Ok(p.map(|p| (p, Some(bundle))))
         }
-        d => {
-            let item = table.get(&key(&at.tenant, &at.account, d, &at.payment)).await?;
-            Ok(item.map(from_item).transpose()?.map(|p| (p, None)))
-        }
+        d => Ok(get(table, &at.tenant, &at.account, d, &at.payment).await?.map(|p| (p, None))),
     }
 }
 
@@ -526,7 +544,13 @@ pub async fn find_by_payment_intent(table: &dyn Table, t: &TenantId, payment_int
     Ok(Some(PaymentRef { tenant: t.clone(), account, document: p.document, payment: p.id }))
 }
 
-/// One payment of an account, by id, wherever it belongs.
-pub async fn find(table: &dyn Table, t: &TenantId, a: &AccountId, id: &PaymentId) -> Result<Option<PaymentRecord>, StoreError> {
-    Ok(all(table, t, a).await?.payments.into_iter().find(|p| &p.id == id))
+/// One payment, by the document it belongs to and its id: one GetItem.
+pub async fn get(
+    table: &dyn Table,
+    t: &TenantId,
+    a: &AccountId,
+    document: &Document,
+    id: &PaymentId,
+) -> Result<Option<PaymentRecord>, StoreError> {
+    table.get(&key(t, a, document, id)).await?.map(from_item).transpose()
 }
