@@ -5,6 +5,7 @@ API Gateway sends them (compare aws_lambda_events' example-apigw-v2-request-*.js
 Tests add a bearer token where a case needs one; the files carry none, since tokens are
 signed per deployment. Run this after adding a case, then commit the JSON it writes.
 """
+import urllib.parse
 import base64
 import copy
 import hashlib
@@ -55,7 +56,7 @@ def event(method, route, path, params=None, body=None, cookies=None, b64=False, 
     if params:
         e["pathParameters"] = params
     if query:
-        e["queryStringParameters"] = dict(kv.split("=", 1) for kv in query.split("&"))
+        e["queryStringParameters"] = dict(urllib.parse.parse_qsl(query, keep_blank_values=True))
     if cookies:
         e["cookies"] = cookies
     if body is not None:
@@ -192,6 +193,7 @@ EVENTS = {
     "admin-api": {
         "me": event("GET", "/api/admin/me", "/api/admin/me"),
         "list-customers": event("GET", "/api/admin/customers", "/api/admin/customers", query="limit=2"),
+        "search-customers": event("GET", "/api/admin/customers", "/api/admin/customers", query="q=harbor%20v"),
         "create-customer": event("POST", "/api/admin/customers", "/api/admin/customers",
                                  body={"name": "Rosa Delgado", "kind": "residential",
                                        "contact": {"name": "Rosa Delgado", "email": "rosa@example.com", "phone": "(512) 555-0199", "role": "approver"},
@@ -216,6 +218,9 @@ EVENTS = {
         "record-payment": event("POST", "/api/admin/customers/{account}/invoices/{invoice}/payments",
                                 "/api/admin/customers/acc_whitfield/invoices/inv_generator/payments",
                                 params={"account": "acc_whitfield", "invoice": "inv_generator"}, body={"amount": 50000, "note": "Cheque 1042"}),
+        "send-invoice": event("POST", "/api/admin/customers/{account}/invoices/{invoice}/send",
+                              "/api/admin/customers/acc_whitfield/invoices/inv_generator/send",
+                              params={"account": "acc_whitfield", "invoice": "inv_generator"}, body={}),
         "void-invoice": event("POST", "/api/admin/customers/{account}/invoices/{invoice}/void",
                               "/api/admin/customers/acc_whitfield/invoices/inv_service/void",
                               params={"account": "acc_whitfield", "invoice": "inv_service"}),

@@ -199,6 +199,7 @@ impl Seeder<'_> {
             ledger: Ledger::of(total, []),
             due_at: end_of_day(due, &self.tenant.zone()),
             issued_at: Some(self.days_ago(2)),
+            sent_at: Some(self.days_ago(2)),
             created_at: self.days_ago(2),
             rev: 1,
         };

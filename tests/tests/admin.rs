@@ -151,20 +151,45 @@ async fn from_a_new_customer_to_a_paid_invoice() {
     let approved = s.http.post(&format!("/api/estimates/{estimate}/approve"), Some(&rosa), &approve).await;
     assert_eq!(approved.status, 200, "{}", approved.text());
 
-    // The office invoices it; Rosa (signed in) pays it by card.
+    // The office invoices it and sends it; Rosa pays it by card from the emailed link.
     let issued = s.http.post(&format!("/api/admin/customers/{account}/invoices"), staff, &json!({"estimate": estimate})).await;
     assert_eq!(issued.status, 201, "{}", issued.text());
     let invoice = issued.json()["invoice"]["id"].as_str().unwrap().to_string();
-    let rosa = s.sign_in("rosa@example.com").await;
-    let started = s.http.post(&format!("/api/invoices/{invoice}/pay"), Some(&rosa.access_token), &json!({})).await.json();
+    let number = issued.json()["invoice"]["number"].as_str().unwrap().to_string();
+    assert!(issued.json()["invoice"]["sent_at"].is_null());
+    let sent = s.http.post(&format!("/api/admin/customers/{account}/invoices/{invoice}/send"), staff, &json!({})).await;
+    assert_eq!(sent.status, 200, "{}", sent.text());
+    assert_eq!(sent.json()["recipients"], 1);
+    assert!(sent.json()["invoice"]["sent_at"].is_string());
+    let mail = s.wait_for_mail("rosa@example.com", &number).await.expect("the invoice email");
+    assert_eq!(mail["subject"], format!("Invoice {number} from Bright Spark Electric: $1,060.85"));
+    let token = s.latest_token("rosa@example.com").await.unwrap();
+    let link = s.exchange(&token).await.json();
+    assert_eq!(
+        (link["invoice"].as_str(), link["scope"].as_str()),
+        (Some(invoice.as_str()), Some(format!("invoice:{invoice}:view,pay").as_str()))
+    );
+    let rosa = Some(link["access_token"].as_str().unwrap());
+    // The link opens this invoice only: not the account's lists, its credit or its estimates.
+    assert_eq!(s.http.get(&format!("/api/invoices/{invoice}"), rosa).await.json()["pay"]["payable"], 106_085);
+    assert_eq!(s.http.get("/api/invoices", rosa).await.status, 403);
+    assert_eq!(s.http.get("/api/estimates", rosa).await.status, 403);
+    assert_eq!(s.http.get(&format!("/api/estimates/{estimate}"), rosa).await.status, 404);
+    assert_eq!(s.http.post("/api/account/credit", rosa, &json!({"amount": 5000})).await.status, 403);
+    assert_eq!(s.http.post(&format!("/api/invoices/{invoice}/apply-credit"), rosa, &json!({})).await.status, 403);
+    let started = s.http.post(&format!("/api/invoices/{invoice}/pay"), rosa, &json!({})).await.json();
     assert_eq!(started["amount"], 106_085);
     assert_eq!(s.checkout(&started, "card_succeeds").await.status, 303);
     let after = s.http.get(&format!("/api/admin/customers/{account}"), staff).await.json();
     assert_eq!(after["invoices"][0]["status"], "paid");
+    let again = s.http.post(&format!("/api/admin/customers/{account}/invoices/{invoice}/send"), staff, &json!({})).await;
+    assert_eq!((again.status, again.json()["error"]["code"].as_str()), (409, Some("invoice_paid")));
     assert_eq!(after["estimates"][0]["status"], "approved");
     let log = s.http.get(&format!("/api/admin/customers/{account}/audit?limit=50"), staff).await.json();
     let actions: Vec<&str> = log["items"].as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
-    for expected in ["customer.created", "estimate.created", "estimate.sent", "estimate.approved", "invoice.issued", "payment.updated"] {
+    for expected in
+        ["customer.created", "estimate.created", "estimate.sent", "estimate.approved", "invoice.issued", "invoice.sent", "payment.updated"]
+    {
         assert!(actions.contains(&expected), "{expected} in {actions:?}");
     }
 }

@@ -278,6 +278,7 @@ async fn admin_routes_answer_staff_of_this_contractor_only() {
         ("create-invoice", 201),
         ("create-invoice-from-invoiced-estimate", 409),
         ("record-payment", 201),
+        ("send-invoice", 200),
         ("void-invoice", 200),
         ("audit", 200),
         ("list-invoices", 200),
@@ -287,6 +288,7 @@ async fn admin_routes_answer_staff_of_this_contractor_only() {
         ("edit-estimate", 200),
         ("send-estimate", 200),
         ("edit-estimate", 409),
+        ("send-estimate", 200),
         ("revise-estimate", 200),
         ("void-estimate", 200),
         ("invite-contact", 200),
@@ -307,6 +309,11 @@ async fn admin_routes_answer_staff_of_this_contractor_only() {
     }
     let (_, created) = h.call("admin-api", &events::with_token("admin-api", "create-invoice", &owner)).await;
     assert_eq!(created["invoice"]["number"], "INV-2046", "numbers continue from the demo's (2045 was the first create)");
+    let (_, found) = h.call("admin-api", &events::with_token("admin-api", "search-customers", &owner)).await;
+    let names: Vec<&str> = found["items"].as_array().unwrap().iter().filter_map(|c| c["name"].as_str()).collect();
+    assert_eq!(names, ["Harbor View Property Management"], "by the start of the name, any case");
+    let (_, none) = h.call("admin-api", &events::with_token("admin-api", "search-customers", &stranger_token(&h))).await;
+    assert_eq!(none["items"].as_array().map(Vec::len), Some(0), "another contractor's staff find nothing");
     let (_, page) = h.call("admin-api", &events::with_token("admin-api", "list-customers", &owner)).await;
     assert_eq!(page["items"].as_array().map(Vec::len), Some(2));
     assert!(page["next"].is_string(), "more customers on the next page");
@@ -314,7 +321,7 @@ async fn admin_routes_answer_staff_of_this_contractor_only() {
     let actions: Vec<&str> = log["items"].as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
     assert_eq!(
         &actions[..6],
-        ["invoice.issued", "estimate.voided", "estimate.revised", "estimate.sent", "estimate.edited", "estimate.created"],
+        ["invoice.issued", "estimate.voided", "estimate.revised", "estimate.resent", "estimate.sent", "estimate.edited"],
         "newest first: {actions:?}"
     );
     // Only the owner changes staff and settings.
@@ -354,6 +361,7 @@ async fn admin_routes_answer_staff_of_this_contractor_only() {
         "add-contact",
         "create-invoice",
         "record-payment",
+        "send-invoice",
         "void-invoice",
         "create-estimate",
         "send-estimate",
@@ -373,6 +381,7 @@ async fn admin_routes_answer_staff_of_this_contractor_only() {
         "add-property",
         "create-invoice",
         "record-payment",
+        "send-invoice",
         "void-invoice",
         "audit",
         "get-estimate",

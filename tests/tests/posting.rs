@@ -57,6 +57,7 @@ async fn invoice_with_payment(table: &dyn Table) -> PaymentRef {
         ledger: Ledger::of(totals.total, []),
         due_at: now,
         issued_at: Some(now),
+        sent_at: None,
         created_at: now,
         rev: 1,
     };

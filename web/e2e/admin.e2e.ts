@@ -4,7 +4,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type Server, drawSignature, expectAccessible, latestToken, launch, newContext, shot, signIn, startServer } from './harness';
+import { type Server, drawSignature, expectAccessible, expectNoOverflow, latestToken, launch, newContext, shot, signIn, startServer } from './harness';
 
 let browser: Browser;
 const servers: Server[] = [];
@@ -89,18 +89,26 @@ describe('the office', () => {
     await expect.poll(() => office.getByTestId('invoice-status-INV-2045').textContent()).toBe('open');
     await shot(office, 'admin-03-customer');
 
-    // Rosa signs in and pays it.
-    await signIn(rosa, server.base, 'rosa@example.com');
-    await rosa.goto('/invoices');
-    await rosa.getByRole('link', { name: 'Invoice INV-2045' }).click();
+    // The office sends it; Rosa pays it from the emailed link, which opens that invoice only.
+    await office.getByRole('button', { name: 'Send INV-2045' }).click();
+    await office.getByText('INV-2045 sent to 1 contact.').waitFor();
+    const invoiceLink = await latestToken(server.base, 'rosa@example.com', 'INV-2045');
+    await rosa.goto(`/signin#token=${invoiceLink}`);
+    await rosa.getByRole('button', { name: 'Continue' }).click();
+    await rosa.getByText('Invoice INV-2045', { exact: true }).waitFor();
+    expect(await rosa.getByRole('link', { name: 'Invoices' }).count(), 'no account navigation on a document link').toBe(0);
     await rosa.getByRole('button', { name: /^Pay \$/ }).click();
     await rosa.getByRole('button', { name: 'Pay with a card that succeeds' }).click();
     await expect.poll(() => rosa.getByTestId('payment-status').textContent(), { timeout: 10_000 }).toBe('Payment received');
+    // Signed in, she sees it paid in her portal.
+    await signIn(rosa, server.base, 'rosa@example.com');
+    await rosa.goto('/invoices');
+    await rosa.getByRole('link', { name: 'Invoice INV-2045' }).waitFor();
 
     // The office sees it paid, and every step in the activity log.
     await office.reload();
     await expect.poll(() => office.getByTestId('invoice-status-INV-2045').textContent()).toBe('paid');
-    for (const action of ['customer.created', 'estimate.sent', 'estimate.approved', 'invoice.issued', 'payment.updated']) {
+    for (const action of ['customer.created', 'estimate.sent', 'estimate.approved', 'invoice.issued', 'invoice.sent', 'payment.updated']) {
       await expect.poll(() => office.getByText(action, { exact: true }).first().isVisible(), { message: action }).toBe(true);
     }
     await expectAccessible(office, 'customer page');
@@ -119,5 +127,58 @@ describe('the office', () => {
     await office.getByRole('button', { name: 'Approved' }).click();
     await office.getByRole('link', { name: 'E-1061 · Garage subpanel' }).waitFor();
     await expectAccessible(office, 'estimates');
+  });
+
+  it('works on a tablet: a customer found by name, an invoice from scratch sent, every page without sideways scrolling', async () => {
+    const server = await startServer();
+    servers.push(server);
+    const office = await (await newContext(browser, 'tablet', server.base)).newPage();
+    await staffSignIn(office, server.base);
+    await expectNoOverflow(office, 'customers');
+    await office.getByLabel('Find a customer by name').fill('dan');
+    await expect.poll(() => office.getByRole('row').count()).toBe(2);
+    await office.getByLabel('Find a customer by name').fill('zzz');
+    await office.getByText("No customer's name starts with “zzz”.").waitFor();
+    await office.getByLabel('Find a customer by name').fill('DANA');
+    await office.getByRole('link', { name: 'Dana Whitfield' }).click();
+    await office.getByRole('heading', { name: 'Dana Whitfield', level: 1 }).waitFor();
+    await expectNoOverflow(office, 'customer page');
+
+    await office.getByRole('button', { name: 'New invoice' }).click();
+    const line = office.getByRole('group', { name: 'Invoice line 1' });
+    await line.getByLabel('Item').fill('Service call, breaker replaced');
+    await line.getByLabel('Unit price ($)').fill('185');
+    await line.getByLabel('Taxable').uncheck();
+    await office.getByLabel('Memo for the customer').fill('Thanks for calling us out on a Sunday.');
+    await expectAccessible(office, 'new invoice');
+    await shot(office, 'admin-05-tablet-invoice');
+    // The due date cannot be in the past: the server says so, by the field.
+    await office.getByLabel('Due date').fill('2020-01-01');
+    await office.getByRole('button', { name: 'Create and send' }).click();
+    await office.getByText('must be today or later').waitFor();
+    await office.getByLabel('Due date').fill('2099-01-15');
+    await office.getByRole('button', { name: 'Create and send' }).click();
+    await office.getByText('INV-2045 created and sent to 1 contact.').waitFor();
+    await expect.poll(() => office.getByTestId('invoice-status-INV-2045').textContent()).toBe('open');
+    await expectNoOverflow(office, 'customer page with invoices');
+
+    // Dana's email opens that invoice, for $185.00.
+    const dana = await (await newContext(browser, 'phone', server.base)).newPage();
+    const link = await latestToken(server.base, 'dana@example.com', 'INV-2045');
+    await dana.goto(`/signin#token=${link}`);
+    await dana.getByRole('button', { name: 'Continue' }).click();
+    await dana.getByText('Invoice INV-2045', { exact: true }).waitFor();
+    expect(await dana.getByRole('heading', { level: 1 }).textContent()).toBe('$185.00');
+
+    for (const [name, heading] of [
+      ['Estimates', 'Estimates'],
+      ['Invoices', 'Invoices'],
+      ['Adoption', 'Adoption'],
+      ['Settings', 'Settings'],
+    ] as const) {
+      await office.getByRole('link', { name, exact: true }).click();
+      await office.getByRole('heading', { name: heading, level: 1 }).waitFor();
+      await expectNoOverflow(office, name);
+    }
   });
 });

@@ -69,15 +69,22 @@ export function launch(): Promise<Browser> {
   });
 }
 
-export type Size = 'phone' | 'desktop';
+export type Size = 'phone' | 'tablet' | 'desktop';
 
 export function newContext(browser: Browser, size: Size, base: string): Promise<BrowserContext> {
   const phone = devices['Pixel 7'];
   // axe is injected as an inline script, which the portal's CSP rightly forbids; the CSP header
   // itself is checked by its own test.
-  return size === 'phone'
-    ? browser.newContext({ ...phone, viewport: { width: 390, height: 844 }, baseURL: base, bypassCSP: true })
-    : browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: base, bypassCSP: true });
+  if (size === 'phone') return browser.newContext({ ...phone, viewport: { width: 390, height: 844 }, baseURL: base, bypassCSP: true });
+  // A 10-inch tablet held upright, touch on.
+  if (size === 'tablet') return browser.newContext({ viewport: { width: 800, height: 1280 }, hasTouch: true, isMobile: true, baseURL: base, bypassCSP: true });
+  return browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: base, bypassCSP: true });
+}
+
+/** Fails when the page scrolls sideways (content wider than the screen). */
+export async function expectNoOverflow(page: Page, what: string): Promise<void> {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, `${what} overflows by ${overflow}px`).toBeLessThanOrEqual(0);
 }
 
 export async function shot(page: Page, name: string): Promise<void> {
@@ -100,14 +107,15 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
 interface Mail {
   kind: string;
   to: string;
+  subject?: string;
   text: string;
 }
 
 /** The token of the newest link sent to an address, read from the local mailbox. */
-export async function latestToken(base: string, to: string): Promise<string> {
+export async function latestToken(base: string, to: string, about?: string): Promise<string> {
   for (let i = 0; i < 50; i++) {
     const r = (await (await fetch(`${base}/dev/mailbox.json`)).json()) as { messages: Mail[] };
-    const m = r.messages.find((x) => x.to === to);
+    const m = r.messages.find((x) => x.to === to && (!about || (x.subject ?? '').includes(about)));
     const token = m ? /token=(\S+)/.exec(m.text)?.[1] : undefined;
     if (token) return token;
     await new Promise((ok) => setTimeout(ok, 100));

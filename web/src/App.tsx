@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 
-import { ApiError, adoptViewAs, displayName, onSessionChange, restore, session, signOut, tenantProfile } from './api/client';
+import { ApiError, adoptViewAs, displayName, documentPath, onSessionChange, restore, session, signOut, tenantProfile } from './api/client';
 import type { TenantProfile } from './api/types';
 import { Layout } from './components/Layout';
 import { Loading, Notice } from './components/Notice';
@@ -76,7 +76,7 @@ export function App() {
   if (!ready) return <Layout tenant={tenant}>{<Loading />}</Layout>;
 
   const s = session();
-  const documentOnly = s?.estimate ?? null;
+  const documentOnly = documentPath(s);
   const readOnly = s?.scope === 'portal:read';
   // What the contractor shows (all of it until the profile says otherwise).
   const shows = tenant?.sections ?? { estimates: true, invoices: true, payments: true };
@@ -116,26 +116,31 @@ export function App() {
   const paymentMatch = /^\/payments\/([A-Za-z0-9_]+)$/.exec(path);
   if (path === '/signin' && token) {
     page = <LinkLanding token={token} tenant={tenant} />;
-  } else if (!signedIn) {
+  } else if (!signedIn || (path === '/signin' && documentOnly)) {
+    // Signed out, or holding one document's link and asking to sign in to the whole account.
     page = <RequestLink tenantKey={tenantKey} {...(path !== '/signin' && path !== '/' ? { notice: 'Sign in to continue.' } : {})} />;
   } else if (paymentMatch?.[1]) {
     page = <PaymentPage id={paymentMatch[1]} />;
-  } else if (estimateMatch?.[1]) {
+  } else if (estimateMatch?.[1] && (!documentOnly || documentOnly === path)) {
     page = <EstimatePage id={estimateMatch[1]} tenant={tenant} />;
+  } else if (invoiceMatch?.[1] && (!documentOnly || documentOnly === path)) {
+    page = <InvoicePage id={invoiceMatch[1]} />;
   } else if (documentOnly) {
     page = (
       <section class="card narrow">
-        <h1>This link opens one estimate</h1>
+        <h1>This link opens one document</h1>
         <p>
-          <a href={`/estimates/${documentOnly}`} data-route>
-            Open the estimate
+          <a href={documentOnly} data-route>
+            Open it
           </a>
-          , or sign out and sign in to see your whole account.
+          , or{' '}
+          <a href="/signin" data-route>
+            sign in
+          </a>{' '}
+          to see your whole account.
         </p>
       </section>
     );
-  } else if (invoiceMatch?.[1]) {
-    page = <InvoicePage id={invoiceMatch[1]} />;
   } else if (path === '/payments') {
     page = <PaymentsPage />;
   } else if (path === '/invoices') {

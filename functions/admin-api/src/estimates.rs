@@ -2,32 +2,27 @@
 //! edited until sent; sending emails each approver a document link; revising starts the next
 //! version from the current one; voiding withdraws it. A sent version is never changed: the
 //! customer signs exactly what was sent (its fingerprint).
-use jiff::SignedDuration;
 use lambda_http::{Body, Request, Response};
 use portal_domain::estimate::view::{EstimateSummary, EstimateView};
 use portal_domain::estimate::{
     Estimate, EstimateEvent, EstimateStatus, EstimateVersion, Totals, VersionContent, end_of_day, totals, transition,
 };
-use portal_domain::ids::{EstimateId, OutboxId, PropertyId};
+use portal_domain::ids::{EstimateId, PropertyId};
 use portal_domain::{DomainError, FieldErrors};
 use portal_http::request::{MAX_BODY, json, json_or_default, path};
 use portal_http::session::StaffSession;
 use portal_http::{ApiError, response};
-use portal_store::repo::auth::{LinkPurpose, Subject, issue_link};
+use portal_store::repo::auth::LinkPurpose;
 use portal_store::repo::estimates::{self, EstimateBundle};
-use portal_store::repo::outbox::{self, Notice, OutboxMessage};
+use portal_store::repo::outbox::Notice;
 use portal_store::repo::{audit, parties};
 
 use crate::{State, account, entry, session, tenant};
 
 /// Estimates are numbered from here (`E-1001`) per contractor.
 pub const FIRST_ESTIMATE_NUMBER: i64 = 1001;
-/// How long an emailed estimate link works.
-const LINK_DAYS: i64 = 14;
 /// Estimate bodies carry every line and option.
 const MAX_ESTIMATE_BODY: usize = 256 * 1024;
-/// One send reaches at most this many contacts (a transaction holds 100 writes).
-const MAX_RECIPIENTS: usize = 20;
 
 /// An estimate as the office sees it: what the customer sees (sent versions), and the draft
 /// being built, if any.
@@ -217,8 +212,11 @@ pub async fn send(state: &State, req: &Request) -> Result<Response<Body>, ApiErr
     let body: Note = json_or_default(req, MAX_BODY)?;
     let b = load(state, &s, req).await?;
     let e = &b.estimate;
-    let next = transition(e.status, EstimateEvent::Send)?;
     let now = state.clock.now();
+    if matches!(e.effective_status(now), EstimateStatus::Sent | EstimateStatus::Viewed) {
+        return resend(state, &s, req, &b).await;
+    }
+    let next = transition(e.status, EstimateEvent::Send)?;
     let tenant = tenant(state, &s).await?;
     let current = b.current().ok_or_else(|| ApiError::Internal("current version missing".into()))?;
     if current.content.valid_until < tenant.today(now) {
@@ -242,28 +240,53 @@ pub async fn send(state: &State, req: &Request) -> Result<Response<Body>, ApiErr
     header.rev += 1;
     // Everyone who can approve it, at its property, with the portal on, gets a link.
     let contacts = parties::list_contacts(state.table.as_ref(), &s.tenant, &e.account).await?;
-    let recipients: Vec<_> = contacts
-        .iter()
-        .filter(|c| c.role.can_approve() && c.portal_enabled && (c.email.is_some() || c.phone.is_some()))
-        .filter(|c| portal_domain::party::within(c.properties.as_deref(), e.property.as_ref()))
-        .take(MAX_RECIPIENTS)
-        .collect();
+    let recipients = crate::recipients(&contacts, e.property.as_ref(), |c| c.role.can_approve());
     let mut writes = vec![estimates::save_header(&header, e.rev)?, estimates::put_draft_version(&header, &version)?];
-    for c in &recipients {
-        let subject = Subject::Contact { account: e.account.clone(), contact: c.id.clone() };
-        let purpose = LinkPurpose::Estimate { estimate: e.id.clone(), rights: vec!["view".into(), "sign".into()] };
-        let (token, link) = issue_link(state.ids.as_ref(), &s.tenant, subject, purpose, now, SignedDuration::from_hours(24 * LINK_DAYS))?;
-        writes.push(link);
-        let notice = Notice::EstimateSent { estimate: e.id.clone(), version: version.number, contact: c.id.clone(), token: Some(token) };
-        writes.push(outbox::enqueue(
-            &s.tenant,
-            OutboxMessage { id: OutboxId::generate(state.ids.as_ref()), account: Some(e.account.clone()), created_at: now, notice },
-        )?);
-    }
+    writes.extend(links(state, &s, e, version.number, &recipients)?);
     let detail = serde_json::json!({ "version": version.number, "recipients": recipients.iter().map(|c| &c.id).collect::<Vec<_>>() });
     writes.push(audit::append(&s.tenant, &entry(state, &s, req, "estimate.sent", e.id.to_string(), &e.account, detail))?);
     state.table.transact(writes).await?;
     reload(state, &s, &header, recipients.len()).await
+}
+
+/// The document links for one version of an estimate, and the messages that carry them.
+fn links(
+    state: &State,
+    s: &StaffSession,
+    e: &Estimate,
+    version: u32,
+    to: &[&portal_domain::party::Contact],
+) -> Result<Vec<portal_store::table::Write>, ApiError> {
+    let purpose = LinkPurpose::Estimate { estimate: e.id.clone(), rights: vec!["view".into(), "sign".into()] };
+    crate::document_mail(state, s, &e.account, to, &purpose, |c, token| Notice::EstimateSent {
+        estimate: e.id.clone(),
+        version,
+        contact: c.id.clone(),
+        token: Some(token),
+    })
+}
+
+/// Sends a sent estimate's current version again, with fresh links (the customer lost the
+/// email, or a contact was added). Nothing about the estimate changes.
+async fn resend(state: &State, s: &StaffSession, req: &Request, b: &EstimateBundle) -> Result<Response<Body>, ApiError> {
+    let e = &b.estimate;
+    let current = b.current().ok_or_else(|| ApiError::Internal("current version missing".into()))?;
+    let contacts = parties::list_contacts(state.table.as_ref(), &s.tenant, &e.account).await?;
+    let recipients = crate::recipients(&contacts, e.property.as_ref(), |c| c.role.can_approve());
+    if recipients.is_empty() {
+        return Err(ApiError::Conflict(
+            "no_recipients",
+            "Nobody on this account can receive it: add an approver with an email or phone, and switch their portal access on.".into(),
+        ));
+    }
+    // The rev guards against a decision made while this is sent.
+    let header = Estimate { rev: e.rev + 1, ..e.clone() };
+    let mut writes = vec![estimates::save_header(&header, e.rev)?];
+    writes.extend(links(state, s, e, current.number, &recipients)?);
+    let detail = serde_json::json!({ "version": current.number, "recipients": recipients.iter().map(|c| &c.id).collect::<Vec<_>>() });
+    writes.push(audit::append(&s.tenant, &entry(state, s, req, "estimate.resent", e.id.to_string(), &e.account, detail))?);
+    state.table.transact(writes).await?;
+    reload(state, s, &header, recipients.len()).await
 }
 
 #[utoipa::path(post, path = "/api/admin/customers/{account}/estimates/{estimate}/revise", tag = "admin", security(("bearer" = [])),

@@ -17,7 +17,7 @@ use lambda_http::{Body, Request, RequestExt, Response};
 use portal_domain::audit::AuditEntry;
 use portal_domain::estimate::view::EstimateSummary;
 use portal_domain::estimate::{Decision, Estimate, EstimateStatus, LineItem, end_of_day};
-use portal_domain::ids::{AccountId, ContactId, EstimateId, InvoiceId, PropertyId};
+use portal_domain::ids::{AccountId, ContactId, EstimateId, InvoiceId, OutboxId, PropertyId};
 use portal_domain::invoice::view::PaymentView;
 use portal_domain::invoice::{Discount, InvoiceContent, InvoiceStatus, Ledger};
 use portal_domain::party::{Account, AccountKind, Contact, ContactRole, Email, Phone, Property, Tenant};
@@ -28,13 +28,16 @@ use portal_http::session::StaffSession;
 use portal_http::token::Verifier;
 use portal_http::{ApiError, response};
 use portal_store::record::{from_item, kind};
+use portal_store::repo::auth::{LinkPurpose, Subject, issue_link};
 use portal_store::repo::invoices::{self, Invoice};
+use portal_store::repo::outbox::{self, Notice, OutboxMessage};
 use portal_store::repo::{audit, parties, payments};
-use portal_store::table::{Cursor, Index, Query};
+use portal_store::table::{Cursor, Index, Query, Write};
 use portal_store::{Table, keys};
 use rust_decimal::Decimal;
 
 pub mod estimates;
+pub mod invoicing;
 pub mod people;
 pub mod settings;
 
@@ -48,6 +51,7 @@ pub const ROUTES: &[&str] = &[
     "POST /api/admin/customers/{account}/invoices",
     "POST /api/admin/customers/{account}/invoices/{invoice}/payments",
     "POST /api/admin/customers/{account}/invoices/{invoice}/void",
+    "POST /api/admin/customers/{account}/invoices/{invoice}/send",
     "GET /api/admin/customers/{account}/audit",
     "GET /api/admin/invoices",
     "POST /api/admin/customers/{account}/estimates",
@@ -93,6 +97,7 @@ pub async fn handle(state: &State, req: Request) -> Response<Body> {
         Some("POST /api/admin/customers/{account}/invoices") => create_invoice(state, &req).await,
         Some("POST /api/admin/customers/{account}/invoices/{invoice}/payments") => record_payment(state, &req).await,
         Some("POST /api/admin/customers/{account}/invoices/{invoice}/void") => void_invoice(state, &req).await,
+        Some("POST /api/admin/customers/{account}/invoices/{invoice}/send") => invoicing::send(state, &req).await,
         Some("GET /api/admin/customers/{account}/audit") => audit_log(state, &req).await,
         Some("GET /api/admin/invoices") => list_invoices(state, &req).await,
         Some("POST /api/admin/customers/{account}/estimates") => estimates::create(state, &req).await,
@@ -114,6 +119,50 @@ pub async fn handle(state: &State, req: Request) -> Response<Body> {
         _ => Err(ApiError::NotFound("route")),
     };
     result.unwrap_or_else(ApiError::into_response)
+}
+
+/// How long an emailed document link (estimate, invoice) works.
+const LINK_DAYS: i64 = 14;
+/// One send reaches at most this many contacts (a transaction holds 100 writes).
+const MAX_RECIPIENTS: usize = 20;
+
+/// Who a document at `property` goes to: contacts `wanted` by role, with the portal on, who
+/// can be reached and may see that property.
+fn recipients<'a>(contacts: &'a [Contact], property: Option<&PropertyId>, wanted: impl Fn(&Contact) -> bool) -> Vec<&'a Contact> {
+    contacts
+        .iter()
+        .filter(|c| wanted(c) && c.portal_enabled && (c.email.is_some() || c.phone.is_some()))
+        .filter(|c| portal_domain::party::within(c.properties.as_deref(), property))
+        .take(MAX_RECIPIENTS)
+        .collect()
+}
+
+/// For each recipient, a document link and the outbox message that carries it, to be written
+/// with the change that sends the document.
+fn document_mail(
+    state: &State,
+    s: &StaffSession,
+    account: &AccountId,
+    to: &[&Contact],
+    purpose: &LinkPurpose,
+    notice: impl Fn(&Contact, String) -> Notice,
+) -> Result<Vec<Write>, ApiError> {
+    let now = state.clock.now();
+    let mut writes = Vec::with_capacity(to.len() * 2);
+    for c in to {
+        let subject = Subject::Contact { account: account.clone(), contact: c.id.clone() };
+        let ttl = jiff::SignedDuration::from_hours(24 * LINK_DAYS);
+        let (token, link) = issue_link(state.ids.as_ref(), &s.tenant, subject, purpose.clone(), now, ttl)?;
+        writes.push(link);
+        let message = OutboxMessage {
+            id: OutboxId::generate(state.ids.as_ref()),
+            account: Some(account.clone()),
+            created_at: now,
+            notice: notice(c, token),
+        };
+        writes.push(outbox::enqueue(&s.tenant, message)?);
+    }
+    Ok(writes)
 }
 
 fn session(state: &State, req: &Request) -> Result<StaffSession, ApiError> {
@@ -191,13 +240,18 @@ fn row(a: &Account) -> CustomerRow {
 }
 
 #[utoipa::path(get, path = "/api/admin/customers", tag = "admin", security(("bearer" = [])),
-    params(("limit" = Option<u32>, Query, description = "1 to 100"), ("cursor" = Option<String>, Query, description = "from the previous page")),
+    params(("limit" = Option<u32>, Query, description = "1 to 100"), ("cursor" = Option<String>, Query, description = "from the previous page"),
+           ("q" = Option<String>, Query, description = "only customers whose name starts with this (any case)")),
     responses((status = 200, body = Paged<CustomerRow>), (status = 400, body = portal_http::error::ErrorBody),
               (status = 401, body = portal_http::error::ErrorBody)))]
 pub async fn list_customers(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     let (limit, after) = paging(req)?;
-    let (accounts, next) = parties::list_accounts(state.table.as_ref(), &s.tenant, limit, after).await?;
+    let name = query(req, "q").map(|q| q.trim().to_string()).filter(|q| !q.is_empty());
+    if name.as_ref().is_some_and(|q| q.chars().count() > 100) {
+        return Err(DomainError::invalid("q", "at most 100 characters").into());
+    }
+    let (accounts, next) = parties::list_accounts(state.table.as_ref(), &s.tenant, name.as_deref(), limit, after).await?;
     Ok(response::ok(&Paged { items: accounts.iter().map(row).collect(), next: next.map(|c| c.0) }))
 }
 
@@ -375,6 +429,9 @@ pub struct InvoiceRow {
     pub currency: String,
     #[schema(value_type = String, format = Date)]
     pub due_date: jiff::civil::Date,
+    /// First emailed to the customer.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub sent_at: Option<jiff::Timestamp>,
 }
 
 fn invoice_row(i: &Invoice, now: jiff::Timestamp) -> InvoiceRow {
@@ -388,6 +445,7 @@ fn invoice_row(i: &Invoice, now: jiff::Timestamp) -> InvoiceRow {
         ledger: i.ledger,
         currency: i.content.currency.as_str().into(),
         due_date: i.content.due_date,
+        sent_at: i.sent_at,
     }
 }
 
@@ -610,6 +668,7 @@ pub async fn create_invoice(state: &State, req: &Request) -> Result<Response<Bod
         content,
         ledger: Ledger::of(total, []),
         issued_at: Some(now),
+        sent_at: None,
         created_at: now,
         rev: 1,
     };
@@ -828,6 +887,7 @@ pub async fn list_estimates(state: &State, req: &Request) -> Result<Response<Bod
     create_invoice,
     record_payment,
     void_invoice,
+    invoicing::send,
     audit_log,
     list_invoices,
     estimates::create,

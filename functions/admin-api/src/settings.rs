@@ -210,7 +210,7 @@ pub async fn adoption(state: &State, req: &Request) -> Result<Response<Body>, Ap
     let recent = now.checked_sub(SignedDuration::from_hours(24 * 90)).unwrap_or(now);
     let mut cursor = None;
     loop {
-        let (accounts, next) = parties::list_accounts(state.table.as_ref(), &s.tenant, 100, cursor).await?;
+        let (accounts, next) = parties::list_accounts(state.table.as_ref(), &s.tenant, None, 100, cursor).await?;
         for a in accounts {
             let items = portal_store::repo::query_all(state.table.as_ref(), Query::partition(keys::account_pk(&s.tenant, &a.id))).await?;
             let (mut estimates, mut invoices, mut pays) = (Vec::new(), Vec::new(), Vec::new());

@@ -37,6 +37,8 @@ pub struct SessionResponse {
     pub role: String,
     /// For a document link: the estimate it opens.
     pub estimate: Option<String>,
+    /// For a document link: the invoice it opens.
+    pub invoice: Option<String>,
 }
 
 /// Who the session is for, as resolved from the store (role and limits as they are now).
@@ -119,10 +121,9 @@ async fn mint_as(
         props: p.props.clone(),
     };
     let access_token = state.signer().await?.sign(&claims)?;
-    let estimate = match Scope::parse(scope) {
-        Some(Scope::Estimate { id, .. }) => Some(id.to_string()),
-        _ => None,
-    };
+    let document = Scope::parse(scope).and_then(|s| s.document());
+    let opens = |kind: &str| document.as_ref().filter(|(k, _)| *k == kind).map(|(_, id)| id.clone());
+    let (estimate, invoice) = (opens("estimate"), opens("invoice"));
     Ok(SessionResponse {
         access_token,
         token_type: "Bearer".into(),
@@ -135,11 +136,22 @@ async fn mint_as(
         staff,
         role: p.role.clone(),
         estimate,
+        invoice,
     })
 }
 
 fn set_cookie(audience: Audience, value: &str, max_age: i64) -> String {
     format!("{}={value}; Path=/api/auth; HttpOnly; Secure; SameSite=Strict; Max-Age={max_age}", audience.cookie())
+}
+
+/// The scope a document link grants; `None` for a sign-in link.
+fn document_scope(purpose: &LinkPurpose) -> Option<Scope> {
+    let has = |rights: &[String], r: &str| rights.iter().any(|x| x == r);
+    match purpose {
+        LinkPurpose::SignIn => None,
+        LinkPurpose::Estimate { estimate, rights } => Some(Scope::Estimate { id: estimate.clone(), sign: has(rights, "sign") }),
+        LinkPurpose::Invoice { invoice, rights } => Some(Scope::Invoice { id: invoice.clone(), pay: has(rights, "pay") }),
+    }
 }
 
 fn link_state_error(link: &LinkRecord, now: Timestamp) -> ApiError {
@@ -174,15 +186,15 @@ pub async fn exchange(state: &State, req: &Request) -> Result<Response<Body>, Ap
         Subject::Contact { account, .. } => Some(account.clone()),
         Subject::Staff { .. } => None,
     };
-    match &link.purpose {
-        LinkPurpose::Estimate { estimate, rights } => {
-            let scope = Scope::Estimate { id: estimate.clone(), sign: rights.iter().any(|r| r == "sign") }.render();
-            let entry = audit_entry(state, now, &who, "auth.document_link_opened", Some(estimate.to_string()), account, &origin);
+    match document_scope(&link.purpose) {
+        Some(scope) => {
+            let document = scope.document().map(|(_, id)| id);
+            let entry = audit_entry(state, now, &who, "auth.document_link_opened", document, account, &origin);
             state.table.transact(vec![audit::append(&tenant, &entry)?]).await?;
-            let session = mint(state, &tenant, &who, &scope, now).await?;
+            let session = mint(state, &tenant, &who, &scope.render(), now).await?;
             Ok(response::ok(&session))
         }
-        LinkPurpose::SignIn => {
+        None => {
             let audience = who.audience();
             let scope = if audience == Audience::Admin { "admin" } else { "portal" };
             let (secret, secret_hash) = auth::new_secret(state.ids.as_ref());

@@ -20,7 +20,7 @@ use portal_domain::party::Tenant;
 use portal_domain::payments::{CheckoutRequest, CustomerRequest, Payments, Purpose};
 use portal_domain::ports::{Clock, Ids};
 use portal_http::request::{MAX_BODY, json_or_default, origin, path, route_key};
-use portal_http::session::CustomerSession;
+use portal_http::session::{CustomerSession, PayTarget};
 use portal_http::token::Verifier;
 use portal_http::{ApiError, response};
 use portal_store::Table;
@@ -107,9 +107,9 @@ pub async fn pay_invoice(state: &State, req: &Request) -> Result<Response<Body>,
     let wanted: PayInvoiceRequest = json_or_default(req, MAX_BODY)?;
     let bundle = invoices::load(state.table.as_ref(), &session.tenant, &session.account, &id)
         .await?
-        .filter(|b| session.sees_account() && session.at_property(b.invoice.property.as_ref()) && b.invoice.status != InvoiceStatus::Draft)
+        .filter(|b| session.can_see_invoice(&b.invoice))
         .ok_or(ApiError::NotFound("invoice"))?;
-    session.may_pay(None)?;
+    session.may_pay(PayTarget::Invoice(&id))?;
     let invoice = &bundle.invoice;
     if invoice.status == InvoiceStatus::Void {
         return Err(ApiError::Conflict("invoice_void", "This invoice was cancelled; there is nothing to pay.".into()));
@@ -139,7 +139,7 @@ pub async fn pay_deposit(state: &State, req: &Request) -> Result<Response<Body>,
         .await?
         .filter(|b| b.estimate.status != EstimateStatus::Draft && session.can_see(&b.estimate))
         .ok_or(ApiError::NotFound("estimate"))?;
-    session.may_pay(Some(&id))?;
+    session.may_pay(PayTarget::Deposit(&id))?;
     let e = &bundle.estimate;
     let approval = match (e.status, bundle.decisions.get(&e.current_version)) {
         (EstimateStatus::Approved, Some(Decision::Approved(a))) => a,
@@ -166,10 +166,8 @@ pub async fn pay_deposit(state: &State, req: &Request) -> Result<Response<Body>,
 pub async fn buy_credit(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
     let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
     let wanted: AmountRequest = json_or_default(req, MAX_BODY)?;
-    if !session.sees_account() {
-        return Err(ApiError::Forbidden("This link opens one estimate. Sign in to see your whole account."));
-    }
-    session.may_pay(None)?;
+    session.needs_account()?;
+    session.may_pay(PayTarget::Credit)?;
     let tenant = tenant(state, &session).await?;
     let amount = tenant.payments.credit_amount(wanted.amount.ok_or_else(|| portal_domain::DomainError::invalid("amount", "required"))?)?;
     let description = format!("Account credit with {}", tenant.name);
@@ -194,9 +192,11 @@ pub async fn apply_credit(state: &State, req: &Request) -> Result<Response<Body>
     let (t, a) = (&session.tenant, &session.account);
     invoices::load(state.table.as_ref(), t, a, &id)
         .await?
-        .filter(|b| session.sees_account() && session.at_property(b.invoice.property.as_ref()) && b.invoice.status != InvoiceStatus::Draft)
+        .filter(|b| session.can_see_invoice(&b.invoice))
         .ok_or(ApiError::NotFound("invoice"))?;
-    session.may_pay(None)?;
+    // Credit belongs to the account: a link to one invoice does not reach it.
+    session.needs_account()?;
+    session.may_pay(PayTarget::Invoice(&id))?;
     let now = state.clock.now();
     let applied = payments::apply_credit(
         state.table.as_ref(),

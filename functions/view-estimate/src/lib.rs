@@ -47,9 +47,7 @@ pub struct EstimateList {
 /// The account's estimates that were sent, newest first.
 pub async fn list(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
     let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
-    if !session.sees_account() {
-        return Err(ApiError::Forbidden("This link opens one estimate. Sign in to see your whole account."));
-    }
+    session.needs_account()?;
     let now = state.clock.now();
     let all = estimates::list(state.table.as_ref(), &session.tenant, &session.account).await?;
     let estimates =

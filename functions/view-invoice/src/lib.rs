@@ -3,7 +3,8 @@
 //! or the status page Checkout returns to).
 //!
 //! Reads only. Drafts are never shown; a contact limited to some properties sees only their
-//! invoices and payments; a link that opens one estimate reaches only that estimate's deposit.
+//! invoices and payments; a link that opens one estimate reaches only that estimate's deposit,
+//! a link that opens one invoice only that invoice and its payments.
 use std::sync::Arc;
 
 use lambda_http::{Body, Request, Response};
@@ -57,7 +58,7 @@ pub struct Amount {
 
 /// Whether the session may see this invoice at all.
 fn visible(session: &CustomerSession, i: &Invoice) -> bool {
-    session.sees_account() && session.at_property(i.property.as_ref()) && i.status != InvoiceStatus::Draft
+    session.can_see_invoice(i)
 }
 
 fn overdue(i: &Invoice, state: &State) -> bool {
@@ -69,9 +70,7 @@ fn overdue(i: &Invoice, state: &State) -> bool {
               (status = 403, body = portal_http::error::ErrorBody)))]
 pub async fn list(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
     let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
-    if !session.sees_account() {
-        return Err(ApiError::Forbidden("This link opens one estimate. Sign in to see your whole account."));
-    }
+    session.needs_account()?;
     let all = invoices::list(state.table.as_ref(), &session.tenant, &session.account).await?;
     let shown: Vec<&Invoice> = all.iter().filter(|i| visible(&session, i)).collect();
     let mut balance_due: Vec<Amount> = Vec::new();
@@ -122,7 +121,8 @@ pub async fn one(state: &State, req: &Request) -> Result<Response<Body>, ApiErro
         methods: rules.methods(payable),
         ach_minimum: rules.ach_minimum,
         card_fee_disclosure: rules.card_fee_disclosure.clone(),
-        credit_available: money.credit().available.min(payable),
+        // Credit is the account's: a link to one invoice does not show or spend it.
+        credit_available: if session.sees_account() { money.credit().available.min(payable) } else { 0 },
     };
     let view = InvoiceView {
         id: i.id.to_string(),
@@ -141,11 +141,13 @@ pub async fn one(state: &State, req: &Request) -> Result<Response<Body>, ApiErro
 }
 
 /// Whether the session may see this payment: the invoice's rules for invoice payments; for a
-/// link that opens one estimate, only that estimate's deposits.
+/// link that opens one estimate, only that estimate's deposits; for one invoice, its payments.
 fn payment_visible(session: &CustomerSession, money: &AccountPayments, p: &PaymentRecord) -> bool {
     match (&session.scope, &p.document) {
         (Scope::Estimate { id, .. }, Document::Estimate(e)) => id == e,
         (Scope::Estimate { .. }, _) => false,
+        (Scope::Invoice { id, .. }, Document::Invoice(i)) => id == i,
+        (Scope::Invoice { .. }, _) => false,
         (_, Document::Invoice(i)) => money.invoices.iter().any(|x| &x.id == i && visible(session, x)),
         (_, Document::Estimate(e)) => money.estimates.iter().any(|x| &x.id == e && session.at_property(x.property.as_ref())),
         (_, Document::Account) => session.properties.is_none(),
@@ -186,9 +188,7 @@ async fn tenant(state: &State, session: &CustomerSession) -> Result<Tenant, ApiE
               (status = 403, body = portal_http::error::ErrorBody)))]
 pub async fn history(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
     let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
-    if !session.sees_account() {
-        return Err(ApiError::Forbidden("This link opens one estimate. Sign in to see your whole account."));
-    }
+    session.needs_account()?;
     let money = payments::all(state.table.as_ref(), &session.tenant, &session.account).await?;
     let currency = tenant(state, &session).await?.currency;
     let mut list: Vec<PaymentView> =

@@ -2,8 +2,10 @@
 //! nowhere else: never from a path, a query or a body.
 use lambda_http::Request;
 use portal_domain::estimate::Estimate;
-use portal_domain::ids::{AccountId, ContactId, EstimateId, PropertyId, TenantId};
+use portal_domain::ids::{AccountId, ContactId, EstimateId, InvoiceId, PropertyId, TenantId};
+use portal_domain::invoice::InvoiceStatus;
 use portal_domain::party::ContactRole;
+use portal_store::repo::invoices::Invoice;
 
 use crate::error::ApiError;
 use crate::token::{Audience, Claims, Verifier};
@@ -17,6 +19,17 @@ pub enum Scope {
     ReadOnly,
     /// One estimate from an emailed link: view, and sign if `sign`.
     Estimate { id: EstimateId, sign: bool },
+    /// One invoice from an emailed link: view, and pay it if `pay`.
+    Invoice { id: InvoiceId, pay: bool },
+}
+
+/// What a customer is paying for, to check against the session's scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PayTarget<'a> {
+    Invoice(&'a InvoiceId),
+    Deposit(&'a EstimateId),
+    /// Account credit (pay ahead): needs the whole account.
+    Credit,
 }
 
 impl Scope {
@@ -25,13 +38,17 @@ impl Scope {
             "portal" => Some(Scope::Portal),
             "portal:read" => Some(Scope::ReadOnly),
             _ => {
-                let rest = s.strip_prefix("estimate:")?;
+                let (kind, rest) = s.split_once(':')?;
                 let (id, rights) = rest.split_once(':')?;
                 let rights: Vec<&str> = rights.split(',').collect();
                 if !rights.contains(&"view") {
                     return None;
                 }
-                Some(Scope::Estimate { id: id.parse().ok()?, sign: rights.contains(&"sign") })
+                match kind {
+                    "estimate" => Some(Scope::Estimate { id: id.parse().ok()?, sign: rights.contains(&"sign") }),
+                    "invoice" => Some(Scope::Invoice { id: id.parse().ok()?, pay: rights.contains(&"pay") }),
+                    _ => None,
+                }
             }
         }
     }
@@ -40,6 +57,16 @@ impl Scope {
             Scope::Portal => "portal".into(),
             Scope::ReadOnly => "portal:read".into(),
             Scope::Estimate { id, sign } => format!("estimate:{id}:{}", if *sign { "view,sign" } else { "view" }),
+            Scope::Invoice { id, pay } => format!("invoice:{id}:{}", if *pay { "view,pay" } else { "view" }),
+        }
+    }
+
+    /// The one document an emailed link opens, as `(kind, id)`.
+    pub fn document(&self) -> Option<(&'static str, String)> {
+        match self {
+            Scope::Estimate { id, .. } => Some(("estimate", id.to_string())),
+            Scope::Invoice { id, .. } => Some(("invoice", id.to_string())),
+            Scope::Portal | Scope::ReadOnly => None,
         }
     }
 }
@@ -112,8 +139,28 @@ impl CustomerSession {
         let in_scope = match &self.scope {
             Scope::Portal | Scope::ReadOnly => true,
             Scope::Estimate { id, .. } => id == &e.id,
+            Scope::Invoice { .. } => false,
         };
         in_scope && self.at_property(e.property.as_ref())
+    }
+
+    /// Whether this invoice is visible: issued, in scope, and at an allowed property.
+    pub fn can_see_invoice(&self, i: &Invoice) -> bool {
+        let in_scope = match &self.scope {
+            Scope::Portal | Scope::ReadOnly => true,
+            Scope::Invoice { id, .. } => id == &i.id,
+            Scope::Estimate { .. } => false,
+        };
+        in_scope && i.status != InvoiceStatus::Draft && self.at_property(i.property.as_ref())
+    }
+
+    /// The answer for account-wide pages opened with a link to one document.
+    pub fn needs_account(&self) -> Result<(), ApiError> {
+        if self.sees_account() {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden("This link opens one document. Sign in to see your whole account."))
+        }
     }
 
     /// Whether a document at this property is the contact's to see: a contact limited to some
@@ -128,6 +175,7 @@ impl CustomerSession {
             Scope::Portal => true,
             Scope::ReadOnly => return Err(ApiError::Forbidden("This is a read-only view of the customer's portal.")),
             Scope::Estimate { id, sign } => *sign && id == &e.id,
+            Scope::Invoice { .. } => false,
         };
         if !signs {
             return Err(ApiError::Forbidden("This link does not allow signing. Sign in to continue."));
@@ -138,15 +186,18 @@ impl CustomerSession {
         Ok(())
     }
 
-    /// Whether the session may pay: not a read-only view, not a viewer, and for a link that
-    /// opens one estimate, only that estimate's deposit (`estimate`), and only with signing
-    /// rights.
-    pub fn may_pay(&self, estimate: Option<&EstimateId>) -> Result<(), ApiError> {
-        match &self.scope {
-            Scope::Portal => {}
-            Scope::ReadOnly => return Err(ApiError::Forbidden("This is a read-only view of the customer's portal.")),
-            Scope::Estimate { id, sign } if *sign && Some(id) == estimate => {}
-            Scope::Estimate { .. } => return Err(ApiError::Forbidden("This link does not allow paying. Sign in to continue.")),
+    /// Whether the session may pay for `target`: not a read-only view, not a viewer; a link
+    /// that opens one estimate pays only its deposit (with signing rights), a link that opens
+    /// one invoice pays only that invoice (with paying rights).
+    pub fn may_pay(&self, target: PayTarget<'_>) -> Result<(), ApiError> {
+        match (&self.scope, target) {
+            (Scope::Portal, _) => {}
+            (Scope::ReadOnly, _) => return Err(ApiError::Forbidden("This is a read-only view of the customer's portal.")),
+            (Scope::Estimate { id, sign: true }, PayTarget::Deposit(e)) if id == e => {}
+            (Scope::Invoice { id, pay: true }, PayTarget::Invoice(i)) if id == i => {}
+            (Scope::Estimate { .. } | Scope::Invoice { .. }, _) => {
+                return Err(ApiError::Forbidden("This link does not allow paying this. Sign in to continue."));
+            }
         }
         if !self.role.can_pay() {
             return Err(ApiError::Forbidden("Only an approver or billing contact on this account can pay."));

@@ -114,6 +114,20 @@ async fn send(
                 sms.send(phone, &format!("{}: estimate {} ({}) is ready: {url}", tenant.name, e.number, e.title)).await?;
             }
         }
+        Notice::InvoiceSent { invoice, contact, token } => {
+            let token = token.as_deref().ok_or("the invoice link was already sent")?;
+            let Some(c) = parties::get_contact(table, &tenant.id, account()?, contact).await? else { return Ok(()) };
+            let Some(bundle) = invoices::load(table, &tenant.id, account()?, invoice).await? else { return Ok(()) };
+            let i = &bundle.invoice;
+            let url = format!("{}/signin#token={token}", tenant.portal_url.trim_end_matches('/'));
+            let balance = i.content.currency.format(i.ledger.balance);
+            let due = i.content.due_date;
+            if let Some(email) = &c.email {
+                mailer.send(&invoice_mail(tenant, &c.name, email, &i.number, &balance, due, &url)).await?;
+            } else if let Some(phone) = &c.phone {
+                sms.send(phone, &format!("{}: invoice {} for {balance}, due {due}: {url}", tenant.name, i.number)).await?;
+            }
+        }
         Notice::PortalInvite { contact, token } => {
             let token = token.as_deref().ok_or("the invitation was already sent")?;
             let Some(c) = parties::get_contact(table, &tenant.id, account()?, contact).await?.filter(|c| c.portal_enabled) else {
@@ -169,6 +183,26 @@ fn estimate_mail(
     ];
     let note = "The link opens this estimate only; it works for 14 days. Sign in to the portal to see your whole account.";
     Mail::branded(tenant, to, format!("Estimate {number}{revised} from {business}: {title}"), &paragraphs, "Review the estimate", url, note)
+}
+
+/// The email that carries an invoice's document link.
+fn invoice_mail(
+    tenant: &Tenant,
+    name: &str,
+    to: &portal_domain::party::Email,
+    number: &str,
+    balance: &str,
+    due: jiff::civil::Date,
+    url: &str,
+) -> Mail {
+    let business = &tenant.name;
+    let paragraphs = [
+        format!("Hello {name},"),
+        format!("{business} sent you invoice {number}: {balance} due by {}.", due.strftime("%B %-d, %Y")),
+        "See the lines and pay by card or bank transfer.".to_string(),
+    ];
+    let note = "The link opens this invoice only; it works for 14 days. Sign in to the portal to see your whole account.";
+    Mail::branded(tenant, to, format!("Invoice {number} from {business}: {balance}"), &paragraphs, "View and pay", url, note)
 }
 
 struct Receipt<'a> {

@@ -6,7 +6,7 @@ import { parseMoney } from '../lib/format';
 import { useLoad } from '../lib/useLoad';
 import { Head } from './Head';
 import { type Month, type Settings, adoption, getSettings, inviteStaff, listStaff, putSettings, removeStaff } from './api';
-import { Field } from './Customers';
+import { Field } from './Form';
 
 /** A small bar chart of two series per month, drawn as SVG (no chart library). */
 function Bars({ title, months, a, b, labels }: { title: string; months: Month[]; a: (m: Month) => number; b: (m: Month) => number; labels: [string, string] }) {

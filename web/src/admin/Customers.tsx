@@ -2,43 +2,15 @@
 // customer with everything the office does for them.
 import { useState } from 'preact/hooks';
 
-import { ApiError } from '../api/client';
 import { Loading, Notice } from '../components/Notice';
 import { Status } from '../components/Status';
-import { dateTime, money, parseMoney } from '../lib/format';
+import { date, dateTime, money, parseMoney } from '../lib/format';
 import { navigate } from '../lib/router';
 import { useLoad } from '../lib/useLoad';
+import { Field } from './Form';
 import { Head } from './Head';
-import { type InvoiceRow, auditLog, createCustomer, getCustomer, invoiceEstimate, inviteContact, listCustomers, recordPayment, setAccess, viewAs, voidInvoice } from './api';
-
-/** A field error from a 400, by field path. */
-export function fieldError(error: unknown, field: string): string | undefined {
-  return error instanceof ApiError ? error.fields[field]?.join('; ') : undefined;
-}
-
-export function Field(props: { label: string; name: string; value: string; onInput: (v: string) => void; error: unknown; type?: string; required?: boolean }) {
-  const message = fieldError(props.error, props.name);
-  const id = `f-${props.name.replace(/[^a-z0-9]/gi, '-')}`;
-  return (
-    <label for={id}>
-      {props.label}
-      <input
-        id={id}
-        type={props.type ?? 'text'}
-        value={props.value}
-        required={props.required ?? false}
-        aria-invalid={message ? true : undefined}
-        aria-describedby={message ? `${id}-error` : undefined}
-        onInput={(e) => props.onInput(e.currentTarget.value)}
-      />
-      {message && (
-        <span id={`${id}-error`} class="field-error">
-          {message}
-        </span>
-      )}
-    </label>
-  );
-}
+import { NewInvoice } from './NewInvoice';
+import { type InvoiceRow, auditLog, createCustomer, getCustomer, invoiceEstimate, inviteContact, listCustomers, recordPayment, sendInvoice, setAccess, viewAs, voidInvoice } from './api';
 
 function NewCustomer({ onDone }: { onDone: (id: string) => void }) {
   const [f, setF] = useState({ name: '', contact: '', email: '', phone: '', label: 'Home', line1: '', city: '', region: '', postal_code: '' });
@@ -93,7 +65,8 @@ function NewCustomer({ onDone }: { onDone: (id: string) => void }) {
 
 export function CustomersPage() {
   const [adding, setAdding] = useState(false);
-  const { data, error, retry } = useLoad(() => listCustomers(), []);
+  const [name, setName] = useState('');
+  const { data, error, retry } = useLoad(() => listCustomers(name), [name]);
   return (
     <>
       <div class="row">
@@ -103,12 +76,23 @@ export function CustomersPage() {
         </button>
       </div>
       {adding && <NewCustomer onDone={(id) => navigate(`/admin/customers/${id}`)} />}
+      <form role="search" class="inline" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          Find a customer by name
+          <input type="search" value={name} onInput={(e) => setName(e.currentTarget.value)} placeholder="Starts with…" />
+        </label>
+      </form>
       {error !== null && <Notice error={error} onRetry={retry} />}
       {!data && error === null && <Loading />}
       {data && (
         <table class="table">
           <Head cols={['Name', 'Kind']} />
           <tbody>
+            {data.items.length === 0 && (
+              <tr>
+                <td colSpan={2}>{name.trim() ? `No customer's name starts with “${name.trim()}”.` : 'No customers yet.'}</td>
+              </tr>
+            )}
             {data.items.map((c) => (
               <tr key={c.id}>
                 <td>
@@ -161,11 +145,18 @@ export function CustomerPage({ id }: { id: string }) {
   const log = useLoad(() => auditLog(id), [id, data]);
   const [actionError, setActionError] = useState<unknown>(null);
   const [paying, setPaying] = useState<string | null>(null);
+  const [invoicing, setInvoicing] = useState(false);
+  const [done, setDone] = useState<string | null>(null);
   if (error !== null && !data) return <Notice error={error} onRetry={retry} />;
   if (!data) return <Loading />;
-  const act = (run: () => Promise<unknown>) => {
+  /** Runs an action, then reloads; `said` turns its answer into a confirmation. */
+  const act = <T,>(run: () => Promise<T>, said?: (answer: T) => string) => {
     setActionError(null);
-    run().then(retry, setActionError);
+    setDone(null);
+    run().then((answer) => {
+      if (said) setDone(said(answer));
+      retry();
+    }, setActionError);
   };
   const invoiced = new Set(data.invoices.filter((i) => i.status !== 'void').map((i) => i.estimate));
   const look = (contact: string) =>
@@ -182,6 +173,11 @@ export function CustomerPage({ id }: { id: string }) {
       </p>
       <h1>{data.customer.name}</h1>
       {actionError !== null && <Notice error={actionError} />}
+      {done && (
+        <p role="status" class="notice">
+          {done}
+        </p>
+      )}
       <section aria-labelledby="contacts">
         <h2 id="contacts">Contacts</h2>
         <ul class="cards">
@@ -250,17 +246,45 @@ export function CustomerPage({ id }: { id: string }) {
         </table>
       </section>
       <section aria-labelledby="invoices">
-        <h2 id="invoices">Invoices</h2>
+        <div class="row">
+          <h2 id="invoices">Invoices</h2>
+          <button type="button" class="button secondary" onClick={() => setInvoicing(!invoicing)} aria-expanded={invoicing}>
+            {invoicing ? 'Cancel' : 'New invoice'}
+          </button>
+        </div>
+        {invoicing && (
+          <NewInvoice
+            account={id}
+            properties={data.properties}
+            onDone={(message) => {
+              setInvoicing(false);
+              setDone(message);
+              retry();
+            }}
+          />
+        )}
         <table class="table">
           <Head cols={['Invoice', 'Status', 'Total', 'Balance', '']} />
           <tbody>
             {data.invoices.map((i) => (
               <tr key={i.id}>
-                <td>{i.number}</td>
+                <td>
+                  {i.number}
+                  {i.sent_at && <span class="muted"> · sent {date(i.sent_at)}</span>}
+                </td>
                 <td data-testid={`invoice-status-${i.number}`}>{i.overdue ? 'overdue' : i.status.replace('_', ' ')}</td>
                 <td>{money(i.ledger.total, i.currency)}</td>
                 <td>{money(i.ledger.balance, i.currency)}</td>
                 <td>
+                  {(i.status === 'open' || i.status === 'partially_paid') && (
+                    <button
+                      type="button"
+                      class="button link"
+                      onClick={() => act(() => sendInvoice(id, i.id), (r) => `${i.number} sent to ${r.recipients} contact${r.recipients === 1 ? '' : 's'}.`)}
+                    >
+                      {i.sent_at ? `Send ${i.number} again` : `Send ${i.number}`}
+                    </button>
+                  )}
                   {i.ledger.balance > 0 && i.status !== 'void' && (
                     <button type="button" class="button link" onClick={() => setPaying(paying === i.id ? null : i.id)}>
                       Record payment

@@ -11,7 +11,7 @@ import type { LineItem } from '../api/types';
 import { type AdminEstimate, type EstimateContent, type OptionGroupInput, createEstimate, documentAudit, estimateAction, getCustomer, getEstimate, saveEstimate } from './api';
 import { useLoad } from '../lib/useLoad';
 import { dateTime } from '../lib/format';
-import { fieldError } from './Customers';
+import { fieldError } from './Form';
 
 let counter = 0;
 /** A fresh id for a line, group or option (the server checks their shape and uniqueness). */
@@ -20,11 +20,11 @@ function fresh(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}${counter.toString(36)}`;
 }
 
-function blankLine(): LineItem {
+export function blankLine(): LineItem {
   return { id: fresh('li'), name: '', description: '', quantity: '1', unit_price: 0, taxable: true };
 }
 
-function inDays(n: number): string {
+export function inDays(n: number): string {
   const d = new Date(Date.now() + n * 86_400_000);
   return d.toISOString().slice(0, 10);
 }
@@ -34,7 +34,7 @@ function blank(): EstimateContent {
   return { title: '', scope: '', items: [blankLine()], groups: [], tax_rate: '0', deposit: null, terms: '', valid_until: inDays(30), currency: '' };
 }
 
-function LineEditor({ line, onChange, onRemove, label }: { line: LineItem; onChange: (l: LineItem) => void; onRemove?: () => void; label: string }) {
+export function LineEditor({ line, onChange, onRemove, label }: { line: LineItem; onChange: (l: LineItem) => void; onRemove?: () => void; label: string }) {
   return (
     <div class="line-editor" role="group" aria-label={label}>
       <label>
@@ -167,15 +167,18 @@ export function EstimateBuilder({ account, estimate }: { account: string; estima
       setBusy(false);
     }
   };
-  const act = async (action: 'send' | 'revise' | 'void') => {
+  // 'resend' sends the sent version again with fresh links (nothing to save first).
+  const act = async (action: 'send' | 'resend' | 'revise' | 'void') => {
     const e = action === 'send' ? await save() : current;
     if (!e) return;
     setBusy(true);
+    setError(null);
     try {
-      const after = await estimateAction(account, e.summary.id, action);
+      const after = await estimateAction(account, e.summary.id, action === 'resend' ? 'send' : action);
       setCurrent(after);
       setContent(after.draft);
-      setSaved(action === 'send' ? `Sent to ${after.recipients} contact${after.recipients === 1 ? '' : 's'}.` : null);
+      const sentTo = `${after.recipients} contact${after.recipients === 1 ? '' : 's'}`;
+      setSaved(action === 'send' ? `Sent to ${sentTo}.` : action === 'resend' ? `Sent again to ${sentTo}.` : null);
     } catch (err) {
       setError(err);
     } finally {
@@ -203,11 +206,18 @@ export function EstimateBuilder({ account, estimate }: { account: string; estima
           <p>
             Version {current.summary.version} was sent; it cannot change. {current.summary.status === 'approved' ? 'It is approved.' : 'Revise it to send an updated version.'}
           </p>
-          {current.summary.status !== 'approved' && current.summary.status !== 'void' && (
-            <button type="button" class="button secondary" disabled={busy} onClick={() => act('revise')}>
-              Revise
-            </button>
-          )}
+          <div class="row start">
+            {(current.summary.status === 'sent' || current.summary.status === 'viewed') && (
+              <button type="button" class="button secondary" disabled={busy} onClick={() => act('resend')}>
+                Send again
+              </button>
+            )}
+            {current.summary.status !== 'approved' && current.summary.status !== 'void' && (
+              <button type="button" class="button secondary" disabled={busy} onClick={() => act('revise')}>
+                Revise
+              </button>
+            )}
+          </div>
         </section>
       )}
       {content && !sent && (

@@ -63,6 +63,7 @@ export interface InvoiceRow {
   ledger: Ledger;
   currency: string;
   due_date: string;
+  sent_at: string | null;
 }
 
 export interface CustomerDetail {
@@ -100,8 +101,8 @@ export interface AdminEstimate {
 const enc = encodeURIComponent;
 
 export const me = () => send<Me>({ path: '/api/admin/me' });
-export const listCustomers = (cursor?: string) =>
-  send<Paged<CustomerRow>>({ path: `/api/admin/customers?limit=50${cursor ? `&cursor=${enc(cursor)}` : ''}` });
+export const listCustomers = (name = '', cursor?: string) =>
+  send<Paged<CustomerRow>>({ path: `/api/admin/customers?limit=50${name.trim() ? `&q=${enc(name.trim())}` : ''}${cursor ? `&cursor=${enc(cursor)}` : ''}` });
 export const createCustomer = (body: unknown) => send<CustomerRow>({ method: 'POST', path: '/api/admin/customers', body });
 export const getCustomer = (id: string) => send<CustomerDetail>({ path: `/api/admin/customers/${enc(id)}` });
 export const addContact = (id: string, body: unknown) => send<ContactView>({ method: 'POST', path: `/api/admin/customers/${enc(id)}/contacts`, body });
@@ -110,6 +111,10 @@ export const invoiceEstimate = (account: string, estimate: string) =>
   send<{ invoice: InvoiceRow; deposit_credited: number }>({ method: 'POST', path: `/api/admin/customers/${enc(account)}/invoices`, body: { estimate } });
 export const recordPayment = (account: string, invoice: string, amount: number, note: string) =>
   send<InvoiceRow>({ method: 'POST', path: `/api/admin/customers/${enc(account)}/invoices/${enc(invoice)}/payments`, body: { amount, note } });
+export const createInvoice = (account: string, body: unknown) =>
+  send<{ invoice: InvoiceRow; deposit_credited: number }>({ method: 'POST', path: `/api/admin/customers/${enc(account)}/invoices`, body });
+export const sendInvoice = (account: string, invoice: string) =>
+  send<{ invoice: InvoiceRow; recipients: number }>({ method: 'POST', path: `/api/admin/customers/${enc(account)}/invoices/${enc(invoice)}/send`, body: {} });
 export const voidInvoice = (account: string, invoice: string) =>
   send<InvoiceRow>({ method: 'POST', path: `/api/admin/customers/${enc(account)}/invoices/${enc(invoice)}/void`, body: {} });
 export const listInvoices = (status: string) => send<Paged<InvoiceRow>>({ path: `/api/admin/invoices?status=${enc(status)}&limit=100` });

@@ -53,6 +53,13 @@ export function setFetch(f: Fetch): void {
   fetcher = f;
 }
 
+/** The page of the one document a link session opens, or null for a whole-account session. */
+export function documentPath(s: SessionResponse | null): string | null {
+  if (s?.estimate) return `/estimates/${s.estimate}`;
+  if (s?.invoice) return `/invoices/${s.invoice}`;
+  return null;
+}
+
 export function session(): SessionResponse | null {
   return auth?.session ?? null;
 }
@@ -102,6 +109,7 @@ export function adoptViewAs(token: string): boolean {
     staff: c.staff ?? null,
     role: c.role ?? 'viewer',
     estimate: null,
+    invoice: null,
   };
   accept(session, null);
   return true;
@@ -117,8 +125,32 @@ function setAuth(next: Auth | null): void {
   listeners.forEach((f) => f());
 }
 
+/** Where a document link's token waits out a full page load in this tab (paying leaves for
+ *  Checkout and comes back): a document session has no refresh cookie, and must not take the
+ *  place of a signed-in customer's. Cleared when the tab closes, on sign-out, or when a
+ *  whole-account session starts. */
+const DOCUMENT_LINK = 'sb_document_link';
+
+function keepLink(token: string | null): void {
+  try {
+    if (token) sessionStorage.setItem(DOCUMENT_LINK, token);
+    else sessionStorage.removeItem(DOCUMENT_LINK);
+  } catch {
+    // Storage off (private mode): the link is kept in memory only.
+  }
+}
+
+function keptLink(): string | null {
+  try {
+    return sessionStorage.getItem(DOCUMENT_LINK);
+  } catch {
+    return null;
+  }
+}
+
 function accept(s: SessionResponse, linkToken: string | null): SessionResponse {
   setAuth({ token: s.access_token, expiresAt: Date.now() + s.expires_in * 1000, session: s, linkToken });
+  if (audience === 'portal') keepLink(linkToken);
   return s;
 }
 
@@ -199,6 +231,16 @@ export async function restore(): Promise<boolean> {
     return true;
   } catch (e) {
     if (e instanceof ApiError && e.retryable) throw e;
+  }
+  // No signed-in session: a document link opened in this tab still holds.
+  const link = audience === 'portal' ? keptLink() : null;
+  if (!link) return false;
+  try {
+    accept(await raw<SessionResponse>('POST', '/api/auth/session', { token: link }, null), link);
+    return true;
+  } catch (e) {
+    if (e instanceof ApiError && e.retryable) throw e;
+    keepLink(null);
     return false;
   }
 }
@@ -206,7 +248,7 @@ export async function restore(): Promise<boolean> {
 /** Spends a sign-in or document link. */
 export async function exchange(token: string): Promise<SessionResponse> {
   const s = await raw<SessionResponse>('POST', '/api/auth/session', { token }, null);
-  return accept(s, s.estimate ? token : null);
+  return accept(s, documentPath(s) ? token : null);
 }
 
 export async function signOut(): Promise<void> {
@@ -214,6 +256,7 @@ export async function signOut(): Promise<void> {
     await raw('POST', '/api/auth/signout', refreshBody(), null);
   } finally {
     setAuth(null);
+    keepLink(null);
   }
 }
 

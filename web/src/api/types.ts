@@ -156,7 +156,9 @@ export interface SessionResponse {
   contact: string | null;
   staff: string | null;
   role: string;
+  /** For a document link: the estimate or invoice it opens. */
   estimate: string | null;
+  invoice?: string | null;
 }
 
 export interface EstimateList {

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 
-import { ApiError, exchange, resendLink } from '../api/client';
+import { ApiError, documentPath, exchange, resendLink } from '../api/client';
 import type { TenantProfile } from '../api/types';
 import { Notice } from '../components/Notice';
 import { navigate } from '../lib/router';
@@ -20,7 +20,7 @@ export function LinkLanding({ token, tenant }: { token: string; tenant: TenantPr
     try {
       const s = await exchange(token);
       // The token leaves the address bar (and history) as soon as it is spent.
-      navigate(s.estimate ? `/estimates/${s.estimate}` : '/', true);
+      navigate(documentPath(s) ?? '/', true);
     } catch (e) {
       setError(e);
       setBusy(false);

@@ -1,7 +1,7 @@
 //! Sign-in links, document links, refresh-token sessions and rate-limit counters. Tokens are
 //! never stored: links are keyed by the SHA-256 of their token, sessions keep a hash.
 use jiff::Timestamp;
-use portal_domain::ids::{AccountId, ContactId, EstimateId, SessionId, StaffId, TenantId};
+use portal_domain::ids::{AccountId, ContactId, EstimateId, InvoiceId, SessionId, StaffId, TenantId};
 
 use crate::keys;
 use crate::record::{from_item, to_item};
@@ -24,6 +24,8 @@ pub enum LinkPurpose {
     /// Opens one estimate with limited rights until it expires (usable more than once, so a
     /// customer can reopen the email; it never reaches the rest of the account).
     Estimate { estimate: EstimateId, rights: Vec<String> },
+    /// Opens one invoice (view, pay) the same way.
+    Invoice { invoice: InvoiceId, rights: Vec<String> },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -35,6 +35,9 @@ pub struct Invoice {
     /// reading the tenant.
     pub due_at: Timestamp,
     pub issued_at: Option<Timestamp>,
+    /// First emailed to the customer with a document link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_at: Option<Timestamp>,
     pub created_at: Timestamp,
     pub rev: u64,
 }

@@ -8,7 +8,7 @@
 //! expire, after which the message is tried again (the only way a message can go out twice is
 //! a crash between the provider accepting it and the `sent` mark).
 use jiff::Timestamp;
-use portal_domain::ids::{AccountId, ContactId, EstimateId, OutboxId, PaymentId, StaffId, TenantId};
+use portal_domain::ids::{AccountId, ContactId, EstimateId, InvoiceId, OutboxId, PaymentId, StaffId, TenantId};
 
 use super::payments::Document;
 use crate::keys;
@@ -42,6 +42,13 @@ pub enum Notice {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         token: Option<String>,
     },
+    /// An invoice was sent: to one paying contact, with a document link that opens it (view, pay).
+    InvoiceSent {
+        invoice: InvoiceId,
+        contact: ContactId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        token: Option<String>,
+    },
     /// A contact invited to the portal: a welcome with a sign-in link.
     PortalInvite {
         contact: ContactId,
@@ -62,6 +69,9 @@ impl Notice {
         match self {
             Self::EstimateSent { estimate, version, contact, .. } => {
                 Self::EstimateSent { estimate: estimate.clone(), version: *version, contact: contact.clone(), token: None }
+            }
+            Self::InvoiceSent { invoice, contact, .. } => {
+                Self::InvoiceSent { invoice: invoice.clone(), contact: contact.clone(), token: None }
             }
             Self::PortalInvite { contact, .. } => Self::PortalInvite { contact: contact.clone(), token: None },
             Self::StaffInvite { staff, .. } => Self::StaffInvite { staff: staff.clone(), token: None },

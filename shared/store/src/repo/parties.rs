@@ -47,13 +47,19 @@ pub fn put_account(a: &Account) -> Result<Write, StoreError> {
 }
 
 /// A page of a tenant's accounts, by name.
+/// The tenant's accounts by name, a page at a time; with `starting`, only those whose name
+/// starts with it (any case): a Query of the name index, not a scan.
 pub async fn list_accounts(
     table: &dyn Table,
     t: &TenantId,
+    starting: Option<&str>,
     limit: u32,
     after: Option<Cursor>,
 ) -> Result<(Vec<Account>, Option<Cursor>), StoreError> {
     let mut q = Query::index(Index::Gsi1, keys::accounts_gsi(t)).limit(limit);
+    if let Some(p) = starting.map(str::to_lowercase).filter(|p| !p.is_empty()) {
+        q = q.prefix(p);
+    }
     q.after = after;
     let page = table.query(&q).await?;
     let accounts = page.items.into_iter().map(from_item).collect::<Result<_, _>>()?;
