@@ -298,6 +298,15 @@ def stream_record(pk, sk, seq):
             "eventSourceARN": "arn:aws:dynamodb:us-east-1:123456789012:table/switchboard-Table/stream/2026-11-21T00:00:00.000"}
 
 
+EVENTS["media"] = {
+    "start-upload": event("POST", "/api/admin/uploads", "/api/admin/uploads",
+                          body={"purpose": "logo", "content_type": "image/png", "size": 48213}),
+    "start-upload-invalid": event("POST", "/api/admin/uploads", "/api/admin/uploads",
+                                  body={"purpose": "logo", "content_type": "image/svg+xml", "size": 0}),
+    "use-logo": event("PUT", "/api/admin/settings/logo", "/api/admin/settings/logo",
+                      body={"upload": "upl_01jdemo0000000000000000001"}),
+}
+
 EVENTS["send-notifications"] = {
     "outbox-inserts": {"Records": [stream_record("T#ten_brightspark#OUTBOX", "MSG#msg_01JDEMO0000000000000000001", 1)]},
     "schedule": {"version": "0", "id": "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa", "detail-type": "Scheduled Event",

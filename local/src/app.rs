@@ -11,6 +11,7 @@ use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use portal_domain::ports::{Clock, Ids, OffsetClock, RandomIds};
+use portal_embedded::files::FileBlobs;
 use portal_embedded::simulator::{Delivery, Simulator};
 use portal_embedded::{Mailbox, Store};
 use portal_http::token::{PublicKeys, Verifier};
@@ -23,7 +24,8 @@ use crate::routes::{Route, TEMPLATE, from_template};
 const MAX_REQUEST: usize = 1024 * 1024;
 
 /// The function names the local server can run. A test checks the template has no others.
-pub const FUNCTIONS: &[&str] = &["auth", "view-estimate", "approve-estimate", "view-invoice", "pay", "stripe-webhook", "admin-api"];
+pub const FUNCTIONS: &[&str] =
+    &["auth", "view-estimate", "approve-estimate", "view-invoice", "pay", "stripe-webhook", "admin-api", "media"];
 /// Functions without routes (stream and schedule triggers) that the local server runs in its
 /// background loop.
 pub const BACKGROUND: &[&str] = &["send-notifications"];
@@ -53,6 +55,11 @@ pub struct App {
     webhook: stripe_webhook::State,
     notify: send_notifications::State,
     admin: admin_api::State,
+    media: media::State,
+    /// The Blobs port of local mode: files, with signed upload addresses.
+    pub blobs: Arc<FileBlobs>,
+    /// Removes an in-memory app's blob folder when the app goes.
+    _blob_dir: Option<crate::blobs::TempDir>,
     /// The Payments port of local mode: checkout pages and Stripe-format events.
     pub simulator: Arc<Simulator>,
     /// The Stripe webhook signing secret of this local portal (the payment simulator signs
@@ -111,6 +118,21 @@ impl App {
             payments: simulator.clone(),
         };
         let admin = admin_api::State { table: table.clone(), clock: clock_dyn.clone(), ids: ids.clone(), verifier: verifier.clone() };
+        let (blob_root, blob_dir) = match &config.data_dir {
+            Some(dir) => (dir.join("blobs"), None),
+            None => {
+                let temp = crate::blobs::TempDir::new(&ids.id("blobs"))?;
+                (temp.path().to_path_buf(), Some(temp))
+            }
+        };
+        let blobs = Arc::new(FileBlobs::new(blob_root, &config.public_url, ids.secret(), clock_dyn.clone()));
+        let media = media::State {
+            table: table.clone(),
+            blobs: blobs.clone(),
+            clock: clock_dyn.clone(),
+            ids: ids.clone(),
+            verifier: verifier.clone(),
+        };
         let approve = approve_estimate::State { table: table.clone(), clock: clock_dyn.clone(), ids: ids.clone(), verifier };
         let notify = send_notifications::State {
             table: table.clone(),
@@ -143,6 +165,9 @@ impl App {
             webhook,
             notify,
             admin,
+            media,
+            blobs,
+            _blob_dir: blob_dir,
             simulator,
             webhook_secret,
             mailbox,
@@ -168,6 +193,7 @@ impl App {
             "view-invoice" => view_invoice::handle(&self.invoices, req).await,
             "pay" => pay::handle(&self.pay, req).await,
             "admin-api" => admin_api::handle(&self.admin, req).await,
+            "media" => media::handle(&self.media, req).await,
             "stripe-webhook" => stripe_webhook::handle(&self.webhook, req).await,
             other => portal_http::ApiError::Internal(format!("function {other} is not in the local server").into()).into_response(),
         }
@@ -188,6 +214,12 @@ impl App {
         }
         if let Some(rest) = path.strip_prefix("/dev/checkout/") {
             return crate::checkout::page(self, &method, rest, req).await;
+        }
+        if let Some(key) = path.strip_prefix("/dev/blobs/") {
+            return crate::blobs::receive(self, &method, key, req).await;
+        }
+        if path.starts_with("/media/") && matches!(method.as_str(), "GET" | "HEAD") {
+            return crate::blobs::media(self, path.trim_start_matches('/')).await;
         }
         match (method.as_str(), path.as_str()) {
             ("GET", "/api/openapi.json") => bytes_response(200, "application/json", self.openapi.clone().into()),

@@ -7,9 +7,11 @@
 //! - [`app`]: the server: dispatch to the functions' handlers, dev pages, OpenAPI.
 //! - [`dev`]: the local mailbox pages and the index page.
 //! - [`checkout`]: the payment simulator's checkout page.
+//! - [`blobs`]: signed uploads to the file blob store, and `/media/...`.
 //! - [`seed`]: the demo contractor, Bright Spark Electric.
 //! - [`keys`]: the local signing key file.
 pub mod app;
+pub mod blobs;
 pub mod checkout;
 pub mod convert;
 pub mod dev;
@@ -30,6 +32,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(view_invoice::Api::openapi());
     doc.merge(pay::Api::openapi());
     doc.merge(admin_api::Api::openapi());
+    doc.merge(media::Api::openapi());
     doc.merge(stripe_webhook::Api::openapi());
     doc.info = utoipa::openapi::InfoBuilder::new()
         .title("Switchboard customer portal API")

@@ -14,6 +14,7 @@ fn function_routes(name: &str) -> &'static [&'static str] {
         "view-invoice" => view_invoice::ROUTES,
         "pay" => pay::ROUTES,
         "admin-api" => admin_api::ROUTES,
+        "media" => media::ROUTES,
         "stripe-webhook" => stripe_webhook::ROUTES,
         other => panic!("template.yaml names function {other}, which the local server cannot run"),
     }

@@ -18,6 +18,8 @@ pub struct Backend {
     pub key: KeyFile,
     pub mail_from: String,
     pub webhook_secret_arn: String,
+    /// The blob bucket (uploads and media).
+    pub bucket: String,
 }
 
 /// The webhook secret the events in `events/stripe-webhook/` are signed with.
@@ -48,6 +50,8 @@ impl Backend {
             .send()
             .await
             .expect("create webhook secret");
+        let bucket = table.to_lowercase().replace('_', "-");
+        portal_aws::s3::create_bucket(&config, &bucket).await.expect("create bucket");
         let mail_from = "portal@brightspark.example".to_string();
         aws_sdk_sesv2::Client::new(&config).create_email_identity().email_identity(&mail_from).send().await.expect("verify sender");
         Self {
@@ -57,6 +61,7 @@ impl Backend {
             key,
             mail_from,
             webhook_secret_arn: webhook.arn.unwrap_or_default(),
+            bucket,
         }
     }
 
@@ -80,6 +85,10 @@ impl Backend {
                 env.push(("AUTH_PUBLIC_KEYS".into(), self.key.public_jwks().expect("jwks")));
                 // Read only when a Checkout session is opened; these tests stop before that.
                 env.push(("STRIPE_SECRET_KEY".into(), self.webhook_secret_arn.clone()));
+            }
+            "media" => {
+                env.push(("AUTH_PUBLIC_KEYS".into(), self.key.public_jwks().expect("jwks")));
+                env.push(("BLOB_BUCKET".into(), self.bucket.clone()));
             }
             _ => env.push(("AUTH_PUBLIC_KEYS".into(), self.key.public_jwks().expect("jwks"))),
         }
@@ -194,4 +203,23 @@ pub fn signed_now(case: &str) -> String {
     let header = portal_stripe::webhook::sign(body.as_bytes(), WEBHOOK_SECRET, jiff::Timestamp::now().as_second());
     v["headers"]["stripe-signature"] = serde_json::Value::String(header);
     v.to_string()
+}
+
+/// Sends `body` with a presigned request over plain HTTP/1.1 to moto (loopback), as a
+/// browser's `fetch` would. Returns the status code.
+pub async fn send_signed(method: &str, url: &str, headers: &[(String, String)], body: &[u8]) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let rest = url.strip_prefix("http://").expect("moto is plain http");
+    let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).expect("a path");
+    let mut stream = tokio::net::TcpStream::connect(host).await.expect("connect to moto");
+    let mut head = format!("{method} {path} HTTP/1.1\r\nhost: {host}\r\ncontent-length: {}\r\nconnection: close\r\n", body.len());
+    for (n, v) in headers {
+        head.push_str(&format!("{n}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).await.expect("send head");
+    stream.write_all(body).await.expect("send body");
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.expect("read answer");
+    String::from_utf8_lossy(&answer).split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
 }

@@ -22,6 +22,9 @@ struct Harness {
     invoices: view_invoice::State,
     pay: pay::State,
     admin: admin_api::State,
+    media: media::State,
+    blobs: Arc<portal_embedded::files::FileBlobs>,
+    _blob_dir: tempfile::TempDir,
     simulator: Arc<portal_embedded::simulator::Simulator>,
 }
 
@@ -54,8 +57,12 @@ async fn harness() -> Harness {
         payments: simulator.clone(),
     };
     let admin = admin_api::State { table: dyn_table.clone(), clock: clock.clone(), ids: ids.clone(), verifier: verifier.clone() };
+    let blob_dir = tempfile::tempdir().unwrap();
+    let blobs = Arc::new(portal_embedded::files::FileBlobs::new(blob_dir.path(), "https://portal.test", RandomIds.secret(), clock.clone()));
+    let media =
+        media::State { table: dyn_table.clone(), blobs: blobs.clone(), clock: clock.clone(), ids: ids.clone(), verifier: verifier.clone() };
     let approve = approve_estimate::State { table: dyn_table, clock, ids, verifier };
-    Harness { table, store, key, auth, view, approve, invoices, pay, admin, simulator }
+    Harness { table, store, key, auth, view, approve, invoices, pay, admin, media, blobs, _blob_dir: blob_dir, simulator }
 }
 
 impl Harness {
@@ -77,6 +84,7 @@ impl Harness {
             "view-invoice" => view_invoice::handle(&self.invoices, req).await,
             "pay" => pay::handle(&self.pay, req).await,
             "admin-api" => admin_api::handle(&self.admin, req).await,
+            "media" => media::handle(&self.media, req).await,
             other => panic!("unknown function {other}"),
         };
         assert_eq!(resp.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("application/json"), "{function}: JSON always");
@@ -389,6 +397,82 @@ async fn admin_routes_answer_staff_of_this_contractor_only() {
     ] {
         assert_eq!(h.call("admin-api", &events::with_token("admin-api", case, &stranger)).await.0, 404, "{case} across tenants");
     }
+}
+
+/// A 1x1 PNG.
+const PIXEL_PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
+
+impl Harness {
+    /// Asks for an upload address as `token`, then sends `bytes` to it as a browser would.
+    /// Returns the upload id.
+    async fn upload(&self, token: &str, content_type: &str, bytes: &[u8]) -> String {
+        let mut event: Value = serde_json::from_str(&events::with_token("media", "start-upload", token)).unwrap();
+        event["body"] = json_string(&serde_json::json!({"purpose": "logo", "content_type": content_type, "size": bytes.len()}));
+        let (status, ticket) = self.call("media", &event.to_string()).await;
+        assert_eq!(status, 200, "{ticket}");
+        let url = ticket["url"].as_str().unwrap();
+        let (path, query) = url.strip_prefix("https://portal.test/dev/blobs/").unwrap().split_once('?').unwrap();
+        let q: std::collections::HashMap<&str, &str> = query.split('&').filter_map(|kv| kv.split_once('=')).collect();
+        let received = self
+            .blobs
+            .receive(path, q["expires"].parse().unwrap(), q["length"].parse().unwrap(), q["sig"], content_type, bytes)
+            .await
+            .unwrap();
+        assert_eq!(received, Ok(()));
+        ticket["upload"].as_str().unwrap().to_string()
+    }
+
+    async fn use_logo(&self, token: &str, upload: &str) -> (u16, Value) {
+        let mut event: Value = serde_json::from_str(&events::with_token("media", "use-logo", token)).unwrap();
+        event["body"] = json_string(&serde_json::json!({ "upload": upload }));
+        self.call("media", &event.to_string()).await
+    }
+}
+
+fn json_string(v: &Value) -> Value {
+    Value::String(v.to_string())
+}
+
+/// The logo: only the owner uploads; the file is checked by its content, re-encoded, served
+/// under /media, and the original is gone whatever it was.
+#[tokio::test]
+async fn the_owner_uploads_a_logo_checked_by_content() {
+    use base64::Engine;
+    let h = harness().await;
+    let owner = portal_tests::lambda::staff_token(&h.key, "ten_brightspark", "stf_morgan", "owner");
+    let office = portal_tests::lambda::staff_token(&h.key, "ten_brightspark", "stf_jordan", "office");
+    let (status, body) = h.call("media", &events::with_token("media", "start-upload-invalid", &owner)).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body["error"]["fields"]["content_type"].is_array() && body["error"]["fields"]["size"].is_array(), "{body}");
+    for case in events::cases("media") {
+        assert_eq!(h.call("media", &events::with_token("media", &case, &office)).await.0, 403, "{case} as office staff");
+        assert_eq!(h.call("media", &events::with_token("media", &case, &h.dana())).await.0, 401, "{case} with a customer token");
+        assert_eq!(h.call("media", &events::raw("media", &case)).await.0, 401, "{case} without a token");
+    }
+
+    let png = base64::engine::general_purpose::STANDARD.decode(PIXEL_PNG).unwrap();
+    let upload = h.upload(&owner, "image/png", &png).await;
+    // Another contractor's owner cannot use this upload: it is not under their tenant.
+    assert_eq!(h.use_logo(&stranger_token(&h), &upload).await.0, 409);
+    let (status, logo) = h.use_logo(&owner, &upload).await;
+    assert_eq!(status, 200, "{logo}");
+    let url = logo["logo_url"].as_str().unwrap();
+    assert!(url.starts_with("https://portal.test/media/ten_brightspark/logo-") && url.ends_with(".png"), "{url}");
+    let (served, cache) = h.blobs.public(url.strip_prefix("https://portal.test/").unwrap()).await.unwrap().expect("served under /media");
+    assert!(served.bytes.starts_with(b"\x89PNG") && served.content_type == "image/png");
+    assert!(cache.contains("immutable"));
+    let (_, profile) = h.call("auth", &events::raw("auth", "tenant-profile")).await;
+    assert_eq!(profile["branding"]["logo_url"], url, "the portal shows it");
+    assert_eq!(h.use_logo(&owner, &upload).await.0, 409, "an upload is used once");
+
+    // A GIF (or anything else) sent as image/png is refused by its content and removed.
+    let gif = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;";
+    let upload = h.upload(&owner, "image/png", gif).await;
+    let (status, body) = h.use_logo(&owner, &upload).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (400, Some("not_an_image")), "{body}");
+    assert_eq!(h.use_logo(&owner, &upload).await.0, 409, "the refused file was deleted");
+    let (_, profile) = h.call("auth", &events::raw("auth", "tenant-profile")).await;
+    assert_eq!(profile["branding"]["logo_url"], url, "the logo did not change");
 }
 
 #[tokio::test]

@@ -75,6 +75,34 @@ async fn admin_api_boots_and_serves_staff_only() {
     assert_eq!(f.call(events::with_token("admin-api", "me", &customer)).await.0, 401);
 }
 
+/// The media function on moto's S3 and DynamoDB: a presigned upload, sent as a browser
+/// sends it, becomes the contractor's logo.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn media_boots_and_turns_an_upload_into_the_logo() {
+    use base64::Engine;
+    let backend = Backend::start().await;
+    let f = boot(&binary("media", false), "media", backend.env("media")).await;
+    let owner = portal_tests::lambda::staff_token(&backend.key, "ten_brightspark", "stf_morgan", "owner");
+    let png = base64::engine::general_purpose::STANDARD
+        .decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
+        .unwrap();
+    let mut start: serde_json::Value = serde_json::from_str(&events::with_token("media", "start-upload", &owner)).unwrap();
+    start["body"] = serde_json::json!({"purpose": "logo", "content_type": "image/png", "size": png.len()}).to_string().into();
+    let (status, ticket) = f.call(start.to_string()).await;
+    assert_eq!(status, 200, "{ticket}");
+    let headers: Vec<(String, String)> = serde_json::from_value(ticket["headers"].clone()).unwrap();
+    let sent = portal_tests::lambda::send_signed("PUT", ticket["url"].as_str().unwrap(), &headers, &png).await;
+    assert_eq!(sent, 200);
+    let mut use_it: serde_json::Value = serde_json::from_str(&events::with_token("media", "use-logo", &owner)).unwrap();
+    use_it["body"] = serde_json::json!({ "upload": ticket["upload"] }).to_string().into();
+    let (status, logo) = f.call(use_it.to_string()).await;
+    assert_eq!(status, 200, "{logo}");
+    assert!(logo["logo_url"].as_str().unwrap().starts_with("https://portal.test/media/ten_brightspark/logo-"), "{logo}");
+    let (status, body) = f.call(events::with_token("media", "start-upload-invalid", &owner)).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(f.call(events::raw("media", "start-upload")).await.0, 401);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stripe_webhook_boots_and_posts_an_event_once() {
     let backend = Backend::start().await;

@@ -6,6 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type Server, drawSignature, expectAccessible, expectNoOverflow, latestToken, launch, newContext, shot, signIn, startServer } from './harness';
 
+/** A 1x1 PNG. */
+const PIXEL_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
+
 let browser: Browser;
 const servers: Server[] = [];
 
@@ -63,7 +66,7 @@ describe('the office', () => {
     await office.getByLabel('Tax rate (%)').fill('8.25');
     await office.getByLabel('Deposit on approval (%)').fill('20');
     await office.getByLabel('Title').click();
-    expect(await office.getByTestId('builder-total').textContent()).toBe('$1,060.85');
+    await expect.poll(() => office.getByTestId('builder-total').textContent()).toBe('$1,060.85');
     await expectAccessible(office, 'estimate builder');
     await shot(office, 'admin-02-builder');
     await office.getByRole('button', { name: 'Send to the customer' }).click();
@@ -122,6 +125,18 @@ describe('the office', () => {
     await office.getByLabel('Welcome message').fill('Thanks for choosing Bright Spark.');
     await office.getByRole('button', { name: 'Save settings' }).click();
     await office.getByText('Saved.').waitFor();
+    // The logo: a file that only claims to be a PNG is refused by its content; a real one is
+    // published under /media and shown.
+    await office.getByLabel(/(Upload a|Replace the) logo/).setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: Buffer.from('not really a picture') });
+    await office.getByText('This file is not a PNG or JPEG image we can read.').waitFor();
+    await office.getByLabel(/(Upload a|Replace the) logo/).setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: Buffer.from(PIXEL_PNG, 'base64') });
+    await office.getByText('Logo updated.', { exact: false }).waitFor();
+    const logo = office.getByRole('img', { name: 'Your logo as customers see it' });
+    await expect.poll(() => logo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
+    const src = (await logo.getAttribute('src')) ?? '';
+    expect(src).toMatch(/\/media\/ten_brightspark\/logo-[0-9a-f]{16}\.png$/);
+    const served = await fetch(src);
+    expect([served.status, served.headers.get('content-type')]).toEqual([200, 'image/png']);
     await expectAccessible(office, 'settings');
     await office.getByRole('link', { name: 'Estimates' }).click();
     await office.getByRole('button', { name: 'Approved' }).click();

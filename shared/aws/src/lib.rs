@@ -3,6 +3,7 @@
 //! # Layout
 //! - [`dynamo`]: the Table port on DynamoDB (items mapped with `serde_dynamo`), and the table's
 //!   schema for tests and tooling.
+//! - [`s3`]: the Blobs port on S3 (presigned uploads, object reads and writes).
 //! - [`ses`]: the Mailer port on SES v2.
 //! - [`sns`]: the Sms port on SNS.
 //! - [`secrets`]: reads a secret string from Secrets Manager (the signing key).
@@ -12,6 +13,7 @@
 pub mod dynamo;
 pub mod lazy;
 pub mod moto;
+pub mod s3;
 pub mod secrets;
 pub mod ses;
 pub mod sns;

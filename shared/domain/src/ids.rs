@@ -89,6 +89,8 @@ id_type!(/// One payment toward an invoice (card, ACH, offline, credit).
     PaymentId, "pay");
 id_type!(/// A message waiting in the outbox (email or text to deliver).
     OutboxId, "msg");
+id_type!(/// A file a browser uploads straight to the blob store, before it is checked.
+    UploadId, "upl");
 
 /// Lower-case ULID text after a prefix: sortable by creation time, 80 random bits.
 pub fn ulid_id(prefix: &str, ms: u64, random: u128) -> String {

@@ -11,6 +11,7 @@
 //! - [`ports`]: the traits adapters implement (clock, ids, mail).
 //! - [`error`]: validation and rule errors shared by everything above.
 pub mod audit;
+pub mod blob_contract;
 pub mod error;
 pub mod estimate;
 pub mod ids;

@@ -195,3 +195,74 @@ mod tests {
         assert!(ids.windows(2).all(|w| w[0] < w[1]));
     }
 }
+
+/// Stored bytes and their media type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blob {
+    pub bytes: Vec<u8>,
+    pub content_type: String,
+}
+
+/// What reading a blob found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fetched {
+    Missing,
+    /// Larger than the reader allows; not read.
+    TooLarge,
+    Found(Blob),
+}
+
+/// A request the browser makes itself, signed by the server: the method, the address, and the
+/// headers it must send unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SignedRequest {
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+}
+
+/// Stored files: S3 in AWS, files under `./.data/blobs` in local mode. Keys are paths such as
+/// `uploads/{tenant}/{upload}` (what browsers send, never served) and `media/{tenant}/...`
+/// (checked and re-encoded, served at `/media/...`).
+#[async_trait::async_trait]
+pub trait Blobs: Send + Sync {
+    /// A PUT of one object to `key`, straight from the browser, valid for `expires_in`, with
+    /// this content type and length.
+    async fn upload_request(
+        &self,
+        key: &str,
+        content_type: &str,
+        length: u64,
+        expires_in: std::time::Duration,
+    ) -> Result<SignedRequest, PortError>;
+    /// Reads an object of at most `max` bytes.
+    async fn get(&self, key: &str, max: u64) -> Result<Fetched, PortError>;
+    /// Writes an object (replacing one at the key). `cache` is its Cache-Control.
+    async fn put(&self, key: &str, blob: &Blob, cache: &str) -> Result<(), PortError>;
+    /// Removes an object; removing a missing one is not an error.
+    async fn delete(&self, key: &str) -> Result<(), PortError>;
+}
+
+/// Whether a blob key is one of ours: lower-case letters, digits, `_ - .` in `/`-separated
+/// segments, none empty or starting with a dot (no `..`, no absolute paths).
+pub fn valid_blob_key(key: &str) -> bool {
+    !key.is_empty()
+        && key.len() <= 300
+        && key.split('/').all(|s| {
+            !s.is_empty() && !s.starts_with('.') && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_-.".contains(&b))
+        })
+}
+
+#[cfg(test)]
+mod blob_key_tests {
+    use super::valid_blob_key;
+
+    #[test]
+    fn keys_are_relative_paths_without_dot_segments() {
+        assert!(valid_blob_key("uploads/ten_brightspark/upl_01j9"));
+        assert!(valid_blob_key("media/ten_brightspark/logo-3f2a.png"));
+        for bad in ["", "/etc/passwd", "media/../secrets", "media//x", "media/.hidden", "Media/x", "media/a b", "media/x\\y"] {
+            assert!(!valid_blob_key(bad), "{bad:?}");
+        }
+    }
+}

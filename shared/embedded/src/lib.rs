@@ -2,11 +2,13 @@
 //!
 //! # Layout
 //! - [`table`]: the Table port on redb, with GSIs maintained in the same write transaction.
+//! - [`files`]: the Blobs port on files under `./.data/blobs`, with signed upload addresses.
 //! - [`mailbox`]: the Mailer port as a local mailbox that `/dev/mailbox` shows.
 //! - [`simulator`]: the Payments port as the payment simulator (a local checkout page that
 //!   makes Stripe's events).
 //!
 //! The table and the mailbox share one [`Store`] (redb allows one open handle per file and process).
+pub mod files;
 pub mod mailbox;
 pub mod simulator;
 pub mod table;

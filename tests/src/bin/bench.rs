@@ -70,6 +70,7 @@ async fn cold_starts() {
         ("view-invoice", "list without a token (no AWS call)", events::raw("view-invoice", "list")),
         ("pay", "pay without a token (no AWS call)", events::raw("pay", "pay-invoice")),
         ("admin-api", "me without a token (no AWS call)", events::raw("admin-api", "me")),
+        ("media", "upload without a token (no AWS call)", events::raw("media", "start-upload")),
         ("send-notifications", "an empty stream batch (no AWS call)", r#"{"Records": []}"#.to_string()),
         ("send-notifications", "the schedule (DynamoDB on moto)", events::raw("send-notifications", "schedule")),
         ("stripe-webhook", "no signature (no AWS call)", unsigned_webhook()),
@@ -101,6 +102,7 @@ fn sizes() {
         "stripe-webhook",
         "send-notifications",
         "admin-api",
+        "media",
     ] {
         let bytes = std::fs::metadata(binary(bin, true)).map(|m| m.len()).unwrap_or(0);
         let mb = bytes as f64 / 1_048_576.0;

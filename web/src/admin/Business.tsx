@@ -7,6 +7,7 @@ import { useLoad } from '../lib/useLoad';
 import { Head } from './Head';
 import { type Month, type Settings, adoption, getSettings, inviteStaff, listStaff, putSettings, removeStaff } from './api';
 import { Field } from './Form';
+import { LogoUpload } from './Logo';
 
 /** A small bar chart of two series per month, drawn as SVG (no chart library). */
 function Bars({ title, months, a, b, labels }: { title: string; months: Month[]; a: (m: Month) => number; b: (m: Month) => number; labels: [string, string] }) {
@@ -176,12 +177,12 @@ export function SettingsPage() {
         <Field label="Business name" name="name" value={data.name} onInput={(v) => edit({ name: v })} error={saveError} />
         <Field label="Main colour" name="primary_color" value={data.primary_color} onInput={(v) => edit({ primary_color: v })} error={saveError} />
         <Field label="Accent colour" name="accent_color" value={data.accent_color} onInput={(v) => edit({ accent_color: v })} error={saveError} />
-        <Field label="Logo address" name="logo_url" value={data.logo_url ?? ''} onInput={(v) => edit({ logo_url: v || null })} error={saveError} />
         <Field label="Support email" name="support_email" value={data.support_email ?? ''} onInput={(v) => edit({ support_email: v || null })} error={saveError} />
         <Field label="Support phone" name="support_phone" value={data.support_phone ?? ''} onInput={(v) => edit({ support_phone: v || null })} error={saveError} />
         <Field label="Time zone" name="time_zone" value={data.time_zone} onInput={(v) => edit({ time_zone: v })} error={saveError} />
         <Field label="Language" name="locale" value={data.locale} onInput={(v) => edit({ locale: v })} error={saveError} />
       </div>
+      <LogoUpload url={data.logo_url} onChange={(logo_url) => set({ ...data, logo_url })} />
       <label>
         Welcome message
         <textarea rows={3} value={data.welcome_message} onInput={(e) => edit({ welcome_message: e.currentTarget.value })} />

@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 
 import { Loading, Notice } from '../components/Notice';
 import { Status } from '../components/Status';
-import { date, dateTime, money, parseMoney } from '../lib/format';
+import { dateTime, money, parseMoney } from '../lib/format';
 import { navigate } from '../lib/router';
 import { useLoad } from '../lib/useLoad';
 import { Field } from './Form';
@@ -186,7 +186,7 @@ export function CustomerPage({ id }: { id: string }) {
               <span>
                 <strong>{c.name}</strong> · {c.role} · {[c.email, c.phone].filter(Boolean).join(' · ')}
               </span>
-              <span>
+              <span class="actions">
                 {c.portal_enabled ? (
                   <>
                     <button type="button" class="button link" onClick={() => act(() => inviteContact(id, c.id))}>
@@ -270,7 +270,7 @@ export function CustomerPage({ id }: { id: string }) {
               <tr key={i.id}>
                 <td>
                   {i.number}
-                  {i.sent_at && <span class="muted"> · sent {date(i.sent_at)}</span>}
+                  {i.sent_at && <span class="muted"> · sent {dateTime(i.sent_at)}</span>}
                 </td>
                 <td data-testid={`invoice-status-${i.number}`}>{i.overdue ? 'overdue' : i.status.replace('_', ' ')}</td>
                 <td>{money(i.ledger.total, i.currency)}</td>

@@ -195,3 +195,16 @@ export interface EstimateRow extends EstimateSummary {
   account: string;
 }
 export const listEstimates = (status: string) => send<Paged<EstimateRow>>({ path: `/api/admin/estimates?status=${enc(status)}&limit=100` });
+
+/** Where to send a file, straight to the blob store, and the id to use it by. */
+export interface UploadTicket {
+  upload: string;
+  method: string;
+  url: string;
+  headers: [string, string][];
+  expires_in: number;
+}
+
+export const startUpload = (content_type: string, size: number) =>
+  send<UploadTicket>({ method: 'POST', path: '/api/admin/uploads', body: { purpose: 'logo', content_type, size } });
+export const applyLogo = (upload: string) => send<{ logo_url: string; width: number; height: number }>({ method: 'PUT', path: '/api/admin/settings/logo', body: { upload } });

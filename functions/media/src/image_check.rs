@@ -1,0 +1,111 @@
+//! Images checked by content and re-encoded. Nothing of the uploaded file reaches a visitor
+//! but its pixels: the format is read from the bytes (not the name or declared type), the
+//! size and allocation are limited before decoding (no decompression bombs), and the result
+//! is a fresh PNG, so EXIF, GPS, comments and anything appended are gone.
+use std::io::Cursor;
+
+use image::{DynamicImage, ImageError, ImageFormat, ImageReader, Limits};
+use portal_http::ApiError;
+use sha2::{Digest, Sha256};
+
+/// Declared types an upload may have (the content is checked again on use).
+pub const ACCEPTED: &[&str] = &["image/png", "image/jpeg"];
+/// Sides longer than this are refused before decoding.
+const MAX_SIDE: u32 = 10_000;
+/// Memory the decoder may use.
+const MAX_ALLOC: u64 = 256 * 1024 * 1024;
+/// A logo is scaled down to fit this box (twice the largest size a page shows it at).
+const LOGO_BOX: (u32, u32) = (800, 400);
+
+/// A checked image, re-encoded.
+#[derive(Debug)]
+pub struct Checked {
+    pub png: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+    /// The first 16 hex digits of the PNG's SHA-256: its file name, so a new logo is a new
+    /// address and caches never show an old one.
+    pub fingerprint: String,
+}
+
+fn not_an_image() -> ApiError {
+    ApiError::BadRequest("not_an_image", "This file is not a PNG or JPEG image we can read.".into())
+}
+
+/// Checks and re-encodes a logo.
+pub fn logo(bytes: &[u8]) -> Result<Checked, ApiError> {
+    let format = image::guess_format(bytes).ok().filter(|f| matches!(f, ImageFormat::Png | ImageFormat::Jpeg)).ok_or_else(not_an_image)?;
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_ALLOC);
+    reader.limits(limits);
+    let img = reader.decode().map_err(|e| match e {
+        ImageError::Limits(_) => ApiError::BadRequest("image_too_big", "This image has too many pixels (at most 10,000 on a side).".into()),
+        _ => not_an_image(),
+    })?;
+    let (w, h) = LOGO_BOX;
+    let img = if img.width() > w || img.height() > h { img.resize(w, h, image::imageops::FilterType::Lanczos3) } else { img };
+    // Eight bits a channel, with transparency if the logo has it.
+    let img = if img.color().has_alpha() { DynamicImage::ImageRgba8(img.to_rgba8()) } else { DynamicImage::ImageRgb8(img.to_rgb8()) };
+    let mut png = Vec::new();
+    img.write_to(&mut Cursor::new(&mut png), ImageFormat::Png).map_err(ApiError::internal)?;
+    let digest = Sha256::digest(&png);
+    let fingerprint = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    Ok(Checked { width: img.width(), height: img.height(), png, fingerprint })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    fn encoded(w: u32, h: u32, format: ImageFormat) -> Vec<u8> {
+        let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
+        let mut out = Vec::new();
+        DynamicImage::ImageRgb8(img).write_to(&mut Cursor::new(&mut out), format).unwrap();
+        out
+    }
+
+    fn has(haystack: &[u8], needle: &[u8]) -> bool {
+        haystack.windows(needle.len()).any(|w| w == needle)
+    }
+
+    #[test]
+    fn a_jpeg_becomes_a_png_without_its_exif_and_gps() {
+        let jpeg = encoded(64, 32, ImageFormat::Jpeg);
+        // An APP1 Exif segment with a GPS tag name, right after the start-of-image marker.
+        let exif = b"Exif\0\0MM\0*GPSInfo 30.2672N 97.7431W";
+        let mut tagged = jpeg[..2].to_vec();
+        tagged.extend_from_slice(&[0xFF, 0xE1]);
+        tagged.extend_from_slice(&u16::try_from(exif.len() + 2).unwrap().to_be_bytes());
+        tagged.extend_from_slice(exif);
+        tagged.extend_from_slice(&jpeg[2..]);
+        let checked = logo(&tagged).unwrap();
+        assert!(checked.png.starts_with(b"\x89PNG\r\n\x1a\n"));
+        assert!(!has(&checked.png, b"Exif") && !has(&checked.png, b"GPSInfo"));
+        assert_eq!((checked.width, checked.height), (64, 32));
+        assert_eq!(checked.fingerprint.len(), 16);
+    }
+
+    #[test]
+    fn a_large_logo_is_scaled_to_fit_keeping_its_shape() {
+        let checked = logo(&encoded(2000, 500, ImageFormat::Png)).unwrap();
+        assert_eq!((checked.width, checked.height), (800, 200));
+    }
+
+    #[test]
+    fn anything_else_is_refused_by_content() {
+        for bad in [&b"GIF89a........"[..], b"<svg xmlns='http://www.w3.org/2000/svg'/>", b"\x89PNG\r\n\x1a\ntruncated", b""] {
+            let e = logo(bad).unwrap_err();
+            assert_eq!(e.status(), 400, "{bad:?}");
+        }
+        // A PNG whose header claims 20,000 pixels a side is refused (by its size, or by the
+        // header checksum the edit broke): never decoded.
+        let mut bomb = encoded(8, 8, ImageFormat::Png);
+        bomb[16..20].copy_from_slice(&20_000u32.to_be_bytes());
+        bomb[20..24].copy_from_slice(&20_000u32.to_be_bytes());
+        assert!(matches!(logo(&bomb).unwrap_err(), ApiError::BadRequest("image_too_big", _) | ApiError::BadRequest("not_an_image", _)));
+    }
+}
