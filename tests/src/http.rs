@@ -67,11 +67,25 @@ impl Http {
     }
 
     pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Reply {
+        self.with_body("POST", path, token, body).await
+    }
+
+    pub async fn put(&self, path: &str, token: Option<&str>, body: &Value) -> Reply {
+        self.with_body("PUT", path, token, body).await
+    }
+
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Reply {
+        let auth = token.map(|t| format!("Bearer {t}"));
+        let headers: Vec<(&str, &str)> = auth.as_deref().map(|a| vec![("authorization", a)]).unwrap_or_default();
+        self.send("DELETE", path, &headers, None).await
+    }
+
+    async fn with_body(&self, method: &str, path: &str, token: Option<&str>, body: &Value) -> Reply {
         let auth = token.map(|t| format!("Bearer {t}"));
         let mut headers = vec![("content-type", "application/json")];
         if let Some(a) = auth.as_deref() {
             headers.push(("authorization", a));
         }
-        self.send("POST", path, &headers, Some(serde_json::to_vec(body).expect("json"))).await
+        self.send(method, path, &headers, Some(serde_json::to_vec(body).expect("json"))).await
     }
 }

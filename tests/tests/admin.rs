@@ -112,6 +112,32 @@ async fn a_new_customer_with_a_property_and_contacts() {
     let list = s.http.get("/api/admin/customers?limit=100", staff).await.json();
     let names: Vec<&str> = list["items"].as_array().unwrap().iter().filter_map(|c| c["name"].as_str()).collect();
     assert_eq!(names, ["Dana Whitfield", "Harbor View Property Management", "Rosa Delgado", "Sam Ortiz"], "by name");
+
+    // Changing and removing: Luis's scope names the property, so it stays until he is gone.
+    let luis = ok.json()["id"].as_str().unwrap().to_string();
+    let r = s.http.delete(&format!("/api/admin/customers/{id}/properties/{property}"), staff).await;
+    assert_eq!((r.status, r.json()["error"]["code"].as_str()), (409, Some("property_in_use")));
+    let edit = json!({"name": "Luis Delgado", "phone": "512 555 0178", "role": "billing"});
+    let r = s.http.put(&format!("/api/admin/customers/{id}/contacts/{luis}"), staff, &edit).await;
+    assert_eq!((r.status, r.json()["phone"].as_str(), r.json()["properties"].is_null()), (200, Some("+15125550178"), true), "{}", r.text());
+    let bad = s.http.put(&format!("/api/admin/customers/{id}/contacts/{luis}"), staff, &json!({"name": "Luis", "role": "viewer"})).await;
+    assert_eq!(bad.status, 400, "a contact needs an email or phone");
+    let workshop = json!({"label": "Workshop", "line1": "9 Mill Rd", "city": "Austin", "region": "TX", "postal_code": "78702"});
+    let added = s.http.post(&format!("/api/admin/customers/{id}/properties"), staff, &workshop).await.json();
+    let workshop_id = added["id"].as_str().unwrap();
+    let renamed = json!({"label": "Workshop (rear)", "line1": "9 Mill Rd", "city": "Austin", "region": "TX", "postal_code": "78702"});
+    let r = s.http.put(&format!("/api/admin/customers/{id}/properties/{workshop_id}"), staff, &renamed).await;
+    assert_eq!((r.status, r.json()["label"].as_str()), (200, Some("Workshop (rear)")));
+    assert_eq!(s.http.delete(&format!("/api/admin/customers/{id}/properties/{workshop_id}"), staff).await.status, 200);
+    assert_eq!(s.http.delete(&format!("/api/admin/customers/{id}/contacts/{luis}"), staff).await.status, 200);
+    let rosa = s.http.get(&format!("/api/admin/customers/{id}"), staff).await.json()["contacts"][0]["id"].as_str().unwrap().to_string();
+    let r = s.http.delete(&format!("/api/admin/customers/{id}/contacts/{rosa}"), staff).await;
+    assert_eq!((r.status, r.json()["error"]["code"].as_str()), (409, Some("last_contact")));
+    let after = s.http.get(&format!("/api/admin/customers/{id}"), staff).await.json();
+    assert_eq!((after["contacts"].as_array().map(Vec::len), after["properties"].as_array().map(Vec::len)), (Some(1), Some(1)));
+    let log = s.http.get(&format!("/api/admin/customers/{id}/audit?limit=50"), staff).await.json();
+    let actions: Vec<&str> = log["items"].as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
+    assert_eq!(&actions[..5], ["contact.removed", "property.removed", "property.changed", "property.added", "contact.changed"]);
 }
 
 /// The "done means", through the API: a new customer, an estimate built and sent, the
@@ -236,7 +262,22 @@ async fn invitations_sign_ins_and_the_adoption_figures() {
     let invite = s.wait_for_mail("alex@harborview.example", "portal").await.expect("the invitation");
     assert_eq!(invite["subject"], "Your customer portal with Bright Spark Electric");
     let token = s.latest_token("alex@harborview.example").await.unwrap();
-    assert_eq!(s.exchange(&token).await.status, 200);
+    // Withdrawn by the office before he used it: refused, with a fresh link offered.
+    let r = s.http.post("/api/admin/customers/acc_harbor/contacts/con_alex/withdraw-links", staff, &json!({})).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let refused = s.exchange(&token).await;
+    assert_eq!((refused.status, refused.json()["error"]["code"].as_str()), (410, Some("link_expired")));
+    let r = s.http.post("/api/admin/customers/acc_harbor/contacts/con_alex/invite", staff, &json!({})).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let mut fresh = token.clone();
+    for _ in 0..50 {
+        fresh = s.latest_token("alex@harborview.example").await.unwrap();
+        if fresh != token {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(s.exchange(&fresh).await.status, 200, "a link sent after the withdrawal works");
 
     // INV-2040 is paid in full by cheque.
     let r = s.http.post("/api/admin/customers/acc_whitfield/invoices/inv_service/payments", staff, &json!({"amount": 33_361})).await;

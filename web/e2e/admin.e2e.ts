@@ -177,6 +177,26 @@ describe('the office', () => {
     await expect.poll(() => office.getByTestId('invoice-status-INV-2045').textContent()).toBe('open');
     await expectNoOverflow(office, 'customer page with invoices');
 
+    // A property added, changed and removed; the last contact cannot be removed.
+    await office.getByRole('button', { name: 'Add a property' }).click();
+    const added = office.getByRole('form', { name: 'New property' });
+    await added.getByLabel('Label').fill('Workshop');
+    await added.getByLabel('Street address').fill('9 Mill Rd');
+    await added.getByLabel('City').fill('Austin');
+    await added.getByLabel('State').fill('TX');
+    await added.getByLabel('ZIP code').fill('78702');
+    await expectAccessible(office, 'new property');
+    await added.getByRole('button', { name: 'Add property' }).click();
+    await office.getByRole('button', { name: 'Change Workshop' }).click();
+    await office.getByRole('form', { name: 'Change Workshop' }).getByLabel('Label').fill('Workshop (rear)');
+    await office.getByRole('button', { name: 'Save property' }).click();
+    await office.getByRole('button', { name: 'Remove Workshop (rear)' }).click();
+    await office.getByRole('button', { name: 'Yes, remove' }).click();
+    await expect.poll(() => office.getByText('Workshop (rear)').count()).toBe(0);
+    await office.getByRole('button', { name: 'Remove Dana Whitfield' }).click();
+    await office.getByRole('button', { name: 'Yes, remove' }).click();
+    await office.getByText('A customer keeps at least one contact.', { exact: false }).waitFor();
+
     // Dana's email opens that invoice, for $185.00.
     const dana = await (await newContext(browser, 'phone', server.base)).newPage();
     const link = await latestToken(server.base, 'dana@example.com', 'INV-2045');
@@ -184,6 +204,13 @@ describe('the office', () => {
     await dana.getByRole('button', { name: 'Continue' }).click();
     await dana.getByText('Invoice INV-2045', { exact: true }).waitFor();
     expect(await dana.getByRole('heading', { level: 1 }).textContent()).toBe('$185.00');
+    // The office withdraws Dana's links: the same link no longer opens, and says why.
+    await office.getByRole('button', { name: "Withdraw Dana Whitfield's links" }).click();
+    await office.getByText('Every link sent to Dana Whitfield so far has stopped working.').waitFor();
+    const later = await (await newContext(browser, 'phone', server.base)).newPage();
+    await later.goto(`/signin#token=${link}`);
+    await later.getByRole('button', { name: 'Continue' }).click();
+    await later.getByText('The office withdrew this link.', { exact: false }).waitFor();
 
     for (const [name, heading] of [
       ['Estimates', 'Estimates'],

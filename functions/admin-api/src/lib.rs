@@ -36,6 +36,7 @@ use portal_store::table::{Cursor, Index, Query, Write};
 use portal_store::{Table, keys};
 use rust_decimal::Decimal;
 
+pub mod accounts;
 pub mod estimates;
 pub mod invoicing;
 pub mod people;
@@ -48,6 +49,10 @@ pub const ROUTES: &[&str] = &[
     "GET /api/admin/customers/{account}",
     "POST /api/admin/customers/{account}/contacts",
     "POST /api/admin/customers/{account}/properties",
+    "PUT /api/admin/customers/{account}/contacts/{contact}",
+    "DELETE /api/admin/customers/{account}/contacts/{contact}",
+    "PUT /api/admin/customers/{account}/properties/{property}",
+    "DELETE /api/admin/customers/{account}/properties/{property}",
     "POST /api/admin/customers/{account}/invoices",
     "POST /api/admin/customers/{account}/invoices/{invoice}/payments",
     "POST /api/admin/customers/{account}/invoices/{invoice}/void",
@@ -62,6 +67,7 @@ pub const ROUTES: &[&str] = &[
     "POST /api/admin/customers/{account}/estimates/{estimate}/void",
     "POST /api/admin/customers/{account}/contacts/{contact}/invite",
     "POST /api/admin/customers/{account}/contacts/{contact}/access",
+    "POST /api/admin/customers/{account}/contacts/{contact}/withdraw-links",
     "GET /api/admin/staff",
     "POST /api/admin/staff",
     "POST /api/admin/staff/{staff}/remove",
@@ -94,6 +100,10 @@ pub async fn handle(state: &State, req: Request) -> Response<Body> {
         Some("GET /api/admin/customers/{account}") => customer(state, &req).await,
         Some("POST /api/admin/customers/{account}/contacts") => add_contact(state, &req).await,
         Some("POST /api/admin/customers/{account}/properties") => add_property(state, &req).await,
+        Some("PUT /api/admin/customers/{account}/contacts/{contact}") => accounts::edit_contact(state, &req).await,
+        Some("DELETE /api/admin/customers/{account}/contacts/{contact}") => accounts::remove_contact(state, &req).await,
+        Some("PUT /api/admin/customers/{account}/properties/{property}") => accounts::edit_property(state, &req).await,
+        Some("DELETE /api/admin/customers/{account}/properties/{property}") => accounts::remove_property(state, &req).await,
         Some("POST /api/admin/customers/{account}/invoices") => create_invoice(state, &req).await,
         Some("POST /api/admin/customers/{account}/invoices/{invoice}/payments") => record_payment(state, &req).await,
         Some("POST /api/admin/customers/{account}/invoices/{invoice}/void") => void_invoice(state, &req).await,
@@ -108,6 +118,7 @@ pub async fn handle(state: &State, req: Request) -> Response<Body> {
         Some("POST /api/admin/customers/{account}/estimates/{estimate}/void") => estimates::void(state, &req).await,
         Some("POST /api/admin/customers/{account}/contacts/{contact}/invite") => people::invite_contact(state, &req).await,
         Some("POST /api/admin/customers/{account}/contacts/{contact}/access") => people::set_access(state, &req).await,
+        Some("POST /api/admin/customers/{account}/contacts/{contact}/withdraw-links") => people::withdraw_links(state, &req).await,
         Some("GET /api/admin/staff") => people::list_staff(state, &req).await,
         Some("POST /api/admin/staff") => people::invite_staff(state, &req).await,
         Some("POST /api/admin/staff/{staff}/remove") => people::remove_staff(state, &req).await,
@@ -884,6 +895,10 @@ pub async fn list_estimates(state: &State, req: &Request) -> Result<Response<Bod
     customer,
     add_contact,
     add_property,
+    accounts::edit_contact,
+    accounts::remove_contact,
+    accounts::edit_property,
+    accounts::remove_property,
     create_invoice,
     record_payment,
     void_invoice,
@@ -898,6 +913,7 @@ pub async fn list_estimates(state: &State, req: &Request) -> Result<Response<Bod
     estimates::void,
     people::invite_contact,
     people::set_access,
+    people::withdraw_links,
     people::list_staff,
     people::invite_staff,
     people::remove_staff,

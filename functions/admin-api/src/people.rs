@@ -18,7 +18,11 @@ use crate::{ContactView, State, contact_view, entry, session};
 /// How long an invitation link works (once).
 const INVITE_HOURS: i64 = 72;
 
-async fn contact(state: &State, s: &portal_http::session::StaffSession, req: &Request) -> Result<portal_domain::party::Contact, ApiError> {
+pub(crate) async fn contact(
+    state: &State,
+    s: &portal_http::session::StaffSession,
+    req: &Request,
+) -> Result<portal_domain::party::Contact, ApiError> {
     let a: AccountId = path(req, "account", "customer")?;
     let c: ContactId = path(req, "contact", "contact")?;
     parties::get_contact(state.table.as_ref(), &s.tenant, &a, &c).await?.ok_or(ApiError::NotFound("contact"))
@@ -56,6 +60,24 @@ pub async fn invite_contact(state: &State, req: &Request) -> Result<Response<Bod
         .table
         .transact(vec![parties::save_contact(&c)?, link, outbox::enqueue(&s.tenant, message)?, audit::append(&s.tenant, &audit)?])
         .await?;
+    Ok(response::ok(&contact_view(&c)))
+}
+
+#[utoipa::path(post, path = "/api/admin/customers/{account}/contacts/{contact}/withdraw-links", tag = "admin", security(("bearer" = [])),
+    params(("account" = String, Path, description = "Account id (acc_...)"), ("contact" = String, Path, description = "Contact id (con_...)")),
+    responses((status = 200, body = ContactView), (status = 403, body = portal_http::error::ErrorBody),
+              (status = 404, body = portal_http::error::ErrorBody)))]
+/// Expires every link the contact was sent (invitation, sign-in, estimate and invoice links)
+/// now: an invitation went to a wrong address, or a forwarded email should stop working.
+/// Portal access stays on; a fresh link can be asked for or sent.
+pub async fn withdraw_links(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let s = session(state, req)?;
+    s.may_manage()?;
+    let mut c = contact(state, &s, req).await?;
+    let now = state.clock.now();
+    c.activity.links_withdrawn_at = Some(now);
+    let audit = entry(state, &s, req, "contact.links_withdrawn", c.id.to_string(), &c.account, serde_json::json!({ "contact": c.id }));
+    state.table.transact(vec![parties::withdraw_links(&c, now), audit::append(&s.tenant, &audit)?]).await?;
     Ok(response::ok(&contact_view(&c)))
 }
 

@@ -47,6 +47,8 @@ struct Principal {
     name: String,
     role: String,
     props: Option<Vec<String>>,
+    /// Links issued before this were withdrawn by the office.
+    links_withdrawn_at: Option<Timestamp>,
 }
 
 impl Principal {
@@ -75,11 +77,18 @@ async fn principal(state: &State, tenant: &TenantId, subject: &Subject) -> Resul
                 name: c.name,
                 role: c.role.as_str().to_string(),
                 props: c.properties.map(|p| p.iter().map(ToString::to_string).collect()),
+                links_withdrawn_at: c.activity.links_withdrawn_at,
             })
         }
         Subject::Staff { staff } => {
             let s = parties::get_staff(state.table.as_ref(), tenant, staff).await?.filter(|s| s.active).ok_or(off)?;
-            Ok(Principal { subject: subject.clone(), name: s.name, role: s.role.as_str().to_string(), props: None })
+            Ok(Principal {
+                subject: subject.clone(),
+                name: s.name,
+                role: s.role.as_str().to_string(),
+                props: None,
+                links_withdrawn_at: None,
+            })
         }
     }
 }
@@ -182,6 +191,9 @@ pub async fn exchange(state: &State, req: &Request) -> Result<Response<Body>, Ap
         return Err(link_state_error(&link, now));
     }
     let who = principal(state, &tenant, &link.subject).await?;
+    if who.links_withdrawn_at.is_some_and(|at| link.created_at <= at) {
+        return Err(ApiError::Gone("link_expired", "The office withdrew this link. We can send you a fresh one.".into()));
+    }
     let account = match &link.subject {
         Subject::Contact { account, .. } => Some(account.clone()),
         Subject::Staff { .. } => None,
@@ -368,6 +380,7 @@ pub async fn view_as(state: &State, req: &Request) -> Result<Response<Body>, Api
         name: contact.name.clone(),
         role: contact.role.as_str().to_string(),
         props: contact.properties.as_ref().map(|p| p.iter().map(ToString::to_string).collect()),
+        links_withdrawn_at: None,
     };
     let entry = AuditEntry::record(
         state.ids.as_ref(),

@@ -242,6 +242,10 @@ pub struct ContactActivity {
     pub first_signed_in_at: Option<jiff::Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_signed_in_at: Option<jiff::Timestamp>,
+    /// The office withdrew the contact's links (invitation, sign-in, documents) at this time:
+    /// links issued before it are refused. A fresh link can still be asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links_withdrawn_at: Option<jiff::Timestamp>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]

@@ -13,6 +13,7 @@ import { AdoptionPage, SettingsPage, StaffPage } from './Business';
 import { CustomerPage, CustomersPage } from './Customers';
 import { EstimateBuilder } from './EstimateBuilder';
 import { EstimatesPage, InvoicesPage } from './Invoices';
+import { useSubmit } from './Form';
 
 function Shell({ children, signedIn }: { children: ComponentChildren; signedIn: boolean }) {
   const { path } = useLocation();
@@ -65,20 +66,10 @@ function Shell({ children, signedIn }: { children: ComponentChildren; signedIn: 
 function SignIn() {
   const [email, setEmail] = useState('');
   const [sent, setSent] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      setSent((await requestLink({ tenant: await tenantSlug(), email, audience: 'admin' })).message);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { error, busy, submit } = useSubmit(
+    async () => (await requestLink({ tenant: await tenantSlug(), email, audience: 'admin' })).message,
+    setSent,
+  );
   return (
     <section class="card narrow" aria-labelledby="signin-title">
       <h1 id="signin-title">Staff sign-in</h1>

@@ -7,33 +7,27 @@ import { Status } from '../components/Status';
 import { dateTime, money, parseMoney } from '../lib/format';
 import { navigate } from '../lib/router';
 import { useLoad } from '../lib/useLoad';
-import { Field } from './Form';
+import { Field, useSubmit } from './Form';
 import { Head } from './Head';
 import { NewInvoice } from './NewInvoice';
-import { type InvoiceRow, auditLog, createCustomer, getCustomer, invoiceEstimate, inviteContact, listCustomers, recordPayment, sendInvoice, setAccess, viewAs, voidInvoice } from './api';
+import { ContactEditing, NewContactOrProperty, Properties, useEditing } from './Parties';
+import { type InvoiceRow, auditLog, createCustomer, getCustomer, invoiceEstimate, inviteContact, listCustomers, recordPayment, sendInvoice, setAccess, viewAs, voidInvoice, withdrawLinks } from './api';
 
 function NewCustomer({ onDone }: { onDone: (id: string) => void }) {
   const [f, setF] = useState({ name: '', contact: '', email: '', phone: '', label: 'Home', line1: '', city: '', region: '', postal_code: '' });
   const [kind, setKind] = useState<'residential' | 'commercial'>('residential');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v });
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    const contact: Record<string, string> = { name: f.contact || f.name, role: 'approver' };
-    if (f.email) contact.email = f.email;
-    if (f.phone) contact.phone = f.phone;
-    const body: Record<string, unknown> = { name: f.name, kind, contact };
-    if (f.line1) body.property = { label: f.label, line1: f.line1, city: f.city, region: f.region, postal_code: f.postal_code };
-    try {
-      onDone((await createCustomer(body)).id);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
+  const { error, busy, submit } = useSubmit(
+    () => {
+      const contact: Record<string, string> = { name: f.contact || f.name, role: 'approver' };
+      if (f.email) contact.email = f.email;
+      if (f.phone) contact.phone = f.phone;
+      const body: Record<string, unknown> = { name: f.name, kind, contact };
+      if (f.line1) body.property = { label: f.label, line1: f.line1, city: f.city, region: f.region, postal_code: f.postal_code };
+      return createCustomer(body);
+    },
+    (c) => onDone(c.id),
+  );
   return (
     <form class="card" onSubmit={submit} aria-labelledby="new-customer">
       <h2 id="new-customer">New customer</h2>
@@ -147,6 +141,7 @@ export function CustomerPage({ id }: { id: string }) {
   const [paying, setPaying] = useState<string | null>(null);
   const [invoicing, setInvoicing] = useState(false);
   const [done, setDone] = useState<string | null>(null);
+  const [open, setOpen] = useEditing();
   if (error !== null && !data) return <Notice error={error} onRetry={retry} />;
   if (!data) return <Loading />;
   /** Runs an action, then reloads; `said` turns its answer into a confirmation. */
@@ -192,6 +187,13 @@ export function CustomerPage({ id }: { id: string }) {
                     <button type="button" class="button link" onClick={() => act(() => inviteContact(id, c.id))}>
                       Invite {c.name}
                     </button>
+                    <button
+                      type="button"
+                      class="button link"
+                      onClick={() => act(() => withdrawLinks(id, c.id), () => `Every link sent to ${c.name} so far has stopped working.`)}
+                    >
+                      Withdraw {c.name}'s links
+                    </button>
                     <button type="button" class="button link" onClick={() => look(c.id)}>
                       View as {c.name}
                     </button>
@@ -204,13 +206,14 @@ export function CustomerPage({ id }: { id: string }) {
                     Switch on access for {c.name}
                   </button>
                 )}
+                <ContactEditing account={id} contact={c} properties={data.properties} open={open} setOpen={setOpen} onChange={retry} onError={setActionError} />
               </span>
             </li>
           ))}
         </ul>
-        {data.properties.length > 0 && (
-          <p class="muted">Properties: {data.properties.map((p) => `${p.label} (${p.line1}, ${p.city})`).join('; ')}</p>
-        )}
+        <h3>Properties</h3>
+        <Properties account={id} properties={data.properties} open={open} setOpen={setOpen} onChange={retry} onError={setActionError} />
+        <NewContactOrProperty account={id} properties={data.properties} open={open} setOpen={setOpen} onChange={retry} />
       </section>
       <section aria-labelledby="estimates">
         <div class="row">
@@ -276,25 +279,27 @@ export function CustomerPage({ id }: { id: string }) {
                 <td>{money(i.ledger.total, i.currency)}</td>
                 <td>{money(i.ledger.balance, i.currency)}</td>
                 <td>
-                  {(i.status === 'open' || i.status === 'partially_paid') && (
-                    <button
-                      type="button"
-                      class="button link"
-                      onClick={() => act(() => sendInvoice(id, i.id), (r) => `${i.number} sent to ${r.recipients} contact${r.recipients === 1 ? '' : 's'}.`)}
-                    >
-                      {i.sent_at ? `Send ${i.number} again` : `Send ${i.number}`}
-                    </button>
-                  )}
-                  {i.ledger.balance > 0 && i.status !== 'void' && (
-                    <button type="button" class="button link" onClick={() => setPaying(paying === i.id ? null : i.id)}>
-                      Record payment
-                    </button>
-                  )}
-                  {i.ledger.paid === 0 && i.ledger.pending === 0 && i.status !== 'void' && (
-                    <button type="button" class="button link" onClick={() => act(() => voidInvoice(id, i.id))}>
-                      Void
-                    </button>
-                  )}
+                  <span class="actions">
+                    {(i.status === 'open' || i.status === 'partially_paid') && (
+                      <button
+                        type="button"
+                        class="button link"
+                        onClick={() => act(() => sendInvoice(id, i.id), (r) => `${i.number} sent to ${r.recipients} contact${r.recipients === 1 ? '' : 's'}.`)}
+                      >
+                        {i.sent_at ? `Send ${i.number} again` : `Send ${i.number}`}
+                      </button>
+                    )}
+                    {i.ledger.balance > 0 && i.status !== 'void' && (
+                      <button type="button" class="button link" onClick={() => setPaying(paying === i.id ? null : i.id)}>
+                        Record payment
+                      </button>
+                    )}
+                    {i.ledger.paid === 0 && i.ledger.pending === 0 && i.status !== 'void' && (
+                      <button type="button" class="button link" onClick={() => act(() => voidInvoice(id, i.id))}>
+                        Void
+                      </button>
+                    )}
+                  </span>
                   {paying === i.id && (
                     <PayOffline
                       account={id}

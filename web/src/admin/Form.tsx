@@ -1,4 +1,6 @@
 // Form pieces the admin pages share: a labelled field that shows the server's error for it.
+import { useState } from 'preact/hooks';
+
 import { ApiError } from '../api/client';
 
 /** A field error from a 400, by field path. */
@@ -28,4 +30,23 @@ export function Field(props: { label: string; name: string; value: string; onInp
       )}
     </label>
   );
+}
+
+/** A form's submit: runs `run`, hands its answer to `done`; while it runs, `busy`; when it
+ *  fails, `error` (shown by the form and its fields) and the form can be sent again. */
+export function useSubmit<T>(run: () => Promise<T>, done: (answer: T) => void): { error: unknown; busy: boolean; submit: (e: Event) => Promise<void> } {
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      done(await run());
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+  return { error, busy, submit };
 }

@@ -106,6 +106,15 @@ export const listCustomers = (name = '', cursor?: string) =>
 export const createCustomer = (body: unknown) => send<CustomerRow>({ method: 'POST', path: '/api/admin/customers', body });
 export const getCustomer = (id: string) => send<CustomerDetail>({ path: `/api/admin/customers/${enc(id)}` });
 export const addContact = (id: string, body: unknown) => send<ContactView>({ method: 'POST', path: `/api/admin/customers/${enc(id)}/contacts`, body });
+export const editContact = (id: string, contact: string, body: unknown) =>
+  send<ContactView>({ method: 'PUT', path: `/api/admin/customers/${enc(id)}/contacts/${enc(contact)}`, body });
+export const withdrawLinks = (id: string, contact: string) =>
+  send<ContactView>({ method: 'POST', path: `/api/admin/customers/${enc(id)}/contacts/${enc(contact)}/withdraw-links`, body: {} });
+export const removeContact = (id: string, contact: string) => send<ContactView>({ method: 'DELETE', path: `/api/admin/customers/${enc(id)}/contacts/${enc(contact)}` });
+export const addProperty = (id: string, body: unknown) => send<Property>({ method: 'POST', path: `/api/admin/customers/${enc(id)}/properties`, body });
+export const editProperty = (id: string, property: string, body: unknown) =>
+  send<Property>({ method: 'PUT', path: `/api/admin/customers/${enc(id)}/properties/${enc(property)}`, body });
+export const removeProperty = (id: string, property: string) => send<Property>({ method: 'DELETE', path: `/api/admin/customers/${enc(id)}/properties/${enc(property)}` });
 export const auditLog = (id: string) => send<Paged<AuditEntry>>({ path: `/api/admin/customers/${enc(id)}/audit?limit=50` });
 export const invoiceEstimate = (account: string, estimate: string) =>
   send<{ invoice: InvoiceRow; deposit_credited: number }>({ method: 'POST', path: `/api/admin/customers/${enc(account)}/invoices`, body: { estimate } });

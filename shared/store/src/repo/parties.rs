@@ -1,5 +1,5 @@
 //! Tenants, accounts, contacts, properties and staff.
-use portal_domain::ids::{AccountId, ContactId, StaffId, TenantId};
+use portal_domain::ids::{AccountId, ContactId, PropertyId, StaffId, TenantId};
 use portal_domain::party::{Account, Contact, Email, Phone, Property, Staff, Tenant};
 
 use crate::keys;
@@ -118,6 +118,16 @@ pub fn save_contact(c: &Contact) -> Result<Write, StoreError> {
     Ok(Write::Put(Put { item: contact_item(c)?, cond: Some(Cond::present()) }))
 }
 
+/// Removes a contact (their sessions and links stop working: sign-in resolves the contact).
+pub fn delete_contact(c: &Contact) -> Write {
+    Write::Delete(crate::table::Delete { key: keys::contact(&c.tenant, &c.account, &c.id), cond: Some(Cond::present()) })
+}
+
+/// Stamps the withdrawal of a contact's links (one attribute: other stamps stay as they are).
+pub fn withdraw_links(c: &Contact, at: jiff::Timestamp) -> Write {
+    Write::Update(Update::new(keys::contact(&c.tenant, &c.account, &c.id)).set("links_withdrawn_at", at.to_string()).when(Cond::present()))
+}
+
 /// Stamps a sign-in on a contact: the last one always, the first one once.
 pub async fn record_sign_in(table: &dyn Table, t: &TenantId, a: &AccountId, c: &ContactId, now: jiff::Timestamp) -> Result<(), StoreError> {
     let key = keys::contact(t, a, c);
@@ -145,9 +155,22 @@ pub async fn find_contacts_by_phone(table: &dyn Table, t: &TenantId, phone: &Pho
     page.items.into_iter().map(from_item).collect()
 }
 
+fn property_key(t: &TenantId, a: &AccountId, p: &PropertyId) -> Key {
+    Key::new(keys::account_pk(t, a), format!("{}{p}", keys::PROPERTY_PREFIX))
+}
+
 pub fn put_property(t: &TenantId, a: &AccountId, p: &Property) -> Result<Write, StoreError> {
-    let key = Key::new(keys::account_pk(t, a), format!("{}{}", keys::PROPERTY_PREFIX, p.id));
-    Ok(Write::create(to_item("property", &key, p)?))
+    Ok(Write::create(to_item("property", &property_key(t, a, &p.id), p)?))
+}
+
+/// Replaces a property that exists.
+pub fn save_property(t: &TenantId, a: &AccountId, p: &Property) -> Result<Write, StoreError> {
+    Ok(Write::Put(Put { item: to_item("property", &property_key(t, a, &p.id), p)?, cond: Some(Cond::present()) }))
+}
+
+/// Removes a property that exists.
+pub fn delete_property(t: &TenantId, a: &AccountId, p: &PropertyId) -> Write {
+    Write::Delete(crate::table::Delete { key: property_key(t, a, p), cond: Some(Cond::present()) })
 }
 
 /// The properties of an account.
