@@ -139,6 +139,7 @@ impl App {
             mailer: Arc::new(mailbox.clone()),
             sms: Arc::new(mailbox.clone()),
             clock: clock_dyn.clone(),
+            ids: ids.clone(),
         };
         let webhook = stripe_webhook::State {
             table: table.clone(),

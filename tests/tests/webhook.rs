@@ -224,6 +224,7 @@ async fn the_receipt_is_mailed_once_by_send_notifications() {
         mailer: Arc::new(store.mailbox()),
         sms: Arc::new(store.mailbox()),
         clock: Arc::new(portal_domain::ports::SystemClock),
+        ids: Arc::new(portal_domain::ports::RandomIds),
     };
     let stream: Value = serde_json::from_str(&events::raw("send-notifications", "outbox-inserts")).unwrap();
     let report = send_notifications::handle(&notify, &stream).await.unwrap();
@@ -233,7 +234,9 @@ async fn the_receipt_is_mailed_once_by_send_notifications() {
     assert_eq!(receipts.len(), 1, "{mail:?}");
     assert_eq!(receipts[0]["to"], "dana@example.com");
     assert_eq!(receipts[0]["subject"], "Receipt: $1,033.79 paid to Bright Spark Electric");
-    assert!(receipts[0]["text"].as_str().unwrap().contains("https://portal.test/payments/pay_kitchen_ach"));
+    // The receipt's link opens the paid invoice (view only) and lands on the receipt.
+    let text = receipts[0]["text"].as_str().unwrap();
+    assert!(text.contains("https://portal.test/signin?next=/payments/pay_kitchen_ach#token="), "{text}");
     // Woken again by the stream, or by the schedule: nothing is sent twice.
     assert_eq!(send_notifications::handle(&notify, &stream).await.unwrap().sent, 0);
     let schedule: Value = serde_json::from_str(&events::raw("send-notifications", "schedule")).unwrap();

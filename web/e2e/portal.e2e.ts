@@ -242,6 +242,18 @@ describe('paying', () => {
     expect(await page.getByRole('link', { name: /\$333\.61 · Invoice INV-2040/ }).isVisible()).toBe(true);
     await expectAccessible(page, 'payments');
     await shot(page, 'phone-payments');
+
+    // The receipt's link, opened signed out on another device: the receipt itself, and nothing
+    // else of the account.
+    const mail = (await (await fetch(`${server.base}/dev/mailbox.json`)).json()) as { messages: { to: string; subject?: string; text: string }[] };
+    const receipt = mail.messages.find((m) => m.to === 'dana@example.com' && m.subject?.startsWith('Receipt'));
+    const url = /(\/signin\?next=\S+#token=\S+)/.exec(receipt?.text ?? '')?.[1];
+    expect(url, receipt?.text).toBeDefined();
+    const other = await (await newContext(browser, 'phone', server.base)).newPage();
+    await other.goto(url ?? '/');
+    await other.getByRole('button', { name: 'Continue' }).click();
+    await expect.poll(() => other.getByTestId('payment-status').textContent(), { timeout: 10_000 }).toBe('Payment received');
+    expect(await other.getByRole('link', { name: 'Payments', exact: true }).count()).toBe(0);
   });
 
   it('pays part of an invoice where partial payments are allowed', async () => {

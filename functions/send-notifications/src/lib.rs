@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use portal_domain::ids::TenantId;
-use portal_domain::ports::{Clock, Mailer, Sms};
+use portal_domain::ports::{Clock, Ids, Mailer, Sms};
 use portal_store::Table;
 use portal_store::notify::{Report, deliver_due};
 use portal_store::repo::parties;
@@ -21,6 +21,8 @@ pub struct State {
     pub mailer: Arc<dyn Mailer>,
     pub sms: Arc<dyn Sms>,
     pub clock: Arc<dyn Clock>,
+    /// Receipt links are made when the receipt is sent.
+    pub ids: Arc<dyn Ids>,
 }
 
 /// What woke the function.
@@ -58,7 +60,7 @@ pub async fn handle(state: &State, event: &Value) -> Result<Report, String> {
     };
     let mut total = Report::default();
     for t in tenants {
-        let r = deliver_due(state.table.as_ref(), state.mailer.as_ref(), state.sms.as_ref(), &t, state.clock.now())
+        let r = deliver_due(state.table.as_ref(), state.mailer.as_ref(), state.sms.as_ref(), state.ids.as_ref(), &t, state.clock.now())
             .await
             .map_err(|e| format!("tenant {t}: {e}"))?;
         tracing::info!(tenant = %t, sent = r.sent, failed = r.failed, skipped = r.skipped, "outbox delivered");

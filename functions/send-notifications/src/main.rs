@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use lambda_http::lambda_runtime::{self, LambdaEvent, service_fn};
 use lambda_http::{Error, tracing};
-use portal_domain::ports::SystemClock;
+use portal_domain::ports::{RandomIds, SystemClock};
 use portal_http::env;
 use serde_json::Value;
 
@@ -17,6 +17,7 @@ async fn main() -> Result<(), Error> {
         mailer: Arc::new(portal_aws::mailer(&config, env("MAIL_FROM")?)),
         sms: Arc::new(portal_aws::sms(&config)),
         clock: Arc::new(SystemClock),
+        ids: Arc::new(RandomIds),
     });
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
         let state = state.clone();

@@ -8,8 +8,9 @@ use jiff::Timestamp;
 use portal_domain::ids::TenantId;
 use portal_domain::invoice::PaymentMethod;
 use portal_domain::party::{Contact, Tenant};
-use portal_domain::ports::{Mail, Mailer, Sms};
+use portal_domain::ports::{Ids, Mail, Mailer, Sms};
 
+use crate::repo::auth::{LinkPurpose, Subject, issue_link};
 use crate::repo::outbox::{self, Envelope, Notice};
 use crate::repo::payments::{self, Document, PaymentRecord};
 use crate::repo::{invoices, parties};
@@ -29,6 +30,7 @@ pub async fn deliver_due(
     table: &dyn Table,
     mailer: &dyn Mailer,
     sms: &dyn Sms,
+    ids: &dyn Ids,
     t: &TenantId,
     now: Timestamp,
 ) -> Result<Report, StoreError> {
@@ -43,7 +45,7 @@ pub async fn deliver_due(
             report.skipped += 1;
             continue;
         };
-        let sent = match send(table, mailer, sms, &tenant, &claimed).await {
+        let sent = match send(table, mailer, sms, ids, &tenant, &claimed, now).await {
             Ok(()) => true,
             Err(e) => {
                 tracing::warn!(message = %claimed.message.id, attempt = claimed.attempts, error = %e, "outbox message not sent");
@@ -69,8 +71,10 @@ async fn send(
     table: &dyn Table,
     mailer: &dyn Mailer,
     sms: &dyn Sms,
+    ids: &dyn Ids,
     tenant: &Tenant,
     e: &Envelope,
+    now: Timestamp,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let m = &e.message;
     let account = || m.account.as_ref().ok_or("the message names no account");
@@ -88,13 +92,16 @@ async fn send(
             let receipt = Receipt { tenant, payment: &payment, what: &what };
             let mut reached = 0;
             for c in payers(table, account()?, &tenant.id).await? {
-                if let Some(email) = &c.email {
-                    mailer.send(&receipt.mail(email)).await?;
-                    reached += 1;
-                } else if let Some(phone) = &c.phone {
-                    sms.send(phone, &receipt.text()).await?;
-                    reached += 1;
+                if c.email.is_none() && c.phone.is_none() {
+                    continue;
                 }
+                let url = receipt_link(table, ids, tenant, &c, document, &payment, now).await?;
+                if let Some(email) = &c.email {
+                    mailer.send(&receipt.mail(email, &url)).await?;
+                } else if let Some(phone) = &c.phone {
+                    sms.send(phone, &receipt.text(&url)).await?;
+                }
+                reached += 1;
             }
             if reached == 0 {
                 tracing::info!(message = %m.id, "receipt has nobody to go to");
@@ -205,6 +212,35 @@ fn invoice_mail(
     Mail::branded(tenant, to, format!("Invoice {number} from {business}: {balance}"), &paragraphs, "View and pay", url, note)
 }
 
+/// How long a receipt's link works.
+const RECEIPT_LINK_DAYS: i64 = 30;
+
+/// The address a receipt links to: a link that opens the paid document (view only) and lands
+/// on the receipt, made for this contact when the message is sent (its token is never
+/// stored). Account credit belongs to no document: its receipt asks the contact to sign in.
+async fn receipt_link(
+    table: &dyn Table,
+    ids: &dyn Ids,
+    tenant: &Tenant,
+    c: &Contact,
+    document: &Document,
+    payment: &PaymentRecord,
+    now: Timestamp,
+) -> Result<String, StoreError> {
+    let base = tenant.portal_url.trim_end_matches('/');
+    let view = vec!["view".to_string()];
+    let purpose = match document {
+        Document::Invoice(i) => LinkPurpose::Invoice { invoice: i.clone(), rights: view },
+        Document::Estimate(e) => LinkPurpose::Estimate { estimate: e.clone(), rights: view },
+        Document::Account => return Ok(format!("{base}/payments/{}", payment.id)),
+    };
+    let subject = Subject::Contact { account: c.account.clone(), contact: c.id.clone() };
+    let ttl = jiff::SignedDuration::from_hours(24 * RECEIPT_LINK_DAYS);
+    let (token, link) = issue_link(ids, &tenant.id, subject, purpose, now, ttl)?;
+    table.transact(vec![link]).await?;
+    Ok(format!("{base}/signin?next=/payments/{}#token={token}", payment.id))
+}
+
 struct Receipt<'a> {
     tenant: &'a Tenant,
     payment: &'a PaymentRecord,
@@ -214,9 +250,6 @@ struct Receipt<'a> {
 impl Receipt<'_> {
     fn amount(&self) -> String {
         self.tenant.currency.format(self.payment.state.amount)
-    }
-    fn url(&self) -> String {
-        format!("{}/payments/{}", self.tenant.portal_url.trim_end_matches('/'), self.payment.id)
     }
     fn method(&self) -> &'static str {
         match self.payment.state.method {
@@ -228,24 +261,16 @@ impl Receipt<'_> {
         }
     }
 
-    fn mail(&self, to: &portal_domain::party::Email) -> Mail {
+    fn mail(&self, to: &portal_domain::party::Email, url: &str) -> Mail {
         let paragraphs = [
             format!("Thank you. We received {} by {} for {}.", self.amount(), self.method(), self.what),
             format!("Receipt number: {}", self.payment.id),
         ];
         let subject = format!("Receipt: {} paid to {}", self.amount(), self.tenant.name);
-        Mail::branded(
-            self.tenant,
-            to,
-            subject,
-            &paragraphs,
-            "See your receipt and your balance",
-            &self.url(),
-            "Keep this email for your records.",
-        )
+        Mail::branded(self.tenant, to, subject, &paragraphs, "See your receipt and your balance", url, "Keep this email for your records.")
     }
 
-    fn text(&self) -> String {
-        format!("{}: we received {} for {}. Receipt: {}", self.tenant.name, self.amount(), self.what, self.url())
+    fn text(&self, url: &str) -> String {
+        format!("{}: we received {} for {}. Receipt: {url}", self.tenant.name, self.amount(), self.what)
     }
 }

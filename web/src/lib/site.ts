@@ -18,3 +18,10 @@ export function linkToken(hash: string): string | null {
   const m = /(?:^#|&)token=([^&]+)/.exec(hash);
   return m?.[1] ? decodeURIComponent(m[1]) : null;
 }
+
+/** Where a link asks to land after Continue (`?next=/payments/pay_…`): only a page of the
+ *  portal's own documents, never another site or an arbitrary path. */
+export function landingPath(search: string): string | null {
+  const next = new URLSearchParams(search).get('next');
+  return next && /^\/(payments|invoices|estimates)\/[A-Za-z0-9_]+$/.test(next) ? next : null;
+}

@@ -4,9 +4,10 @@ import { ApiError, documentPath, exchange, resendLink } from '../api/client';
 import type { TenantProfile } from '../api/types';
 import { Notice } from '../components/Notice';
 import { navigate } from '../lib/router';
+import { landingPath } from '../lib/site';
 
 /**
- * The page a sign-in or estimate link opens. The token is spent only when the person presses
+ * The page a sign-in or document link opens (then the page its `next` names, if any). The token is spent only when the person presses
  * Continue (a POST), so email scanners that fetch links cannot use it up.
  */
 export function LinkLanding({ token, tenant }: { token: string; tenant: TenantProfile | null }) {
@@ -20,7 +21,7 @@ export function LinkLanding({ token, tenant }: { token: string; tenant: TenantPr
     try {
       const s = await exchange(token);
       // The token leaves the address bar (and history) as soon as it is spent.
-      navigate(documentPath(s) ?? '/', true);
+      navigate(landingPath(window.location.search) ?? documentPath(s) ?? '/', true);
     } catch (e) {
       setError(e);
       setBusy(false);
