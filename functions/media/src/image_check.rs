@@ -4,7 +4,7 @@
 //! is a fresh PNG, so EXIF, GPS, comments and anything appended are gone.
 use std::io::Cursor;
 
-use image::{DynamicImage, ImageError, ImageFormat, ImageReader, Limits};
+use image::{ExtendedColorType, ImageEncoder, ImageError, ImageFormat, ImageReader, Limits};
 use portal_http::ApiError;
 use sha2::{Digest, Sha256};
 
@@ -45,15 +45,36 @@ pub fn logo(bytes: &[u8]) -> Result<Checked, ApiError> {
         ImageError::Limits(_) => ApiError::BadRequest("image_too_big", "This image has too many pixels (at most 10,000 on a side).".into()),
         _ => not_an_image(),
     })?;
-    let (w, h) = LOGO_BOX;
-    let img = if img.width() > w || img.height() > h { img.resize(w, h, image::imageops::FilterType::Lanczos3) } else { img };
-    // Eight bits a channel, with transparency if the logo has it.
-    let img = if img.color().has_alpha() { DynamicImage::ImageRgba8(img.to_rgba8()) } else { DynamicImage::ImageRgb8(img.to_rgb8()) };
+    // Everything is worked on as 8-bit RGBA: one pixel type keeps the scaler and encoder
+    // instantiated once (the media binary has an 8 MB budget; DynamicImage's methods are
+    // generic over ten pixel types).
+    let rgba = img.into_rgba8();
+    let (w, h) = fit(rgba.width(), rgba.height(), LOGO_BOX);
+    let rgba = if (w, h) == rgba.dimensions() { rgba } else { image::imageops::resize(&rgba, w, h, image::imageops::FilterType::Lanczos3) };
+    let opaque = rgba.pixels().all(|p| p.0[3] == u8::MAX);
     let mut png = Vec::new();
-    img.write_to(&mut Cursor::new(&mut png), ImageFormat::Png).map_err(ApiError::internal)?;
+    let encoder = image::codecs::png::PngEncoder::new(&mut png);
+    let written = if opaque {
+        let rgb: Vec<u8> = rgba.as_raw().chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
+        encoder.write_image(&rgb, w, h, ExtendedColorType::Rgb8)
+    } else {
+        encoder.write_image(rgba.as_raw(), w, h, ExtendedColorType::Rgba8)
+    };
+    written.map_err(ApiError::internal)?;
     let digest = Sha256::digest(&png);
     let fingerprint = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
-    Ok(Checked { width: img.width(), height: img.height(), png, fingerprint })
+    Ok(Checked { width: w, height: h, png, fingerprint })
+}
+
+/// The size that fits `(w, h)` inside the box keeping its shape (never larger, never 0).
+fn fit(w: u32, h: u32, (bw, bh): (u32, u32)) -> (u32, u32) {
+    if w <= bw && h <= bh {
+        return (w, h);
+    }
+    let scale = f64::min(f64::from(bw) / f64::from(w), f64::from(bh) / f64::from(h));
+    // Pixel counts, not money: rounding to the nearest pixel is all that matters here.
+    let side = |n: u32| ((f64::from(n) * scale).round() as u32).max(1);
+    (side(w), side(h))
 }
 
 #[cfg(test)]
@@ -64,8 +85,16 @@ mod tests {
     fn encoded(w: u32, h: u32, format: ImageFormat) -> Vec<u8> {
         let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
         let mut out = Vec::new();
-        DynamicImage::ImageRgb8(img).write_to(&mut Cursor::new(&mut out), format).unwrap();
+        image::DynamicImage::ImageRgb8(img).write_to(&mut Cursor::new(&mut out), format).unwrap();
         out
+    }
+
+    #[test]
+    fn sizes_fit_the_box_keeping_their_shape() {
+        assert_eq!(fit(2000, 500, (800, 400)), (800, 200));
+        assert_eq!(fit(500, 2000, (800, 400)), (100, 400));
+        assert_eq!(fit(300, 100, (800, 400)), (300, 100));
+        assert_eq!(fit(10_000, 1, (800, 400)), (800, 1));
     }
 
     fn has(haystack: &[u8], needle: &[u8]) -> bool {
