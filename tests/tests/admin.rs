@@ -197,7 +197,8 @@ async fn from_a_new_customer_to_a_paid_invoice() {
     );
     let rosa = Some(link["access_token"].as_str().unwrap());
     // The link opens this invoice only: not the account's lists, its credit or its estimates.
-    assert_eq!(s.http.get(&format!("/api/invoices/{invoice}"), rosa).await.json()["pay"]["payable"], 106_085);
+    let shown = s.http.get(&format!("/api/invoices/{invoice}"), rosa).await.json();
+    assert_eq!((shown["pay"]["payable"].as_i64(), shown["pay"]["blocked"].is_null()), (Some(106_085), true));
     assert_eq!(s.http.get("/api/invoices", rosa).await.status, 403);
     assert_eq!(s.http.get("/api/estimates", rosa).await.status, 403);
     assert_eq!(s.http.get(&format!("/api/estimates/{estimate}"), rosa).await.status, 404);
@@ -233,6 +234,8 @@ async fn staff_view_as_a_customer_read_only_and_it_is_recorded() {
     let look = Some(session["access_token"].as_str().unwrap());
     assert_eq!(s.http.get("/api/estimates/est_panel", look).await.json()["status"], "sent", "looking is not the customer viewing");
     assert_eq!(s.http.get("/api/invoices", look).await.status, 200);
+    let shown = s.http.get("/api/invoices/inv_service", look).await.json();
+    assert_eq!(shown["pay"]["blocked"], "This is a read-only view of the customer's portal.", "the page says why, before a press");
     let approve = json!({"version": 1, "selection": {"grp_panel": ["opt_200a"], "grp_addons": []}, "signer_name": "Morgan", "signature_png": SIGNATURE, "consent": true});
     assert_eq!(s.http.post("/api/estimates/est_panel/approve", look, &approve).await.status, 403);
     assert_eq!(s.http.post("/api/invoices/inv_service/pay", look, &json!({})).await.status, 403);

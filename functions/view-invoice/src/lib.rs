@@ -14,8 +14,7 @@ use portal_domain::invoice::view::{InvoiceSummary, InvoiceView, PayOptions, Paym
 use portal_domain::party::Tenant;
 use portal_domain::ports::Clock;
 use portal_http::request::{path, route_key};
-use portal_http::session::CustomerSession;
-use portal_http::session::Scope;
+use portal_http::session::{CustomerSession, PayTarget, Scope};
 use portal_http::token::Verifier;
 use portal_http::{ApiError, response};
 use portal_store::Table;
@@ -123,6 +122,7 @@ pub async fn one(state: &State, req: &Request) -> Result<Response<Body>, ApiErro
         card_fee_disclosure: rules.card_fee_disclosure.clone(),
         // Credit is the account's: a link to one invoice does not show or spend it.
         credit_available: if session.sees_account() { money.credit().available.min(payable) } else { 0 },
+        blocked: session.may_pay(PayTarget::Invoice(&id)).err().map(|e| e.to_string()),
     };
     let view = InvoiceView {
         id: i.id.to_string(),

@@ -594,6 +594,9 @@ pub mod view {
         pub card_fee_disclosure: Option<String>,
         /// Account credit that can be applied to this invoice.
         pub credit_available: i64,
+        /// Why this session cannot pay (a read-only staff view, a view-only link, a viewer
+        /// contact); `None` when it can. The options above still describe the invoice.
+        pub blocked: Option<String>,
     }
 
     /// One invoice with its lines, totals, payments and balance.

@@ -215,6 +215,8 @@ export interface PayOptions {
   ach_minimum: number | null;
   card_fee_disclosure: string | null;
   credit_available: number;
+  /** Why this session cannot pay (view-only link, staff view, viewer); null when it can. */
+  blocked: string | null;
 }
 
 export interface Started {

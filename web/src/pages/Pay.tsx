@@ -40,6 +40,14 @@ export function PayBox({ invoice, onChanged }: { invoice: InvoiceView; onChanged
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   if (invoice.status === 'void' || invoice.ledger.balance === 0) return null;
+  if (p.blocked) {
+    return (
+      <section class="card pay no-print" aria-labelledby="pay-title">
+        <h2 id="pay-title">Paying</h2>
+        <p>{p.blocked}</p>
+      </section>
+    );
+  }
   if (p.payable === 0) {
     return (
       <section class="card pay" aria-labelledby="pay-title">
