@@ -63,7 +63,10 @@ pub async fn handle(state: &State, event: &Value) -> Result<Report, String> {
         let r = deliver_due(state.table.as_ref(), state.mailer.as_ref(), state.sms.as_ref(), state.ids.as_ref(), &t, state.clock.now())
             .await
             .map_err(|e| format!("tenant {t}: {e}"))?;
-        tracing::info!(tenant = %t, sent = r.sent, failed = r.failed, skipped = r.skipped, "outbox delivered");
+        // Quiet when there was nothing to do (the local server sweeps every second).
+        if r != Report::default() {
+            tracing::info!(tenant = %t, sent = r.sent, failed = r.failed, skipped = r.skipped, "outbox delivered");
+        }
         total.sent += r.sent;
         total.failed += r.failed;
         total.skipped += r.skipped;
