@@ -4,12 +4,13 @@
 //! contacts name), so history never points at nothing it needs.
 use lambda_http::{Body, Request, Response};
 use portal_domain::FieldErrors;
-use portal_domain::ids::PropertyId;
+use portal_domain::ids::{AccountId, PropertyId};
+use portal_domain::party::Property;
 use portal_http::request::{MAX_BODY, json, path};
 use portal_http::{ApiError, response};
-use portal_store::repo::{audit, estimates, invoices, parties};
+use portal_store::repo::{audit, parties};
 
-use crate::{NewContact, NewProperty, State, account, contact_of, contact_view, entry, property_of, session};
+use crate::{NewContact, NewProperty, State, contact_of, contact_view, entry, property_of, session};
 
 #[utoipa::path(put, path = "/api/admin/customers/{account}/contacts/{contact}", tag = "admin", security(("bearer" = [])),
     params(("account" = String, Path, description = "Account id (acc_...)"), ("contact" = String, Path, description = "Contact id (con_...)")),
@@ -55,18 +56,13 @@ pub async fn remove_contact(state: &State, req: &Request) -> Result<Response<Bod
     Ok(response::ok(&contact_view(&c)))
 }
 
-async fn property(
-    state: &State,
-    s: &portal_http::session::StaffSession,
-    req: &Request,
-) -> Result<portal_domain::party::Property, ApiError> {
-    let account = account(state, s, req).await?;
+/// The property the path names, with its account (found in the session tenant's customer
+/// partition, so it is this contractor's).
+async fn property(state: &State, s: &portal_http::session::StaffSession, req: &Request) -> Result<(AccountId, Property), ApiError> {
+    let a: AccountId = path(req, "account", "customer")?;
     let id: PropertyId = path(req, "property", "property")?;
-    parties::list_properties(state.table.as_ref(), &s.tenant, &account.id)
-        .await?
-        .into_iter()
-        .find(|p| p.id == id)
-        .ok_or(ApiError::NotFound("property"))
+    let p = parties::list_properties(state.table.as_ref(), &s.tenant, &a).await?.into_iter().find(|p| p.id == id);
+    Ok((a, p.ok_or(ApiError::NotFound("property"))?))
 }
 
 #[utoipa::path(put, path = "/api/admin/customers/{account}/properties/{property}", tag = "admin", security(("bearer" = [])),
@@ -78,8 +74,7 @@ pub async fn edit_property(state: &State, req: &Request) -> Result<Response<Body
     let s = session(state, req)?;
     s.may_manage()?;
     let body: NewProperty = json(req, MAX_BODY)?;
-    let before = property(state, &s, req).await?;
-    let a: portal_domain::ids::AccountId = path(req, "account", "customer")?;
+    let (a, before) = property(state, &s, req).await?;
     let mut e = FieldErrors::new();
     let p = property_of(before.id.clone(), &body, &mut e, "");
     e.into_result()?;
@@ -95,13 +90,9 @@ pub async fn edit_property(state: &State, req: &Request) -> Result<Response<Body
 pub async fn remove_property(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     s.may_manage()?;
-    let p = property(state, &s, req).await?;
-    let a: portal_domain::ids::AccountId = path(req, "account", "customer")?;
-    let (t, table) = (&s.tenant, state.table.as_ref());
-    let named = estimates::list(table, t, &a).await?.iter().any(|e| e.property.as_ref() == Some(&p.id))
-        || invoices::list(table, t, &a).await?.iter().any(|i| i.property.as_ref() == Some(&p.id))
-        || parties::list_contacts(table, t, &a).await?.iter().any(|c| c.properties.as_ref().is_some_and(|ps| ps.contains(&p.id)));
-    if named {
+    let (a, p) = property(state, &s, req).await?;
+    let t = &s.tenant;
+    if parties::property_in_use(state.table.as_ref(), t, &a, &p.id).await? {
         return Err(ApiError::Conflict(
             "property_in_use",
             "Estimates, invoices or contacts name this property, so it stays. You can change its label or address.".into(),

@@ -258,7 +258,7 @@ fn links(
     to: &[&portal_domain::party::Contact],
 ) -> Result<Vec<portal_store::table::Write>, ApiError> {
     let purpose = LinkPurpose::Estimate { estimate: e.id.clone(), rights: vec!["view".into(), "sign".into()] };
-    crate::document_mail(state, s, &e.account, to, &purpose, |c, token| Notice::EstimateSent {
+    crate::link_messages(state, s, &e.account, to, &purpose, crate::document_link_ttl(), |c, token| Notice::EstimateSent {
         estimate: e.id.clone(),
         version,
         contact: c.id.clone(),
@@ -274,10 +274,7 @@ async fn resend(state: &State, s: &StaffSession, req: &Request, b: &EstimateBund
     let contacts = parties::list_contacts(state.table.as_ref(), &s.tenant, &e.account).await?;
     let recipients = crate::recipients(&contacts, e.property.as_ref(), |c| c.role.can_approve());
     if recipients.is_empty() {
-        return Err(ApiError::Conflict(
-            "no_recipients",
-            "Nobody on this account can receive it: add an approver with an email or phone, and switch their portal access on.".into(),
-        ));
+        return Err(crate::no_recipients("an approver"));
     }
     // The rev guards against a decision made while this is sent.
     let header = Estimate { rev: e.rev + 1, ..e.clone() };

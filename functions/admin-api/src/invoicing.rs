@@ -39,11 +39,7 @@ pub async fn send(state: &State, req: &Request) -> Result<Response<Body>, ApiErr
     let contacts = parties::list_contacts(state.table.as_ref(), &s.tenant, &i.account).await?;
     let to = crate::recipients(&contacts, i.property.as_ref(), |c| c.role.can_pay());
     if to.is_empty() {
-        return Err(ApiError::Conflict(
-            "no_recipients",
-            "Nobody on this account can receive it: add an approver or billing contact with an email or phone, and switch their portal access on."
-                .into(),
-        ));
+        return Err(crate::no_recipients("an approver or billing contact"));
     }
     let now = state.clock.now();
     let mut header = i.clone();
@@ -51,10 +47,8 @@ pub async fn send(state: &State, req: &Request) -> Result<Response<Body>, ApiErr
     header.rev += 1;
     let mut writes = vec![invoices::save(&header, i.rev)?];
     let purpose = LinkPurpose::Invoice { invoice: i.id.clone(), rights: vec!["view".into(), "pay".into()] };
-    writes.extend(crate::document_mail(state, &s, &i.account, &to, &purpose, |c, token| Notice::InvoiceSent {
-        invoice: i.id.clone(),
-        contact: c.id.clone(),
-        token: Some(token),
+    writes.extend(crate::link_messages(state, &s, &i.account, &to, &purpose, crate::document_link_ttl(), |c, token| {
+        Notice::InvoiceSent { invoice: i.id.clone(), contact: c.id.clone(), token: Some(token) }
     })?);
     let detail = serde_json::json!({ "number": i.number, "recipients": to.iter().map(|c| &c.id).collect::<Vec<_>>() });
     writes.push(audit::append(&s.tenant, &entry(state, &s, req, "invoice.sent", i.id.to_string(), &i.account, detail))?);

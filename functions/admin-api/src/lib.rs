@@ -148,21 +148,34 @@ fn recipients<'a>(contacts: &'a [Contact], property: Option<&PropertyId>, wanted
         .collect()
 }
 
-/// For each recipient, a document link and the outbox message that carries it, to be written
-/// with the change that sends the document.
-fn document_mail(
+/// The answer when a document has nobody to go to (`who`: the roles that could receive it).
+fn no_recipients(who: &str) -> ApiError {
+    ApiError::Conflict(
+        "no_recipients",
+        format!("Nobody on this account can receive it: add {who} with an email or phone, and switch their portal access on."),
+    )
+}
+
+/// How long an emailed document link works.
+fn document_link_ttl() -> jiff::SignedDuration {
+    jiff::SignedDuration::from_hours(24 * LINK_DAYS)
+}
+
+/// For each recipient, a link (`purpose`, working for `ttl`) and the outbox message that
+/// carries it, to be written with the change that sends it.
+fn link_messages(
     state: &State,
     s: &StaffSession,
     account: &AccountId,
     to: &[&Contact],
     purpose: &LinkPurpose,
+    ttl: jiff::SignedDuration,
     notice: impl Fn(&Contact, String) -> Notice,
 ) -> Result<Vec<Write>, ApiError> {
     let now = state.clock.now();
     let mut writes = Vec::with_capacity(to.len() * 2);
     for c in to {
         let subject = Subject::Contact { account: account.clone(), contact: c.id.clone() };
-        let ttl = jiff::SignedDuration::from_hours(24 * LINK_DAYS);
         let (token, link) = issue_link(state.ids.as_ref(), &s.tenant, subject, purpose.clone(), now, ttl)?;
         writes.push(link);
         let message = OutboxMessage {

@@ -43,23 +43,18 @@ pub async fn invite_contact(state: &State, req: &Request) -> Result<Response<Bod
         return Err(ApiError::Conflict("access_off", "Portal access is switched off for this contact. Switch it on first.".into()));
     }
     let now = state.clock.now();
-    let subject = Subject::Contact { account: c.account.clone(), contact: c.id.clone() };
-    let (token, link) =
-        issue_link(state.ids.as_ref(), &s.tenant, subject, LinkPurpose::SignIn, now, SignedDuration::from_hours(INVITE_HOURS))?;
-    let message = OutboxMessage {
-        id: OutboxId::generate(state.ids.as_ref()),
-        account: Some(c.account.clone()),
-        created_at: now,
-        notice: Notice::PortalInvite { contact: c.id.clone(), token: Some(token) },
-    };
+    let ttl = SignedDuration::from_hours(INVITE_HOURS);
+    let invite = crate::link_messages(state, &s, &c.account, &[&c], &LinkPurpose::SignIn, ttl, |c, token| Notice::PortalInvite {
+        contact: c.id.clone(),
+        token: Some(token),
+    })?;
     let again = c.activity.invited_at.is_some();
     c.activity.invited_at = Some(now);
     let detail = serde_json::json!({ "contact": c.id, "again": again });
     let audit = entry(state, &s, req, "contact.invited", c.id.to_string(), &c.account, detail);
-    state
-        .table
-        .transact(vec![parties::save_contact(&c)?, link, outbox::enqueue(&s.tenant, message)?, audit::append(&s.tenant, &audit)?])
-        .await?;
+    let mut writes = vec![parties::save_contact(&c)?, audit::append(&s.tenant, &audit)?];
+    writes.extend(invite);
+    state.table.transact(writes).await?;
     Ok(response::ok(&contact_view(&c)))
 }
 

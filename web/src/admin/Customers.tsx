@@ -3,12 +3,12 @@
 import { useState } from 'preact/hooks';
 
 import { Loading, Notice } from '../components/Notice';
-import { Status } from '../components/Status';
 import { dateTime, money, parseMoney } from '../lib/format';
 import { navigate } from '../lib/router';
 import { useLoad } from '../lib/useLoad';
 import { Field, useSubmit } from './Form';
 import { Head } from './Head';
+import { EstimateCells } from './Invoices';
 import { NewInvoice } from './NewInvoice';
 import { ContactEditing, NewContactOrProperty, Properties, useEditing } from './Parties';
 import { type InvoiceRow, auditLog, createCustomer, getCustomer, invoiceEstimate, inviteContact, listCustomers, recordPayment, sendInvoice, setAccess, viewAs, voidInvoice, withdrawLinks } from './api';
@@ -227,15 +227,7 @@ export function CustomerPage({ id }: { id: string }) {
           <tbody>
             {data.estimates.map((e) => (
               <tr key={e.id}>
-                <td>
-                  <a href={`/admin/customers/${id}/estimates/${e.id}`} data-route>
-                    {e.number} · {e.title}
-                  </a>
-                </td>
-                <td>
-                  <Status status={e.status} />
-                </td>
-                <td>{money(e.total, e.currency)}</td>
+                <EstimateCells account={id} e={e} />
                 <td>
                   {e.status === 'approved' && !invoiced.has(e.id) && (
                     <button type="button" class="button secondary" onClick={() => act(() => invoiceEstimate(id, e.id))}>

@@ -1,12 +1,14 @@
 // Estimates and invoices across customers, by status.
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 
+import type { EstimateSummary } from '../api/types';
 import { Loading, Notice } from '../components/Notice';
+import { Status } from '../components/Status';
 import { date, money } from '../lib/format';
 import { useLoad } from '../lib/useLoad';
 import { Head } from './Head';
-import { Status } from '../components/Status';
-import { listEstimates, listInvoices } from './api';
+import { type Paged, listEstimates, listInvoices } from './api';
 
 /** Status tabs: one pressed at a time. */
 function Tabs({ options, value, onChange }: { options: readonly (readonly [string, string])[]; value: string; onChange: (v: string) => void }) {
@@ -21,6 +23,54 @@ function Tabs({ options, value, onChange }: { options: readonly (readonly [strin
   );
 }
 
+/** The cells every estimate row starts with: its link, status and total. */
+export function EstimateCells({ account, e }: { account: string; e: EstimateSummary }) {
+  return (
+    <>
+      <td>
+        <a href={`/admin/customers/${account}/estimates/${e.id}`} data-route>
+          {e.number} · {e.title}
+        </a>
+      </td>
+      <td>
+        <Status status={e.status} />
+      </td>
+      <td>{money(e.total, e.currency)}</td>
+    </>
+  );
+}
+
+/** One page of documents by status: tabs, then a table (or why there is none). */
+function ByStatus<T extends { id: string }>(props: {
+  title: string;
+  statuses: readonly (readonly [string, string])[];
+  load: (status: string) => Promise<Paged<T>>;
+  cols: string[];
+  row: (item: T) => ComponentChildren;
+}) {
+  const [status, setStatus] = useState(props.statuses[0]?.[0] ?? '');
+  const { data, error, retry } = useLoad(() => props.load(status), [status]);
+  return (
+    <>
+      <h1>{props.title}</h1>
+      <Tabs options={props.statuses} value={status} onChange={setStatus} />
+      {error !== null && <Notice error={error} onRetry={retry} />}
+      {!data && error === null && <Loading />}
+      {data && data.items.length === 0 && <p class="muted">None.</p>}
+      {data && data.items.length > 0 && (
+        <table class="table">
+          <Head cols={props.cols} />
+          <tbody>
+            {data.items.map((item) => (
+              <tr key={item.id}>{props.row(item)}</tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
 const ESTIMATE_STATUSES = [
   ['sent', 'Sent'],
   ['viewed', 'Viewed'],
@@ -31,41 +81,23 @@ const ESTIMATE_STATUSES = [
 ] as const;
 
 export function EstimatesPage() {
-  const [status, setStatus] = useState('sent');
-  const { data, error, retry } = useLoad(() => listEstimates(status), [status]);
   return (
-    <>
-      <h1>Estimates</h1>
-      <Tabs options={ESTIMATE_STATUSES} value={status} onChange={setStatus} />
-      {error !== null && <Notice error={error} onRetry={retry} />}
-      {!data && error === null && <Loading />}
-      {data && data.items.length === 0 && <p class="muted">None.</p>}
-      {data && data.items.length > 0 && (
-        <table class="table">
-          <Head cols={['Estimate', 'Status', 'Total', 'Valid until']} />
-          <tbody>
-            {data.items.map((e) => (
-              <tr key={e.id}>
-                <td>
-                  <a href={`/admin/customers/${e.account}/estimates/${e.id}`} data-route>
-                    {e.number} · {e.title}
-                  </a>
-                </td>
-                <td>
-                  <Status status={e.status} />
-                </td>
-                <td>{money(e.total, e.currency)}</td>
-                <td>{date(e.valid_until)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+    <ByStatus
+      title="Estimates"
+      statuses={ESTIMATE_STATUSES}
+      load={listEstimates}
+      cols={['Estimate', 'Status', 'Total', 'Valid until']}
+      row={(e) => (
+        <>
+          <EstimateCells account={e.account} e={e} />
+          <td>{date(e.valid_until)}</td>
+        </>
       )}
-    </>
+    />
   );
 }
 
-const STATUSES = [
+const INVOICE_STATUSES = [
   ['open', 'Due'],
   ['partially_paid', 'Partly paid'],
   ['paid', 'Paid'],
@@ -73,35 +105,25 @@ const STATUSES = [
 ] as const;
 
 export function InvoicesPage() {
-  const [status, setStatus] = useState('open');
-  const { data, error, retry } = useLoad(() => listInvoices(status), [status]);
   return (
-    <>
-      <h1>Invoices</h1>
-      <Tabs options={STATUSES} value={status} onChange={setStatus} />
-      {error !== null && <Notice error={error} onRetry={retry} />}
-      {!data && error === null && <Loading />}
-      {data && data.items.length === 0 && <p class="muted">None.</p>}
-      {data && data.items.length > 0 && (
-        <table class="table">
-          <Head cols={['Invoice', 'Due', 'Total', 'Balance']} />
-          <tbody>
-            {data.items.map((i) => (
-              <tr key={i.id}>
-                <td>
-                  <a href={`/admin/customers/${i.account}`} data-route>
-                    {i.number}
-                  </a>
-                  {i.overdue && <span class="status invoice-overdue">Overdue</span>}
-                </td>
-                <td>{date(i.due_date)}</td>
-                <td>{money(i.ledger.total, i.currency)}</td>
-                <td>{money(i.ledger.balance, i.currency)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+    <ByStatus
+      title="Invoices"
+      statuses={INVOICE_STATUSES}
+      load={listInvoices}
+      cols={['Invoice', 'Due', 'Total', 'Balance']}
+      row={(i) => (
+        <>
+          <td>
+            <a href={`/admin/customers/${i.account}`} data-route>
+              {i.number}
+            </a>
+            {i.overdue && <span class="status invoice-overdue">Overdue</span>}
+          </td>
+          <td>{date(i.due_date)}</td>
+          <td>{money(i.ledger.total, i.currency)}</td>
+          <td>{money(i.ledger.balance, i.currency)}</td>
+        </>
       )}
-    </>
+    />
   );
 }

@@ -168,6 +168,23 @@ pub fn save_property(t: &TenantId, a: &AccountId, p: &Property) -> Result<Write,
     Ok(Write::Put(Put { item: to_item("property", &property_key(t, a, &p.id), p)?, cond: Some(Cond::present()) }))
 }
 
+/// Whether an estimate, invoice or contact of the account names this property: one Query of
+/// the customer's partition.
+pub async fn property_in_use(table: &dyn Table, t: &TenantId, a: &AccountId, p: &PropertyId) -> Result<bool, StoreError> {
+    for item in super::query_all(table, Query::partition(keys::account_pk(t, a))).await? {
+        let named = match kind(&item) {
+            "estimate" => from_item::<portal_domain::estimate::Estimate>(item)?.property.as_ref() == Some(p),
+            "invoice" => from_item::<super::invoices::Invoice>(item)?.property.as_ref() == Some(p),
+            "contact" => from_item::<Contact>(item)?.properties.is_some_and(|ps| ps.contains(p)),
+            _ => false,
+        };
+        if named {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// Removes a property that exists.
 pub fn delete_property(t: &TenantId, a: &AccountId, p: &PropertyId) -> Write {
     Write::Delete(crate::table::Delete { key: property_key(t, a, p), cond: Some(Cond::present()) })
