@@ -67,7 +67,7 @@ def event(method, route, path, params=None, body=None, cookies=None, b64=False, 
     return e
 
 
-PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAPAAAABQAQAAAAAPMsXRAAABhElEQVR42u3VsW7DIBAG4GszeKl0a6fyCn2AqrxWN6fKwJhnijz4NUB5Abx5sCDnwJnDlqxOVYZ4ivkgOe43DsTdC5785Afg6z53+9zvs5HcbRglHzesBAdoVxoqftcrnrTg6UutuRU8thinvIZHJNM+LNGIPOJlU308xSORbXjESR7iJQLR5cQjJ8ku2oA00jneaCP5Gv2Pos4Zn2sBlNzRQEsrcUzt8aAl93ECqi+ovDNbPw4Uz4G2uvCF+Xr/cE6dmDS12iwBLoypzfTLGF7StyV2nN4cErEZgafPPHB68yTaVmc/2zy9cCoI6assUHVhYR9LUIYq8geyPB3mrHK4MXWcMkOeDinXmHuV80K+h7xwzLFi7pFgnbMvJfR8D7noYXV8BCt6xl3Fju/nBqkAuj4jQ+70nXECNBV7PlIzn/33a1Px2PaFjb0/oxWbwt1vtGp1frCwPXAXlgP3oQp7XB/d8CZ4VNs3kt59Mx3bXXaP8k4NsL1wn5s/r37+Uf0r3wCHYKzImlCZUgAAAABJRU5ErkJggg=="  # a drawn signature: local/src/seed.rs DEMO_SIGNATURE
 UNKNOWN_TOKEN = "ten_brightspark." + "A" * 43
 UNKNOWN_REFRESH = "sb_refresh=ten_brightspark.ses_unknown." + "B" * 43
 
@@ -160,6 +160,7 @@ EVENTS = {
                                     body={"tenant": "bright-spark", "email": "morgan@brightspark.example", "audience": "admin"}),
         "request-link-invalid": event("POST", "/api/auth/link", "/api/auth/link", body={"tenant": "bright-spark", "email": "not-an-email"}),
         "exchange-unknown-token": event("POST", "/api/auth/session", "/api/auth/session", body={"token": UNKNOWN_TOKEN}),
+        "link-info-unknown-token": event("POST", "/api/auth/link-info", "/api/auth/link-info", body={"token": UNKNOWN_TOKEN}),
         "resend": event("POST", "/api/auth/resend", "/api/auth/resend", body={"token": UNKNOWN_TOKEN}),
         "refresh-unknown-session": event("POST", "/api/auth/refresh", "/api/auth/refresh", cookies=[UNKNOWN_REFRESH]),
         "signout": event("POST", "/api/auth/signout", "/api/auth/signout", cookies=[UNKNOWN_REFRESH]),
@@ -283,6 +284,9 @@ EVENTS = {
         "void-estimate": event("POST", "/api/admin/customers/{account}/estimates/{estimate}/void",
                                "/api/admin/customers/acc_whitfield/estimates/est_attic/void",
                                params={"account": "acc_whitfield", "estimate": "est_attic"}),
+        "move-deposit": event("POST", "/api/admin/customers/{account}/estimates/{estimate}/move-deposit",
+                              "/api/admin/customers/acc_whitfield/estimates/est_bathfan/move-deposit",
+                              params={"account": "acc_whitfield", "estimate": "est_bathfan"}),
     },
     "approve-estimate": {
         "approve": event("POST", "/api/estimates/{id}/approve", "/api/estimates/est_panel/approve", params={"id": "est_panel"},
@@ -297,6 +301,8 @@ EVENTS = {
                                  params={"id": "est_panel"},
                                  body={"version": 1, "comment": "Can you quote the surge protector separately?",
                                        "line_comments": [{"item": "li_labor", "comment": "Is 8 hours firm?"}]}),
+        "request-update": event("POST", "/api/estimates/{id}/request-update", "/api/estimates/est_attic/request-update",
+                                params={"id": "est_attic"}, body={"message": "We are ready to go ahead this spring."}),
     },
 }
 

@@ -99,14 +99,7 @@ impl App {
         let verifier = Verifier::new(PublicKeys::from_jwks(&jwks)?);
         let key_json = serde_json::to_string(&key).map_err(|e| e.to_string())?;
         let clock_dyn: Arc<dyn Clock> = clock.clone();
-        let auth = auth::State::new(
-            table.clone(),
-            Arc::new(mailbox.clone()),
-            Arc::new(mailbox.clone()),
-            clock_dyn.clone(),
-            ids.clone(),
-            Arc::new(crate::keys::LocalSecret(key_json)),
-        );
+        let auth = auth::State::new(table.clone(), clock_dyn.clone(), ids.clone(), Arc::new(crate::keys::LocalSecret(key_json)));
         let view = view_estimate::State { table: table.clone(), clock: clock_dyn.clone(), ids: ids.clone(), verifier: verifier.clone() };
         let invoices = view_invoice::State { table: table.clone(), clock: clock_dyn.clone(), verifier: verifier.clone() };
         let simulator = Arc::new(Simulator::new(&config.public_url, ids.clone(), config.ach_settle_seconds));

@@ -91,7 +91,7 @@ impl Seeder<'_> {
             status,
             current_version: n,
             title: last.title.clone(),
-            headline_total: totals(&last, &last.default_selection()).total,
+            headline_total: totals(&last, &last.default_selection()).map_err(invalid)?.total,
             currency: last.currency.clone(),
             valid_until: last.valid_until,
             expires_at: end_of_day(last.valid_until, &self.tenant.zone()),
@@ -100,6 +100,7 @@ impl Seeder<'_> {
             first_viewed_at: matches!(status, EstimateStatus::Viewed | EstimateStatus::Approved | EstimateStatus::Declined)
                 .then(|| self.days_ago(sent_days_ago.max(1) - 1)),
             decided_at: decision.as_ref().map(|_| self.days_ago(1)),
+            update_requested_at: None,
             rev: 1,
         };
         if let Some(Decision::Approved(a)) = &decision {
@@ -169,6 +170,7 @@ impl Seeder<'_> {
         account: &str,
         invoice: &str,
         number: &str,
+        title: &str,
         items: Vec<LineItem>,
         estimate: Option<&str>,
         due_in: i64,
@@ -186,7 +188,7 @@ impl Seeder<'_> {
             due_date: due,
             memo: "Thank you for your business.".into(),
         };
-        let total = content.totals().total;
+        let total = content.totals().map_err(invalid)?.total;
         let mut inv = Invoice {
             id: id(invoice),
             tenant: self.tenant.id.clone(),
@@ -194,6 +196,8 @@ impl Seeder<'_> {
             property: Some(id(if account == "acc_harbor" { "prp_oakridge" } else { "prp_maple" })),
             estimate: estimate.map(id),
             number: number.into(),
+            title: title.into(),
+            property_label: Some(if account == "acc_harbor" { "Oak Ridge Plaza" } else { "Home" }.into()),
             status: InvoiceStatus::Open,
             content,
             ledger: Ledger::of(total, []),
@@ -218,6 +222,7 @@ impl Seeder<'_> {
                 checkout_session: None,
                 stripe_payment_intent: None,
                 credit_source: None,
+                receipt_number: None,
                 created_at: self.days_ago(p.days_ago),
                 updated_at: self.days_ago(p.days_ago),
                 rev: 1,
@@ -245,6 +250,7 @@ impl Seeder<'_> {
             checkout_session: None,
             stripe_payment_intent: None,
             credit_source: None,
+            receipt_number: None,
             created_at: self.days_ago(5),
             updated_at: self.days_ago(5),
             rev: 1,
@@ -256,9 +262,13 @@ impl Seeder<'_> {
 const TERMS: &str = "Prices include permits and inspection. Work is guaranteed for two years. \
 Balance due within 15 days of completion. Changes to the scope after approval are quoted separately.";
 
-/// A tiny but real PNG (1x1), standing in for a drawn signature on seeded approvals.
-pub const DEMO_SIGNATURE: &str =
-    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+/// Demo content is within bounds; if an edit ever breaks that, seeding says so.
+fn invalid(e: portal_domain::DomainError) -> StoreError {
+    StoreError::Invalid(format!("demo content: {e}"))
+}
+
+/// A drawn signature (a 240 x 80 scribble, 1-bit PNG) for seeded approvals and tests.
+pub const DEMO_SIGNATURE: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAPAAAABQAQAAAAAPMsXRAAABhElEQVR42u3VsW7DIBAG4GszeKl0a6fyCn2AqrxWN6fKwJhnijz4NUB5Abx5sCDnwJnDlqxOVYZ4ivkgOe43DsTdC5785Afg6z53+9zvs5HcbRglHzesBAdoVxoqftcrnrTg6UutuRU8thinvIZHJNM+LNGIPOJlU308xSORbXjESR7iJQLR5cQjJ8ku2oA00jneaCP5Gv2Pos4Zn2sBlNzRQEsrcUzt8aAl93ECqi+ovDNbPw4Uz4G2uvCF+Xr/cE6dmDS12iwBLoypzfTLGF7StyV2nN4cErEZgafPPHB68yTaVmc/2zy9cCoI6assUHVhYR9LUIYq8geyPB3mrHK4MXWcMkOeDinXmHuV80K+h7xwzLFi7pFgnbMvJfR8D7noYXV8BCt6xl3Fju/nBqkAuj4jQ+70nXECNBV7PlIzn/33a1Px2PaFjb0/oxWbwt1vtGp1frCwPXAXlgP3oQp7XB/d8CZ4VNs3kt59Mx3bXXaP8k4NsL1wn5s/r37+Uf0r3wCHYKzImlCZUgAAAABJRU5ErkJggg==";
 
 fn content(title: &str, scope: &str, items: Vec<LineItem>, groups: Vec<OptionGroup>, valid_until: jiff::civil::Date) -> VersionContent {
     VersionContent {
@@ -304,6 +314,11 @@ pub async fn seed(table: &dyn Table, ids: &dyn Ids, now: Timestamp, public_url: 
                     ach_minimum: Some(50_000),
                     card_fee_disclosure: Some("No fee for paying by card.".into()),
                     ..PaymentRules::default()
+                },
+                notification_email: Some(id_email("office@brightspark.example")),
+                estimate_defaults: portal_domain::party::EstimateDefaults {
+                    tax_rate: "8.25".parse().unwrap_or_default(),
+                    terms: TERMS.into(),
                 },
             };
             let seeder = Seeder { table, ids, now, tenant: tenant.clone() };
@@ -514,7 +529,7 @@ async fn populate(s: &Seeder<'_>) -> Result<(), StoreError> {
         vec![],
         in_days(10),
     );
-    let kitchen_totals = totals(&kitchen, &kitchen.default_selection());
+    let kitchen_totals = totals(&kitchen, &kitchen.default_selection()).map_err(invalid)?;
     let approval = Decision::Approved(Box::new(Approval {
         version: 1,
         selection: Default::default(),
@@ -542,15 +557,25 @@ async fn populate(s: &Seeder<'_>) -> Result<(), StoreError> {
     // settled yet. Stripe's events for that payment (events/stripe-webhook/) move it on.
     use portal_domain::invoice::PaymentMethod;
     let kitchen_ach = Paid { id: "pay_kitchen_ach", amount: 0, method: PaymentMethod::Ach, settled: false, days_ago: 1 };
-    let kitchen_ach = Paid { amount: totals(&kitchen, &kitchen.default_selection()).total, ..kitchen_ach };
-    s.invoice("acc_whitfield", "inv_kitchen", "INV-2031", kitchen.items.clone(), Some("est_kitchen"), 15, &[kitchen_ach]).await?;
+    let kitchen_ach = Paid { amount: totals(&kitchen, &kitchen.default_selection()).map_err(invalid)?.total, ..kitchen_ach };
+    s.invoice(
+        "acc_whitfield",
+        "inv_kitchen",
+        "INV-2031",
+        "Kitchen lighting",
+        kitchen.items.clone(),
+        Some("est_kitchen"),
+        15,
+        &[kitchen_ach],
+    )
+    .await?;
     // A service call to pay in full (by card: below the bank-debit minimum).
     let service = vec![
         line("li_svc_call", "Service call", "1", 14_500, false),
         line("li_svc_breaker", "20 A breaker, replaced", "1", 6_800, true),
         line("li_svc_labor", "Labor (hours)", "1", 11_500, false),
     ];
-    s.invoice("acc_whitfield", "inv_service", "INV-2040", service, None, 12, &[]).await?;
+    s.invoice("acc_whitfield", "inv_service", "INV-2040", "Service call: tripping breaker", service, None, 12, &[]).await?;
     // A generator hookup, partly paid by cheque; the rest can be paid in parts, or by bank.
     let generator = vec![
         line("li_gen_switch", "200 A automatic transfer switch", "1", 285_000, true),
@@ -558,7 +583,7 @@ async fn populate(s: &Seeder<'_>) -> Result<(), StoreError> {
         line("li_gen_labor", "Labor (hours)", "12", 11_500, false),
     ];
     let cheque = Paid { id: "pay_generator_cheque", amount: 100_000, method: PaymentMethod::Offline, settled: true, days_ago: 3 };
-    s.invoice("acc_whitfield", "inv_generator", "INV-2036", generator, None, 5, &[cheque]).await?;
+    s.invoice("acc_whitfield", "inv_generator", "INV-2036", "Standby generator hookup", generator, None, 5, &[cheque]).await?;
     // A bathroom fan: its deposit was paid by card at approval and is credited on the invoice.
     let fan = content(
         "Bathroom exhaust fan",
@@ -572,7 +597,7 @@ async fn populate(s: &Seeder<'_>) -> Result<(), StoreError> {
     );
     let mut fan = fan;
     fan.deposit = Some(DepositRule::Fixed { amount: 15_000 });
-    let fan_totals = totals(&fan, &fan.default_selection());
+    let fan_totals = totals(&fan, &fan.default_selection()).map_err(invalid)?;
     let fan_approval = Decision::Approved(Box::new(Approval {
         version: 1,
         selection: Default::default(),
@@ -597,7 +622,7 @@ async fn populate(s: &Seeder<'_>) -> Result<(), StoreError> {
     )
     .await?;
     s.deposit("acc_whitfield", "est_bathfan", "pay_bathfan_deposit", fan_totals.deposit).await?;
-    s.invoice("acc_whitfield", "inv_bathfan", "INV-2044", fan.items.clone(), Some("est_bathfan"), 20, &[]).await?;
+    s.invoice("acc_whitfield", "inv_bathfan", "INV-2044", "Bathroom exhaust fan", fan.items.clone(), Some("est_bathfan"), 20, &[]).await?;
     portal_store::repo::payments::apply_credit(
         s.table,
         s.ids,

@@ -75,10 +75,7 @@ impl Backend {
             ("RUST_LOG".to_string(), "warn".to_string()),
         ];
         match function {
-            "auth" => {
-                env.push(("MAIL_FROM".into(), self.mail_from.clone()));
-                env.push(("SIGNING_KEY_SECRET".into(), self.secret_arn.clone()));
-            }
+            "auth" => env.push(("SIGNING_KEY_SECRET".into(), self.secret_arn.clone())),
             "stripe-webhook" => env.push(("STRIPE_WEBHOOK_SECRET".into(), self.webhook_secret_arn.clone())),
             "send-notifications" => env.push(("MAIL_FROM".into(), self.mail_from.clone())),
             "pay" => {
@@ -169,6 +166,7 @@ pub fn customer_token(key: &KeyFile, account: &str, contact: &str, role: &str, s
         role: role.into(),
         scope: scope.into(),
         props: None,
+        hidden: Vec::new(),
     };
     key.signer().expect("signer").sign(&claims).expect("sign")
 }
@@ -191,6 +189,7 @@ pub fn staff_token(key: &KeyFile, tenant: &str, staff: &str, role: &str) -> Stri
         role: role.into(),
         scope: "admin".into(),
         props: None,
+        hidden: Vec::new(),
     };
     key.signer().expect("signer").sign(&claims).expect("sign")
 }

@@ -46,13 +46,43 @@ impl TestServer {
         r.json()["messages"].as_array().cloned().unwrap_or_default()
     }
 
-    /// The token of the newest link sent to `to` (an email address or E.164 phone).
-    pub async fn latest_token(&self, to: &str) -> Option<String> {
-        self.mailbox().await.into_iter().find(|m| m["to"] == to).and_then(|m| {
+    /// The token of the newest link sent to `to` (an email address or E.164 phone) now.
+    async fn newest_token(&self, to: &str) -> Option<String> {
+        self.mailbox().await.into_iter().filter(|m| m["to"] == to).find_map(|m| {
             let text = m["text"].as_str()?;
             let start = text.find("token=")? + "token=".len();
             Some(text[start..].split_whitespace().next()?.to_string())
         })
+    }
+
+    /// The token of the newest link sent to `to`, waiting (up to 5 s: the outbox sender, which
+    /// delivers links, runs every second) for the first.
+    pub async fn latest_token(&self, to: &str) -> Option<String> {
+        poll(50, || self.newest_token(to)).await
+    }
+
+    /// Waits (up to 5 s) for the sign-in email to `to`: the newest mail there may still be a
+    /// document's until the outbox sender delivers it.
+    async fn sign_in_token(&self, to: &str, old: Option<&str>) -> Option<String> {
+        poll(50, || async {
+            let is_sign_in = |m: &Value| m["to"] == to && m["subject"].as_str().is_some_and(|s| s.contains("sign-in link"));
+            let m = self.mailbox().await.into_iter().find(is_sign_in)?;
+            let text = m["text"].as_str()?;
+            let start = text.find("token=")? + "token=".len();
+            Some(text[start..].split_whitespace().next()?.to_string()).filter(|t| Some(t.as_str()) != old)
+        })
+        .await
+    }
+
+    /// Waits (up to 5 s) for a link to `to` other than `old`.
+    pub async fn fresh_token(&self, to: &str, old: &str) -> Option<String> {
+        poll(50, || async { self.newest_token(to).await.filter(|t| t != old) }).await
+    }
+
+    /// Whether no link reached `to`, after giving the outbox sender two runs to send one.
+    pub async fn no_link_for(&self, to: &str) -> bool {
+        tokio::time::sleep(std::time::Duration::from_millis(2_200)).await;
+        self.newest_token(to).await.is_none()
     }
 
     pub async fn request_link(&self, body: Value) -> Reply {
@@ -65,9 +95,10 @@ impl TestServer {
 
     /// Requests a link by email, reads it from the mailbox and spends it.
     pub async fn sign_in(&self, email: &str) -> Signed {
+        let old = self.newest_token(email).await;
         let r = self.request_link(json!({"tenant": "bright-spark", "email": email})).await;
         assert_eq!(r.status, 202, "{}", r.text());
-        let token = self.latest_token(email).await.expect("a link in the mailbox");
+        let token = self.sign_in_token(email, old.as_deref()).await.expect("a link in the mailbox");
         let r = self.exchange(&token).await;
         assert_eq!(r.status, 200, "{}", r.text());
         let refresh_cookie = r.cookie("sb_refresh").unwrap_or_default();
@@ -79,9 +110,10 @@ impl TestServer {
 impl TestServer {
     /// Signs a staff member in to the admin side (link by email, then spent).
     pub async fn sign_in_staff(&self, email: &str) -> Signed {
+        let old = self.newest_token(email).await;
         let r = self.request_link(json!({"tenant": "bright-spark", "email": email, "audience": "admin"})).await;
         assert_eq!(r.status, 202, "{}", r.text());
-        let token = self.latest_token(email).await.expect("a link in the mailbox");
+        let token = self.sign_in_token(email, old.as_deref()).await.expect("a link in the mailbox");
         let r = self.exchange(&token).await;
         assert_eq!(r.status, 200, "{}", r.text());
         let refresh_cookie = r.cookie("sb_admin_refresh").unwrap_or_default();

@@ -64,6 +64,10 @@ async fn the_office_invoices_an_approved_estimate_crediting_its_deposit() {
         assert!(actions.contains(&expected), "{expected} in {actions:?}");
     }
     assert!(log["items"].as_array().unwrap().iter().all(|e| e["detail"].get("signature_png").is_none()));
+    let page = s.http.get("/api/admin/customers/acc_whitfield/estimates/est_panel", staff).await.json();
+    let evidence = &page["sent"]["versions"][0]["decision"];
+    assert_eq!((evidence["ip"].as_str(), evidence["signer_name"].as_str()), (Some("127.0.0.1"), Some("Dana Whitfield")), "{evidence}");
+    assert!(evidence["signature_png"].as_str().is_some_and(|p| p.starts_with("data:image/png")));
     let paid_list = s.http.get("/api/admin/invoices?status=paid", staff).await.json();
     assert!(paid_list["items"].as_array().unwrap().iter().any(|i| i["id"] == id.as_str()));
 }
@@ -272,14 +276,7 @@ async fn invitations_sign_ins_and_the_adoption_figures() {
     assert_eq!((refused.status, refused.json()["error"]["code"].as_str()), (410, Some("link_expired")));
     let r = s.http.post("/api/admin/customers/acc_harbor/contacts/con_alex/invite", staff, &json!({})).await;
     assert_eq!(r.status, 200, "{}", r.text());
-    let mut fresh = token.clone();
-    for _ in 0..50 {
-        fresh = s.latest_token("alex@harborview.example").await.unwrap();
-        if fresh != token {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    let fresh = s.fresh_token("alex@harborview.example", &token).await.unwrap();
     assert_eq!(s.exchange(&fresh).await.status, 200, "a link sent after the withdrawal works");
 
     // INV-2040 is paid in full by cheque.
@@ -325,4 +322,154 @@ async fn invitations_sign_ins_and_the_adoption_figures() {
         )
         .await;
     assert_eq!(refresh.status, 403, "a removed staff member's session ends: {}", refresh.text());
+}
+
+#[tokio::test]
+async fn an_estimate_with_nobody_to_approve_it_is_not_sent() {
+    let s = TestServer::start().await;
+    let morgan = s.sign_in_staff("morgan@brightspark.example").await;
+    let staff = Some(morgan.access_token.as_str());
+    let account = new_customer(&s, staff).await;
+    let detail = s.http.get(&format!("/api/admin/customers/{account}"), staff).await.json();
+    let contact = detail["contacts"][0]["id"].as_str().unwrap().to_string();
+    let off = s.http.post(&format!("/api/admin/customers/{account}/contacts/{contact}/access"), staff, &json!({"enabled": false})).await;
+    assert_eq!(off.status, 200, "{}", off.text());
+    let content = json!({
+        "title": "Porch light", "scope": "",
+        "items": [{"id": "li_light", "name": "Porch light", "description": "", "quantity": "1", "unit_price": 12000, "taxable": true}],
+        "groups": [], "tax_rate": "0", "deposit": null, "terms": "", "valid_until": "2030-12-31", "currency": "USD"
+    });
+    let draft = s.http.post(&format!("/api/admin/customers/{account}/estimates"), staff, &json!({"content": content})).await.json();
+    let estimate = draft["summary"]["id"].as_str().unwrap().to_string();
+    let sent = s.http.post(&format!("/api/admin/customers/{account}/estimates/{estimate}/send"), staff, &json!({})).await;
+    assert_eq!((sent.status, sent.code().as_str()), (409, "no_recipients"), "{}", sent.text());
+    let page = s.http.get(&format!("/api/admin/customers/{account}/estimates/{estimate}"), staff).await.json();
+    assert_eq!(page["summary"]["status"], "draft", "nothing changed");
+}
+
+#[tokio::test]
+async fn money_beyond_any_real_job_is_refused_by_field_and_nothing_is_written() {
+    let s = TestServer::start().await;
+    let morgan = s.sign_in_staff("morgan@brightspark.example").await;
+    let staff = Some(morgan.access_token.as_str());
+    let line = |i: usize| json!({"id": format!("li_big{i}"), "name": "Everything", "description": "", "quantity": "1000000", "unit_price": 100_000_000_000i64, "taxable": true});
+    let huge = json!({"items": (0..47).map(line).collect::<Vec<_>>(), "tax_rate": "100"});
+    let before = s.http.get("/api/admin/customers/acc_whitfield", staff).await.json()["invoices"].as_array().unwrap().len();
+    let r = s.http.post("/api/admin/customers/acc_whitfield/invoices", staff, &huge).await;
+    assert_eq!((r.status, r.code().as_str()), (400, "invalid"), "{}", r.text());
+    let fields = r.json()["error"]["fields"].clone();
+    assert!(fields["items[0].unit_price"].is_array() && fields["items[46].unit_price"].is_array(), "{fields}");
+    let after = s.http.get("/api/admin/customers/acc_whitfield", staff).await.json()["invoices"].as_array().unwrap().len();
+    assert_eq!(before, after, "no invoice was made");
+    let content = json!({
+        "title": "Everything", "scope": "", "items": [line(0)], "groups": [], "tax_rate": "100", "deposit": null,
+        "terms": "", "valid_until": "2030-12-31", "currency": "USD"
+    });
+    let r = s.http.post("/api/admin/customers/acc_whitfield/estimates", staff, &json!({"content": content})).await;
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert!(r.json()["error"]["fields"]["content.items[0].unit_price"].is_array(), "{}", r.text());
+}
+
+#[tokio::test]
+async fn a_deposit_belongs_to_its_estimate_until_the_office_moves_it() {
+    let s = TestServer::start().await;
+    let dana = s.sign_in("dana@example.com").await;
+    let customer = Some(dana.access_token.as_str());
+    let body = json!({"version": 1, "selection": {"grp_panel": ["opt_200a"], "grp_addons": []},
+                      "signer_name": "Dana Whitfield", "signature_png": SIGNATURE, "consent": true});
+    assert_eq!(s.http.post("/api/estimates/est_panel/approve", customer, &body).await.status, 200);
+    let started = s.http.post("/api/estimates/est_panel/deposit", customer, &json!({})).await.json();
+    let deposit = started["amount"].as_i64().unwrap();
+    assert_eq!(s.checkout(&started, "card_succeeds").await.status, 303);
+
+    // An unrelated invoice is not offered the deposit, and applying credit there takes none.
+    let service = s.http.get("/api/invoices/inv_service", customer).await.json();
+    assert_eq!(service["pay"]["credit_available"], 0, "{}", service["pay"]);
+    let applied = s.http.post("/api/invoices/inv_service/apply-credit", customer, &json!({})).await;
+    assert_eq!(applied.status, 409, "{}", applied.text());
+    let history = s.http.get("/api/payments", customer).await.json();
+    assert_eq!((history["credit"]["available"].as_i64(), history["credit"]["deposits_held"].as_i64()), (Some(0), Some(deposit)));
+
+    // The office sees it held for E-1042, and moves it to the account on purpose.
+    let morgan = s.sign_in_staff("morgan@brightspark.example").await;
+    let staff = Some(morgan.access_token.as_str());
+    let detail = s.http.get("/api/admin/customers/acc_whitfield", staff).await.json();
+    assert_eq!(detail["deposits_held"], json!([{"estimate": "est_panel", "number": "E-1042", "amount": deposit}]));
+    let path = "/api/admin/customers/acc_whitfield/estimates/est_panel/move-deposit";
+    let moved = s.http.post(path, staff, &json!({})).await;
+    assert_eq!(moved.status, 200, "{}", moved.text());
+    assert_eq!(moved.json()["moved"].as_i64(), Some(deposit));
+    let again = s.http.post(path, staff, &json!({})).await;
+    assert_eq!((again.status, again.code().as_str()), (409, "nothing_to_move"));
+    let log = s.http.get("/api/admin/documents/est_panel/audit", staff).await.json();
+    assert!(log["items"].as_array().unwrap().iter().any(|e| e["action"] == "credit.moved" && e["detail"]["amount"] == deposit), "{log}");
+
+    // Now it is general credit: offered on the unrelated invoice and applied once.
+    let service = s.http.get("/api/invoices/inv_service", customer).await.json();
+    let balance = service["ledger"]["balance"].as_i64().unwrap();
+    assert_eq!(service["pay"]["credit_available"].as_i64(), Some(deposit.min(balance)));
+    let applied = s.http.post("/api/invoices/inv_service/apply-credit", customer, &json!({})).await;
+    assert_eq!(applied.status, 200, "{}", applied.text());
+    let history = s.http.get("/api/payments", customer).await.json();
+    assert_eq!(history["credit"]["available"].as_i64(), Some((deposit - balance).max(0)));
+    assert!(history["payments"].as_array().unwrap().iter().any(|p| p["label"] == "Deposit on estimate E-1042, moved to account credit"));
+}
+
+/// Hides `section` in the contractor's settings as the owner would.
+async fn hide(s: &TestServer, staff: Option<&str>, section: &str) {
+    let mut settings = s.http.get("/api/admin/settings", staff).await.json();
+    settings["sections"][section] = json!(false);
+    let r = s.http.put("/api/admin/settings", staff, &settings).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+}
+
+#[tokio::test]
+async fn a_hidden_section_is_refused_by_the_api_not_only_left_out_of_the_menu() {
+    /// A method and a path.
+    type Route<'a> = (&'a str, &'a str);
+    // (section, routes that must answer 404 once it is hidden, one route of another section that still works)
+    let cases: [(&str, Vec<Route>, Route); 3] = [
+        (
+            "estimates",
+            vec![
+                ("GET", "/api/estimates"),
+                ("GET", "/api/estimates/est_panel"),
+                ("POST", "/api/estimates/est_panel/decline"),
+                ("POST", "/api/estimates/est_panel/approve"),
+                ("POST", "/api/estimates/est_bathfan/deposit"),
+                ("GET", "/api/payments/pay_bathfan_deposit"),
+            ],
+            ("GET", "/api/invoices"),
+        ),
+        (
+            "invoices",
+            vec![
+                ("GET", "/api/invoices"),
+                ("GET", "/api/invoices/inv_service"),
+                ("POST", "/api/invoices/inv_service/pay"),
+                ("POST", "/api/invoices/inv_service/apply-credit"),
+            ],
+            ("GET", "/api/estimates"),
+        ),
+        ("payments", vec![("GET", "/api/payments"), ("POST", "/api/account/credit")], ("GET", "/api/invoices/inv_service")),
+    ];
+    for (section, refused, still) in cases {
+        let s = TestServer::start().await;
+        let morgan = s.sign_in_staff("morgan@brightspark.example").await;
+        hide(&s, Some(morgan.access_token.as_str()), section).await;
+        let dana = s.sign_in("dana@example.com").await;
+        let t = Some(dana.access_token.as_str());
+        for (method, path) in refused {
+            let body = match path.rsplit('/').next() {
+                Some("decline") => json!({"version": 1, "reason": "Too much"}),
+                Some("approve") => json!({"version": 1, "signer_name": "Dana Whitfield", "signature_png": SIGNATURE, "consent": true}),
+                Some("credit") => json!({"amount": 5000}),
+                _ => json!({}),
+            };
+            let r = if method == "GET" { s.http.get(path, t).await } else { s.http.post(path, t, &body).await };
+            assert_eq!((r.status, r.code().as_str()), (404, "not_found"), "{section} hidden: {method} {path} {}", r.text());
+        }
+        let (method, path) = still;
+        assert_eq!(if method == "GET" { s.http.get(path, t).await.status } else { 0 }, 200, "{section} hidden: {path} still works");
+    }
 }

@@ -52,7 +52,10 @@ async fn a_customer_signs_in_by_email_and_approves_with_options() {
     let again = s.http.get("/api/estimates/est_panel", Some(&dana.access_token)).await.json();
     assert_eq!(again["status"], "approved");
     assert_eq!(again["can_decide"], false);
-    assert_eq!(again["versions"][0]["decision"]["ip"], "127.0.0.1");
+    let seen = &again["versions"][0]["decision"];
+    assert_eq!((seen["signer_name"].as_str(), seen["by"].is_string(), seen["at"].is_string()), (Some("Dana Whitfield"), true, true));
+    assert!(seen["signature_png"].as_str().is_some_and(|s| s.starts_with("data:image/png")), "the account sees its signature");
+    assert!(seen.get("ip").is_none() && seen.get("user_agent").is_none(), "address and browser are the contractor's: {seen}");
     let actions = tenant_audit(&s, "est_panel").await;
     assert_eq!(actions[..3], ["estimate.approved", "estimate.viewed", "estimate.sent"], "{actions:?}");
 
@@ -110,7 +113,7 @@ async fn a_link_request_answers_the_same_whether_or_not_the_address_exists() {
     assert_eq!(known.status, 202);
     assert_eq!((known.status, known.text()), (unknown.status, unknown.text()));
     assert_eq!((known.status, known.text()), (no_tenant.status, no_tenant.text()));
-    assert!(s.latest_token("nobody@example.com").await.is_none());
+    assert!(s.no_link_for("nobody@example.com").await);
 }
 
 #[tokio::test]
@@ -132,13 +135,16 @@ async fn a_sign_in_link_works_once_then_offers_a_fresh_one() {
     let s = TestServer::start().await;
     s.request_link(json!({"tenant": "bright-spark", "email": "dana@example.com"})).await;
     let token = s.latest_token("dana@example.com").await.unwrap();
+    let info = s.http.post("/api/auth/link-info", None, &json!({"token": token})).await.json();
+    assert_eq!((info["opens"].as_str(), info["stale"].as_bool()), (Some("portal"), Some(false)));
     assert_eq!(s.exchange(&token).await.status, 200);
+    let info = s.http.post("/api/auth/link-info", None, &json!({"token": token})).await.json();
+    assert_eq!(info["stale"], true, "a spent sign-in link says so before Continue");
     let used = s.exchange(&token).await;
     assert_eq!((used.status, used.code().as_str()), (410, "link_used"));
     let resend = s.http.post("/api/auth/resend", None, &json!({"token": token})).await;
     assert_eq!(resend.status, 202);
-    let fresh = s.latest_token("dana@example.com").await.unwrap();
-    assert_ne!(fresh, token);
+    let fresh = s.fresh_token("dana@example.com", &token).await.unwrap();
     assert_eq!(s.exchange(&fresh).await.status, 200);
 }
 
@@ -151,7 +157,7 @@ async fn an_expired_link_says_so_and_a_fresh_one_can_be_sent() {
     let r = s.exchange(&token).await;
     assert_eq!((r.status, r.code().as_str()), (410, "link_expired"));
     assert_eq!(s.http.post("/api/auth/resend", None, &json!({"token": token})).await.status, 202);
-    let fresh = s.latest_token("dana@example.com").await.unwrap();
+    let fresh = s.fresh_token("dana@example.com", &token).await.unwrap();
     assert_eq!(s.exchange(&fresh).await.status, 200);
     let bogus = s.exchange("ten_brightspark.notarealtoken").await;
     assert_eq!(bogus.status, 401);
@@ -174,8 +180,15 @@ async fn a_document_link_opens_that_estimate_and_nothing_else() {
     let s = TestServer::start().await;
     let link = s.app.demo.as_ref().unwrap().estimate_link.clone();
     let token = link.split("token=").nth(1).unwrap();
+    let info = s.http.post("/api/auth/link-info", None, &json!({"token": token})).await;
+    assert_eq!(info.status, 200, "{}", info.text());
+    let info = info.json();
+    assert_eq!(
+        (info["opens"].as_str(), info["number"].as_str(), info["title"].as_str(), info["business"].as_str(), info["stale"].as_bool()),
+        (Some("estimate"), Some("E-1042"), Some("Main panel upgrade"), Some("Bright Spark Electric"), Some(false))
+    );
     let first = s.exchange(token).await;
-    assert_eq!(first.status, 200);
+    assert_eq!(first.status, 200, "asking what a link opens does not spend it");
     assert!(first.cookie("sb_refresh").is_none(), "a document link never reaches the account");
     let session = first.json();
     assert_eq!(session["estimate"], "est_panel");
@@ -186,6 +199,14 @@ async fn a_document_link_opens_that_estimate_and_nothing_else() {
     assert_eq!(s.exchange(token).await.status, 200, "reopening the email works until the link expires");
     let r = s.http.post("/api/estimates/est_panel/approve", Some(at), &approve_body(1)).await;
     assert_eq!(r.status, 200, "{}", r.text());
+    // A forwarded email shows who decided and when, not the signature or where it came from.
+    for view in [r.json(), s.http.get("/api/estimates/est_panel", Some(at)).await.json()] {
+        let d = &view["versions"][0]["decision"];
+        assert_eq!(d["signer_name"], "Dana Whitfield");
+        for hidden in ["ip", "user_agent", "signature_png"] {
+            assert!(d.get(hidden).is_none(), "{hidden} reaches a document link: {d}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -279,6 +300,66 @@ async fn a_refresh_whose_answer_was_lost_can_be_repeated_at_once() {
     assert_eq!(s.http.send("POST", "/api/auth/refresh", &[("cookie", &newest)], None).await.status, 200);
 }
 
+async fn refresh_with(s: &TestServer, secret: &str) -> (u16, Option<String>) {
+    let r = s.http.send("POST", "/api/auth/refresh", &[("cookie", &format!("sb_refresh={secret}"))], None).await;
+    (r.status, r.cookie("sb_refresh"))
+}
+
+#[tokio::test]
+async fn a_token_replayed_within_the_grace_gets_the_same_successor_not_a_second_session() {
+    let s = TestServer::start().await;
+    let c1 = s.sign_in("dana@example.com").await.refresh_cookie;
+    let (_, c2) = refresh_with(&s, &c1).await;
+    let c2 = c2.unwrap();
+    // An attacker who copied c1 replays it within the grace: the answer is c2 again.
+    let (status, replayed) = refresh_with(&s, &c1).await;
+    assert_eq!((status, replayed.as_deref()), (200, Some(c2.as_str())), "no second live branch");
+    // The victim goes on: c2 -> c3. The copy of c2, used after the grace, ends the session.
+    let (_, c3) = refresh_with(&s, &c2).await;
+    let c3 = c3.unwrap();
+    s.app.clock.advance(31);
+    assert_eq!(refresh_with(&s, &c2).await.0, 401);
+    assert_eq!(refresh_with(&s, &c3).await.0, 401, "the reuse revoked the whole session");
+}
+
+#[tokio::test]
+async fn a_secret_two_rotations_old_revokes_the_session() {
+    let s = TestServer::start().await;
+    let c1 = s.sign_in("dana@example.com").await.refresh_cookie;
+    let c2 = refresh_with(&s, &c1).await.1.unwrap();
+    s.app.clock.advance(5);
+    let c3 = refresh_with(&s, &c2).await.1.unwrap();
+    assert_eq!(refresh_with(&s, &c1).await.0, 401, "c1 is neither current nor just replaced");
+    assert_eq!(refresh_with(&s, &c3).await.0, 401, "and presenting it revoked the session");
+}
+
+#[tokio::test]
+async fn racing_refreshes_of_one_token_get_one_successor() {
+    let s = TestServer::start().await;
+    let c1 = s.sign_in("dana@example.com").await.refresh_cookie;
+    let answers = refresh_four_at_once(&s, &c1).await;
+    assert!(answers.iter().all(|(status, _)| *status == 200), "{answers:?}");
+    let first = answers[0].1.clone().unwrap();
+    assert!(answers.iter().all(|(_, c)| c.as_deref() == Some(first.as_str())), "{answers:?}");
+    assert_eq!(refresh_with(&s, &first).await.0, 200);
+}
+
+async fn refresh_four_at_once(s: &TestServer, secret: &str) -> Vec<(u16, Option<String>)> {
+    let (a, b, c, d) = tokio::join!(refresh_with(s, secret), refresh_with(s, secret), refresh_with(s, secret), refresh_with(s, secret));
+    vec![a, b, c, d]
+}
+
+#[tokio::test]
+async fn signing_out_needs_the_sessions_secret() {
+    let s = TestServer::start().await;
+    let dana = s.sign_in("dana@example.com").await;
+    let (tenant_and_session, _) = dana.refresh_cookie.rsplit_once('.').unwrap();
+    let forged = format!("sb_refresh={tenant_and_session}.{}", "A".repeat(43));
+    let out = s.http.send("POST", "/api/auth/signout", &[("cookie", &forged)], None).await;
+    assert_eq!(out.status, 200, "signing out always clears the cookie");
+    assert_eq!(refresh_with(&s, &dana.refresh_cookie).await.0, 200, "but a wrong secret revokes nothing");
+}
+
 #[tokio::test]
 async fn signing_out_revokes_the_refresh_token() {
     let s = TestServer::start().await;
@@ -295,6 +376,9 @@ async fn staff_sign_in_gives_an_admin_token_that_customer_routes_refuse() {
     let s = TestServer::start().await;
     s.request_link(json!({"tenant": "bright-spark", "email": "morgan@brightspark.example", "audience": "admin"})).await;
     let token = s.latest_token("morgan@brightspark.example").await.unwrap();
+    let mail = s.mailbox().await.into_iter().find(|m| m["to"] == "morgan@brightspark.example").unwrap();
+    let words = format!("{} {} {}", mail["subject"], mail["text"], mail["html"]);
+    assert!(words.contains("admin page") && !words.contains("customer portal"), "the staff email names the admin page: {words}");
     let r = s.exchange(&token).await;
     assert_eq!(r.status, 200, "{}", r.text());
     assert!(r.cookie("sb_admin_refresh").is_some());
@@ -303,7 +387,7 @@ async fn staff_sign_in_gives_an_admin_token_that_customer_routes_refuse() {
     assert_eq!(s.http.get("/api/estimates", session["access_token"].as_str()).await.status, 401);
     // A customer address never gets a staff link.
     s.request_link(json!({"tenant": "bright-spark", "email": "dana@example.com", "audience": "admin"})).await;
-    assert!(s.latest_token("dana@example.com").await.is_none());
+    assert!(s.no_link_for("dana@example.com").await);
 }
 
 #[tokio::test]
@@ -442,4 +526,93 @@ async fn another_customer_cannot_pay_or_see_payments() {
     let dana = s.sign_in("dana@example.com").await;
     let paid = s.http.post("/api/estimates/est_bathfan/deposit", Some(&dana.access_token), &json!({})).await;
     assert_eq!((paid.status, paid.code().as_str()), (409, "deposit_paid"));
+}
+
+#[tokio::test]
+async fn an_invoice_covered_by_a_bank_debit_still_settling_is_processing_not_due() {
+    let s = TestServer::start().await;
+    let dana = s.sign_in("dana@example.com").await;
+    let t = Some(dana.access_token.as_str());
+    let amount = |list: &Value, key: &str| list[key].as_array().unwrap().iter().map(|a| a["amount"].as_i64().unwrap()).sum::<i64>();
+    let before = s.http.get("/api/invoices", t).await.json();
+    let row = |list: &Value| list["invoices"].as_array().unwrap().iter().find(|i| i["id"] == "inv_generator").cloned().unwrap();
+    let owed = row(&before)["balance"].as_i64().unwrap();
+    let started = s.http.post("/api/invoices/inv_generator/pay", t, &json!({})).await.json();
+    assert_eq!(s.checkout(&started, "ach_succeeds").await.status, 303);
+    let after = s.http.get("/api/invoices", t).await.json();
+    let generator = row(&after);
+    assert_eq!((generator["balance"].as_i64(), generator["processing"].as_i64()), (Some(owed), Some(owed)), "{generator}");
+    assert_eq!(generator["overdue"], false, "paid, on its way: not overdue");
+    assert_eq!(amount(&after, "balance_due"), amount(&before, "balance_due") - owed, "what is due leaves out the debit on its way");
+    assert_eq!(amount(&after, "processing"), amount(&before, "processing") + owed);
+    let one = s.http.get("/api/invoices/inv_generator", t).await.json();
+    assert_eq!(one["pay"]["payable"], 0, "nothing to pay twice");
+}
+
+#[tokio::test]
+async fn an_expired_estimate_offers_asking_for_an_updated_one_and_the_office_hears_of_it() {
+    let s = TestServer::start().await;
+    let dana = s.sign_in("dana@example.com").await;
+    let t = Some(dana.access_token.as_str());
+    let view = s.http.get("/api/estimates/est_attic", t).await.json();
+    assert_eq!((view["status"].as_str(), view["can_request_update"].as_bool()), (Some("expired"), Some(true)));
+    let open = s.http.post("/api/estimates/est_panel/request-update", t, &json!({})).await;
+    assert_eq!((open.status, open.code().as_str()), (409, "not_expired"));
+    let asked = s.http.post("/api/estimates/est_attic/request-update", t, &json!({"message": "Ready this spring."})).await;
+    assert_eq!(asked.status, 200, "{}", asked.text());
+    assert_eq!((asked.json()["can_request_update"].as_bool(), asked.json()["update_requested_at"].is_string()), (Some(false), true));
+    let twice = s.http.post("/api/estimates/est_attic/request-update", t, &json!({})).await;
+    assert_eq!((twice.status, twice.code().as_str()), (409, "already_requested"));
+    assert!(tenant_audit(&s, "est_attic").await.contains(&"estimate.update_requested".to_string()));
+    let number = view["number"].as_str().unwrap();
+    let mail = s.wait_for_mail("office@brightspark.example", &format!("asks for an updated {number}")).await.expect("the office is told");
+    assert!(mail["text"].as_str().unwrap().contains("/admin/customers/acc_whitfield/estimates/est_attic"), "{mail}");
+}
+
+#[tokio::test]
+async fn the_office_hears_of_each_decision_and_payment() {
+    let s = TestServer::start().await;
+    let dana = s.sign_in("dana@example.com").await;
+    let t = Some(dana.access_token.as_str());
+    assert_eq!(s.http.post("/api/estimates/est_panel/approve", t, &approve_body(1)).await.status, 200);
+    let approved = s.wait_for_mail("office@brightspark.example", "approved E-1042").await.expect("an approval notice");
+    assert!(approved["text"].as_str().unwrap().contains("Dana Whitfield approved estimate E-1042"), "{approved}");
+    let declined = s.http.post("/api/estimates/est_evcharger/decline", t, &json!({"version": 2, "reason": "Too dear for now."})).await;
+    assert_eq!(declined.status, 200, "{}", declined.text());
+    let notice = s.wait_for_mail("office@brightspark.example", "declined E-1051").await.expect("a decline notice");
+    assert!(notice["text"].as_str().unwrap().contains("Too dear for now."));
+    let started = s.http.post("/api/invoices/inv_service/pay", t, &json!({})).await.json();
+    assert_eq!(s.checkout(&started, "card_declined").await.status, 200, "the checkout page says the card was declined");
+    s.wait_for_mail("office@brightspark.example", "Payment failed").await.expect("a failed-payment notice");
+    assert_eq!(s.checkout(&started, "card_succeeds").await.status, 303, "another card, on the same checkout");
+    let paid = s.wait_for_mail("office@brightspark.example", "Payment received: $333.61").await.expect("a payment notice");
+    assert!(paid["text"].as_str().unwrap().contains("invoice INV-2040"), "{paid}");
+}
+
+#[tokio::test]
+async fn invoices_say_what_they_are_for_unpaid_first_and_receipts_have_a_number_for_people() {
+    let s = TestServer::start().await;
+    let dana = s.sign_in("dana@example.com").await;
+    let t = Some(dana.access_token.as_str());
+    let list = s.http.get("/api/invoices", t).await.json();
+    let rows = list["invoices"].as_array().unwrap();
+    assert!(rows.iter().all(|i| !i["title"].as_str().unwrap().is_empty()), "{list}");
+    let service = rows.iter().find(|i| i["id"] == "inv_service").unwrap();
+    assert_eq!((service["title"].as_str(), service["property_label"].as_str()), (Some("Service call: tripping breaker"), Some("Home")));
+    // Unpaid first, soonest due first; paid ones after.
+    let unpaid: Vec<&Value> = rows.iter().take_while(|i| i["balance"].as_i64().unwrap() > 0).collect();
+    assert!(rows[unpaid.len()..].iter().all(|i| i["balance"] == 0), "{list}");
+    let due: Vec<&str> = unpaid.iter().map(|i| i["due_date"].as_str().unwrap()).collect();
+    assert!(due.windows(2).all(|w| w[0] <= w[1]), "{due:?}");
+
+    let started = s.http.post("/api/invoices/inv_service/pay", t, &json!({})).await.json();
+    assert_eq!(s.checkout(&started, "card_succeeds").await.status, 303);
+    let mail = s.wait_for_mail("dana@example.com", "Receipt").await.expect("a receipt");
+    let payment = started["payment"].as_str().unwrap();
+    let seen = s.http.get(&format!("/api/payments/{payment}"), t).await.json();
+    let number = seen["payment"]["receipt_number"].as_str().expect("a receipt number").to_string();
+    assert!(number.starts_with("R-1"), "{number}");
+    assert!(mail["text"].as_str().unwrap().contains(&format!("Receipt {number}")), "{mail}");
+    let words: Vec<&str> = mail["text"].as_str().unwrap().lines().filter(|l| !l.contains("http")).collect();
+    assert!(words.iter().all(|l| !l.contains(payment)), "no internal id in what the receipt says: {words:?}");
 }

@@ -28,6 +28,15 @@ struct Harness {
     simulator: Arc<portal_embedded::simulator::Simulator>,
 }
 
+impl Harness {
+    /// Runs the outbox sender once, as send-notifications would.
+    async fn deliver(&self) {
+        let t: portal_domain::ids::TenantId = "ten_brightspark".parse().unwrap();
+        let mailbox = self.store.mailbox();
+        portal_store::notify::deliver_due(self.table.as_ref(), &mailbox, &mailbox, &RandomIds, &t, SystemClock.now()).await.unwrap();
+    }
+}
+
 async fn harness() -> Harness {
     let store = Store::in_memory().unwrap();
     let table = Arc::new(Counting::new(store.table()));
@@ -40,8 +49,6 @@ async fn harness() -> Harness {
     let ids: Arc<dyn Ids> = Arc::new(RandomIds);
     let auth = auth::State::new(
         dyn_table.clone(),
-        Arc::new(store.mailbox()),
-        Arc::new(store.mailbox()),
         clock.clone(),
         ids.clone(),
         Arc::new(portal_local::keys::LocalSecret(serde_json::to_string(&key).unwrap())),
@@ -104,6 +111,7 @@ async fn every_event_gets_its_expected_answer() {
         ("auth", "request-link-staff", false, 202),
         ("auth", "request-link-invalid", false, 400),
         ("auth", "exchange-unknown-token", false, 401),
+        ("auth", "link-info-unknown-token", false, 401),
         ("auth", "resend", false, 202),
         ("auth", "refresh-unknown-session", false, 401),
         ("auth", "signout", false, 200),
@@ -125,6 +133,7 @@ async fn every_event_gets_its_expected_answer() {
         ("pay", "buy-credit", true, 200),
         ("pay", "apply-credit", true, 409),
         ("approve-estimate", "request-changes", true, 200),
+        ("approve-estimate", "request-update", true, 200),
     ];
     let h = harness().await;
     let token = h.dana();
@@ -136,13 +145,41 @@ async fn every_event_gets_its_expected_answer() {
             assert!(body["error"]["code"].is_string() && body["error"]["message"].is_string(), "{function}/{case}: error shape {body}");
         }
     }
-    // The link requests reached the mailbox: an email for Dana and Morgan, a text for Sam.
+    // The link requests reached the mailbox through the outbox: an email for Dana and Morgan,
+    // a text for Sam.
+    h.deliver().await;
     let sent = h.store.mailbox().list(10).unwrap();
     let to: Vec<String> =
         sent.iter().map(|d| serde_json::to_value(&d.message).unwrap()["to"].as_str().unwrap_or_default().to_string()).collect();
     assert!(to.contains(&"dana@example.com".to_string()), "{to:?}");
     assert!(to.contains(&"morgan@brightspark.example".to_string()), "{to:?}");
     assert!(to.contains(&"+15125550188".to_string()), "{to:?}");
+}
+
+#[tokio::test]
+async fn a_link_request_does_the_same_work_whether_or_not_the_address_is_on_file() {
+    let h = harness().await;
+    let ask = |email: &str| {
+        let body = serde_json::json!({"tenant": "bright-spark", "email": email}).to_string();
+        let mut event: Value = serde_json::from_str(&events::raw("auth", "request-link-email")).unwrap();
+        event["body"] = body.into();
+        event.to_string()
+    };
+    let mut answers = vec![];
+    for email in ["dana@example.com", "nobody@example.com", "alex@harborview.example", "alsonobody@example.com"] {
+        h.table.take();
+        let (status, body) = h.call("auth", &ask(email)).await;
+        answers.push((email, status, body, h.table.take()));
+    }
+    let (_, status, body, calls) = &answers[0];
+    for (email, s, b, c) in &answers {
+        assert_eq!((s, b, c), (status, body, calls), "{email}: the answer and the round trips are the same for everyone");
+    }
+    assert_eq!(*calls, 4, "tenant, two rate limits, one outbox write");
+    h.deliver().await;
+    let to: Vec<String> =
+        h.store.mailbox().list(10).unwrap().iter().map(|d| serde_json::to_value(&d.message).unwrap()["to"].to_string()).collect();
+    assert_eq!(to.len(), 2, "the sender mailed the two on file: {to:?}");
 }
 
 #[tokio::test]
@@ -201,8 +238,11 @@ async fn invoices_show_what_is_owed_in_one_round_trip() {
     assert_eq!(status, 200);
     let list = body["invoices"].as_array().unwrap();
     assert!(list.iter().any(|i| i["number"] == "INV-2031"), "{body}");
-    let owed: i64 = list.iter().map(|i| i["balance"].as_i64().unwrap()).sum();
+    let owed: i64 = list.iter().map(|i| i["balance"].as_i64().unwrap() - i["processing"].as_i64().unwrap()).sum();
+    let on_its_way: i64 = list.iter().map(|i| i["processing"].as_i64().unwrap()).sum();
     assert_eq!(body["balance_due"], serde_json::json!([{"amount": owed, "currency": "USD"}]));
+    assert_eq!(body["processing"], serde_json::json!([{"amount": on_its_way, "currency": "USD"}]));
+    assert!(on_its_way > 0, "INV-2031's bank debit is on its way");
     let (status, body) = h.call("view-invoice", &events::with_token("view-invoice", "get", &token)).await;
     assert_eq!(h.table.take(), 2, "one invoice: one Query of the account, and the tenant's payment rules");
     assert_eq!(body["pay"]["payable"], 0, "the whole balance is on its way by ACH: {body}");
@@ -305,6 +345,7 @@ async fn admin_routes_answer_staff_of_this_contractor_only() {
         ("send-estimate", 200),
         ("revise-estimate", 200),
         ("void-estimate", 200),
+        ("move-deposit", 409),
         ("invite-contact", 200),
         ("withdraw-links", 200),
         ("contact-access-off", 200),
@@ -383,6 +424,7 @@ async fn admin_routes_answer_staff_of_this_contractor_only() {
         "void-invoice",
         "create-estimate",
         "send-estimate",
+        "move-deposit",
         "invite-contact",
         "withdraw-links",
         "invite-staff",
@@ -409,6 +451,7 @@ async fn admin_routes_answer_staff_of_this_contractor_only() {
         "audit",
         "get-estimate",
         "send-estimate",
+        "move-deposit",
     ] {
         assert_eq!(h.call("admin-api", &events::with_token("admin-api", case, &stranger)).await.0, 404, "{case} across tenants");
     }

@@ -116,10 +116,11 @@ async fn stripe_webhook_boots_and_posts_an_event_once() {
     let (status, _) = f.call(events::raw("stripe-webhook", "bad-signature")).await;
     assert_eq!(status, 400);
 
-    // The receipt that payment queued goes out through SES (moto), once.
+    // The receipt that payment queued, and the office's notice of it, go out through SES
+    // (moto), once each.
     let notify = boot(&binary("send-notifications", false), "send-notifications", backend.env("send-notifications")).await;
     let report = notify.call_raw(events::raw("send-notifications", "outbox-inserts")).await;
-    assert_eq!(report, serde_json::json!({"sent": 1, "failed": 0, "skipped": 0}));
+    assert_eq!(report, serde_json::json!({"sent": 2, "failed": 0, "skipped": 0}));
     let report = notify.call_raw(events::raw("send-notifications", "schedule")).await;
     assert_eq!(report["sent"], 0, "the schedule finds nothing left to send");
 }

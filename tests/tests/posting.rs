@@ -43,7 +43,7 @@ async fn invoice_with_payment(table: &dyn Table) -> PaymentRef {
         due_date: jiff::civil::date(2026, 12, 31),
         memo: String::new(),
     };
-    let totals = content.totals();
+    let totals = content.totals().unwrap();
     let state = PaymentState::new(40_000, PaymentMethod::Ach).unwrap();
     let mut invoice = Invoice {
         id: "inv_panel".parse().unwrap(),
@@ -52,6 +52,8 @@ async fn invoice_with_payment(table: &dyn Table) -> PaymentRef {
         property: None,
         estimate: None,
         number: "INV-2031".into(),
+        title: "Kitchen circuits".into(),
+        property_label: None,
         status: InvoiceStatus::Open,
         content,
         ledger: Ledger::of(totals.total, []),
@@ -68,6 +70,7 @@ async fn invoice_with_payment(table: &dyn Table) -> PaymentRef {
         checkout_session: None,
         stripe_payment_intent: Some("pi_3MtwBwLkdIwHu7ix28a3tqPa".into()),
         credit_source: None,
+        receipt_number: None,
         created_at: now,
         updated_at: now,
         rev: 1,
@@ -108,7 +111,8 @@ async fn a_redelivered_event_changes_nothing_twice(table: Arc<dyn Table>) {
     assert_eq!(post(t, &at, PaymentFact::Succeeded, "evt_1").await, Posted::Duplicate);
     assert_eq!(state(t, &at).await, (invoice.clone(), payment), "nothing changed");
     assert_eq!((invoice.status, invoice.ledger.balance), (InvoiceStatus::PartiallyPaid, 60_000));
-    assert_eq!(outbox::all(t, &at.tenant).await.unwrap().len(), 1, "one receipt");
+    assert_eq!(receipts(t, &at).await, 1, "one receipt");
+    assert_eq!(outbox::all(t, &at.tenant).await.unwrap().len(), 2, "the receipt and the office's notice");
     assert_eq!(postings(t, &at).await, 1);
     // The same fact under another event id (Stripe sends succeeded twice in different event
     // types) is recorded but changes nothing.
@@ -139,7 +143,13 @@ async fn fifty_concurrent_deliveries_post_once(table: Arc<dyn Table>) {
     let (invoice, payment) = state(table.as_ref(), &at).await;
     assert_eq!((payment.state.status, invoice.ledger.paid, invoice.ledger.balance), (PaymentStatus::Succeeded, 40_000, 60_000));
     assert_eq!(postings(table.as_ref(), &at).await, 1);
-    assert_eq!(outbox::all(table.as_ref(), &at.tenant).await.unwrap().len(), 1);
+    assert_eq!(receipts(table.as_ref(), &at).await, 1);
+    assert_eq!(outbox::all(table.as_ref(), &at.tenant).await.unwrap().len(), 2, "one receipt and one office notice");
+}
+
+/// Receipts in the tenant's outbox.
+async fn receipts(t: &dyn Table, at: &PaymentRef) -> usize {
+    outbox::all(t, &at.tenant).await.unwrap().iter().filter(|e| matches!(e.message.notice, outbox::Notice::Receipt { .. })).count()
 }
 
 async fn out_of_order_deliveries_end_in_the_same_state(table: Arc<dyn Table>) {
@@ -185,8 +195,8 @@ async fn events_for_unknown_or_other_documents_change_nothing(table: Arc<dyn Tab
     assert_eq!(postings(t, &at).await, 0);
 }
 
-/// A deposit paid on an estimate becomes account credit; applying it to the invoice pays the
-/// invoice once, and two applications racing cannot spend the same credit twice.
+/// A deposit paid on an estimate is held for it (not the account's general credit); crediting
+/// it to the invoice pays the invoice once, and two applications racing cannot spend it twice.
 async fn a_deposit_is_credited_on_the_invoice_once(table: Arc<dyn Table>) {
     let t = table.as_ref();
     let at = invoice_with_payment(t).await;
@@ -199,6 +209,7 @@ async fn a_deposit_is_credited_on_the_invoice_once(table: Arc<dyn Table>) {
         checkout_session: Some("cs_test_1".into()),
         stripe_payment_intent: None,
         credit_source: None,
+        receipt_number: None,
         created_at: now,
         updated_at: now,
         rev: 0,
@@ -210,7 +221,7 @@ async fn a_deposit_is_credited_on_the_invoice_once(table: Arc<dyn Table>) {
     assert_eq!(posted, Posted::Applied { status: PaymentStatus::Succeeded });
     assert_eq!(payments::find_by_payment_intent(t, &at.tenant, "pi_deposit").await.unwrap(), Some(dep.clone()));
     let money = payments::all(t, &at.tenant, &at.account).await.unwrap();
-    assert_eq!((money.credit().available, money.deposit_unapplied(&estimate)), (25_000, 25_000));
+    assert_eq!((money.credit().available, money.deposit_unapplied(&estimate)), (0, 25_000), "held for its estimate");
     let paid = money.payments.iter().find(|p| p.id == deposit.id).unwrap();
     assert_eq!(paid.state.method, PaymentMethod::Card, "the method the event named");
 
@@ -246,18 +257,25 @@ async fn the_outbox_sends_each_receipt_once(table: Arc<dyn Table>) {
     let t = table.as_ref();
     let at = invoice_with_payment(t).await;
     post(t, &at, PaymentFact::Succeeded, "evt_paid").await;
-    let due = outbox::due(t, &at.tenant, Timestamp::now()).await.unwrap();
+    let due: Vec<_> = outbox::due(t, &at.tenant, Timestamp::now())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| matches!(e.message.notice, outbox::Notice::Receipt { .. }))
+        .collect();
     assert_eq!(due.len(), 1);
     let (a, b) =
         tokio::join!(outbox::claim(t, &at.tenant, &due[0], Timestamp::now()), outbox::claim(t, &at.tenant, &due[0], Timestamp::now()));
     let claimed: Vec<_> = [a.unwrap(), b.unwrap()].into_iter().flatten().collect();
     assert_eq!(claimed.len(), 1, "one sender wins the claim");
-    assert!(outbox::due(t, &at.tenant, Timestamp::now()).await.unwrap().is_empty(), "a claimed message is not due while its lease holds");
+    let due_now = outbox::due(t, &at.tenant, Timestamp::now()).await.unwrap();
+    assert!(!due_now.iter().any(|e| e.message.id == claimed[0].message.id), "a claimed message is not due while its lease holds");
     outbox::finish(t, &at.tenant, &claimed[0], true, Timestamp::now()).await.unwrap();
     let all = outbox::all(t, &at.tenant).await.unwrap();
-    assert_eq!(all[0].delivery, outbox::Delivery::Sent);
+    assert_eq!(all.iter().find(|e| e.message.id == claimed[0].message.id).map(|e| e.delivery), Some(outbox::Delivery::Sent));
     let later = Timestamp::now().checked_add(jiff::SignedDuration::from_hours(2)).unwrap();
-    assert!(outbox::due(t, &at.tenant, later).await.unwrap().is_empty(), "a sent message is never due again");
+    let due_later = outbox::due(t, &at.tenant, later).await.unwrap();
+    assert!(!due_later.iter().any(|e| e.message.id == claimed[0].message.id), "a sent message is never due again");
 }
 
 macro_rules! on_both {

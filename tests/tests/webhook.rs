@@ -112,8 +112,13 @@ async fn an_ach_payment_settles_is_refunded_and_survives_a_dispute() {
         assert_eq!((status, body["outcome"].as_str()), (200, Some(*outcome)), "{case}: {body}");
         assert_eq!(h.kitchen().await, *after, "after {case}");
     }
-    let receipts = portal_store::repo::outbox::all(h.table.as_ref(), &"ten_brightspark".parse().unwrap()).await.unwrap();
-    assert_eq!(receipts.len(), 1, "one receipt, when the money arrived");
+    use portal_store::repo::outbox::{self, Notice, OfficeEvent};
+    let queued = outbox::all(h.table.as_ref(), &"ten_brightspark".parse().unwrap()).await.unwrap();
+    let receipts = queued.iter().filter(|e| matches!(e.message.notice, Notice::Receipt { .. })).count();
+    assert_eq!(receipts, 1, "one receipt, when the money arrived");
+    let told =
+        queued.iter().filter(|e| matches!(e.message.notice, Notice::OfficeAlert { about: OfficeEvent::PaymentReceived { .. } })).count();
+    assert_eq!(told, 1, "and one notice to the office");
 }
 
 #[tokio::test]
@@ -228,7 +233,7 @@ async fn the_receipt_is_mailed_once_by_send_notifications() {
     };
     let stream: Value = serde_json::from_str(&events::raw("send-notifications", "outbox-inserts")).unwrap();
     let report = send_notifications::handle(&notify, &stream).await.unwrap();
-    assert_eq!((report.sent, report.failed), (1, 0));
+    assert_eq!((report.sent, report.failed), (2, 0), "the receipt and the office's notice");
     let mail: Vec<Value> = store.mailbox().list(10).unwrap().iter().map(|m| serde_json::to_value(&m.message).unwrap()).collect();
     let receipts: Vec<&Value> = mail.iter().filter(|m| m["subject"].as_str().is_some_and(|s| s.starts_with("Receipt"))).collect();
     assert_eq!(receipts.len(), 1, "{mail:?}");

@@ -53,6 +53,10 @@ describe('the office', () => {
 
     await office.getByRole('link', { name: 'New estimate' }).click();
     await office.getByRole('heading', { name: 'New estimate' }).waitFor();
+    // It starts with the business's defaults from the settings.
+    await expect.poll(() => office.getByLabel('Tax rate (%)').inputValue()).toBe('8.25');
+    expect(await office.getByLabel('Deposit on approval (%)').inputValue()).toBe('25');
+    expect(await office.getByLabel('Terms').inputValue()).toContain('Prices include permits');
     await office.getByLabel('Title').fill('Garage subpanel');
     const line = office.getByRole('group', { name: 'Line 1' });
     await line.getByLabel('Item').fill('60 A subpanel, installed');
@@ -63,10 +67,10 @@ describe('the office', () => {
     const option = office.getByRole('group', { name: 'Welder outlet line' });
     await option.getByLabel('Item').fill('240 V outlet and circuit');
     await option.getByLabel('Unit price ($)').fill('420');
-    await office.getByLabel('Tax rate (%)').fill('8.25');
+    await office.getByLabel('Tax rate (%)').fill('10');
     await office.getByLabel('Deposit on approval (%)').fill('20');
     await office.getByLabel('Title').click();
-    await expect.poll(() => office.getByTestId('builder-total').textContent()).toBe('$1,060.85');
+    await expect.poll(() => office.getByTestId('builder-total').textContent()).toBe('$1,078.00');
     await expectAccessible(office, 'estimate builder');
     await shot(office, 'admin-02-builder');
     await office.getByRole('button', { name: 'Send to the customer' }).click();
@@ -79,12 +83,22 @@ describe('the office', () => {
     await rosa.getByRole('button', { name: 'Continue' }).click();
     await rosa.getByRole('heading', { name: 'Garage subpanel', level: 1 }).waitFor();
     await rosa.getByRole('checkbox', { name: /Welder outlet/ }).check();
+    // What she signs states the business's 10 % tax and 20 % deposit as they are.
+    await rosa.getByText('Tax (10% on taxable items)').waitFor();
+    await rosa.getByText('Deposit due on approval (20%)').waitFor();
     await rosa.getByRole('button', { name: 'Approve', exact: true }).click();
     await rosa.getByLabel('Your full name').fill('Rosa Delgado');
     await drawSignature(rosa);
     await rosa.getByRole('checkbox', { name: /I agree to the terms/ }).check();
     await rosa.getByRole('button', { name: /Approve and sign/ }).click();
     await rosa.getByRole('heading', { name: 'Approved. Thank you!' }).waitFor();
+
+    // The office sees the decision with its evidence on the estimate's page.
+    await office.reload();
+    await office.getByRole('heading', { name: /^Approved on/ }).waitFor();
+    expect(await office.locator('dl.evidence').textContent()).toContain('Rosa Delgado');
+    expect(await office.locator('dl.evidence img.signature-image').count()).toBe(1);
+    await shot(office, 'admin-02b-decision-evidence');
 
     // The office invoices it.
     await office.getByRole('link', { name: 'Back to the customer' }).click();

@@ -111,13 +111,16 @@ interface Mail {
   text: string;
 }
 
-/** The token of the newest link sent to an address, read from the local mailbox. */
-export async function latestToken(base: string, to: string, about?: string): Promise<string> {
-  for (let i = 0; i < 50; i++) {
+/**
+ * The token of the newest link sent to an address, read from the local mailbox (waiting for the
+ * outbox sender, which delivers links, to send it); `not` skips a token already seen.
+ */
+export async function latestToken(base: string, to: string, about?: string, not?: string, tries = 50): Promise<string> {
+  for (let i = 0; i < tries; i++) {
     const r = (await (await fetch(`${base}/dev/mailbox.json`)).json()) as { messages: Mail[] };
-    const m = r.messages.find((x) => x.to === to && (!about || (x.subject ?? '').includes(about)));
+    const m = r.messages.find((x) => x.to === to && (!about || (x.subject ?? '').includes(about)) && x.text.includes('token='));
     const token = m ? /token=(\S+)/.exec(m.text)?.[1] : undefined;
-    if (token) return token;
+    if (token && token !== not) return token;
     await new Promise((ok) => setTimeout(ok, 100));
   }
   throw new Error(`no link for ${to} in the mailbox`);
@@ -131,11 +134,14 @@ export async function advanceClock(base: string, seconds: number): Promise<void>
 
 /** Requests a link in the browser, reads it from the mailbox, continues: a signed-in page. */
 export async function signIn(page: Page, base: string, email: string): Promise<void> {
+  const before = await latestToken(base, email, 'sign-in link', undefined, 1).catch(() => undefined);
   await page.goto('/signin');
   await page.getByLabel('Email address').fill(email);
   await page.getByRole('button', { name: 'Send me a sign-in link' }).click();
   await expect.poll(() => page.getByRole('heading', { name: 'Check your email' }).isVisible()).toBe(true);
-  const token = await latestToken(base, email);
+  // The sign-in email itself: the outbox sender delivers it within a second, and a document
+  // email sent earlier may still be the newest until then.
+  const token = await latestToken(base, email, 'sign-in link', before);
   await page.goto(`/signin#token=${token}`);
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.getByRole('heading', { name: /Hello/ }).waitFor();
@@ -153,4 +159,23 @@ export async function drawSignature(page: Page): Promise<void> {
     await page.mouse.move(box.x + 20 + i * 18, box.y + box.height * (0.6 - 0.25 * Math.sin(i / 2)));
   }
   await page.mouse.up();
+}
+
+/** A staff access token for the demo owner, through the API as the admin page gets one. */
+export async function staffToken(base: string): Promise<string> {
+  const json = { 'content-type': 'application/json' };
+  const email = 'morgan@brightspark.example';
+  const before = await latestToken(base, email, 'sign-in link', undefined, 1).catch(() => undefined);
+  await fetch(`${base}/api/auth/link`, { method: 'POST', headers: json, body: JSON.stringify({ tenant: 'bright-spark', email, audience: 'admin' }) });
+  const token = await latestToken(base, email, 'sign-in link', before);
+  const r = await fetch(`${base}/api/auth/session`, { method: 'POST', headers: json, body: JSON.stringify({ token }) });
+  return ((await r.json()) as { access_token: string }).access_token;
+}
+
+/** Changes the contractor's settings as the owner would (`patch` over what is there). */
+export async function changeSettings(base: string, patch: Record<string, unknown>): Promise<void> {
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${await staffToken(base)}` };
+  const now = (await (await fetch(`${base}/api/admin/settings`, { headers })).json()) as Record<string, unknown>;
+  const r = await fetch(`${base}/api/admin/settings`, { method: 'PUT', headers, body: JSON.stringify({ ...now, ...patch }) });
+  expect(r.status).toBe(200);
 }

@@ -5,6 +5,7 @@ import type { TenantProfile } from './api/types';
 import { Layout } from './components/Layout';
 import { Loading, Notice } from './components/Notice';
 import { applyBrand } from './lib/brand';
+import { setLocale } from './lib/format';
 import { navigate, onLinkClick, useLocation } from './lib/router';
 import { linkToken, tenantSlug } from './lib/site';
 import { Dashboard, EstimateListPage } from './pages/Dashboard';
@@ -44,6 +45,7 @@ export function App() {
       ]);
       if (!live) return;
       if (profile) {
+        setLocale(profile.locale);
         setTenant(profile);
         applyBrand(profile);
       }
@@ -60,6 +62,7 @@ export function App() {
     const s = session();
     if (signedIn && s && (!tenant || tenant.id !== s.tenant)) {
       tenantProfile(s.tenant).then((p) => {
+        setLocale(p.locale);
         setTenant(p);
         applyBrand(p);
       }, () => undefined);
@@ -104,9 +107,16 @@ export function App() {
           )}
         </>
       )}
-      <button type="button" class="button link" onClick={() => signOut().finally(() => navigate('/signin'))}>
-        Sign out
-      </button>
+      {documentOnly ? (
+        // A document link has no session to end: offer the whole account instead.
+        <a href="/signin" data-route>
+          Sign in to your account
+        </a>
+      ) : (
+        <button type="button" class="button link" onClick={() => signOut().finally(() => navigate('/signin'))}>
+          Sign out
+        </button>
+      )}
     </nav>
   ) : undefined;
 
@@ -115,7 +125,8 @@ export function App() {
   const invoiceMatch = /^\/invoices\/([A-Za-z0-9_]+)$/.exec(path);
   const paymentMatch = /^\/payments\/([A-Za-z0-9_]+)$/.exec(path);
   if (path === '/signin' && token) {
-    page = <LinkLanding token={token} tenant={tenant} />;
+    // Keyed by the token: a fresh link opened in the same tab starts afresh.
+    page = <LinkLanding key={token} token={token} tenant={tenant} />;
   } else if (!signedIn || (path === '/signin' && documentOnly)) {
     // Signed out, or holding one document's link and asking to sign in to the whole account.
     page = <RequestLink tenantKey={tenantKey} {...(path !== '/signin' && path !== '/' ? { notice: 'Sign in to continue.' } : {})} />;
@@ -162,7 +173,7 @@ export function App() {
 
   return (
     <div onClick={onLinkClick}>
-      <Layout tenant={tenant} nav={nav}>
+      <Layout tenant={tenant} nav={nav} home={documentOnly ?? '/'}>
         {readOnly && (
           <p class="notice view-as" role="note">
             Staff view of {displayName()}'s portal: read only. Nothing here can be approved or paid.

@@ -3,7 +3,7 @@
 //! version from the current one; voiding withdraws it. A sent version is never changed: the
 //! customer signs exactly what was sent (its fingerprint).
 use lambda_http::{Body, Request, Response};
-use portal_domain::estimate::view::{EstimateSummary, EstimateView};
+use portal_domain::estimate::view::{EstimateSummary, EstimateView, Evidence};
 use portal_domain::estimate::{
     Estimate, EstimateEvent, EstimateStatus, EstimateVersion, Totals, VersionContent, end_of_day, totals, transition,
 };
@@ -33,24 +33,25 @@ pub struct AdminEstimate {
     pub draft: Option<VersionContent>,
     /// The draft's totals with its recommended options.
     pub draft_totals: Option<Totals>,
-    /// Sent versions and decisions, as the customer sees them (with the deposit paid).
+    /// Sent versions and decisions with all their evidence (signer's address and browser
+    /// included), with the deposit paid.
     pub sent: EstimateView,
     /// Contacts emailed a link by the last send.
     pub recipients: usize,
 }
 
-fn view(state: &State, b: &EstimateBundle, recipients: usize) -> AdminEstimate {
+fn view(state: &State, b: &EstimateBundle, recipients: usize) -> Result<AdminEstimate, ApiError> {
     let now = state.clock.now();
     let draft = (b.estimate.status == EstimateStatus::Draft).then(|| b.current()).flatten().map(|v| v.content.clone());
-    let mut sent = EstimateView::of(&b.estimate, &b.versions, &b.decisions, now, false);
+    let mut sent = EstimateView::of(&b.estimate, &b.versions, &b.decisions, now, false, Evidence::Full).map_err(ApiError::internal)?;
     sent.deposit_paid = b.deposit_covered();
-    AdminEstimate {
+    Ok(AdminEstimate {
         summary: EstimateSummary::of(&b.estimate, now),
-        draft_totals: draft.as_ref().map(|c| totals(c, &c.default_selection())),
+        draft_totals: draft.as_ref().map(|c| totals(c, &c.default_selection())).transpose().map_err(ApiError::internal)?,
         draft,
         sent,
         recipients,
-    }
+    })
 }
 
 /// A draft to create.
@@ -100,7 +101,7 @@ async fn load(state: &State, s: &StaffSession, req: &Request) -> Result<Estimate
 
 async fn reload(state: &State, s: &StaffSession, e: &Estimate, recipients: usize) -> Result<Response<Body>, ApiError> {
     let b = estimates::load(state.table.as_ref(), &s.tenant, &e.account, &e.id).await?.ok_or(ApiError::NotFound("estimate"))?;
-    Ok(response::ok(&view(state, &b, recipients)))
+    Ok(response::ok(&view(state, &b, recipients)?))
 }
 
 #[utoipa::path(post, path = "/api/admin/customers/{account}/estimates", tag = "admin", security(("bearer" = [])),
@@ -132,7 +133,7 @@ pub async fn create(state: &State, req: &Request) -> Result<Response<Body>, ApiE
         status: EstimateStatus::Draft,
         current_version: 1,
         title: c.title.trim().to_string(),
-        headline_total: totals(c, &c.default_selection()).total,
+        headline_total: totals(c, &c.default_selection())?.total,
         currency: c.currency.clone(),
         valid_until: c.valid_until,
         expires_at: end_of_day(c.valid_until, &tenant.zone()),
@@ -140,6 +141,7 @@ pub async fn create(state: &State, req: &Request) -> Result<Response<Body>, ApiE
         sent_at: None,
         first_viewed_at: None,
         decided_at: None,
+        update_requested_at: None,
         rev: 1,
     };
     let version =
@@ -149,7 +151,7 @@ pub async fn create(state: &State, req: &Request) -> Result<Response<Body>, ApiE
     writes.push(audit::append(&s.tenant, &entry(state, &s, req, "estimate.created", header.id.to_string(), &account.id, detail))?);
     state.table.transact(writes).await?;
     let b = estimates::load(state.table.as_ref(), &s.tenant, &account.id, &header.id).await?.ok_or(ApiError::NotFound("estimate"))?;
-    Ok(response::json(201, &view(state, &b, 0)))
+    Ok(response::json(201, &view(state, &b, 0)?))
 }
 
 #[utoipa::path(get, path = "/api/admin/customers/{account}/estimates/{estimate}", tag = "admin", security(("bearer" = [])),
@@ -159,7 +161,7 @@ pub async fn create(state: &State, req: &Request) -> Result<Response<Body>, ApiE
 pub async fn get(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     let b = load(state, &s, req).await?;
-    Ok(response::ok(&view(state, &b, 0)))
+    Ok(response::ok(&view(state, &b, 0)?))
 }
 
 #[utoipa::path(put, path = "/api/admin/customers/{account}/estimates/{estimate}", tag = "admin", security(("bearer" = [])),
@@ -184,7 +186,7 @@ pub async fn edit(state: &State, req: &Request) -> Result<Response<Body>, ApiErr
     let version = EstimateVersion { content: c.clone(), fingerprint: c.fingerprint(), ..current.clone() };
     let mut header = b.estimate.clone();
     header.title = c.title.trim().to_string();
-    header.headline_total = totals(&c, &c.default_selection()).total;
+    header.headline_total = totals(&c, &c.default_selection())?.total;
     header.valid_until = c.valid_until;
     header.expires_at = end_of_day(c.valid_until, &tenant.zone());
     header.rev += 1;
@@ -241,6 +243,9 @@ pub async fn send(state: &State, req: &Request) -> Result<Response<Body>, ApiErr
     // Everyone who can approve it, at its property, with the portal on, gets a link.
     let contacts = parties::list_contacts(state.table.as_ref(), &s.tenant, &e.account).await?;
     let recipients = crate::recipients(&contacts, e.property.as_ref(), |c| c.role.can_approve());
+    if recipients.is_empty() {
+        return Err(crate::no_recipients("an approver"));
+    }
     let mut writes = vec![estimates::save_header(&header, e.rev)?, estimates::put_draft_version(&header, &version)?];
     writes.extend(links(state, &s, e, version.number, &recipients)?);
     let detail = serde_json::json!({ "version": version.number, "recipients": recipients.iter().map(|c| &c.id).collect::<Vec<_>>() });
@@ -302,6 +307,8 @@ pub async fn revise(state: &State, req: &Request) -> Result<Response<Body>, ApiE
     let mut header = e.clone();
     header.status = next;
     header.current_version = version.number;
+    // The new version answers a request for an updated estimate.
+    header.update_requested_at = None;
     header.rev += 1;
     let detail = serde_json::json!({ "version": version.number });
     let audit = entry(state, &s, req, "estimate.revised", e.id.to_string(), &e.account, detail);
@@ -334,4 +341,45 @@ pub async fn void(state: &State, req: &Request) -> Result<Response<Body>, ApiErr
     let audit = entry(state, &s, req, "estimate.voided", e.id.to_string(), &e.account, serde_json::json!({ "number": e.number }));
     state.table.transact(vec![estimates::save_header(&header, e.rev)?, audit::append(&s.tenant, &audit)?]).await?;
     reload(state, &s, &header, 0).await
+}
+
+/// What was moved.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct DepositMoved {
+    /// Minor units moved from the estimate's deposit to the account's general credit.
+    pub moved: i64,
+    /// The account's general credit now.
+    pub credit_available: i64,
+}
+
+#[utoipa::path(post, path = "/api/admin/customers/{account}/estimates/{estimate}/move-deposit", tag = "admin", security(("bearer" = [])),
+    params(("account" = String, Path, description = "Account id (acc_...)"), ("estimate" = String, Path, description = "Estimate id (est_...)")),
+    responses((status = 200, body = DepositMoved), (status = 401, body = portal_http::error::ErrorBody),
+              (status = 403, body = portal_http::error::ErrorBody), (status = 404, body = portal_http::error::ErrorBody),
+              (status = 409, body = portal_http::error::ErrorBody, description = "nothing of the deposit is left to move")))]
+/// A deposit belongs to its estimate and is credited to invoices made from it. The office can
+/// move what is left of it to the account's general credit on purpose (the job was cancelled,
+/// the customer asked to use it elsewhere); audited as `credit.moved`.
+pub async fn move_deposit(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let s = session(state, req)?;
+    s.may_manage()?;
+    let b = load(state, &s, req).await?;
+    let e = &b.estimate;
+    let now = state.clock.now();
+    let moved = portal_store::repo::payments::move_deposit(
+        state.table.as_ref(),
+        state.ids.as_ref(),
+        &s.tenant,
+        &e.account,
+        &e.id,
+        s.actor(),
+        &portal_http::request::origin(req),
+        now,
+    )
+    .await?;
+    if moved == 0 {
+        return Err(ApiError::Conflict("nothing_to_move", "Nothing of this estimate's deposit is left to move.".into()));
+    }
+    let money = portal_store::repo::payments::all(state.table.as_ref(), &s.tenant, &e.account).await?;
+    Ok(response::ok(&DepositMoved { moved, credit_available: money.credit().available }))
 }

@@ -65,6 +65,7 @@ pub const ROUTES: &[&str] = &[
     "POST /api/admin/customers/{account}/estimates/{estimate}/send",
     "POST /api/admin/customers/{account}/estimates/{estimate}/revise",
     "POST /api/admin/customers/{account}/estimates/{estimate}/void",
+    "POST /api/admin/customers/{account}/estimates/{estimate}/move-deposit",
     "POST /api/admin/customers/{account}/contacts/{contact}/invite",
     "POST /api/admin/customers/{account}/contacts/{contact}/access",
     "POST /api/admin/customers/{account}/contacts/{contact}/withdraw-links",
@@ -116,6 +117,7 @@ pub async fn handle(state: &State, req: Request) -> Response<Body> {
         Some("POST /api/admin/customers/{account}/estimates/{estimate}/send") => estimates::send(state, &req).await,
         Some("POST /api/admin/customers/{account}/estimates/{estimate}/revise") => estimates::revise(state, &req).await,
         Some("POST /api/admin/customers/{account}/estimates/{estimate}/void") => estimates::void(state, &req).await,
+        Some("POST /api/admin/customers/{account}/estimates/{estimate}/move-deposit") => estimates::move_deposit(state, &req).await,
         Some("POST /api/admin/customers/{account}/contacts/{contact}/invite") => people::invite_contact(state, &req).await,
         Some("POST /api/admin/customers/{account}/contacts/{contact}/access") => people::set_access(state, &req).await,
         Some("POST /api/admin/customers/{account}/contacts/{contact}/withdraw-links") => people::withdraw_links(state, &req).await,
@@ -233,6 +235,8 @@ pub struct Me {
     pub business: String,
     pub currency: String,
     pub time_zone: String,
+    /// BCP 47: how the admin page writes dates, numbers and money.
+    pub locale: String,
 }
 
 #[utoipa::path(get, path = "/api/admin/me", tag = "admin", security(("bearer" = [])),
@@ -248,6 +252,7 @@ pub async fn me(state: &State, req: &Request) -> Result<Response<Body>, ApiError
         business: t.name,
         currency: t.currency.as_str().into(),
         time_zone: t.time_zone,
+        locale: t.locale,
     }))
 }
 
@@ -482,10 +487,20 @@ pub struct CustomerDetail {
     pub estimates: Vec<EstimateSummary>,
     pub invoices: Vec<InvoiceRow>,
     pub payments: Vec<PaymentView>,
-    /// Account credit available to apply.
+    /// The account's general credit (bought ahead, or deposits moved to it) available to apply.
     pub credit_available: i64,
+    /// Deposits paid and not yet credited to an invoice: each belongs to its estimate.
+    pub deposits_held: Vec<HeldDeposit>,
     /// The contractor's currency (account credit is in it).
     pub currency: String,
+}
+
+/// A deposit waiting for its estimate's invoice.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct HeldDeposit {
+    pub estimate: String,
+    pub number: String,
+    pub amount: i64,
 }
 
 #[utoipa::path(get, path = "/api/admin/customers/{account}", tag = "admin", security(("bearer" = [])),
@@ -524,6 +539,15 @@ pub async fn customer(state: &State, req: &Request) -> Result<Response<Body>, Ap
         invoices,
         payments: history,
         credit_available: money.credit().available,
+        deposits_held: money
+            .deposits_held()
+            .into_iter()
+            .map(|(e, amount)| HeldDeposit {
+                number: ests.iter().find(|x| x.id == e).map_or_else(|| e.to_string(), |x| x.number.clone()),
+                estimate: e.to_string(),
+                amount,
+            })
+            .collect(),
         currency: currency.as_str().to_string(),
     }))
 }
@@ -587,6 +611,9 @@ pub struct NewInvoice {
     pub due_date: Option<jiff::civil::Date>,
     #[serde(default)]
     pub memo: Option<String>,
+    /// What it is for, in words (at most 120 characters); an estimate's title when left out.
+    #[serde(default)]
+    pub title: Option<String>,
     #[schema(value_type = Option<String>)]
     #[serde(default)]
     pub property: Option<PropertyId>,
@@ -622,7 +649,11 @@ pub async fn create_invoice(state: &State, req: &Request) -> Result<Response<Bod
     if memo.chars().count() > 2000 {
         e.add("memo", "at most 2,000 characters");
     }
-    let (content, property, estimate) = match &body.estimate {
+    let title = body.title.as_deref().map(str::trim).unwrap_or_default().to_string();
+    if title.chars().count() > 120 {
+        e.add("title", "at most 120 characters");
+    }
+    let (content, property, estimate, estimate_title) = match &body.estimate {
         Some(est) => {
             if body.items.is_some() || body.tax_rate.is_some() {
                 e.add("items", "an invoice from an estimate takes the estimate's lines and tax");
@@ -646,7 +677,7 @@ pub async fn create_invoice(state: &State, req: &Request) -> Result<Response<Bod
                 due_date,
                 memo,
             };
-            (content, bundle.estimate.property.clone(), Some(est.clone()))
+            (content, bundle.estimate.property.clone(), Some(est.clone()), Some(bundle.estimate.title.clone()))
         }
         None => {
             let Some(items) = body.items.clone() else {
@@ -660,15 +691,19 @@ pub async fn create_invoice(state: &State, req: &Request) -> Result<Response<Bod
                 due_date,
                 memo,
             };
-            (content, body.property.clone(), None)
+            (content, body.property.clone(), None, None)
         }
     };
+    let mut property_label = None;
     if let Some(p) = &property {
         let known = parties::list_properties(state.table.as_ref(), t, a).await?;
-        if !known.iter().any(|k| &k.id == p) {
-            e.add("property", "is not a property of this customer");
+        match known.iter().find(|k| &k.id == p) {
+            Some(k) => property_label = Some(k.label.clone()),
+            None => e.add("property", "is not a property of this customer"),
         }
     }
+    let title =
+        if title.is_empty() { estimate_title.or_else(|| content.items.first().map(|i| i.name.clone())).unwrap_or_default() } else { title };
     if let Err(err) = content.validate() {
         e.absorb("", err);
     }
@@ -679,7 +714,7 @@ pub async fn create_invoice(state: &State, req: &Request) -> Result<Response<Bod
     }
     e.into_result()?;
     let number = format!("INV-{}", parties::next_number(state.table.as_ref(), t, "INV", FIRST_INVOICE_NUMBER).await?);
-    let total = content.totals().total;
+    let total = content.totals()?.total;
     let invoice = Invoice {
         id: InvoiceId::generate(state.ids.as_ref()),
         tenant: t.clone(),
@@ -687,6 +722,8 @@ pub async fn create_invoice(state: &State, req: &Request) -> Result<Response<Bod
         property,
         estimate: estimate.clone(),
         number,
+        title,
+        property_label,
         status: InvoiceStatus::Open,
         due_at: end_of_day(content.due_date, &tenant.zone()),
         content,
@@ -924,6 +961,7 @@ pub async fn list_estimates(state: &State, req: &Request) -> Result<Response<Bod
     estimates::send,
     estimates::revise,
     estimates::void,
+    estimates::move_deposit,
     people::invite_contact,
     people::set_access,
     people::withdraw_links,

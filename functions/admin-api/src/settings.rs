@@ -9,7 +9,7 @@ use portal_domain::FieldErrors;
 use portal_domain::estimate::{Decision, Estimate, EstimateStatus};
 use portal_domain::invoice::{InvoiceStatus, PaymentMethod, PaymentStatus};
 use portal_domain::money::Currency;
-use portal_domain::party::{Contact, Email, Phone, PortalSections, Tenant};
+use portal_domain::party::{Contact, Email, EstimateDefaults, Phone, PortalSections, Tenant};
 use portal_domain::payments::PaymentRules;
 use portal_http::request::{MAX_BODY, json, origin};
 use portal_http::{ApiError, response};
@@ -43,6 +43,14 @@ pub struct Settings {
     pub locale: String,
     pub sections: PortalSections,
     pub payments: PaymentRules,
+    /// Where the office hears of approvals, declines, change requests, requests for an
+    /// updated estimate, payments and failed payments (none: nobody is told).
+    #[schema(value_type = Option<String>)]
+    #[serde(default)]
+    pub notification_email: Option<Email>,
+    /// What new estimates start with: tax rate and terms (the deposit is `payments.default_deposit`).
+    #[serde(default)]
+    pub estimate_defaults: EstimateDefaults,
 }
 
 fn of(t: &Tenant) -> Settings {
@@ -59,6 +67,8 @@ fn of(t: &Tenant) -> Settings {
         locale: t.locale.clone(),
         sections: t.sections,
         payments: t.payments.clone(),
+        notification_email: t.notification_email.clone(),
+        estimate_defaults: t.estimate_defaults.clone(),
     }
 }
 
@@ -107,6 +117,9 @@ pub async fn put(state: &State, req: &Request) -> Result<Response<Body>, ApiErro
     if let Err(err) = body.payments.validate() {
         e.absorb("payments.", err);
     }
+    if let Err(err) = body.estimate_defaults.validate() {
+        e.absorb("estimate_defaults.", err);
+    }
     e.into_result()?;
     let before = tenant(state, &s).await?;
     let mut t = before.clone();
@@ -122,6 +135,8 @@ pub async fn put(state: &State, req: &Request) -> Result<Response<Body>, ApiErro
     t.locale = body.locale.clone();
     t.sections = body.sections;
     t.payments = body.payments.clone();
+    t.notification_email = body.notification_email.clone();
+    t.estimate_defaults = body.estimate_defaults.clone();
     let entry = portal_domain::audit::AuditEntry::record(
         state.ids.as_ref(),
         state.clock.now(),

@@ -15,6 +15,7 @@ use portal_domain::estimate::{
     totals, transition,
 };
 use portal_domain::ids::{EstimateId, LineItemId};
+use portal_domain::party::Section;
 use portal_domain::ports::{Clock, Ids};
 use portal_domain::{DomainError, FieldErrors};
 use portal_http::request::{MAX_BODY, json, origin, path, route_key};
@@ -22,10 +23,15 @@ use portal_http::session::CustomerSession;
 use portal_http::token::Verifier;
 use portal_http::{ApiError, response};
 use portal_store::repo::estimates::EstimateBundle;
+use portal_store::repo::outbox::OfficeEvent;
 use portal_store::repo::{audit, estimates};
 
-pub const ROUTES: &[&str] =
-    &["POST /api/estimates/{id}/approve", "POST /api/estimates/{id}/decline", "POST /api/estimates/{id}/request-changes"];
+pub const ROUTES: &[&str] = &[
+    "POST /api/estimates/{id}/approve",
+    "POST /api/estimates/{id}/decline",
+    "POST /api/estimates/{id}/request-changes",
+    "POST /api/estimates/{id}/request-update",
+];
 
 /// Approval bodies carry a signature image.
 const MAX_APPROVAL_BODY: usize = 256 * 1024;
@@ -42,6 +48,7 @@ pub async fn handle(state: &State, req: Request) -> Response<Body> {
         Some("POST /api/estimates/{id}/approve") => approve(state, &req).await,
         Some("POST /api/estimates/{id}/decline") => decline(state, &req).await,
         Some("POST /api/estimates/{id}/request-changes") => request_changes(state, &req).await,
+        Some("POST /api/estimates/{id}/request-update") => request_update(state, &req).await,
         _ => Err(ApiError::NotFound("route")),
     };
     result.unwrap_or_else(ApiError::into_response)
@@ -82,6 +89,15 @@ pub struct ChangesRequest {
     pub line_comments: Vec<LineCommentIn>,
 }
 
+/// Asking for an updated estimate once this one has expired.
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateRequest {
+    /// Anything the office should know (at most 2000 characters).
+    #[serde(default)]
+    pub message: String,
+}
+
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LineCommentIn {
@@ -100,6 +116,7 @@ struct Decidable {
 
 async fn load(state: &State, req: &Request, version: u32, event: EstimateEvent) -> Result<Decidable, ApiError> {
     let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
+    session.shows(Section::Estimates)?;
     let id: EstimateId = path(req, "id", "estimate")?;
     let bundle = estimates::load(state.table.as_ref(), &session.tenant, &session.account, &id)
         .await?
@@ -110,7 +127,7 @@ async fn load(state: &State, req: &Request, version: u32, event: EstimateEvent) 
     if version != e.current_version {
         return Err(ApiError::Conflict(
             "version_superseded",
-            format!("Version {version} is no longer current. Review version {} before deciding.", e.current_version),
+            format!("The version you read is no longer current. Review version {} before deciding.", e.current_version),
         ));
     }
     match e.effective_status(state.clock.now()) {
@@ -156,15 +173,24 @@ async fn decide(
         &origin,
         detail,
     );
+    // The office hears of it through the outbox, in the same transaction.
+    let estimate = before.id.clone();
+    let tell = match event {
+        EstimateEvent::Approve => OfficeEvent::EstimateApproved { estimate },
+        EstimateEvent::Decline => OfficeEvent::EstimateDeclined { estimate },
+        _ => OfficeEvent::ChangesRequested { estimate },
+    };
     let writes = vec![
         estimates::save_header(&after, before.rev)?,
         estimates::put_decision(&after, version, &decision)?,
         audit::append(&session.tenant, &entry)?,
+        tell.enqueue(state.ids.as_ref(), &session.tenant, &session.account, now)?,
     ];
     state.table.transact(writes).await?;
     bundle.estimate = after;
     bundle.decisions.insert(version, decision);
-    let view = EstimateView::of(&bundle.estimate, &bundle.versions, &bundle.decisions, now, false);
+    let view = EstimateView::of(&bundle.estimate, &bundle.versions, &bundle.decisions, now, false, session.evidence())
+        .map_err(ApiError::internal)?;
     Ok(response::ok(&view))
 }
 
@@ -194,7 +220,7 @@ pub async fn approve(state: &State, req: &Request) -> Result<Response<Body>, Api
             format!("estimate {} version {} fails its fingerprint", d.bundle.estimate.id, version.number).into(),
         ));
     }
-    let priced = totals(&version.content, &body.selection);
+    let priced = totals(&version.content, &body.selection).map_err(ApiError::internal)?;
     let approval = Approval {
         version: version.number,
         selection: body.selection.clone(),
@@ -273,5 +299,65 @@ pub async fn request_changes(state: &State, req: &Request) -> Result<Response<Bo
 }
 
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(approve, decline, request_changes))]
+#[openapi(paths(approve, decline, request_changes, request_update))]
 pub struct Api;
+
+#[utoipa::path(post, path = "/api/estimates/{id}/request-update", tag = "estimates", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Estimate id (est_...)")), request_body(content = Option<UpdateRequest>),
+    responses((status = 200, body = EstimateView, description = "The office was told"), (status = 400, body = portal_http::error::ErrorBody),
+              (status = 401, body = portal_http::error::ErrorBody), (status = 403, body = portal_http::error::ErrorBody),
+              (status = 404, body = portal_http::error::ErrorBody),
+              (status = 409, body = portal_http::error::ErrorBody, description = "not expired, or already asked")))]
+/// An expired estimate is not a dead end: the customer asks for an updated one. The office is
+/// told (through the outbox) and it is audited, in one transaction with the estimate's header.
+pub async fn request_update(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let body: UpdateRequest = portal_http::request::json_or_default(req, MAX_BODY)?;
+    let message = body.message.trim().to_string();
+    if message.chars().count() > 2000 {
+        return Err(DomainError::invalid("message", "at most 2000 characters").into());
+    }
+    let now = state.clock.now();
+    let session = CustomerSession::from_request(req, &state.verifier, now)?;
+    session.shows(Section::Estimates)?;
+    let id: EstimateId = path(req, "id", "estimate")?;
+    let mut bundle = estimates::load(state.table.as_ref(), &session.tenant, &session.account, &id)
+        .await?
+        .filter(|b| b.estimate.status != EstimateStatus::Draft && session.can_see(&b.estimate))
+        .ok_or(ApiError::NotFound("estimate"))?;
+    // Whoever could have decided on it may ask for a new one.
+    session.may_decide(&bundle.estimate)?;
+    let before = bundle.estimate.clone();
+    if before.effective_status(now) != EstimateStatus::Expired {
+        return Err(ApiError::Conflict("not_expired", "This estimate has not expired: you can still decide on it.".into()));
+    }
+    if let Some(at) = before.update_requested_at {
+        let day = at.to_zoned(jiff::tz::TimeZone::UTC).date();
+        return Err(ApiError::Conflict(
+            "already_requested",
+            format!("You already asked on {day}. The office will send you an updated estimate."),
+        ));
+    }
+    let mut after = before.clone();
+    after.update_requested_at = Some(now);
+    after.rev += 1;
+    let entry = AuditEntry::record(
+        state.ids.as_ref(),
+        now,
+        session.actor(),
+        "estimate.update_requested",
+        Some(id.to_string()),
+        Some(session.account.clone()),
+        &origin(req),
+        serde_json::json!({ "version": before.current_version, "message": message }),
+    );
+    let writes = vec![
+        estimates::save_header(&after, before.rev)?,
+        audit::append(&session.tenant, &entry)?,
+        OfficeEvent::UpdateRequested { estimate: id.clone() }.enqueue(state.ids.as_ref(), &session.tenant, &session.account, now)?,
+    ];
+    state.table.transact(writes).await?;
+    bundle.estimate = after;
+    let view = EstimateView::of(&bundle.estimate, &bundle.versions, &bundle.decisions, now, true, session.evidence())
+        .map_err(ApiError::internal)?;
+    Ok(response::ok(&view))
+}

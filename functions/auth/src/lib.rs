@@ -7,10 +7,9 @@
 //!
 //! # Layout
 //! - `lib.rs`: routes, state, dispatch, the public tenant profile.
-//! - [`signin`]: requesting and resending links, with rate limits.
+//! - [`signin`]: requesting and resending links, with rate limits (the outbox sender sends
+//!   them: `portal_store::notify`).
 //! - [`session`]: spending links, refreshing, signing out, minting tokens.
-//! - [`mail`]: the sign-in email and text.
-pub mod mail;
 pub mod session;
 pub mod signin;
 
@@ -19,7 +18,7 @@ use std::sync::Arc;
 use lambda_http::{Body, Request, Response};
 use portal_domain::ids::TenantId;
 use portal_domain::party::Tenant;
-use portal_domain::ports::{Clock, Ids, Mailer, SecretSource, Sms};
+use portal_domain::ports::{Clock, Ids, SecretSource};
 use portal_http::request::{path, route_key};
 use portal_http::token::{KeyFile, Signer};
 use portal_http::{ApiError, response};
@@ -31,6 +30,7 @@ pub const ROUTES: &[&str] = &[
     "POST /api/auth/link",
     "POST /api/auth/resend",
     "POST /api/auth/session",
+    "POST /api/auth/link-info",
     "POST /api/auth/refresh",
     "POST /api/auth/signout",
     "GET /api/auth/tenant/{tenant}",
@@ -40,8 +40,6 @@ pub const ROUTES: &[&str] = &[
 /// Everything the handler needs, built once per process.
 pub struct State {
     pub table: Arc<dyn Table>,
-    pub mailer: Arc<dyn Mailer>,
-    pub sms: Arc<dyn Sms>,
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn Ids>,
     keys: Arc<dyn SecretSource>,
@@ -50,15 +48,8 @@ pub struct State {
 }
 
 impl State {
-    pub fn new(
-        table: Arc<dyn Table>,
-        mailer: Arc<dyn Mailer>,
-        sms: Arc<dyn Sms>,
-        clock: Arc<dyn Clock>,
-        ids: Arc<dyn Ids>,
-        keys: Arc<dyn SecretSource>,
-    ) -> Self {
-        Self { table, mailer, sms, clock, ids, keys, signer: tokio::sync::OnceCell::new() }
+    pub fn new(table: Arc<dyn Table>, clock: Arc<dyn Clock>, ids: Arc<dyn Ids>, keys: Arc<dyn SecretSource>) -> Self {
+        Self { table, clock, ids, keys, signer: tokio::sync::OnceCell::new() }
     }
 
     async fn keys(&self) -> Result<&(Signer, portal_http::token::Verifier), ApiError> {
@@ -90,6 +81,7 @@ pub async fn handle(state: &State, req: Request) -> Response<Body> {
         Some("POST /api/auth/link") => signin::request_link(state, &req).await,
         Some("POST /api/auth/resend") => signin::resend(state, &req).await,
         Some("POST /api/auth/session") => session::exchange(state, &req).await,
+        Some("POST /api/auth/link-info") => session::link_info(state, &req).await,
         Some("POST /api/auth/refresh") => session::refresh(state, &req).await,
         Some("POST /api/auth/signout") => session::sign_out(state, &req).await,
         Some("POST /api/auth/view-as") => session::view_as(state, &req).await,
@@ -167,6 +159,7 @@ impl std::str::FromStr for TenantKey {
     signin::request_link,
     signin::resend,
     session::exchange,
+    session::link_info,
     session::refresh,
     session::sign_out,
     session::view_as,

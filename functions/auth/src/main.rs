@@ -11,8 +11,6 @@ async fn main() -> Result<(), Error> {
     let config = portal_aws::sdk_config();
     let state = Arc::new(auth::State::new(
         Arc::new(portal_aws::table(&config, env("TABLE_NAME")?)),
-        Arc::new(portal_aws::mailer(&config, env("MAIL_FROM")?)),
-        Arc::new(portal_aws::sms(&config)),
         Arc::new(SystemClock),
         Arc::new(RandomIds),
         Arc::new(portal_aws::secret(&config, env("SIGNING_KEY_SECRET")?)),

@@ -2,8 +2,10 @@
 //!
 //! A refresh token is `{tenant}.{session}.{secret}`; the session item keeps the hash of the
 //! current secret and of the one before it. Refreshing swaps them conditionally, so two
-//! refreshes with one token cannot both win; presenting a replaced token again revokes the
-//! whole session (it was copied).
+//! refreshes with one token cannot both win. Within a short grace the token just replaced is
+//! answered with the same successor (derived from it and the rotation's salt), never a second
+//! live token; any other secret presented for the session, the replaced one after the grace
+//! or an older one, means a copy is about and revokes the whole session.
 use jiff::Timestamp;
 use lambda_http::{Body, Request, Response};
 use portal_domain::audit::{Actor, AuditEntry, Origin};
@@ -113,6 +115,11 @@ async fn mint_as(
         Subject::Staff { staff } => (None, None, Some(staff.to_string())),
     };
     let ttl = audience.ttl_seconds();
+    // What the contractor hides now, so every customer route can refuse it without a read.
+    let hidden = match audience {
+        Audience::Portal => parties::get_tenant(state.table.as_ref(), tenant).await?.map(|t| t.sections.hidden()).unwrap_or_default(),
+        Audience::Admin => Vec::new(),
+    };
     let claims = Claims {
         iss: ISSUER.into(),
         aud: audience.as_str().into(),
@@ -128,6 +135,7 @@ async fn mint_as(
         role: p.role.clone(),
         scope: scope.to_string(),
         props: p.props.clone(),
+        hidden,
     };
     let access_token = state.signer().await?.sign(&claims)?;
     let document = Scope::parse(scope).and_then(|s| s.document());
@@ -171,6 +179,56 @@ fn link_state_error(link: &LinkRecord, now: Timestamp) -> ApiError {
     } else {
         ApiError::Conflict("conflict", "This link is being used right now. Try again.".into())
     }
+}
+
+/// What a link opens, said on its landing page before the link is spent.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct LinkInfo {
+    /// The contractor's name.
+    pub business: String,
+    /// `portal` (a sign-in link), `admin` (a staff sign-in link), `estimate` or `invoice`.
+    pub opens: String,
+    /// The document's printed number (`E-1042`, `INV-2031`), for a document link.
+    pub number: Option<String>,
+    /// What the document is for (`Main panel upgrade`).
+    pub title: Option<String>,
+    /// The link can no longer be used (spent or expired): a fresh one can be asked for.
+    pub stale: bool,
+}
+
+#[utoipa::path(post, path = "/api/auth/link-info", tag = "auth", request_body = TokenBody,
+    responses((status = 200, body = LinkInfo), (status = 400, body = portal_http::error::ErrorBody),
+              (status = 401, body = portal_http::error::ErrorBody, description = "not a link of ours"),
+              (status = 415, body = portal_http::error::ErrorBody)))]
+/// Says what a link opens without spending it (so the landing page can say "Estimate E-1042
+/// from Bright Spark Electric"); it tells nothing the link's holder would not see on pressing
+/// Continue, and changes nothing.
+pub async fn link_info(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let body: TokenBody = json(req, MAX_BODY)?;
+    let invalid = || ApiError::Unauthorized("This link is not valid. Check that you opened the whole link, or ask for a new one.");
+    let (tenant_id, hash) = parse_link_token(&body.token).ok_or_else(invalid)?;
+    let link = auth::get_link(state.table.as_ref(), &tenant_id, &hash).await?.ok_or_else(invalid)?;
+    let tenant = parties::get_tenant(state.table.as_ref(), &tenant_id).await?.ok_or_else(invalid)?;
+    let now = state.clock.now();
+    let stale = link.expires_at <= now || (link.used_at.is_some() && matches!(link.purpose, LinkPurpose::SignIn));
+    let account = match &link.subject {
+        Subject::Contact { account, .. } => Some(account.clone()),
+        Subject::Staff { .. } => None,
+    };
+    let (opens, number, title) = match (&link.purpose, &account) {
+        (LinkPurpose::SignIn, None) => ("admin", None, None),
+        (LinkPurpose::SignIn, Some(_)) => ("portal", None, None),
+        (LinkPurpose::Estimate { estimate, .. }, Some(a)) => {
+            let e = portal_store::repo::estimates::load(state.table.as_ref(), &tenant_id, a, estimate).await?.map(|b| b.estimate);
+            ("estimate", e.as_ref().map(|e| e.number.clone()), e.map(|e| e.title))
+        }
+        (LinkPurpose::Invoice { invoice, .. }, Some(a)) => {
+            let i = portal_store::repo::invoices::load(state.table.as_ref(), &tenant_id, a, invoice).await?.map(|b| b.invoice);
+            ("invoice", i.as_ref().map(|i| i.number.clone()), i.map(|i| i.what_for()))
+        }
+        (_, None) => return Err(invalid()),
+    };
+    Ok(response::ok(&LinkInfo { business: tenant.name, opens: opens.into(), number, title, stale }))
 }
 
 #[utoipa::path(post, path = "/api/auth/session", tag = "auth", request_body = TokenBody,
@@ -221,6 +279,7 @@ pub async fn exchange(state: &State, req: &Request) -> Result<Response<Body>, Ap
                 current_hash: secret_hash,
                 previous_hash: None,
                 rotated_epoch: now.as_second(),
+                nonce: String::new(),
                 created_at: now,
                 expires_epoch: expires,
                 revoked: false,
@@ -305,47 +364,97 @@ pub async fn refresh(state: &State, req: &Request) -> Result<Response<Body>, Api
     if record.revoked || record.expires_epoch <= now.as_second() || record.audience != audience.as_str() {
         return Err(expired());
     }
-    let presented = secret_hash(&secret);
-    let is = |h: &str| bool::from(presented.as_bytes().ct_eq(h.as_bytes()));
-    // The token the rotation replaces, and what stays "previous" afterwards.
-    let previous = if is(&record.current_hash) {
-        record.current_hash.clone()
-    } else if record.previous_hash.as_deref().is_some_and(is) {
-        if now.as_second() - record.rotated_epoch > auth::REUSE_GRACE_SECONDS {
-            // A replaced token came back long after: someone holds a copy. End the session.
+    let who = principal(state, &tenant, &record.subject).await?;
+    let next = match rotation(state, &tenant, &session_id, record, &secret, now).await? {
+        Some(next) => next,
+        None => {
             state.table.update(auth::revoke_session(&tenant, &session_id)).await?;
             tracing::warn!(session = %session_id, "refresh token reuse; session revoked");
             return Err(expired());
         }
-        // Just replaced: the browser never stored the answer (a navigation cancelled it) or
-        // another tab won the race. Rotate again; the older token stays the previous one.
-        record.previous_hash.clone().unwrap_or_default()
-    } else {
-        return Err(expired());
     };
-    let who = principal(state, &tenant, &record.subject).await?;
-    let (new_secret, new_hash) = auth::new_secret(state.ids.as_ref());
-    match state.table.update(auth::rotate_session(&tenant, &session_id, &record.current_hash, &previous, &new_hash, now)).await {
-        Ok(_) => {}
-        Err(StoreError::ConditionFailed) => return Err(expired()),
-        Err(e) => return Err(e.into()),
-    }
     let scope = if audience == Audience::Admin { "admin" } else { "portal" };
     let session = mint(state, &tenant, &who, scope, now).await?;
-    let remaining = record.expires_epoch - now.as_second();
-    let cookie = set_cookie(audience, &format!("{tenant}.{session_id}.{new_secret}"), remaining);
+    let remaining = next.expires_epoch - now.as_second();
+    let cookie = set_cookie(audience, &format!("{tenant}.{session_id}.{}", next.secret), remaining);
     Ok(response::with_header(response::ok(&session), "set-cookie", &cookie))
+}
+
+/// The refresh secret that follows a presented one.
+struct Next {
+    secret: String,
+    expires_epoch: i64,
+}
+
+/// Whether `hash` is the stored `expected` hash, in constant time.
+fn same_hash(hash: &str, expected: &str) -> bool {
+    bool::from(hash.as_bytes().ct_eq(expected.as_bytes()))
+}
+
+/// The secret that replaces `secret`, or `None` when `secret` is not live: the caller revokes
+/// the session. The current secret rotates (conditionally: of two racing refreshes one
+/// rotates, and the other is answered as a request with the secret just replaced); the secret
+/// just replaced, within [`auth::REUSE_GRACE_SECONDS`], gets the successor already issued.
+async fn rotation(
+    state: &State,
+    tenant: &TenantId,
+    session_id: &SessionId,
+    mut record: SessionRecord,
+    secret: &str,
+    now: Timestamp,
+) -> Result<Option<Next>, ApiError> {
+    let presented = secret_hash(secret);
+    for _ in 0..2 {
+        if same_hash(&presented, &record.current_hash) {
+            let (nonce, _) = auth::new_secret(state.ids.as_ref());
+            let (next, next_hash) = auth::successor(&nonce, secret);
+            let rotate = auth::rotate_session(tenant, session_id, &record.current_hash, &nonce, &next_hash, now);
+            match state.table.update(rotate).await {
+                Ok(_) => return Ok(Some(Next { secret: next, expires_epoch: record.expires_epoch })),
+                // Another request rotated it first: read what it issued and answer as below.
+                Err(StoreError::ConditionFailed) => {
+                    record = match auth::get_session(state.table.as_ref(), tenant, session_id).await? {
+                        Some(r) if !r.revoked => r,
+                        _ => return Ok(None),
+                    };
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let just_replaced = record.previous_hash.as_deref().is_some_and(|h| same_hash(&presented, h))
+            && now.as_second() - record.rotated_epoch <= auth::REUSE_GRACE_SECONDS;
+        if just_replaced && !record.nonce.is_empty() {
+            // The browser never stored the answer (a navigation cancelled it) or another tab
+            // won the race: the same successor again, so there is still one live token.
+            let (next, next_hash) = auth::successor(&record.nonce, secret);
+            if same_hash(&next_hash, &record.current_hash) {
+                return Ok(Some(Next { secret: next, expires_epoch: record.expires_epoch }));
+            }
+        }
+        return Ok(None);
+    }
+    Ok(None)
 }
 
 #[utoipa::path(post, path = "/api/auth/signout", tag = "auth", request_body(content = Option<RefreshRequest>),
     responses((status = 200, description = "Signed out; the refresh cookie is cleared")))]
-/// Revokes the session of the refresh cookie (if any) and clears the cookie. Always succeeds.
+/// Revokes the session of the refresh cookie and clears the cookie. Always succeeds; only a
+/// cookie holding the session's current secret (or the one just replaced) revokes it, so
+/// knowing a session's id is not enough to end someone else's session.
 pub async fn sign_out(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
     let audience = requested_audience(req)?;
-    if let Some((tenant, session_id, _)) = cookie(req, audience.cookie()).as_deref().and_then(parse_refresh) {
-        match state.table.update(auth::revoke_session(&tenant, &session_id)).await {
-            Ok(_) | Err(StoreError::ConditionFailed) => {}
-            Err(e) => return Err(e.into()),
+    if let Some((tenant, session_id, secret)) = cookie(req, audience.cookie()).as_deref().and_then(parse_refresh)
+        && let Some(record) = auth::get_session(state.table.as_ref(), &tenant, &session_id).await?
+    {
+        let presented = secret_hash(&secret);
+        let holds =
+            same_hash(&presented, &record.current_hash) || record.previous_hash.as_deref().is_some_and(|h| same_hash(&presented, h));
+        if holds {
+            match state.table.update(auth::revoke_session(&tenant, &session_id)).await {
+                Ok(_) | Err(StoreError::ConditionFailed) => {}
+                Err(e) => return Err(e.into()),
+            }
         }
     }
     let body = serde_json::json!({"status": "signed_out"});

@@ -1,26 +1,24 @@
 //! Requesting a sign-in link, and asking for a fresh one from an expired link.
-use jiff::SignedDuration;
 use lambda_http::{Body, Request, Response};
-use portal_domain::audit::{Actor, AuditEntry, Origin};
-use portal_domain::party::{Contact, Email, Phone, Staff, Tenant};
+use portal_domain::audit::Origin;
+use portal_domain::ids::OutboxId;
+use portal_domain::party::{Email, Phone, Tenant};
 use portal_domain::{FieldErrors, sha256_hex};
 use portal_http::request::{MAX_BODY, json, origin};
 use portal_http::token::Audience;
 use portal_http::{ApiError, response};
-use portal_store::repo::auth::{LinkPurpose, Subject, issue_link, parse_link_token, rate_hit};
-use portal_store::repo::{audit, auth, parties};
+use portal_store::notify::LINK_MINUTES;
+use portal_store::repo::auth::{parse_link_token, rate_hit};
+use portal_store::repo::outbox::{self, Notice, OutboxMessage, SignInAsk, SignInBy};
+use portal_store::repo::parties;
 
 use crate::State;
 
-/// Sign-in links expire after this long.
-pub const LINK_MINUTES: i64 = 10;
 /// Requests per source address per 15 minutes.
 const PER_SOURCE: i64 = 20;
 /// Requests per email address or phone number per 15 minutes.
 const PER_ADDRESS: i64 = 5;
 const WINDOW: i64 = 15 * 60;
-/// A person who is a contact of several accounts gets a link for each, up to this many.
-const MAX_LINKS: usize = 3;
 
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -99,108 +97,33 @@ async fn limit(state: &State, tenant: &Tenant, origin: &Origin, address_key: &st
 #[utoipa::path(post, path = "/api/auth/link", tag = "auth", request_body = LinkRequest,
     responses((status = 202, body = Accepted), (status = 400, body = portal_http::error::ErrorBody),
               (status = 429, body = portal_http::error::ErrorBody)))]
+/// Queues the request for the outbox sender, which finds who the address belongs to and sends
+/// the links: known and unknown addresses do the same work before this answers.
 pub async fn request_link(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
     let (tenant_key, address, audience) = json::<LinkRequest>(req, MAX_BODY)?.parse()?;
     let origin = origin(req);
     let Some(tenant) = crate::find_tenant(state.table.as_ref(), &tenant_key).await? else {
         return Ok(accepted());
     };
-    let key = match &address {
-        Address::Email(e) => e.as_str().to_string(),
-        Address::Phone(p) => p.as_str().to_string(),
+    let (key, by) = match address {
+        Address::Email(email) => (email.as_str().to_string(), SignInBy::Email { email, admin: audience == Audience::Admin }),
+        Address::Phone(phone) => (phone.as_str().to_string(), SignInBy::Phone { phone }),
     };
     limit(state, &tenant, &origin, &key).await?;
-    match (audience, &address) {
-        (Audience::Admin, Address::Email(email)) => {
-            if let Some(staff) = parties::find_staff_by_email(state.table.as_ref(), &tenant.id, email).await?.filter(|s| s.active) {
-                send_staff_link(state, &tenant, &staff, &origin).await?;
-            }
-        }
-        (_, Address::Email(email)) => {
-            let contacts = parties::find_contacts_by_email(state.table.as_ref(), &tenant.id, email).await?;
-            for contact in contacts.iter().filter(|c| c.portal_enabled).take(MAX_LINKS) {
-                send_contact_link(state, &tenant, contact, Some(&address), &origin).await?;
-            }
-        }
-        (_, Address::Phone(phone)) => {
-            let contacts = parties::find_contacts_by_phone(state.table.as_ref(), &tenant.id, phone).await?;
-            for contact in contacts.iter().filter(|c| c.portal_enabled).take(MAX_LINKS) {
-                send_contact_link(state, &tenant, contact, Some(&address), &origin).await?;
-            }
-        }
-    }
+    queue(state, &tenant, by, origin).await?;
     Ok(accepted())
 }
 
-/// Issues a sign-in link for a contact and sends it to `address` (or the contact's email,
-/// else phone, on file).
-async fn send_contact_link(
-    state: &State,
-    tenant: &Tenant,
-    contact: &Contact,
-    address: Option<&Address>,
-    origin: &Origin,
-) -> Result<(), ApiError> {
-    let to = match address {
-        Some(Address::Email(e)) => Some(Address::Email(e.clone())),
-        Some(Address::Phone(p)) => Some(Address::Phone(p.clone())),
-        None => contact.email.clone().map(Address::Email).or_else(|| contact.phone.clone().map(Address::Phone)),
-    };
-    let Some(to) = to else { return Ok(()) };
-    let recipient = Recipient {
-        subject: Subject::Contact { account: contact.account.clone(), contact: contact.id.clone() },
-        actor: Actor::Contact { id: contact.id.to_string(), name: contact.name.clone() },
-        audit_subject: contact.id.to_string(),
-        account: Some(contact.account.clone()),
-        page: "signin",
-    };
-    send_link(state, tenant, recipient, to, origin).await
-}
-
-async fn send_staff_link(state: &State, tenant: &Tenant, staff: &Staff, origin: &Origin) -> Result<(), ApiError> {
-    let recipient = Recipient {
-        subject: Subject::Staff { staff: staff.id.clone() },
-        actor: Actor::Staff { id: staff.id.to_string(), name: staff.name.clone() },
-        audit_subject: staff.id.to_string(),
+/// Puts a sign-in request in the outbox (one write, whoever it turns out to be for).
+async fn queue(state: &State, tenant: &Tenant, by: SignInBy, origin: Origin) -> Result<(), ApiError> {
+    let message = OutboxMessage {
+        id: OutboxId::generate(state.ids.as_ref()),
         account: None,
-        page: "admin/signin",
+        created_at: state.clock.now(),
+        notice: Notice::SignInRequested { ask: Some(SignInAsk { by, ip: origin.ip, user_agent: origin.user_agent }) },
     };
-    send_link(state, tenant, recipient, Address::Email(staff.email.clone()), origin).await
-}
-
-/// Who a sign-in link is for and where it leads.
-struct Recipient {
-    subject: Subject,
-    actor: Actor,
-    audit_subject: String,
-    account: Option<portal_domain::ids::AccountId>,
-    /// The page the link opens (`signin` for customers, `admin/signin` for staff).
-    page: &'static str,
-}
-
-/// Issues a single-use sign-in link, records it with its audit entry, and sends it.
-async fn send_link(state: &State, tenant: &Tenant, r: Recipient, to: Address, origin: &Origin) -> Result<(), ApiError> {
-    let now = state.clock.now();
-    let (token, link) =
-        issue_link(state.ids.as_ref(), &tenant.id, r.subject, LinkPurpose::SignIn, now, SignedDuration::from_mins(LINK_MINUTES))?;
-    let url = format!("{}/{}#token={token}", tenant.portal_url.trim_end_matches('/'), r.page);
-    let channel = if matches!(to, Address::Email(_)) { "email" } else { "text" };
-    let entry = AuditEntry::record(
-        state.ids.as_ref(),
-        now,
-        r.actor,
-        "auth.link_sent",
-        Some(r.audit_subject),
-        r.account,
-        origin,
-        serde_json::json!({ "channel": channel }),
-    );
-    state.table.transact(vec![link, audit::append(&tenant.id, &entry)?]).await?;
-    match to {
-        Address::Email(e) => state.mailer.send(&crate::mail::sign_in_email(tenant, &e, &url, LINK_MINUTES)).await,
-        Address::Phone(p) => state.sms.send(&p, &crate::mail::sign_in_text(tenant, &url, LINK_MINUTES)).await,
-    }
-    .map_err(ApiError::internal)
+    state.table.transact(vec![outbox::enqueue(&tenant.id, message)?]).await?;
+    Ok(())
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
@@ -221,24 +144,11 @@ pub async fn resend(state: &State, req: &Request) -> Result<Response<Body>, ApiE
         return Ok(accepted());
     };
     let origin = origin(req);
-    let (Some(tenant), Some(link)) =
-        (parties::get_tenant(state.table.as_ref(), &tenant_id).await?, auth::get_link(state.table.as_ref(), &tenant_id, &hash).await?)
-    else {
+    let Some(tenant) = parties::get_tenant(state.table.as_ref(), &tenant_id).await? else {
         return Ok(accepted());
     };
-    match &link.subject {
-        Subject::Contact { account, contact } => {
-            limit(state, &tenant, &origin, contact.as_str()).await?;
-            if let Some(c) = parties::get_contact(state.table.as_ref(), &tenant.id, account, contact).await?.filter(|c| c.portal_enabled) {
-                send_contact_link(state, &tenant, &c, None, &origin).await?;
-            }
-        }
-        Subject::Staff { staff } => {
-            limit(state, &tenant, &origin, staff.as_str()).await?;
-            if let Some(s) = parties::get_staff(state.table.as_ref(), &tenant.id, staff).await?.filter(|s| s.active) {
-                send_staff_link(state, &tenant, &s, &origin).await?;
-            }
-        }
-    }
+    // Limited per old link: it stands for the one person it was sent to.
+    limit(state, &tenant, &origin, &hash).await?;
+    queue(state, &tenant, SignInBy::Resend { link: hash }, origin).await?;
     Ok(accepted())
 }

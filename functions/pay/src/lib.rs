@@ -16,6 +16,7 @@ use portal_domain::audit::{AuditEntry, Origin};
 use portal_domain::estimate::{Decision, EstimateStatus};
 use portal_domain::ids::{EstimateId, InvoiceId, PaymentId};
 use portal_domain::invoice::{InvoiceStatus, PaymentState};
+use portal_domain::party::Section;
 use portal_domain::party::Tenant;
 use portal_domain::payments::{CheckoutRequest, CustomerRequest, Payments, Purpose};
 use portal_domain::ports::{Clock, Ids};
@@ -103,6 +104,7 @@ async fn tenant(state: &State, session: &CustomerSession) -> Result<Tenant, ApiE
               (status = 503, body = portal_http::error::ErrorBody, description = "Stripe did not answer")))]
 pub async fn pay_invoice(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
     let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
+    session.shows(Section::Invoices)?;
     let id: InvoiceId = path(req, "id", "invoice")?;
     let wanted: PayInvoiceRequest = json_or_default(req, MAX_BODY)?;
     let bundle = invoices::load(state.table.as_ref(), &session.tenant, &session.account, &id)
@@ -133,6 +135,7 @@ pub async fn pay_invoice(state: &State, req: &Request) -> Result<Response<Body>,
               (status = 503, body = portal_http::error::ErrorBody)))]
 pub async fn pay_deposit(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
     let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
+    session.shows(Section::Estimates)?;
     let id: EstimateId = path(req, "id", "estimate")?;
     let _: AmountRequest = json_or_default(req, MAX_BODY)?;
     let bundle = estimates::load(state.table.as_ref(), &session.tenant, &session.account, &id)
@@ -165,6 +168,7 @@ pub async fn pay_deposit(state: &State, req: &Request) -> Result<Response<Body>,
               (status = 403, body = portal_http::error::ErrorBody), (status = 503, body = portal_http::error::ErrorBody)))]
 pub async fn buy_credit(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
     let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
+    session.shows(Section::Payments)?;
     let wanted: AmountRequest = json_or_default(req, MAX_BODY)?;
     session.needs_account()?;
     session.may_pay(PayTarget::Credit)?;
@@ -184,6 +188,7 @@ pub async fn buy_credit(state: &State, req: &Request) -> Result<Response<Body>, 
               (status = 409, body = portal_http::error::ErrorBody, description = "no credit available, or nothing owed")))]
 pub async fn apply_credit(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
     let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
+    session.shows(Section::Invoices)?;
     let id: InvoiceId = path(req, "id", "invoice")?;
     let wanted: AmountRequest = json_or_default(req, MAX_BODY)?;
     if wanted.amount.is_some_and(|a| a <= 0) {
@@ -241,6 +246,7 @@ async fn start(
         checkout_session: None,
         stripe_payment_intent: None,
         credit_source: None,
+        receipt_number: None,
         created_at: now,
         updated_at: now,
         rev: 0,

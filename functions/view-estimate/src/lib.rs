@@ -10,6 +10,7 @@ use portal_domain::audit::AuditEntry;
 use portal_domain::estimate::view::{EstimateSummary, EstimateView};
 use portal_domain::estimate::{EstimateEvent, EstimateStatus, transition};
 use portal_domain::ids::EstimateId;
+use portal_domain::party::Section;
 use portal_domain::ports::{Clock, Ids};
 use portal_http::request::{origin, path, route_key};
 use portal_http::session::{CustomerSession, Scope};
@@ -47,6 +48,7 @@ pub struct EstimateList {
 /// The account's estimates that were sent, newest first.
 pub async fn list(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
     let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
+    session.shows(Section::Estimates)?;
     session.needs_account()?;
     let now = state.clock.now();
     let all = estimates::list(state.table.as_ref(), &session.tenant, &session.account).await?;
@@ -62,6 +64,7 @@ pub async fn list(state: &State, req: &Request) -> Result<Response<Body>, ApiErr
 /// One estimate with every sent version, what changed, and any decision.
 pub async fn one(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
     let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
+    session.shows(Section::Estimates)?;
     let id: EstimateId = path(req, "id", "estimate")?;
     let mut bundle = estimates::load(state.table.as_ref(), &session.tenant, &session.account, &id)
         .await?
@@ -95,7 +98,8 @@ pub async fn one(state: &State, req: &Request) -> Result<Response<Body>, ApiErro
         }
     }
     let may_decide = session.may_decide(&bundle.estimate).is_ok();
-    let mut view = EstimateView::of(&bundle.estimate, &bundle.versions, &bundle.decisions, now, may_decide);
+    let mut view = EstimateView::of(&bundle.estimate, &bundle.versions, &bundle.decisions, now, may_decide, session.evidence())
+        .map_err(ApiError::internal)?;
     view.deposit_paid = bundle.deposit_covered();
     Ok(response::ok(&view))
 }

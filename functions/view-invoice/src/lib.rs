@@ -11,6 +11,7 @@ use lambda_http::{Body, Request, Response};
 use portal_domain::ids::{InvoiceId, PaymentId};
 use portal_domain::invoice::InvoiceStatus;
 use portal_domain::invoice::view::{InvoiceSummary, InvoiceView, PayOptions, PaymentView};
+use portal_domain::party::Section;
 use portal_domain::party::Tenant;
 use portal_domain::ports::Clock;
 use portal_http::request::{path, route_key};
@@ -45,8 +46,11 @@ pub async fn handle(state: &State, req: Request) -> Response<Body> {
 #[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct InvoiceList {
     pub invoices: Vec<InvoiceSummary>,
-    /// Owed across the listed invoices, per currency (one entry for most contractors).
+    /// Still to be paid across the listed invoices, per currency (one entry for most
+    /// contractors): the balances less what is already on its way.
     pub balance_due: Vec<Amount>,
+    /// On its way (bank debits still settling), per currency: paid, not to be paid again.
+    pub processing: Vec<Amount>,
 }
 
 #[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -69,32 +73,52 @@ fn overdue(i: &Invoice, state: &State) -> bool {
               (status = 403, body = portal_http::error::ErrorBody)))]
 pub async fn list(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
     let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
+    session.shows(Section::Invoices)?;
     session.needs_account()?;
     let all = invoices::list(state.table.as_ref(), &session.tenant, &session.account).await?;
     let shown: Vec<&Invoice> = all.iter().filter(|i| visible(&session, i)).collect();
-    let mut balance_due: Vec<Amount> = Vec::new();
+    let (mut balance_due, mut processing): (Vec<Amount>, Vec<Amount>) = (Vec::new(), Vec::new());
     for i in shown.iter().filter(|i| i.status != InvoiceStatus::Void) {
         let currency = i.content.currency.as_str();
-        match balance_due.iter_mut().find(|a| a.currency == currency) {
-            Some(a) => a.amount += i.ledger.balance,
-            None => balance_due.push(Amount { amount: i.ledger.balance, currency: currency.to_string() }),
-        }
+        add(&mut balance_due, currency, i.ledger.payable())?;
+        add(&mut processing, currency, i.ledger.processing())?;
     }
+    // What is still to pay first, soonest due first; then the rest, latest first.
+    let mut shown = shown;
+    shown.sort_by(|a, b| match (a.unpaid(), b.unpaid()) {
+        (true, false) => std::cmp::Ordering::Less,
+        (false, true) => std::cmp::Ordering::Greater,
+        (true, true) => a.content.due_date.cmp(&b.content.due_date).then_with(|| a.number.cmp(&b.number)),
+        (false, false) => b.content.due_date.cmp(&a.content.due_date).then_with(|| b.number.cmp(&a.number)),
+    });
     let invoices = shown
         .iter()
         .map(|i| InvoiceSummary {
             id: i.id.to_string(),
             number: i.number.clone(),
+            title: i.what_for(),
+            property_label: i.property_label.clone(),
             status: i.status,
             overdue: overdue(i, state),
             total: i.ledger.total,
             balance: i.ledger.balance,
+            processing: if i.status == InvoiceStatus::Void { 0 } else { i.ledger.processing() },
             currency: i.content.currency.as_str().to_string(),
             due_date: i.content.due_date,
             property: i.property.as_ref().map(ToString::to_string),
         })
         .collect();
-    Ok(response::ok(&InvoiceList { invoices, balance_due }))
+    Ok(response::ok(&InvoiceList { invoices, balance_due, processing }))
+}
+
+/// Adds `amount` to the total in `currency` (checked: money never wraps).
+fn add(totals: &mut Vec<Amount>, currency: &str, amount: i64) -> Result<(), ApiError> {
+    let overflow = || ApiError::Internal("a balance overflows".into());
+    match totals.iter_mut().find(|a| a.currency == currency) {
+        Some(a) => a.amount = a.amount.checked_add(amount).ok_or_else(overflow)?,
+        None => totals.push(Amount { amount, currency: currency.to_string() }),
+    }
+    Ok(())
 }
 
 #[utoipa::path(get, path = "/api/invoices/{id}", tag = "invoices", security(("bearer" = [])),
@@ -103,6 +127,7 @@ pub async fn list(state: &State, req: &Request) -> Result<Response<Body>, ApiErr
               (status = 404, body = portal_http::error::ErrorBody)))]
 pub async fn one(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
     let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
+    session.shows(Section::Invoices)?;
     let id: InvoiceId = path(req, "id", "invoice")?;
     // One Query of the partition: the invoice, its payments, and the account's credit.
     let money = payments::all(state.table.as_ref(), &session.tenant, &session.account).await?;
@@ -121,16 +146,19 @@ pub async fn one(state: &State, req: &Request) -> Result<Response<Body>, ApiErro
         ach_minimum: rules.ach_minimum,
         card_fee_disclosure: rules.card_fee_disclosure.clone(),
         // Credit is the account's: a link to one invoice does not show or spend it.
-        credit_available: if session.sees_account() { money.credit().available.min(payable) } else { 0 },
+        // A deposit counts only toward invoices made from its estimate.
+        credit_available: if session.sees_account() { money.credit_for(i).min(payable) } else { 0 },
         blocked: session.may_pay(PayTarget::Invoice(&id)).err().map(|e| e.to_string()),
     };
     let view = InvoiceView {
         id: i.id.to_string(),
         number: i.number.clone(),
+        title: i.what_for(),
+        property_label: i.property_label.clone(),
         status: i.status,
         overdue: overdue(i, state),
         content: i.content.clone(),
-        totals: i.content.totals(),
+        totals: i.content.totals().map_err(ApiError::internal)?,
         ledger: i.ledger,
         payments,
         pay,
@@ -170,11 +198,22 @@ pub struct CreditView {
     pub available: i64,
     /// Submitted, not settled.
     pub pending: i64,
+    /// Deposits paid on estimates and not yet credited: each goes to its estimate's invoice,
+    /// not to other invoices.
+    pub deposits_held: i64,
     pub currency: String,
 }
 
-fn credit_view(c: Credit, currency: &str) -> CreditView {
-    CreditView { received: c.received, applied: c.applied, available: c.available, pending: c.pending, currency: currency.into() }
+fn credit_view(c: Credit, money: &AccountPayments, currency: &str) -> CreditView {
+    let deposits_held = money.deposits_held().iter().map(|(_, a)| a).sum();
+    CreditView {
+        received: c.received,
+        applied: c.applied,
+        available: c.available,
+        pending: c.pending,
+        deposits_held,
+        currency: currency.into(),
+    }
 }
 
 async fn tenant(state: &State, session: &CustomerSession) -> Result<Tenant, ApiError> {
@@ -188,6 +227,7 @@ async fn tenant(state: &State, session: &CustomerSession) -> Result<Tenant, ApiE
               (status = 403, body = portal_http::error::ErrorBody)))]
 pub async fn history(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
     let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
+    session.shows(Section::Payments)?;
     session.needs_account()?;
     let money = payments::all(state.table.as_ref(), &session.tenant, &session.account).await?;
     let currency = tenant(state, &session).await?.currency;
@@ -195,8 +235,10 @@ pub async fn history(state: &State, req: &Request) -> Result<Response<Body>, Api
         money.payments.iter().filter(|p| p.made() && payment_visible(&session, &money, p)).map(|p| money.view(p, &currency)).collect();
     list.reverse();
     // A contact limited to some properties does not see the account's credit.
-    let credit = if session.properties.is_none() { money.credit() } else { Credit::default() };
-    Ok(response::ok(&PaymentHistory { payments: list, credit: credit_view(credit, currency.as_str()) }))
+    let whole = session.properties.is_none();
+    let credit = if whole { money.credit() } else { Credit::default() };
+    let held = if whole { &money } else { &AccountPayments::default() };
+    Ok(response::ok(&PaymentHistory { payments: list, credit: credit_view(credit, held, currency.as_str()) }))
 }
 
 /// One payment: the receipt, or where a payment stands after Checkout.
@@ -218,13 +260,21 @@ pub async fn payment(state: &State, req: &Request) -> Result<Response<Body>, Api
     let money = payments::all(state.table.as_ref(), &session.tenant, &session.account).await?;
     let p =
         money.payments.iter().find(|p| p.id == id).filter(|p| payment_visible(&session, &money, p)).ok_or(ApiError::NotFound("payment"))?;
+    // A receipt belongs with what it paid: it shows where that part of the portal does.
+    session.shows(match p.document {
+        Document::Invoice(_) => Section::Invoices,
+        Document::Estimate(_) => Section::Estimates,
+        Document::Account => Section::Payments,
+    })?;
     let balance = match &p.document {
         Document::Invoice(i) => money.invoices.iter().find(|x| &x.id == i).map(|x| x.ledger.balance),
         _ => None,
     };
     let currency = tenant(state, &session).await?.currency;
-    let credit = if session.sees_account() && session.properties.is_none() { money.credit() } else { Credit::default() };
-    Ok(response::ok(&PaymentDetail { payment: money.view(p, &currency), balance, credit: credit_view(credit, currency.as_str()) }))
+    let whole = session.sees_account() && session.properties.is_none();
+    let credit = if whole { money.credit() } else { Credit::default() };
+    let held = if whole { &money } else { &AccountPayments::default() };
+    Ok(response::ok(&PaymentDetail { payment: money.view(p, &currency), balance, credit: credit_view(credit, held, currency.as_str()) }))
 }
 
 #[derive(utoipa::OpenApi)]

@@ -12,7 +12,7 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 
 use crate::ids::{AccountId, ContactId, EstimateId, GroupId, LineItemId, OptionId, PropertyId, TenantId};
-use crate::money::{Currency, percent_of, round_minor};
+use crate::money::{Currency, MAX_AMOUNT, percent_of, round_minor};
 use crate::{DomainError, FieldErrors};
 
 /// Largest quantity and unit price we accept: far above any real job, far below overflow.
@@ -36,9 +36,15 @@ pub struct LineItem {
 }
 
 impl LineItem {
-    /// Quantity x unit price, rounded once.
+    /// Quantity x unit price, rounded once; `None` past what an `i64` holds (a line that
+    /// passed [`VersionContent::validate`] always has one, at most [`MAX_AMOUNT`]).
+    pub fn checked_amount(&self) -> Option<i64> {
+        Decimal::from(self.unit_price).checked_mul(self.quantity).and_then(round_minor)
+    }
+
+    /// [`Self::checked_amount`] for lines that were validated (shown in diffs and lists).
     pub fn amount(&self) -> i64 {
-        Decimal::from(self.unit_price).checked_mul(self.quantity).and_then(round_minor).unwrap_or(0)
+        self.checked_amount().unwrap_or(0)
     }
 
     fn check(&self, path: &str, errors: &mut FieldErrors) {
@@ -53,6 +59,8 @@ impl LineItem {
         }
         if self.unit_price.abs() > MAX_UNIT_PRICE {
             errors.add(format!("{path}.unit_price"), "is too large");
+        } else if self.checked_amount().is_none_or(|a| a.abs() > MAX_AMOUNT) {
+            errors.add(format!("{path}.unit_price"), "makes this line worth more than 100 billion: check the quantity and the price");
         }
     }
 }
@@ -183,6 +191,10 @@ impl VersionContent {
         if self.items.is_empty() && self.groups.is_empty() {
             e.add("items", "an estimate needs at least one line item or option group");
         }
+        // Every option chosen at once bounds every selection's total, so no total can overflow.
+        if e.is_empty() && crate::money::sum(self.all_items().map(|(_, _, i)| i.amount().abs())).is_none_or(|t| t > MAX_AMOUNT) {
+            e.add("items", "the lines add up to more than 100 billion: check the quantities and prices");
+        }
         e.into_result()
     }
 
@@ -269,25 +281,27 @@ pub fn check_selection(content: &VersionContent, selection: &Selection) -> Resul
 }
 
 /// Prices a selection. The selection must have passed [`check_selection`]; unknown options are
-/// ignored here.
-pub fn totals(content: &VersionContent, selection: &Selection) -> Totals {
+/// ignored here. Every sum is checked: content that passed [`VersionContent::validate`] is
+/// bounded so that none overflows, and anything else is refused rather than priced wrong.
+pub fn totals(content: &VersionContent, selection: &Selection) -> Result<Totals, DomainError> {
+    let too_large = || DomainError::invalid("items", "the lines add up to more than 100 billion: check the quantities and prices");
     let (mut subtotal, mut taxable) = (0i64, 0i64);
     for item in content.chosen_items(selection) {
-        let amount = item.amount();
-        subtotal = subtotal.saturating_add(amount);
+        let amount = item.checked_amount().ok_or_else(too_large)?;
+        subtotal = subtotal.checked_add(amount).ok_or_else(too_large)?;
         if item.taxable {
-            taxable = taxable.saturating_add(amount);
+            taxable = taxable.checked_add(amount).ok_or_else(too_large)?;
         }
     }
-    let tax = if taxable > 0 { percent_of(taxable, content.tax_rate).unwrap_or(0) } else { 0 };
-    let total = subtotal.saturating_add(tax).max(0);
+    let tax = if taxable > 0 { percent_of(taxable, content.tax_rate).ok_or_else(too_large)? } else { 0 };
+    let total = subtotal.checked_add(tax).ok_or_else(too_large)?.max(0);
     let deposit = match &content.deposit {
         None => 0,
-        Some(DepositRule::Percent { percent }) => percent_of(total, *percent).unwrap_or(0),
+        Some(DepositRule::Percent { percent }) => percent_of(total, *percent).ok_or_else(too_large)?,
         Some(DepositRule::Fixed { amount }) => *amount,
     }
     .clamp(0, total);
-    Totals { subtotal, taxable_subtotal: taxable, tax, total, deposit }
+    Ok(Totals { subtotal, taxable_subtotal: taxable, tax, total, deposit })
 }
 
 /// Where an estimate is in its life.
@@ -419,6 +433,10 @@ pub struct Estimate {
     pub sent_at: Option<Timestamp>,
     pub first_viewed_at: Option<Timestamp>,
     pub decided_at: Option<Timestamp>,
+    /// When the customer, finding it expired, asked for an updated estimate (cleared when a
+    /// new version is started).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_requested_at: Option<Timestamp>,
     /// Optimistic-concurrency counter: every write is conditional on it and bumps it.
     pub rev: u64,
 }
@@ -473,13 +491,18 @@ pub struct Approval {
     pub selection: Selection,
     pub totals: Totals,
     pub signer_name: String,
-    /// `data:image/png;base64,...` of the drawn signature.
+    /// `data:image/png;base64,...` of the drawn signature. Left out for a document link's
+    /// reader (a forwarded email), see [`view::Evidence`].
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub signature_png: String,
     #[schema(value_type = String)]
     pub by: ContactId,
     #[schema(value_type = String, format = DateTime)]
     pub at: Timestamp,
+    /// Where the signature came from: evidence for the contractor, never shown to customers.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub ip: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub user_agent: String,
     /// SHA-256 of the signed version's content.
     pub version_fingerprint: String,
@@ -494,23 +517,74 @@ pub fn check_signer_name(name: &str) -> Result<String, DomainError> {
     Ok(name.to_string())
 }
 
-/// A drawn signature as a PNG data URL, at most 200 KB encoded.
+/// Limits of a drawn signature: the data URL's length, and the picture's size in pixels.
+pub const MAX_SIGNATURE_URL: usize = 200_000;
+const SIGNATURE_WIDTH: std::ops::RangeInclusive<u32> = 80..=4000;
+const SIGNATURE_HEIGHT: std::ops::RangeInclusive<u32> = 30..=2000;
+/// Fewest dark pixels that count as a signature: a tap leaves about 20, a short stroke 100.
+const MIN_INK_PIXELS: usize = 60;
+
+/// A drawn signature as a PNG data URL: at most 200 KB, a picture from 80 x 30 to 4000 x 2000
+/// pixels that really decodes, with some ink on it (dark, opaque pixels: at least
+/// [`MIN_INK_PIXELS`], and not the whole picture). A blank or 1 x 1 image is no signature. The
+/// typed-name alternative draws the name onto the same pad, so it passes the same check.
 pub fn check_signature_png(data_url: &str) -> Result<(), DomainError> {
+    use base64::Engine;
     let bad = |m: &str| Err(DomainError::invalid("signature_png", m));
     let Some(b64) = data_url.strip_prefix("data:image/png;base64,") else {
         return bad("must be a PNG image as a data: URL");
     };
-    if b64.len() < 16 || data_url.len() > 200_000 {
+    if data_url.len() > MAX_SIGNATURE_URL {
         return bad("must be a drawn signature under 200 KB");
     }
-    if !b64.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=') {
+    let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(b64) else {
         return bad("is not valid base64");
+    };
+    match signature_ink(&bytes) {
+        Err(InkError::NotPng) => bad("is not a PNG image"),
+        Err(InkError::Size) => bad("must be a signature pad's picture, from 80 x 30 to 4000 x 2000 pixels"),
+        Ok((ink, total)) if ink < MIN_INK_PIXELS || ink * 10 > total * 9 => {
+            bad("has no signature on it: sign in the box, or use “Sign with my typed name”")
+        }
+        Ok(_) => Ok(()),
     }
-    // The first 8 bytes of every PNG, base64-encoded, begin with this.
-    if !b64.starts_with("iVBORw0KGgo") {
-        return bad("is not a PNG image");
+}
+
+enum InkError {
+    NotPng,
+    Size,
+}
+
+/// Dark, mostly opaque pixels of a PNG, and all its pixels. The size is checked from the header
+/// before anything is decoded, and the decoder may not allocate more than the largest picture.
+fn signature_ink(bytes: &[u8]) -> Result<(usize, usize), InkError> {
+    let mut decoder = png::Decoder::new_with_limits(std::io::Cursor::new(bytes), png::Limits { bytes: 4000 * 2000 * 4 * 2 });
+    decoder.set_transformations(png::Transformations::normalize_to_color8());
+    let mut reader = decoder.read_info().map_err(|_| InkError::NotPng)?;
+    let (w, h) = (reader.info().width, reader.info().height);
+    if !SIGNATURE_WIDTH.contains(&w) || !SIGNATURE_HEIGHT.contains(&h) {
+        return Err(InkError::Size);
     }
-    Ok(())
+    let mut buf = vec![0; reader.output_buffer_size().ok_or(InkError::Size)?];
+    let frame = reader.next_frame(&mut buf).map_err(|_| InkError::NotPng)?;
+    let channels = frame.color_type.samples();
+    let (width, lines) = (frame.width as usize, frame.height as usize);
+    let mut ink = 0;
+    for row in buf.chunks(frame.line_size).take(lines) {
+        for px in row.chunks(channels).take(width) {
+            let (luma, alpha) = match px {
+                [g] => (u32::from(*g), 255),
+                [g, a] => (u32::from(*g), u32::from(*a)),
+                [r, g, b] => ((u32::from(*r) * 3 + u32::from(*g) * 6 + u32::from(*b)) / 10, 255),
+                [r, g, b, a, ..] => ((u32::from(*r) * 3 + u32::from(*g) * 6 + u32::from(*b)) / 10, u32::from(*a)),
+                [] => (255, 0),
+            };
+            if alpha >= 128 && luma < 160 {
+                ink += 1;
+            }
+        }
+    }
+    Ok((ink, width * lines))
 }
 
 /// What changed from one version to the next, for the customer.
@@ -545,7 +619,7 @@ pub struct LineChange {
 }
 
 /// Compares two versions line by line (lines keep their ids across versions).
-pub fn diff(before: &EstimateVersion, after: &EstimateVersion) -> VersionChanges {
+pub fn diff(before: &EstimateVersion, after: &EstimateVersion) -> Result<VersionChanges, DomainError> {
     let index = |v: &EstimateVersion| -> BTreeMap<LineItemId, (Option<String>, LineItem)> {
         v.content.all_items().map(|(_, o, i)| (i.id.clone(), (o.map(|o| o.name.clone()), i.clone()))).collect()
     };
@@ -558,8 +632,8 @@ pub fn diff(before: &EstimateVersion, after: &EstimateVersion) -> VersionChanges
         tax_rate_changed: before.content.tax_rate != after.content.tax_rate,
         deposit_changed: before.content.deposit != after.content.deposit,
         valid_until_changed: before.content.valid_until != after.content.valid_until,
-        total_before: totals(&before.content, &before.content.default_selection()).total,
-        total_after: totals(&after.content, &after.content.default_selection()).total,
+        total_before: totals(&before.content, &before.content.default_selection())?.total,
+        total_after: totals(&after.content, &after.content.default_selection())?.total,
         ..VersionChanges::default()
     };
     for (id, (option, item)) in &b {
@@ -614,7 +688,7 @@ pub fn diff(before: &EstimateVersion, after: &EstimateVersion) -> VersionChanges
             });
         }
     }
-    changes
+    Ok(changes)
 }
 
 pub mod view;

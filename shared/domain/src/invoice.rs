@@ -16,7 +16,7 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 
 use crate::estimate::LineItem;
-use crate::money::{Currency, percent_of};
+use crate::money::{Currency, MAX_AMOUNT, percent_of};
 use crate::{DomainError, FieldErrors};
 
 /// A reduction before tax.
@@ -69,35 +69,50 @@ impl InvoiceContent {
             Some(Discount::Percent { percent, .. }) if *percent <= Decimal::ZERO || *percent > Decimal::ONE_HUNDRED => {
                 e.add("discount.percent", "must be more than 0 and at most 100")
             }
-            Some(Discount::Fixed { amount, .. }) if *amount <= 0 => e.add("discount.amount", "must be more than 0"),
+            Some(Discount::Fixed { amount, .. }) if *amount <= 0 || *amount > MAX_AMOUNT => {
+                e.add("discount.amount", "must be more than 0 and at most 100 billion")
+            }
             _ => {}
+        }
+        for (i, item) in self.items.iter().enumerate() {
+            if item.checked_amount().is_none_or(|a| a.abs() > MAX_AMOUNT) {
+                e.add(format!("items[{i}].unit_price"), "makes this line worth more than 100 billion: check the quantity and the price");
+            }
+        }
+        if e.is_empty() && crate::money::sum(self.items.iter().map(|i| i.amount().abs())).is_none_or(|t| t > MAX_AMOUNT) {
+            e.add("items", "the lines add up to more than 100 billion: check the quantities and prices");
         }
         e.into_result()
     }
 
-    pub fn totals(&self) -> InvoiceTotals {
+    /// The invoice's totals. Every sum is checked: content that passed [`Self::validate`] is
+    /// bounded so that none overflows, and anything else is refused rather than priced wrong.
+    pub fn totals(&self) -> Result<InvoiceTotals, DomainError> {
+        let too_large = || DomainError::invalid("items", "the lines add up to more than 100 billion: check the quantities and prices");
         let (mut subtotal, mut taxable) = (0i64, 0i64);
         for item in &self.items {
-            let a = item.amount();
-            subtotal = subtotal.saturating_add(a);
+            let a = item.checked_amount().ok_or_else(too_large)?;
+            subtotal = subtotal.checked_add(a).ok_or_else(too_large)?;
             if item.taxable {
-                taxable = taxable.saturating_add(a);
+                taxable = taxable.checked_add(a).ok_or_else(too_large)?;
             }
         }
         let discount = match &self.discount {
             None => 0,
-            Some(Discount::Percent { percent, .. }) => percent_of(subtotal.max(0), *percent).unwrap_or(0),
+            Some(Discount::Percent { percent, .. }) => percent_of(subtotal.max(0), *percent).ok_or_else(too_large)?,
             Some(Discount::Fixed { amount, .. }) => *amount,
         }
         .clamp(0, subtotal.max(0));
         let taxable_share = if subtotal > 0 && taxable > 0 {
-            crate::money::round_minor(Decimal::from(discount) * Decimal::from(taxable) / Decimal::from(subtotal)).unwrap_or(0)
+            let share = Decimal::from(discount).checked_mul(Decimal::from(taxable)).and_then(|d| d.checked_div(Decimal::from(subtotal)));
+            share.and_then(crate::money::round_minor).ok_or_else(too_large)?
         } else {
             0
         };
-        let taxable = (taxable - taxable_share).max(0);
-        let tax = percent_of(taxable, self.tax_rate).unwrap_or(0).max(0);
-        InvoiceTotals { subtotal, discount, taxable, tax, total: (subtotal - discount + tax).max(0) }
+        let taxable = taxable.checked_sub(taxable_share).ok_or_else(too_large)?.max(0);
+        let tax = percent_of(taxable, self.tax_rate).ok_or_else(too_large)?.max(0);
+        let total = subtotal.checked_sub(discount).and_then(|t| t.checked_add(tax)).ok_or_else(too_large)?.max(0);
+        Ok(InvoiceTotals { subtotal, discount, taxable, tax, total })
     }
 }
 
@@ -337,10 +352,17 @@ impl Ledger {
         (self.balance - self.pending).max(0)
     }
 
-    /// Overdue: money is still owed once `due_at` (the end of the due date in the contractor's
-    /// time zone) has passed.
+    /// Money on its way to this invoice (a bank debit still settling), never more than the
+    /// balance it covers.
+    pub fn processing(&self) -> i64 {
+        self.pending.min(self.balance).max(0)
+    }
+
+    /// Overdue: something is still to be paid once `due_at` (the end of the due date in the
+    /// contractor's time zone) has passed. A balance covered by a bank debit still settling is
+    /// not overdue: the customer has paid.
     pub fn overdue(&self, due_at: jiff::Timestamp, now: jiff::Timestamp) -> bool {
-        self.balance > 0 && now >= due_at
+        self.payable() > 0 && now >= due_at
     }
 }
 
@@ -379,9 +401,12 @@ mod tests {
             vec![line("1", 60_000, true), line("4", 10_000, false)],
             Some(Discount::Percent { label: "Loyalty".into(), percent: Decimal::TEN }),
         );
-        assert_eq!(c.totals(), InvoiceTotals { subtotal: 100_000, discount: 10_000, taxable: 54_000, tax: 4_455, total: 94_455 });
+        assert_eq!(
+            c.totals().ok(),
+            Some(InvoiceTotals { subtotal: 100_000, discount: 10_000, taxable: 54_000, tax: 4_455, total: 94_455 })
+        );
         let fixed = invoice(vec![line("1", 5_000, true)], Some(Discount::Fixed { label: "Coupon".into(), amount: 9_000 }));
-        assert_eq!(fixed.totals().total, 0, "a discount never makes the total negative");
+        assert_eq!(fixed.totals().map(|t| t.total).ok(), Some(0), "a discount never makes the total negative");
     }
 
     #[test]
@@ -466,7 +491,55 @@ mod tests {
         assert_eq!((refunded_first.status, refunded_first.net()), (PaymentStatus::Succeeded, 7_000));
     }
 
+    #[test]
+    fn forty_seven_enormous_lines_at_full_tax_are_refused_by_field_not_wrapped() {
+        let lines = (0..47).map(|_| line("1000000", 100_000_000_000, true)).collect();
+        let mut c = invoice(lines, None);
+        c.tax_rate = Decimal::ONE_HUNDRED;
+        let named = matches!(c.validate(), Err(DomainError::Invalid(f)) if f.0.contains_key("items[0].unit_price") && f.0.contains_key("items[46].unit_price"));
+        assert!(named, "refused with the fields named");
+        assert!(c.totals().is_err(), "totals refuse rather than wrap or panic");
+    }
+
+    fn arb_price() -> impl Strategy<Value = i64> {
+        use crate::estimate::MAX_UNIT_PRICE;
+        prop_oneof![-MAX_UNIT_PRICE..=MAX_UNIT_PRICE, -1_000_000i64..=100_000_000, Just(MAX_UNIT_PRICE), Just(-MAX_UNIT_PRICE)]
+    }
+
+    fn arb_quantity() -> impl Strategy<Value = Decimal> {
+        use crate::estimate::MAX_QUANTITY;
+        prop_oneof![
+            (1i64..=MAX_QUANTITY).prop_map(Decimal::from),
+            (1i64..=MAX_QUANTITY * 1000).prop_map(|q| Decimal::new(q, 3)),
+            Just(Decimal::from(MAX_QUANTITY))
+        ]
+    }
+
     proptest! {
+        /// Extreme inputs: an invoice is either refused with the offending fields named, or its
+        /// totals add up exactly within the bounds; nothing panics, wraps or saturates.
+        #[test]
+        fn extreme_invoices_are_refused_or_total_exactly(
+            items in prop::collection::vec((arb_quantity(), arb_price(), any::<bool>()), 1..60),
+            rate in 0u32..=100,
+            pct in 0u32..=100,
+        ) {
+            let lines = items.into_iter().map(|(quantity, p, t)| LineItem { quantity, ..line("1", p, t) }).collect();
+            let discount = (pct > 0).then(|| Discount::Percent { label: "d".into(), percent: Decimal::from(pct) });
+            let mut c = invoice(lines, discount);
+            c.tax_rate = Decimal::from(rate);
+            let totals = c.totals();
+            match c.validate() {
+                Ok(()) => {
+                    let t = totals.map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+                    prop_assert!(t.subtotal.abs() <= MAX_AMOUNT && t.tax <= MAX_AMOUNT && t.total <= 2 * MAX_AMOUNT);
+                    if t.subtotal - t.discount + t.tax >= 0 { prop_assert_eq!(t.total, t.subtotal - t.discount + t.tax); }
+                }
+                Err(DomainError::Invalid(f)) => prop_assert!(f.0.keys().all(|k| k.starts_with("items")), "{:?}", f),
+                Err(other) => prop_assert!(false, "{:?}", other),
+            }
+        }
+
         /// Redelivering any fact changes nothing the second time.
         #[test]
         fn observing_a_fact_twice_changes_nothing_twice(facts in prop::collection::vec(arb_fact(), 0..10), last in arb_fact()) {
@@ -527,7 +600,7 @@ mod tests {
         fn invoice_totals_add_up(items in prop::collection::vec((1i64..1000, 0u32..=2, -5_000i64..500_000, any::<bool>()), 1..15), pct in 0u32..=100) {
             let lines = items.into_iter().map(|(q, s, p, t)| LineItem { quantity: Decimal::new(q, s), ..line("1", p, t) }).collect();
             let discount = (pct > 0).then(|| Discount::Percent { label: "d".into(), percent: Decimal::from(pct) });
-            let t = invoice(lines, discount).totals();
+            let t = invoice(lines, discount).totals().unwrap_or_default();
             prop_assert!(t.discount >= 0 && t.tax >= 0 && t.total >= 0 && t.taxable >= 0);
             prop_assert!(t.discount <= t.subtotal.max(0));
             if t.subtotal - t.discount + t.tax >= 0 { prop_assert_eq!(t.total, t.subtotal - t.discount + t.tax); }
@@ -547,10 +620,17 @@ pub mod view {
     pub struct InvoiceSummary {
         pub id: String,
         pub number: String,
+        /// What it is for (`Main panel upgrade`).
+        pub title: String,
+        /// The property's label (`Home`).
+        pub property_label: Option<String>,
         pub status: InvoiceStatus,
         pub overdue: bool,
         pub total: i64,
+        /// Still owed, including what is on its way.
         pub balance: i64,
+        /// Of the balance, what a bank debit still settling covers: not to be paid again.
+        pub processing: i64,
         pub currency: String,
         #[schema(value_type = String, format = Date)]
         pub due_date: Date,
@@ -573,6 +653,8 @@ pub mod view {
         pub label: String,
         /// For credit applied to an invoice: the estimate whose deposit it was, or `account`.
         pub credit_source: Option<String>,
+        /// The receipt's number for people (`R-1001`), once the receipt was made.
+        pub receipt_number: Option<String>,
         #[schema(value_type = String, format = DateTime)]
         pub created_at: Timestamp,
         #[schema(value_type = String, format = DateTime)]
@@ -604,6 +686,9 @@ pub mod view {
     pub struct InvoiceView {
         pub id: String,
         pub number: String,
+        /// What it is for, and where.
+        pub title: String,
+        pub property_label: Option<String>,
         pub status: InvoiceStatus,
         pub overdue: bool,
         pub content: InvoiceContent,

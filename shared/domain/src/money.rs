@@ -78,6 +78,16 @@ impl From<Currency> for String {
     }
 }
 
+/// The most any line or document may come to: 10^13 minor units (100 billion dollars). Far
+/// above any real job, and low enough that no sum of a document's amounts can overflow an `i64`,
+/// nor a browser's exact integers (2^53). Money past it is refused at the edge, field by field.
+pub const MAX_AMOUNT: i64 = 10_000_000_000_000;
+
+/// Adds amounts of money; `None` if the sum would overflow (never wraps, never saturates).
+pub fn sum(amounts: impl IntoIterator<Item = i64>) -> Option<i64> {
+    amounts.into_iter().try_fold(0i64, i64::checked_add)
+}
+
 /// Rounds a decimal amount of minor units to a whole minor unit, half away from zero.
 /// `None` if it does not fit in an `i64` (far beyond any real invoice).
 pub fn round_minor(amount: Decimal) -> Option<i64> {

@@ -117,6 +117,39 @@ pub struct Tenant {
     /// What customers may pay online, and how.
     #[serde(default)]
     pub payments: crate::payments::PaymentRules,
+    /// Where the office hears of what customers do: approvals, declines, change requests,
+    /// requests for an updated estimate, payments and failed payments. `None`: nobody is told.
+    #[serde(default)]
+    pub notification_email: Option<Email>,
+    /// What a new estimate starts with (the deposit rule is `payments.default_deposit`).
+    #[serde(default)]
+    pub estimate_defaults: EstimateDefaults,
+}
+
+/// The business's defaults for new estimates.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct EstimateDefaults {
+    /// Sales tax in percent on taxable lines.
+    #[schema(value_type = String, example = "8.25")]
+    #[serde(default)]
+    pub tax_rate: rust_decimal::Decimal,
+    /// Terms printed on every estimate.
+    #[serde(default)]
+    pub terms: String,
+}
+
+impl EstimateDefaults {
+    pub fn validate(&self) -> Result<(), crate::DomainError> {
+        let mut e = crate::FieldErrors::new();
+        let rate = self.tax_rate;
+        if rate < rust_decimal::Decimal::ZERO || rate > rust_decimal::Decimal::ONE_HUNDRED || rate.scale() > 4 {
+            e.add("tax_rate", "must be a percent from 0 to 100 with at most 4 decimals");
+        }
+        if self.terms.chars().count() > 20_000 {
+            e.add("terms", "must be at most 20000 characters");
+        }
+        e.into_result()
+    }
 }
 
 fn default_locale() -> String {
@@ -129,6 +162,42 @@ pub struct PortalSections {
     pub estimates: bool,
     pub invoices: bool,
     pub payments: bool,
+}
+
+/// One part of the portal a contractor can hide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Estimates,
+    Invoices,
+    Payments,
+}
+
+impl Section {
+    pub const ALL: [Section; 3] = [Section::Estimates, Section::Invoices, Section::Payments];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Section::Estimates => "estimates",
+            Section::Invoices => "invoices",
+            Section::Payments => "payments",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+impl PortalSections {
+    pub fn shows(&self, section: Section) -> bool {
+        match section {
+            Section::Estimates => self.estimates,
+            Section::Invoices => self.invoices,
+            Section::Payments => self.payments,
+        }
+    }
+    /// The sections hidden, as carried in a customer's session.
+    pub fn hidden(&self) -> Vec<String> {
+        Section::ALL.into_iter().filter(|s| !self.shows(*s)).map(|s| s.as_str().to_string()).collect()
+    }
 }
 
 impl Default for PortalSections {

@@ -16,17 +16,18 @@ pub enum ApiError {
     Unauthorized(&'static str),
     #[error("{0}")]
     Forbidden(&'static str),
-    #[error("{0} not found")]
+    /// What was asked for is not there (or not this session's to see): named for the message.
+    #[error("{}", not_found_message(.0))]
     NotFound(&'static str),
     #[error("{1}")]
     Conflict(&'static str, String),
     #[error("{1}")]
     Gone(&'static str, String),
-    #[error("request body too large")]
+    #[error("This request is too large to accept.")]
     PayloadTooLarge,
-    #[error("send the body as application/json")]
+    #[error("Send the request as JSON (content-type: application/json).")]
     UnsupportedMediaType,
-    #[error("too many requests, try again in a few minutes")]
+    #[error("Too many tries in a short time. Wait 15 minutes, then try again.")]
     TooManyRequests,
     /// Something broke on our side. The source is logged, never sent.
     #[error("internal error")]
@@ -93,6 +94,18 @@ impl ApiError {
         };
         let body = ErrorBody { error: ErrorDetail { code: self.code().to_string(), message, fields } };
         crate::response::json(self.status(), &body)
+    }
+}
+
+/// What a person reads when something is not there: what happened, and what to do next.
+fn not_found_message(what: &str) -> String {
+    match what {
+        "estimate" => "We couldn't find this estimate. It may have been withdrawn, or it belongs to another account. Go back to your portal to see your estimates.".into(),
+        "invoice" => "We couldn't find this invoice. It may have been cancelled, or it belongs to another account. Go back to your portal to see your invoices.".into(),
+        "payment" => "We couldn't find this payment. Go back to your portal to see your payments.".into(),
+        "page" | "route" => "This page isn't part of the portal. Go back to your portal's home page.".into(),
+        "contractor" | "tenant" => "We couldn't find this business. Check the address you were sent.".into(),
+        other => format!("We couldn't find this {other}. It may have been removed. Go back and try again."),
     }
 }
 

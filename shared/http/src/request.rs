@@ -84,33 +84,95 @@ pub fn json<T: DeserializeOwned>(req: &Request, limit: usize) -> Result<T, ApiEr
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
-        let (field, message) = describe(&path, &inner);
+        let (field, message) = describe(&path, &inner, bytes);
         ApiError::Invalid(FieldErrors::one(field, message))
     })
 }
 
-/// A field path and a message for a serde error that never repeats what the client sent.
-fn describe(path: &str, e: &serde_json::Error) -> (String, String) {
-    let at = |p: &str| if p == "." || p.is_empty() { "body".to_string() } else { p.to_string() };
-    let join = |name: &str| if path == "." || path.is_empty() { name.to_string() } else { format!("{path}.{name}") };
+/// A field path and a message for a serde error that never repeats what the client sent:
+/// serde's own texts quote the input (`unknown variant `<script>``), so each kind of error gets
+/// a message of ours, and a path segment or a parser's message that holds anything the client
+/// sent is replaced.
+fn describe(path: &str, e: &serde_json::Error, body: &[u8]) -> (String, String) {
     if e.is_syntax() || e.is_eof() {
         return ("body".into(), "is not valid JSON".into());
     }
+    let sent = sent_words(body);
+    let echoes = |t: &str| sent.iter().any(|w| t.contains(w.as_str()));
+    let path = safe_path(path, &echoes);
+    let at = |p: &str| if p == "." || p.is_empty() { "body".to_string() } else { p.to_string() };
+    let join = |name: &str| if path == "." || path.is_empty() { name.to_string() } else { format!("{path}.{name}") };
     let text = e.to_string();
     let text = text.split(" at line ").next().unwrap_or_default();
     let quoted = |t: &str| t.split('`').nth(1).map(str::to_string);
     if let Some(rest) = text.strip_prefix("missing field ") {
+        // The name is ours (the schema's), not the client's.
         return (join(&quoted(rest).unwrap_or_default()), "is required".into());
     }
-    if let Some(rest) = text.strip_prefix("unknown field ") {
-        return (join(&quoted(rest).unwrap_or_default()), "is not a field of this request".into());
+    if text.starts_with("unknown field ") {
+        return (at(&path), "has a field this request does not take".into());
+    }
+    if text.starts_with("unknown variant ") {
+        // `expected one of `a`, `b`` lists our own names.
+        let expected = text.split(", expected ").nth(1).unwrap_or_default().replace('`', "");
+        let message = if expected.is_empty() || echoes(&expected) {
+            "is not one of the allowed values".to_string()
+        } else {
+            format!("must be {expected}")
+        };
+        return (at(&path), message);
     }
     if text.starts_with("invalid type") || text.starts_with("invalid value") || text.starts_with("invalid length") {
         let expected = text.split(", expected ").nth(1).unwrap_or("another value");
-        return (at(path), format!("must be {expected}"));
+        let message = if echoes(expected) { "is not a value this field takes".to_string() } else { format!("must be {expected}") };
+        return (at(&path), message);
     }
-    // Messages from our own parsers (ids, emails, amounts) are written for people.
-    (at(path), text.to_string())
+    // Messages from our own parsers (ids, emails, amounts) are written for people; a library's
+    // (a date, a decimal) may quote the input.
+    let message = if echoes(text) { "is not a value this field takes".to_string() } else { text.to_string() };
+    (at(&path), message)
+}
+
+/// Every string, object key and number in a JSON body (of two characters or more): what an
+/// error message must not contain.
+fn sent_words(body: &[u8]) -> Vec<String> {
+    fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::String(s) => out.push(s.clone()),
+            serde_json::Value::Number(n) => out.push(n.to_string()),
+            serde_json::Value::Array(a) => a.iter().for_each(|v| walk(v, out)),
+            serde_json::Value::Object(o) => o.iter().for_each(|(k, v)| {
+                out.push(k.clone());
+                walk(v, out);
+            }),
+            serde_json::Value::Bool(_) | serde_json::Value::Null => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) {
+        walk(&v, &mut out);
+    }
+    out.retain(|w| w.trim().chars().count() >= 2);
+    out
+}
+
+/// The path with any segment that is not a plain name or index (a map key the client chose)
+/// replaced by `*`.
+fn safe_path(path: &str, echoes: &dyn Fn(&str) -> bool) -> String {
+    path.split('.')
+        .map(|seg| {
+            let plain = seg.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'[' || b == b']');
+            if plain && (seg.is_empty() || !echoes(seg) || is_schema_name(seg)) { seg.to_string() } else { "*".to_string() }
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// A segment that names a field or an index rather than a value: lower-case snake case, or
+/// `name[3]`.
+fn is_schema_name(seg: &str) -> bool {
+    let name = seg.split('[').next().unwrap_or_default();
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
 }
 
 /// Where the request came from.

@@ -4,7 +4,7 @@ use lambda_http::Request;
 use portal_domain::estimate::Estimate;
 use portal_domain::ids::{AccountId, ContactId, EstimateId, InvoiceId, PropertyId, TenantId};
 use portal_domain::invoice::InvoiceStatus;
-use portal_domain::party::ContactRole;
+use portal_domain::party::{ContactRole, Section};
 use portal_store::repo::invoices::Invoice;
 
 use crate::error::ApiError;
@@ -84,6 +84,8 @@ pub struct CustomerSession {
     pub properties: Option<Vec<PropertyId>>,
     /// Staff id when this is a view-as session.
     pub viewing_staff: Option<String>,
+    /// The parts of the portal the contractor hides.
+    pub hidden: Vec<Section>,
 }
 
 /// The bearer token of a request.
@@ -126,12 +128,24 @@ impl CustomerSession {
             viewing_staff: if scope == Scope::ReadOnly { c.staff } else { None },
             scope,
             properties,
+            hidden: c.hidden.iter().filter_map(|h| Section::parse(h)).collect(),
         })
+    }
+
+    /// Refuses a part of the portal the contractor hides, as if it did not exist.
+    pub fn shows(&self, section: Section) -> Result<(), ApiError> {
+        if self.hidden.contains(&section) { Err(ApiError::NotFound("page")) } else { Ok(()) }
     }
 
     /// Whether the session reaches the whole account (lists, dashboard).
     pub fn sees_account(&self) -> bool {
         matches!(self.scope, Scope::Portal | Scope::ReadOnly)
+    }
+
+    /// How much of a decision's evidence this session sees (never the signer's address).
+    pub fn evidence(&self) -> portal_domain::estimate::view::Evidence {
+        use portal_domain::estimate::view::Evidence;
+        if self.sees_account() { Evidence::Account } else { Evidence::Link }
     }
 
     /// Whether this estimate is visible: in scope, and at an allowed property.

@@ -75,6 +75,11 @@ pub struct Claims {
     /// Properties the contact is limited to, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub props: Option<Vec<String>>,
+    /// Parts of the portal the contractor hides (`estimates`, `invoices`, `payments`): their
+    /// routes answer 404 for this session. Read from the contractor's settings at minting, so
+    /// a change reaches every session within an access token's lifetime.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hidden: Vec<String>,
 }
 
 /// A key pair as stored in the signing-key secret (or the local key file).

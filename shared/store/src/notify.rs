@@ -16,6 +16,13 @@ use crate::repo::payments::{self, Document, PaymentRecord};
 use crate::repo::{invoices, parties};
 use crate::table::{StoreError, Table};
 
+mod office;
+mod signin;
+pub use signin::LINK_MINUTES;
+
+/// Receipts are numbered from here (`R-1001`) per contractor.
+pub const FIRST_RECEIPT_NUMBER: i64 = 1001;
+
 /// What one run did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Report {
@@ -80,7 +87,17 @@ async fn send(
     let account = || m.account.as_ref().ok_or("the message names no account");
     match &m.notice {
         Notice::Receipt { document, payment, .. } => {
-            let payment = payments::get(table, &tenant.id, account()?, document, payment).await?.ok_or("the payment is gone")?;
+            let mut payment = payments::get(table, &tenant.id, account()?, document, payment).await?.ok_or("the payment is gone")?;
+            if payment.receipt_number.is_none() {
+                // A number for people, per contractor, given once: if the payment changed
+                // meanwhile the save fails and the message is tried again (a number may be
+                // skipped, never given twice).
+                let n = parties::next_number(table, &tenant.id, "RCPT", FIRST_RECEIPT_NUMBER).await?;
+                let before = payment.rev;
+                payment.receipt_number = Some(format!("R-{n}"));
+                payment.rev += 1;
+                table.transact(vec![payments::save(&tenant.id, account()?, &payment, before)?]).await?;
+            }
             let what = match document {
                 Document::Invoice(i) => match invoices::load(table, &tenant.id, account()?, i).await? {
                     Some(b) => format!("invoice {}", b.invoice.number),
@@ -152,6 +169,11 @@ async fn send(
             } else if let Some(phone) = &c.phone {
                 sms.send(phone, &format!("{}: your customer portal (link works once, 72 h): {url}", tenant.name)).await?;
             }
+        }
+        Notice::OfficeAlert { about } => office::deliver(table, mailer, tenant, account()?, about).await?,
+        Notice::SignInRequested { ask } => {
+            let ask = ask.as_ref().ok_or("the sign-in request was already handled")?;
+            signin::deliver(table, mailer, sms, ids, tenant, ask, now).await?;
         }
         Notice::StaffInvite { staff, token } => {
             let token = token.as_deref().ok_or("the invitation was already sent")?;
@@ -261,16 +283,22 @@ impl Receipt<'_> {
         }
     }
 
+    fn number(&self) -> String {
+        self.payment.receipt_number.clone().unwrap_or_else(|| self.payment.id.to_string())
+    }
+
     fn mail(&self, to: &portal_domain::party::Email, url: &str) -> Mail {
+        let zone = self.tenant.zone();
+        let day = self.payment.updated_at.to_zoned(zone).strftime("%B %-d, %Y").to_string();
         let paragraphs = [
             format!("Thank you. We received {} by {} for {}.", self.amount(), self.method(), self.what),
-            format!("Receipt number: {}", self.payment.id),
+            format!("Receipt {} · {day}", self.number()),
         ];
         let subject = format!("Receipt: {} paid to {}", self.amount(), self.tenant.name);
         Mail::branded(self.tenant, to, subject, &paragraphs, "See your receipt and your balance", url, "Keep this email for your records.")
     }
 
     fn text(&self, url: &str) -> String {
-        format!("{}: we received {} for {}. Receipt: {url}", self.tenant.name, self.amount(), self.what)
+        format!("{}: we received {} for {}. Receipt {}: {url}", self.tenant.name, self.amount(), self.what, self.number())
     }
 }

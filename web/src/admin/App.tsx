@@ -14,10 +14,19 @@ import { CustomerPage, CustomersPage } from './Customers';
 import { EstimateBuilder } from './EstimateBuilder';
 import { EstimatesPage, InvoicesPage } from './Invoices';
 import { useSubmit } from './Form';
+import { setLocale } from '../lib/format';
 
 function Shell({ children, signedIn }: { children: ComponentChildren; signedIn: boolean }) {
   const { path } = useLocation();
-  const who = useLoad(() => (signedIn ? me() : Promise.resolve(null)), [signedIn]);
+  const who = useLoad(
+    () =>
+      (signedIn ? me() : Promise.resolve(null)).then((m) => {
+        // Dates and money on the admin page follow the business's locale too.
+        if (m) setLocale(m.locale);
+        return m;
+      }),
+    [signedIn],
+  );
   return (
     <div onClick={onLinkClick}>
       <a class="skip" href="#main">

@@ -179,6 +179,13 @@ export function SettingsPage() {
         <Field label="Accent colour" name="accent_color" value={data.accent_color} onInput={(v) => edit({ accent_color: v })} error={saveError} />
         <Field label="Support email" name="support_email" value={data.support_email ?? ''} onInput={(v) => edit({ support_email: v || null })} error={saveError} />
         <Field label="Support phone" name="support_phone" value={data.support_phone ?? ''} onInput={(v) => edit({ support_phone: v || null })} error={saveError} />
+        <Field
+          label="Send office notices to"
+          name="notification_email"
+          value={data.notification_email ?? ''}
+          onInput={(v) => edit({ notification_email: v || null })}
+          error={saveError}
+        />
         <Field label="Time zone" name="time_zone" value={data.time_zone} onInput={(v) => edit({ time_zone: v })} error={saveError} />
         <Field label="Language" name="locale" value={data.locale} onInput={(v) => edit({ locale: v })} error={saveError} />
       </div>
@@ -222,6 +229,27 @@ export function SettingsPage() {
           onInput={(v) => edit({ payments: { ...p, card_fee_disclosure: v || null } })}
           error={saveError}
         />
+      </fieldset>
+      <fieldset>
+        <legend>New estimates start with</legend>
+        <Field
+          label="Tax rate (%)"
+          name="estimate_defaults.tax_rate"
+          value={data.estimate_defaults.tax_rate}
+          onInput={(v) => edit({ estimate_defaults: { ...data.estimate_defaults, tax_rate: v.trim() || '0' } })}
+          error={saveError}
+        />
+        <Field
+          label="Deposit on approval (%)"
+          name="payments.default_deposit"
+          value={p.default_deposit?.kind === 'percent' ? p.default_deposit.percent : ''}
+          onInput={(v) => edit({ payments: { ...p, default_deposit: v.trim() ? { kind: 'percent', percent: v.trim() } : null } })}
+          error={saveError}
+        />
+        <label>
+          Terms
+          <textarea rows={3} value={data.estimate_defaults.terms} onInput={(e) => edit({ estimate_defaults: { ...data.estimate_defaults, terms: e.currentTarget.value } })} />
+        </label>
       </fieldset>
       <button class="button primary">Save settings</button>
     </form>

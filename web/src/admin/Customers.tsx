@@ -11,7 +11,7 @@ import { Head } from './Head';
 import { EstimateCells } from './Invoices';
 import { NewInvoice } from './NewInvoice';
 import { ContactEditing, NewContactOrProperty, Properties, useEditing } from './Parties';
-import { type InvoiceRow, auditLog, createCustomer, getCustomer, invoiceEstimate, inviteContact, listCustomers, recordPayment, sendInvoice, setAccess, viewAs, voidInvoice, withdrawLinks } from './api';
+import { type InvoiceRow, auditLog, createCustomer, getCustomer, invoiceEstimate, inviteContact, listCustomers, moveDeposit, recordPayment, sendInvoice, setAccess, viewAs, voidInvoice, withdrawLinks } from './api';
 
 function NewCustomer({ onDone }: { onDone: (id: string) => void }) {
   const [f, setF] = useState({ name: '', contact: '', email: '', phone: '', label: 'Home', line1: '', city: '', region: '', postal_code: '' });
@@ -308,6 +308,20 @@ export function CustomerPage({ id }: { id: string }) {
           </tbody>
         </table>
         {data.credit_available > 0 && <p>Account credit available: {money(data.credit_available, data.currency)}</p>}
+        {data.deposits_held.map((d) => (
+          <p key={d.estimate} class="row">
+            <span>
+              Deposit of {money(d.amount, data.currency)} held for {d.number}: it is credited on the invoice made from that estimate.
+            </span>
+            <button
+              type="button"
+              class="button link"
+              onClick={() => act(() => moveDeposit(id, d.estimate), (r) => `Moved ${money(r.moved, data.currency)} of the ${d.number} deposit to account credit.`)}
+            >
+              Move to account credit
+            </button>
+          </p>
+        ))}
       </section>
       <section aria-labelledby="activity">
         <h2 id="activity">Activity</h2>

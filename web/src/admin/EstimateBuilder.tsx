@@ -8,7 +8,7 @@ import { money, parseMoney } from '../lib/format';
 import { navigate } from '../lib/router';
 import { totals as priced } from '../lib/totals';
 import type { LineItem } from '../api/types';
-import { type AdminEstimate, type EstimateContent, type OptionGroupInput, createEstimate, documentAudit, estimateAction, getCustomer, getEstimate, saveEstimate } from './api';
+import { type AdminEstimate, type EstimateContent, type OptionGroupInput, createEstimate, documentAudit, estimateAction, getCustomer, getEstimate, getSettings, saveEstimate } from './api';
 import { useLoad } from '../lib/useLoad';
 import { dateTime } from '../lib/format';
 import { fieldError } from './Form';
@@ -91,17 +91,95 @@ function GroupEditor({ group, onChange, onRemove }: { group: OptionGroupInput; o
           ))}
         </div>
       ))}
-      <button
-        type="button"
-        class="button link"
-        onClick={() => onChange({ ...group, options: [...group.options, { id: fresh('opt'), name: '', description: '', recommended: false, items: [blankLine()] }] })}
-      >
-        Add an option
-      </button>
-      <button type="button" class="button link" onClick={onRemove}>
-        Remove group
-      </button>
+      <div class="row start group-actions">
+        <button
+          type="button"
+          class="button link"
+          onClick={() => onChange({ ...group, options: [...group.options, { id: fresh('opt'), name: '', description: '', recommended: false, items: [blankLine()] }] })}
+        >
+          Add an option
+        </button>
+        <button type="button" class="button link" onClick={onRemove}>
+          Remove this group
+        </button>
+      </div>
     </fieldset>
+  );
+}
+
+/** The customer's decision on the current version, with everything recorded as evidence. */
+function DecisionEvidence({ view }: { view: AdminEstimate['sent'] }) {
+  const version = view.versions.find((v) => v.number === view.current_version);
+  const d = version?.decision;
+  const names = new Map<string, string>();
+  version?.content.items.forEach((i) => names.set(i.id, i.name));
+  version?.content.groups.forEach((g) =>
+    g.options.forEach((o) => {
+      names.set(o.id, o.name);
+      o.items.forEach((i) => names.set(i.id, `${i.name} (${o.name})`));
+    }),
+  );
+  return (
+    <>
+      {view.update_requested_at && (
+        <p class="notice" role="note">
+          The customer asked for an updated estimate on {dateTime(view.update_requested_at)}. Revise it and send the new version.
+        </p>
+      )}
+      {d && (
+        <section class="card" aria-labelledby="decision-title">
+          <h2 id="decision-title">
+            {d.kind === 'approved' ? 'Approved' : d.kind === 'declined' ? 'Declined' : 'Changes requested'} on {dateTime(d.at)}
+          </h2>
+          {d.kind === 'declined' && (
+            <p>
+              Reason: <q>{d.reason}</q>
+            </p>
+          )}
+          {d.kind === 'changes_requested' && (
+            <>
+              {d.comment && (
+                <p>
+                  Overall: <q>{d.comment}</q>
+                </p>
+              )}
+              {d.line_comments.length > 0 && (
+                <ul>
+                  {d.line_comments.map((c) => (
+                    <li key={c.item}>
+                      <strong>{names.get(c.item) ?? c.item}</strong>: <q>{c.comment}</q>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </>
+          )}
+          {d.kind === 'approved' && (
+            <dl class="evidence">
+              <dt>Signed by</dt>
+              <dd>{d.signer_name}</dd>
+              <dt>Total approved</dt>
+              <dd>
+                {money(d.totals.total, view.currency)}
+                {d.totals.deposit > 0 && <> (deposit {money(d.totals.deposit, view.currency)})</>}
+              </dd>
+              <dt>Options chosen</dt>
+              <dd>{Object.values(d.selection).flat().map((o) => names.get(o) ?? o).join(', ') || 'None'}</dd>
+              <dt>Version signed</dt>
+              <dd>
+                {d.version} (SHA-256 <code>{d.version_fingerprint.slice(0, 16)}…</code>)
+              </dd>
+              <dt>From address</dt>
+              <dd>{d.ip || 'not recorded'}</dd>
+              <dt>Browser</dt>
+              <dd class="wrap">{d.user_agent || 'not recorded'}</dd>
+              <dt>Signature</dt>
+              <dd>{d.signature_png ? <img class="signature-image" src={d.signature_png} alt={`Signature of ${d.signer_name}`} /> : 'not recorded'}</dd>
+            </dl>
+          )}
+        </section>
+      )}
+    </>
   );
 }
 
@@ -138,9 +216,11 @@ export function EstimateBuilder({ account, estimate }: { account: string; estima
         setContent(e.draft);
       }, setError);
     } else {
-      getCustomer(account).then((c) => {
+      // A new estimate starts with the business's defaults: tax rate, deposit rule, terms.
+      Promise.all([getCustomer(account), getSettings()]).then(([c, settings]) => {
         setProperty(c.properties[0]?.id ?? null);
-        setContent((now) => now && { ...now, currency: c.currency });
+        const d = settings.estimate_defaults;
+        setContent((now) => now && { ...now, currency: c.currency, tax_rate: d.tax_rate, terms: d.terms, deposit: settings.payments.default_deposit });
       }, setError);
     }
   }, [account, estimate]);
@@ -201,6 +281,7 @@ export function EstimateBuilder({ account, estimate }: { account: string; estima
       </div>
       {saved && <p role="status">{saved}</p>}
       {error !== null && <Notice error={error} />}
+      {sent && <DecisionEvidence view={current.sent} />}
       {sent && (
         <section class="card">
           <p>

@@ -11,6 +11,8 @@ export interface Me {
   business: string;
   currency: string;
   time_zone: string;
+  /** How the admin page writes dates, numbers and money. */
+  locale: string;
 }
 
 export interface Paged<T> {
@@ -74,6 +76,8 @@ export interface CustomerDetail {
   invoices: InvoiceRow[];
   payments: PaymentView[];
   credit_available: number;
+  /** Deposits paid and not yet credited: each belongs to its estimate. */
+  deposits_held: { estimate: string; number: string; amount: number }[];
   currency: string;
 }
 
@@ -104,6 +108,8 @@ export const me = () => send<Me>({ path: '/api/admin/me' });
 export const listCustomers = (name = '', cursor?: string) =>
   send<Paged<CustomerRow>>({ path: `/api/admin/customers?limit=50${name.trim() ? `&q=${enc(name.trim())}` : ''}${cursor ? `&cursor=${enc(cursor)}` : ''}` });
 export const createCustomer = (body: unknown) => send<CustomerRow>({ method: 'POST', path: '/api/admin/customers', body });
+export const moveDeposit = (account: string, estimate: string) =>
+  send<{ moved: number; credit_available: number }>({ method: 'POST', path: `/api/admin/customers/${enc(account)}/estimates/${enc(estimate)}/move-deposit`, body: {} });
 export const getCustomer = (id: string) => send<CustomerDetail>({ path: `/api/admin/customers/${enc(id)}` });
 export const addContact = (id: string, body: unknown) => send<ContactView>({ method: 'POST', path: `/api/admin/customers/${enc(id)}/contacts`, body });
 export const editContact = (id: string, contact: string, body: unknown) =>
@@ -167,6 +173,10 @@ export interface Settings {
   locale: string;
   sections: { estimates: boolean; invoices: boolean; payments: boolean };
   payments: PaymentRules;
+  /** Where the office hears of decisions and payments. */
+  notification_email: string | null;
+  /** What new estimates start with (the deposit rule is payments.default_deposit). */
+  estimate_defaults: { tax_rate: string; terms: string };
 }
 
 export interface Month {

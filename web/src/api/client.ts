@@ -262,6 +262,14 @@ export async function signOut(): Promise<void> {
 
 export const requestLink = (body: { tenant: string; email?: string; phone?: string; audience?: 'admin' }) =>
   raw<{ status: string; message: string }>('POST', '/api/auth/link', body, null);
+/** What a link opens, without spending it. */
+export const linkInfo = (token: string) =>
+  raw<{ business: string; opens: 'portal' | 'admin' | 'estimate' | 'invoice'; number: string | null; title: string | null; stale: boolean }>(
+    'POST',
+    '/api/auth/link-info',
+    { token },
+    null,
+  );
 export const resendLink = (token: string) => raw<{ status: string; message: string }>('POST', '/api/auth/resend', { token }, null);
 export const tenantProfile = (key: string) => raw<TenantProfile>('GET', `/api/auth/tenant/${encodeURIComponent(key)}`, undefined, null);
 export const listEstimates = () => send<EstimateList>({ path: '/api/estimates' });
@@ -275,6 +283,8 @@ export const payDeposit = (id: string) => send<Started>({ method: 'POST', path: 
 export const buyCredit = (amount: number) => send<Started>({ method: 'POST', path: '/api/account/credit', body: { amount } });
 export const listPayments = () => send<PaymentHistory>({ path: '/api/payments' });
 export const getPayment = (id: string) => send<PaymentDetail>({ path: `/api/payments/${encodeURIComponent(id)}` });
+export const requestUpdate = (id: string, message: string) =>
+  send<EstimateView>({ method: 'POST', path: `/api/estimates/${encodeURIComponent(id)}/request-update`, body: { message } });
 export const getEstimate = (id: string) => send<EstimateView>({ path: `/api/estimates/${encodeURIComponent(id)}` });
 export const approveEstimate = (id: string, body: { version: number; selection: Record<string, string[]>; signer_name: string; signature_png: string; consent: boolean }) =>
   send<EstimateView>({ method: 'POST', path: `/api/estimates/${encodeURIComponent(id)}/approve`, body });

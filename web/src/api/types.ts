@@ -80,11 +80,13 @@ export interface Approval {
   selection: Selection;
   totals: Totals;
   signer_name: string;
-  signature_png: string;
+  /** Left out for a document link's reader. */
+  signature_png?: string;
   by: string;
   at: string;
-  ip: string;
-  user_agent: string;
+  /** Evidence for the contractor only: present on the admin page, never for customers. */
+  ip?: string;
+  user_agent?: string;
   version_fingerprint: string;
 }
 
@@ -118,6 +120,10 @@ export interface EstimateView {
   /** Deposit paid or on its way. */
   deposit_paid: number;
   versions: VersionView[];
+  /** When the customer asked for an updated estimate (an expired one). */
+  update_requested_at: string | null;
+  /** Whether this session may ask for an updated estimate now. */
+  can_request_update: boolean;
 }
 
 export interface EstimateSummary {
@@ -178,10 +184,16 @@ export interface Amount {
 export interface InvoiceSummary {
   id: string;
   number: string;
+  /** What it is for (its estimate's title, or what the office called it). */
+  title: string;
+  property_label: string | null;
   status: InvoiceStatus;
   overdue: boolean;
   total: number;
+  /** Still owed, including what is on its way. */
   balance: number;
+  /** Of the balance, what a bank debit still settling covers (not to be paid again). */
+  processing: number;
   currency: string;
   due_date: string;
   property: string | null;
@@ -189,7 +201,10 @@ export interface InvoiceSummary {
 
 export interface InvoiceList {
   invoices: InvoiceSummary[];
+  /** Still to be paid: the balances less what is on its way. */
   balance_due: Amount[];
+  /** Bank debits on their way. */
+  processing: Amount[];
 }
 
 export interface PaymentView {
@@ -203,6 +218,8 @@ export interface PaymentView {
   document: string | null;
   label: string;
   credit_source: string | null;
+  /** The receipt's number for people (R-1001), once the receipt was made. */
+  receipt_number: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -232,6 +249,8 @@ export interface CreditView {
   applied: number;
   available: number;
   pending: number;
+  /** Deposits paid on estimates not invoiced yet: each goes to its own estimate's invoice. */
+  deposits_held: number;
   currency: string;
 }
 
@@ -249,6 +268,9 @@ export interface PaymentDetail {
 export interface InvoiceView {
   id: string;
   number: string;
+  /** What it is for, and where. */
+  title: string;
+  property_label: string | null;
   status: InvoiceStatus;
   overdue: boolean;
   content: {

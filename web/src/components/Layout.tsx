@@ -4,7 +4,8 @@ import type { TenantProfile } from '../api/types';
 import { phone } from '../lib/format';
 
 /** The contractor's header, the page, and how to reach the office. */
-export function Layout({ tenant, children, nav }: { tenant: TenantProfile | null; children: ComponentChildren; nav?: ComponentChildren }) {
+/** `home` is where the brand leads: the portal, or for a document link that document. */
+export function Layout({ tenant, children, nav, home = '/' }: { tenant: TenantProfile | null; children: ComponentChildren; nav?: ComponentChildren; home?: string }) {
   return (
     <>
       <a class="skip" href="#main">
@@ -12,7 +13,7 @@ export function Layout({ tenant, children, nav }: { tenant: TenantProfile | null
       </a>
       <header class="top">
         <div class="top-inner">
-          <a href="/" data-route class="brand">
+          <a href={home} data-route class="brand">
             {tenant?.branding.logo_url && <img src={tenant.branding.logo_url} alt="" width={36} height={36} />}
             <span>{tenant?.name ?? 'Customer portal'}</span>
           </a>

@@ -1,9 +1,11 @@
 import { ApiError } from '../api/client';
 
-/** A failure the person can read, with a retry when trying again could help. */
+/** A failure the person can read, with a retry when trying again could help, and the way
+ *  back when what they asked for is not there. */
 export function Notice({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const message = error instanceof Error ? error.message : 'Something went wrong. Please try again.';
   const retry = onRetry && (!(error instanceof ApiError) || error.retryable);
+  const missing = error instanceof ApiError && error.status === 404;
   return (
     <div class="notice notice-error" role="alert">
       <p>{message}</p>
@@ -11,6 +13,11 @@ export function Notice({ error, onRetry }: { error: unknown; onRetry?: () => voi
         <button type="button" class="button secondary" onClick={onRetry}>
           Try again
         </button>
+      )}
+      {missing && (
+        <a class="button secondary" href="/" data-route>
+          Back to your portal
+        </a>
       )}
     </div>
   );

@@ -3,11 +3,29 @@ import type { EstimateStatus } from '../api/types';
 
 const formatters = new Map<string, Intl.NumberFormat>();
 
+/** The contractor's locale (BCP 47): dates, numbers and money follow it, not the browser's. */
+let locale: string | undefined;
+
+/** Sets the locale every formatter uses (from the contractor's profile or settings). A tag the
+ *  browser does not know leaves the default in place. */
+export function setLocale(tag: string | null | undefined): void {
+  try {
+    locale = tag ? (Intl.getCanonicalLocales(tag)[0] ?? undefined) : undefined;
+  } catch {
+    locale = undefined;
+  }
+}
+
+export function currentLocale(): string | undefined {
+  return locale;
+}
+
 function currencyFormat(currency: string): Intl.NumberFormat {
-  let f = formatters.get(currency);
+  const key = `${locale ?? ''}|${currency}`;
+  let f = formatters.get(key);
   if (!f) {
-    f = new Intl.NumberFormat(undefined, { style: 'currency', currency });
-    formatters.set(currency, f);
+    f = new Intl.NumberFormat(locale, { style: 'currency', currency });
+    formatters.set(key, f);
   }
   return f;
 }
@@ -23,12 +41,12 @@ export function money(minor: number, currency: string): string {
 export function date(iso: string): string {
   const [y, m, d] = iso.split('-').map(Number);
   if (!y || !m || !d) return iso;
-  return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+  return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString(locale, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
 }
 
 export function dateTime(iso: string): string {
   const t = new Date(iso);
-  return Number.isNaN(t.getTime()) ? iso : t.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return Number.isNaN(t.getTime()) ? iso : t.toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
 export const STATUS_LABELS: Record<EstimateStatus, string> = {
@@ -42,9 +60,24 @@ export const STATUS_LABELS: Record<EstimateStatus, string> = {
   void: 'Withdrawn',
 };
 
-/** Quantity without trailing zeros: "8.000" -> "8". */
-export function quantity(q: string): string {
-  return q.includes('.') ? q.replace(/\.?0+$/, '') : q;
+/**
+ * A decimal as the server sends it ("8.000", "20", "8.50") without trailing zeros after the
+ * point: "8", "20", "8.5". Zeros before the point are digits, never trimmed ("20" stays "20",
+ * "100" stays "100"). Quantities and percentages everywhere go through here.
+ */
+export function decimal(d: string): string {
+  const t = d.trim();
+  if (!t.includes('.')) return t;
+  const trimmed = t.replace(/0+$/, '').replace(/\.$/, '');
+  return trimmed === '' || trimmed === '-' ? '0' : trimmed;
+}
+
+/** Quantity without trailing zeros: "8.000" -> "8", "2.50" -> "2.5". */
+export const quantity = decimal;
+
+/** A percentage: "20" -> "20%", "8.250" -> "8.25%". */
+export function percent(d: string): string {
+  return `${decimal(d)}%`;
 }
 
 /** "+15125550100" -> "(512) 555-0100" for North American numbers; others as stored. */

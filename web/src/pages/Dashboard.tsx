@@ -26,9 +26,19 @@ export function EstimateCard({ e }: { e: EstimateSummary }) {
 
 /** What needs the customer's attention, and how to reach the office. Shows only what exists. */
 export function Dashboard({ tenant }: { tenant: TenantProfile | null }) {
-  const { data, error, retry } = useLoad(() => Promise.all([listEstimates(), listInvoices()]).then(([e, i]) => ({ ...e, ...i })), []);
+  // Only what the contractor shows: a hidden section is not asked for (the API refuses it).
+  const shows = tenant?.sections ?? { estimates: true, invoices: true, payments: true };
+  const { data, error, retry } = useLoad(
+    () =>
+      Promise.all([
+        shows.estimates ? listEstimates() : Promise.resolve({ estimates: [] }),
+        shows.invoices ? listInvoices() : Promise.resolve({ invoices: [], balance_due: [], processing: [] }),
+      ]).then(([e, i]) => ({ ...e, ...i })),
+    [shows.estimates, shows.invoices],
+  );
   const name = displayName().split(' ')[0];
   const owed = data?.balance_due.filter((a) => a.amount > 0) ?? [];
+  const inFlight = data?.processing.filter((a) => a.amount > 0) ?? [];
   const waiting = data?.estimates.filter((e) => e.status === 'sent' || e.status === 'viewed') ?? [];
   return (
     <>
@@ -36,16 +46,21 @@ export function Dashboard({ tenant }: { tenant: TenantProfile | null }) {
       {tenant?.welcome_message && <p class="welcome">{tenant.welcome_message}</p>}
       {error !== null && <Notice error={error} onRetry={retry} />}
       {!data && error === null && <Loading />}
-      {owed.length > 0 && (
+      {(owed.length > 0 || inFlight.length > 0) && (
         <section class="card balance" aria-labelledby="balance-title">
-          <h2 id="balance-title">Balance due</h2>
-          <p class="balance-amount">{owed.map((a) => money(a.amount, a.currency)).join(' + ')}</p>
+          <h2 id="balance-title">{owed.length > 0 ? 'Balance due' : 'Nothing due'}</h2>
+          {owed.length > 0 && <p class="balance-amount">{owed.map((a) => money(a.amount, a.currency)).join(' + ')}</p>}
+          {inFlight.length > 0 && (
+            <p class="muted" data-testid="processing">
+              Payment processing: {inFlight.map((a) => money(a.amount, a.currency)).join(' + ')} on its way by bank transfer. No need to pay it again.
+            </p>
+          )}
           <a href="/invoices" data-route>
             See your invoices
           </a>
         </section>
       )}
-      {data && (
+      {data && shows.estimates && (
         <section aria-labelledby="waiting-title">
           <h2 id="waiting-title">Waiting for your decision</h2>
           {waiting.length === 0 ? (

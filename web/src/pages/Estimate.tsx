@@ -1,10 +1,10 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 
-import { ApiError, getEstimate } from '../api/client';
+import { ApiError, getEstimate, requestUpdate } from '../api/client';
 import type { Decision, EstimateView, Selection, TenantProfile, VersionChanges, VersionView } from '../api/types';
 import { Loading, Notice } from '../components/Notice';
 import { Status } from '../components/Status';
-import { date, dateTime, money } from '../lib/format';
+import { date, dateTime, money, percent } from '../lib/format';
 import { choose, lineAmount, totals } from '../lib/totals';
 import { useLoad } from '../lib/useLoad';
 import { Lines } from '../components/Lines';
@@ -161,8 +161,54 @@ export function EstimatePage({ id, tenant }: { id: string; tenant: TenantProfile
           onStale={retry}
         />
       )}
+      {isCurrent && data.status === 'expired' && <Expired view={data} tenant={tenant} onAsked={set} />}
       {error instanceof ApiError && data && <Notice error={error} onRetry={retry} />}
     </article>
+  );
+}
+
+/** An expired estimate is no dead end: ask the office for an updated one. */
+function Expired({ view, tenant, onAsked }: { view: EstimateView; tenant: TenantProfile | null; onAsked: (v: EstimateView) => void }) {
+  const [message, setMessage] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const office = tenant?.name ?? 'The office';
+  if (view.update_requested_at) {
+    return (
+      <section class="card" aria-labelledby="update-title">
+        <h2 id="update-title" tabIndex={-1}>
+          You asked for an updated estimate
+        </h2>
+        <p role="status">
+          {office} knows (you asked on {date(view.update_requested_at.slice(0, 10))}). They will send you an updated estimate to review.
+        </p>
+      </section>
+    );
+  }
+  if (!view.can_request_update) return <p class="notice">This estimate expired on {date(view.valid_until)}. Contact {office} for an updated one.</p>;
+  const ask = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      onAsked(await requestUpdate(view.id, message.trim()));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="card" onSubmit={ask} aria-labelledby="expired-title">
+      <h2 id="expired-title">This estimate expired on {date(view.valid_until)}</h2>
+      <p>Prices and availability may have changed. Ask {office} for an updated estimate; you will get it by email to review and approve.</p>
+      <label for="update-message">Anything they should know? (optional)</label>
+      <textarea id="update-message" rows={2} maxLength={2000} value={message} onInput={(e) => setMessage((e.target as HTMLTextAreaElement).value)} />
+      {error !== null && <Notice error={error} />}
+      <button type="submit" class="button primary wide" disabled={busy}>
+        {busy ? 'Sending…' : 'Ask for an updated estimate'}
+      </button>
+    </form>
   );
 }
 
@@ -180,7 +226,7 @@ function TotalsBox({ version, selection, currency }: { version: VersionView; sel
           <dd>{money(t.subtotal, currency)}</dd>
         </div>
         <div>
-          <dt>Tax ({version.content.tax_rate.replace(/\.?0+$/, '')}% on taxable items)</dt>
+          <dt>Tax ({percent(version.content.tax_rate)} on taxable items)</dt>
           <dd>{money(t.tax, currency)}</dd>
         </div>
         <div class="total">
@@ -189,7 +235,7 @@ function TotalsBox({ version, selection, currency }: { version: VersionView; sel
         </div>
         {deposit && (
           <div class="deposit">
-            <dt>Deposit due on approval{deposit.kind === 'percent' ? ` (${deposit.percent.replace(/\.?0+$/, '')}%)` : ''}</dt>
+            <dt>Deposit due on approval{deposit.kind === 'percent' ? ` (${percent(deposit.percent)})` : ''}</dt>
             <dd data-testid="deposit">{money(t.deposit, currency)}</dd>
           </div>
         )}

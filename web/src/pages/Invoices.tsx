@@ -2,7 +2,7 @@ import { getInvoice, listInvoices } from '../api/client';
 import type { InvoiceStatus, InvoiceSummary } from '../api/types';
 import { Lines } from '../components/Lines';
 import { Loading, Notice } from '../components/Notice';
-import { date, money } from '../lib/format';
+import { date, money, percent } from '../lib/format';
 import { useLoad } from '../lib/useLoad';
 import { PayBox, PaymentList } from './Pay';
 
@@ -14,8 +14,14 @@ const INVOICE_LABELS: Record<InvoiceStatus, string> = {
   void: 'Cancelled',
 };
 
-export function InvoiceStatusBadge({ status, overdue }: { status: InvoiceStatus; overdue: boolean }) {
-  return <span class={`status invoice-${overdue ? 'overdue' : status}`}>{overdue ? 'Overdue' : INVOICE_LABELS[status]}</span>;
+/**
+ * Where an invoice stands for the customer. `processing` is what a bank debit still settling
+ * covers: when it covers the whole balance there is nothing to pay, so it never says "Due".
+ */
+export function InvoiceStatusBadge({ status, overdue, balance, processing }: { status: InvoiceStatus; overdue: boolean; balance: number; processing: number }) {
+  const inFlight = balance > 0 && processing >= balance && status !== 'void';
+  const [kind, label] = inFlight ? ['processing', 'Payment processing'] : overdue ? ['overdue', 'Overdue'] : [status, INVOICE_LABELS[status]];
+  return <span class={`status invoice-${kind}`}>{label}</span>;
 }
 
 function InvoiceCard({ i }: { i: InvoiceSummary }) {
@@ -23,16 +29,20 @@ function InvoiceCard({ i }: { i: InvoiceSummary }) {
     <li class="card estimate-card">
       <div class="row">
         <h3>
-          <a href={`/invoices/${i.id}`} data-route>
-            Invoice {i.number}
+          <a href={`/invoices/${i.id}`} data-route aria-label={i.title ? `${i.title}, invoice ${i.number}` : undefined}>
+            {i.title || `Invoice ${i.number}`}
           </a>
         </h3>
-        <InvoiceStatusBadge status={i.status} overdue={i.overdue} />
+        <InvoiceStatusBadge status={i.status} overdue={i.overdue} balance={i.balance} processing={i.processing} />
       </div>
       <p class="muted">
+        Invoice {i.number}
+        {i.property_label && <> · {i.property_label}</>}
+        {' · '}
         {money(i.total, i.currency)}
-        {i.balance > 0 && i.balance !== i.total && <> · {money(i.balance, i.currency)} still due</>}
-        {i.balance > 0 && <> · due {date(i.due_date)}</>}
+        {i.processing > 0 && <> · {money(i.processing, i.currency)} on its way by bank transfer</>}
+        {i.balance - i.processing > 0 && i.balance - i.processing !== i.total && <> · {money(i.balance - i.processing, i.currency)} still due</>}
+        {i.balance - i.processing > 0 && <> · due {date(i.due_date)}</>}
       </p>
     </li>
   );
@@ -65,11 +75,15 @@ export function InvoicePage({ id }: { id: string }) {
   return (
     <article class="invoice">
       <header class="estimate-head">
-        <p class="muted">Invoice {data.number}</p>
+        <p class="muted">
+          <span>Invoice {data.number}</span>
+          {data.title && <> · {data.title}</>}
+          {data.property_label && <> · {data.property_label}</>}
+        </p>
         <h1>{money(data.totals.total, c)}</h1>
         <p class="row">
-          <InvoiceStatusBadge status={data.status} overdue={data.overdue} />
-          {data.ledger.balance > 0 && <span>Due {date(data.content.due_date)}</span>}
+          <InvoiceStatusBadge status={data.status} overdue={data.overdue} balance={data.ledger.balance} processing={Math.min(data.ledger.pending, data.ledger.balance)} />
+          {data.pay.payable > 0 && <span>Due {date(data.content.due_date)}</span>}
           <button type="button" class="button link no-print" onClick={() => window.print()}>
             Print
           </button>
@@ -93,7 +107,7 @@ export function InvoicePage({ id }: { id: string }) {
             </div>
           )}
           <div>
-            <dt>Tax ({data.content.tax_rate.replace(/\.?0+$/, '')}%)</dt>
+            <dt>Tax ({percent(data.content.tax_rate)})</dt>
             <dd>{money(data.totals.tax, c)}</dd>
           </div>
           <div class="total">

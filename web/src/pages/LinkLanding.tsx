@@ -1,6 +1,6 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 
-import { ApiError, documentPath, exchange, resendLink } from '../api/client';
+import { ApiError, documentPath, exchange, linkInfo, resendLink } from '../api/client';
 import type { TenantProfile } from '../api/types';
 import { Notice } from '../components/Notice';
 import { navigate } from '../lib/router';
@@ -14,6 +14,25 @@ export function LinkLanding({ token, tenant }: { token: string; tenant: TenantPr
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [resent, setResent] = useState<string | null>(null);
+  const [opens, setOpens] = useState<string | null>(null);
+
+  // Say what the link opens before it is spent ("Estimate E-1042: Main panel upgrade").
+  useEffect(() => {
+    linkInfo(token).then(
+      (i) => {
+        const business = i.business || tenant?.name || 'the business';
+        const doc = i.number ? `${i.opens === 'estimate' ? 'Estimate' : 'Invoice'} ${i.number}${i.title ? `: ${i.title}` : ''}` : null;
+        setOpens(
+          i.opens === 'estimate' || i.opens === 'invoice'
+            ? `${doc ?? (i.opens === 'estimate' ? 'An estimate' : 'An invoice')} from ${business}. Press Continue to open it.`
+            : i.opens === 'admin'
+              ? `Press Continue to sign in to ${business}'s admin page.`
+              : `Press Continue to sign in to your ${business} portal.`,
+        );
+      },
+      () => setOpens(null),
+    );
+  }, [token]);
 
   const go = async () => {
     setBusy(true);
@@ -64,7 +83,7 @@ export function LinkLanding({ token, tenant }: { token: string; tenant: TenantPr
         </>
       ) : (
         <>
-          <p>Press Continue to open your customer portal.</p>
+          <p data-testid="link-opens">{opens ?? 'Press Continue to open your customer portal.'}</p>
           {error !== null && <Notice error={error} onRetry={go} />}
           <button type="button" class="button primary wide" onClick={go} disabled={busy}>
             {busy ? 'Opening…' : 'Continue'}

@@ -154,7 +154,7 @@ function explain(p: PaymentView): string {
     case 'processing':
       return 'Your bank transfer was submitted. Bank transfers take a few business days to clear; we will email you a receipt when it does.';
     case 'succeeded':
-      return 'Thank you. A receipt is on its way to your email.';
+      return 'Thank you. This is your receipt: print it or keep the email we sent for your records.';
     case 'failed':
       return 'The payment did not go through and nothing was charged. You can try again with another card or account.';
     case 'canceled':
@@ -194,12 +194,14 @@ export function PaymentPage({ id }: { id: string }) {
           <dt>Method</dt>
           <dd>{METHOD_LABELS[p.method]}</dd>
         </div>
+        {p.receipt_number && (
+          <div>
+            <dt>Receipt</dt>
+            <dd data-testid="receipt-number">{p.receipt_number}</dd>
+          </div>
+        )}
         <div>
-          <dt>Receipt number</dt>
-          <dd>{p.id}</dd>
-        </div>
-        <div>
-          <dt>Updated</dt>
+          <dt>{p.status === 'succeeded' ? 'Paid on' : 'Updated'}</dt>
           <dd>{dateTime(p.updated_at)}</dd>
         </div>
         {data.balance !== null && (
@@ -296,6 +298,11 @@ export function PaymentsPage() {
         <p class="card">
           Account credit: <strong data-testid="credit">{money(cr.available, cr.currency)}</strong>
           {cr.pending > 0 && <> ({money(cr.pending, cr.currency)} processing)</>}. It can be applied to any invoice.
+        </p>
+      )}
+      {cr.deposits_held > 0 && (
+        <p class="card" data-testid="deposits-held">
+          Deposits paid: {money(cr.deposits_held, cr.currency)}. Each is credited on the invoice for its estimate.
         </p>
       )}
       <BuyCredit currency={cr.currency} />

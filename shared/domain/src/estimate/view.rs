@@ -4,6 +4,37 @@ use jiff::Timestamp;
 
 use super::{Decision, Estimate, EstimateStatus, EstimateVersion, Selection, Totals, VersionChanges, VersionContent, diff, totals};
 
+/// How much of a decision's evidence a reader sees. Everyone sees who decided, when, and on
+/// what; the signer's address and browser are the contractor's evidence only, and the
+/// signature image stays with the signed-in account (not a forwarded document link).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Evidence {
+    /// Staff on the admin page: everything that was recorded.
+    Full,
+    /// The customer's own signed-in portal (or staff viewing as them): the signature too.
+    Account,
+    /// Whoever holds a document link: who decided and when.
+    Link,
+}
+
+impl Decision {
+    /// The decision as `reader` may see it.
+    pub fn shown(&self, reader: Evidence) -> Decision {
+        match (self, reader) {
+            (Decision::Approved(a), Evidence::Account | Evidence::Link) => {
+                let mut a = a.clone();
+                a.ip.clear();
+                a.user_agent.clear();
+                if reader == Evidence::Link {
+                    a.signature_png.clear();
+                }
+                Decision::Approved(a)
+            }
+            (d, _) => d.clone(),
+        }
+    }
+}
+
 /// One row of the estimates list.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct EstimateSummary {
@@ -75,6 +106,11 @@ pub struct EstimateView {
     pub versions: Vec<VersionView>,
     /// Deposit paid or on its way (a bank transfer still processing).
     pub deposit_paid: i64,
+    /// When the customer asked for an updated estimate (an expired one), if they did.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub update_requested_at: Option<Timestamp>,
+    /// Whether this session may ask for an updated estimate now (it expired, nobody asked yet).
+    pub can_request_update: bool,
 }
 
 impl EstimateView {
@@ -85,29 +121,27 @@ impl EstimateView {
         decisions: &std::collections::BTreeMap<u32, Decision>,
         now: Timestamp,
         may_decide: bool,
-    ) -> Self {
+        reader: Evidence,
+    ) -> Result<Self, crate::DomainError> {
         let sent: Vec<&EstimateVersion> = versions.iter().filter(|v| v.sent_at.is_some()).collect();
-        let mut views: Vec<VersionView> = sent
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                let recommended = v.content.default_selection();
-                VersionView {
-                    number: v.number,
-                    sent_at: v.sent_at,
-                    note: v.note.clone(),
-                    totals: totals(&v.content, &recommended),
-                    recommended,
-                    content: v.content.clone(),
-                    fingerprint: v.fingerprint.clone(),
-                    changes: i.checked_sub(1).map(|p| diff(sent[p], v)),
-                    decision: decisions.get(&v.number).cloned(),
-                }
-            })
-            .collect();
+        let mut views = Vec::with_capacity(sent.len());
+        for (i, v) in sent.iter().enumerate() {
+            let recommended = v.content.default_selection();
+            views.push(VersionView {
+                number: v.number,
+                sent_at: v.sent_at,
+                note: v.note.clone(),
+                totals: totals(&v.content, &recommended)?,
+                recommended,
+                content: v.content.clone(),
+                fingerprint: v.fingerprint.clone(),
+                changes: i.checked_sub(1).map(|p| diff(sent[p], v)).transpose()?,
+                decision: decisions.get(&v.number).map(|d| d.shown(reader)),
+            });
+        }
         views.reverse();
         let status = e.effective_status(now);
-        Self {
+        Ok(Self {
             id: e.id.to_string(),
             number: e.number.clone(),
             title: e.title.clone(),
@@ -119,6 +153,8 @@ impl EstimateView {
             can_decide: may_decide && status.is_open(),
             versions: views,
             deposit_paid: 0,
-        }
+            update_requested_at: e.update_requested_at,
+            can_request_update: may_decide && status == EstimateStatus::Expired && e.update_requested_at.is_none(),
+        })
     }
 }

@@ -81,6 +81,11 @@ pub struct SessionRecord {
     /// When the token was last rotated (epoch seconds).
     #[serde(default)]
     pub rotated_epoch: i64,
+    /// The random salt of the last rotation: the current secret is [`successor`] of the
+    /// previous one under it, so a late request with the previous token within the grace gets
+    /// the same successor again instead of a second live token. Empty before the first rotation.
+    #[serde(default)]
+    pub nonce: String,
     pub created_at: Timestamp,
     pub expires_epoch: i64,
     pub revoked: bool,
@@ -98,14 +103,23 @@ pub async fn get_session(table: &dyn Table, t: &TenantId, id: &SessionId) -> Res
 /// How long after a rotation the replaced refresh token is still honoured.
 pub const REUSE_GRACE_SECONDS: i64 = 30;
 
-/// Replaces the refresh token, only if `current` is still the current one and the family is
-/// live: two refreshes racing cannot both win. `previous` is what becomes the previous token:
-/// the one just replaced, or (for a late request within the grace period) the one that
-/// already was.
-pub fn rotate_session(t: &TenantId, id: &SessionId, current: &str, previous: &str, new_hash: &str, now: Timestamp) -> Update {
+/// The secret that replaces `secret` in a rotation salted with `nonce`, and its hash. Derived
+/// rather than drawn, so the answer to the replaced secret within the grace is always the same
+/// one successor (SHA-256 is enough: the nonce is 256 random bits and the secret another 256).
+pub fn successor(nonce: &str, secret: &str) -> (String, String) {
+    let next = portal_domain::sha256_hex(format!("switchboard refresh successor\0{nonce}\0{secret}").as_bytes());
+    let hash = secret_hash(&next);
+    (next, hash)
+}
+
+/// Replaces the refresh token `current` (a hash) by the one hashing to `new_hash`, only if
+/// `current` is still the current one and the family is live: two refreshes racing cannot both
+/// win. The replaced token becomes the previous one; `nonce` is the rotation's salt.
+pub fn rotate_session(t: &TenantId, id: &SessionId, current: &str, nonce: &str, new_hash: &str, now: Timestamp) -> Update {
     Update::new(keys::session(t, id))
         .set("current_hash", new_hash)
-        .set("previous_hash", previous)
+        .set("previous_hash", current)
+        .set("nonce", nonce)
         .set("rotated_epoch", now.as_second())
         .when(
             Cond::eq("current_hash", current).and(Cond::eq("revoked", false)).and(Cond::Gt("expires_epoch".into(), now.as_second().into())),

@@ -26,6 +26,12 @@ pub struct Invoice {
     pub estimate: Option<EstimateId>,
     /// Printed number (`INV-2031`).
     pub number: String,
+    /// What it is for, in words: the estimate's title, or what the office called it.
+    #[serde(default)]
+    pub title: String,
+    /// The property's label when the invoice was issued (`Home`, `Oak Ridge Plaza`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub property_label: Option<String>,
     /// Draft and void are set by staff; otherwise the ledger's status, cached.
     pub status: InvoiceStatus,
     pub content: InvoiceContent,
@@ -40,6 +46,22 @@ pub struct Invoice {
     pub sent_at: Option<Timestamp>,
     pub created_at: Timestamp,
     pub rev: u64,
+}
+
+impl Invoice {
+    /// What it is for, in words: its title, else its first line (invoices from before titles).
+    pub fn what_for(&self) -> String {
+        if self.title.trim().is_empty() {
+            self.content.items.first().map(|i| i.name.clone()).unwrap_or_default()
+        } else {
+            self.title.clone()
+        }
+    }
+
+    /// Whether something is still to be settled on it (it is issued and owes money).
+    pub fn unpaid(&self) -> bool {
+        !matches!(self.status, InvoiceStatus::Draft | InvoiceStatus::Void) && self.ledger.balance > 0
+    }
 }
 
 /// An invoice with all its payments.

@@ -9,6 +9,7 @@
 //! a crash between the provider accepting it and the `sent` mark).
 use jiff::Timestamp;
 use portal_domain::ids::{AccountId, ContactId, EstimateId, InvoiceId, OutboxId, PaymentId, StaffId, TenantId};
+use portal_domain::party::{Email, Phone};
 
 use super::payments::Document;
 use crate::keys;
@@ -61,6 +62,87 @@ pub enum Notice {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         token: Option<String>,
     },
+    /// Something the office should hear of, to the contractor's notification address.
+    OfficeAlert { about: OfficeEvent },
+    /// Someone asked for a sign-in link. The sender finds who the address belongs to, issues
+    /// the links and sends them, so answering the request costs the same whether or not the
+    /// address is on file (nothing to time).
+    SignInRequested {
+        /// What was asked, with where from; dropped once handled (an address that may be on
+        /// no file is kept no longer than that).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ask: Option<SignInAsk>,
+    },
+}
+
+/// What a customer did that the office hears of.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum OfficeEvent {
+    EstimateApproved {
+        estimate: EstimateId,
+    },
+    EstimateDeclined {
+        estimate: EstimateId,
+    },
+    ChangesRequested {
+        estimate: EstimateId,
+    },
+    /// An expired estimate: the customer asks for an updated one.
+    UpdateRequested {
+        estimate: EstimateId,
+    },
+    PaymentReceived {
+        document: Document,
+        payment: PaymentId,
+    },
+    PaymentFailed {
+        document: Document,
+        payment: PaymentId,
+    },
+}
+
+impl OfficeEvent {
+    /// The outbox write that tells the office; put it in the transaction of the change.
+    pub fn enqueue(
+        self,
+        ids: &dyn portal_domain::ports::Ids,
+        t: &TenantId,
+        account: &AccountId,
+        now: Timestamp,
+    ) -> Result<Write, StoreError> {
+        let message = OutboxMessage {
+            id: OutboxId::generate(ids),
+            account: Some(account.clone()),
+            created_at: now,
+            notice: Notice::OfficeAlert { about: self },
+        };
+        enqueue(t, message)
+    }
+}
+
+/// What a sign-in link was asked for.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SignInAsk {
+    pub by: SignInBy,
+    /// The requester's address and browser, for the `auth.link_sent` audit entry.
+    pub ip: String,
+    pub user_agent: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum SignInBy {
+    /// A customer's email address, or (`admin`) a staff member's.
+    Email {
+        email: Email,
+        #[serde(default)]
+        admin: bool,
+    },
+    /// A customer's phone number.
+    Phone { phone: Phone },
+    /// A fresh link for whoever an old (expired or used) link was for: the hash of its token.
+    Resend { link: String },
 }
 
 impl Notice {
@@ -75,7 +157,8 @@ impl Notice {
             }
             Self::PortalInvite { contact, .. } => Self::PortalInvite { contact: contact.clone(), token: None },
             Self::StaffInvite { staff, .. } => Self::StaffInvite { staff: staff.clone(), token: None },
-            Self::Receipt { .. } => self.clone(),
+            Self::SignInRequested { .. } => Self::SignInRequested { ask: None },
+            Self::Receipt { .. } | Self::OfficeAlert { .. } => self.clone(),
         }
     }
 }
@@ -142,7 +225,9 @@ pub async fn due(table: &dyn Table, t: &TenantId, now: Timestamp) -> Result<Vec<
 fn put(t: &TenantId, e: &Envelope, expected_rev: u64, now: Timestamp) -> Result<Write, StoreError> {
     let mut item = to_item("outbox", &keys::outbox(t, &e.message.id), e)?;
     if e.delivery == Delivery::Sent {
-        item.insert("ttl".into(), (now.as_second() + KEEP_SECONDS).into());
+        // A sign-in request is one per link asked for; nobody needs its record for long.
+        let keep = if matches!(e.message.notice, Notice::SignInRequested { .. }) { 86_400 } else { KEEP_SECONDS };
+        item.insert("ttl".into(), (now.as_second() + keep).into());
     }
     Ok(Write::Put(Put { item, cond: Some(Cond::eq("rev", expected_rev)) }))
 }

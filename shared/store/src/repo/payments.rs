@@ -89,6 +89,10 @@ pub struct PaymentRecord {
     /// number).
     #[serde(default)]
     pub credit_source: Option<String>,
+    /// The receipt's number for people (`R-1001`, per contractor), given when the receipt is
+    /// first sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt_number: Option<String>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     pub rev: u64,
@@ -159,36 +163,66 @@ pub struct AccountPayments {
     pub credit_rev: u64,
 }
 
-/// Account credit: deposits and prepayments received, less what was applied to invoices.
+/// Account credit: prepayments (and deposits the office moved to the account) received, less
+/// what was applied to invoices from it. A deposit is not account credit: it belongs to its
+/// estimate and is credited to invoices made from that estimate
+/// ([`AccountPayments::deposit_unapplied`]) until the office moves it on purpose
+/// ([`move_deposit`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Credit {
-    /// Deposits and prepayments that succeeded, less refunds.
+    /// Prepayments and moved deposits that succeeded, less refunds.
     pub received: i64,
     /// Applied to invoices.
     pub applied: i64,
     /// What can still be applied (never negative).
     pub available: i64,
-    /// Deposits and prepayments submitted but not settled (ACH).
+    /// Prepayments submitted but not settled (ACH).
     pub pending: i64,
 }
+
+/// Where applied credit came from, as recorded on the `credit` payment (`credit_source`).
+pub const GENERAL_CREDIT: &str = "account";
 
 impl AccountPayments {
     pub fn credit(&self) -> Credit {
         let mut c = Credit::default();
         for p in &self.payments {
             match p.document {
-                Document::Estimate(_) | Document::Account => {
+                Document::Account => {
                     c.received += p.state.net();
                     if p.state.status == PaymentStatus::Processing {
                         c.pending += p.state.amount;
                     }
                 }
-                Document::Invoice(_) if p.state.method == PaymentMethod::Credit => c.applied += p.state.net(),
-                Document::Invoice(_) => {}
+                Document::Invoice(_) if p.state.method == PaymentMethod::Credit && p.credit_source.as_deref() == Some(GENERAL_CREDIT) => {
+                    c.applied += p.state.net()
+                }
+                Document::Invoice(_) | Document::Estimate(_) => {}
             }
         }
         c.available = (c.received - c.applied).max(0);
         c
+    }
+
+    /// The credit this invoice can take: the unapplied deposit of the estimate it was made
+    /// from, and the account's general credit.
+    pub fn credit_for(&self, invoice: &Invoice) -> i64 {
+        let deposit = invoice.estimate.as_ref().map_or(0, |e| self.deposit_unapplied(e));
+        deposit.saturating_add(self.credit().available)
+    }
+
+    /// Deposits paid and not yet credited to an invoice or moved to the account, per estimate.
+    pub fn deposits_held(&self) -> Vec<(EstimateId, i64)> {
+        let mut held: Vec<(EstimateId, i64)> = Vec::new();
+        for p in &self.payments {
+            if let Document::Estimate(e) = &p.document
+                && !held.iter().any(|(x, _)| x == e)
+            {
+                held.push((e.clone(), self.deposit_unapplied(e)));
+            }
+        }
+        held.retain(|(_, amount)| *amount > 0);
+        held
     }
 
     /// A payment as the customer sees it, labelled with the document's printed number, in the
@@ -205,7 +239,13 @@ impl AccountPayments {
                 let number = est.map_or_else(|| e.to_string(), |x| x.number.clone());
                 (Some(e.to_string()), format!("Deposit on estimate {number}"), est.map(|x| &x.currency))
             }
-            Document::Account => (None, "Account credit".to_string(), None),
+            Document::Account => match p.credit_source.as_deref().and_then(|s| s.parse::<EstimateId>().ok()) {
+                Some(e) => {
+                    let number = self.estimates.iter().find(|x| x.id == e).map_or_else(|| e.to_string(), |x| x.number.clone());
+                    (None, format!("Deposit on estimate {number}, moved to account credit"), None)
+                }
+                None => (None, "Account credit".to_string(), None),
+            },
         };
         PaymentView {
             id: p.id.to_string(),
@@ -218,6 +258,7 @@ impl AccountPayments {
             document,
             label,
             credit_source: p.credit_source.clone(),
+            receipt_number: p.receipt_number.clone(),
             created_at: p.created_at,
             updated_at: p.updated_at,
         }
@@ -231,7 +272,8 @@ impl AccountPayments {
         Some(invoices::InvoiceBundle { invoice, payments })
     }
 
-    /// What a deposit paid on `estimate` has not yet been credited to an invoice.
+    /// What a deposit paid on `estimate` has not yet been credited to an invoice or moved to
+    /// the account's credit (both are `credit` payments naming the estimate as their source).
     pub fn deposit_unapplied(&self, estimate: &EstimateId) -> i64 {
         let doc = Document::Estimate(estimate.clone());
         let received: i64 = self.payments.iter().filter(|p| p.document == doc).map(|p| p.state.net()).sum();
@@ -244,12 +286,23 @@ impl AccountPayments {
             .sum();
         (received - applied).max(0)
     }
+
+    /// The `CREDIT` header write that serialises every use of credit (applying it, moving a
+    /// deposit): conditional on the rev read, so two uses racing cannot spend it twice.
+    fn credit_guard(&self, t: &TenantId, a: &AccountId, now: Timestamp) -> Result<Write, StoreError> {
+        let credit_key = Key::new(keys::account_pk(t, a), "CREDIT");
+        let item = to_item("credit", &credit_key, &serde_json::json!({ "rev": self.credit_rev + 1, "updated_at": now }))?;
+        let cond = if self.credit_rev == 0 { Cond::absent() } else { Cond::eq("rev", self.credit_rev) };
+        Ok(Write::Put(Put { item, cond: Some(cond) }))
+    }
 }
 
-/// Applies account credit to an invoice: a `credit` payment on the invoice and the invoice's
-/// ledger, conditional on the invoice and on the `CREDIT` header (so two applications racing
-/// cannot spend the same credit), with the audit entry. `source` is the estimate whose deposit
-/// this is, if any. Returns the amount applied (at most the credit available and the balance).
+/// Applies credit to an invoice: a `credit` payment on the invoice and the invoice's ledger,
+/// conditional on the invoice and on the `CREDIT` header (so two applications racing cannot
+/// spend the same credit), with the audit entry. The deposit of the estimate the invoice was
+/// made from goes first, then the account's general credit; `source` limits it to that
+/// estimate's deposit. Returns the amount applied (at most the credit available and the
+/// balance).
 #[allow(clippy::too_many_arguments)]
 pub async fn apply_credit(
     table: &dyn Table,
@@ -263,29 +316,85 @@ pub async fn apply_credit(
     origin: &Origin,
     now: Timestamp,
 ) -> Result<i64, StoreError> {
-    // One Query: the account's credit, and the invoice with its payments.
+    let mut applied = 0i64;
+    // At most two steps: the invoice's own deposit, then general credit.
+    for _ in 0..2 {
+        // One Query: the account's credit, and the invoice with its payments.
+        let money = all(table, t, a).await?;
+        let bundle = money.invoice(invoice).ok_or_else(|| StoreError::Invalid("no such invoice".into()))?;
+        if matches!(bundle.invoice.status, InvoiceStatus::Draft | InvoiceStatus::Void) {
+            break;
+        }
+        let own = source.or(bundle.invoice.estimate.as_ref()).filter(|e| money.deposit_unapplied(e) > 0);
+        let (from, available) = match (own, source) {
+            (Some(e), _) => (e.to_string(), money.deposit_unapplied(e)),
+            (None, Some(_)) => break,
+            (None, None) => (GENERAL_CREDIT.to_string(), money.credit().available),
+        };
+        let left = wanted.map_or(i64::MAX, |w| w - applied);
+        let amount = left.min(available).min(bundle.invoice.ledger.balance);
+        if amount <= 0 {
+            break;
+        }
+        let (payment, mut writes) =
+            settled(ids, &bundle, amount, PaymentMethod::Credit, Some(from.clone()), actor.clone(), "credit.applied", origin, now)?;
+        writes.push(money.credit_guard(t, a, now)?);
+        table.transact(writes).await?;
+        applied += payment.state.amount;
+        if from == GENERAL_CREDIT {
+            break;
+        }
+    }
+    Ok(applied)
+}
+
+/// The office moves what is left of an estimate's deposit to the account's general credit, on
+/// purpose: a settled `credit` payment on the account naming the estimate as its source,
+/// serialised with every other use of credit, with the audit entry. Returns the amount moved
+/// (0 when nothing is left to move).
+#[allow(clippy::too_many_arguments)]
+pub async fn move_deposit(
+    table: &dyn Table,
+    ids: &dyn Ids,
+    t: &TenantId,
+    a: &AccountId,
+    estimate: &EstimateId,
+    actor: Actor,
+    origin: &Origin,
+    now: Timestamp,
+) -> Result<i64, StoreError> {
     let money = all(table, t, a).await?;
-    let bundle = money.invoice(invoice).ok_or_else(|| StoreError::Invalid("no such invoice".into()))?;
-    let available = match source {
-        Some(e) => money.deposit_unapplied(e).min(money.credit().available),
-        None => money.credit().available,
-    };
-    let amount = wanted.unwrap_or(i64::MAX).min(available).min(bundle.invoice.ledger.balance);
-    if amount <= 0 || matches!(bundle.invoice.status, InvoiceStatus::Draft | InvoiceStatus::Void) {
+    let amount = money.deposit_unapplied(estimate);
+    if amount <= 0 {
         return Ok(0);
     }
-    let source = Some(source.map_or_else(|| "account".to_string(), ToString::to_string));
-    let (payment, mut writes) = settled(ids, &bundle, amount, PaymentMethod::Credit, source, actor, "credit.applied", origin, now)?;
-    let credit_key = Key::new(keys::account_pk(t, a), "CREDIT");
-    let credit_item = to_item(
-        "credit",
-        &credit_key,
-        &serde_json::json!({ "rev": money.credit_rev + 1, "applied": money.credit().applied + amount, "updated_at": now }),
-    )?;
-    let credit_cond = if money.credit_rev == 0 { Cond::absent() } else { Cond::eq("rev", money.credit_rev) };
-    writes.push(Write::Put(Put { item: credit_item, cond: Some(credit_cond) }));
+    let state = PaymentState::new(amount, PaymentMethod::Credit).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let payment = PaymentRecord {
+        id: PaymentId::generate(ids),
+        document: Document::Account,
+        state,
+        checkout_session: None,
+        stripe_payment_intent: None,
+        credit_source: Some(estimate.to_string()),
+        receipt_number: None,
+        created_at: now,
+        updated_at: now,
+        rev: 0,
+    };
+    let number = money.estimates.iter().find(|e| &e.id == estimate).map(|e| e.number.clone());
+    let audit = AuditEntry::record(
+        ids,
+        now,
+        actor,
+        "credit.moved",
+        Some(estimate.to_string()),
+        Some(a.clone()),
+        origin,
+        serde_json::json!({ "payment": payment.id, "amount": amount, "estimate": estimate, "number": number, "to": GENERAL_CREDIT }),
+    );
+    let writes = vec![create(t, a, &payment)?, money.credit_guard(t, a, now)?, super::audit::append(t, &audit)?];
     table.transact(writes).await?;
-    Ok(payment.state.amount)
+    Ok(amount)
 }
 
 /// A payment that is settled when written (account credit, or a cheque the office records),
@@ -311,12 +420,16 @@ fn settled(
         checkout_session: None,
         stripe_payment_intent: None,
         credit_source,
+        receipt_number: None,
         created_at: now,
         updated_at: now,
         rev: 0,
     };
     let mut inv = invoice.clone();
-    inv.ledger = Ledger::of(inv.content.totals().total, bundle.payments.iter().map(|p| &p.state).chain([&payment.state]));
+    inv.ledger = Ledger::of(
+        inv.content.totals().map_err(|e| StoreError::Invalid(e.to_string()))?.total,
+        bundle.payments.iter().map(|p| &p.state).chain([&payment.state]),
+    );
     inv.status = inv.ledger.status();
     inv.rev += 1;
     let audit = AuditEntry::record(
@@ -486,7 +599,10 @@ pub async fn post(
             }
             let invoice = &mut bundle.invoice;
             let expected = invoice.rev;
-            invoice.ledger = Ledger::of(invoice.content.totals().total, bundle.payments.iter().map(|p| &p.state));
+            invoice.ledger = Ledger::of(
+                invoice.content.totals().map_err(|e| StoreError::Invalid(e.to_string()))?.total,
+                bundle.payments.iter().map(|p| &p.state),
+            );
             if !matches!(invoice.status, InvoiceStatus::Draft | InvoiceStatus::Void) {
                 invoice.status = invoice.ledger.status();
             }
@@ -508,6 +624,17 @@ pub async fn post(
         writes.push(super::audit::append(&at.tenant, &audit)?);
         if newly_paid {
             writes.push(receipt(ids, at, &payment, now)?);
+        }
+        // The office hears of money arriving and of a payment that failed, once each.
+        let newly_failed = before.state.status != PaymentStatus::Failed && payment.state.status == PaymentStatus::Failed;
+        if newly_paid || newly_failed {
+            let (document, id) = (at.document.clone(), payment.id.clone());
+            let about = if newly_paid {
+                super::outbox::OfficeEvent::PaymentReceived { document, payment: id }
+            } else {
+                super::outbox::OfficeEvent::PaymentFailed { document, payment: id }
+            };
+            writes.push(about.enqueue(ids, &at.tenant, &at.account, now)?);
         }
         match table.transact(writes).await {
             Ok(()) => return Ok(Posted::Applied { status: payment.state.status }),

@@ -1,0 +1,102 @@
+//! What the office hears of: a customer's decision on an estimate, a request for an updated
+//! estimate, a payment or a failed payment, emailed to the contractor's notification address
+//! with the customer, the document, what was decided or paid and a link to the admin page.
+use portal_domain::estimate::Decision;
+use portal_domain::ids::{AccountId, EstimateId};
+use portal_domain::party::Tenant;
+use portal_domain::ports::{Mail, Mailer};
+
+use crate::repo::outbox::OfficeEvent;
+use crate::repo::payments::{self, Document};
+use crate::repo::{estimates, invoices, parties};
+use crate::table::Table;
+
+type Failure = Box<dyn std::error::Error + Send + Sync>;
+
+/// Emails `about` to the office; nothing when the contractor set no notification address.
+pub(super) async fn deliver(
+    table: &dyn Table,
+    mailer: &dyn Mailer,
+    tenant: &Tenant,
+    account: &AccountId,
+    about: &OfficeEvent,
+) -> Result<(), Failure> {
+    let Some(to) = &tenant.notification_email else { return Ok(()) };
+    let t = &tenant.id;
+    let customer = parties::get_account(table, t, account).await?.map_or_else(|| "A customer".to_string(), |a| a.name);
+    let base = tenant.portal_url.trim_end_matches('/');
+    let estimate_page = |e: &EstimateId| format!("{base}/admin/customers/{account}/estimates/{e}");
+    let (subject, lines, url) = match about {
+        OfficeEvent::EstimateApproved { estimate }
+        | OfficeEvent::EstimateDeclined { estimate }
+        | OfficeEvent::ChangesRequested { estimate }
+        | OfficeEvent::UpdateRequested { estimate } => {
+            let bundle = estimates::load(table, t, account, estimate).await?.ok_or("the estimate is gone")?;
+            let e = &bundle.estimate;
+            let what = format!("{} ({})", e.number, e.title);
+            let decision = bundle.decisions.get(&e.current_version);
+            let (subject, mut lines) = match (about, decision) {
+                (OfficeEvent::EstimateApproved { .. }, Some(Decision::Approved(a))) => (
+                    format!("{customer} approved {}: {}", e.number, e.currency.format(a.totals.total)),
+                    vec![
+                        format!("{} approved estimate {what}, version {}.", a.signer_name, a.version),
+                        format!("Total {}; deposit {}.", e.currency.format(a.totals.total), e.currency.format(a.totals.deposit)),
+                    ],
+                ),
+                (OfficeEvent::EstimateDeclined { .. }, Some(Decision::Declined { reason, .. })) => (
+                    format!("{customer} declined {}", e.number),
+                    vec![format!("{customer} declined estimate {what}."), format!("Their reason: {reason}")],
+                ),
+                (OfficeEvent::ChangesRequested { .. }, Some(Decision::ChangesRequested { comment, line_comments, .. })) => {
+                    let mut lines = vec![format!("{customer} asked for changes to estimate {what}.")];
+                    if !comment.trim().is_empty() {
+                        lines.push(format!("Overall: {comment}"));
+                    }
+                    let version = bundle.versions.iter().find(|v| v.number == e.current_version);
+                    for c in line_comments {
+                        let name = version
+                            .and_then(|v| v.content.all_items().find(|(_, _, i)| i.id == c.item).map(|(_, _, i)| i.name.clone()))
+                            .unwrap_or_else(|| c.item.to_string());
+                        lines.push(format!("On “{name}”: {}", c.comment));
+                    }
+                    (format!("{customer} asked for changes to {}", e.number), lines)
+                }
+                (OfficeEvent::UpdateRequested { .. }, _) => (
+                    format!("{customer} asks for an updated {}", e.number),
+                    vec![format!("Estimate {what} expired on {}; {customer} asks for an updated one.", e.valid_until)],
+                ),
+                // The decision moved on meanwhile (a revision): say what was asked, plainly.
+                _ => (format!("{customer} acted on {}", e.number), vec![format!("{customer} acted on estimate {what}.")]),
+            };
+            lines.push("Open the estimate on the admin page for the details.".into());
+            (subject, lines, estimate_page(&e.id))
+        }
+        OfficeEvent::PaymentReceived { document, payment } | OfficeEvent::PaymentFailed { document, payment } => {
+            let p = payments::get(table, t, account, document, payment).await?.ok_or("the payment is gone")?;
+            let amount = tenant.currency.format(p.state.amount);
+            let (what, url) = match document {
+                Document::Invoice(i) => {
+                    let number = invoices::load(table, t, account, i).await?.map_or_else(|| i.to_string(), |b| b.invoice.number);
+                    (format!("invoice {number}"), format!("{base}/admin/customers/{account}"))
+                }
+                Document::Estimate(e) => (format!("the deposit on estimate {e}"), estimate_page(e)),
+                Document::Account => ("account credit".to_string(), format!("{base}/admin/customers/{account}")),
+            };
+            if matches!(about, OfficeEvent::PaymentFailed { .. }) {
+                (
+                    format!("Payment failed: {amount} from {customer}"),
+                    vec![
+                        format!("{customer}'s payment of {amount} for {what} failed (a declined card or a returned bank debit)."),
+                        "Nothing was paid; the customer was not charged.".into(),
+                    ],
+                    url,
+                )
+            } else {
+                (format!("Payment received: {amount} from {customer}"), vec![format!("{customer} paid {amount} for {what}.")], url)
+            }
+        }
+    };
+    let note = "You get these because this address is the business's notification address in the admin page's settings.";
+    mailer.send(&Mail::branded(tenant, to, subject, &lines, "Open the admin page", &url, note)).await?;
+    Ok(())
+}
