@@ -45,8 +45,9 @@ web-test: web ## TypeScript strict, unit tests (Vitest), end-to-end in Debian's 
 	cd web && NO_COLOR=1 npx vitest run --config vitest.config.ts 2>&1 | tee ../target/web-test-output.log
 	cd web && NO_COLOR=1 npx vitest run --config vitest.e2e.config.ts 2>&1 | tee -a ../target/web-test-output.log
 
-infra-test: ## the template passes cfn-lint
+infra-test: ## the template passes cfn-lint; the deploy scripts parse
 	cfn-lint template.yaml
+	for f in infra/scripts/*.sh; do bash -n "$$f"; done
 
 openapi: ## regenerate infra/openapi.json from the code
 	cargo run -q -p portal-local -- openapi > infra/openapi.json

@@ -229,6 +229,8 @@ EVENTS = {
         "create-invoice-from-invoiced-estimate": event("POST", "/api/admin/customers/{account}/invoices",
                                                        "/api/admin/customers/acc_whitfield/invoices", params={"account": "acc_whitfield"},
                                                        body={"estimate": "est_kitchen"}),
+        "get-invoice": event("GET", "/api/admin/customers/{account}/invoices/{invoice}", "/api/admin/customers/acc_whitfield/invoices/inv_kitchen",
+                             params={"account": "acc_whitfield", "invoice": "inv_kitchen"}),
         "record-payment": event("POST", "/api/admin/customers/{account}/invoices/{invoice}/payments",
                                 "/api/admin/customers/acc_whitfield/invoices/inv_generator/payments",
                                 params={"account": "acc_whitfield", "invoice": "inv_generator"}, body={"amount": 50000, "note": "Cheque 1042"}),

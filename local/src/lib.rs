@@ -16,6 +16,7 @@ pub mod checkout;
 pub mod convert;
 pub mod dev;
 pub mod keys;
+pub mod provision;
 pub mod routes;
 pub mod seed;
 

@@ -3,7 +3,10 @@
 //! Environment: `PORT` (3000), `DATA_DIR` (`./.data`), `PUBLIC_URL` (`http://localhost:$PORT`),
 //! `WEB_DIR` (`web/dist`), `TENANT` (the slug `config.json` names, `bright-spark`),
 //! `ACH_SETTLE_SECONDS` (30: how long the payment simulator's bank debits take to settle). `portal-local openapi` prints the OpenAPI document; `portal-local
-//! keygen` prints a new signing key for a deployment.
+//! keygen` prints a new signing key for a deployment; `portal-local create-contractor --table
+//! <TableName output> --portal-url <PortalUrl output> --slug … --name … --owner-name …
+//! --owner-email … [--time-zone America/Chicago] [--currency USD]` adds a contractor and its
+//! owner to a deployed stack and prints the owner's first sign-in link.
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -26,6 +29,38 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!("SigningKey secret value:\n{}\n", serde_json::to_string(&key)?);
             println!("AuthPublicKeys parameter:\n{}", key.public_jwks()?);
             return Ok(());
+        }
+        Some("create-contractor") => {
+            use portal_local::provision::{NewContractor, create_contractor, flags};
+            let args: Vec<String> = std::env::args().skip(2).collect();
+            let f = flags(&args);
+            let get = |k: &str, default: &str| f.get(k).cloned().unwrap_or_else(|| default.to_string());
+            let Some(table_name) = f.get("table").cloned().or_else(|| std::env::var("TABLE_NAME").ok()) else {
+                eprintln!("Give --table: the stack's TableName output (or set TABLE_NAME).");
+                std::process::exit(2);
+            };
+            let c = NewContractor {
+                slug: get("slug", ""),
+                name: get("name", ""),
+                owner_name: get("owner-name", ""),
+                owner_email: get("owner-email", ""),
+                portal_url: get("portal-url", ""),
+                time_zone: get("time-zone", "America/Chicago"),
+                currency: get("currency", "USD"),
+            };
+            let table = portal_aws::table(&portal_aws::cli_config().await, table_name);
+            match create_contractor(&table, &portal_domain::ports::RandomIds, jiff::Timestamp::now(), &c).await {
+                Ok(made) => {
+                    println!("Created {} ({}) with its owner {} ({}).", c.name, made.tenant, c.owner_name, made.owner);
+                    println!("The owner's first sign-in link (works once, for 72 hours):\n{}", made.link);
+                    println!("Publish the portal with config.json {{\"tenant\": \"{}\"}}.", c.slug);
+                    return Ok(());
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    std::process::exit(1);
+                }
+            }
         }
         _ => {}
     }

@@ -315,6 +315,7 @@ pub async fn seed(table: &dyn Table, ids: &dyn Ids, now: Timestamp, public_url: 
                     card_fee_disclosure: Some("No fee for paying by card.".into()),
                     ..PaymentRules::default()
                 },
+                address: "1200 Congress Avenue, Austin, TX 78701".into(),
                 notification_email: Some(id_email("office@brightspark.example")),
                 estimate_defaults: portal_domain::party::EstimateDefaults {
                     tax_rate: "8.25".parse().unwrap_or_default(),

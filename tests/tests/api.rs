@@ -334,6 +334,16 @@ async fn a_secret_two_rotations_old_revokes_the_session() {
 }
 
 #[tokio::test]
+async fn a_made_up_secret_for_a_real_session_is_refused_and_ends_nothing() {
+    let s = TestServer::start().await;
+    let c1 = s.sign_in("dana@example.com").await.refresh_cookie;
+    let (tenant_and_session, _) = c1.rsplit_once('.').unwrap();
+    let forged = format!("{tenant_and_session}.{}", "f".repeat(64));
+    assert_eq!(refresh_with(&s, &forged).await.0, 401);
+    assert_eq!(refresh_with(&s, &c1).await.0, 200, "the session goes on: knowing its id is not enough to end it");
+}
+
+#[tokio::test]
 async fn racing_refreshes_of_one_token_get_one_successor() {
     let s = TestServer::start().await;
     let c1 = s.sign_in("dana@example.com").await.refresh_cookie;
@@ -567,6 +577,7 @@ async fn an_expired_estimate_offers_asking_for_an_updated_one_and_the_office_hea
     let number = view["number"].as_str().unwrap();
     let mail = s.wait_for_mail("office@brightspark.example", &format!("asks for an updated {number}")).await.expect("the office is told");
     assert!(mail["text"].as_str().unwrap().contains("/admin/customers/acc_whitfield/estimates/est_attic"), "{mail}");
+    assert!(mail["text"].as_str().unwrap().contains("They wrote: Ready this spring."), "the customer's note reaches the office: {mail}");
 }
 
 #[tokio::test]
@@ -615,4 +626,28 @@ async fn invoices_say_what_they_are_for_unpaid_first_and_receipts_have_a_number_
     assert!(mail["text"].as_str().unwrap().contains(&format!("Receipt {number}")), "{mail}");
     let words: Vec<&str> = mail["text"].as_str().unwrap().lines().filter(|l| !l.contains("http")).collect();
     assert!(words.iter().all(|l| !l.contains(payment)), "no internal id in what the receipt says: {words:?}");
+}
+
+#[tokio::test]
+async fn errors_a_customer_can_see_say_what_happened_and_what_to_do() {
+    let s = TestServer::start().await;
+    let dana = s.sign_in("dana@example.com").await;
+    let t = Some(dana.access_token.as_str());
+    let missing = s.http.get("/api/estimates/est_nosuchthing", t).await;
+    assert_eq!(missing.status, 404);
+    let message = missing.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(message.starts_with("We couldn't find this estimate.") && message.contains("Go back to your portal"), "{message}");
+    let invoice = s.http.get("/api/invoices/inv_nosuchthing", t).await.json();
+    assert!(invoice["error"]["message"].as_str().unwrap().starts_with("We couldn't find this invoice."), "{invoice}");
+    let body = json!({"tenant": "bright-spark", "email": "dana@example.com"});
+    let mut last = s.request_link(body.clone()).await;
+    for _ in 0..6 {
+        last = s.request_link(body.clone()).await;
+    }
+    assert_eq!(last.status, 429);
+    let said = last.json()["error"]["message"].as_str().unwrap().to_string();
+    assert_eq!(said, "Too many tries in a short time. Wait 15 minutes, then try again.");
+    for raw in [&message, &said] {
+        assert!(!raw.contains("not found") && !raw.contains("too many requests"), "no raw server text: {raw}");
+    }
 }

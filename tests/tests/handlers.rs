@@ -331,6 +331,7 @@ async fn admin_routes_answer_staff_of_this_contractor_only() {
         ("remove-property-in-use", 409),
         ("create-invoice", 201),
         ("create-invoice-from-invoiced-estimate", 409),
+        ("get-invoice", 200),
         ("record-payment", 201),
         ("send-invoice", 200),
         ("void-invoice", 200),
@@ -450,6 +451,7 @@ async fn admin_routes_answer_staff_of_this_contractor_only() {
         "void-invoice",
         "audit",
         "get-estimate",
+        "get-invoice",
         "send-estimate",
         "move-deposit",
     ] {

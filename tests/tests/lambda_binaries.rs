@@ -135,3 +135,40 @@ async fn a_function_missing_its_configuration_stops_and_says_why() {
     f.child.stderr.take().unwrap().read_to_string(&mut stderr).await.unwrap();
     assert!(stderr.contains("AUTH_PUBLIC_KEYS"), "{stderr}");
 }
+
+/// Runs `portal-local create-contractor` against the moto stack, as an engineer would after
+/// `sam deploy`, with the SDK's usual configuration from the environment.
+fn create_contractor(backend: &Backend, slug: &str) -> std::process::Output {
+    std::process::Command::new(binary("portal-local", false))
+        .args(["create-contractor", "--table", &backend.table, "--portal-url", "https://portal.acme.example", "--slug", slug])
+        .args(["--name", "Acme Electric", "--owner-name", "Ada Acme", "--owner-email", "ada@acme.example", "--time-zone", "America/Denver"])
+        .env("AWS_ENDPOINT_URL", &backend.moto.endpoint)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .output()
+        .expect("portal-local runs")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deployed_stack_gets_its_contractor_and_owner_from_one_command() {
+    let backend = Backend::start().await;
+    let made = create_contractor(&backend, "acme-electric");
+    let out = String::from_utf8_lossy(&made.stdout).to_string();
+    assert!(made.status.success(), "{out}{}", String::from_utf8_lossy(&made.stderr));
+    assert!(out.contains("https://portal.acme.example/admin/signin#token=ten_"), "the owner's first link: {out}");
+    // The owner can use it: the auth function on the same stack spends it for an admin session.
+    let token = out.split("#token=").nth(1).and_then(|t| t.split_whitespace().next()).unwrap().to_string();
+    let auth = boot(&binary("auth", false), "auth", backend.env("auth")).await;
+    let mut event: serde_json::Value = serde_json::from_str(&events::raw("auth", "exchange-unknown-token")).unwrap();
+    event["body"] = serde_json::json!({ "token": token }).to_string().into();
+    event["isBase64Encoded"] = false.into();
+    let (status, body) = auth.call(event.to_string()).await;
+    assert_eq!((status, body["audience"].as_str(), body["role"].as_str()), (200, Some("admin"), Some("owner")), "{body}");
+    // A slug that exists is refused, and nothing is written twice.
+    let again = create_contractor(&backend, "acme-electric");
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+}

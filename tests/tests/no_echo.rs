@@ -7,6 +7,9 @@ use portal_tests::server::TestServer;
 use serde_json::{Map, Value, json};
 
 const MARKUP: &str = "<script>alert(1)</script>";
+/// Payloads that try to slip the markup past a parser: after serde's own separator, and after
+/// a valid prefix (a date, a number) so a library quotes only the rest.
+const PAYLOADS: [&str; 3] = [MARKUP, "x, expected <script>alert(1)</script>", "2030-12-31<script>alert(1)</script>"];
 
 /// What the answer must not hold: the markup raw, JSON-escaped or HTML-escaped.
 fn echoed(text: &str) -> bool {
@@ -22,15 +25,19 @@ fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
 }
 
 /// A value for `schema` in which the `target`-th string leaf (counted in visiting order) is
-/// the markup (every string leaf when `target` is `None`) and the others are plausible.
+/// `payload` (every string leaf when `target` is `None`) and the others are plausible.
 fn sample(doc: &Value, schema: &Value, target: Option<usize>, seen: &mut usize, depth: usize) -> Value {
+    sample_with(doc, schema, target, seen, depth, MARKUP)
+}
+
+fn sample_with(doc: &Value, schema: &Value, target: Option<usize>, seen: &mut usize, depth: usize, payload: &str) -> Value {
     let schema = resolve(doc, schema);
     if depth > 8 {
         return Value::Null;
     }
     for key in ["oneOf", "anyOf", "allOf"] {
         if let Some(first) = schema[key].as_array().and_then(|a| a.iter().find(|s| s["type"] != "null")) {
-            return sample(doc, first, target, seen, depth + 1);
+            return sample_with(doc, first, target, seen, depth + 1, payload);
         }
     }
     let kind = match &schema["type"] {
@@ -44,12 +51,12 @@ fn sample(doc: &Value, schema: &Value, target: Option<usize>, seen: &mut usize, 
             let mut out = Map::new();
             if let Some(props) = schema["properties"].as_object() {
                 for (name, prop) in props {
-                    out.insert(name.clone(), sample(doc, prop, target, seen, depth + 1));
+                    out.insert(name.clone(), sample_with(doc, prop, target, seen, depth + 1, payload));
                 }
             }
             Value::Object(out)
         }
-        "array" => json!([sample(doc, &schema["items"], target, seen, depth + 1)]),
+        "array" => json!([sample_with(doc, &schema["items"], target, seen, depth + 1, payload)]),
         "integer" | "number" => json!(1),
         "boolean" => json!(true),
         "null" => Value::Null,
@@ -57,7 +64,7 @@ fn sample(doc: &Value, schema: &Value, target: Option<usize>, seen: &mut usize, 
             let i = *seen;
             *seen += 1;
             if target.is_none_or(|t| t == i) {
-                json!(MARKUP)
+                json!(payload)
             } else {
                 schema["enum"].get(0).cloned().or_else(|| schema["example"].as_str().map(|e| json!(e))).unwrap_or(json!("x"))
             }
@@ -121,8 +128,10 @@ async fn no_answer_repeats_markup_sent_in_any_field_of_any_route() {
             if has_body {
                 let mut leaves = 0;
                 let _ = sample(&doc, &body_schema, Some(usize::MAX), &mut leaves, 0);
-                for target in (0..leaves).map(Some).chain([None]) {
-                    requests.push((fill(path, None), Some(sample(&doc, &body_schema, target, &mut 0, 0))));
+                for payload in PAYLOADS {
+                    for target in (0..leaves).map(Some).chain([None]) {
+                        requests.push((fill(path, None), Some(sample_with(&doc, &body_schema, target, &mut 0, 0, payload))));
+                    }
                 }
             }
             for p in &path_params {

@@ -179,3 +179,33 @@ export async function changeSettings(base: string, patch: Record<string, unknown
   const r = await fetch(`${base}/api/admin/settings`, { method: 'PUT', headers, body: JSON.stringify({ ...now, ...patch }) });
   expect(r.status).toBe(200);
 }
+
+/**
+ * Every interactive target on the page is at least 44 x 44 px: a radio or checkbox counts with
+ * its label (tapping the label works), a card-wide link with its card. Lists what is smaller.
+ */
+export async function expectTapTargets(page: Page, where: string): Promise<void> {
+  const small = await page.evaluate(() => {
+    const out: string[] = [];
+    const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button]';
+    for (const el of Array.from(document.querySelectorAll<HTMLElement>(selector))) {
+      if (el.closest('.skip, .visually-hidden')) continue;
+      const style = getComputedStyle(el);
+      if (style.visibility === 'hidden' || style.display === 'none') continue;
+      let r = el.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue;
+      const label = el instanceof HTMLInputElement && (el.type === 'radio' || el.type === 'checkbox') ? el.closest('label') : null;
+      if (label) r = label.getBoundingClientRect();
+      if (el.tagName === 'A' && getComputedStyle(el, '::after').position === 'absolute') {
+        const card = el.closest('.card');
+        if (card) r = card.getBoundingClientRect();
+      }
+      if (r.width < 43.5 || r.height < 43.5) {
+        const name = (el.getAttribute('aria-label') ?? el.textContent ?? (el as HTMLInputElement).name ?? '').trim().slice(0, 40);
+        out.push(`${el.tagName.toLowerCase()} "${name}" ${Math.round(r.width)}x${Math.round(r.height)}`);
+      }
+    }
+    return out;
+  });
+  expect(small, `${where}: targets under 44 x 44 px`).toEqual([]);
+}

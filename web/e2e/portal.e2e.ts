@@ -3,7 +3,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type Server, type Size, advanceClock, changeSettings, drawSignature, expectAccessible, expectNoOverflow, latestToken, launch, newContext, shot, signIn, startServer } from './harness';
+import { type Server, type Size, advanceClock, changeSettings, drawSignature, expectAccessible, expectNoOverflow, expectTapTargets, latestToken, launch, newContext, shot, signIn, staffToken, startServer } from './harness';
 
 let browser: Browser;
 const servers: Server[] = [];
@@ -142,7 +142,7 @@ describe('other decisions and failures', () => {
     const token = await latestToken(server.base, 'dana@example.com');
     await advanceClock(server.base, 11 * 60);
     await page.goto(`/signin#token=${token}`);
-    await page.getByRole('button', { name: 'Continue' }).click();
+    // Said at once, before Continue: nothing to press that would fail.
     await page.getByText('This link has expired.').waitFor();
     await expectAccessible(page, 'expired link');
     await shot(page, 'phone-expired-link');
@@ -370,6 +370,40 @@ describe('small screens and keyboards', () => {
     await shot(page, 'phone360-estimate-approved');
   });
 
+  it('every target is at least 44 x 44 px at 360 px, and the decision stays within reach', async () => {
+    const server = await startServer();
+    servers.push(server);
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, baseURL: server.base });
+    const page = await context.newPage();
+    await page.goto('/signin');
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await expectTapTargets(page, '/signin');
+    await page.goto(server.estimateLink.replace(server.base, ''));
+    await page.getByRole('button', { name: 'Continue' }).waitFor();
+    await expectTapTargets(page, 'link landing');
+    await signIn(page, server.base, 'dana@example.com');
+    for (const path of ['/', '/estimates', '/estimates/est_panel', '/estimates/est_kitchen', '/estimates/est_attic', '/invoices', '/invoices/inv_kitchen', '/invoices/inv_service', '/payments']) {
+      await page.goto(path);
+      await page.locator('main h1').first().waitFor();
+      await page.waitForLoadState('networkidle');
+      await expectTapTargets(page, path);
+    }
+    await page.getByRole('link', { name: /\$/ }).first().click();
+    await page.getByTestId('payment-status').waitFor();
+    await expectTapTargets(page, 'a receipt');
+    // On a long estimate the total and Approve stay at the bottom of the screen.
+    await page.goto('/estimates/est_panel');
+    await page.getByTestId('bar-total').waitFor();
+    const bar = await page.locator('.decision-bar').boundingBox();
+    expect(bar && bar.y + bar.height).toBeGreaterThan(700);
+    expect(bar && bar.y).toBeGreaterThan(600);
+    await page.getByRole('radio', { name: /100 A panel/ }).check();
+    await expect.poll(() => page.getByTestId('bar-total').textContent()).toBe(await page.getByTestId('total').textContent());
+    await shot(page, 'phone360-decision-bar');
+    await page.getByRole('button', { name: 'Approve now' }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('signer');
+  });
+
   it('an estimate can be approved with the keyboard alone', async () => {
     const { server, page } = await fresh('desktop');
     await signIn(page, server.base, 'dana@example.com');
@@ -404,5 +438,52 @@ describe('small screens and keyboards', () => {
       expect(await page.getByText(message).isVisible(), message).toBe(true);
     }
     expect(await page.locator('.estimate-head .status').textContent()).toBe('Waiting for you');
+  });
+});
+
+describe('email', () => {
+  it('every kind of email carries the logo, what it is about and how to reach the business, and reads at phone width', async () => {
+    const server = await startServer();
+    servers.push(server);
+    const json = { 'content-type': 'application/json' };
+    const staff = { ...json, authorization: `Bearer ${await staffToken(server.base)}` };
+    const post = (path: string, body: unknown, headers: Record<string, string> = staff) =>
+      fetch(`${server.base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+    expect((await post('/api/auth/link', { tenant: 'bright-spark', email: 'dana@example.com' }, json)).status).toBe(202);
+    expect((await post('/api/admin/customers/acc_whitfield/estimates/est_panel/send', {})).status).toBe(200);
+    expect((await post('/api/admin/customers/acc_whitfield/invoices/inv_service/send', {})).status).toBe(200);
+    expect((await post('/api/admin/customers/acc_whitfield/contacts/con_dana/invite', {})).status).toBe(200);
+    // The invoice email says what is due when it is sent: pay only once it went out.
+    await latestToken(server.base, 'dana@example.com', 'Invoice INV-2040');
+    expect((await post('/api/admin/customers/acc_whitfield/invoices/inv_service/payments', { amount: 33_361, note: 'Cheque 1042' })).status).toBe(201);
+    const kinds: [string, string, string[]][] = [
+      ['sign-in', 'sign-in link', []],
+      ['estimate', 'Estimate E-1042', ['Main panel upgrade', 'Valid until', 'Home']],
+      ['invoice', 'Invoice INV-2040', ['Service call: tripping breaker', 'Due by', '$333.61']],
+      ['receipt', 'Receipt', ['R-1', '$333.61', 'cheque or cash']],
+      ['invitation', 'Your customer portal', []],
+    ];
+    type Mail = { to: string; subject?: string; text: string; html?: string };
+    const page = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
+    for (const [kind, subject, facts] of kinds) {
+      let mail: Mail | undefined;
+      await expect
+        .poll(async () => {
+          const r = (await (await fetch(`${server.base}/dev/mailbox.json`)).json()) as { messages: Mail[] };
+          mail = r.messages.find((m) => m.to === 'dana@example.com' && (m.subject ?? '').includes(subject));
+          return mail !== undefined;
+        }, { timeout: 10_000 })
+        .toBe(true);
+      const m = mail as Mail;
+      for (const part of [m.text, m.html ?? '']) {
+        for (const must of ['Bright Spark Electric', '+15125550100', 'office@brightspark.example', '1200 Congress Avenue', ...facts]) {
+          expect(part, `${kind}: ${must}`).toContain(must);
+        }
+      }
+      expect(m.html, `${kind}: the logo`).toContain('/brand/bright-spark.svg');
+      await page.setContent(m.html ?? '');
+      await expectNoOverflow(page, `${kind} email at 360 px`);
+      await shot(page, `email-${kind}`);
+    }
   });
 });

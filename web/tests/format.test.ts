@@ -36,6 +36,8 @@ describe('the contractor\'s locale', () => {
     expect(money(123456, 'GBP')).toBe('£1,234.56');
     setLocale('de-DE');
     expect(money(123456, 'EUR').replace(/\s/g, ' ')).toBe('1.234,56 €');
+    expect(percent('8.250')).toBe('8,25%');
+    expect(percent('20')).toBe('20%');
     setLocale('en-US');
     expect(date('2026-12-20')).toBe('Dec 20, 2026');
     expect(money(123456, 'USD')).toBe('$1,234.56');

@@ -62,3 +62,50 @@ pub struct Sent {
     pub invoice: InvoiceRow,
     pub recipients: usize,
 }
+
+/// One invoice as the office sees it: its lines and totals, its payments, what it is for.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct AdminInvoice {
+    pub invoice: InvoiceRow,
+    pub title: String,
+    pub property_label: Option<String>,
+    pub customer: String,
+    pub content: portal_domain::invoice::InvoiceContent,
+    pub totals: portal_domain::invoice::InvoiceTotals,
+    /// Every payment made on it, newest first (processing, paid, failed, refunded).
+    pub payments: Vec<portal_domain::invoice::view::PaymentView>,
+}
+
+#[utoipa::path(get, path = "/api/admin/customers/{account}/invoices/{invoice}", tag = "admin", security(("bearer" = [])),
+    params(("account" = String, Path, description = "Account id (acc_...)"), ("invoice" = String, Path, description = "Invoice id (inv_...)")),
+    responses((status = 200, body = AdminInvoice), (status = 401, body = portal_http::error::ErrorBody),
+              (status = 404, body = portal_http::error::ErrorBody)))]
+/// The invoice page of the admin: one Query of the customer's partition.
+pub async fn get(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let s = session(state, req)?;
+    let a: portal_domain::ids::AccountId = portal_http::request::path(req, "account", "customer")?;
+    let id: portal_domain::ids::InvoiceId = portal_http::request::path(req, "invoice", "invoice")?;
+    let items =
+        portal_store::repo::query_all(state.table.as_ref(), portal_store::Query::partition(portal_store::keys::account_pk(&s.tenant, &a)))
+            .await?;
+    let customer = items
+        .iter()
+        .find(|i| portal_store::record::kind(i) == "account")
+        .and_then(|i| i.get("name").and_then(serde_json::Value::as_str).map(str::to_string))
+        .ok_or(ApiError::NotFound("customer"))?;
+    let money = portal_store::repo::payments::AccountPayments::from_items(items)?;
+    let bundle = money.invoice(&id).ok_or(ApiError::NotFound("invoice"))?;
+    let i = &bundle.invoice;
+    let currency = i.content.currency.clone();
+    let mut payments: Vec<_> = bundle.payments.iter().filter(|p| p.made()).map(|p| money.view(p, &currency)).collect();
+    payments.reverse();
+    Ok(response::ok(&AdminInvoice {
+        invoice: invoice_row(i, state.clock.now()),
+        title: i.what_for(),
+        property_label: i.property_label.clone(),
+        customer,
+        totals: i.content.totals().map_err(ApiError::internal)?,
+        content: i.content.clone(),
+        payments,
+    }))
+}

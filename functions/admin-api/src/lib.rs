@@ -54,6 +54,7 @@ pub const ROUTES: &[&str] = &[
     "PUT /api/admin/customers/{account}/properties/{property}",
     "DELETE /api/admin/customers/{account}/properties/{property}",
     "POST /api/admin/customers/{account}/invoices",
+    "GET /api/admin/customers/{account}/invoices/{invoice}",
     "POST /api/admin/customers/{account}/invoices/{invoice}/payments",
     "POST /api/admin/customers/{account}/invoices/{invoice}/void",
     "POST /api/admin/customers/{account}/invoices/{invoice}/send",
@@ -106,6 +107,7 @@ pub async fn handle(state: &State, req: Request) -> Response<Body> {
         Some("PUT /api/admin/customers/{account}/properties/{property}") => accounts::edit_property(state, &req).await,
         Some("DELETE /api/admin/customers/{account}/properties/{property}") => accounts::remove_property(state, &req).await,
         Some("POST /api/admin/customers/{account}/invoices") => create_invoice(state, &req).await,
+        Some("GET /api/admin/customers/{account}/invoices/{invoice}") => invoicing::get(state, &req).await,
         Some("POST /api/admin/customers/{account}/invoices/{invoice}/payments") => record_payment(state, &req).await,
         Some("POST /api/admin/customers/{account}/invoices/{invoice}/void") => void_invoice(state, &req).await,
         Some("POST /api/admin/customers/{account}/invoices/{invoice}/send") => invoicing::send(state, &req).await,
@@ -461,6 +463,10 @@ pub struct InvoiceRow {
     /// First emailed to the customer.
     #[schema(value_type = Option<String>, format = DateTime)]
     pub sent_at: Option<jiff::Timestamp>,
+    /// What it is for.
+    pub title: String,
+    /// The customer's name, in lists across customers.
+    pub customer: Option<String>,
 }
 
 fn invoice_row(i: &Invoice, now: jiff::Timestamp) -> InvoiceRow {
@@ -475,6 +481,8 @@ fn invoice_row(i: &Invoice, now: jiff::Timestamp) -> InvoiceRow {
         currency: i.content.currency.as_str().into(),
         due_date: i.content.due_date,
         sent_at: i.sent_at,
+        title: i.what_for(),
+        customer: None,
     }
 }
 
@@ -893,9 +901,29 @@ pub async fn list_invoices(state: &State, req: &Request) -> Result<Response<Body
     q.after = after;
     let page = state.table.query(&q).await?;
     let now = state.clock.now();
+    let invoices = page.items.into_iter().map(from_item::<Invoice>).collect::<Result<Vec<_>, _>>()?;
+    let names = customer_names(state, &s, invoices.iter().map(|i| &i.account)).await?;
     let rows: Vec<InvoiceRow> =
-        page.items.into_iter().map(from_item::<Invoice>).collect::<Result<Vec<_>, _>>()?.iter().map(|i| invoice_row(i, now)).collect();
+        invoices.iter().map(|i| InvoiceRow { customer: names.get(&i.account).cloned(), ..invoice_row(i, now) }).collect();
     Ok(response::ok(&Paged { items: rows, next: page.next.map(|c| c.0) }))
+}
+
+/// The names of the customers a page of a staff list names: one GetItem per distinct
+/// customer (a page holds at most 100 rows, most often a handful of customers).
+async fn customer_names<'a>(
+    state: &State,
+    s: &StaffSession,
+    accounts: impl Iterator<Item = &'a AccountId>,
+) -> Result<std::collections::HashMap<AccountId, String>, ApiError> {
+    let mut names = std::collections::HashMap::new();
+    for a in accounts {
+        if !names.contains_key(a)
+            && let Some(account) = parties::get_account(state.table.as_ref(), &s.tenant, a).await?
+        {
+            names.insert(a.clone(), account.name);
+        }
+    }
+    Ok(names)
 }
 
 const ESTIMATE_STATUSES: &[&str] = &["draft", "sent", "viewed", "approved", "declined", "changes_requested", "expired", "void"];
@@ -904,6 +932,8 @@ const ESTIMATE_STATUSES: &[&str] = &["draft", "sent", "viewed", "approved", "dec
 #[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct EstimateRow {
     pub account: String,
+    /// The customer's name.
+    pub customer: Option<String>,
     #[serde(flatten)]
     pub summary: EstimateSummary,
 }
@@ -928,12 +958,16 @@ pub async fn list_estimates(state: &State, req: &Request) -> Result<Response<Bod
     q.after = after;
     let page = state.table.query(&q).await?;
     let now = state.clock.now();
-    let rows = page
-        .items
-        .into_iter()
-        .map(from_item::<Estimate>)
-        .map(|e| e.map(|e| EstimateRow { account: e.account.to_string(), summary: EstimateSummary::of(&e, now) }))
-        .collect::<Result<Vec<_>, _>>()?;
+    let estimates = page.items.into_iter().map(from_item::<Estimate>).collect::<Result<Vec<_>, _>>()?;
+    let names = customer_names(state, &s, estimates.iter().map(|e| &e.account)).await?;
+    let rows: Vec<EstimateRow> = estimates
+        .iter()
+        .map(|e| EstimateRow {
+            account: e.account.to_string(),
+            customer: names.get(&e.account).cloned(),
+            summary: EstimateSummary::of(e, now),
+        })
+        .collect();
     Ok(response::ok(&Paged { items: rows, next: page.next.map(|c| c.0) }))
 }
 
@@ -962,6 +996,7 @@ pub async fn list_estimates(state: &State, req: &Request) -> Result<Response<Bod
     estimates::revise,
     estimates::void,
     estimates::move_deposit,
+    invoicing::get,
     people::invite_contact,
     people::set_access,
     people::withdraw_links,

@@ -48,6 +48,9 @@ pub struct Settings {
     #[schema(value_type = Option<String>)]
     #[serde(default)]
     pub notification_email: Option<Email>,
+    /// The postal address printed at the foot of every email (at most 200 characters).
+    #[serde(default)]
+    pub address: String,
     /// What new estimates start with: tax rate and terms (the deposit is `payments.default_deposit`).
     #[serde(default)]
     pub estimate_defaults: EstimateDefaults,
@@ -68,6 +71,7 @@ fn of(t: &Tenant) -> Settings {
         sections: t.sections,
         payments: t.payments.clone(),
         notification_email: t.notification_email.clone(),
+        address: t.address.clone(),
         estimate_defaults: t.estimate_defaults.clone(),
     }
 }
@@ -117,6 +121,9 @@ pub async fn put(state: &State, req: &Request) -> Result<Response<Body>, ApiErro
     if let Err(err) = body.payments.validate() {
         e.absorb("payments.", err);
     }
+    if body.address.chars().count() > 200 {
+        e.add("address", "at most 200 characters");
+    }
     if let Err(err) = body.estimate_defaults.validate() {
         e.absorb("estimate_defaults.", err);
     }
@@ -136,6 +143,7 @@ pub async fn put(state: &State, req: &Request) -> Result<Response<Body>, ApiErro
     t.sections = body.sections;
     t.payments = body.payments.clone();
     t.notification_email = body.notification_email.clone();
+    t.address = body.address.trim().to_string();
     t.estimate_defaults = body.estimate_defaults.clone();
     let entry = portal_domain::audit::AuditEntry::record(
         state.ids.as_ref(),

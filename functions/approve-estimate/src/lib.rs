@@ -330,11 +330,10 @@ pub async fn request_update(state: &State, req: &Request) -> Result<Response<Bod
     if before.effective_status(now) != EstimateStatus::Expired {
         return Err(ApiError::Conflict("not_expired", "This estimate has not expired: you can still decide on it.".into()));
     }
-    if let Some(at) = before.update_requested_at {
-        let day = at.to_zoned(jiff::tz::TimeZone::UTC).date();
+    if before.update_requested_at.is_some() {
         return Err(ApiError::Conflict(
             "already_requested",
-            format!("You already asked on {day}. The office will send you an updated estimate."),
+            "You already asked for an updated estimate. The office will send you one.".into(),
         ));
     }
     let mut after = before.clone();
@@ -348,12 +347,17 @@ pub async fn request_update(state: &State, req: &Request) -> Result<Response<Bod
         Some(id.to_string()),
         Some(session.account.clone()),
         &origin(req),
-        serde_json::json!({ "version": before.current_version, "message": message }),
+        serde_json::json!({ "version": before.current_version, "message": &message }),
     );
     let writes = vec![
         estimates::save_header(&after, before.rev)?,
         audit::append(&session.tenant, &entry)?,
-        OfficeEvent::UpdateRequested { estimate: id.clone() }.enqueue(state.ids.as_ref(), &session.tenant, &session.account, now)?,
+        OfficeEvent::UpdateRequested { estimate: id.clone(), message: message.clone() }.enqueue(
+            state.ids.as_ref(),
+            &session.tenant,
+            &session.account,
+            now,
+        )?,
     ];
     state.table.transact(writes).await?;
     bundle.estimate = after;

@@ -192,8 +192,10 @@ pub struct LinkInfo {
     pub number: Option<String>,
     /// What the document is for (`Main panel upgrade`).
     pub title: Option<String>,
-    /// The link can no longer be used (spent or expired): a fresh one can be asked for.
+    /// The link can no longer be used (spent, expired or withdrawn): a fresh one can be asked for.
     pub stale: bool,
+    /// Why, when it is stale, in words for the person holding it.
+    pub message: Option<String>,
 }
 
 #[utoipa::path(post, path = "/api/auth/link-info", tag = "auth", request_body = TokenBody,
@@ -210,7 +212,39 @@ pub async fn link_info(state: &State, req: &Request) -> Result<Response<Body>, A
     let link = auth::get_link(state.table.as_ref(), &tenant_id, &hash).await?.ok_or_else(invalid)?;
     let tenant = parties::get_tenant(state.table.as_ref(), &tenant_id).await?.ok_or_else(invalid)?;
     let now = state.clock.now();
-    let stale = link.expires_at <= now || (link.used_at.is_some() && matches!(link.purpose, LinkPurpose::SignIn));
+    let spent = link.expires_at <= now || (link.used_at.is_some() && matches!(link.purpose, LinkPurpose::SignIn));
+    // What Continue would refuse says nothing about the document: a switched-off contact, a
+    // withdrawn link.
+    let withdrawn = match principal(state, &tenant_id, &link.subject).await {
+        Ok(who) => who.links_withdrawn_at.is_some_and(|at| link.created_at <= at),
+        // Access switched off: Continue says so; nothing about the document here.
+        Err(_) => {
+            return Ok(response::ok(&LinkInfo {
+                business: tenant.name,
+                opens: "portal".into(),
+                number: None,
+                title: None,
+                stale: false,
+                message: None,
+            }));
+        }
+    };
+    if spent || withdrawn {
+        let message = if spent {
+            link_state_error(&link, now).to_string()
+        } else {
+            "The office withdrew this link. We can send you a fresh one.".to_string()
+        };
+        return Ok(response::ok(&LinkInfo {
+            business: tenant.name,
+            opens: "portal".into(),
+            number: None,
+            title: None,
+            stale: true,
+            message: Some(message),
+        }));
+    }
+    let stale = false;
     let account = match &link.subject {
         Subject::Contact { account, .. } => Some(account.clone()),
         Subject::Staff { .. } => None,
@@ -228,7 +262,7 @@ pub async fn link_info(state: &State, req: &Request) -> Result<Response<Body>, A
         }
         (_, None) => return Err(invalid()),
     };
-    Ok(response::ok(&LinkInfo { business: tenant.name, opens: opens.into(), number, title, stale }))
+    Ok(response::ok(&LinkInfo { business: tenant.name, opens: opens.into(), number, title, stale, message: None }))
 }
 
 #[utoipa::path(post, path = "/api/auth/session", tag = "auth", request_body = TokenBody,
@@ -280,6 +314,7 @@ pub async fn exchange(state: &State, req: &Request) -> Result<Response<Body>, Ap
                 previous_hash: None,
                 rotated_epoch: now.as_second(),
                 nonce: String::new(),
+                retired: Vec::new(),
                 created_at: now,
                 expires_epoch: expires,
                 revoked: false,
@@ -366,18 +401,30 @@ pub async fn refresh(state: &State, req: &Request) -> Result<Response<Body>, Api
     }
     let who = principal(state, &tenant, &record.subject).await?;
     let next = match rotation(state, &tenant, &session_id, record, &secret, now).await? {
-        Some(next) => next,
-        None => {
+        Rotation::Next(next) => next,
+        Rotation::Reused => {
             state.table.update(auth::revoke_session(&tenant, &session_id)).await?;
-            tracing::warn!(session = %session_id, "refresh token reuse; session revoked");
+            tracing::warn!("refresh token reuse; session revoked");
             return Err(expired());
         }
+        Rotation::Unknown => return Err(expired()),
     };
     let scope = if audience == Audience::Admin { "admin" } else { "portal" };
     let session = mint(state, &tenant, &who, scope, now).await?;
     let remaining = next.expires_epoch - now.as_second();
     let cookie = set_cookie(audience, &format!("{tenant}.{session_id}.{}", next.secret), remaining);
     Ok(response::with_header(response::ok(&session), "set-cookie", &cookie))
+}
+
+/// What a presented refresh secret turns out to be.
+enum Rotation {
+    /// Live: here is its successor.
+    Next(Next),
+    /// One of this session's replaced secrets, out of its grace: a copy is about.
+    Reused,
+    /// Not a secret this session remembers (made up, or older than it keeps): refused,
+    /// and the session is left alone, so knowing a session id is not enough to end it.
+    Unknown,
 }
 
 /// The refresh secret that follows a presented one.
@@ -391,10 +438,10 @@ fn same_hash(hash: &str, expected: &str) -> bool {
     bool::from(hash.as_bytes().ct_eq(expected.as_bytes()))
 }
 
-/// The secret that replaces `secret`, or `None` when `secret` is not live: the caller revokes
-/// the session. The current secret rotates (conditionally: of two racing refreshes one
-/// rotates, and the other is answered as a request with the secret just replaced); the secret
-/// just replaced, within [`auth::REUSE_GRACE_SECONDS`], gets the successor already issued.
+/// What `secret` is for this session. The current secret rotates (conditionally: of two racing
+/// refreshes one rotates, and the other is answered as a request with the secret just
+/// replaced); the secret just replaced, within [`auth::REUSE_GRACE_SECONDS`], gets the
+/// successor already issued; a replaced secret otherwise means reuse.
 async fn rotation(
     state: &State,
     tenant: &TenantId,
@@ -402,39 +449,41 @@ async fn rotation(
     mut record: SessionRecord,
     secret: &str,
     now: Timestamp,
-) -> Result<Option<Next>, ApiError> {
+) -> Result<Rotation, ApiError> {
     let presented = secret_hash(secret);
     for _ in 0..2 {
         if same_hash(&presented, &record.current_hash) {
             let (nonce, _) = auth::new_secret(state.ids.as_ref());
             let (next, next_hash) = auth::successor(&nonce, secret);
-            let rotate = auth::rotate_session(tenant, session_id, &record.current_hash, &nonce, &next_hash, now);
-            match state.table.update(rotate).await {
-                Ok(_) => return Ok(Some(Next { secret: next, expires_epoch: record.expires_epoch })),
+            match state.table.update(auth::rotate_session(&record, &nonce, &next_hash, now)).await {
+                Ok(_) => return Ok(Rotation::Next(Next { secret: next, expires_epoch: record.expires_epoch })),
                 // Another request rotated it first: read what it issued and answer as below.
                 Err(StoreError::ConditionFailed) => {
                     record = match auth::get_session(state.table.as_ref(), tenant, session_id).await? {
                         Some(r) if !r.revoked => r,
-                        _ => return Ok(None),
+                        _ => return Ok(Rotation::Unknown),
                     };
                     continue;
                 }
                 Err(e) => return Err(e.into()),
             }
         }
-        let just_replaced = record.previous_hash.as_deref().is_some_and(|h| same_hash(&presented, h))
-            && now.as_second() - record.rotated_epoch <= auth::REUSE_GRACE_SECONDS;
-        if just_replaced && !record.nonce.is_empty() {
-            // The browser never stored the answer (a navigation cancelled it) or another tab
-            // won the race: the same successor again, so there is still one live token.
-            let (next, next_hash) = auth::successor(&record.nonce, secret);
-            if same_hash(&next_hash, &record.current_hash) {
-                return Ok(Some(Next { secret: next, expires_epoch: record.expires_epoch }));
+        if record.previous_hash.as_deref().is_some_and(|h| same_hash(&presented, h)) {
+            let in_grace = now.as_second() - record.rotated_epoch <= auth::REUSE_GRACE_SECONDS;
+            if in_grace && !record.nonce.is_empty() {
+                // The browser never stored the answer (a navigation cancelled it) or another
+                // tab won the race: the same successor again, so there is still one live token.
+                let (next, next_hash) = auth::successor(&record.nonce, secret);
+                if same_hash(&next_hash, &record.current_hash) {
+                    return Ok(Rotation::Next(Next { secret: next, expires_epoch: record.expires_epoch }));
+                }
             }
+            return Ok(if in_grace { Rotation::Unknown } else { Rotation::Reused });
         }
-        return Ok(None);
+        let retired = record.retired.iter().fold(false, |found, h| found | same_hash(&presented, h));
+        return Ok(if retired { Rotation::Reused } else { Rotation::Unknown });
     }
-    Ok(None)
+    Ok(Rotation::Unknown)
 }
 
 #[utoipa::path(post, path = "/api/auth/signout", tag = "auth", request_body(content = Option<RefreshRequest>),

@@ -39,6 +39,13 @@ pub fn sdk_config() -> aws_config::SdkConfig {
     builder.build()
 }
 
+/// The SDK configuration for a command run by a person (setting up a deployment): the SDK's
+/// usual chain (environment, profile files, SSO, instance roles), region and endpoint from the
+/// environment or the profile.
+pub async fn cli_config() -> aws_config::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest()).load().await
+}
+
 /// The Table on DynamoDB, from the SDK configuration (clients below are built on first use).
 pub fn table(config: &aws_config::SdkConfig, name: impl Into<String>) -> dynamo::DynamoTable {
     dynamo::DynamoTable::lazy(config, name)

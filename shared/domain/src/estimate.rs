@@ -47,7 +47,8 @@ impl LineItem {
         self.checked_amount().unwrap_or(0)
     }
 
-    fn check(&self, path: &str, errors: &mut FieldErrors) {
+    /// The bounds of one line: a name, a quantity and a price within reach of any real job.
+    pub(crate) fn check(&self, path: &str, errors: &mut FieldErrors) {
         if self.name.trim().is_empty() || self.name.len() > 200 {
             errors.add(format!("{path}.name"), "must be 1 to 200 characters");
         }
@@ -57,9 +58,10 @@ impl LineItem {
         if self.quantity <= Decimal::ZERO || self.quantity > Decimal::from(MAX_QUANTITY) || self.quantity.scale() > 3 {
             errors.add(format!("{path}.quantity"), "must be more than 0, at most 1000000, with at most 3 decimals");
         }
-        if self.unit_price.abs() > MAX_UNIT_PRICE {
+        // unsigned_abs: i64::MIN has no positive counterpart.
+        if self.unit_price.unsigned_abs() > MAX_UNIT_PRICE.unsigned_abs() {
             errors.add(format!("{path}.unit_price"), "is too large");
-        } else if self.checked_amount().is_none_or(|a| a.abs() > MAX_AMOUNT) {
+        } else if self.checked_amount().is_none_or(|a| a.unsigned_abs() > MAX_AMOUNT.unsigned_abs()) {
             errors.add(format!("{path}.unit_price"), "makes this line worth more than 100 billion: check the quantity and the price");
         }
     }
@@ -192,7 +194,7 @@ impl VersionContent {
             e.add("items", "an estimate needs at least one line item or option group");
         }
         // Every option chosen at once bounds every selection's total, so no total can overflow.
-        if e.is_empty() && crate::money::sum(self.all_items().map(|(_, _, i)| i.amount().abs())).is_none_or(|t| t > MAX_AMOUNT) {
+        if e.is_empty() && crate::money::sum(self.all_items().map(|(_, _, i)| i.amount().saturating_abs())).is_none_or(|t| t > MAX_AMOUNT) {
             e.add("items", "the lines add up to more than 100 billion: check the quantities and prices");
         }
         e.into_result()

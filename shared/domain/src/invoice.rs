@@ -75,11 +75,9 @@ impl InvoiceContent {
             _ => {}
         }
         for (i, item) in self.items.iter().enumerate() {
-            if item.checked_amount().is_none_or(|a| a.abs() > MAX_AMOUNT) {
-                e.add(format!("items[{i}].unit_price"), "makes this line worth more than 100 billion: check the quantity and the price");
-            }
+            item.check(&format!("items[{i}]"), &mut e);
         }
-        if e.is_empty() && crate::money::sum(self.items.iter().map(|i| i.amount().abs())).is_none_or(|t| t > MAX_AMOUNT) {
+        if e.is_empty() && crate::money::sum(self.items.iter().map(|i| i.amount().saturating_abs())).is_none_or(|t| t > MAX_AMOUNT) {
             e.add("items", "the lines add up to more than 100 billion: check the quantities and prices");
         }
         e.into_result()
@@ -503,7 +501,14 @@ mod tests {
 
     fn arb_price() -> impl Strategy<Value = i64> {
         use crate::estimate::MAX_UNIT_PRICE;
-        prop_oneof![-MAX_UNIT_PRICE..=MAX_UNIT_PRICE, -1_000_000i64..=100_000_000, Just(MAX_UNIT_PRICE), Just(-MAX_UNIT_PRICE)]
+        prop_oneof![
+            -MAX_UNIT_PRICE..=MAX_UNIT_PRICE,
+            -1_000_000i64..=100_000_000,
+            Just(MAX_UNIT_PRICE),
+            Just(-MAX_UNIT_PRICE),
+            Just(i64::MIN),
+            Just(i64::MAX)
+        ]
     }
 
     fn arb_quantity() -> impl Strategy<Value = Decimal> {
@@ -600,7 +605,7 @@ mod tests {
         fn invoice_totals_add_up(items in prop::collection::vec((1i64..1000, 0u32..=2, -5_000i64..500_000, any::<bool>()), 1..15), pct in 0u32..=100) {
             let lines = items.into_iter().map(|(q, s, p, t)| LineItem { quantity: Decimal::new(q, s), ..line("1", p, t) }).collect();
             let discount = (pct > 0).then(|| Discount::Percent { label: "d".into(), percent: Decimal::from(pct) });
-            let t = invoice(lines, discount).totals().unwrap_or_default();
+            let t = invoice(lines, discount).totals().map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
             prop_assert!(t.discount >= 0 && t.tax >= 0 && t.total >= 0 && t.taxable >= 0);
             prop_assert!(t.discount <= t.subtotal.max(0));
             if t.subtotal - t.discount + t.tax >= 0 { prop_assert_eq!(t.total, t.subtotal - t.discount + t.tax); }

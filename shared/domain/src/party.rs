@@ -117,6 +117,9 @@ pub struct Tenant {
     /// What customers may pay online, and how.
     #[serde(default)]
     pub payments: crate::payments::PaymentRules,
+    /// The business's postal address, printed at the foot of every email.
+    #[serde(default)]
+    pub address: String,
     /// Where the office hears of what customers do: approvals, declines, change requests,
     /// requests for an updated estimate, payments and failed payments. `None`: nobody is told.
     #[serde(default)]

@@ -114,7 +114,8 @@ fn describe(path: &str, e: &serde_json::Error, body: &[u8]) -> (String, String) 
     }
     if text.starts_with("unknown variant ") {
         // `expected one of `a`, `b`` lists our own names.
-        let expected = text.split(", expected ").nth(1).unwrap_or_default().replace('`', "");
+        // serde's own `, expected` comes last: the value before it is the client's.
+        let expected = text.rsplit_once(", expected ").map(|(_, e)| e).unwrap_or_default().replace('`', "");
         let message = if expected.is_empty() || echoes(&expected) {
             "is not one of the allowed values".to_string()
         } else {
@@ -123,13 +124,14 @@ fn describe(path: &str, e: &serde_json::Error, body: &[u8]) -> (String, String) 
         return (at(&path), message);
     }
     if text.starts_with("invalid type") || text.starts_with("invalid value") || text.starts_with("invalid length") {
-        let expected = text.split(", expected ").nth(1).unwrap_or("another value");
+        let expected = text.rsplit_once(", expected ").map_or("another value", |(_, e)| e);
         let message = if echoes(expected) { "is not a value this field takes".to_string() } else { format!("must be {expected}") };
         return (at(&path), message);
     }
-    // Messages from our own parsers (ids, emails, amounts) are written for people; a library's
-    // (a date, a decimal) may quote the input.
-    let message = if echoes(text) { "is not a value this field takes".to_string() } else { text.to_string() };
+    // Messages from our own parsers (ids, emails, amounts) are written for people and quote
+    // nothing; a library's (a date, a decimal) may quote part of the input: those get ours.
+    let quotes = text.chars().any(|c| matches!(c, '"' | '`' | '\'' | '<' | '>' | '&' | '\\'));
+    let message = if quotes || echoes(text) { "is not a value this field takes".to_string() } else { text.to_string() };
     (at(&path), message)
 }
 

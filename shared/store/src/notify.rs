@@ -131,9 +131,12 @@ async fn send(
             let Some(bundle) = crate::repo::estimates::load(table, &tenant.id, account()?, estimate).await? else { return Ok(()) };
             let url = format!("{}/signin#token={token}", tenant.portal_url.trim_end_matches('/'));
             let e = &bundle.estimate;
-            let n = version;
+            let property = match &e.property {
+                Some(p) => parties::list_properties(table, &tenant.id, account()?).await?.into_iter().find(|x| &x.id == p).map(|x| x.label),
+                None => None,
+            };
             if let Some(email) = &c.email {
-                mailer.send(&estimate_mail(tenant, &c.name, email, &e.number, &e.title, *n, &url)).await?;
+                mailer.send(&estimate_mail(tenant, &c.name, email, e, *version, property, &url)).await?;
             } else if let Some(phone) = &c.phone {
                 sms.send(phone, &format!("{}: estimate {} ({}) is ready: {url}", tenant.name, e.number, e.title)).await?;
             }
@@ -147,7 +150,7 @@ async fn send(
             let balance = i.content.currency.format(i.ledger.balance);
             let due = i.content.due_date;
             if let Some(email) = &c.email {
-                mailer.send(&invoice_mail(tenant, &c.name, email, &i.number, &balance, due, &url)).await?;
+                mailer.send(&invoice_mail(tenant, &c.name, email, i, &url)).await?;
             } else if let Some(phone) = &c.phone {
                 sms.send(phone, &format!("{}: invoice {} for {balance}, due {due}: {url}", tenant.name, i.number)).await?;
             }
@@ -193,45 +196,75 @@ fn invite_mail(tenant: &Tenant, to: &portal_domain::party::Email, subject: &str,
     Mail::branded(tenant, to, subject.to_string(), &[format!("Hello {name},"), intro.to_string()], action, url, note)
 }
 
-/// The email that carries an estimate's document link.
+/// A calendar date as people read it (`December 31, 2026`).
+fn long_date(d: jiff::civil::Date) -> String {
+    d.strftime("%B %-d, %Y").to_string()
+}
+
+/// The email that carries an estimate's document link: what it is for, its total, until when
+/// it can be approved, and where.
 fn estimate_mail(
     tenant: &Tenant,
     name: &str,
     to: &portal_domain::party::Email,
-    number: &str,
-    title: &str,
+    e: &portal_domain::estimate::Estimate,
     version: u32,
+    property: Option<String>,
     url: &str,
 ) -> Mail {
     let business = &tenant.name;
+    let (number, title) = (&e.number, &e.title);
     let revised = if version > 1 { " (updated)" } else { "" };
     let paragraphs = [
         format!("Hello {name},"),
         format!("{business} sent you estimate {number}{revised}: {title}."),
         "Review the options, approve and sign, or ask for changes.".to_string(),
     ];
+    let mut facts = vec![
+        ("Estimate", format!("{number}{}", if version > 1 { format!(", version {version}") } else { String::new() })),
+        ("For", title.clone()),
+        ("Total", e.currency.format(e.headline_total)),
+        ("Valid until", long_date(e.valid_until)),
+    ];
+    facts.extend(property.map(|p| ("Property", p)));
     let note = "The link opens this estimate only; it works for 14 days. Sign in to the portal to see your whole account.";
-    Mail::branded(tenant, to, format!("Estimate {number}{revised} from {business}: {title}"), &paragraphs, "Review the estimate", url, note)
+    Mail::branded_with_facts(
+        tenant,
+        to,
+        format!("Estimate {number}{revised} from {business}: {title}"),
+        &paragraphs,
+        &facts,
+        "Review the estimate",
+        url,
+        note,
+    )
 }
 
-/// The email that carries an invoice's document link.
-fn invoice_mail(
-    tenant: &Tenant,
-    name: &str,
-    to: &portal_domain::party::Email,
-    number: &str,
-    balance: &str,
-    due: jiff::civil::Date,
-    url: &str,
-) -> Mail {
+/// The email that carries an invoice's document link: what it is for, what is due by when,
+/// and where.
+fn invoice_mail(tenant: &Tenant, name: &str, to: &portal_domain::party::Email, i: &crate::repo::invoices::Invoice, url: &str) -> Mail {
     let business = &tenant.name;
+    let number = &i.number;
+    let balance = i.content.currency.format(i.ledger.balance);
+    let due = long_date(i.content.due_date);
     let paragraphs = [
         format!("Hello {name},"),
-        format!("{business} sent you invoice {number}: {balance} due by {}.", due.strftime("%B %-d, %Y")),
+        format!("{business} sent you invoice {number}: {balance} due by {due}."),
         "See the lines and pay by card or bank transfer.".to_string(),
     ];
+    let mut facts = vec![("Invoice", number.clone()), ("For", i.what_for()), ("Amount due", balance.clone()), ("Due by", due)];
+    facts.extend(i.property_label.clone().map(|p| ("Property", p)));
     let note = "The link opens this invoice only; it works for 14 days. Sign in to the portal to see your whole account.";
-    Mail::branded(tenant, to, format!("Invoice {number} from {business}: {balance}"), &paragraphs, "View and pay", url, note)
+    Mail::branded_with_facts(
+        tenant,
+        to,
+        format!("Invoice {number} from {business}: {balance}"),
+        &paragraphs,
+        &facts,
+        "View and pay",
+        url,
+        note,
+    )
 }
 
 /// How long a receipt's link works.
@@ -294,8 +327,24 @@ impl Receipt<'_> {
             format!("Thank you. We received {} by {} for {}.", self.amount(), self.method(), self.what),
             format!("Receipt {} · {day}", self.number()),
         ];
+        let facts = [
+            ("Receipt", self.number()),
+            ("Paid", self.amount()),
+            ("For", self.what.to_string()),
+            ("Method", self.method().to_string()),
+            ("Date", day),
+        ];
         let subject = format!("Receipt: {} paid to {}", self.amount(), self.tenant.name);
-        Mail::branded(self.tenant, to, subject, &paragraphs, "See your receipt and your balance", url, "Keep this email for your records.")
+        Mail::branded_with_facts(
+            self.tenant,
+            to,
+            subject,
+            &paragraphs,
+            &facts,
+            "See your receipt and your balance",
+            url,
+            "Keep this email for your records.",
+        )
     }
 
     fn text(&self, url: &str) -> String {

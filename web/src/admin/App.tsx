@@ -15,6 +15,7 @@ import { EstimateBuilder } from './EstimateBuilder';
 import { EstimatesPage, InvoicesPage } from './Invoices';
 import { useSubmit } from './Form';
 import { setLocale } from '../lib/format';
+import { AdminInvoicePage } from './InvoicePage';
 
 function Shell({ children, signedIn }: { children: ComponentChildren; signedIn: boolean }) {
   const { path } = useLocation();
@@ -138,10 +139,12 @@ export function AdminApp() {
   let page;
   const customer = /^\/admin\/customers\/([A-Za-z0-9_]+)$/.exec(path);
   const estimate = /^\/admin\/customers\/([A-Za-z0-9_]+)\/estimates\/([A-Za-z0-9_]+)$/.exec(path);
+  const invoice = /^\/admin\/customers\/([A-Za-z0-9_]+)\/invoices\/([A-Za-z0-9_]+)$/.exec(path);
   if (!ready) page = <Loading />;
   else if (token) page = <Continue token={token} />;
   else if (!signedIn) page = <SignIn />;
   else if (estimate?.[1] && estimate[2]) page = <EstimateBuilder account={estimate[1]} estimate={estimate[2] === 'new' ? null : estimate[2]} />;
+  else if (invoice?.[1] && invoice[2]) page = <AdminInvoicePage account={invoice[1]} invoice={invoice[2]} />;
   else if (customer?.[1]) page = <CustomerPage id={customer[1]} />;
   else if (path === '/admin/invoices') page = <InvoicesPage />;
   else if (path === '/admin/estimates') page = <EstimatesPage />;

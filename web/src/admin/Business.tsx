@@ -179,6 +179,7 @@ export function SettingsPage() {
         <Field label="Accent colour" name="accent_color" value={data.accent_color} onInput={(v) => edit({ accent_color: v })} error={saveError} />
         <Field label="Support email" name="support_email" value={data.support_email ?? ''} onInput={(v) => edit({ support_email: v || null })} error={saveError} />
         <Field label="Support phone" name="support_phone" value={data.support_phone ?? ''} onInput={(v) => edit({ support_phone: v || null })} error={saveError} />
+        <Field label="Business address (in every email's footer)" name="address" value={data.address} onInput={(v) => edit({ address: v })} error={saveError} />
         <Field
           label="Send office notices to"
           name="notification_email"

@@ -12,6 +12,7 @@ import { EstimateCells } from './Invoices';
 import { NewInvoice } from './NewInvoice';
 import { ContactEditing, NewContactOrProperty, Properties, useEditing } from './Parties';
 import { type InvoiceRow, auditLog, createCustomer, getCustomer, invoiceEstimate, inviteContact, listCustomers, moveDeposit, recordPayment, sendInvoice, setAccess, viewAs, voidInvoice, withdrawLinks } from './api';
+import { AuditLine, INVOICE_STATUS, customerNames } from './words';
 
 function NewCustomer({ onDone }: { onDone: (id: string) => void }) {
   const [f, setF] = useState({ name: '', contact: '', email: '', phone: '', label: 'Home', line1: '', city: '', region: '', postal_code: '' });
@@ -104,7 +105,7 @@ export function CustomersPage() {
   );
 }
 
-function PayOffline({ account, invoice, onDone }: { account: string; invoice: InvoiceRow; onDone: () => void }) {
+export function PayOffline({ account, invoice, onDone }: { account: string; invoice: InvoiceRow; onDone: () => void }) {
   const [amount, setAmount] = useState((invoice.ledger.balance / 100).toFixed(2));
   const [note, setNote] = useState('');
   const [error, setError] = useState<unknown>(null);
@@ -153,6 +154,7 @@ export function CustomerPage({ id }: { id: string }) {
       retry();
     }, setActionError);
   };
+  const names = customerNames(data);
   const invoiced = new Set(data.invoices.filter((i) => i.status !== 'void').map((i) => i.estimate));
   const look = (contact: string) =>
     act(async () => {
@@ -264,10 +266,12 @@ export function CustomerPage({ id }: { id: string }) {
             {data.invoices.map((i) => (
               <tr key={i.id}>
                 <td>
-                  {i.number}
+                  <a href={`/admin/customers/${id}/invoices/${i.id}`} data-route>
+                    {i.number} · {i.title}
+                  </a>
                   {i.sent_at && <span class="muted"> · sent {dateTime(i.sent_at)}</span>}
                 </td>
-                <td data-testid={`invoice-status-${i.number}`}>{i.overdue ? 'overdue' : i.status.replace('_', ' ')}</td>
+                <td data-testid={`invoice-status-${i.number}`}>{i.overdue ? 'Overdue' : INVOICE_STATUS[i.status]}</td>
                 <td>{money(i.ledger.total, i.currency)}</td>
                 <td>{money(i.ledger.balance, i.currency)}</td>
                 <td>
@@ -316,7 +320,10 @@ export function CustomerPage({ id }: { id: string }) {
             <button
               type="button"
               class="button link"
-              onClick={() => act(() => moveDeposit(id, d.estimate), (r) => `Moved ${money(r.moved, data.currency)} of the ${d.number} deposit to account credit.`)}
+              onClick={() => {
+                const sure = window.confirm(`Move the ${money(d.amount, data.currency)} deposit of ${d.number} to the customer's account credit? It will no longer be kept for ${d.number}'s invoice.`);
+                if (sure) act(() => moveDeposit(id, d.estimate), (r) => `Moved ${money(r.moved, data.currency)} of the ${d.number} deposit to account credit.`);
+              }}
             >
               Move to account credit
             </button>
@@ -329,8 +336,7 @@ export function CustomerPage({ id }: { id: string }) {
           <ol class="audit">
             {log.data.items.map((a) => (
               <li key={a.id}>
-                <time>{dateTime(a.at)}</time> <strong>{a.action}</strong> by {a.actor.name ?? a.actor.kind}
-                {a.subject && <span class="muted"> · {a.subject}</span>}
+                <AuditLine a={a} names={names} />
               </li>
             ))}
           </ol>

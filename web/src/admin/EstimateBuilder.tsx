@@ -12,6 +12,7 @@ import { type AdminEstimate, type EstimateContent, type OptionGroupInput, create
 import { useLoad } from '../lib/useLoad';
 import { dateTime } from '../lib/format';
 import { fieldError } from './Form';
+import { AuditLine, ESTIMATE_STATUS, customerNames } from './words';
 
 let counter = 0;
 /** A fresh id for a line, group or option (the server checks their shape and uniqueness). */
@@ -184,16 +185,17 @@ function DecisionEvidence({ view }: { view: AdminEstimate['sent'] }) {
 }
 
 /** Everything that happened to this estimate, newest first. */
-function History({ subject, version }: { subject: string; version: unknown }) {
-  const { data } = useLoad(() => documentAudit(subject), [subject, version]);
-  if (!data || data.items.length === 0) return null;
+function History({ account, subject, version }: { account: string; subject: string; version: unknown }) {
+  const { data } = useLoad(() => Promise.all([documentAudit(subject), getCustomer(account)]), [subject, version]);
+  if (!data || data[0].items.length === 0) return null;
+  const names = customerNames(data[1]);
   return (
     <section aria-labelledby="history">
       <h2 id="history">History</h2>
       <ol class="audit">
-        {data.items.map((a) => (
+        {data[0].items.map((a) => (
           <li key={a.id}>
-            <time>{dateTime(a.at)}</time> <strong>{a.action}</strong> by {a.actor.name ?? a.actor.kind}
+            <AuditLine a={a} names={names} />
           </li>
         ))}
       </ol>
@@ -277,7 +279,7 @@ export function EstimateBuilder({ account, estimate }: { account: string; estima
       </p>
       <div class="row">
         <h1>{current ? `${current.summary.number} · ${current.summary.title}` : 'New estimate'}</h1>
-        {current && <Status status={current.summary.status} />}
+        {current && <Status status={current.summary.status} labels={ESTIMATE_STATUS} />}
       </div>
       {saved && <p role="status">{saved}</p>}
       {error !== null && <Notice error={error} />}
@@ -386,7 +388,7 @@ export function EstimateBuilder({ account, estimate }: { account: string; estima
           </div>
         </form>
       )}
-      {current && <History subject={current.summary.id} version={current} />}
+      {current && <History account={account} subject={current.summary.id} version={current} />}
     </article>
   );
 }

@@ -9,6 +9,7 @@ import { date, money } from '../lib/format';
 import { useLoad } from '../lib/useLoad';
 import { Head } from './Head';
 import { type Paged, listEstimates, listInvoices } from './api';
+import { ESTIMATE_STATUS } from './words';
 
 /** Status tabs: one pressed at a time. */
 function Tabs({ options, value, onChange }: { options: readonly (readonly [string, string])[]; value: string; onChange: (v: string) => void }) {
@@ -24,7 +25,7 @@ function Tabs({ options, value, onChange }: { options: readonly (readonly [strin
 }
 
 /** The cells every estimate row starts with: its link, status and total. */
-export function EstimateCells({ account, e }: { account: string; e: EstimateSummary }) {
+export function EstimateCells({ account, e, customer }: { account: string; e: EstimateSummary; customer?: string | null }) {
   return (
     <>
       <td>
@@ -32,8 +33,15 @@ export function EstimateCells({ account, e }: { account: string; e: EstimateSumm
           {e.number} · {e.title}
         </a>
       </td>
+      {customer !== undefined && (
+        <td>
+          <a href={`/admin/customers/${account}`} data-route>
+            {customer ?? 'Customer'}
+          </a>
+        </td>
+      )}
       <td>
-        <Status status={e.status} />
+        <Status status={e.status} labels={ESTIMATE_STATUS} />
       </td>
       <td>{money(e.total, e.currency)}</td>
     </>
@@ -86,10 +94,10 @@ export function EstimatesPage() {
       title="Estimates"
       statuses={ESTIMATE_STATUSES}
       load={listEstimates}
-      cols={['Estimate', 'Status', 'Total', 'Valid until']}
+      cols={['Estimate', 'Customer', 'Status', 'Total', 'Valid until']}
       row={(e) => (
         <>
-          <EstimateCells account={e.account} e={e} />
+          <EstimateCells account={e.account} e={e} customer={e.customer} />
           <td>{date(e.valid_until)}</td>
         </>
       )}
@@ -110,14 +118,19 @@ export function InvoicesPage() {
       title="Invoices"
       statuses={INVOICE_STATUSES}
       load={listInvoices}
-      cols={['Invoice', 'Due', 'Total', 'Balance']}
+      cols={['Invoice', 'Customer', 'Due', 'Total', 'Balance']}
       row={(i) => (
         <>
           <td>
-            <a href={`/admin/customers/${i.account}`} data-route>
-              {i.number}
+            <a href={`/admin/customers/${i.account}/invoices/${i.id}`} data-route>
+              {i.number} · {i.title}
             </a>
             {i.overdue && <span class="status invoice-overdue">Overdue</span>}
+          </td>
+          <td>
+            <a href={`/admin/customers/${i.account}`} data-route>
+              {i.customer ?? 'Customer'}
+            </a>
           </td>
           <td>{date(i.due_date)}</td>
           <td>{money(i.ledger.total, i.currency)}</td>

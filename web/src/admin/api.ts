@@ -1,7 +1,7 @@
 // The admin API, typed. Everything goes through the shared client (`send`), which keeps the
 // staff access token in memory and renews it from the admin refresh cookie.
 import { send } from '../api/client';
-import type { EstimateSummary, EstimateView, OptionGroup, PaymentView, SessionResponse, Totals, VersionContent } from '../api/types';
+import type { EstimateSummary, EstimateView, InvoiceView, OptionGroup, PaymentView, SessionResponse, Totals, VersionContent } from '../api/types';
 
 export interface Me {
   staff: string;
@@ -66,6 +66,10 @@ export interface InvoiceRow {
   currency: string;
   due_date: string;
   sent_at: string | null;
+  /** What it is for. */
+  title: string;
+  /** The customer's name, in lists across customers. */
+  customer: string | null;
 }
 
 export interface CustomerDetail {
@@ -175,6 +179,8 @@ export interface Settings {
   payments: PaymentRules;
   /** Where the office hears of decisions and payments. */
   notification_email: string | null;
+  /** Printed at the foot of every email. */
+  address: string;
   /** What new estimates start with (the deposit rule is payments.default_deposit). */
   estimate_defaults: { tax_rate: string; terms: string };
 }
@@ -212,7 +218,19 @@ export const adoption = () => send<Adoption>({ path: '/api/admin/adoption' });
 export const documentAudit = (subject: string) => send<Paged<AuditEntry>>({ path: `/api/admin/documents/${enc(subject)}/audit` });
 export interface EstimateRow extends EstimateSummary {
   account: string;
+  customer: string | null;
 }
+
+export interface AdminInvoice {
+  invoice: InvoiceRow;
+  title: string;
+  property_label: string | null;
+  customer: string;
+  content: InvoiceView['content'];
+  totals: InvoiceView['totals'];
+  payments: PaymentView[];
+}
+export const getInvoice = (account: string, invoice: string) => send<AdminInvoice>({ path: `/api/admin/customers/${enc(account)}/invoices/${enc(invoice)}` });
 export const listEstimates = (status: string) => send<Paged<EstimateRow>>({ path: `/api/admin/estimates?status=${enc(status)}&limit=100` });
 
 /** Where to send a file, straight to the blob store, and the id to use it by. */

@@ -185,6 +185,16 @@ async function raw<T>(method: string, path: string, body: unknown, token: string
   return json as T;
 }
 
+/**
+ * One refresh at a time across this browser's tabs. They share the refresh cookie: a tab that
+ * waits presents the cookie the one before it rotated, instead of a replaced one (which the
+ * server would take for a copied token once the grace is over).
+ */
+function oneAtATime<T>(run: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator === 'undefined' ? undefined : (navigator as Navigator & { locks?: LockManager }).locks;
+  return locks ? (locks.request(`switchboard-refresh-${audience}`, run) as Promise<T>) : run();
+}
+
 /** Gets a new access token from the refresh cookie (or by re-spending a document link). */
 async function renew(): Promise<boolean> {
   refreshing ??= (async () => {
@@ -193,7 +203,7 @@ async function renew(): Promise<boolean> {
       if (link) {
         accept(await raw<SessionResponse>('POST', '/api/auth/session', { token: link }, null), link);
       } else {
-        accept(await raw<SessionResponse>('POST', '/api/auth/refresh', refreshBody(), null), null);
+        accept(await oneAtATime(() => raw<SessionResponse>('POST', '/api/auth/refresh', refreshBody(), null)), null);
       }
       return true;
     } catch (e) {
@@ -227,7 +237,7 @@ export async function send<T>(req: { method?: string; path: string; body?: unkno
 /** Restores a session from the refresh cookie on page load. False when signed out. */
 export async function restore(): Promise<boolean> {
   try {
-    accept(await raw<SessionResponse>('POST', '/api/auth/refresh', refreshBody(), null), null);
+    accept(await oneAtATime(() => raw<SessionResponse>('POST', '/api/auth/refresh', refreshBody(), null)), null);
     return true;
   } catch (e) {
     if (e instanceof ApiError && e.retryable) throw e;
@@ -264,7 +274,7 @@ export const requestLink = (body: { tenant: string; email?: string; phone?: stri
   raw<{ status: string; message: string }>('POST', '/api/auth/link', body, null);
 /** What a link opens, without spending it. */
 export const linkInfo = (token: string) =>
-  raw<{ business: string; opens: 'portal' | 'admin' | 'estimate' | 'invoice'; number: string | null; title: string | null; stale: boolean }>(
+  raw<{ business: string; opens: 'portal' | 'admin' | 'estimate' | 'invoice'; number: string | null; title: string | null; stale: boolean; message: string | null }>(
     'POST',
     '/api/auth/link-info',
     { token },

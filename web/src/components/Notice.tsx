@@ -1,4 +1,4 @@
-import { ApiError } from '../api/client';
+import { ApiError, documentPath, session } from '../api/client';
 
 /** A failure the person can read, with a retry when trying again could help, and the way
  *  back when what they asked for is not there. */
@@ -15,8 +15,9 @@ export function Notice({ error, onRetry }: { error: unknown; onRetry?: () => voi
         </button>
       )}
       {missing && (
-        <a class="button secondary" href="/" data-route>
-          Back to your portal
+        // A document link's holder goes back to that document, not to an account they lack.
+        <a class="button secondary" href={documentPath(session()) ?? '/'} data-route>
+          {documentPath(session()) ? 'Back to your document' : 'Back to your portal'}
         </a>
       )}
     </div>

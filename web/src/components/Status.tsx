@@ -1,6 +1,7 @@
 import type { EstimateStatus } from '../api/types';
 import { STATUS_LABELS } from '../lib/format';
 
-export function Status({ status }: { status: EstimateStatus }) {
-  return <span class={`status status-${status}`}>{STATUS_LABELS[status]}</span>;
+/** An estimate's status in the customer's words, or in `labels` (the office's). */
+export function Status({ status, labels = STATUS_LABELS }: { status: EstimateStatus; labels?: Record<EstimateStatus, string> }) {
+  return <span class={`status status-${status}`}>{labels[status]}</span>;
 }

@@ -67,9 +67,12 @@ export const STATUS_LABELS: Record<EstimateStatus, string> = {
  */
 export function decimal(d: string): string {
   const t = d.trim();
-  if (!t.includes('.')) return t;
-  const trimmed = t.replace(/0+$/, '').replace(/\.$/, '');
-  return trimmed === '' || trimmed === '-' ? '0' : trimmed;
+  const plain = !t.includes('.') ? t : t.replace(/0+$/, '').replace(/\.$/, '') || '0';
+  const trimmed = plain === '-' ? '0' : plain;
+  // In the contractor's locale ("8,25" in de-DE); the digits are the server's, exactly.
+  if (!locale || !/^-?\d+(\.\d+)?$/.test(trimmed)) return trimmed;
+  const separator = new Intl.NumberFormat(locale).formatToParts(1.5).find((p) => p.type === 'decimal')?.value ?? '.';
+  return separator === '.' ? trimmed : trimmed.replace('.', separator);
 }
 
 /** Quantity without trailing zeros: "8.000" -> "8", "2.50" -> "2.5". */

@@ -147,7 +147,21 @@ export function EstimatePage({ id, tenant }: { id: string; tenant: TenantProfile
         </section>
       )}
 
-      {version.decision && <DecisionSummary decision={version.decision} currency={data.currency} estimate={data.id} depositPaid={data.deposit_paid} />}
+      {version.decision && (
+        <DecisionSummary decision={version.decision} currency={data.currency} estimate={data.id} depositPaid={data.deposit_paid} depositAbove={outcome === 'approved'} />
+      )}
+
+      {deciding && mode === null && (
+        <DecisionBar
+          total={totals(version.content, selection).total}
+          currency={data.currency}
+          onApprove={() => {
+            setMode('approve');
+            requestAnimationFrame(() => document.getElementById('signer')?.focus());
+          }}
+          onMore={() => document.getElementById('decide-title')?.scrollIntoView({ behavior: 'smooth', block: 'start' })}
+        />
+      )}
 
       {deciding && (
         <Decide
@@ -167,6 +181,23 @@ export function EstimatePage({ id, tenant }: { id: string; tenant: TenantProfile
   );
 }
 
+/** Stays at the bottom of the screen while the customer reads: the live total and the way to decide. */
+function DecisionBar({ total, currency, onApprove, onMore }: { total: number; currency: string; onApprove: () => void; onMore: () => void }) {
+  return (
+    <div class="decision-bar no-print" role="region" aria-label="Decide on this estimate">
+      <p class="decision-total">
+        <span class="muted">Total</span> <strong data-testid="bar-total">{money(total, currency)}</strong>
+      </p>
+      <button type="button" class="button secondary" onClick={onMore}>
+        Other choices
+      </button>
+      <button type="button" class="button primary" onClick={onApprove}>
+        Approve now
+      </button>
+    </div>
+  );
+}
+
 /** An expired estimate is no dead end: ask the office for an updated one. */
 function Expired({ view, tenant, onAsked }: { view: EstimateView; tenant: TenantProfile | null; onAsked: (v: EstimateView) => void }) {
   const [message, setMessage] = useState('');
@@ -176,11 +207,11 @@ function Expired({ view, tenant, onAsked }: { view: EstimateView; tenant: Tenant
   if (view.update_requested_at) {
     return (
       <section class="card" aria-labelledby="update-title">
-        <h2 id="update-title" tabIndex={-1}>
+        <h2 id="update-title" tabIndex={-1} ref={(h) => h?.focus()}>
           You asked for an updated estimate
         </h2>
         <p role="status">
-          {office} knows (you asked on {date(view.update_requested_at.slice(0, 10))}). They will send you an updated estimate to review.
+          {office} knows (you asked {dateTime(view.update_requested_at)}). They will send you an updated estimate to review.
         </p>
       </section>
     );
@@ -283,7 +314,20 @@ function Changes({ changes, currency }: { changes: VersionChanges; currency: str
   );
 }
 
-function DecisionSummary({ decision, currency, estimate, depositPaid }: { decision: Decision; currency: string; estimate: string; depositPaid: number }) {
+/** `depositAbove`: the deposit button already sits under the success message. */
+function DecisionSummary({
+  decision,
+  currency,
+  estimate,
+  depositPaid,
+  depositAbove = false,
+}: {
+  decision: Decision;
+  currency: string;
+  estimate: string;
+  depositPaid: number;
+  depositAbove?: boolean;
+}) {
   if (decision.kind === 'approved') {
     const depositDue = decision.totals.deposit - depositPaid;
     return (
@@ -292,8 +336,9 @@ function DecisionSummary({ decision, currency, estimate, depositPaid }: { decisi
         <p>
           Signed by {decision.signer_name} on {dateTime(decision.at)} for {money(decision.totals.total, currency)}.
         </p>
-        <img class="signature-image" src={decision.signature_png} alt={`Signature of ${decision.signer_name}`} />
+        {decision.signature_png && <img class="signature-image" src={decision.signature_png} alt={`Signature of ${decision.signer_name}`} />}
         {decision.totals.deposit > 0 &&
+          !depositAbove &&
           (depositDue > 0 ? (
             <DepositButton estimate={estimate} amount={depositDue} currency={currency} />
           ) : (
@@ -332,10 +377,13 @@ function Outcome({ kind, view, tenant, headingRef }: { kind: Decision['kind']; v
       {kind === 'approved' && (
         <p>
           {who} has your signed approval and will contact you to schedule the work.
-          {decision?.kind === 'approved' && decision.totals.deposit > 0 && (
-            <> A deposit of {money(decision.totals.deposit, view.currency)} is due before work starts; pay it below.</>
+          {decision?.kind === 'approved' && decision.totals.deposit - view.deposit_paid > 0 && (
+            <> A deposit of {money(decision.totals.deposit, view.currency)} is due before work starts.</>
           )}
         </p>
+      )}
+      {kind === 'approved' && decision?.kind === 'approved' && decision.totals.deposit - view.deposit_paid > 0 && (
+        <DepositButton estimate={view.id} amount={decision.totals.deposit - view.deposit_paid} currency={view.currency} />
       )}
       {kind === 'declined' && <p>We have let {who} know. Thank you for considering them.</p>}
       {kind === 'changes_requested' && <p>{who} will review your comments and send you an updated estimate.</p>}

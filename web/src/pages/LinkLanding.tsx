@@ -20,6 +20,11 @@ export function LinkLanding({ token, tenant }: { token: string; tenant: TenantPr
   useEffect(() => {
     linkInfo(token).then(
       (i) => {
+        if (i.stale) {
+          // Spent, expired or withdrawn: say so now, with a fresh link one press away.
+          setError(new ApiError(410, 'link_expired', i.message ?? 'This link can no longer be used. We can send you a fresh one.', {}));
+          return;
+        }
         const business = i.business || tenant?.name || 'the business';
         const doc = i.number ? `${i.opens === 'estimate' ? 'Estimate' : 'Invoice'} ${i.number}${i.title ? `: ${i.title}` : ''}` : null;
         setOpens(

@@ -309,7 +309,7 @@ proptest! {
     /// adds up exactly within the bounds; nothing panics, wraps or saturates.
     #[test]
     fn extreme_estimates_are_refused_or_priced_exactly(
-        lines in prop::collection::vec((prop_oneof![1i64..=MAX_QUANTITY, Just(MAX_QUANTITY)], prop_oneof![-MAX_UNIT_PRICE..=MAX_UNIT_PRICE, 1i64..=100_000, Just(MAX_UNIT_PRICE)], any::<bool>()), 1..50),
+        lines in prop::collection::vec((prop_oneof![1i64..=MAX_QUANTITY, Just(MAX_QUANTITY)], prop_oneof![-MAX_UNIT_PRICE..=MAX_UNIT_PRICE, 1i64..=100_000, Just(MAX_UNIT_PRICE), Just(i64::MIN), Just(i64::MAX)], any::<bool>()), 1..50),
         rate in 0u32..=100,
     ) {
         let items: Vec<LineItem> = lines.iter().enumerate().map(|(i, (q, p, t))| LineItem {

@@ -30,7 +30,7 @@ pub(super) async fn deliver(
         OfficeEvent::EstimateApproved { estimate }
         | OfficeEvent::EstimateDeclined { estimate }
         | OfficeEvent::ChangesRequested { estimate }
-        | OfficeEvent::UpdateRequested { estimate } => {
+        | OfficeEvent::UpdateRequested { estimate, .. } => {
             let bundle = estimates::load(table, t, account, estimate).await?.ok_or("the estimate is gone")?;
             let e = &bundle.estimate;
             let what = format!("{} ({})", e.number, e.title);
@@ -61,10 +61,13 @@ pub(super) async fn deliver(
                     }
                     (format!("{customer} asked for changes to {}", e.number), lines)
                 }
-                (OfficeEvent::UpdateRequested { .. }, _) => (
-                    format!("{customer} asks for an updated {}", e.number),
-                    vec![format!("Estimate {what} expired on {}; {customer} asks for an updated one.", e.valid_until)],
-                ),
+                (OfficeEvent::UpdateRequested { message, .. }, _) => {
+                    let mut lines = vec![format!("Estimate {what} expired on {}; {customer} asks for an updated one.", e.valid_until)];
+                    if !message.trim().is_empty() {
+                        lines.push(format!("They wrote: {message}"));
+                    }
+                    (format!("{customer} asks for an updated {}", e.number), lines)
+                }
                 // The decision moved on meanwhile (a revision): say what was asked, plainly.
                 _ => (format!("{customer} acted on {}", e.number), vec![format!("{customer} acted on estimate {what}.")]),
             };
@@ -79,7 +82,10 @@ pub(super) async fn deliver(
                     let number = invoices::load(table, t, account, i).await?.map_or_else(|| i.to_string(), |b| b.invoice.number);
                     (format!("invoice {number}"), format!("{base}/admin/customers/{account}"))
                 }
-                Document::Estimate(e) => (format!("the deposit on estimate {e}"), estimate_page(e)),
+                Document::Estimate(e) => {
+                    let number = estimates::load(table, t, account, e).await?.map_or_else(|| e.to_string(), |b| b.estimate.number);
+                    (format!("the deposit on estimate {number}"), estimate_page(e))
+                }
                 Document::Account => ("account credit".to_string(), format!("{base}/admin/customers/{account}")),
             };
             if matches!(about, OfficeEvent::PaymentFailed { .. }) {

@@ -86,6 +86,10 @@ pub struct SessionRecord {
     /// the same successor again instead of a second live token. Empty before the first rotation.
     #[serde(default)]
     pub nonce: String,
+    /// Hashes of the secrets replaced before the previous one, newest last (at most
+    /// [`RETIRED_KEPT`]): one of them coming back proves a copy of the session's token is about.
+    #[serde(default)]
+    pub retired: Vec<String>,
     pub created_at: Timestamp,
     pub expires_epoch: i64,
     pub revoked: bool,
@@ -100,6 +104,10 @@ pub async fn get_session(table: &dyn Table, t: &TenantId, id: &SessionId) -> Res
     table.get(&keys::session(t, id)).await?.map(from_item).transpose()
 }
 
+/// How many replaced secrets a session remembers (a day of refreshes every 15 minutes, and
+/// more); an older one is refused without ending the session.
+pub const RETIRED_KEPT: usize = 128;
+
 /// How long after a rotation the replaced refresh token is still honoured.
 pub const REUSE_GRACE_SECONDS: i64 = 30;
 
@@ -112,13 +120,20 @@ pub fn successor(nonce: &str, secret: &str) -> (String, String) {
     (next, hash)
 }
 
-/// Replaces the refresh token `current` (a hash) by the one hashing to `new_hash`, only if
-/// `current` is still the current one and the family is live: two refreshes racing cannot both
-/// win. The replaced token becomes the previous one; `nonce` is the rotation's salt.
-pub fn rotate_session(t: &TenantId, id: &SessionId, current: &str, nonce: &str, new_hash: &str, now: Timestamp) -> Update {
+/// Replaces the session's current secret by the one hashing to `new_hash`, only if the current
+/// one is still current and the family is live: two refreshes racing cannot both win. The
+/// replaced secret becomes the previous one and the previous one joins the retired; `nonce` is
+/// the rotation's salt.
+pub fn rotate_session(s: &SessionRecord, nonce: &str, new_hash: &str, now: Timestamp) -> Update {
+    let mut retired = s.retired.clone();
+    retired.extend(s.previous_hash.clone());
+    let drop = retired.len().saturating_sub(RETIRED_KEPT);
+    retired.drain(..drop);
+    let (t, id, current) = (&s.tenant, &s.id, s.current_hash.as_str());
     Update::new(keys::session(t, id))
         .set("current_hash", new_hash)
         .set("previous_hash", current)
+        .set("retired", serde_json::json!(retired))
         .set("nonce", nonce)
         .set("rotated_epoch", now.as_second())
         .when(

@@ -88,9 +88,11 @@ pub enum OfficeEvent {
     ChangesRequested {
         estimate: EstimateId,
     },
-    /// An expired estimate: the customer asks for an updated one.
+    /// An expired estimate: the customer asks for an updated one, with what they wrote.
     UpdateRequested {
         estimate: EstimateId,
+        #[serde(default)]
+        message: String,
     },
     PaymentReceived {
         document: Document,
