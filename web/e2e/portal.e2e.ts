@@ -476,7 +476,7 @@ describe('email', () => {
         .toBe(true);
       const m = mail as Mail;
       for (const part of [m.text, m.html ?? '']) {
-        for (const must of ['Bright Spark Electric', '+15125550100', 'office@brightspark.example', '1200 Congress Avenue', ...facts]) {
+        for (const must of ['Bright Spark Electric', '(512) 555-0100', 'office@brightspark.example', '1200 Congress Avenue', ...facts]) {
           expect(part, `${kind}: ${must}`).toContain(must);
         }
       }

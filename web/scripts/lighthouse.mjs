@@ -20,8 +20,13 @@ try {
   const browser = await chromium.connectOverCDP(`http://127.0.0.1:${chrome.port}`);
   const page = browser.contexts()[0].pages()[0] ?? (await browser.contexts()[0].newPage());
   await fetch(`${base}/api/auth/link`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenant: 'bright-spark', email: 'dana@example.com' }) });
-  const mail = await (await fetch(`${base}/dev/mailbox.json`)).json();
-  const token = /token=(\S+)/.exec(mail.messages.find((m) => m.to === 'dana@example.com').text)[1];
+  // The outbox sender delivers the link (the local server runs it every second).
+  let token;
+  for (let i = 0; i < 100 && !token; i++) {
+    const mail = await (await fetch(`${base}/dev/mailbox.json`)).json();
+    token = /token=(\S+)/.exec(mail.messages.find((m) => m.to === 'dana@example.com')?.text ?? '')?.[1];
+    if (!token) await new Promise((ok) => setTimeout(ok, 100));
+  }
   await page.goto(`${base}/signin#token=${token}`);
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.getByRole('heading', { name: /Hello/ }).waitFor();

@@ -4,8 +4,9 @@
 //! current secret and of the one before it. Refreshing swaps them conditionally, so two
 //! refreshes with one token cannot both win. Within a short grace the token just replaced is
 //! answered with the same successor (derived from it and the rotation's salt), never a second
-//! live token; any other secret presented for the session, the replaced one after the grace
-//! or an older one, means a copy is about and revokes the whole session.
+//! live token; a replaced secret the session remembers (the previous one after the grace, or
+//! one of the retired) means a copy is about and revokes the whole session; a secret it does not
+//! know is refused and ends nothing.
 use jiff::Timestamp;
 use lambda_http::{Body, Request, Response};
 use portal_domain::audit::{Actor, AuditEntry, Origin};

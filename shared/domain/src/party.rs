@@ -44,6 +44,13 @@ impl Phone {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+    /// As people write it: `(512) 555-0100` for North American numbers, else as stored.
+    pub fn display(&self) -> String {
+        match self.0.strip_prefix("+1") {
+            Some(n) if n.len() == 10 && n.bytes().all(|b| b.is_ascii_digit()) => format!("({}) {}-{}", &n[..3], &n[3..6], &n[6..]),
+            _ => self.0.clone(),
+        }
+    }
 }
 
 impl TryFrom<String> for Phone {

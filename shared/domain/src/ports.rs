@@ -113,7 +113,7 @@ impl Mail {
     ) -> Self {
         use crate::escape_html as esc;
         let reach: Vec<String> = [
-            tenant.support_phone.as_ref().map(|p| p.as_str().to_string()),
+            tenant.support_phone.as_ref().map(crate::party::Phone::display),
             tenant.support_email.as_ref().map(|e| e.as_str().to_string()),
             Some(tenant.address.trim().to_string()).filter(|a| !a.is_empty()),
         ]
@@ -268,7 +268,7 @@ mod tests {
         assert!(m.html.contains("background:#0b5cad"), "the contractor's colour");
         for part in [&m.html, &m.text] {
             for fact in
-                ["$2,971.59", "December 31, 2026", "+15125550100", "office@bright.example", "1200 Congress Avenue, Austin, TX 78701"]
+                ["$2,971.59", "December 31, 2026", "(512) 555-0100", "office@bright.example", "1200 Congress Avenue, Austin, TX 78701"]
             {
                 assert!(part.contains(fact), "{fact} in {part}");
             }

@@ -161,8 +161,16 @@ async fn throughput() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     http.post("/api/auth/link", None, &serde_json::json!({"tenant": "bright-spark", "email": "dana@example.com"})).await;
-    let mail = http.get("/dev/mailbox.json", None).await.json();
-    let text = mail["messages"][0]["text"].as_str().unwrap().to_string();
+    // The outbox sender delivers the link (the local server runs it every second).
+    let mut text = String::new();
+    for _ in 0..100 {
+        let mail = http.get("/dev/mailbox.json", None).await.json();
+        if let Some(t) = mail["messages"][0]["text"].as_str().filter(|t| t.contains("token=")) {
+            text = t.to_string();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let link = text[text.find("token=").unwrap() + 6..].split_whitespace().next().unwrap().to_string();
     let session = http.post("/api/auth/session", None, &serde_json::json!({"token": link})).await.json();
     let at = Arc::new(session["access_token"].as_str().unwrap().to_string());

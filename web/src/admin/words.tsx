@@ -62,7 +62,7 @@ export function auditSentence(a: AuditEntry, names: Names): { text: string; href
     'estimate.update_requested': () => `The customer asked for an updated ${doc.replace(/^Estimate/, 'estimate')}${str('message') ? `: “${str('message')}”` : ''}`,
     'estimate.revised': () => `${doc} revised${version ? `: version ${version} started` : ''}`,
     'estimate.voided': () => `${doc} withdrawn`,
-    'invoice.issued': () => `${doc} issued${amount('total')}`,
+    'invoice.issued': () => `${doc} issued${num('total') === undefined ? '' : ` for ${money(num('total') ?? 0, names.currency)}`}`,
     'invoice.sent': () => `${doc} sent${who(d.recipients)}`,
     'invoice.voided': () => `${doc} voided`,
     'payment.started': () => `The customer opened checkout${amount()}`,
