@@ -73,6 +73,8 @@ async fn another_customer_cannot_see_or_act_on_an_estimate() {
     }
     let r = s.http.post("/api/estimates/est_panel/approve", Some(&alex.access_token), &approve_body(1)).await;
     assert_eq!(r.status, 404);
+    let r = s.http.post("/api/estimates/est_attic/request-update", Some(&alex.access_token), &json!({})).await;
+    assert_eq!(r.status, 404, "another account's expired estimate cannot be asked about");
     let list = s.http.get("/api/estimates", Some(&alex.access_token)).await.json();
     assert!(list["estimates"].as_array().unwrap().iter().all(|e| e["id"] == "est_parkinglot" || e["id"] == "est_hallway"));
     // Nothing changed for Dana.
