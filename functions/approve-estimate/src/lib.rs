@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use lambda_http::{Body, Request, Response};
-use portal_domain::audit::{AuditEntry, Origin};
+use portal_domain::audit::Origin;
 use portal_domain::estimate::view::EstimateView;
 use portal_domain::estimate::{
     Approval, Decision, EstimateEvent, EstimateStatus, LineComment, Selection, check_selection, check_signature_png, check_signer_name,
@@ -163,16 +163,7 @@ async fn decide(
         after.headline_total = a.totals.total;
     }
     let version = before.current_version;
-    let entry = AuditEntry::record(
-        state.ids.as_ref(),
-        now,
-        session.actor(),
-        action,
-        Some(before.id.to_string()),
-        Some(session.account.clone()),
-        &origin,
-        detail,
-    );
+    let entry = session.audit_entry(state.ids.as_ref(), now, action, before.id.to_string(), &origin, detail);
     // The office hears of it through the outbox, in the same transaction.
     let estimate = before.id.clone();
     let tell = match event {
@@ -339,16 +330,8 @@ pub async fn request_update(state: &State, req: &Request) -> Result<Response<Bod
     let mut after = before.clone();
     after.update_requested_at = Some(now);
     after.rev += 1;
-    let entry = AuditEntry::record(
-        state.ids.as_ref(),
-        now,
-        session.actor(),
-        "estimate.update_requested",
-        Some(id.to_string()),
-        Some(session.account.clone()),
-        &origin(req),
-        serde_json::json!({ "version": before.current_version, "message": &message }),
-    );
+    let detail = serde_json::json!({ "version": before.current_version, "message": &message });
+    let entry = session.audit_entry(state.ids.as_ref(), now, "estimate.update_requested", id.to_string(), &origin(req), detail);
     let writes = vec![
         estimates::save_header(&after, before.rev)?,
         audit::append(&session.tenant, &entry)?,

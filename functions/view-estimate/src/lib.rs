@@ -6,7 +6,6 @@
 use std::sync::Arc;
 
 use lambda_http::{Body, Request, Response};
-use portal_domain::audit::AuditEntry;
 use portal_domain::estimate::view::{EstimateSummary, EstimateView};
 use portal_domain::estimate::{EstimateEvent, EstimateStatus, transition};
 use portal_domain::ids::EstimateId;
@@ -78,16 +77,8 @@ pub async fn one(state: &State, req: &Request) -> Result<Response<Body>, ApiErro
         after.status = transition(before.status, EstimateEvent::View)?;
         after.first_viewed_at = Some(now);
         after.rev += 1;
-        let entry = AuditEntry::record(
-            state.ids.as_ref(),
-            now,
-            session.actor(),
-            "estimate.viewed",
-            Some(id.to_string()),
-            Some(session.account.clone()),
-            &origin(req),
-            serde_json::json!({ "version": before.current_version }),
-        );
+        let detail = serde_json::json!({ "version": before.current_version });
+        let entry = session.audit_entry(state.ids.as_ref(), now, "estimate.viewed", id.to_string(), &origin(req), detail);
         let writes = vec![estimates::save_header(&after, before.rev)?, audit::append(&session.tenant, &entry)?];
         match state.table.transact(writes).await {
             Ok(()) => bundle.estimate = after,

@@ -112,6 +112,20 @@ impl CustomerSession {
         Self::from_claims(verifier.verify(bearer(req)?, Audience::Portal, now)?)
     }
 
+    /// An audit entry for what this session did to `subject`: the actor and the account are
+    /// always the session's.
+    pub fn audit_entry(
+        &self,
+        ids: &dyn portal_domain::ports::Ids,
+        now: jiff::Timestamp,
+        action: &str,
+        subject: String,
+        origin: &portal_domain::audit::Origin,
+        detail: serde_json::Value,
+    ) -> portal_domain::audit::AuditEntry {
+        portal_domain::audit::AuditEntry::record(ids, now, self.actor(), action, Some(subject), Some(self.account.clone()), origin, detail)
+    }
+
     pub fn from_claims(c: Claims) -> Result<Self, ApiError> {
         let bad = || ApiError::Unauthorized("Your session is not valid. Sign in again.");
         let scope = Scope::parse(&c.scope).ok_or_else(bad)?;
