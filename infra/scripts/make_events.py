@@ -188,6 +188,7 @@ EVENTS = {
                                      body={"amount": 100}),
         "pay-deposit": event("POST", "/api/estimates/{id}/deposit", "/api/estimates/est_panel/deposit", params={"id": "est_panel"}, body={}),
         "buy-credit": event("POST", "/api/account/credit", "/api/account/credit", body={"amount": 25000}),
+        "pay-balance": event("POST", "/api/account/pay-balance", "/api/account/pay-balance", body={}),
         "apply-credit": event("POST", "/api/invoices/{id}/apply-credit", "/api/invoices/inv_generator/apply-credit",
                               params={"id": "inv_generator"}, body={}),
     },

@@ -216,16 +216,8 @@ impl Seeder<'_> {
             }
             states.push(state.clone());
             let record = PaymentRecord {
-                id: id(p.id),
-                document: Document::Invoice(inv.id.clone()),
-                state,
-                checkout_session: None,
-                stripe_payment_intent: None,
-                credit_source: None,
-                receipt_number: None,
-                created_at: self.days_ago(p.days_ago),
-                updated_at: self.days_ago(p.days_ago),
                 rev: 1,
+                ..PaymentRecord::new(id(p.id), Document::Invoice(inv.id.clone()), state, self.days_ago(p.days_ago))
             };
             let before = inv.rev;
             inv.ledger = Ledger::of(total, &states);
@@ -243,18 +235,7 @@ impl Seeder<'_> {
         let state = PaymentState::new(amount, PaymentMethod::Card)
             .and_then(|p| p.apply(PaymentEvent::Succeeded))
             .map_err(|e| StoreError::Invalid(e.to_string()))?;
-        let record = PaymentRecord {
-            id: id(payment),
-            document: Document::Estimate(id(estimate)),
-            state,
-            checkout_session: None,
-            stripe_payment_intent: None,
-            credit_source: None,
-            receipt_number: None,
-            created_at: self.days_ago(5),
-            updated_at: self.days_ago(5),
-            rev: 1,
-        };
+        let record = PaymentRecord { rev: 1, ..PaymentRecord::new(id(payment), Document::Estimate(id(estimate)), state, self.days_ago(5)) };
         self.table.transact(vec![payments::create(&self.tenant.id, &id(account), &record)?]).await
     }
 }

@@ -448,6 +448,7 @@ async fn a_hidden_section_is_refused_by_the_api_not_only_left_out_of_the_menu() 
                 ("GET", "/api/invoices/inv_service"),
                 ("POST", "/api/invoices/inv_service/pay"),
                 ("POST", "/api/invoices/inv_service/apply-credit"),
+                ("POST", "/api/account/pay-balance"),
             ],
             ("GET", "/api/estimates"),
         ),

@@ -499,6 +499,80 @@ async fn paying_by_card_posts_once_and_mails_a_receipt() {
     assert_eq!(history["payments"][0]["label"], "Invoice INV-2040");
 }
 
+/// "Pay balance": one Checkout for every open invoice the contact may pay, posted to each
+/// invoice once, with one receipt; a balance that changed since it was shown is not charged.
+#[tokio::test]
+async fn pay_balance_pays_every_open_invoice_in_one_checkout_once() {
+    let s = TestServer::start().await;
+    let dana = s.sign_in("dana@example.com").await;
+    let t = Some(dana.access_token.as_str());
+    let before = s.http.get("/api/invoices", t).await.json();
+    let open: Vec<(String, i64)> = before["invoices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["status"] != "void")
+        .map(|i| (i["id"].as_str().unwrap().to_string(), i["balance"].as_i64().unwrap() - i["processing"].as_i64().unwrap()))
+        .filter(|(_, payable)| *payable > 0)
+        .collect();
+    assert!(open.len() >= 2, "the demo has several open invoices: {before}");
+    let total: i64 = open.iter().map(|(_, p)| p).sum();
+    assert_eq!(before["pay_balance"], json!({"amount": total, "currency": "USD", "invoices": open.len()}));
+    assert_eq!(before["balance_due"][0]["amount"], total, "what the dashboard shows is what Pay balance takes");
+    let history_before = s.http.get("/api/payments", t).await.json()["payments"].as_array().unwrap().len();
+
+    let stale = s.http.post("/api/account/pay-balance", t, &json!({"amount": total - 1})).await;
+    assert_eq!((stale.status, stale.code().as_str()), (409, "balance_changed"), "{}", stale.text());
+    let started = s.http.post("/api/account/pay-balance", t, &json!({"amount": total})).await;
+    assert_eq!(started.status, 200, "{}", started.text());
+    let started = started.json();
+    assert_eq!((started["purpose"].as_str(), started["amount"].as_i64()), (Some("balance"), Some(total)));
+    let payment = started["payment"].as_str().unwrap().to_string();
+    let r = s.checkout(&started, "card_succeeds").await;
+    assert_eq!(r.status, 303);
+    assert_eq!(r.headers.get("location").unwrap().to_str().unwrap(), format!("http://portal.test/payments/{payment}"));
+
+    for (id, share) in &open {
+        let invoice = s.http.get(&format!("/api/invoices/{id}"), t).await.json();
+        assert_eq!((invoice["status"].as_str(), invoice["pay"]["payable"].as_i64()), (Some("paid"), Some(0)), "{id}");
+        let made: Vec<&Value> = invoice["payments"].as_array().unwrap().iter().filter(|p| p["method"] == "card").collect();
+        assert_eq!(made.len(), 1, "{id}: one payment posted");
+        assert_eq!((made[0]["amount"].as_i64(), made[0]["status"].as_str()), (Some(*share), Some("succeeded")), "{id}");
+    }
+    let after = s.http.get("/api/invoices", t).await.json();
+    assert_eq!(after["pay_balance"], Value::Null, "nothing left to pay");
+    let detail = s.http.get(&format!("/api/payments/{payment}"), t).await.json();
+    assert_eq!((detail["payment"]["status"].as_str(), detail["payment"]["amount"].as_i64()), (Some("succeeded"), Some(total)));
+    assert!(detail["payment"]["label"].as_str().unwrap().starts_with("Balance: invoices INV-"), "{detail}");
+    let history = s.http.get("/api/payments", t).await.json();
+    assert_eq!(history["payments"].as_array().unwrap().len(), history_before + 1, "one line: the customer paid once");
+    assert_eq!(history["payments"][0]["id"], payment.as_str());
+    let receipt = format!("Receipt: {} paid to Bright Spark Electric", portal_domain::money::Currency::usd().format(total));
+    assert_eq!(s.wait_for_receipts("dana@example.com", 1).await, std::slice::from_ref(&receipt));
+
+    // Nothing is left to pay, and the same Checkout takes no second payment.
+    let again = s.http.post("/api/account/pay-balance", t, &json!({})).await;
+    assert_eq!((again.status, again.code().as_str()), (409, "nothing_owed"));
+    assert_eq!(s.checkout(&started, "card_succeeds").await.status, 200);
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(s.receipts("dana@example.com").await, [receipt], "still one receipt");
+}
+
+/// Another customer's "Pay balance" reaches only their own invoices.
+#[tokio::test]
+async fn pay_balance_reaches_only_the_signed_in_account() {
+    let s = TestServer::start().await;
+    let alex = s.sign_in("alex@harborview.example").await;
+    let t = Some(alex.access_token.as_str());
+    let list = s.http.get("/api/invoices", t).await.json();
+    let r = s.http.post("/api/account/pay-balance", t, &json!({})).await;
+    match list["pay_balance"]["amount"].as_i64() {
+        Some(amount) => assert_eq!((r.status, r.json()["amount"].as_i64()), (200, Some(amount))),
+        None => assert_eq!((r.status, r.code().as_str()), (409, "nothing_owed")),
+    }
+    assert_eq!(s.http.post("/api/account/pay-balance", None, &json!({})).await.status, 401);
+}
+
 #[tokio::test]
 async fn credit_bought_ahead_is_applied_to_an_invoice_once() {
     let s = TestServer::start().await;

@@ -131,6 +131,7 @@ async fn every_event_gets_its_expected_answer() {
         ("pay", "pay-invoice-invalid", true, 400),
         ("pay", "pay-deposit", true, 409),
         ("pay", "buy-credit", true, 200),
+        ("pay", "pay-balance", true, 200),
         ("pay", "apply-credit", true, 409),
         ("approve-estimate", "request-changes", true, 200),
         ("approve-estimate", "request-update", true, 200),
@@ -301,6 +302,8 @@ async fn paying_opens_checkout_for_what_the_rules_allow() {
     assert_eq!((status, body["error"]["code"].as_str()), (409, Some("not_approved")));
     assert_eq!(h.call("pay", &events::with_token("pay", "pay-invoice", &link)).await.0, 404);
     assert_eq!(h.call("pay", &events::with_token("pay", "buy-credit", &link)).await.0, 403);
+    assert_eq!(h.call("pay", &events::with_token("pay", "pay-balance", &link)).await.0, 403, "a link to one document pays that one");
+    assert_eq!(h.call("pay", &events::with_token("pay", "pay-balance", &viewer)).await.0, 403, "a viewer does not pay");
     let view_only = h.token("acc_whitfield", "con_dana", "approver", "estimate:est_panel:view");
     assert_eq!(h.call("pay", &events::with_token("pay", "pay-deposit", &view_only)).await.0, 403);
 }

@@ -1,6 +1,7 @@
 //! Posting Stripe events to the ledger exactly once, on the embedded store and on DynamoDB
 //! (moto): duplicate, concurrent (50 deliveries of one event) and out-of-order deliveries,
-//! and events that point at nothing we know.
+//! and events that point at nothing we know; the same for a "Pay balance" Checkout over
+//! several invoices, and a delivery that stopped half-way through one.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::sync::Arc;
@@ -25,8 +26,13 @@ async fn dynamodb() -> Arc<dyn Table> {
     Arc::new(portal_aws::dynamo::DynamoTable::new(client, name))
 }
 
-/// An open invoice of 1,000.00 with one ACH payment of 400.00 still processing.
-async fn invoice_with_payment(table: &dyn Table) -> PaymentRef {
+/// A tenant of its own for each test (the DynamoDB table is shared).
+fn a_tenant() -> portal_domain::ids::TenantId {
+    format!("ten_{}", portal_store::contract::ns().trim_start_matches("ns_")).parse().unwrap()
+}
+
+/// An open invoice of `amount` with one line and no tax, nothing paid yet.
+fn open_invoice(tenant: &portal_domain::ids::TenantId, id: &str, number: &str, amount: i64) -> Invoice {
     let now = SystemClock.now();
     let content = InvoiceContent {
         items: vec![portal_domain::estimate::LineItem {
@@ -34,7 +40,7 @@ async fn invoice_with_payment(table: &dyn Table) -> PaymentRef {
             name: "Panel upgrade".into(),
             description: String::new(),
             quantity: "1".parse().unwrap(),
-            unit_price: 100_000,
+            unit_price: amount,
             taxable: false,
         }],
         discount: None,
@@ -43,37 +49,36 @@ async fn invoice_with_payment(table: &dyn Table) -> PaymentRef {
         due_date: jiff::civil::date(2026, 12, 31),
         memo: String::new(),
     };
-    let totals = content.totals().unwrap();
-    let state = PaymentState::new(40_000, PaymentMethod::Ach).unwrap();
-    let mut invoice = Invoice {
-        id: "inv_panel".parse().unwrap(),
-        tenant: format!("ten_{}", portal_store::contract::ns().trim_start_matches("ns_")).parse().unwrap(),
+    Invoice {
+        id: id.parse().unwrap(),
+        tenant: tenant.clone(),
         account: "acc_whitfield".parse().unwrap(),
         property: None,
         estimate: None,
-        number: "INV-2031".into(),
+        number: number.into(),
         title: "Kitchen circuits".into(),
         property_label: None,
         status: InvoiceStatus::Open,
+        ledger: Ledger::of(content.totals().unwrap().total, []),
         content,
-        ledger: Ledger::of(totals.total, []),
         due_at: now,
         issued_at: Some(now),
         sent_at: None,
         created_at: now,
         rev: 1,
-    };
+    }
+}
+
+/// An open invoice of 1,000.00 with one ACH payment of 400.00 still processing.
+async fn invoice_with_payment(table: &dyn Table) -> PaymentRef {
+    let now = SystemClock.now();
+    let state = PaymentState::new(40_000, PaymentMethod::Ach).unwrap();
+    let mut invoice = open_invoice(&a_tenant(), "inv_panel", "INV-2031", 100_000);
+    let totals = invoice.content.totals().unwrap();
     let payment = PaymentRecord {
-        id: "pay_ach".parse().unwrap(),
-        document: Document::Invoice(invoice.id.clone()),
-        state: state.clone(),
-        checkout_session: None,
         stripe_payment_intent: Some("pi_3MtwBwLkdIwHu7ix28a3tqPa".into()),
-        credit_source: None,
-        receipt_number: None,
-        created_at: now,
-        updated_at: now,
         rev: 1,
+        ..PaymentRecord::new("pay_ach".parse().unwrap(), Document::Invoice(invoice.id.clone()), state.clone(), now)
     };
     table.transact(vec![invoices::create(&invoice).unwrap()]).await.unwrap();
     let before = invoice.rev;
@@ -203,16 +208,13 @@ async fn a_deposit_is_credited_on_the_invoice_once(table: Arc<dyn Table>) {
     let now = Timestamp::now();
     let estimate: portal_domain::ids::EstimateId = "est_panel".parse().unwrap();
     let deposit = PaymentRecord {
-        id: "pay_deposit".parse().unwrap(),
-        document: Document::Estimate(estimate.clone()),
-        state: PaymentState::started(25_000).unwrap(),
         checkout_session: Some("cs_test_1".into()),
-        stripe_payment_intent: None,
-        credit_source: None,
-        receipt_number: None,
-        created_at: now,
-        updated_at: now,
-        rev: 0,
+        ..PaymentRecord::new(
+            "pay_deposit".parse().unwrap(),
+            Document::Estimate(estimate.clone()),
+            PaymentState::started(25_000).unwrap(),
+            now,
+        )
     };
     t.transact(vec![payments::create(&at.tenant, &at.account, &deposit).unwrap()]).await.unwrap();
     let dep = PaymentRef { document: Document::Estimate(estimate.clone()), payment: deposit.id.clone(), ..at.clone() };
@@ -278,6 +280,191 @@ async fn the_outbox_sends_each_receipt_once(table: Arc<dyn Table>) {
     assert!(!due_later.iter().any(|e| e.message.id == claimed[0].message.id), "a sent message is never due again");
 }
 
+/// Three open invoices (300.00, 200.00 and 100.00) of one account and a "Pay balance"
+/// Checkout over them, as the pay function writes it: the Checkout's payment lists a started
+/// part on each invoice.
+async fn balance_checkout(table: &dyn Table) -> (PaymentRef, Vec<PaymentRef>) {
+    let now = SystemClock.now();
+    let tenant = a_tenant();
+    let account: portal_domain::ids::AccountId = "acc_whitfield".parse().unwrap();
+    let header_id: portal_domain::ids::PaymentId = "pay_balance".parse().unwrap();
+    let mut header = PaymentRecord::new(header_id.clone(), Document::Balance, PaymentState::started(60_000).unwrap(), now);
+    let mut writes = Vec::new();
+    let mut parts = Vec::new();
+    for (n, amount) in [30_000i64, 20_000, 10_000].into_iter().enumerate() {
+        let invoice = open_invoice(&tenant, &format!("inv_part{n}"), &format!("INV-30{n}"), amount);
+        let part = PaymentRecord {
+            batch: Some(header_id.clone()),
+            ..PaymentRecord::new(
+                format!("pay_part{n}").parse().unwrap(),
+                Document::Invoice(invoice.id.clone()),
+                PaymentState::started(amount).unwrap(),
+                now,
+            )
+        };
+        header.parts.push(payments::Part { invoice: invoice.id.clone(), payment: part.id.clone(), amount });
+        writes.push(invoices::create(&invoice).unwrap());
+        writes.push(payments::create(&tenant, &account, &part).unwrap());
+        parts.push(PaymentRef { tenant: tenant.clone(), account: account.clone(), document: part.document, payment: part.id });
+    }
+    writes.push(payments::create(&tenant, &account, &header).unwrap());
+    table.transact(writes).await.unwrap();
+    (PaymentRef { tenant, account, document: Document::Balance, payment: header_id }, parts)
+}
+
+/// Each part's payment and invoice, and how many times the invoice was posted to.
+async fn parts_state(t: &dyn Table, parts: &[PaymentRef]) -> Vec<(PaymentStatus, i64, i64, InvoiceStatus, usize)> {
+    let mut out = Vec::new();
+    for at in parts {
+        let b = invoices::load(t, &at.tenant, &at.account, invoice_id(at)).await.unwrap().unwrap();
+        let p = b.payments.iter().find(|p| p.id == at.payment).unwrap();
+        let posted = audit::for_subject(t, &at.tenant, &at.document.reference(&at.account), 100)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|e| e.action == "payment.updated")
+            .count();
+        out.push((p.state.status, p.state.refunded, b.invoice.ledger.balance, b.invoice.status, posted));
+    }
+    out
+}
+
+const PI: Details<'static> = Details { payment_intent: Some("pi_balance"), method: Some(PaymentMethod::Card) };
+
+/// "Pay balance": one Checkout's success is posted to every invoice it paid, once, with one
+/// receipt and one notice to the office; a redelivery changes nothing; later events that name
+/// only the PaymentIntent find the Checkout, not one of its parts.
+async fn a_balance_checkout_posts_to_each_invoice_once(table: Arc<dyn Table>) {
+    let t = table.as_ref();
+    let (at, parts) = balance_checkout(t).await;
+    let posted = payments::post(t, &RandomIds, &at, PaymentFact::Succeeded, &PI, "evt_bal", Timestamp::now()).await.unwrap();
+    assert_eq!(posted, Posted::Applied { status: PaymentStatus::Succeeded });
+    let paid = vec![(PaymentStatus::Succeeded, 0, 0, InvoiceStatus::Paid, 1); 3];
+    assert_eq!(parts_state(t, &parts).await, paid);
+    let again = payments::post(t, &RandomIds, &at, PaymentFact::Succeeded, &PI, "evt_bal", Timestamp::now()).await.unwrap();
+    assert_eq!(again, Posted::Duplicate);
+    assert_eq!(parts_state(t, &parts).await, paid, "nothing posted twice");
+    assert_eq!(receipts(t, &at).await, 1, "one receipt for the one payment");
+    assert_eq!(outbox::all(t, &at.tenant).await.unwrap().len(), 2, "the receipt and the office's notice");
+    assert_eq!(payments::find_by_payment_intent(t, &at.tenant, "pi_balance").await.unwrap(), Some(at.clone()));
+    let money = payments::all(t, &at.tenant, &at.account).await.unwrap();
+    let header = money.payments.iter().find(|p| p.id == at.payment).unwrap();
+    assert_eq!(money.credit().available, 0, "paying invoices buys no credit");
+    assert_eq!(money.view(header, &portal_domain::money::Currency::usd()).label, "Balance: invoices INV-300, INV-301 and INV-302");
+}
+
+async fn fifty_concurrent_balance_deliveries_post_once(table: Arc<dyn Table>) {
+    let (at, parts) = balance_checkout(table.as_ref()).await;
+    let at = Arc::new(at);
+    let mut tasks = Vec::new();
+    for _ in 0..50 {
+        let (table, at) = (table.clone(), at.clone());
+        tasks.push(tokio::spawn(async move {
+            payments::post(table.as_ref(), &RandomIds, &at, PaymentFact::Succeeded, &PI, "evt_storm", Timestamp::now()).await
+        }));
+    }
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(Posted::Applied { .. } | Posted::Duplicate) => {}
+            Err(e) => assert!(e.is_conflict(), "{e:?}"),
+            Ok(other) => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(parts_state(table.as_ref(), &parts).await, vec![(PaymentStatus::Succeeded, 0, 0, InvoiceStatus::Paid, 1); 3]);
+    assert_eq!(receipts(table.as_ref(), &at).await, 1);
+}
+
+/// Facts in any order end the same; a refund falls on the last invoice first.
+async fn balance_deliveries_in_any_order_end_in_the_same_state(table: Arc<dyn Table>) {
+    let t = table.as_ref();
+    let facts = [
+        (PaymentFact::Processing, "evt_a"),
+        (PaymentFact::Succeeded, "evt_b"),
+        (PaymentFact::RefundedTotal { amount: 25_000 }, "evt_c"),
+        (PaymentFact::RefundedTotal { amount: 35_000 }, "evt_d"),
+    ];
+    let orders: [[usize; 4]; 4] = [[0, 1, 2, 3], [3, 2, 1, 0], [2, 0, 3, 1], [1, 3, 0, 2]];
+    for order in orders {
+        let (at, parts) = balance_checkout(t).await;
+        for i in order {
+            payments::post(t, &RandomIds, &at, facts[i].0, &PI, facts[i].1, Timestamp::now()).await.unwrap();
+        }
+        let s = parts_state(t, &parts).await;
+        let outcome: Vec<(PaymentStatus, i64, i64, InvoiceStatus)> = s.iter().map(|x| (x.0, x.1, x.2, x.3)).collect();
+        assert_eq!(
+            outcome,
+            vec![
+                (PaymentStatus::Succeeded, 5_000, 5_000, InvoiceStatus::PartiallyPaid),
+                (PaymentStatus::Succeeded, 20_000, 20_000, InvoiceStatus::Open),
+                (PaymentStatus::Succeeded, 10_000, 10_000, InvoiceStatus::Open),
+            ],
+            "order {order:?}"
+        );
+        let header = payments::get(t, &at.tenant, &at.account, &Document::Balance, &at.payment).await.unwrap().unwrap();
+        assert_eq!((header.state.status, header.state.refunded), (PaymentStatus::Succeeded, 35_000));
+    }
+}
+
+/// A table whose `n`-th transaction fails as if the function stopped there.
+struct StopsAt {
+    inner: Arc<dyn Table>,
+    n: usize,
+    count: std::sync::atomic::AtomicUsize,
+}
+
+#[async_trait::async_trait]
+impl Table for StopsAt {
+    async fn get(&self, key: &portal_store::table::Key) -> Result<Option<portal_store::table::Item>, portal_store::StoreError> {
+        self.inner.get(key).await
+    }
+    async fn query(&self, q: &portal_store::table::Query) -> Result<portal_store::table::Page, portal_store::StoreError> {
+        self.inner.query(q).await
+    }
+    async fn put(&self, put: portal_store::table::Put) -> Result<(), portal_store::StoreError> {
+        self.inner.put(put).await
+    }
+    async fn update(&self, u: portal_store::table::Update) -> Result<portal_store::table::Item, portal_store::StoreError> {
+        self.inner.update(u).await
+    }
+    async fn delete(&self, d: portal_store::table::Delete) -> Result<(), portal_store::StoreError> {
+        self.inner.delete(d).await
+    }
+    async fn transact(&self, writes: Vec<portal_store::table::Write>) -> Result<(), portal_store::StoreError> {
+        if self.count.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1 == self.n {
+            return Err(portal_store::StoreError::Unavailable { what: "stopped".into(), source: None });
+        }
+        self.inner.transact(writes).await
+    }
+}
+
+/// A delivery that stopped after the Checkout and the first invoice were posted is finished
+/// by Stripe's next delivery of the same event: the rest are posted, nothing twice.
+async fn a_balance_delivery_that_stopped_half_way_is_finished_by_the_next(table: Arc<dyn Table>) {
+    let (at, parts) = balance_checkout(table.as_ref()).await;
+    let stops = StopsAt { inner: table.clone(), n: 3, count: Default::default() };
+    assert!(payments::post(&stops, &RandomIds, &at, PaymentFact::Succeeded, &PI, "evt_half", Timestamp::now()).await.is_err());
+    let half = parts_state(table.as_ref(), &parts).await;
+    assert_eq!(half.iter().map(|x| x.3).collect::<Vec<_>>(), vec![InvoiceStatus::Paid, InvoiceStatus::Open, InvoiceStatus::Open]);
+    let next = payments::post(table.as_ref(), &RandomIds, &at, PaymentFact::Succeeded, &PI, "evt_half", Timestamp::now()).await;
+    assert_eq!(next.unwrap(), Posted::Applied { status: PaymentStatus::Succeeded }, "the rest was posted");
+    assert_eq!(parts_state(table.as_ref(), &parts).await, vec![(PaymentStatus::Succeeded, 0, 0, InvoiceStatus::Paid, 1); 3]);
+    assert_eq!(receipts(table.as_ref(), &at).await, 1);
+}
+
+#[test]
+fn a_refund_falls_on_the_last_part_first_and_never_beyond_a_part() {
+    let part = |amount| payments::Part { invoice: "inv_x".parse().unwrap(), payment: "pay_x".parse().unwrap(), amount };
+    let parts = [part(30_000), part(20_000), part(10_000)];
+    let shares = |total| (0..3).map(|i| payments::refund_share(&parts, i, total)).collect::<Vec<_>>();
+    assert_eq!(shares(0), vec![0, 0, 0]);
+    assert_eq!(shares(5_000), vec![0, 0, 5_000]);
+    assert_eq!(shares(35_000), vec![5_000, 20_000, 10_000]);
+    assert_eq!(shares(60_000), vec![30_000, 20_000, 10_000]);
+    for total in (0..=60_000).step_by(1_250) {
+        assert_eq!(shares(total).iter().sum::<i64>(), total, "the shares add up to the refund");
+    }
+}
+
 macro_rules! on_both {
     ($($case:ident),*) => {
         mod embedded_store {
@@ -295,5 +482,9 @@ on_both!(
     out_of_order_deliveries_end_in_the_same_state,
     events_for_unknown_or_other_documents_change_nothing,
     a_deposit_is_credited_on_the_invoice_once,
-    the_outbox_sends_each_receipt_once
+    the_outbox_sends_each_receipt_once,
+    a_balance_checkout_posts_to_each_invoice_once,
+    fifty_concurrent_balance_deliveries_post_once,
+    balance_deliveries_in_any_order_end_in_the_same_state,
+    a_balance_delivery_that_stopped_half_way_is_finished_by_the_next
 );

@@ -336,6 +336,33 @@ describe('paying', () => {
     expect(await receipts(server.base)).toEqual([]);
   });
 
+  it('pays the whole balance from the dashboard in one checkout (phone)', async () => {
+    const { server, page } = await fresh('phone');
+    await signIn(page, server.base, 'dana@example.com');
+    await page.goto('/');
+    const owed = (await page.locator('.balance-amount').textContent()) ?? '';
+    const pay = page.getByRole('button', { name: `Pay balance, ${owed}` });
+    await pay.waitFor();
+    expect(await page.getByText(/Pays all 3 open invoices in one payment/).isVisible()).toBe(true);
+    await expectTapTargets(page, 'dashboard');
+    await expectAccessible(page, 'dashboard with pay balance');
+    await shot(page, 'phone-pay-balance');
+    await pay.click();
+    await page.getByRole('heading', { name: /Invoices INV-2036, INV-2040 and INV-2044/ }).waitFor();
+    await page.getByRole('button', { name: 'Pay with a card that succeeds' }).click();
+    await expect.poll(() => page.getByTestId('payment-status').textContent(), { timeout: 10_000 }).toBe('Payment received');
+    expect(await page.getByText('Balance: invoices INV-2036, INV-2040 and INV-2044').isVisible()).toBe(true);
+    await expect.poll(() => receipts(server.base), { timeout: 10_000 }).toEqual([`Receipt: ${owed} paid to Bright Spark Electric`]);
+    await page.goto('/');
+    await page.getByRole('heading', { name: 'Nothing due' }).waitFor();
+    expect(await page.getByRole('button', { name: /Pay balance/ }).count()).toBe(0);
+    for (const id of ['inv_generator', 'inv_service', 'inv_bathfan']) {
+      await page.goto(`/invoices/${id}`);
+      await expect.poll(() => page.getByTestId('balance').textContent(), { timeout: 10_000 }).toBe('$0.00');
+      expect(await page.getByRole('heading', { name: 'Pay now' }).count()).toBe(0);
+    }
+  });
+
   it('a bank debit shows processing, then paid when it settles', async () => {
     const { server, page } = await fresh('desktop');
     await signIn(page, server.base, 'dana@example.com');

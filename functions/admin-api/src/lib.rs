@@ -537,7 +537,9 @@ pub async fn customer(state: &State, req: &Request) -> Result<Response<Body>, Ap
     ests.sort_by_key(|e| std::cmp::Reverse(e.created_at));
     let mut invoices: Vec<InvoiceRow> = money.invoices.iter().map(|i| invoice_row(i, now)).collect();
     invoices.sort_by(|a, b| b.number.cmp(&a.number));
-    let mut history: Vec<PaymentView> = money.payments.iter().filter(|p| p.made()).map(|p| money.view(p, &currency)).collect();
+    // A "Pay balance" Checkout is one line; its parts show on each invoice.
+    let mut history: Vec<PaymentView> =
+        money.payments.iter().filter(|p| p.made() && p.batch.is_none()).map(|p| money.view(p, &currency)).collect();
     history.reverse();
     Ok(response::ok(&CustomerDetail {
         customer: row(&account),

@@ -1,5 +1,6 @@
-//! pay: start paying online (an invoice's balance or an allowed part of it, an approved
-//! estimate's deposit, or account credit), or apply account credit to an invoice.
+//! pay: start paying online (an invoice's balance or an allowed part of it, the whole balance
+//! of every open invoice at once, an approved estimate's deposit, or account credit), or apply
+//! account credit to an invoice.
 //!
 //! The server computes every amount from the document and the contractor's rules; the
 //! customer only picks among what the rules allow. Starting a payment writes the payment
@@ -21,11 +22,11 @@ use portal_domain::party::Tenant;
 use portal_domain::payments::{CheckoutRequest, CustomerRequest, Payments, Purpose};
 use portal_domain::ports::{Clock, Ids};
 use portal_http::request::{MAX_BODY, json_or_default, origin, path, route_key};
-use portal_http::session::{CustomerSession, PayTarget};
+use portal_http::session::{CustomerSession, PayTarget, payable_total};
 use portal_http::token::Verifier;
 use portal_http::{ApiError, response};
 use portal_store::Table;
-use portal_store::repo::payments::{self, Document, PaymentRecord};
+use portal_store::repo::payments::{self, Document, Part, PaymentRecord, PaymentRef};
 use portal_store::repo::{audit, estimates, invoices, parties};
 
 pub const ROUTES: &[&str] = &[
@@ -33,6 +34,7 @@ pub const ROUTES: &[&str] = &[
     "POST /api/invoices/{id}/apply-credit",
     "POST /api/estimates/{id}/deposit",
     "POST /api/account/credit",
+    "POST /api/account/pay-balance",
 ];
 
 pub struct State {
@@ -49,6 +51,7 @@ pub async fn handle(state: &State, req: Request) -> Response<Body> {
         Some("POST /api/invoices/{id}/apply-credit") => apply_credit(state, &req).await,
         Some("POST /api/estimates/{id}/deposit") => pay_deposit(state, &req).await,
         Some("POST /api/account/credit") => buy_credit(state, &req).await,
+        Some("POST /api/account/pay-balance") => pay_balance(state, &req).await,
         _ => Err(ApiError::NotFound("route")),
     };
     result.unwrap_or_else(ApiError::into_response)
@@ -69,6 +72,18 @@ pub struct PayInvoiceRequest {
 #[serde(deny_unknown_fields)]
 pub struct AmountRequest {
     #[serde(default)]
+    pub amount: Option<i64>,
+}
+
+/// "Pay balance": the amount the customer was shown, so a balance that changed meanwhile (a
+/// new invoice, a payment from elsewhere) is never charged unseen.
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PayBalanceRequest {
+    /// Minor units: the balance shown (`pay_balance` of `GET /api/invoices`). Leave out to pay
+    /// whatever is due now.
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 10_000_000_000_000_i64)]
     pub amount: Option<i64>,
 }
 
@@ -124,7 +139,7 @@ pub async fn pay_invoice(state: &State, req: &Request) -> Result<Response<Body>,
     let description = format!("Invoice {} from {}", invoice.number, tenant.name);
     let cancel = format!("{}/invoices/{}", tenant.portal_url, invoice.id);
     let currency = invoice.content.currency.as_str().to_string();
-    start(state, &session, &tenant, Document::Invoice(id), amount, currency, description, cancel, origin(req)).await
+    start(state, &session, &tenant, Document::Invoice(id), &[], amount, currency, description, cancel, origin(req)).await
 }
 
 #[utoipa::path(post, path = "/api/estimates/{id}/deposit", tag = "payments", security(("bearer" = [])),
@@ -159,7 +174,8 @@ pub async fn pay_deposit(state: &State, req: &Request) -> Result<Response<Body>,
     let tenant = tenant(state, &session).await?;
     let description = format!("Deposit for estimate {} from {}", e.number, tenant.name);
     let cancel = format!("{}/estimates/{}", tenant.portal_url, e.id);
-    start(state, &session, &tenant, Document::Estimate(id), due, e.currency.as_str().to_string(), description, cancel, origin(req)).await
+    start(state, &session, &tenant, Document::Estimate(id), &[], due, e.currency.as_str().to_string(), description, cancel, origin(req))
+        .await
 }
 
 #[utoipa::path(post, path = "/api/account/credit", tag = "payments", security(("bearer" = [])),
@@ -177,7 +193,7 @@ pub async fn buy_credit(state: &State, req: &Request) -> Result<Response<Body>, 
     let description = format!("Account credit with {}", tenant.name);
     let cancel = format!("{}/payments", tenant.portal_url);
     let currency = tenant.currency.as_str().to_string();
-    start(state, &session, &tenant, Document::Account, amount, currency, description, cancel, origin(req)).await
+    start(state, &session, &tenant, Document::Account, &[], amount, currency, description, cancel, origin(req)).await
 }
 
 #[utoipa::path(post, path = "/api/invoices/{id}/apply-credit", tag = "payments", security(("bearer" = [])),
@@ -223,14 +239,65 @@ pub async fn apply_credit(state: &State, req: &Request) -> Result<Response<Body>
     Ok(response::ok(&Applied { applied, balance }))
 }
 
-/// Writes the started payment, makes sure the account has a Stripe customer, and opens the
-/// Checkout session.
+#[utoipa::path(post, path = "/api/account/pay-balance", tag = "payments", security(("bearer" = [])),
+    request_body = PayBalanceRequest,
+    responses((status = 200, body = Started), (status = 400, body = portal_http::error::ErrorBody),
+              (status = 401, body = portal_http::error::ErrorBody), (status = 403, body = portal_http::error::ErrorBody),
+              (status = 409, body = portal_http::error::ErrorBody, description = "nothing to pay, the balance changed, or too many invoices"),
+              (status = 503, body = portal_http::error::ErrorBody, description = "Stripe did not answer")))]
+pub async fn pay_balance(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
+    session.shows(Section::Invoices)?;
+    let wanted: PayBalanceRequest = json_or_default(req, MAX_BODY)?;
+    session.needs_account()?;
+    // Paying needs the right to pay (a read-only view or a viewer cannot), checked once here
+    // so the answer says why rather than "nothing to pay".
+    session.may_pay(PayTarget::Credit)?;
+    let tenant = tenant(state, &session).await?;
+    let all = invoices::list(state.table.as_ref(), &session.tenant, &session.account).await?;
+    let due = session.balance_to_pay(&all).ok_or_else(|| {
+        ApiError::Conflict("several_currencies", "Your invoices are in more than one currency. Pay them one at a time.".into())
+    })?;
+    if due.is_empty() {
+        return Err(ApiError::Conflict("nothing_owed", "There is nothing to pay right now.".into()));
+    }
+    let total = payable_total(&due)?;
+    if wanted.amount.is_some_and(|a| a != total) {
+        return Err(ApiError::Conflict(
+            "balance_changed",
+            format!("Your balance changed to {}. Check it and pay again.", due[0].content.currency.format(total)),
+        ));
+    }
+    let currency = due[0].content.currency.as_str().to_string();
+    let cancel = format!("{}/", tenant.portal_url.trim_end_matches('/'));
+    // One invoice is paid as that invoice (its receipt and page are the invoice's).
+    if let [one] = due.as_slice() {
+        let description = format!("Invoice {} from {}", one.number, tenant.name);
+        let document = Document::Invoice(one.id.clone());
+        return start(state, &session, &tenant, document, &[], total, currency, description, cancel, origin(req)).await;
+    }
+    if due.len() > payments::MAX_PARTS {
+        return Err(ApiError::Conflict(
+            "too_many_invoices",
+            format!("More than {} invoices are open. Pay them one at a time, or call the office.", payments::MAX_PARTS),
+        ));
+    }
+    let parts: Vec<(InvoiceId, i64)> = due.iter().map(|i| (i.id.clone(), i.ledger.payable())).collect();
+    let numbers: Vec<String> = due.iter().map(|i| i.number.clone()).collect();
+    let description = format!("Invoices {} from {}", payments::words_list(&numbers), tenant.name);
+    start(state, &session, &tenant, Document::Balance, &parts, total, currency, description, cancel, origin(req)).await
+}
+
+/// Writes the started payment (for "Pay balance", with a started part on each invoice in
+/// `parts`, in the same transaction), makes sure the account has a Stripe customer, and opens
+/// the Checkout session.
 #[allow(clippy::too_many_arguments)]
 async fn start(
     state: &State,
     session: &CustomerSession,
     tenant: &Tenant,
     document: Document,
+    parts: &[(InvoiceId, i64)],
     amount: i64,
     currency: String,
     description: String,
@@ -239,30 +306,36 @@ async fn start(
 ) -> Result<Response<Body>, ApiError> {
     let now: Timestamp = state.clock.now();
     let (t, a) = (&session.tenant, &session.account);
-    let payment = PaymentRecord {
-        id: PaymentId::generate(state.ids.as_ref()),
-        document: document.clone(),
-        state: PaymentState::started(amount)?,
-        checkout_session: None,
-        stripe_payment_intent: None,
-        credit_source: None,
-        receipt_number: None,
-        created_at: now,
-        updated_at: now,
-        rev: 0,
-    };
+    let mut payment = PaymentRecord::new(PaymentId::generate(state.ids.as_ref()), document.clone(), PaymentState::started(amount)?, now);
+    let mut writes = Vec::with_capacity(parts.len() + 2);
+    for (invoice, share) in parts {
+        let part = PaymentRecord {
+            batch: Some(payment.id.clone()),
+            ..PaymentRecord::new(
+                PaymentId::generate(state.ids.as_ref()),
+                Document::Invoice(invoice.clone()),
+                PaymentState::started(*share)?,
+                now,
+            )
+        };
+        payment.parts.push(Part { invoice: invoice.clone(), payment: part.id.clone(), amount: *share });
+        writes.push(payments::create(t, a, &part)?);
+    }
     let purpose = document.purpose();
+    let at = PaymentRef { tenant: t.clone(), account: a.clone(), document: document.clone(), payment: payment.id.clone() };
     let entry = AuditEntry::record(
         state.ids.as_ref(),
         now,
         session.actor(),
         "payment.started",
-        Some(document.reference(a)),
+        Some(at.subject()),
         Some(a.clone()),
         &origin,
-        serde_json::json!({ "payment": payment.id, "amount": amount, "purpose": purpose }),
+        serde_json::json!({ "payment": payment.id, "amount": amount, "purpose": purpose, "parts": payment.parts }),
     );
-    state.table.transact(vec![payments::create(t, a, &payment)?, audit::append(t, &entry)?]).await?;
+    writes.push(payments::create(t, a, &payment)?);
+    writes.push(audit::append(t, &entry)?);
+    state.table.transact(writes).await?;
     let customer = customer(state, session, tenant).await?;
     let request = CheckoutRequest {
         tenant: t.to_string(),
@@ -329,5 +402,5 @@ async fn customer(state: &State, session: &CustomerSession, tenant: &Tenant) -> 
 }
 
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(pay_invoice, pay_deposit, buy_credit, apply_credit))]
+#[openapi(paths(pay_invoice, pay_deposit, buy_credit, apply_credit, pay_balance))]
 pub struct Api;

@@ -15,7 +15,7 @@ use portal_domain::party::Section;
 use portal_domain::party::Tenant;
 use portal_domain::ports::Clock;
 use portal_http::request::{path, route_key};
-use portal_http::session::{CustomerSession, PayTarget, Scope};
+use portal_http::session::{CustomerSession, PayTarget, Scope, payable_total};
 use portal_http::token::Verifier;
 use portal_http::{ApiError, response};
 use portal_store::Table;
@@ -51,6 +51,18 @@ pub struct InvoiceList {
     pub balance_due: Vec<Amount>,
     /// On its way (bank debits still settling), per currency: paid, not to be paid again.
     pub processing: Vec<Amount>,
+    /// What "Pay balance" (`POST /api/account/pay-balance`) would take now in one Checkout:
+    /// every invoice this contact may pay. Absent when there is nothing they may pay, or the
+    /// invoices are in more than one currency.
+    pub pay_balance: Option<PayBalance>,
+}
+
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct PayBalance {
+    pub amount: i64,
+    pub currency: String,
+    /// How many invoices it pays.
+    pub invoices: usize,
 }
 
 #[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -83,6 +95,12 @@ pub async fn list(state: &State, req: &Request) -> Result<Response<Body>, ApiErr
         add(&mut balance_due, currency, i.ledger.payable())?;
         add(&mut processing, currency, i.ledger.processing())?;
     }
+    let pay_balance = match session.balance_to_pay(&all) {
+        Some(due) if !due.is_empty() => {
+            Some(PayBalance { amount: payable_total(&due)?, currency: due[0].content.currency.as_str().to_string(), invoices: due.len() })
+        }
+        _ => None,
+    };
     // What is still to pay first, soonest due first; then the rest, latest first.
     let mut shown = shown;
     shown.sort_by(|a, b| match (a.unpaid(), b.unpaid()) {
@@ -108,7 +126,7 @@ pub async fn list(state: &State, req: &Request) -> Result<Response<Body>, ApiErr
             property: i.property.as_ref().map(ToString::to_string),
         })
         .collect();
-    Ok(response::ok(&InvoiceList { invoices, balance_due, processing }))
+    Ok(response::ok(&InvoiceList { invoices, balance_due, processing, pay_balance }))
 }
 
 /// Adds `amount` to the total in `currency` (checked: money never wraps).
@@ -179,6 +197,8 @@ fn payment_visible(session: &CustomerSession, money: &AccountPayments, p: &Payme
         (_, Document::Invoice(i)) => money.invoices.iter().any(|x| &x.id == i && visible(session, x)),
         (_, Document::Estimate(e)) => money.estimates.iter().any(|x| &x.id == e && session.at_property(x.property.as_ref())),
         (_, Document::Account) => session.properties.is_none(),
+        // A "Pay balance" Checkout: seen by whoever sees every invoice it paid.
+        (_, Document::Balance) => p.parts.iter().all(|part| money.invoices.iter().any(|x| x.id == part.invoice && visible(session, x))),
     }
 }
 
@@ -231,8 +251,14 @@ pub async fn history(state: &State, req: &Request) -> Result<Response<Body>, Api
     session.needs_account()?;
     let money = payments::all(state.table.as_ref(), &session.tenant, &session.account).await?;
     let currency = tenant(state, &session).await?.currency;
-    let mut list: Vec<PaymentView> =
-        money.payments.iter().filter(|p| p.made() && payment_visible(&session, &money, p)).map(|p| money.view(p, &currency)).collect();
+    // A "Pay balance" Checkout is one line (the customer paid once); its parts show on each
+    // invoice.
+    let mut list: Vec<PaymentView> = money
+        .payments
+        .iter()
+        .filter(|p| p.made() && p.batch.is_none() && payment_visible(&session, &money, p))
+        .map(|p| money.view(p, &currency))
+        .collect();
     list.reverse();
     // A contact limited to some properties does not see the account's credit.
     let whole = session.properties.is_none();
@@ -262,7 +288,7 @@ pub async fn payment(state: &State, req: &Request) -> Result<Response<Body>, Api
         money.payments.iter().find(|p| p.id == id).filter(|p| payment_visible(&session, &money, p)).ok_or(ApiError::NotFound("payment"))?;
     // A receipt belongs with what it paid: it shows where that part of the portal does.
     session.shows(match p.document {
-        Document::Invoice(_) => Section::Invoices,
+        Document::Invoice(_) | Document::Balance => Section::Invoices,
         Document::Estimate(_) => Section::Estimates,
         Document::Account => Section::Payments,
     })?;

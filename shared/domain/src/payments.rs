@@ -122,6 +122,9 @@ pub enum Purpose {
     Deposit,
     /// Account credit bought ahead of work.
     Credit,
+    /// Every open invoice the contact may pay, in one Checkout ("Pay balance"): posted to
+    /// each invoice's own payment.
+    Balance,
 }
 
 impl Purpose {
@@ -130,6 +133,7 @@ impl Purpose {
             Self::Invoice => "invoice",
             Self::Deposit => "deposit",
             Self::Credit => "credit",
+            Self::Balance => "balance",
         }
     }
 }

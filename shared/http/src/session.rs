@@ -182,6 +182,28 @@ impl CustomerSession {
         in_scope && i.status != InvoiceStatus::Draft && self.at_property(i.property.as_ref())
     }
 
+    /// What "Pay balance" pays: every invoice this session sees and may pay that has something
+    /// left to pay online (not covered by a bank debit still settling), soonest due first.
+    /// Empty for a read-only view, a link to one document, or a contact who may not pay;
+    /// `None` when they are in more than one currency (one Checkout takes one).
+    pub fn balance_to_pay<'a>(&self, invoices: &'a [Invoice]) -> Option<Vec<&'a Invoice>> {
+        if !self.sees_account() {
+            return Some(Vec::new());
+        }
+        let mut due: Vec<&Invoice> = invoices
+            .iter()
+            .filter(|i| {
+                self.can_see_invoice(i)
+                    && i.status != InvoiceStatus::Void
+                    && i.ledger.payable() > 0
+                    && self.may_pay(PayTarget::Invoice(&i.id)).is_ok()
+            })
+            .collect();
+        due.sort_by(|a, b| a.content.due_date.cmp(&b.content.due_date).then_with(|| a.number.cmp(&b.number)));
+        let one_currency = due.windows(2).all(|w| w[0].content.currency == w[1].content.currency);
+        one_currency.then_some(due)
+    }
+
     /// The answer for account-wide pages opened with a link to one document.
     pub fn needs_account(&self) -> Result<(), ApiError> {
         if self.sees_account() {
@@ -232,6 +254,12 @@ impl CustomerSession {
         }
         Ok(())
     }
+}
+
+/// What the invoices [`CustomerSession::balance_to_pay`] chose still want, in all (checked:
+/// money never wraps).
+pub fn payable_total(due: &[&Invoice]) -> Result<i64, ApiError> {
+    due.iter().try_fold(0i64, |sum, i| sum.checked_add(i.ledger.payable())).ok_or_else(|| ApiError::Internal("a balance overflows".into()))
 }
 
 /// A signed-in staff member (admin audience). Tenant and staff id come from the verified token

@@ -105,6 +105,7 @@ async fn send(
                 },
                 Document::Estimate(_) => "your deposit".to_string(),
                 Document::Account => "account credit".to_string(),
+                Document::Balance => payments::all(table, &tenant.id, account()?).await?.invoice_numbers(&payment.parts),
             };
             let receipt = Receipt { tenant, payment: &payment, what: &what };
             let mut reached = 0;
@@ -287,7 +288,7 @@ async fn receipt_link(
     let purpose = match document {
         Document::Invoice(i) => LinkPurpose::Invoice { invoice: i.clone(), rights: view },
         Document::Estimate(e) => LinkPurpose::Estimate { estimate: e.clone(), rights: view },
-        Document::Account => return Ok(format!("{base}/payments/{}", payment.id)),
+        Document::Account | Document::Balance => return Ok(format!("{base}/payments/{}", payment.id)),
     };
     let subject = Subject::Contact { account: c.account.clone(), contact: c.id.clone() };
     let ttl = jiff::SignedDuration::from_hours(24 * RECEIPT_LINK_DAYS);

@@ -290,6 +290,8 @@ export const payInvoice = (id: string, amount?: number) =>
 export const applyCredit = (id: string) =>
   send<{ applied: number; balance: number }>({ method: 'POST', path: `/api/invoices/${encodeURIComponent(id)}/apply-credit`, body: {} });
 export const payDeposit = (id: string) => send<Started>({ method: 'POST', path: `/api/estimates/${encodeURIComponent(id)}/deposit`, body: {} });
+/** Pays every open invoice at once; `amount` is the balance the customer was shown (a changed balance is refused). */
+export const payBalance = (amount: number) => send<Started>({ method: 'POST', path: '/api/account/pay-balance', body: { amount } });
 export const buyCredit = (amount: number) => send<Started>({ method: 'POST', path: '/api/account/credit', body: { amount } });
 export const listPayments = () => send<PaymentHistory>({ path: '/api/payments' });
 export const getPayment = (id: string) => send<PaymentDetail>({ path: `/api/payments/${encodeURIComponent(id)}` });

@@ -174,7 +174,7 @@ export interface EstimateList {
 export type InvoiceStatus = 'draft' | 'open' | 'partially_paid' | 'paid' | 'void';
 export type PaymentStatus = 'started' | 'canceled' | 'processing' | 'succeeded' | 'failed' | 'disputed' | 'dispute_lost';
 export type PaymentMethod = 'online' | 'card' | 'ach' | 'offline' | 'credit';
-export type Purpose = 'invoice' | 'deposit' | 'credit';
+export type Purpose = 'invoice' | 'deposit' | 'credit' | 'balance';
 
 export interface Amount {
   amount: number;
@@ -205,6 +205,15 @@ export interface InvoiceList {
   balance_due: Amount[];
   /** Bank debits on their way. */
   processing: Amount[];
+  /** What "Pay balance" takes in one Checkout: every invoice this contact may pay. */
+  pay_balance: PayBalance | null;
+}
+
+export interface PayBalance {
+  amount: number;
+  currency: string;
+  /** How many invoices it pays. */
+  invoices: number;
 }
 
 export interface PaymentView {

@@ -1,5 +1,7 @@
-import { displayName, listEstimates, listInvoices } from '../api/client';
-import type { EstimateSummary, TenantProfile } from '../api/types';
+import { useState } from 'preact/hooks';
+
+import { displayName, listEstimates, listInvoices, payBalance } from '../api/client';
+import type { EstimateSummary, PayBalance, TenantProfile } from '../api/types';
 import { Loading, Notice } from '../components/Notice';
 import { Status } from '../components/Status';
 import { date, money, phone } from '../lib/format';
@@ -24,6 +26,36 @@ export function EstimateCard({ e }: { e: EstimateSummary }) {
   );
 }
 
+/** Pays every open invoice in one Checkout. The amount sent is the one shown: if the balance
+ * changed meanwhile the server refuses, and the card shows the new balance. */
+function PayBalanceButton({ due, onChanged }: { due: PayBalance; onChanged: () => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const pay = () => {
+    setBusy(true);
+    setError(null);
+    payBalance(due.amount)
+      .then((s) => window.location.assign(s.checkout_url))
+      .catch((e: unknown) => {
+        setError(e);
+        setBusy(false);
+        onChanged();
+      });
+  };
+  return (
+    <div class="pay-balance no-print">
+      {error !== null && <Notice error={error} />}
+      <button type="button" class="button primary" disabled={busy} onClick={pay}>
+        {busy ? 'Opening checkout…' : `Pay balance, ${money(due.amount, due.currency)}`}
+      </button>
+      <p class="muted">
+        {due.invoices === 1 ? 'Pays your open invoice' : `Pays all ${due.invoices} open invoices in one payment`} on a secure
+        Stripe page.
+      </p>
+    </div>
+  );
+}
+
 /** What needs the customer's attention, and how to reach the office. Shows only what exists. */
 export function Dashboard({ tenant }: { tenant: TenantProfile | null }) {
   // Only what the contractor shows: a hidden section is not asked for (the API refuses it).
@@ -32,7 +64,7 @@ export function Dashboard({ tenant }: { tenant: TenantProfile | null }) {
     () =>
       Promise.all([
         shows.estimates ? listEstimates() : Promise.resolve({ estimates: [] }),
-        shows.invoices ? listInvoices() : Promise.resolve({ invoices: [], balance_due: [], processing: [] }),
+        shows.invoices ? listInvoices() : Promise.resolve({ invoices: [], balance_due: [], processing: [], pay_balance: null }),
       ]).then(([e, i]) => ({ ...e, ...i })),
     [shows.estimates, shows.invoices],
   );
@@ -55,6 +87,7 @@ export function Dashboard({ tenant }: { tenant: TenantProfile | null }) {
               Payment processing: {inFlight.map((a) => money(a.amount, a.currency)).join(' + ')} on its way by bank transfer. No need to pay it again.
             </p>
           )}
+          {data?.pay_balance && <PayBalanceButton due={data.pay_balance} onChanged={retry} />}
           <a href="/invoices" data-route>
             See your invoices
           </a>

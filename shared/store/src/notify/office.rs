@@ -87,6 +87,10 @@ pub(super) async fn deliver(
                     (format!("the deposit on estimate {number}"), estimate_page(e))
                 }
                 Document::Account => ("account credit".to_string(), format!("{base}/admin/customers/{account}")),
+                Document::Balance => {
+                    let what = payments::all(table, t, account).await?.invoice_numbers(&p.parts);
+                    (what, format!("{base}/admin/customers/{account}"))
+                }
             };
             if matches!(about, OfficeEvent::PaymentFailed { .. }) {
                 (

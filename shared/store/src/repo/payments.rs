@@ -3,7 +3,11 @@
 //! A payment sits under the document it pays, in the customer's partition:
 //! - an invoice's at `INV#{inv}#PAY#{pay}` (read with the invoice in one Query);
 //! - an estimate's deposit at `EST#{est}#PAY#{pay}` (read with the estimate);
-//! - account credit bought ahead of work at `CREDIT#PAY#{pay}`.
+//! - account credit bought ahead of work at `CREDIT#PAY#{pay}`;
+//! - a "Pay balance" Checkout over several invoices at `BAL#PAY#{pay}`: it lists its parts,
+//!   one started payment on each invoice (`batch` names the Checkout's payment), and every
+//!   fact Stripe sends about it is posted to the Checkout's payment and to each part, each
+//!   exactly once.
 //!
 //! Deposits and prepayments are the account's credit. Credit is spent by applying it to an
 //! invoice: a `credit` payment on the invoice, written in one transaction with the `CREDIT`
@@ -32,6 +36,8 @@ pub enum Document {
     Estimate(EstimateId),
     /// Credit on the account.
     Account,
+    /// Several invoices paid in one Checkout; the payment lists its [`Part`]s.
+    Balance,
 }
 
 impl Document {
@@ -40,6 +46,7 @@ impl Document {
             Self::Invoice(_) => Purpose::Invoice,
             Self::Estimate(_) => Purpose::Deposit,
             Self::Account => Purpose::Credit,
+            Self::Balance => Purpose::Balance,
         }
     }
 
@@ -49,13 +56,17 @@ impl Document {
             Self::Invoice(i) => i.to_string(),
             Self::Estimate(e) => e.to_string(),
             Self::Account => account.to_string(),
+            Self::Balance => BALANCE.to_string(),
         }
     }
 
-    /// Reads a metadata reference back (`inv_…`, `est_…`, or the account's own id).
+    /// Reads a metadata reference back (`inv_…`, `est_…`, `balance`, or the account's own id).
     pub fn parse(reference: &str, account: &AccountId) -> Option<Self> {
         if reference == account.as_str() {
             return Some(Self::Account);
+        }
+        if reference == BALANCE {
+            return Some(Self::Balance);
         }
         if let Ok(i) = reference.parse::<InvoiceId>() {
             return Some(Self::Invoice(i));
@@ -68,11 +79,42 @@ impl Document {
             Self::Invoice(i) => format!("INV#{i}#PAY#"),
             Self::Estimate(e) => format!("EST#{e}#PAY#"),
             Self::Account => CREDIT_PAYMENTS.into(),
+            Self::Balance => "BAL#PAY#".into(),
         }
     }
 }
 
 const CREDIT_PAYMENTS: &str = "CREDIT#PAY#";
+/// The metadata reference of a "Pay balance" Checkout.
+const BALANCE: &str = "balance";
+/// At most this many invoices in one "Pay balance" Checkout: its payments, the Checkout's
+/// own and the audit entry are written in one transaction (DynamoDB takes 100 items).
+pub const MAX_PARTS: usize = 50;
+
+/// One invoice's share of a "Pay balance" Checkout: the started payment on that invoice.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Part {
+    pub invoice: InvoiceId,
+    pub payment: PaymentId,
+    pub amount: i64,
+}
+
+/// The share of a refund of `total` (Stripe reports the charge's refunds so far) that falls on
+/// the part at `index`: refunds are taken from the last part first, so each part's share only
+/// ever grows as the total does, and posting them in any order ends the same.
+pub fn refund_share(parts: &[Part], index: usize, total: i64) -> i64 {
+    let after: i64 = parts.iter().skip(index + 1).map(|p| p.amount).sum();
+    (total - after).clamp(0, parts.get(index).map_or(0, |p| p.amount))
+}
+
+/// Joins numbers as people write them: "1003", "1003 and 1004", "1003, 1004 and 1005".
+pub fn words_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentRecord {
@@ -93,12 +135,37 @@ pub struct PaymentRecord {
     /// first sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receipt_number: Option<String>,
+    /// For a "Pay balance" Checkout: the invoices it pays, each with its own payment.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<Part>,
+    /// For one invoice's part of a "Pay balance" Checkout: that Checkout's payment (which
+    /// carries the receipt and Stripe's ids).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch: Option<PaymentId>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     pub rev: u64,
 }
 
 impl PaymentRecord {
+    /// A payment that nothing has happened to yet, on `document`.
+    pub fn new(id: PaymentId, document: Document, state: PaymentState, now: Timestamp) -> Self {
+        Self {
+            id,
+            document,
+            state,
+            checkout_session: None,
+            stripe_payment_intent: None,
+            credit_source: None,
+            receipt_number: None,
+            parts: Vec::new(),
+            batch: None,
+            created_at: now,
+            updated_at: now,
+            rev: 0,
+        }
+    }
+
     /// Whether the customer made it: a Checkout opened and left (or still open) is not a
     /// payment anyone should see in a history.
     pub fn made(&self) -> bool {
@@ -112,7 +179,8 @@ pub fn key(t: &TenantId, a: &AccountId, document: &Document, p: &PaymentId) -> K
 
 fn item(t: &TenantId, a: &AccountId, p: &PaymentRecord) -> Result<Item, StoreError> {
     let item = to_item("payment", &key(t, a, &p.document, &p.id), p)?;
-    Ok(match &p.stripe_payment_intent {
+    // A part of a "Pay balance" Checkout is found through that Checkout's payment.
+    Ok(match p.stripe_payment_intent.as_ref().filter(|_| p.batch.is_none()) {
         Some(pi) => with_index(item, Index::Gsi2, keys::stripe_ref_gsi(t, pi), format!("PAY#{}", p.id)),
         None => item,
     })
@@ -197,7 +265,7 @@ impl AccountPayments {
                 Document::Invoice(_) if p.state.method == PaymentMethod::Credit && p.credit_source.as_deref() == Some(GENERAL_CREDIT) => {
                     c.applied += p.state.net()
                 }
-                Document::Invoice(_) | Document::Estimate(_) => {}
+                Document::Invoice(_) | Document::Estimate(_) | Document::Balance => {}
             }
         }
         c.available = (c.received - c.applied).max(0);
@@ -246,6 +314,10 @@ impl AccountPayments {
                 }
                 None => (None, "Account credit".to_string(), None),
             },
+            Document::Balance => {
+                let first = p.parts.first().and_then(|part| self.invoices.iter().find(|x| x.id == part.invoice));
+                (None, format!("Balance: {}", self.invoice_numbers(&p.parts)), first.map(|x| &x.content.currency))
+            }
         };
         PaymentView {
             id: p.id.to_string(),
@@ -262,6 +334,17 @@ impl AccountPayments {
             created_at: p.created_at,
             updated_at: p.updated_at,
         }
+    }
+
+    /// The invoices a "Pay balance" Checkout paid, as people write them ("invoices 1003 and
+    /// 1004").
+    pub fn invoice_numbers(&self, parts: &[Part]) -> String {
+        let numbers: Vec<String> = parts
+            .iter()
+            .map(|part| self.invoices.iter().find(|x| x.id == part.invoice).map_or_else(|| part.invoice.to_string(), |x| x.number.clone()))
+            .collect();
+        let noun = if numbers.len() == 1 { "invoice" } else { "invoices" };
+        format!("{noun} {}", words_list(&numbers))
     }
 
     /// One invoice with its payments, from what was read.
@@ -370,16 +453,8 @@ pub async fn move_deposit(
     }
     let state = PaymentState::new(amount, PaymentMethod::Credit).map_err(|e| StoreError::Invalid(e.to_string()))?;
     let payment = PaymentRecord {
-        id: PaymentId::generate(ids),
-        document: Document::Account,
-        state,
-        checkout_session: None,
-        stripe_payment_intent: None,
         credit_source: Some(estimate.to_string()),
-        receipt_number: None,
-        created_at: now,
-        updated_at: now,
-        rev: 0,
+        ..PaymentRecord::new(PaymentId::generate(ids), Document::Account, state, now)
     };
     let number = money.estimates.iter().find(|e| &e.id == estimate).map(|e| e.number.clone());
     let audit = AuditEntry::record(
@@ -413,18 +488,8 @@ fn settled(
 ) -> Result<(PaymentRecord, Vec<Write>), StoreError> {
     let state = PaymentState::new(amount, method).map_err(|e| StoreError::Invalid(e.to_string()))?;
     let invoice = &bundle.invoice;
-    let payment = PaymentRecord {
-        id: PaymentId::generate(ids),
-        document: Document::Invoice(invoice.id.clone()),
-        state,
-        checkout_session: None,
-        stripe_payment_intent: None,
-        credit_source,
-        receipt_number: None,
-        created_at: now,
-        updated_at: now,
-        rev: 0,
-    };
+    let payment =
+        PaymentRecord { credit_source, ..PaymentRecord::new(PaymentId::generate(ids), Document::Invoice(invoice.id.clone()), state, now) };
     let mut inv = invoice.clone();
     inv.ledger = Ledger::of(
         inv.content.totals().map_err(|e| StoreError::Invalid(e.to_string()))?.total,
@@ -502,6 +567,17 @@ pub struct PaymentRef {
     pub payment: PaymentId,
 }
 
+impl PaymentRef {
+    /// What the audit entries about this payment are filed under: the document it pays, or
+    /// for a "Pay balance" Checkout (which pays several) the payment itself.
+    pub fn subject(&self) -> String {
+        match self.document {
+            Document::Balance => self.payment.to_string(),
+            _ => self.document.reference(&self.account),
+        }
+    }
+}
+
 #[derive(serde::Serialize, serde::Deserialize)]
 struct EventRecord {
     event_id: String,
@@ -549,6 +625,12 @@ async fn read(table: &dyn Table, at: &PaymentRef) -> Result<Option<(PaymentRecor
 ///
 /// The PaymentIntent, when the event names one, is recorded on the payment the first time it
 /// is seen, so later charge and dispute events (which may carry no metadata) find the payment.
+///
+/// A "Pay balance" Checkout's fact is posted to its own payment (which carries the receipt and
+/// the office's notice) and then to each invoice's part, each under its own event key
+/// (`{event}#{part}`): a delivery that stopped half-way is finished by Stripe's next delivery,
+/// and no part is posted twice. A refund falls on the parts from the last one back
+/// ([`refund_share`]).
 pub async fn post(
     table: &dyn Table,
     ids: &dyn Ids,
@@ -556,6 +638,46 @@ pub async fn post(
     fact: PaymentFact,
     details: &Details<'_>,
     event_id: &str,
+    now: Timestamp,
+) -> Result<Posted, StoreError> {
+    let posted = post_one(table, ids, at, fact, details, event_id, true, now).await?;
+    if at.document != Document::Balance || posted == Posted::Unknown {
+        return Ok(posted);
+    }
+    let Some(checkout) = get(table, &at.tenant, &at.account, &at.document, &at.payment).await? else { return Ok(posted) };
+    if let PaymentFact::RefundedTotal { amount } = fact
+        && !(0..=checkout.state.amount).contains(&amount)
+    {
+        return Ok(posted);
+    }
+    let mut outcome = posted;
+    for (i, part) in checkout.parts.iter().enumerate() {
+        let fact = match fact {
+            PaymentFact::RefundedTotal { amount } => PaymentFact::RefundedTotal { amount: refund_share(&checkout.parts, i, amount) },
+            other => other,
+        };
+        let part_at = PaymentRef { document: Document::Invoice(part.invoice.clone()), payment: part.payment.clone(), ..at.clone() };
+        let done = post_one(table, ids, &part_at, fact, details, &format!("{event_id}#{}", part.payment), false, now).await?;
+        // A redelivery that finished what an earlier one left undone did apply something.
+        if matches!(done, Posted::Applied { .. }) && !matches!(outcome, Posted::Applied { .. }) {
+            outcome = done;
+        }
+    }
+    Ok(outcome)
+}
+
+/// Posts one fact to one payment; `notify` adds the receipt and the office's notice when
+/// money newly arrives or a payment fails (not for the parts of a "Pay balance" Checkout,
+/// whose own payment tells the customer and the office once).
+#[allow(clippy::too_many_arguments)]
+async fn post_one(
+    table: &dyn Table,
+    ids: &dyn Ids,
+    at: &PaymentRef,
+    fact: PaymentFact,
+    details: &Details<'_>,
+    event_id: &str,
+    notify: bool,
     now: Timestamp,
 ) -> Result<Posted, StoreError> {
     for _ in 0..ATTEMPTS {
@@ -616,18 +738,18 @@ pub async fn post(
             now,
             Actor::Stripe,
             "payment.updated",
-            Some(at.document.reference(&at.account)),
+            Some(at.subject()),
             Some(at.account.clone()),
             &Origin::default(),
             detail,
         );
         writes.push(super::audit::append(&at.tenant, &audit)?);
-        if newly_paid {
+        if newly_paid && notify {
             writes.push(receipt(ids, at, &payment, now)?);
         }
         // The office hears of money arriving and of a payment that failed, once each.
         let newly_failed = before.state.status != PaymentStatus::Failed && payment.state.status == PaymentStatus::Failed;
-        if newly_paid || newly_failed {
+        if notify && (newly_paid || newly_failed) {
             let (document, id) = (at.document.clone(), payment.id.clone());
             let about = if newly_paid {
                 super::outbox::OfficeEvent::PaymentReceived { document, payment: id }
