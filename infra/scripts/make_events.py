@@ -290,6 +290,11 @@ EVENTS = {
         "move-deposit": event("POST", "/api/admin/customers/{account}/estimates/{estimate}/move-deposit",
                               "/api/admin/customers/acc_whitfield/estimates/est_bathfan/move-deposit",
                               params={"account": "acc_whitfield", "estimate": "est_bathfan"}),
+        "record-approval-future": event("POST", "/api/admin/customers/{account}/estimates/{estimate}/record-approval",
+                                        "/api/admin/customers/acc_whitfield/estimates/est_panel/record-approval",
+                                        params={"account": "acc_whitfield", "estimate": "est_panel"},
+                                        body={"version": 1, "contact": "con_dana", "signer_name": "Dana Whitfield",
+                                              "approved_at": "2999-01-01T00:00:00Z", "how": "phone"}),
     },
     "approve-estimate": {
         "approve": event("POST", "/api/estimates/{id}/approve", "/api/estimates/est_panel/approve", params={"id": "est_panel"},

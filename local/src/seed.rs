@@ -523,6 +523,7 @@ async fn populate(s: &Seeder<'_>) -> Result<(), StoreError> {
         ip: "203.0.113.24".into(),
         user_agent: "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X)".into(),
         version_fingerprint: kitchen.fingerprint(),
+        offline: None,
     }));
     s.estimate(
         "acc_whitfield",
@@ -591,6 +592,7 @@ async fn populate(s: &Seeder<'_>) -> Result<(), StoreError> {
         ip: "203.0.113.24".into(),
         user_agent: "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X)".into(),
         version_fingerprint: fan.fingerprint(),
+        offline: None,
     }));
     s.estimate(
         "acc_whitfield",

@@ -290,7 +290,7 @@ async fn invitations_sign_ins_and_the_adoption_figures() {
     assert_eq!((month["invoices_paid_offline"].as_u64(), month["invoices_paid_online"].as_u64()), (Some(1), Some(0)));
     let approvals: u64 = after["months"].as_array().unwrap().iter().filter_map(|m| m["estimates_approved_in_portal"].as_u64()).sum();
     assert_eq!(approvals, 2, "the demo's two approvals, in whichever months they fell");
-    assert!(after["median_days_to_pay"].is_number(), "{after}");
+    assert!(after["days_to_pay"]["offline"].is_number(), "paid by cheque: {after}");
 
     // Switched off: no more links for Sam, and his requests are answered the same way.
     let r = s.http.post("/api/admin/customers/acc_ortiz/contacts/con_sam/access", staff, &json!({"enabled": false})).await;
@@ -473,4 +473,98 @@ async fn a_hidden_section_is_refused_by_the_api_not_only_left_out_of_the_menu() 
         let (method, path) = still;
         assert_eq!(if method == "GET" { s.http.get(path, t).await.status } else { 0 }, 200, "{section} hidden: {path} still works");
     }
+}
+
+/// The office records an approval given by phone: who, when and how, audited as such; the
+/// estimate is approved (its deposit can be paid) and the adoption figures count it offline,
+/// with its time to approve apart from the portal's.
+#[tokio::test]
+async fn the_office_records_an_approval_given_by_phone() {
+    let s = TestServer::start().await;
+    let morgan = s.sign_in_staff("morgan@brightspark.example").await;
+    let staff = Some(morgan.access_token.as_str());
+    let path = "/api/admin/customers/acc_whitfield/estimates/est_panel/record-approval";
+    let before = s.http.get("/api/admin/adoption", staff).await.json();
+    let offline = |a: &Value| a["months"].as_array().unwrap().iter().filter_map(|m| m["estimates_approved_offline"].as_u64()).sum::<u64>();
+    assert_eq!(offline(&before), 0);
+    let when = jiff::Timestamp::now().checked_sub(jiff::SignedDuration::from_hours(1)).unwrap();
+    let good = json!({"version": 1, "contact": "con_dana", "signer_name": "Dana Whitfield", "approved_at": when.to_string(),
+                      "how": "phone", "note": "Called at 10:05, approved option A."});
+    // Refused, changing nothing: the future, a stranger, no name, a long note, an unknown way.
+    let tomorrow = jiff::Timestamp::now().checked_add(jiff::SignedDuration::from_hours(24)).unwrap().to_string();
+    let long = "x".repeat(501);
+    for (field, value) in [
+        ("approved_at", json!(tomorrow)),
+        ("approved_at", json!("2020-01-01T00:00:00Z")),
+        ("contact", json!("con_alex")),
+        ("signer_name", json!("")),
+        ("note", json!(long)),
+        ("how", json!("telepathy")),
+    ] {
+        let mut body = good.clone();
+        body[field] = value;
+        let r = s.http.post(path, staff, &body).await;
+        assert_eq!(r.status, 400, "{field}: {}", r.text());
+    }
+    let mut stale = good.clone();
+    stale["version"] = json!(9);
+    let r = s.http.post(path, staff, &stale).await;
+    assert_eq!((r.status, r.code().as_str()), (409, "version_superseded"));
+    let tech = s.sign_in_staff("casey@brightspark.example").await;
+    assert_eq!(s.http.post(path, Some(tech.access_token.as_str()), &good).await.status, 403, "a technician reads, does not record");
+    assert_eq!(s.http.get("/api/admin/customers/acc_whitfield/estimates/est_panel", staff).await.json()["summary"]["status"], "sent");
+
+    let r = s.http.post(path, staff, &good).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let page = r.json();
+    assert_eq!(page["summary"]["status"], "approved");
+    let decision = &page["sent"]["versions"][0]["decision"];
+    assert_eq!((decision["kind"].as_str(), decision["offline"]["how"].as_str()), (Some("approved"), Some("phone")), "{decision}");
+    assert_eq!(decision["offline"]["recorded_by"], "Morgan Reyes");
+    let again = s.http.post(path, staff, &good).await;
+    assert_eq!((again.status, again.code().as_str()), (409, "not_open"));
+    let audit = s.http.get("/api/admin/documents/est_panel/audit", staff).await.json();
+    assert!(audit.to_string().contains("estimate.approved_offline"), "{audit}");
+
+    // The customer sees it approved, recorded by the office, and can pay the deposit.
+    let dana = s.sign_in("dana@example.com").await;
+    let t = Some(dana.access_token.as_str());
+    let seen = s.http.get("/api/estimates/est_panel", t).await.json();
+    assert_eq!(seen["status"], "approved");
+    assert_eq!(seen["versions"][0]["decision"]["offline"]["how"], "phone");
+    let deposit = s.http.post("/api/estimates/est_panel/deposit", t, &json!({})).await;
+    assert_eq!(deposit.status, 200, "{}", deposit.text());
+
+    let after = s.http.get("/api/admin/adoption", staff).await.json();
+    assert_eq!(offline(&after), 1, "{after}");
+    assert_eq!(after["hours_to_approve"]["offline_count"], 1);
+    assert!(after["hours_to_approve"]["offline"].as_f64().unwrap() > 0.0, "{after}");
+    assert_eq!(after["hours_to_approve"]["portal_count"], before["hours_to_approve"]["portal_count"], "the portal's own are apart");
+}
+
+/// A contact who first hears of the portal through an emailed estimate was invited: the
+/// figures never show more contacts activated than invited.
+#[tokio::test]
+async fn a_contact_emailed_a_document_counts_as_invited() {
+    let s = TestServer::start().await;
+    let morgan = s.sign_in_staff("morgan@brightspark.example").await;
+    let staff = Some(morgan.access_token.as_str());
+    let before = s.http.get("/api/admin/adoption", staff).await.json();
+    let account = new_customer(&s, staff).await;
+    let content = json!({
+        "title": "Porch light", "scope": "",
+        "items": [{"id": "li_light", "name": "Porch light", "description": "", "quantity": "1", "unit_price": 12000, "taxable": true}],
+        "groups": [], "tax_rate": "0", "deposit": null, "terms": "", "valid_until": "2030-12-31", "currency": "USD"
+    });
+    let draft = s.http.post(&format!("/api/admin/customers/{account}/estimates"), staff, &json!({"content": content})).await.json();
+    let estimate = draft["summary"]["id"].as_str().unwrap().to_string();
+    let sent = s.http.post(&format!("/api/admin/customers/{account}/estimates/{estimate}/send"), staff, &json!({})).await;
+    assert_eq!(sent.status, 200, "{}", sent.text());
+    s.wait_for_mail("rosa@example.com", "Porch light").await.expect("the estimate email");
+    let token = s.latest_token("rosa@example.com").await.unwrap();
+    assert_eq!(s.exchange(&token).await.status, 200);
+    let after = s.http.get("/api/admin/adoption", staff).await.json();
+    let n = |a: &Value, k: &str| a[k].as_u64().unwrap();
+    assert_eq!(n(&after, "contacts_invited"), n(&before, "contacts_invited") + 1, "{after}");
+    assert!(n(&after, "contacts_invited") >= n(&after, "contacts_activated"));
 }

@@ -350,6 +350,7 @@ async fn admin_routes_answer_staff_of_this_contractor_only() {
         ("revise-estimate", 200),
         ("void-estimate", 200),
         ("move-deposit", 409),
+        ("record-approval-future", 400),
         ("invite-contact", 200),
         ("withdraw-links", 200),
         ("contact-access-off", 200),
@@ -429,6 +430,7 @@ async fn admin_routes_answer_staff_of_this_contractor_only() {
         "create-estimate",
         "send-estimate",
         "move-deposit",
+        "record-approval-future",
         "invite-contact",
         "withdraw-links",
         "invite-staff",
@@ -457,6 +459,7 @@ async fn admin_routes_answer_staff_of_this_contractor_only() {
         "get-invoice",
         "send-estimate",
         "move-deposit",
+        "record-approval-future",
     ] {
         assert_eq!(h.call("admin-api", &events::with_token("admin-api", case, &stranger)).await.0, 404, "{case} across tenants");
     }

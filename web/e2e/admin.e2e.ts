@@ -249,4 +249,38 @@ describe('the office', () => {
       await expectNoOverflow(office, name);
     }
   });
+
+  it('records an approval given by phone, and the adoption figures count it apart from signed ones', async () => {
+    const server = await startServer();
+    servers.push(server);
+    const office = await (await newContext(browser, 'desktop', server.base)).newPage();
+    await staffSignIn(office, server.base);
+    await office.goto('/admin/customers/acc_whitfield/estimates/est_panel');
+    await office.getByRole('button', { name: 'Record an approval by phone or on paper' }).click();
+    await office.getByLabel('Who approved').selectOption({ label: 'Dana Whitfield' });
+    expect(await office.getByLabel('Their name, as they gave it').inputValue()).toBe('Dana Whitfield');
+    await office.getByLabel('How').selectOption('phone');
+    await office.getByLabel(/^Note/).fill('Called at 10:05.');
+    await expectAccessible(office, 'record an approval');
+    await shot(office, 'admin-06-record-approval');
+    await office.getByRole('button', { name: 'Record the approval' }).click();
+    await office.getByText('Approval recorded.').waitFor();
+    expect(await office.getByText(/Approved by phone, recorded by Morgan Reyes/).isVisible()).toBe(true);
+
+    // Dana sees it approved, recorded by the office, with the deposit to pay.
+    const dana = await (await newContext(browser, 'phone', server.base)).newPage();
+    await signIn(dana, server.base, 'dana@example.com');
+    await dana.goto('/estimates/est_panel');
+    await dana.getByText(/Approved by Dana Whitfield by phone on .*, as recorded by Morgan Reyes\./).waitFor();
+    await dana.getByRole('button', { name: /Pay the .* deposit/ }).waitFor();
+
+    await office.getByRole('link', { name: 'Adoption' }).click();
+    await expect.poll(() => office.getByTestId('approve-offline').textContent()).toMatch(/h \(1 estimate\)$/);
+    const chart = office.getByRole('figure', { name: /Estimates approved, last 12 months: \d+ in the portal, 1 offline/ });
+    await chart.waitFor();
+    await chart.getByText('The figures by month').click();
+    expect(await chart.getByRole('columnheader', { name: 'offline' }).isVisible()).toBe(true);
+    await expectAccessible(office, 'adoption with figures');
+    await shot(office, 'admin-07-adoption-figures');
+  });
 });

@@ -177,15 +177,46 @@ pub struct Month {
 pub struct Adoption {
     pub months: Vec<Month>,
     pub contacts: u32,
+    /// Reached: sent a welcome, an estimate or an invoice with a link, or signed in with a
+    /// link they asked for (so never fewer than `contacts_activated`).
     pub contacts_invited: u32,
     /// Signed in at least once.
     pub contacts_activated: u32,
     /// Signed in within the last 90 days.
     pub contacts_active_90_days: u32,
-    /// Median hours from an estimate's sending to its approval.
-    pub median_hours_to_approve: Option<f64>,
-    /// Median days from an invoice's issue to its last payment.
-    pub median_days_to_pay: Option<f64>,
+    /// Median hours from an estimate's sending to its approval: signed in the portal, against
+    /// approved by phone or on paper (recorded by the office).
+    pub hours_to_approve: Compared,
+    /// Median days from an invoice's issue to its last payment: paid online, against paid by
+    /// cheque, cash or credit only.
+    pub days_to_pay: Compared,
+}
+
+/// Measurements for the documents the portal handled (`.0`) and for the others (`.1`).
+#[derive(Default)]
+struct Samples(Vec<f64>, Vec<f64>);
+
+/// One figure for the documents the portal handled, and for those it did not.
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Compared {
+    /// The median (one decimal), or `null` with nothing to measure.
+    pub portal: Option<f64>,
+    pub offline: Option<f64>,
+    /// How many documents each median is taken over.
+    pub portal_count: u32,
+    pub offline_count: u32,
+}
+
+impl Compared {
+    fn of(portal: Vec<f64>, offline: Vec<f64>) -> Self {
+        let round = |v: Option<f64>| v.map(|x| (x * 10.0).round() / 10.0);
+        Self {
+            portal_count: u32::try_from(portal.len()).unwrap_or(u32::MAX),
+            offline_count: u32::try_from(offline.len()).unwrap_or(u32::MAX),
+            portal: round(median(portal)),
+            offline: round(median(offline)),
+        }
+    }
 }
 
 fn median(mut v: Vec<f64>) -> Option<f64> {
@@ -229,7 +260,8 @@ pub async fn adoption(state: &State, req: &Request) -> Result<Response<Body>, Ap
         }
     };
     let (mut contacts, mut invited, mut activated, mut active) = (0u32, 0u32, 0u32, 0u32);
-    let (mut to_approve, mut to_pay) = (Vec::new(), Vec::new());
+    // Samples for the portal's documents (.0) and the others (.1).
+    let (mut to_approve, mut to_pay) = (Samples::default(), Samples::default());
     let recent = now.checked_sub(SignedDuration::from_hours(24 * 90)).unwrap_or(now);
     let mut cursor = None;
     loop {
@@ -243,7 +275,14 @@ pub async fn adoption(state: &State, req: &Request) -> Result<Response<Body>, Ap
                     "contact" => {
                         let c: Contact = from_item(item)?;
                         contacts += 1;
-                        if let Some(at) = c.activity.invited_at {
+                        // Whoever first came through an emailed document or asked for their
+                        // own link was reached as surely as by a welcome: never fewer
+                        // invited than activated.
+                        let reached = match (c.activity.invited_at, c.activity.first_signed_in_at) {
+                            (Some(a), Some(b)) => Some(a.min(b)),
+                            (a, b) => a.or(b),
+                        };
+                        if let Some(at) = reached {
                             invited += 1;
                             bump(&mut months, at, |m| m.contacts_invited += 1);
                         }
@@ -270,8 +309,10 @@ pub async fn adoption(state: &State, req: &Request) -> Result<Response<Body>, Ap
                 }
             }
             for e in estimates.iter().filter(|e| e.status == EstimateStatus::Approved) {
-                let signed =
-                    decisions.iter().any(|(sk, d)| sk.starts_with(&format!("EST#{}#D#", e.id)) && matches!(d, Decision::Approved(_)));
+                // Signed in the portal, or recorded by the office (by phone, on paper).
+                let signed = decisions.iter().any(|(sk, d)| {
+                    sk.starts_with(&format!("EST#{}#D#", e.id)) && matches!(d, Decision::Approved(a) if a.offline.is_none())
+                });
                 if let Some(at) = e.decided_at {
                     if signed {
                         bump(&mut months, at, |m| m.estimates_approved_in_portal += 1);
@@ -279,7 +320,8 @@ pub async fn adoption(state: &State, req: &Request) -> Result<Response<Body>, Ap
                         bump(&mut months, at, |m| m.estimates_approved_offline += 1);
                     }
                     if let Some(sent) = e.sent_at {
-                        to_approve.push((at - sent).get_seconds() as f64 / 3600.0);
+                        let hours = (at - sent).get_seconds() as f64 / 3600.0;
+                        if signed { to_approve.0.push(hours) } else { to_approve.1.push(hours) }
                     }
                 }
             }
@@ -296,7 +338,8 @@ pub async fn adoption(state: &State, req: &Request) -> Result<Response<Body>, Ap
                     bump(&mut months, paid_at, |m| m.invoices_paid_offline += 1);
                 }
                 if let Some(issued) = i.issued_at {
-                    to_pay.push((paid_at - issued).get_seconds() as f64 / 86_400.0);
+                    let days = (paid_at - issued).get_seconds() as f64 / 86_400.0;
+                    if online { to_pay.0.push(days) } else { to_pay.1.push(days) }
                 }
             }
         }
@@ -305,14 +348,13 @@ pub async fn adoption(state: &State, req: &Request) -> Result<Response<Body>, Ap
             None => break,
         }
     }
-    let round = |v: Option<f64>| v.map(|x| (x * 10.0).round() / 10.0);
     Ok(response::ok(&Adoption {
         months: months.into_values().collect(),
         contacts,
         contacts_invited: invited,
         contacts_activated: activated,
         contacts_active_90_days: active,
-        median_hours_to_approve: round(median(to_approve)),
-        median_days_to_pay: round(median(to_pay)),
+        hours_to_approve: Compared::of(to_approve.0, to_approve.1),
+        days_to_pay: Compared::of(to_pay.0, to_pay.1),
     }))
 }

@@ -223,6 +223,7 @@ pub async fn approve(state: &State, req: &Request) -> Result<Response<Body>, Api
         ip: d.origin.ip.clone(),
         user_agent: d.origin.user_agent.clone(),
         version_fingerprint: fingerprint.clone(),
+        offline: None,
     };
     let detail = serde_json::json!({
         "version": version.number, "total": priced.total, "deposit": priced.deposit,

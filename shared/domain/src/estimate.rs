@@ -508,6 +508,45 @@ pub struct Approval {
     pub user_agent: String,
     /// SHA-256 of the signed version's content.
     pub version_fingerprint: String,
+    /// Set when the customer approved outside the portal (by phone, on paper) and the office
+    /// recorded it: there is no drawn signature, and this says how and who recorded it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offline: Option<OfflineApproval>,
+}
+
+/// How a customer approved outside the portal, as the office recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct OfflineApproval {
+    pub how: ApprovedHow,
+    /// The staff member who recorded it.
+    pub recorded_by: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub recorded_at: Timestamp,
+    /// What the office noted (a reference to the paper copy, say); at most 500 characters.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// The ways a customer approves outside the portal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ApprovedHow {
+    Phone,
+    Paper,
+    InPerson,
+    Email,
+}
+
+impl ApprovedHow {
+    /// As a sentence says it: "approved by phone".
+    pub fn words(self) -> &'static str {
+        match self {
+            Self::Phone => "by phone",
+            Self::Paper => "on paper",
+            Self::InPerson => "in person",
+            Self::Email => "by email",
+        }
+    }
 }
 
 /// A typed name: 2 to 120 characters, not only punctuation.

@@ -141,6 +141,7 @@ async fn send(
             } else if let Some(phone) = &c.phone {
                 sms.send(phone, &format!("{}: estimate {} ({}) is ready: {url}", tenant.name, e.number, e.title)).await?;
             }
+            parties::record_invited(table, &tenant.id, account()?, contact, now).await?;
         }
         Notice::InvoiceSent { invoice, contact, token } => {
             let token = token.as_deref().ok_or("the invoice link was already sent")?;
@@ -155,6 +156,7 @@ async fn send(
             } else if let Some(phone) = &c.phone {
                 sms.send(phone, &format!("{}: invoice {} for {balance}, due {due}: {url}", tenant.name, i.number)).await?;
             }
+            parties::record_invited(table, &tenant.id, account()?, contact, now).await?;
         }
         Notice::PortalInvite { contact, token } => {
             let token = token.as_deref().ok_or("the invitation was already sent")?;

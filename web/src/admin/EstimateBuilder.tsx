@@ -7,11 +7,11 @@ import { Status } from '../components/Status';
 import { money, parseMoney } from '../lib/format';
 import { navigate } from '../lib/router';
 import { totals as priced } from '../lib/totals';
-import type { LineItem } from '../api/types';
-import { type AdminEstimate, type EstimateContent, type OptionGroupInput, createEstimate, documentAudit, estimateAction, getCustomer, getEstimate, getSettings, saveEstimate } from './api';
+import { APPROVED_HOW, type ApprovedHow, type LineItem } from '../api/types';
+import { type AdminEstimate, type EstimateContent, type OptionGroupInput, createEstimate, documentAudit, estimateAction, getCustomer, getEstimate, getSettings, recordApproval, saveEstimate } from './api';
+import { Field, fieldError } from './Form';
 import { useLoad } from '../lib/useLoad';
 import { dateTime } from '../lib/format';
-import { fieldError } from './Form';
 import { AuditLine, ESTIMATE_STATUS, customerNames } from './words';
 
 let counter = 0;
@@ -157,8 +157,22 @@ function DecisionEvidence({ view }: { view: AdminEstimate['sent'] }) {
           )}
           {d.kind === 'approved' && (
             <dl class="evidence">
-              <dt>Signed by</dt>
+              <dt>{d.offline ? 'Approved by' : 'Signed by'}</dt>
               <dd>{d.signer_name}</dd>
+              {d.offline && (
+                <>
+                  <dt>How</dt>
+                  <dd>
+                    Approved {APPROVED_HOW[d.offline.how]}, recorded by {d.offline.recorded_by} on {dateTime(d.offline.recorded_at)}
+                  </dd>
+                  {d.offline.note && (
+                    <>
+                      <dt>Note</dt>
+                      <dd>{d.offline.note}</dd>
+                    </>
+                  )}
+                </>
+              )}
               <dt>Total approved</dt>
               <dd>
                 {money(d.totals.total, view.currency)}
@@ -181,6 +195,94 @@ function DecisionEvidence({ view }: { view: AdminEstimate['sent'] }) {
         </section>
       )}
     </>
+  );
+}
+
+/** The local time now, as a `datetime-local` input holds it. */
+function localNow(): string {
+  const d = new Date();
+  d.setMinutes(d.getMinutes() - d.getTimezoneOffset());
+  return d.toISOString().slice(0, 16);
+}
+
+/** The customer approved by phone, on paper, in person or by email: the office records who,
+ * when and how. It counts as an approval (the deposit can be paid) and is audited as recorded
+ * by the office. */
+function RecordApproval({ account, e, onDone }: { account: string; e: AdminEstimate; onDone: (after: AdminEstimate) => void }) {
+  const { data } = useLoad(() => getCustomer(account), [account]);
+  const [open, setOpen] = useState(false);
+  const [f, setF] = useState({ contact: '', signer_name: '', when: localNow(), how: 'phone' as ApprovedHow, note: '' });
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const contacts = data?.contacts ?? [];
+  if (!open) {
+    return (
+      <button type="button" class="button secondary" onClick={() => setOpen(true)}>
+        Record an approval by phone or on paper
+      </button>
+    );
+  }
+  const pick = (id: string) => setF({ ...f, contact: id, signer_name: contacts.find((c) => c.id === id)?.name ?? f.signer_name });
+  const submit = async (ev: Event) => {
+    ev.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const at = new Date(f.when);
+      const after = await recordApproval(account, e.summary.id, {
+        version: e.summary.version,
+        contact: f.contact,
+        signer_name: f.signer_name,
+        approved_at: Number.isNaN(at.getTime()) ? f.when : at.toISOString(),
+        how: f.how,
+        note: f.note,
+      });
+      onDone(after);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="card" onSubmit={submit} aria-labelledby="record-title">
+      <h2 id="record-title">Record an approval</h2>
+      <p class="muted">For a customer who approved version {e.summary.version} outside the portal, with its recommended options. It is kept as recorded by you, apart from signed approvals.</p>
+      {error !== null && <Notice error={error} />}
+      <label for="f-contact">
+        Who approved
+        <select id="f-contact" required value={f.contact} onChange={(ev) => pick(ev.currentTarget.value)} aria-invalid={fieldError(error, 'contact') ? true : undefined}>
+          <option value="">Choose a contact</option>
+          {contacts.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+        {fieldError(error, 'contact') && <span class="field-error">{fieldError(error, 'contact')}</span>}
+      </label>
+      <Field label="Their name, as they gave it" name="signer_name" value={f.signer_name} onInput={(v) => setF({ ...f, signer_name: v })} error={error} required />
+      <Field label="When they approved" name="approved_at" type="datetime-local" value={f.when} onInput={(v) => setF({ ...f, when: v })} error={error} required />
+      <label for="f-how">
+        How
+        <select id="f-how" value={f.how} onChange={(ev) => setF({ ...f, how: ev.currentTarget.value as ApprovedHow })}>
+          {(Object.keys(APPROVED_HOW) as ApprovedHow[]).map((h) => (
+            <option key={h} value={h}>
+              {APPROVED_HOW[h].replace(/^(by|on|in) /, (m) => m.charAt(0).toUpperCase() + m.slice(1))}
+            </option>
+          ))}
+        </select>
+      </label>
+      <Field label="Note (where the paper copy is, what was said)" name="note" value={f.note} onInput={(v) => setF({ ...f, note: v })} error={error} />
+      <div class="row start">
+        <button type="submit" class="button primary" disabled={busy}>
+          {busy ? 'Recording…' : 'Record the approval'}
+        </button>
+        <button type="button" class="button secondary" onClick={() => setOpen(false)}>
+          Cancel
+        </button>
+      </div>
+    </form>
   );
 }
 
@@ -301,6 +403,16 @@ export function EstimateBuilder({ account, estimate }: { account: string; estima
               </button>
             )}
           </div>
+          {(current.summary.status === 'sent' || current.summary.status === 'viewed') && (
+            <RecordApproval
+              account={account}
+              e={current}
+              onDone={(after) => {
+                setCurrent(after);
+                setSaved('Approval recorded.');
+              }}
+            />
+          )}
         </section>
       )}
       {content && !sent && (

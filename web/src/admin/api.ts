@@ -1,7 +1,7 @@
 // The admin API, typed. Everything goes through the shared client (`send`), which keeps the
 // staff access token in memory and renews it from the admin refresh cookie.
 import { send } from '../api/client';
-import type { EstimateSummary, EstimateView, InvoiceView, OptionGroup, PaymentView, SessionResponse, Totals, VersionContent } from '../api/types';
+import type { ApprovedHow, EstimateSummary, EstimateView, InvoiceView, OptionGroup, PaymentView, SessionResponse, Totals, VersionContent } from '../api/types';
 
 export interface Me {
   staff: string;
@@ -144,6 +144,17 @@ export const saveEstimate = (account: string, estimate: string, content: Estimat
   send<AdminEstimate>({ method: 'PUT', path: `/api/admin/customers/${enc(account)}/estimates/${enc(estimate)}`, body: { content } });
 export const estimateAction = (account: string, estimate: string, action: 'send' | 'revise' | 'void') =>
   send<AdminEstimate>({ method: 'POST', path: `/api/admin/customers/${enc(account)}/estimates/${enc(estimate)}/${action}`, body: {} });
+export interface OfflineApprovalIn {
+  version: number;
+  contact: string;
+  signer_name: string;
+  approved_at: string;
+  how: ApprovedHow;
+  note: string;
+}
+/** Records an approval the customer gave outside the portal (by phone, on paper). */
+export const recordApproval = (account: string, estimate: string, body: OfflineApprovalIn) =>
+  send<AdminEstimate>({ method: 'POST', path: `/api/admin/customers/${enc(account)}/estimates/${enc(estimate)}/record-approval`, body });
 export const viewAs = (account: string, contact: string) => send<SessionResponse>({ method: 'POST', path: '/api/auth/view-as', body: { account, contact } });
 
 export interface StaffView {
@@ -195,14 +206,23 @@ export interface Month {
   invoices_paid_offline: number;
 }
 
+export interface Compared {
+  portal: number | null;
+  offline: number | null;
+  portal_count: number;
+  offline_count: number;
+}
+
 export interface Adoption {
   months: Month[];
   contacts: number;
   contacts_invited: number;
   contacts_activated: number;
   contacts_active_90_days: number;
-  median_hours_to_approve: number | null;
-  median_days_to_pay: number | null;
+  /** Median hours from sending to approval: signed in the portal, against recorded by the office. */
+  hours_to_approve: Compared;
+  /** Median days from issue to payment: paid online, against by cheque, cash or credit. */
+  days_to_pay: Compared;
 }
 
 export const inviteContact = (account: string, contact: string) =>

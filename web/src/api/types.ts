@@ -88,7 +88,21 @@ export interface Approval {
   ip?: string;
   user_agent?: string;
   version_fingerprint: string;
+  /** Set when the customer approved outside the portal and the office recorded it. */
+  offline?: OfflineApproval;
 }
+
+export type ApprovedHow = 'phone' | 'paper' | 'in_person' | 'email';
+
+export interface OfflineApproval {
+  how: ApprovedHow;
+  recorded_by: string;
+  recorded_at: string;
+  note: string;
+}
+
+/** "by phone", "on paper": as a sentence says it. */
+export const APPROVED_HOW: Record<ApprovedHow, string> = { phone: 'by phone', paper: 'on paper', in_person: 'in person', email: 'by email' };
 
 export type Decision =
   | ({ kind: 'approved' } & Approval)

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 
 import { ApiError, getEstimate, requestUpdate } from '../api/client';
-import type { Decision, EstimateView, Selection, TenantProfile, VersionChanges, VersionView } from '../api/types';
+import { APPROVED_HOW, type Decision, type EstimateView, type Selection, type TenantProfile, type VersionChanges, type VersionView } from '../api/types';
 import { Loading, Notice } from '../components/Notice';
 import { Status } from '../components/Status';
 import { date, dateTime, money, percent } from '../lib/format';
@@ -333,9 +333,16 @@ function DecisionSummary({
     return (
       <section class="card decision" aria-labelledby="decision-title">
         <h2 id="decision-title">Approved</h2>
-        <p>
-          Signed by {decision.signer_name} on {dateTime(decision.at)} for {money(decision.totals.total, currency)}.
-        </p>
+        {decision.offline ? (
+          <p>
+            Approved by {decision.signer_name} {APPROVED_HOW[decision.offline.how]} on {dateTime(decision.at)} for {money(decision.totals.total, currency)}, as recorded by{' '}
+            {decision.offline.recorded_by}.
+          </p>
+        ) : (
+          <p>
+            Signed by {decision.signer_name} on {dateTime(decision.at)} for {money(decision.totals.total, currency)}.
+          </p>
+        )}
         {decision.signature_png && <img class="signature-image" src={decision.signature_png} alt={`Signature of ${decision.signer_name}`} />}
         {decision.totals.deposit > 0 &&
           !depositAbove &&

@@ -128,6 +128,18 @@ pub fn withdraw_links(c: &Contact, at: jiff::Timestamp) -> Write {
     Write::Update(Update::new(keys::contact(&c.tenant, &c.account, &c.id)).set("links_withdrawn_at", at.to_string()).when(Cond::present()))
 }
 
+/// Stamps the contact as invited, once: an estimate or invoice emailed (or texted) with a
+/// link into the portal invites them as surely as a welcome does. A later welcome restamps it.
+pub async fn record_invited(table: &dyn Table, t: &TenantId, a: &AccountId, c: &ContactId, now: jiff::Timestamp) -> Result<(), StoreError> {
+    let once = Update::new(keys::contact(t, a, c))
+        .set("invited_at", now.to_string())
+        .when(Cond::present().and(Cond::NotExists("invited_at".into())));
+    match table.update(once).await {
+        Ok(_) | Err(StoreError::ConditionFailed) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
 /// Stamps a sign-in on a contact: the last one always, the first one once.
 pub async fn record_sign_in(table: &dyn Table, t: &TenantId, a: &AccountId, c: &ContactId, now: jiff::Timestamp) -> Result<(), StoreError> {
     let key = keys::contact(t, a, c);
