@@ -5,7 +5,7 @@ SHELL := bash
 PYTHON ?= python3
 PORT ?= 3000
 
-.PHONY: help setup dev web test lint rust-test web-test infra-test openapi bench clean
+.PHONY: help setup dev web test lint rust-test web-test infra-test api-fuzz openapi bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -27,7 +27,7 @@ web: web/node_modules ## build the portal into web/dist (served by make dev)
 dev: web ## run the whole portal on http://localhost:$(PORT) with demo data (embedded backends)
 	PORT=$(PORT) cargo run -p portal-local
 
-test: setup lint rust-test web-test infra-test ## every test: lints, Rust (incl. moto), Lambda binaries, web (unit, Chromium), cfn-lint
+test: setup lint rust-test web-test infra-test api-fuzz ## every test: lints, Rust (incl. moto), Lambda binaries, web (unit, Chromium), cfn-lint, schemathesis
 	@awk '/^test result:/ {p += $$4; f += $$6} \
 	  /^ *Tests +[0-9]/ {for (i = 1; i < NF; i++) {if ($$(i+1) ~ /^passed/) p += $$i; if ($$(i+1) ~ /^failed/) f += $$i}} \
 	  END {printf "tests: %d passed, %d failed\n", p, f}' target/test-output.log target/web-test-output.log
@@ -48,6 +48,10 @@ web-test: web ## TypeScript strict, unit tests (Vitest), end-to-end in Debian's 
 infra-test: ## the template passes cfn-lint; the deploy scripts parse
 	cfn-lint template.yaml
 	for f in infra/scripts/*.sh; do bash -n "$$f"; done
+
+api-fuzz: ## schemathesis over /api/openapi.json as a customer and as staff: no server error, no schema-valid request refused (about 5 minutes)
+	cargo build -p portal-local
+	$(PYTHON) infra/scripts/fuzz-api.py
 
 openapi: ## regenerate infra/openapi.json from the code
 	cargo run -q -p portal-local -- openapi > infra/openapi.json

@@ -45,7 +45,55 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         "bearer",
         SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
     );
+    shared_answers(&mut doc);
     doc
+}
+
+/// The answers every route gets from the shared request layer (`portal_http`), declared on
+/// each operation they apply to so the document lists all of them without every annotation
+/// repeating them: a JSON body can be malformed (400), too large (413) or not JSON (415); a
+/// bearer route refuses a missing or expired token (401); a path id names nothing (404); a
+/// body that is well formed can still break a rule of the handler's (422). What a route adds
+/// (403, 409, 410, 429, 503) stays in its own annotation.
+fn shared_answers(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::{Ref, RefOr, ResponseBuilder};
+    let error = |what: &str| -> RefOr<utoipa::openapi::Response> {
+        ResponseBuilder::new().description(what).content_ref("application/json", Ref::from_schema_name("ErrorBody")).build().into()
+    };
+    for (path, item) in doc.paths.paths.iter_mut() {
+        // Stripe's webhook reads the raw body whatever its type (the signature covers it).
+        let raw = path.starts_with("/api/stripe/");
+        for op in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete].into_iter().flatten() {
+            let mut add = |code: &str, what: &str| {
+                op.responses.responses.entry(code.to_string()).or_insert_with(|| error(what));
+            };
+            let params = op.parameters.as_deref().unwrap_or_default();
+            let by_id = params.iter().any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Path));
+            let queried = params.iter().any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Query));
+            let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+            let body = op.request_body.is_some();
+            if body || queried {
+                add("400", "Not what this document says the request looks like; `fields` names each field");
+            }
+            if body {
+                add("413", "The body is larger than this route takes");
+                if !raw {
+                    add("415", "The body is not `application/json`");
+                    add(
+                        "422",
+                        "Well formed, but against a rule no schema states (fields that go together, what the record or the contractor allows); `fields` names each field",
+                    );
+                }
+            }
+            if secured {
+                add("401", "No token, or one that is expired, revoked or for another audience");
+            }
+            if by_id {
+                add("404", "Nothing by that id for this session (or the id is malformed)");
+            }
+        }
+    }
 }
 
 /// The OpenAPI document as pretty JSON with a trailing newline.

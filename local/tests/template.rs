@@ -67,3 +67,32 @@ fn the_openapi_document_describes_every_route() {
         assert!(op.is_object(), "{} is not in the OpenAPI document", r.key());
     }
 }
+
+/// Every operation declares the answers the shared request layer gives it (400, 413, 415 and
+/// 422 with a JSON body, 401 with a bearer token, 404 with a path id) besides its own.
+#[test]
+fn every_operation_declares_the_answers_it_can_give() {
+    let doc: serde_json::Value = serde_json::from_str(&portal_local::openapi_json()).unwrap();
+    for r in from_template(TEMPLATE).unwrap() {
+        let op = &doc["paths"][&r.path][r.method.to_ascii_lowercase()];
+        let answers = &op["responses"];
+        let has = |code: &str| answers[code].is_object();
+        let mut wanted = Vec::new();
+        if op["requestBody"].is_object() {
+            wanted.extend(["400", "413"]);
+            if !r.path.starts_with("/api/stripe/") {
+                wanted.extend(["415", "422"]);
+            }
+        }
+        if op["security"].as_array().is_some_and(|s| !s.is_empty()) {
+            wanted.push("401");
+        }
+        if r.path.contains('{') {
+            wanted.push("404");
+        }
+        for code in wanted {
+            assert!(has(code), "{} does not declare {code}", r.key());
+        }
+        assert!(answers.as_object().is_some_and(|a| a.keys().any(|k| k.starts_with('2'))), "{} declares no success", r.key());
+    }
+}

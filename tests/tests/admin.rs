@@ -96,7 +96,7 @@ async fn a_new_customer_with_a_property_and_contacts() {
         .http
         .post(&format!("/api/admin/customers/{id}/contacts"), staff, &json!({"name": "", "role": "viewer", "properties": ["prp_nope"]}))
         .await;
-    assert_eq!(bad.status, 400);
+    assert_eq!(bad.status, 422);
     let fields = bad.json()["error"]["fields"].clone();
     assert!(fields["name"].is_array() && fields["email"].is_array() && fields["properties"].is_array(), "{fields}");
     let ok = s
@@ -125,7 +125,7 @@ async fn a_new_customer_with_a_property_and_contacts() {
     let r = s.http.put(&format!("/api/admin/customers/{id}/contacts/{luis}"), staff, &edit).await;
     assert_eq!((r.status, r.json()["phone"].as_str(), r.json()["properties"].is_null()), (200, Some("+15125550178"), true), "{}", r.text());
     let bad = s.http.put(&format!("/api/admin/customers/{id}/contacts/{luis}"), staff, &json!({"name": "Luis", "role": "viewer"})).await;
-    assert_eq!(bad.status, 400, "a contact needs an email or phone");
+    assert_eq!(bad.status, 422, "a contact needs an email or phone");
     let workshop = json!({"label": "Workshop", "line1": "9 Mill Rd", "city": "Austin", "region": "TX", "postal_code": "78702"});
     let added = s.http.post(&format!("/api/admin/customers/{id}/properties"), staff, &workshop).await.json();
     let workshop_id = added["id"].as_str().unwrap();
@@ -356,7 +356,7 @@ async fn money_beyond_any_real_job_is_refused_by_field_and_nothing_is_written() 
     let huge = json!({"items": (0..47).map(line).collect::<Vec<_>>(), "tax_rate": "100"});
     let before = s.http.get("/api/admin/customers/acc_whitfield", staff).await.json()["invoices"].as_array().unwrap().len();
     let r = s.http.post("/api/admin/customers/acc_whitfield/invoices", staff, &huge).await;
-    assert_eq!((r.status, r.code().as_str()), (400, "invalid"), "{}", r.text());
+    assert_eq!((r.status, r.code().as_str()), (422, "invalid"), "{}", r.text());
     let fields = r.json()["error"]["fields"].clone();
     assert!(fields["items[0].unit_price"].is_array() && fields["items[46].unit_price"].is_array(), "{fields}");
     let after = s.http.get("/api/admin/customers/acc_whitfield", staff).await.json()["invoices"].as_array().unwrap().len();
@@ -366,7 +366,7 @@ async fn money_beyond_any_real_job_is_refused_by_field_and_nothing_is_written() 
         "terms": "", "valid_until": "2030-12-31", "currency": "USD"
     });
     let r = s.http.post("/api/admin/customers/acc_whitfield/estimates", staff, &json!({"content": content})).await;
-    assert_eq!(r.status, 400, "{}", r.text());
+    assert_eq!(r.status, 422, "{}", r.text());
     assert!(r.json()["error"]["fields"]["content.items[0].unit_price"].is_array(), "{}", r.text());
 }
 
@@ -493,18 +493,20 @@ async fn the_office_records_an_approval_given_by_phone() {
     // Refused, changing nothing: the future, a stranger, no name, a long note, an unknown way.
     let tomorrow = jiff::Timestamp::now().checked_add(jiff::SignedDuration::from_hours(24)).unwrap().to_string();
     let long = "x".repeat(501);
-    for (field, value) in [
-        ("approved_at", json!(tomorrow)),
-        ("approved_at", json!("2020-01-01T00:00:00Z")),
-        ("contact", json!("con_alex")),
-        ("signer_name", json!("")),
-        ("note", json!(long)),
-        ("how", json!("telepathy")),
+    // Not of the request's shape: 400; of its shape but against a rule: 422.
+    for (field, value, status) in [
+        ("approved_at", json!(tomorrow), 422),
+        ("approved_at", json!("2020-01-01T00:00:00Z"), 422),
+        ("contact", json!("con_alex"), 422),
+        ("signer_name", json!(""), 422),
+        ("note", json!(long), 422),
+        ("how", json!("telepathy"), 400),
+        ("approved_at", json!("yesterday"), 400),
     ] {
         let mut body = good.clone();
         body[field] = value;
         let r = s.http.post(path, staff, &body).await;
-        assert_eq!(r.status, 400, "{field}: {}", r.text());
+        assert_eq!(r.status, status, "{field}: {}", r.text());
     }
     let mut stale = good.clone();
     stale["version"] = json!(9);

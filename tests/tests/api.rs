@@ -235,7 +235,7 @@ async fn decline_and_request_changes_record_what_the_customer_said() {
             &json!({"version": 1, "line_comments": [{"item": "li_nope", "comment": "?"}]}),
         )
         .await;
-    assert_eq!(bad.status, 400);
+    assert_eq!(bad.status, 422, "well formed, but not a line of this estimate");
     assert!(bad.json()["error"]["fields"]["line_comments[0].item"].is_array(), "{}", bad.text());
     let body = json!({"version": 1, "comment": "Can the lift be one day?", "line_comments": [{"item": "li_lift", "comment": "One day?"}]});
     let r = s.http.post("/api/estimates/est_parkinglot/request-changes", Some(&alex.access_token), &body).await;
@@ -424,7 +424,7 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
             json!({"version": 1, "selection": {"grp_panel": ["opt_100a"]}, "signer_name": "Dana", "signature_png": SIGNATURE, "consent": false})
                 .to_string()
                 .into_bytes(),
-            400,
+            422,
             "invalid",
         ),
     ];
@@ -579,7 +579,7 @@ async fn credit_bought_ahead_is_applied_to_an_invoice_once() {
     let dana = s.sign_in("dana@example.com").await;
     let t = Some(dana.access_token.as_str());
     let too_small = s.http.post("/api/account/credit", t, &json!({"amount": 5})).await;
-    assert_eq!(too_small.status, 400);
+    assert_eq!(too_small.status, 422, "below the contractor's minimum");
     let started = s.http.post("/api/account/credit", t, &json!({"amount": 25_000})).await.json();
     assert_eq!(started["purpose"], "credit");
     assert_eq!(s.checkout(&started, "card_succeeds").await.status, 303);

@@ -109,7 +109,7 @@ async fn every_event_gets_its_expected_answer() {
         ("auth", "request-link-email", false, 202),
         ("auth", "request-link-phone", false, 202),
         ("auth", "request-link-staff", false, 202),
-        ("auth", "request-link-invalid", false, 400),
+        ("auth", "request-link-invalid", false, 422),
         ("auth", "exchange-unknown-token", false, 401),
         ("auth", "link-info-unknown-token", false, 401),
         ("auth", "resend", false, 202),
@@ -119,7 +119,7 @@ async fn every_event_gets_its_expected_answer() {
         ("view-estimate", "list", true, 200),
         ("view-estimate", "get", true, 200),
         ("view-estimate", "get-malformed-id", true, 404),
-        ("approve-estimate", "approve-invalid", true, 400),
+        ("approve-estimate", "approve-invalid", true, 422),
         ("view-invoice", "list", true, 200),
         ("view-invoice", "get", true, 200),
         ("view-invoice", "get-unknown", true, 404),
@@ -128,7 +128,7 @@ async fn every_event_gets_its_expected_answer() {
         ("pay", "pay-invoice", true, 200),
         ("pay", "pay-invoice-partial", true, 200),
         ("pay", "pay-invoice-processing", true, 409),
-        ("pay", "pay-invoice-invalid", true, 400),
+        ("pay", "pay-invoice-invalid", true, 422),
         ("pay", "pay-deposit", true, 409),
         ("pay", "buy-credit", true, 200),
         ("pay", "pay-balance", true, 200),
@@ -285,11 +285,14 @@ async fn paying_opens_checkout_for_what_the_rules_allow() {
     let (status, body) = h.call("pay", &events::with_token("pay", "pay-invoice-partial", &token)).await;
     assert_eq!((status, body["amount"].as_i64()), (200, Some(50_000)), "{body}");
     // Not above the balance, not below the minimum, not negative, not a string.
-    for bad in [r#"{"amount":-5}"#, r#"{"amount":99999999}"#, r#"{"amount":"10"}"#, r#"{"tip":1}"#, "not json"] {
+    // Outside the document's limits: 400; within them but above this balance: 422.
+    for (bad, expected) in
+        [(r#"{"amount":-5}"#, 400), (r#"{"amount":99999999}"#, 422), (r#"{"amount":"10"}"#, 400), (r#"{"tip":1}"#, 400), ("not json", 400)]
+    {
         let mut event: Value = serde_json::from_str(&events::with_token("pay", "pay-invoice-partial", &token)).unwrap();
         event["body"] = Value::String(bad.into());
         let (status, body) = h.call("pay", &event.to_string()).await;
-        assert_eq!(status, 400, "{bad}: {body}");
+        assert_eq!(status, expected, "{bad}: {body}");
     }
     // A viewer cannot pay; a read-only view cannot pay; another account's invoice is not there.
     let viewer = h.token("acc_whitfield", "con_dana", "viewer", "portal");
@@ -322,7 +325,7 @@ async fn admin_routes_answer_staff_of_this_contractor_only() {
         ("me", 200),
         ("list-customers", 200),
         ("create-customer", 201),
-        ("create-customer-invalid", 400),
+        ("create-customer-invalid", 422),
         ("get-customer", 200),
         ("add-contact", 201),
         ("add-property", 201),
@@ -341,7 +344,7 @@ async fn admin_routes_answer_staff_of_this_contractor_only() {
         ("audit", 200),
         ("list-invoices", 200),
         ("create-estimate", 201),
-        ("create-estimate-invalid", 400),
+        ("create-estimate-invalid", 422),
         ("get-estimate", 200),
         ("edit-estimate", 200),
         ("send-estimate", 200),
@@ -350,7 +353,7 @@ async fn admin_routes_answer_staff_of_this_contractor_only() {
         ("revise-estimate", 200),
         ("void-estimate", 200),
         ("move-deposit", 409),
-        ("record-approval-future", 400),
+        ("record-approval-future", 422),
         ("invite-contact", 200),
         ("withdraw-links", 200),
         ("contact-access-off", 200),
@@ -403,7 +406,7 @@ async fn admin_routes_answer_staff_of_this_contractor_only() {
     let mut bad: Value = serde_json::from_str(&events::with_token("admin-api", "put-settings", &owner)).unwrap();
     bad["body"] = Value::String(r##"{"name":"","primary_color":"blue","accent_color":"#f5a524","logo_url":"javascript:alert(1)","support_email":null,"support_phone":null,"welcome_message":"","time_zone":"Mars/Olympus","currency":"USD","locale":"en US","sections":{"estimates":true,"invoices":true,"payments":true},"payments":{"partial_allowed":true,"partial_minimum":-1,"default_deposit":null,"ach_minimum":null,"card_fee_disclosure":null,"credit_minimum":1000,"credit_maximum":10}}"##.into());
     let (status, body) = h.call("admin-api", &bad.to_string()).await;
-    assert_eq!(status, 400, "{body}");
+    assert_eq!(status, 422, "{body}");
     for field in ["name", "primary_color", "logo_url", "time_zone", "locale", "payments.partial_minimum", "payments.credit_maximum"] {
         assert!(body["error"]["fields"][field].is_array(), "{field} in {body}");
     }

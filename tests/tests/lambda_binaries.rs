@@ -17,7 +17,7 @@ async fn auth_boots_and_answers_from_its_events() {
     let (status, body) = f.call(events::raw("auth", "request-link-email")).await;
     assert_eq!(status, 202, "{body}");
     let (status, _) = f.call(events::raw("auth", "request-link-invalid")).await;
-    assert_eq!(status, 400);
+    assert_eq!(status, 422, "well formed, but not an email address");
     let (status, _) = f.call(events::raw("auth", "exchange-unknown-token")).await;
     assert_eq!(status, 401, "the key is read from Secrets Manager only when needed");
 }
@@ -55,7 +55,7 @@ async fn pay_boots_and_refuses_what_the_rules_refuse() {
     let (status, body) = f.call(events::with_token("pay", "pay-invoice-processing", &t)).await;
     assert_eq!((status, body["error"]["code"].as_str()), (409, Some("payment_processing")), "{body}");
     let (status, body) = f.call(events::with_token("pay", "pay-invoice-invalid", &t)).await;
-    assert_eq!((status, body["error"]["fields"]["amount"].is_array()), (400, true), "{body}");
+    assert_eq!((status, body["error"]["fields"]["amount"].is_array()), (422, true), "below the contractor's smallest part: {body}");
     let (status, _) = f.call(events::raw("pay", "pay-invoice")).await;
     assert_eq!(status, 401, "no token");
 }

@@ -6,6 +6,7 @@ use lambda_http::{Body, Request, Response};
 use portal_domain::FieldErrors;
 use portal_domain::ids::{AccountId, PropertyId};
 use portal_domain::party::Property;
+use portal_http::error::unprocessable;
 use portal_http::request::{MAX_BODY, json, path};
 use portal_http::{ApiError, response};
 use portal_store::repo::{audit, parties};
@@ -26,7 +27,7 @@ pub async fn edit_contact(state: &State, req: &Request) -> Result<Response<Body>
         parties::list_properties(state.table.as_ref(), &s.tenant, &before.account).await?.into_iter().map(|p| p.id).collect();
     let mut e = FieldErrors::new();
     let mut c = contact_of(&s, &before.account, before.id.clone(), &body, &known, &mut e, "");
-    e.into_result()?;
+    e.into_result().map_err(unprocessable)?;
     // Access and sign-in history are the contact's own, not part of the form.
     c.portal_enabled = before.portal_enabled;
     c.activity = before.activity.clone();
@@ -77,7 +78,7 @@ pub async fn edit_property(state: &State, req: &Request) -> Result<Response<Body
     let (a, before) = property(state, &s, req).await?;
     let mut e = FieldErrors::new();
     let p = property_of(before.id.clone(), &body, &mut e, "");
-    e.into_result()?;
+    e.into_result().map_err(unprocessable)?;
     let audit = entry(state, &s, req, "property.changed", p.id.to_string(), &a, serde_json::json!({ "before": before, "after": p }));
     state.table.transact(vec![parties::save_property(&s.tenant, &a, &p)?, audit::append(&s.tenant, &audit)?]).await?;
     Ok(response::ok(&p))

@@ -9,6 +9,7 @@ use portal_domain::estimate::{
 };
 use portal_domain::ids::{EstimateId, PropertyId};
 use portal_domain::{DomainError, FieldErrors};
+use portal_http::error::unprocessable;
 use portal_http::request::{MAX_BODY, json, json_or_default, path};
 use portal_http::session::StaffSession;
 use portal_http::{ApiError, response};
@@ -59,7 +60,6 @@ fn view(state: &State, b: &EstimateBundle, recipients: usize) -> Result<AdminEst
 #[serde(deny_unknown_fields)]
 pub struct NewEstimate {
     pub content: VersionContent,
-    #[schema(value_type = Option<String>)]
     #[serde(default)]
     pub property: Option<PropertyId>,
 }
@@ -90,7 +90,7 @@ fn check(content: &VersionContent, today: jiff::civil::Date, currency: &portal_d
     if &content.currency != currency {
         e.add("content.currency", format!("must be the business's currency, {}", currency.as_str()));
     }
-    e.into_result().map_err(ApiError::from)
+    e.into_result().map_err(unprocessable)
 }
 
 async fn load(state: &State, s: &StaffSession, req: &Request) -> Result<EstimateBundle, ApiError> {
@@ -395,7 +395,6 @@ pub struct OfflineApprovalIn {
     #[serde(default)]
     pub selection: Option<portal_domain::estimate::Selection>,
     /// The account's contact who approved.
-    #[schema(value_type = String)]
     pub contact: portal_domain::ids::ContactId,
     /// Their name as they gave it (2 to 120 characters).
     #[schema(min_length = 2, max_length = 120)]
@@ -453,7 +452,7 @@ pub async fn record_approval(state: &State, req: &Request) -> Result<Response<Bo
     if contact.is_none() {
         f.add("contact", "is not a contact of this customer");
     }
-    f.into_result()?;
+    f.into_result().map_err(unprocessable)?;
     if body.version != version.number {
         return Err(ApiError::Conflict("version_superseded", format!("Version {} is the current one.", version.number)));
     }

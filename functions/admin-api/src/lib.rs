@@ -23,6 +23,7 @@ use portal_domain::invoice::{Discount, InvoiceContent, InvoiceStatus, Ledger};
 use portal_domain::party::{Account, AccountKind, Contact, ContactRole, Email, Phone, Property, Tenant};
 use portal_domain::ports::{Clock, Ids};
 use portal_domain::{DomainError, FieldErrors};
+use portal_http::error::unprocessable;
 use portal_http::request::{MAX_BODY, json, origin, path, query, route_key};
 use portal_http::session::StaffSession;
 use portal_http::token::Verifier;
@@ -273,7 +274,7 @@ fn row(a: &Account) -> CustomerRow {
 }
 
 #[utoipa::path(get, path = "/api/admin/customers", tag = "admin", security(("bearer" = [])),
-    params(("limit" = Option<u32>, Query, description = "1 to 100"), ("cursor" = Option<String>, Query, description = "from the previous page"),
+    params(("limit" = Option<u32>, Query, minimum = 1, maximum = 100, description = "1 to 100"), ("cursor" = Option<String>, Query, description = "from the previous page"),
            ("q" = Option<String>, Query, description = "only customers whose name starts with this (any case)")),
     responses((status = 200, body = Paged<CustomerRow>), (status = 400, body = portal_http::error::ErrorBody),
               (status = 401, body = portal_http::error::ErrorBody)))]
@@ -292,18 +293,16 @@ pub async fn list_customers(state: &State, req: &Request) -> Result<Response<Bod
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewContact {
+    #[schema(min_length = 1, max_length = 120)]
     pub name: String,
-    #[schema(value_type = Option<String>)]
     #[serde(default)]
     pub email: Option<Email>,
     /// Any common format; stored as E.164.
-    #[schema(value_type = Option<String>)]
     #[serde(default)]
     pub phone: Option<Phone>,
-    #[schema(value_type = String, example = "approver")]
+    #[schema(value_type = String, pattern = "^(approver|billing|viewer)$", example = "approver")]
     pub role: ContactRole,
     /// Limit the contact to these properties (commercial accounts).
-    #[schema(value_type = Option<Vec<String>>)]
     #[serde(default)]
     pub properties: Option<Vec<PropertyId>>,
 }
@@ -311,12 +310,17 @@ pub struct NewContact {
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewProperty {
+    #[schema(min_length = 1, max_length = 80)]
     pub label: String,
+    #[schema(min_length = 1, max_length = 120)]
     pub line1: String,
     #[serde(default)]
     pub line2: Option<String>,
+    #[schema(min_length = 1, max_length = 80)]
     pub city: String,
+    #[schema(min_length = 1, max_length = 80)]
     pub region: String,
+    #[schema(min_length = 1, max_length = 20)]
     pub postal_code: String,
     /// ISO 3166 alpha-2; `US` when left out.
     #[serde(default)]
@@ -326,6 +330,7 @@ pub struct NewProperty {
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCustomer {
+    #[schema(min_length = 1, max_length = 120)]
     pub name: String,
     pub kind: AccountKind,
     pub contact: NewContact,
@@ -414,7 +419,7 @@ pub async fn create_customer(state: &State, req: &Request) -> Result<Response<Bo
     let property = body.property.as_ref().map(|p| property_of(PropertyId::generate(state.ids.as_ref()), p, &mut e, "property."));
     let known: Vec<PropertyId> = property.iter().map(|p| p.id.clone()).collect();
     let contact = contact_of(&s, &account.id, ContactId::generate(state.ids.as_ref()), &body.contact, &known, &mut e, "contact.");
-    e.into_result()?;
+    e.into_result().map_err(unprocessable)?;
     let mut writes = vec![parties::put_account(&account)?, parties::put_contact(&contact)?];
     if let Some(p) = &property {
         writes.push(parties::put_property(&s.tenant, &account.id, p)?);
@@ -577,7 +582,7 @@ pub async fn add_contact(state: &State, req: &Request) -> Result<Response<Body>,
         parties::list_properties(state.table.as_ref(), &s.tenant, &account.id).await?.into_iter().map(|p| p.id).collect();
     let mut e = FieldErrors::new();
     let contact = contact_of(&s, &account.id, ContactId::generate(state.ids.as_ref()), &body, &known, &mut e, "");
-    e.into_result()?;
+    e.into_result().map_err(unprocessable)?;
     let detail = serde_json::json!({ "contact": contact.id, "name": contact.name, "role": contact.role.as_str() });
     let audit = entry(state, &s, req, "contact.added", account.id.to_string(), &account.id, detail);
     state.table.transact(vec![parties::put_contact(&contact)?, audit::append(&s.tenant, &audit)?]).await?;
@@ -595,7 +600,7 @@ pub async fn add_property(state: &State, req: &Request) -> Result<Response<Body>
     let body: NewProperty = json(req, MAX_BODY)?;
     let mut e = FieldErrors::new();
     let property = property_of(PropertyId::generate(state.ids.as_ref()), &body, &mut e, "");
-    e.into_result()?;
+    e.into_result().map_err(unprocessable)?;
     let detail = serde_json::json!({ "property": property.id, "label": property.label });
     let audit = entry(state, &s, req, "property.added", account.id.to_string(), &account.id, detail);
     state.table.transact(vec![parties::put_property(&s.tenant, &account.id, &property)?, audit::append(&s.tenant, &audit)?]).await?;
@@ -607,12 +612,11 @@ pub async fn add_property(state: &State, req: &Request) -> Result<Response<Body>
 #[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewInvoice {
-    #[schema(value_type = Option<String>)]
     #[serde(default)]
     pub estimate: Option<EstimateId>,
     #[serde(default)]
     pub items: Option<Vec<LineItem>>,
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = "^-?[0-9]{1,12}(\\.[0-9]{1,10})?$")]
     #[serde(default)]
     pub tax_rate: Option<Decimal>,
     #[serde(default)]
@@ -626,7 +630,6 @@ pub struct NewInvoice {
     /// What it is for, in words (at most 120 characters); an estimate's title when left out.
     #[serde(default)]
     pub title: Option<String>,
-    #[schema(value_type = Option<String>)]
     #[serde(default)]
     pub property: Option<PropertyId>,
 }
@@ -693,7 +696,7 @@ pub async fn create_invoice(state: &State, req: &Request) -> Result<Response<Bod
         }
         None => {
             let Some(items) = body.items.clone() else {
-                return Err(DomainError::invalid("items", "give the lines, or an approved estimate").into());
+                return Err(unprocessable(DomainError::invalid("items", "give the lines, or an approved estimate")));
             };
             let content = InvoiceContent {
                 items,
@@ -724,7 +727,7 @@ pub async fn create_invoice(state: &State, req: &Request) -> Result<Response<Bod
             e.add(format!("items[{i}]"), "needs a name and a quantity above 0");
         }
     }
-    e.into_result()?;
+    e.into_result().map_err(unprocessable)?;
     let number = format!("INV-{}", parties::next_number(state.table.as_ref(), t, "INV", FIRST_INVOICE_NUMBER).await?);
     let total = content.totals()?.total;
     let invoice = Invoice {
@@ -843,7 +846,7 @@ pub async fn void_invoice(state: &State, req: &Request) -> Result<Response<Body>
 }
 
 #[utoipa::path(get, path = "/api/admin/customers/{account}/audit", tag = "admin", security(("bearer" = [])),
-    params(("account" = String, Path, description = "Account id (acc_...)"), ("limit" = Option<u32>, Query, description = "1 to 100"),
+    params(("account" = String, Path, description = "Account id (acc_...)"), ("limit" = Option<u32>, Query, minimum = 1, maximum = 100, description = "1 to 100"),
            ("cursor" = Option<String>, Query, description = "from the previous page")),
     responses((status = 200, body = Paged<AuditEntry>), (status = 401, body = portal_http::error::ErrorBody),
               (status = 404, body = portal_http::error::ErrorBody)))]
@@ -889,7 +892,7 @@ pub async fn document_audit(state: &State, req: &Request) -> Result<Response<Bod
 const INVOICE_STATUSES: &[&str] = &["open", "partially_paid", "paid", "void"];
 
 #[utoipa::path(get, path = "/api/admin/invoices", tag = "admin", security(("bearer" = [])),
-    params(("status" = String, Query, description = "open, partially_paid, paid or void"), ("limit" = Option<u32>, Query, description = "1 to 100"),
+    params(("status" = Option<String>, Query, pattern = "^(open|partially_paid|paid|void)$", description = "open (the default), partially_paid, paid or void"), ("limit" = Option<u32>, Query, minimum = 1, maximum = 100, description = "1 to 100"),
            ("cursor" = Option<String>, Query, description = "from the previous page")),
     responses((status = 200, body = Paged<InvoiceRow>), (status = 400, body = portal_http::error::ErrorBody),
               (status = 401, body = portal_http::error::ErrorBody)))]
@@ -943,8 +946,8 @@ pub struct EstimateRow {
 }
 
 #[utoipa::path(get, path = "/api/admin/estimates", tag = "admin", security(("bearer" = [])),
-    params(("status" = String, Query, description = "draft, sent, viewed, approved, declined, changes_requested, expired or void"),
-           ("limit" = Option<u32>, Query, description = "1 to 100"), ("cursor" = Option<String>, Query, description = "from the previous page")),
+    params(("status" = Option<String>, Query, pattern = "^(draft|sent|viewed|approved|declined|changes_requested|expired|void)$", description = "sent (the default), draft, viewed, approved, declined, changes_requested, expired or void"),
+           ("limit" = Option<u32>, Query, minimum = 1, maximum = 100, description = "1 to 100"), ("cursor" = Option<String>, Query, description = "from the previous page")),
     responses((status = 200, body = Paged<EstimateRow>), (status = 400, body = portal_http::error::ErrorBody),
               (status = 401, body = portal_http::error::ErrorBody)))]
 /// Estimates across customers by stored status, newest first (GSI1). An estimate whose

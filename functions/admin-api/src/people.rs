@@ -135,10 +135,10 @@ pub async fn list_staff(state: &State, req: &Request) -> Result<Response<Body>, 
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewStaff {
+    #[schema(min_length = 1, max_length = 120)]
     pub name: String,
-    #[schema(value_type = String)]
     pub email: Email,
-    #[schema(value_type = String, example = "office")]
+    #[schema(value_type = String, pattern = "^(owner|office|technician)$", example = "office")]
     pub role: StaffRole,
 }
 
@@ -153,7 +153,7 @@ pub async fn invite_staff(state: &State, req: &Request) -> Result<Response<Body>
     let body: NewStaff = json(req, MAX_BODY)?;
     let name = body.name.trim().to_string();
     if name.is_empty() || name.chars().count() > 120 {
-        return Err(DomainError::invalid("name", "required, at most 120 characters").into());
+        return Err(portal_http::error::unprocessable(DomainError::invalid("name", "required, at most 120 characters")));
     }
     if parties::find_staff_by_email(state.table.as_ref(), &s.tenant, &body.email).await?.is_some() {
         return Err(ApiError::Conflict("already_staff", "Someone on the staff already has that email address.".into()));

@@ -11,6 +11,7 @@ use portal_domain::invoice::{InvoiceStatus, PaymentMethod, PaymentStatus};
 use portal_domain::money::Currency;
 use portal_domain::party::{Contact, Email, EstimateDefaults, Phone, PortalSections, Tenant};
 use portal_domain::payments::PaymentRules;
+use portal_http::error::unprocessable;
 use portal_http::request::{MAX_BODY, json, origin};
 use portal_http::{ApiError, response};
 use portal_store::record::{from_item, kind};
@@ -25,31 +26,33 @@ use crate::{State, session, tenant};
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
+    #[schema(min_length = 1, max_length = 120)]
     pub name: String,
     /// `#rrggbb`.
+    #[schema(pattern = "^#[0-9A-Fa-f]{6}$")]
     pub primary_color: String,
+    #[schema(pattern = "^#[0-9A-Fa-f]{6}$")]
     pub accent_color: String,
     pub logo_url: Option<String>,
-    #[schema(value_type = Option<String>)]
     pub support_email: Option<Email>,
-    #[schema(value_type = Option<String>)]
     pub support_phone: Option<Phone>,
     pub welcome_message: String,
     /// IANA zone (`America/Chicago`).
     pub time_zone: String,
-    #[schema(value_type = String, example = "USD")]
+    #[schema(value_type = String, pattern = "^[A-Z]{3}$", example = "USD")]
     pub currency: Currency,
     /// BCP 47 (`en-US`).
+    #[schema(pattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", example = "en-US")]
     pub locale: String,
     pub sections: PortalSections,
     pub payments: PaymentRules,
     /// Where the office hears of approvals, declines, change requests, requests for an
     /// updated estimate, payments and failed payments (none: nobody is told).
-    #[schema(value_type = Option<String>)]
     #[serde(default)]
     pub notification_email: Option<Email>,
     /// The postal address printed at the foot of every email (at most 200 characters).
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub address: String,
     /// What new estimates start with: tax rate and terms (the deposit is `payments.default_deposit`).
     #[serde(default)]
@@ -127,7 +130,7 @@ pub async fn put(state: &State, req: &Request) -> Result<Response<Body>, ApiErro
     if let Err(err) = body.estimate_defaults.validate() {
         e.absorb("estimate_defaults.", err);
     }
-    e.into_result()?;
+    e.into_result().map_err(unprocessable)?;
     let before = tenant(state, &s).await?;
     let mut t = before.clone();
     t.name = name;

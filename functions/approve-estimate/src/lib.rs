@@ -18,6 +18,7 @@ use portal_domain::ids::{EstimateId, LineItemId};
 use portal_domain::party::Section;
 use portal_domain::ports::{Clock, Ids};
 use portal_domain::{DomainError, FieldErrors};
+use portal_http::error::unprocessable;
 use portal_http::request::{MAX_BODY, json, origin, path, route_key};
 use portal_http::session::CustomerSession;
 use portal_http::token::Verifier;
@@ -63,8 +64,10 @@ pub struct ApproveRequest {
     #[serde(default)]
     pub selection: Selection,
     /// The customer's typed full name.
+    #[schema(min_length = 2, max_length = 120)]
     pub signer_name: String,
-    /// The drawn signature, `data:image/png;base64,...`.
+    /// The drawn signature, `data:image/png;base64,...` (a signature pad's picture, with ink on it).
+    #[schema(pattern = "^data:image/png;base64,[A-Za-z0-9+/]+={0,2}$", max_length = 200000)]
     pub signature_png: String,
     /// The customer agreed to the terms.
     pub consent: bool,
@@ -75,6 +78,7 @@ pub struct ApproveRequest {
 pub struct DeclineRequest {
     pub version: u32,
     /// Why, in the customer's words (1 to 2000 characters).
+    #[schema(min_length = 1, max_length = 2000)]
     pub reason: String,
 }
 
@@ -84,8 +88,10 @@ pub struct ChangesRequest {
     pub version: u32,
     /// Overall comment (may be empty when there are line comments).
     #[serde(default)]
+    #[schema(max_length = 4000)]
     pub comment: String,
     #[serde(default)]
+    #[schema(max_items = 100)]
     pub line_comments: Vec<LineCommentIn>,
 }
 
@@ -95,14 +101,15 @@ pub struct ChangesRequest {
 pub struct UpdateRequest {
     /// Anything the office should know (at most 2000 characters).
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub message: String,
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LineCommentIn {
-    #[schema(value_type = String)]
     pub item: LineItemId,
+    #[schema(min_length = 1, max_length = 2000)]
     pub comment: String,
 }
 
@@ -202,7 +209,7 @@ pub async fn approve(state: &State, req: &Request) -> Result<Response<Body>, Api
     if !body.consent {
         f.add("consent", "tick the box to agree to the terms");
     }
-    f.into_result()?;
+    f.into_result().map_err(unprocessable)?;
     // The signature binds the exact content: refuse if what is stored no longer matches the
     // fingerprint taken when the version was created.
     let fingerprint = version.content.fingerprint();
@@ -241,7 +248,7 @@ pub async fn decline(state: &State, req: &Request) -> Result<Response<Body>, Api
     let body: DeclineRequest = json(req, MAX_BODY)?;
     let reason = body.reason.trim().to_string();
     if reason.is_empty() || reason.chars().count() > 2000 {
-        return Err(DomainError::invalid("reason", "tell us why, in up to 2000 characters").into());
+        return Err(unprocessable(DomainError::invalid("reason", "tell us why, in up to 2000 characters")));
     }
     let d = load(state, req, body.version, EstimateEvent::Decline).await?;
     let decision = Decision::Declined { reason: reason.clone(), by: d.session.contact.clone(), at: state.clock.now() };
@@ -273,7 +280,8 @@ pub async fn request_changes(state: &State, req: &Request) -> Result<Response<Bo
             f.add(format!("line_comments[{i}].comment"), "must be 1 to 2000 characters");
         }
     }
-    f.into_result()?;
+    // What is left once the schema's limits hold: a comment somewhere, not only spaces.
+    f.into_result().map_err(unprocessable)?;
     let d = load(state, req, body.version, EstimateEvent::RequestChanges).await?;
     let version = d.bundle.current().ok_or_else(|| ApiError::Internal("current version missing".into()))?;
     let mut f = FieldErrors::new();
@@ -282,7 +290,7 @@ pub async fn request_changes(state: &State, req: &Request) -> Result<Response<Bo
             f.add(format!("line_comments[{i}].item"), "is not a line of this estimate");
         }
     }
-    f.into_result()?;
+    f.into_result().map_err(unprocessable)?;
     let line_comments: Vec<LineComment> =
         body.line_comments.into_iter().map(|lc| LineComment { item: lc.item, comment: lc.comment.trim().to_string() }).collect();
     let detail = serde_json::json!({ "version": body.version, "comment": comment, "line_comments": line_comments.len() });

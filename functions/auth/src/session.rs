@@ -362,22 +362,13 @@ fn audit_entry(
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
     /// Which session to refresh: `portal` (default) or `admin`.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = "^(portal|admin)$")]
     pub audience: Option<Audience>,
 }
 
 /// The audience named in an optional JSON body.
 fn requested_audience(req: &Request) -> Result<Audience, ApiError> {
-    let has_body = match req.body() {
-        Body::Empty => false,
-        Body::Text(t) => !t.trim().is_empty(),
-        Body::Binary(b) => !b.is_empty(),
-        _ => false,
-    };
-    if !has_body {
-        return Ok(Audience::Portal);
-    }
-    Ok(json::<RefreshRequest>(req, MAX_BODY)?.audience.unwrap_or(Audience::Portal))
+    Ok(portal_http::request::json_or_default::<RefreshRequest>(req, MAX_BODY)?.audience.unwrap_or(Audience::Portal))
 }
 
 /// Splits `{tenant}.{session}.{secret}`.
@@ -515,9 +506,7 @@ pub async fn sign_out(state: &State, req: &Request) -> Result<Response<Body>, Ap
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ViewAs {
-    #[schema(value_type = String)]
     pub account: portal_domain::ids::AccountId,
-    #[schema(value_type = String)]
     pub contact: portal_domain::ids::ContactId,
 }
 

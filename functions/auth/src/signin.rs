@@ -24,11 +24,16 @@ const WINDOW: i64 = 15 * 60;
 #[serde(deny_unknown_fields)]
 pub struct LinkRequest {
     /// The contractor's slug or id (from the portal's address).
+    #[schema(min_length = 1, max_length = 100, pattern = "\\S")]
     pub tenant: String,
+    /// One of `email` and `phone` (staff: `email`).
+    #[schema(format = Email, max_length = 254)]
     pub email: Option<String>,
+    #[schema(max_length = 40)]
     pub phone: Option<String>,
     /// `portal` (customers, the default) or `admin` (staff).
     #[serde(default)]
+    #[schema(value_type = Option<String>, pattern = "^(portal|admin)$")]
     pub audience: Option<Audience>,
 }
 
@@ -76,11 +81,12 @@ impl LinkRequest {
             }
         };
         if self.tenant.trim().is_empty() {
-            f.add("tenant", "is required");
+            return Err(ApiError::Invalid(FieldErrors::one("tenant", "is required")));
         }
+        // Which address, and whether it is one: rules no schema states.
         match address {
             Some(a) if f.is_empty() => Ok((self.tenant, a, audience)),
-            _ => Err(ApiError::Invalid(f)),
+            _ => Err(ApiError::Unprocessable(f)),
         }
     }
 }
@@ -96,6 +102,9 @@ async fn limit(state: &State, tenant: &Tenant, origin: &Origin, address_key: &st
 
 #[utoipa::path(post, path = "/api/auth/link", tag = "auth", request_body = LinkRequest,
     responses((status = 202, body = Accepted), (status = 400, body = portal_http::error::ErrorBody),
+              (status = 404, body = portal_http::error::ErrorBody), (status = 413, body = portal_http::error::ErrorBody),
+              (status = 415, body = portal_http::error::ErrorBody),
+              (status = 422, body = portal_http::error::ErrorBody, description = "no email or phone, or not one"),
               (status = 429, body = portal_http::error::ErrorBody)))]
 /// Queues the request for the outbox sender, which finds who the address belongs to and sends
 /// the links: known and unknown addresses do the same work before this answers.

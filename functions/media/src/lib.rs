@@ -54,6 +54,7 @@ pub async fn handle(state: &State, req: Request) -> Response<Body> {
 /// What a file is for; each purpose has its own limits and its own role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = UploadPurpose)]
 pub enum Purpose {
     Logo,
 }
@@ -63,8 +64,10 @@ pub enum Purpose {
 pub struct NewUpload {
     pub purpose: Purpose,
     /// `image/png` or `image/jpeg`.
+    #[schema(pattern = "^image/(png|jpeg)$")]
     pub content_type: String,
-    /// Bytes.
+    /// Bytes (a logo: at most 2 MB).
+    #[schema(minimum = 1, maximum = 2097152)]
     pub size: u64,
 }
 
@@ -114,7 +117,6 @@ pub async fn start_upload(state: &State, req: &Request) -> Result<Response<Body>
 #[serde(deny_unknown_fields)]
 pub struct UseUpload {
     /// The id from `POST /api/admin/uploads`, once the file is sent.
-    #[schema(value_type = String)]
     pub upload: UploadId,
 }
 

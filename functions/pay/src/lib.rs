@@ -21,7 +21,8 @@ use portal_domain::party::Section;
 use portal_domain::party::Tenant;
 use portal_domain::payments::{CheckoutRequest, CustomerRequest, Payments, Purpose};
 use portal_domain::ports::{Clock, Ids};
-use portal_http::request::{MAX_BODY, json_or_default, origin, path, route_key};
+use portal_http::error::unprocessable;
+use portal_http::request::{MAX_BODY, json, json_or_default, origin, path, route_key};
 use portal_http::session::{CustomerSession, PayTarget, payable_total};
 use portal_http::token::Verifier;
 use portal_http::{ApiError, response};
@@ -64,6 +65,7 @@ pub struct PayInvoiceRequest {
     /// Minor units; leave out to pay the whole balance. A part is accepted only where the
     /// contractor allows partial payments, from their minimum up.
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 10_000_000_000_000_i64)]
     pub amount: Option<i64>,
 }
 
@@ -71,8 +73,19 @@ pub struct PayInvoiceRequest {
 #[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AmountRequest {
+    /// Minor units, more than 0.
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 10_000_000_000_000_i64)]
     pub amount: Option<i64>,
+}
+
+/// Credit to buy ahead of work.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreditRequest {
+    /// Minor units, within the contractor's minimum and maximum.
+    #[schema(minimum = 1, maximum = 10_000_000_000_000_i64)]
+    pub amount: i64,
 }
 
 /// "Pay balance": the amount the customer was shown, so a balance that changed meanwhile (a
@@ -104,6 +117,17 @@ pub struct Applied {
     pub balance: i64,
 }
 
+/// An amount within the document's range (1 to 10^13 minor units): outside it the request is
+/// not of the API's shape (400), whatever the rules would say.
+fn in_range(amount: Option<i64>) -> Result<(), ApiError> {
+    match amount {
+        Some(a) if !(1..=portal_domain::money::MAX_AMOUNT).contains(&a) => {
+            Err(portal_domain::DomainError::invalid("amount", "must be more than 0 and at most 100 billion").into())
+        }
+        _ => Ok(()),
+    }
+}
+
 async fn tenant(state: &State, session: &CustomerSession) -> Result<Tenant, ApiError> {
     parties::get_tenant(state.table.as_ref(), &session.tenant)
         .await?
@@ -116,12 +140,14 @@ async fn tenant(state: &State, session: &CustomerSession) -> Result<Tenant, ApiE
     responses((status = 200, body = Started), (status = 400, body = portal_http::error::ErrorBody),
               (status = 403, body = portal_http::error::ErrorBody), (status = 404, body = portal_http::error::ErrorBody),
               (status = 409, body = portal_http::error::ErrorBody, description = "nothing owed, or a payment is still processing"),
+              (status = 422, body = portal_http::error::ErrorBody, description = "more than the balance, or a part this contractor does not take"),
               (status = 503, body = portal_http::error::ErrorBody, description = "Stripe did not answer")))]
 pub async fn pay_invoice(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
     let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
     session.shows(Section::Invoices)?;
     let id: InvoiceId = path(req, "id", "invoice")?;
     let wanted: PayInvoiceRequest = json_or_default(req, MAX_BODY)?;
+    in_range(wanted.amount)?;
     let bundle = invoices::load(state.table.as_ref(), &session.tenant, &session.account, &id)
         .await?
         .filter(|b| session.can_see_invoice(&b.invoice))
@@ -135,7 +161,8 @@ pub async fn pay_invoice(state: &State, req: &Request) -> Result<Response<Body>,
         return Err(ApiError::Conflict("payment_processing", "A bank payment for this invoice is still processing.".into()));
     }
     let tenant = tenant(state, &session).await?;
-    let amount = tenant.payments.invoice_amount(invoice.ledger.payable(), wanted.amount)?;
+    // Within the balance and the contractor's rules for parts: rules of this invoice now.
+    let amount = tenant.payments.invoice_amount(invoice.ledger.payable(), wanted.amount).map_err(unprocessable)?;
     let description = format!("Invoice {} from {}", invoice.number, tenant.name);
     let cancel = format!("{}/invoices/{}", tenant.portal_url, invoice.id);
     let currency = invoice.content.currency.as_str().to_string();
@@ -179,17 +206,20 @@ pub async fn pay_deposit(state: &State, req: &Request) -> Result<Response<Body>,
 }
 
 #[utoipa::path(post, path = "/api/account/credit", tag = "payments", security(("bearer" = [])),
-    request_body = AmountRequest,
-    responses((status = 200, body = Started), (status = 400, body = portal_http::error::ErrorBody),
-              (status = 403, body = portal_http::error::ErrorBody), (status = 503, body = portal_http::error::ErrorBody)))]
+    request_body = CreditRequest,
+    responses((status = 200, body = Started), (status = 403, body = portal_http::error::ErrorBody),
+              (status = 422, body = portal_http::error::ErrorBody, description = "outside the contractor's minimum and maximum"),
+              (status = 503, body = portal_http::error::ErrorBody)))]
 pub async fn buy_credit(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
     let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
     session.shows(Section::Payments)?;
-    let wanted: AmountRequest = json_or_default(req, MAX_BODY)?;
+    let wanted: CreditRequest = json(req, MAX_BODY)?;
+    in_range(Some(wanted.amount))?;
     session.needs_account()?;
     session.may_pay(PayTarget::Credit)?;
     let tenant = tenant(state, &session).await?;
-    let amount = tenant.payments.credit_amount(wanted.amount.ok_or_else(|| portal_domain::DomainError::invalid("amount", "required"))?)?;
+    // Within the contractor's minimum and maximum.
+    let amount = tenant.payments.credit_amount(wanted.amount).map_err(unprocessable)?;
     let description = format!("Account credit with {}", tenant.name);
     let cancel = format!("{}/payments", tenant.portal_url);
     let currency = tenant.currency.as_str().to_string();
@@ -207,9 +237,7 @@ pub async fn apply_credit(state: &State, req: &Request) -> Result<Response<Body>
     session.shows(Section::Invoices)?;
     let id: InvoiceId = path(req, "id", "invoice")?;
     let wanted: AmountRequest = json_or_default(req, MAX_BODY)?;
-    if wanted.amount.is_some_and(|a| a <= 0) {
-        return Err(portal_domain::DomainError::invalid("amount", "must be more than 0").into());
-    }
+    in_range(wanted.amount)?;
     let (t, a) = (&session.tenant, &session.account);
     invoices::load(state.table.as_ref(), t, a, &id)
         .await?

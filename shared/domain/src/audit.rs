@@ -27,7 +27,6 @@ pub enum Actor {
 /// One line of the audit log.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct AuditEntry {
-    #[schema(value_type = String)]
     pub id: AuditId,
     #[schema(value_type = String, format = DateTime)]
     pub at: Timestamp,
@@ -36,7 +35,6 @@ pub struct AuditEntry {
     pub action: String,
     /// The document or record acted on (`est_...`), if any.
     pub subject: Option<String>,
-    #[schema(value_type = Option<String>)]
     pub account: Option<AccountId>,
     pub ip: Option<String>,
     pub user_agent: Option<String>,

@@ -22,15 +22,16 @@ pub const MAX_UNIT_PRICE: i64 = 100_000_000_000;
 /// One priced line.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct LineItem {
-    #[schema(value_type = String)]
     pub id: LineItemId,
     pub name: String,
     #[serde(default)]
     pub description: String,
     /// Decimal quantity (hours, feet, units), at most 3 decimal places, > 0.
-    #[schema(value_type = String, example = "2.5")]
+    #[schema(value_type = String, pattern = "^-?[0-9]{1,12}(\\.[0-9]{1,10})?$", example = "2.5")]
     pub quantity: Decimal,
     /// Price of one unit in minor units of the estimate's currency; negative for a discount line.
+    /// Minor units, within ±10^13 (money is bounded).
+    #[schema(minimum = -10_000_000_000_000_i64, maximum = 10_000_000_000_000_i64)]
     pub unit_price: i64,
     pub taxable: bool,
 }
@@ -77,7 +78,6 @@ pub enum GroupKind {
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct EstimateOption {
-    #[schema(value_type = String)]
     pub id: OptionId,
     pub name: String,
     #[serde(default)]
@@ -90,7 +90,6 @@ pub struct EstimateOption {
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct OptionGroup {
-    #[schema(value_type = String)]
     pub id: GroupId,
     pub name: String,
     pub kind: GroupKind,
@@ -103,11 +102,14 @@ pub struct OptionGroup {
 pub enum DepositRule {
     /// A percent of the approved total, 0 < percent <= 100.
     Percent {
-        #[schema(value_type = String, example = "25")]
+        #[schema(value_type = String, pattern = "^-?[0-9]{1,12}(\\.[0-9]{1,10})?$", example = "25")]
         percent: Decimal,
     },
     /// A fixed amount in minor units (capped at the total).
-    Fixed { amount: i64 },
+    Fixed {
+        #[schema(minimum = 0, maximum = 10_000_000_000_000_i64)]
+        amount: i64,
+    },
 }
 
 /// The priced content of one version. Immutable once sent; its SHA-256 is what a signature binds.
@@ -120,7 +122,7 @@ pub struct VersionContent {
     pub items: Vec<LineItem>,
     pub groups: Vec<OptionGroup>,
     /// Sales tax in percent on taxable lines (8.875 = 8.875 %).
-    #[schema(value_type = String, example = "8.25")]
+    #[schema(value_type = String, pattern = "^-?[0-9]{1,12}(\\.[0-9]{1,10})?$", example = "8.25")]
     pub tax_rate: Decimal,
     pub deposit: Option<DepositRule>,
     pub terms: String,
@@ -242,9 +244,30 @@ impl VersionContent {
 }
 
 /// The customer's choice: group -> chosen options.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-#[schema(value_type = BTreeMap<String, Vec<String>>)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Selection(pub BTreeMap<GroupId, Vec<OptionId>>);
+
+/// In the OpenAPI document: an object whose keys are group ids and whose values are lists
+/// of option ids (hand-written: utoipa's derive cannot state the keys' shape).
+impl utoipa::PartialSchema for Selection {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
+        let ids = |s: utoipa::openapi::RefOr<Schema>| ArrayBuilder::new().items(s).max_items(Some(50));
+        let key = <GroupId as utoipa::PartialSchema>::schema();
+        let key = match key {
+            utoipa::openapi::RefOr::T(s) => s,
+            utoipa::openapi::RefOr::Ref(_) => Schema::Object(ObjectBuilder::new().schema_type(Type::String).build()),
+        };
+        ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .property_names(Some(key))
+            .additional_properties(Some(utoipa::openapi::RefOr::T(Schema::Array(
+                ids(<OptionId as utoipa::PartialSchema>::schema()).build(),
+            ))))
+            .into()
+    }
+}
+impl utoipa::ToSchema for Selection {}
 
 /// Priced result of a selection. All amounts in minor units.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -463,7 +486,6 @@ pub enum Decision {
     Approved(Box<Approval>),
     Declined {
         reason: String,
-        #[schema(value_type = String)]
         by: ContactId,
         #[schema(value_type = String, format = DateTime)]
         at: Timestamp,
@@ -471,7 +493,6 @@ pub enum Decision {
     ChangesRequested {
         comment: String,
         line_comments: Vec<LineComment>,
-        #[schema(value_type = String)]
         by: ContactId,
         #[schema(value_type = String, format = DateTime)]
         at: Timestamp,
@@ -481,7 +502,6 @@ pub enum Decision {
 /// A customer's comment on one line item.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct LineComment {
-    #[schema(value_type = String)]
     pub item: LineItemId,
     pub comment: String,
 }
@@ -497,7 +517,6 @@ pub struct Approval {
     /// reader (a forwarded email), see [`view::Evidence`].
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub signature_png: String,
-    #[schema(value_type = String)]
     pub by: ContactId,
     #[schema(value_type = String, format = DateTime)]
     pub at: Timestamp,
@@ -648,7 +667,6 @@ pub struct VersionChanges {
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct LineChange {
-    #[schema(value_type = String)]
     pub item: LineItemId,
     pub name: String,
     /// Option it belongs to, if any ("200 A panel").

@@ -49,6 +49,18 @@ macro_rules! id_type {
                 f.write_str(&self.0)
             }
         }
+        /// In the OpenAPI document: a string of the shape [`valid_id`] accepts, so a
+        /// schema-driven client never sends one the server refuses.
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .pattern(Some(concat!("^", $prefix, "_[0-9A-Za-z_]{1,40}$")))
+                    .examples([concat!($prefix, "_01JD8X3G7N9QK2W5V4M6R8T0YB")])
+                    .into()
+            }
+        }
+        impl utoipa::ToSchema for $name {}
     };
 }
 

@@ -25,11 +25,12 @@ use crate::{DomainError, FieldErrors};
 pub enum Discount {
     Percent {
         label: String,
-        #[schema(value_type = String)]
+        #[schema(value_type = String, pattern = "^-?[0-9]{1,12}(\\.[0-9]{1,10})?$")]
         percent: Decimal,
     },
     Fixed {
         label: String,
+        #[schema(minimum = 0, maximum = 10_000_000_000_000_i64)]
         amount: i64,
     },
 }
@@ -39,7 +40,7 @@ pub enum Discount {
 pub struct InvoiceContent {
     pub items: Vec<LineItem>,
     pub discount: Option<Discount>,
-    #[schema(value_type = String)]
+    #[schema(value_type = String, pattern = "^-?[0-9]{1,12}(\\.[0-9]{1,10})?$")]
     pub tax_rate: Decimal,
     pub currency: Currency,
     #[schema(value_type = String, format = Date)]

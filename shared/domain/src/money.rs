@@ -12,7 +12,7 @@ use crate::DomainError;
 /// A three-letter ISO 4217 code, upper case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(try_from = "String", into = "String")]
-#[schema(value_type = String, example = "USD")]
+#[schema(value_type = String, pattern = "^[A-Z]{3}$", example = "USD")]
 pub struct Currency(String);
 
 impl Currency {

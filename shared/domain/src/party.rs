@@ -29,6 +29,20 @@ impl TryFrom<String> for Email {
         Ok(Self(s))
     }
 }
+/// In the OpenAPI document: an address this type accepts (the server also trims and
+/// lowercases it).
+impl utoipa::PartialSchema for Email {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some("^[A-Za-z0-9._%+'!$&*=?^{|}~/-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+$"))
+            .max_length(Some(254))
+            .examples(["dana@example.com"])
+            .into()
+    }
+}
+impl utoipa::ToSchema for Email {}
+
 impl From<Email> for String {
     fn from(e: Email) -> String {
         e.0
@@ -76,6 +90,18 @@ impl TryFrom<String> for Phone {
         Ok(Self(e164))
     }
 }
+/// In the OpenAPI document: E.164 (`+15125550142`), or ten North American digits.
+impl utoipa::PartialSchema for Phone {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some("^(\\+[1-9][0-9]{7,14}|[0-9]{10})$"))
+            .examples(["+15125550142"])
+            .into()
+    }
+}
+impl utoipa::ToSchema for Phone {}
+
 impl From<Phone> for String {
     fn from(p: Phone) -> String {
         p.0
@@ -140,7 +166,7 @@ pub struct Tenant {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct EstimateDefaults {
     /// Sales tax in percent on taxable lines.
-    #[schema(value_type = String, example = "8.25")]
+    #[schema(value_type = String, pattern = "^-?[0-9]{1,12}(\\.[0-9]{1,10})?$", example = "8.25")]
     #[serde(default)]
     pub tax_rate: rust_decimal::Decimal,
     /// Terms printed on every estimate.
@@ -329,7 +355,6 @@ pub struct ContactActivity {
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Property {
-    #[schema(value_type = String)]
     pub id: PropertyId,
     pub label: String,
     pub line1: String,

@@ -8,8 +8,15 @@ pub type Result<T, E = ApiError> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
+    /// Not what the API document says a request looks like (shape, types, lengths, ranges,
+    /// patterns): 400.
     #[error("invalid request")]
     Invalid(FieldErrors),
+    /// Well formed, but a rule that needs more than the request's shape says no: fields that
+    /// go together (an email or a phone), what the record allows (no more than the balance),
+    /// what the contractor set (credit limits): 422, with the same body.
+    #[error("unprocessable request")]
+    Unprocessable(FieldErrors),
     #[error("{1}")]
     BadRequest(&'static str, String),
     #[error("{0}")]
@@ -42,6 +49,7 @@ impl ApiError {
     pub fn status(&self) -> u16 {
         match self {
             ApiError::Invalid(_) | ApiError::BadRequest(..) => 400,
+            ApiError::Unprocessable(_) => 422,
             ApiError::Unauthorized(_) => 401,
             ApiError::Forbidden(_) => 403,
             ApiError::NotFound(_) => 404,
@@ -57,7 +65,7 @@ impl ApiError {
 
     pub fn code(&self) -> &'static str {
         match self {
-            ApiError::Invalid(_) => "invalid",
+            ApiError::Invalid(_) | ApiError::Unprocessable(_) => "invalid",
             ApiError::BadRequest(c, _) | ApiError::Conflict(c, _) | ApiError::Gone(c, _) => c,
             ApiError::Unauthorized(_) => "unauthorized",
             ApiError::Forbidden(_) => "forbidden",
@@ -77,7 +85,7 @@ impl ApiError {
     /// The JSON response. 5xx causes go to the log with their whole chain.
     pub fn into_response(self) -> Response<Body> {
         let message = match &self {
-            ApiError::Invalid(_) => "Some fields need attention.".to_string(),
+            ApiError::Invalid(_) | ApiError::Unprocessable(_) => "Some fields need attention.".to_string(),
             ApiError::Internal(cause) => {
                 tracing::error!(error = %error_chain(cause.as_ref()), "request failed");
                 "Something went wrong on our side. Please try again.".to_string()
@@ -89,7 +97,7 @@ impl ApiError {
             other => other.to_string(),
         };
         let fields = match &self {
-            ApiError::Invalid(f) => f.0.clone(),
+            ApiError::Invalid(f) | ApiError::Unprocessable(f) => f.0.clone(),
             _ => Default::default(),
         };
         let body = ErrorBody { error: ErrorDetail { code: self.code().to_string(), message, fields } };
@@ -121,6 +129,15 @@ pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     s
 }
 
+/// A rule's refusal as 422 (see [`ApiError::Unprocessable`]): for checks that no schema can
+/// state. Other errors pass through.
+pub fn unprocessable(e: impl Into<ApiError>) -> ApiError {
+    match e.into() {
+        ApiError::Invalid(f) => ApiError::Unprocessable(f),
+        other => other,
+    }
+}
+
 impl From<DomainError> for ApiError {
     fn from(e: DomainError) -> Self {
         match e {
@@ -138,7 +155,10 @@ impl From<StoreError> for ApiError {
             StoreError::ConditionFailed | StoreError::TransactionCancelled { .. } => {
                 ApiError::Conflict("conflict", "This changed while you were looking at it. Reload and try again.".into())
             }
-            StoreError::Invalid(m) if m.contains("cursor") => ApiError::BadRequest("invalid_cursor", m),
+            // Any string is a cursor by its shape; only one this list gave names a page.
+            StoreError::Invalid(m) if m.contains("cursor") => {
+                ApiError::Unprocessable(FieldErrors::one("cursor", "is not a page of this list: start from the first page"))
+            }
             other => ApiError::internal(other),
         }
     }

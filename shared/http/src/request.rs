@@ -52,9 +52,11 @@ pub fn query(req: &Request, name: &str) -> Option<String> {
 
 /// Like [`json`], but an empty body is the same as `{}` (actions whose fields are optional).
 pub fn json_or_default<T: DeserializeOwned + Default>(req: &Request, limit: usize) -> Result<T, ApiError> {
+    // No body, an empty one, or JSON `null` (what a client sends for "no body") all mean
+    // "nothing asked for".
     let empty = match req.body() {
-        Body::Text(t) => t.trim().is_empty(),
-        Body::Binary(b) => b.is_empty(),
+        Body::Text(t) => matches!(t.trim(), "" | "null"),
+        Body::Binary(b) => b.is_empty() || b.trim_ascii() == b"null",
         _ => true,
     };
     if empty { Ok(T::default()) } else { json(req, limit) }
@@ -80,13 +82,38 @@ pub fn json<T: DeserializeOwned>(req: &Request, limit: usize) -> Result<T, ApiEr
     if bytes.len() > limit {
         return Err(ApiError::PayloadTooLarge);
     }
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let mut value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|_| ApiError::Invalid(FieldErrors::one("body", "is not valid JSON")))?;
+    integral_numbers(&mut value);
+    serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let (field, message) = describe(&path, &inner, bytes);
         ApiError::Invalid(FieldErrors::one(field, message))
     })
+}
+
+/// JSON has one number type: `2390.0` is the integer 2390 (RFC 8259 §6, JSON Schema's
+/// `integer`), and clients and fuzzers send it so. Serde takes only `2390` for an integer
+/// field, so numbers without a fraction become integers before the body is read; a real
+/// fraction (`2390.5`) stays and is refused where an integer is wanted.
+fn integral_numbers(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f.abs() < 9.0e15
+            {
+                // Exact below 2^53; beyond that a float cannot name one integer anyway.
+                #[allow(clippy::cast_possible_truncation)]
+                let i = f as i64;
+                *v = serde_json::Value::from(i);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(integral_numbers),
+        serde_json::Value::Object(fields) => fields.values_mut().for_each(integral_numbers),
+        _ => {}
+    }
 }
 
 /// A field path and a message for a serde error that never repeats what the client sent:
