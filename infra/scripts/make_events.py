@@ -334,6 +334,14 @@ EVENTS["media"] = {
                                   body={"purpose": "logo", "content_type": "image/svg+xml", "size": 0}),
     "use-logo": event("PUT", "/api/admin/settings/logo", "/api/admin/settings/logo",
                       body={"upload": "upl_01jdemo0000000000000000001"}),
+    # est_bathfan was signed in the portal: a scan goes with an approval the office recorded.
+    "attach-approval-scan": event("PUT", "/api/admin/customers/{account}/estimates/{estimate}/approval-scan",
+                                  "/api/admin/customers/acc_whitfield/estimates/est_bathfan/approval-scan",
+                                  params={"account": "acc_whitfield", "estimate": "est_bathfan"},
+                                  body={"upload": "upl_01jdemo0000000000000000002"}),
+    "get-approval-scan": event("GET", "/api/admin/customers/{account}/estimates/{estimate}/approval-scan",
+                               "/api/admin/customers/acc_whitfield/estimates/est_bathfan/approval-scan",
+                               params={"account": "acc_whitfield", "estimate": "est_bathfan"}),
 }
 
 EVENTS["send-notifications"] = {

@@ -528,12 +528,62 @@ async fn the_office_records_an_approval_given_by_phone() {
     let audit = s.http.get("/api/admin/documents/est_panel/audit", staff).await.json();
     assert!(audit.to_string().contains("estimate.approved_offline"), "{audit}");
 
+    // The signed paper, scanned: uploaded, read by content, kept privately, served to staff.
+    let scan_path = "/api/admin/customers/acc_whitfield/estimates/est_panel/approval-scan";
+    let upload = |bytes: Vec<u8>, content_type: &'static str| {
+        let s = &s;
+        async move {
+            let body = json!({"purpose": "approval_scan", "content_type": content_type, "size": bytes.len()});
+            let ticket = s.http.post("/api/admin/uploads", staff, &body).await;
+            assert_eq!(ticket.status, 200, "{}", ticket.text());
+            let ticket = ticket.json();
+            let url = ticket["url"].as_str().unwrap();
+            let path = &url[url.find("/dev/").unwrap()..];
+            let headers: Vec<(String, String)> = ticket["headers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| (h[0].as_str().unwrap().to_string(), h[1].as_str().unwrap().to_string()))
+                .collect();
+            let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let sent = s.http.send(ticket["method"].as_str().unwrap(), path, &headers, Some(bytes)).await;
+            assert!(sent.status < 300, "the upload is taken: {}", sent.text());
+            ticket["upload"].as_str().unwrap().to_string()
+        }
+    };
+    assert_eq!(s.http.get(scan_path, staff).await.status, 404, "no scan yet");
+    let fake = upload(b"just some text, not a scan".to_vec(), "application/pdf").await;
+    let r = s.http.put(scan_path, staff, &json!({"upload": fake})).await;
+    assert_eq!((r.status, r.code().as_str()), (400, "not_a_scan"), "{}", r.text());
+    let pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec();
+    let good = upload(pdf.clone(), "application/pdf").await;
+    let r = s.http.put(scan_path, staff, &json!({"upload": good})).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json(), json!({"content_type": "application/pdf", "size": pdf.len()}));
+    let again = s.http.put(scan_path, staff, &json!({"upload": good})).await;
+    assert_eq!((again.status, again.code().as_str()), (409, "upload_missing"), "an upload is used once");
+    let got = s.http.get(scan_path, staff).await;
+    assert_eq!(got.status, 200);
+    assert_eq!(got.headers.get("content-type").unwrap(), "application/pdf");
+    assert!(got.headers.get("content-disposition").unwrap().to_str().unwrap().contains("E-1042-approval.pdf"));
+    assert_eq!(got.body, pdf, "the same file back");
+    let page = s.http.get("/api/admin/customers/acc_whitfield/estimates/est_panel", staff).await.json();
+    assert_eq!(page["sent"]["versions"][0]["decision"]["offline"]["scan"]["content_type"], "application/pdf");
+    let audit = s.http.get("/api/admin/documents/est_panel/audit", staff).await.json();
+    assert!(audit.to_string().contains("estimate.approval_scan_added"), "{audit}");
+    // A technician reads it; a customer never sees it or where it is kept.
+    let tech = s.sign_in_staff("casey@brightspark.example").await;
+    assert_eq!(s.http.get(scan_path, Some(tech.access_token.as_str())).await.status, 200);
+    assert_eq!(s.http.put(scan_path, Some(tech.access_token.as_str()), &json!({"upload": good})).await.status, 403);
+
     // The customer sees it approved, recorded by the office, and can pay the deposit.
     let dana = s.sign_in("dana@example.com").await;
     let t = Some(dana.access_token.as_str());
     let seen = s.http.get("/api/estimates/est_panel", t).await.json();
     assert_eq!(seen["status"], "approved");
     assert_eq!(seen["versions"][0]["decision"]["offline"]["how"], "phone");
+    assert!(seen["versions"][0]["decision"]["offline"]["scan"].is_null(), "the office's file stays with the office");
+    assert_eq!(s.http.get(scan_path, t).await.status, 401, "a customer token does not reach the office's files");
     let deposit = s.http.post("/api/estimates/est_panel/deposit", t, &json!({})).await;
     assert_eq!(deposit.status, 200, "{}", deposit.text());
 

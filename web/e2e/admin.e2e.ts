@@ -261,11 +261,14 @@ describe('the office', () => {
     expect(await office.getByLabel('Their name, as they gave it').inputValue()).toBe('Dana Whitfield');
     await office.getByLabel('How').selectOption('phone');
     await office.getByLabel(/^Note/).fill('Called at 10:05.');
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+    await office.getByLabel(/A scan or photo of the signed paper/).setInputFiles({ name: 'signed.pdf', mimeType: 'application/pdf', buffer: pdf });
     await expectAccessible(office, 'record an approval');
     await shot(office, 'admin-06-record-approval');
     await office.getByRole('button', { name: 'Record the approval' }).click();
     await office.getByText('Approval recorded.').waitFor();
     expect(await office.getByText(/Approved by phone, recorded by Morgan Reyes/).isVisible()).toBe(true);
+    await office.getByRole('button', { name: /Open the scan \(PDF, 1 KB\)/ }).waitFor();
 
     // Dana sees it approved, recorded by the office, with the deposit to pay.
     const dana = await (await newContext(browser, 'phone', server.base)).newPage();

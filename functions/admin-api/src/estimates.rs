@@ -476,7 +476,13 @@ pub async fn record_approval(state: &State, req: &Request) -> Result<Response<Bo
         ip: String::new(),
         user_agent: String::new(),
         version_fingerprint: version.fingerprint.clone(),
-        offline: Some(OfflineApproval { how: body.how, recorded_by: s.name.clone(), recorded_at: now, note: body.note.trim().to_string() }),
+        offline: Some(OfflineApproval {
+            how: body.how,
+            recorded_by: s.name.clone(),
+            recorded_at: now,
+            note: body.note.trim().to_string(),
+            scan: None,
+        }),
     };
     let mut header = e.clone();
     header.status = status;

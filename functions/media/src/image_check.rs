@@ -32,8 +32,22 @@ fn not_an_image() -> ApiError {
     ApiError::BadRequest("not_an_image", "This file is not a PNG or JPEG image we can read.".into())
 }
 
+/// A scan or photo of a signed paper is kept at most this large (legible, a few MB).
+const SCAN_BOX: (u32, u32) = (2400, 2400);
+
 /// Checks and re-encodes a logo.
 pub fn logo(bytes: &[u8]) -> Result<Checked, ApiError> {
+    reencode(bytes, LOGO_BOX)
+}
+
+/// Checks and re-encodes a photo or scan of a paper (an approval signed on paper): its pixels
+/// only, so a phone's GPS and EXIF never reach the file kept.
+pub fn scan(bytes: &[u8]) -> Result<Checked, ApiError> {
+    reencode(bytes, SCAN_BOX)
+}
+
+/// Decodes within limits, scales down to fit `bounds`, and writes a fresh PNG.
+fn reencode(bytes: &[u8], bounds: (u32, u32)) -> Result<Checked, ApiError> {
     let format = image::guess_format(bytes).ok().filter(|f| matches!(f, ImageFormat::Png | ImageFormat::Jpeg)).ok_or_else(not_an_image)?;
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     let mut limits = Limits::default();
@@ -49,7 +63,7 @@ pub fn logo(bytes: &[u8]) -> Result<Checked, ApiError> {
     // instantiated once (the media binary has an 8 MB budget; DynamicImage's methods are
     // generic over ten pixel types).
     let rgba = img.into_rgba8();
-    let (w, h) = fit(rgba.width(), rgba.height(), LOGO_BOX);
+    let (w, h) = fit(rgba.width(), rgba.height(), bounds);
     let rgba = if (w, h) == rgba.dimensions() { rgba } else { image::imageops::resize(&rgba, w, h, image::imageops::FilterType::Lanczos3) };
     let opaque = rgba.pixels().all(|p| p.0[3] == u8::MAX);
     let mut png = Vec::new();

@@ -16,19 +16,28 @@ use portal_domain::FieldErrors;
 use portal_domain::audit::AuditEntry;
 use portal_domain::ids::UploadId;
 use portal_domain::ports::{Blob, Blobs, Clock, Fetched, Ids, SignedRequest};
-use portal_http::request::{MAX_BODY, json, origin, route_key};
+use portal_http::request::{MAX_BODY, json, origin, path, route_key};
 use portal_http::session::StaffSession;
 use portal_http::token::Verifier;
 use portal_http::{ApiError, response};
 use portal_store::Table;
-use portal_store::repo::{audit, parties};
+use portal_store::repo::{audit, estimates, parties};
+use sha2::Digest;
 
 pub mod image_check;
 
-pub const ROUTES: &[&str] = &["POST /api/admin/uploads", "PUT /api/admin/settings/logo"];
+pub const ROUTES: &[&str] = &[
+    "POST /api/admin/uploads",
+    "PUT /api/admin/settings/logo",
+    "PUT /api/admin/customers/{account}/estimates/{estimate}/approval-scan",
+    "GET /api/admin/customers/{account}/estimates/{estimate}/approval-scan",
+];
 
 /// The largest logo accepted (bytes as uploaded).
 pub const MAX_LOGO_BYTES: u64 = 2 * 1024 * 1024;
+/// The largest scan or photo of a paper approval accepted (bytes as uploaded; a Lambda
+/// answer carries at most 6 MB, and the file is served back through this function).
+pub const MAX_SCAN_BYTES: u64 = 4 * 1024 * 1024;
 /// How long an upload address works.
 const UPLOAD_SECONDS: u64 = 300;
 /// Stored logos never change (their name is their content's hash).
@@ -46,6 +55,8 @@ pub async fn handle(state: &State, req: Request) -> Response<Body> {
     let result = match route_key(&req).as_deref() {
         Some("POST /api/admin/uploads") => start_upload(state, &req).await,
         Some("PUT /api/admin/settings/logo") => use_logo(state, &req).await,
+        Some("PUT /api/admin/customers/{account}/estimates/{estimate}/approval-scan") => attach_scan(state, &req).await,
+        Some("GET /api/admin/customers/{account}/estimates/{estimate}/approval-scan") => get_scan(state, &req).await,
         _ => Err(ApiError::NotFound("route")),
     };
     result.unwrap_or_else(ApiError::into_response)
@@ -56,18 +67,22 @@ pub async fn handle(state: &State, req: Request) -> Response<Body> {
 #[serde(rename_all = "snake_case")]
 #[schema(as = UploadPurpose)]
 pub enum Purpose {
+    /// The contractor's logo (owner): PNG or JPEG, at most 2 MB.
     Logo,
+    /// A scan or photo of an estimate approved on paper (office): PDF, PNG or JPEG, at most
+    /// 4 MB.
+    ApprovalScan,
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUpload {
     pub purpose: Purpose,
-    /// `image/png` or `image/jpeg`.
-    #[schema(pattern = "^image/(png|jpeg)$")]
+    /// `image/png` or `image/jpeg` (and `application/pdf` for a scan).
+    #[schema(pattern = "^(image/(png|jpeg)|application/pdf)$")]
     pub content_type: String,
-    /// Bytes (a logo: at most 2 MB).
-    #[schema(minimum = 1, maximum = 2097152)]
+    /// Bytes: a logo at most 2 MB, a scan at most 4 MB.
+    #[schema(minimum = 1, maximum = 4194304)]
     pub size: u64,
 }
 
@@ -92,17 +107,34 @@ fn upload_key(tenant: &portal_domain::ids::TenantId, upload: &UploadId) -> Strin
 pub async fn start_upload(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
     let s = StaffSession::from_request(req, &state.verifier, state.clock.now())?;
     let body: NewUpload = json(req, MAX_BODY)?;
-    match body.purpose {
-        Purpose::Logo => s.must_own()?,
-    }
+    let (types, max, limit): (&[&str], u64, &str) = match body.purpose {
+        Purpose::Logo => {
+            s.must_own()?;
+            (image_check::ACCEPTED, MAX_LOGO_BYTES, "at most 2 MB")
+        }
+        Purpose::ApprovalScan => {
+            s.may_manage()?;
+            (SCAN_TYPES, MAX_SCAN_BYTES, "at most 4 MB")
+        }
+    };
+    // Outside what any upload may be (the document's limits): 400.
     let mut e = FieldErrors::new();
-    if !image_check::ACCEPTED.contains(&body.content_type.as_str()) {
-        e.add("content_type", "a PNG or JPEG image");
+    if !SCAN_TYPES.contains(&body.content_type.as_str()) {
+        e.add("content_type", "a PDF, PNG or JPEG file");
     }
-    if body.size == 0 || body.size > MAX_LOGO_BYTES {
-        e.add("size", "at most 2 MB");
+    if body.size == 0 || body.size > MAX_SCAN_BYTES {
+        e.add("size", "at most 4 MB");
     }
     e.into_result()?;
+    // Within them, but not what this purpose takes: 422.
+    let mut e = FieldErrors::new();
+    if !types.contains(&body.content_type.as_str()) {
+        e.add("content_type", "a PNG or JPEG image");
+    }
+    if body.size > max {
+        e.add("size", limit);
+    }
+    e.into_result().map_err(portal_http::error::unprocessable)?;
     let upload = UploadId::generate(state.ids.as_ref());
     let expires = std::time::Duration::from_secs(UPLOAD_SECONDS);
     let SignedRequest { method, url, headers } = state
@@ -170,6 +202,139 @@ pub async fn use_logo(state: &State, req: &Request) -> Result<Response<Body>, Ap
     Ok(response::ok(&Logo { logo_url: url, width: logo.width, height: logo.height }))
 }
 
+/// What a scan of a paper approval may be, as declared (the content is checked on use).
+const SCAN_TYPES: &[&str] = &["application/pdf", "image/png", "image/jpeg"];
+
+/// Reads an upload (at most `max` bytes) and deletes it whatever it turns out to be.
+async fn take_upload(state: &State, key: &str, max: u64) -> Result<Blob, ApiError> {
+    let fetched = state.blobs.get(key, max).await.map_err(ApiError::internal)?;
+    state.blobs.delete(key).await.map_err(ApiError::internal)?;
+    match fetched {
+        Fetched::Found(blob) => Ok(blob),
+        Fetched::Missing => {
+            Err(ApiError::Conflict("upload_missing", "The file did not arrive (or was already used). Upload it again.".into()))
+        }
+        Fetched::TooLarge => Err(ApiError::PayloadTooLarge),
+    }
+}
+
+/// The estimate (by the path's account and estimate) and its current version's approval,
+/// which must be one the office recorded.
+async fn offline_approval(
+    state: &State,
+    s: &StaffSession,
+    req: &Request,
+) -> Result<(portal_store::repo::estimates::EstimateBundle, u32, portal_domain::estimate::Approval), ApiError> {
+    use portal_domain::estimate::Decision;
+    let account: portal_domain::ids::AccountId = path(req, "account", "customer")?;
+    let id: portal_domain::ids::EstimateId = path(req, "estimate", "estimate")?;
+    let bundle = estimates::load(state.table.as_ref(), &s.tenant, &account, &id).await?.ok_or(ApiError::NotFound("estimate"))?;
+    let version = bundle.estimate.current_version;
+    match bundle.decisions.get(&version) {
+        Some(Decision::Approved(a)) if a.offline.is_some() => {
+            let a = (**a).clone();
+            Ok((bundle, version, a))
+        }
+        _ => Err(ApiError::Conflict("not_offline", "A scan goes with an approval the office recorded. Record the approval first.".into())),
+    }
+}
+
+/// The file of the approval's scan.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ScanAdded {
+    pub content_type: String,
+    pub size: u64,
+}
+
+#[utoipa::path(put, path = "/api/admin/customers/{account}/estimates/{estimate}/approval-scan", tag = "admin", security(("bearer" = [])),
+    params(("account" = String, Path, description = "Account id (acc_...)"), ("estimate" = String, Path, description = "Estimate id (est_...)")),
+    request_body = UseUpload,
+    responses((status = 200, body = ScanAdded), (status = 400, body = portal_http::error::ErrorBody, description = "not a PDF, PNG or JPEG file, or too many pixels"),
+              (status = 403, body = portal_http::error::ErrorBody),
+              (status = 409, body = portal_http::error::ErrorBody, description = "no approval recorded by the office, or the file never arrived")))]
+/// Keeps a scan or photo of the paper an offline approval was signed on, with that approval.
+/// Read by content: a PDF is kept as sent; a photo is re-encoded as a PNG of at most 2400
+/// px (its GPS and EXIF never kept). Stored privately, served only to staff; audited.
+pub async fn attach_scan(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    use portal_domain::estimate::Decision;
+    let s = StaffSession::from_request(req, &state.verifier, state.clock.now())?;
+    s.may_manage()?;
+    let (bundle, version, mut approval) = offline_approval(state, &s, req).await?;
+    let body: UseUpload = json(req, MAX_BODY)?;
+    let original = take_upload(state, &upload_key(&s.tenant, &body.upload), MAX_SCAN_BYTES).await?;
+    let kept = if original.bytes.starts_with(b"%PDF-") {
+        Blob { bytes: original.bytes, content_type: "application/pdf".into() }
+    } else {
+        let checked = image_check::scan(&original.bytes)
+            .map_err(|_| ApiError::BadRequest("not_a_scan", "This file is not a PDF, PNG or JPEG we can read.".into()))?;
+        Blob { bytes: checked.png, content_type: "image/png".into() }
+    };
+    let e = &bundle.estimate;
+    let digest = sha2::Sha256::digest(&kept.bytes);
+    let hash: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let ext = if kept.content_type == "application/pdf" { "pdf" } else { "png" };
+    let key = format!("private/{}/approvals/{}-{hash}.{ext}", s.tenant.as_str().to_ascii_lowercase(), e.id.as_str().to_ascii_lowercase());
+    let size = kept.bytes.len() as u64;
+    state.blobs.put(&key, &kept, "private, no-store").await.map_err(ApiError::internal)?;
+    let now = state.clock.now();
+    let content_type = kept.content_type.clone();
+    let before = approval.offline.as_ref().and_then(|o| o.scan.as_ref()).map(|x| x.key.clone());
+    if let Some(o) = approval.offline.as_mut() {
+        o.scan = Some(portal_domain::estimate::Scan { key: key.clone(), content_type: content_type.clone(), size, added_at: now });
+    }
+    let mut header = e.clone();
+    header.rev += 1;
+    let entry = AuditEntry::record(
+        state.ids.as_ref(),
+        now,
+        s.actor(),
+        "estimate.approval_scan_added",
+        Some(e.id.to_string()),
+        Some(e.account.clone()),
+        &origin(req),
+        serde_json::json!({ "number": e.number, "version": version, "content_type": content_type, "size": size, "replaced": before.is_some() }),
+    );
+    state
+        .table
+        .transact(vec![
+            estimates::save_header(&header, e.rev)?,
+            estimates::replace_decision(e, version, &Decision::Approved(Box::new(approval)))?,
+            audit::append(&s.tenant, &entry)?,
+        ])
+        .await?;
+    // The file it replaced is no longer anyone's.
+    if let Some(old) = before.filter(|old| old != &key) {
+        state.blobs.delete(&old).await.map_err(ApiError::internal)?;
+    }
+    Ok(response::ok(&ScanAdded { content_type, size }))
+}
+
+#[utoipa::path(get, path = "/api/admin/customers/{account}/estimates/{estimate}/approval-scan", tag = "admin", security(("bearer" = [])),
+    params(("account" = String, Path, description = "Account id (acc_...)"), ("estimate" = String, Path, description = "Estimate id (est_...)")),
+    responses((status = 200, description = "The file (PDF or PNG), to download", content_type = "application/octet-stream"),
+              (status = 409, body = portal_http::error::ErrorBody, description = "no approval recorded by the office"),
+              (status = 404, body = portal_http::error::ErrorBody, description = "no scan kept with it")))]
+/// The scan kept with an offline approval, for staff: private, never cached.
+pub async fn get_scan(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+    let s = StaffSession::from_request(req, &state.verifier, state.clock.now())?;
+    let (bundle, _, approval) = offline_approval(state, &s, req).await?;
+    let scan = approval.offline.and_then(|o| o.scan).ok_or(ApiError::NotFound("scan"))?;
+    let blob = match state.blobs.get(&scan.key, MAX_SCAN_BYTES * 2).await.map_err(ApiError::internal)? {
+        Fetched::Found(blob) => blob,
+        _ => return Err(ApiError::NotFound("scan")),
+    };
+    let ext = if scan.content_type == "application/pdf" { "pdf" } else { "png" };
+    let name = format!("{}-approval.{ext}", bundle.estimate.number);
+    Response::builder()
+        .status(200)
+        .header("content-type", scan.content_type)
+        .header("content-disposition", format!("attachment; filename=\"{name}\""))
+        .header("cache-control", "private, no-store")
+        .header("x-content-type-options", "nosniff")
+        .body(Body::Binary(blob.bytes))
+        .map_err(ApiError::internal)
+}
+
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(start_upload, use_logo))]
+#[openapi(paths(start_upload, use_logo, attach_scan, get_scan))]
 pub struct Api;

@@ -544,6 +544,21 @@ pub struct OfflineApproval {
     /// What the office noted (a reference to the paper copy, say); at most 500 characters.
     #[serde(default)]
     pub note: String,
+    /// The signed paper, scanned or photographed, when the office added one (staff only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan: Option<Scan>,
+}
+
+/// A file kept privately with an approval (never served to customers).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Scan {
+    /// Where it is kept in the private part of the blob store.
+    pub key: String,
+    /// `application/pdf` or `image/png`.
+    pub content_type: String,
+    pub size: u64,
+    #[schema(value_type = String, format = DateTime)]
+    pub added_at: Timestamp,
 }
 
 /// The ways a customer approves outside the portal.

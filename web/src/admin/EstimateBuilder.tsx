@@ -8,7 +8,24 @@ import { money, parseMoney } from '../lib/format';
 import { navigate } from '../lib/router';
 import { totals as priced } from '../lib/totals';
 import { APPROVED_HOW, type ApprovedHow, type LineItem } from '../api/types';
-import { type AdminEstimate, type EstimateContent, type OptionGroupInput, createEstimate, documentAudit, estimateAction, getCustomer, getEstimate, getSettings, recordApproval, saveEstimate } from './api';
+import { ApiError, download } from '../api/client';
+import {
+  type AdminEstimate,
+  type EstimateContent,
+  type OptionGroupInput,
+  attachScan,
+  createEstimate,
+  documentAudit,
+  estimateAction,
+  getCustomer,
+  getEstimate,
+  getSettings,
+  recordApproval,
+  saveEstimate,
+  scanPath,
+  sendFile,
+  startScanUpload,
+} from './api';
 import { Field, fieldError } from './Form';
 import { useLoad } from '../lib/useLoad';
 import { dateTime } from '../lib/format';
@@ -109,7 +126,65 @@ function GroupEditor({ group, onChange, onRemove }: { group: OptionGroupInput; o
 }
 
 /** The customer's decision on the current version, with everything recorded as evidence. */
-function DecisionEvidence({ view }: { view: AdminEstimate['sent'] }) {
+const SCAN_TYPES = ['application/pdf', 'image/png', 'image/jpeg'];
+const MAX_SCAN_BYTES = 4 * 1024 * 1024;
+
+/** Sends a scan or photo of the signed paper straight to the blob store, then has the server
+ * read it by content and keep it with the approval. */
+async function sendScan(account: string, estimate: string, file: File): Promise<void> {
+  if (!SCAN_TYPES.includes(file.type)) throw new ApiError(400, 'invalid', 'Choose a PDF, JPEG or PNG file.');
+  if (file.size > MAX_SCAN_BYTES) throw new ApiError(413, 'payload_too_large', 'Choose a file of at most 4 MB.');
+  const ticket = await startScanUpload(file.type, file.size);
+  await sendFile(ticket, file);
+  await attachScan(account, estimate, ticket.upload);
+}
+
+/** The scan kept with an approval the office recorded: download it, or add (replace) one. */
+function ScanOnFile({ account, estimate, scan, onChanged }: { account: string; estimate: string; scan: { content_type: string; size: number } | null | undefined; onChanged: () => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const open = () => {
+    setError(null);
+    download(scanPath(account, estimate)).then((blob) => window.open(URL.createObjectURL(blob), '_blank', 'noopener'), setError);
+  };
+  const add = async (input: HTMLInputElement) => {
+    const file = input.files?.[0];
+    input.value = '';
+    if (!file) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await sendScan(account, estimate, file);
+      onChanged();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <dt>Scan of the paper</dt>
+      <dd>
+        {error !== null && <Notice error={error} />}
+        {scan ? (
+          <button type="button" class="button secondary" onClick={open}>
+            Open the scan ({scan.content_type === 'application/pdf' ? 'PDF' : 'image'}, {Math.max(1, Math.round(scan.size / 1024))} KB)
+          </button>
+        ) : (
+          'none kept'
+        )}
+        <label>
+          {scan ? 'Replace the scan' : 'Add a scan'} (PDF, JPEG or PNG, at most 4 MB)
+          <input type="file" accept="application/pdf,image/png,image/jpeg" disabled={busy} onChange={(e) => void add(e.currentTarget)} />
+        </label>
+        {busy && <p role="status">Sending and checking the file…</p>}
+      </dd>
+    </>
+  );
+}
+
+function DecisionEvidence({ view, account, estimate, onChanged }: { view: AdminEstimate['sent']; account: string; estimate: string; onChanged: () => void }) {
   const version = view.versions.find((v) => v.number === view.current_version);
   const d = version?.decision;
   const names = new Map<string, string>();
@@ -171,6 +246,7 @@ function DecisionEvidence({ view }: { view: AdminEstimate['sent'] }) {
                       <dd>{d.offline.note}</dd>
                     </>
                   )}
+                  <ScanOnFile account={account} estimate={estimate} scan={d.offline.scan} onChanged={onChanged} />
                 </>
               )}
               <dt>Total approved</dt>
@@ -208,12 +284,13 @@ function localNow(): string {
 /** The customer approved by phone, on paper, in person or by email: the office records who,
  * when and how. It counts as an approval (the deposit can be paid) and is audited as recorded
  * by the office. */
-function RecordApproval({ account, e, onDone }: { account: string; e: AdminEstimate; onDone: (after: AdminEstimate) => void }) {
+function RecordApproval({ account, e, onDone }: { account: string; e: AdminEstimate; onDone: (after: AdminEstimate, scanError: unknown) => void }) {
   const { data } = useLoad(() => getCustomer(account), [account]);
   const [open, setOpen] = useState(false);
   const [f, setF] = useState({ contact: '', signer_name: '', when: localNow(), how: 'phone' as ApprovedHow, note: '' });
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [file, setFile] = useState<File | null>(null);
   const contacts = data?.contacts ?? [];
   if (!open) {
     return (
@@ -237,7 +314,17 @@ function RecordApproval({ account, e, onDone }: { account: string; e: AdminEstim
         how: f.how,
         note: f.note,
       });
-      onDone(after);
+      if (file) {
+        // The approval stands whether or not the file goes through; say which.
+        try {
+          await sendScan(account, e.summary.id, file);
+          onDone(await getEstimate(account, e.summary.id), null);
+        } catch (err) {
+          onDone(after, err);
+        }
+        return;
+      }
+      onDone(after, null);
     } catch (err) {
       setError(err);
     } finally {
@@ -274,6 +361,10 @@ function RecordApproval({ account, e, onDone }: { account: string; e: AdminEstim
         </select>
       </label>
       <Field label="Note (where the paper copy is, what was said)" name="note" value={f.note} onInput={(v) => setF({ ...f, note: v })} error={error} />
+      <label for="f-scan">
+        A scan or photo of the signed paper (optional: PDF, JPEG or PNG, up to 4 MB)
+        <input id="f-scan" type="file" accept="application/pdf,image/png,image/jpeg" onChange={(ev) => setFile(ev.currentTarget.files?.[0] ?? null)} />
+      </label>
       <div class="row start">
         <button type="submit" class="button primary" disabled={busy}>
           {busy ? 'Recording…' : 'Record the approval'}
@@ -385,7 +476,19 @@ export function EstimateBuilder({ account, estimate }: { account: string; estima
       </div>
       {saved && <p role="status">{saved}</p>}
       {error !== null && <Notice error={error} />}
-      {sent && <DecisionEvidence view={current.sent} />}
+      {sent && (
+        <DecisionEvidence
+          view={current.sent}
+          account={account}
+          estimate={current.summary.id}
+          onChanged={() => {
+            getEstimate(account, current.summary.id).then((after) => {
+              setCurrent(after);
+              setSaved('Scan kept with the approval.');
+            }, setError);
+          }}
+        />
+      )}
       {sent && (
         <section class="card">
           <p>
@@ -407,9 +510,13 @@ export function EstimateBuilder({ account, estimate }: { account: string; estima
             <RecordApproval
               account={account}
               e={current}
-              onDone={(after) => {
+              onDone={(after, scanError) => {
                 setCurrent(after);
-                setSaved('Approval recorded.');
+                setSaved(scanError === null ? 'Approval recorded.' : null);
+                if (scanError !== null) {
+                  const why = scanError instanceof Error ? scanError.message : 'it could not be sent';
+                  setError(new ApiError(400, 'invalid', `The approval is recorded, but the scan was not kept: ${why} Add it again below.`));
+                }
               }}
             />
           )}

@@ -5,19 +5,13 @@ import { useState } from 'preact/hooks';
 
 import { ApiError } from '../api/client';
 import { Notice } from '../components/Notice';
-import { applyLogo, startUpload } from './api';
+import { applyLogo, sendFile, startUpload } from './api';
 
 const MAX_BYTES = 2 * 1024 * 1024;
 
 async function upload(file: File): Promise<string> {
   const ticket = await startUpload(file.type, file.size);
-  let sent: Response;
-  try {
-    sent = await fetch(ticket.url, { method: ticket.method, headers: Object.fromEntries(ticket.headers), body: file });
-  } catch {
-    throw new ApiError(0, 'network', "We couldn't send the file. Check your connection and try again.");
-  }
-  if (!sent.ok) throw new ApiError(sent.status, 'upload_failed', 'The file could not be sent. Try again.');
+  await sendFile(ticket, file);
   return (await applyLogo(ticket.upload)).logo_url;
 }
 

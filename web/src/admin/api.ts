@@ -1,6 +1,6 @@
 // The admin API, typed. Everything goes through the shared client (`send`), which keeps the
 // staff access token in memory and renews it from the admin refresh cookie.
-import { send } from '../api/client';
+import { ApiError, send } from '../api/client';
 import type { ApprovedHow, EstimateSummary, EstimateView, InvoiceView, OptionGroup, PaymentView, SessionResponse, Totals, VersionContent } from '../api/types';
 
 export interface Me {
@@ -264,4 +264,21 @@ export interface UploadTicket {
 
 export const startUpload = (content_type: string, size: number) =>
   send<UploadTicket>({ method: 'POST', path: '/api/admin/uploads', body: { purpose: 'logo', content_type, size } });
+/** Sends a file straight to the blob store at the address a ticket gives (the server then reads it by content). */
+export async function sendFile(ticket: UploadTicket, file: File): Promise<void> {
+  let sent: Response;
+  try {
+    sent = await fetch(ticket.url, { method: ticket.method, headers: Object.fromEntries(ticket.headers), body: file });
+  } catch {
+    throw new ApiError(0, 'network', "We couldn't send the file. Check your connection and try again.");
+  }
+  if (!sent.ok) throw new ApiError(sent.status, 'upload_failed', 'The file could not be sent. Try again.');
+}
+
+/** An upload address for a scan or photo of a paper approval (PDF, PNG or JPEG, at most 4 MB). */
+export const startScanUpload = (content_type: string, size: number) =>
+  send<UploadTicket>({ method: 'POST', path: '/api/admin/uploads', body: { purpose: 'approval_scan', content_type, size } });
+export const scanPath = (account: string, estimate: string) => `/api/admin/customers/${enc(account)}/estimates/${enc(estimate)}/approval-scan`;
+export const attachScan = (account: string, estimate: string, upload: string) =>
+  send<{ content_type: string; size: number }>({ method: 'PUT', path: scanPath(account, estimate), body: { upload } });
 export const applyLogo = (upload: string) => send<{ logo_url: string; width: number; height: number }>({ method: 'PUT', path: '/api/admin/settings/logo', body: { upload } });

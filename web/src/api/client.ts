@@ -232,6 +232,21 @@ export async function send<T>(req: { method?: string; path: string; body?: unkno
   }
 }
 
+/** Fetches a file as the signed-in person (a scan the office keeps), renewing the session when needed. */
+export async function download(path: string): Promise<Blob> {
+  if (auth && auth.expiresAt - Date.now() < 30_000) await renew();
+  const get = () => fetcher(path, { headers: auth?.token ? { authorization: `Bearer ${auth.token}` } : {}, credentials: 'same-origin' });
+  let r: Response;
+  try {
+    r = await get();
+    if (r.status === 401 && auth && (await renew())) r = await get();
+  } catch {
+    throw new ApiError(0, 'network', NETWORK_MESSAGE);
+  }
+  if (!r.ok) throw new ApiError(r.status, 'download_failed', r.status === 404 ? 'No file is kept here.' : 'The file could not be fetched. Try again.');
+  return r.blob();
+}
+
 // Typed wrappers.
 
 /** Restores a session from the refresh cookie on page load. False when signed out. */

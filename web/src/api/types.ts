@@ -99,6 +99,8 @@ export interface OfflineApproval {
   recorded_by: string;
   recorded_at: string;
   note: string;
+  /** The office's scan of the signed paper (admin page only). */
+  scan?: { key: string; content_type: string; size: number; added_at: string } | null;
 }
 
 /** "by phone", "on paper": as a sentence says it. */

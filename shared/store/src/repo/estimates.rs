@@ -83,6 +83,15 @@ pub fn put_decision(e: &Estimate, version: u32, d: &Decision) -> Result<Write, S
     Ok(Write::create(to_item("estimate_decision", &key, &DecisionRecord { version, decision: d.clone() })?))
 }
 
+/// Replaces the decision on `version` (one that exists), for a change the office makes to it
+/// afterwards (the scan of a paper approval). Pair it with [`save_header`] so a concurrent
+/// change loses.
+pub fn replace_decision(e: &Estimate, version: u32, d: &Decision) -> Result<Write, StoreError> {
+    let key = keys::estimate_decision(&e.tenant, &e.account, &e.id, version);
+    let item = to_item("estimate_decision", &key, &DecisionRecord { version, decision: d.clone() })?;
+    Ok(Write::Put(Put { item, cond: Some(Cond::present()) }))
+}
+
 /// One estimate of one account, in a single Query. `None` if the account has no such estimate.
 pub async fn load(table: &dyn Table, t: &TenantId, a: &AccountId, id: &EstimateId) -> Result<Option<EstimateBundle>, StoreError> {
     let header_sk = keys::estimate(t, a, id).sk;
