@@ -498,8 +498,8 @@ async fn the_office_records_an_approval_given_by_phone() {
         ("approved_at", json!(tomorrow), 422),
         ("approved_at", json!("2020-01-01T00:00:00Z"), 422),
         ("contact", json!("con_alex"), 422),
-        ("signer_name", json!(""), 422),
-        ("note", json!(long), 422),
+        ("signer_name", json!(""), 400),
+        ("note", json!(long), 400),
         ("how", json!("telepathy"), 400),
         ("approved_at", json!("yesterday"), 400),
     ] {

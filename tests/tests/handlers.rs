@@ -285,6 +285,13 @@ async fn paying_opens_checkout_for_what_the_rules_allow() {
     let (status, body) = h.call("pay", &events::with_token("pay", "pay-invoice-partial", &token)).await;
     assert_eq!((status, body["amount"].as_i64()), (200, Some(50_000)), "{body}");
     // Not above the balance, not below the minimum, not negative, not a string.
+    // JSON has one number type: 50000.0 is 50000. A key given twice is refused, not guessed.
+    for (body, expected) in [(r#"{"amount":50000.0}"#, 200), (r#"{"amount":50000,"amount":1}"#, 400), (r#"{"amount":50000.5}"#, 400)] {
+        let mut event: Value = serde_json::from_str(&events::with_token("pay", "pay-invoice-partial", &token)).unwrap();
+        event["body"] = Value::String(body.into());
+        let (status, answer) = h.call("pay", &event.to_string()).await;
+        assert_eq!(status, expected, "{body}: {answer}");
+    }
     // Outside the document's limits: 400; within them but above this balance: 422.
     for (bad, expected) in
         [(r#"{"amount":-5}"#, 400), (r#"{"amount":99999999}"#, 422), (r#"{"amount":"10"}"#, 400), (r#"{"tip":1}"#, 400), ("not json", 400)]

@@ -268,7 +268,10 @@ describe('the office', () => {
     await office.getByRole('button', { name: 'Record the approval' }).click();
     await office.getByText('Approval recorded.').waitFor();
     expect(await office.getByText(/Approved by phone, recorded by Morgan Reyes/).isVisible()).toBe(true);
-    await office.getByRole('button', { name: /Open the scan \(PDF, 1 KB\)/ }).waitFor();
+    const scan = office.getByRole('button', { name: /Download the scan \(PDF, 1 KB\)/ });
+    await scan.waitFor();
+    const [saved] = await Promise.all([office.waitForEvent('download'), scan.click()]);
+    expect(saved.suggestedFilename()).toBe('approval.pdf');
 
     // Dana sees it approved, recorded by the office, with the deposit to pay.
     const dana = await (await newContext(browser, 'phone', server.base)).newPage();

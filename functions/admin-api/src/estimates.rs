@@ -429,6 +429,15 @@ pub async fn record_approval(state: &State, req: &Request) -> Result<Response<Bo
     s.may_manage()?;
     let b = load(state, &s, req).await?;
     let body: OfflineApprovalIn = json(req, MAX_BODY)?;
+    // The document's limits first (400), then the rules (422).
+    let mut f = FieldErrors::new();
+    if !(2..=120).contains(&body.signer_name.chars().count()) {
+        f.add("signer_name", "2 to 120 characters");
+    }
+    if body.note.chars().count() > MAX_APPROVAL_NOTE {
+        f.add("note", format!("at most {MAX_APPROVAL_NOTE} characters"));
+    }
+    f.into_result()?;
     let e = &b.estimate;
     let now = state.clock.now();
     let version = b
@@ -439,9 +448,6 @@ pub async fn record_approval(state: &State, req: &Request) -> Result<Response<Bo
     let name = check_signer_name(&body.signer_name).map_err(|err| f.absorb("", err)).ok();
     let selection = body.selection.clone().unwrap_or_else(|| version.content.default_selection());
     let _ = check_selection(&version.content, &selection).map_err(|err| f.absorb("", err));
-    if body.note.chars().count() > MAX_APPROVAL_NOTE {
-        f.add("note", format!("at most {MAX_APPROVAL_NOTE} characters"));
-    }
     if body.approved_at > now {
         f.add("approved_at", "must not be in the future");
     }
@@ -449,8 +455,10 @@ pub async fn record_approval(state: &State, req: &Request) -> Result<Response<Bo
         f.add("approved_at", "must not be before the estimate was sent");
     }
     let contact = parties::get_contact(state.table.as_ref(), &s.tenant, &e.account, &body.contact).await?;
-    if contact.is_none() {
-        f.add("contact", "is not a contact of this customer");
+    match contact {
+        None => f.add("contact", "is not a contact of this customer"),
+        Some(c) if !c.role.can_approve() => f.add("contact", "approves nothing: choose an approver of this customer"),
+        Some(_) => {}
     }
     f.into_result().map_err(unprocessable)?;
     if body.version != version.number {

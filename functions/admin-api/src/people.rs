@@ -151,9 +151,12 @@ pub async fn invite_staff(state: &State, req: &Request) -> Result<Response<Body>
     let s = session(state, req)?;
     s.must_own()?;
     let body: NewStaff = json(req, MAX_BODY)?;
+    if !(1..=120).contains(&body.name.chars().count()) {
+        return Err(DomainError::invalid("name", "required, at most 120 characters").into());
+    }
     let name = body.name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 120 {
-        return Err(portal_http::error::unprocessable(DomainError::invalid("name", "required, at most 120 characters")));
+    if name.is_empty() {
+        return Err(portal_http::error::unprocessable(DomainError::invalid("name", "must not be only spaces")));
     }
     if parties::find_staff_by_email(state.table.as_ref(), &s.tenant, &body.email).await?.is_some() {
         return Err(ApiError::Conflict("already_staff", "Someone on the staff already has that email address.".into()));

@@ -246,8 +246,11 @@ pub async fn approve(state: &State, req: &Request) -> Result<Response<Body>, Api
               (status = 404, body = portal_http::error::ErrorBody), (status = 409, body = portal_http::error::ErrorBody)))]
 pub async fn decline(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
     let body: DeclineRequest = json(req, MAX_BODY)?;
+    if body.reason.chars().count() > 2000 {
+        return Err(DomainError::invalid("reason", "at most 2000 characters").into());
+    }
     let reason = body.reason.trim().to_string();
-    if reason.is_empty() || reason.chars().count() > 2000 {
+    if reason.is_empty() {
         return Err(unprocessable(DomainError::invalid("reason", "tell us why, in up to 2000 characters")));
     }
     let d = load(state, req, body.version, EstimateEvent::Decline).await?;
@@ -262,22 +265,30 @@ pub async fn decline(state: &State, req: &Request) -> Result<Response<Body>, Api
               (status = 401, body = portal_http::error::ErrorBody), (status = 403, body = portal_http::error::ErrorBody),
               (status = 404, body = portal_http::error::ErrorBody), (status = 409, body = portal_http::error::ErrorBody)))]
 pub async fn request_changes(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
-    let body: ChangesRequest = json(req, 64 * 1024)?;
-    let comment = body.comment.trim().to_string();
+    // 100 comments of 2000 characters and the overall one fit (up to 4 bytes a character).
+    let body: ChangesRequest = json(req, 1024 * 1024)?;
+    // The document's limits (400) before the rules (422).
     let mut f = FieldErrors::new();
-    if comment.chars().count() > 4000 {
+    if body.comment.chars().count() > 4000 {
         f.add("comment", "must be at most 4000 characters");
-    }
-    if comment.is_empty() && body.line_comments.is_empty() {
-        f.add("comment", "tell us what to change, overall or on a line");
     }
     if body.line_comments.len() > 100 {
         f.add("line_comments", "at most 100 line comments");
     }
     for (i, lc) in body.line_comments.iter().enumerate() {
-        let n = lc.comment.trim().chars().count();
-        if n == 0 || n > 2000 {
+        if !(1..=2000).contains(&lc.comment.chars().count()) {
             f.add(format!("line_comments[{i}].comment"), "must be 1 to 2000 characters");
+        }
+    }
+    f.into_result()?;
+    let comment = body.comment.trim().to_string();
+    let mut f = FieldErrors::new();
+    if comment.is_empty() && body.line_comments.is_empty() {
+        f.add("comment", "tell us what to change, overall or on a line");
+    }
+    for (i, lc) in body.line_comments.iter().enumerate() {
+        if lc.comment.trim().is_empty() {
+            f.add(format!("line_comments[{i}].comment"), "must not be only spaces");
         }
     }
     // What is left once the schema's limits hold: a comment somewhere, not only spaces.

@@ -35,19 +35,50 @@ fn not_an_image() -> ApiError {
 /// A scan or photo of a signed paper is kept at most this large (legible, a few MB).
 const SCAN_BOX: (u32, u32) = (2400, 2400);
 
-/// Checks and re-encodes a logo.
+/// Checks and re-encodes a logo as a PNG.
 pub fn logo(bytes: &[u8]) -> Result<Checked, ApiError> {
-    reencode(bytes, LOGO_BOX)
+    let rgba = decode_fit(bytes, LOGO_BOX)?;
+    let (w, h) = rgba.dimensions();
+    let opaque = rgba.pixels().all(|p| p.0[3] == u8::MAX);
+    let mut png = Vec::new();
+    let encoder = image::codecs::png::PngEncoder::new(&mut png);
+    let written = if opaque {
+        let rgb: Vec<u8> = rgba.as_raw().chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
+        encoder.write_image(&rgb, w, h, ExtendedColorType::Rgb8)
+    } else {
+        encoder.write_image(rgba.as_raw(), w, h, ExtendedColorType::Rgba8)
+    };
+    written.map_err(ApiError::internal)?;
+    let digest = Sha256::digest(&png);
+    let fingerprint = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    Ok(Checked { width: w, height: h, png, fingerprint })
 }
 
-/// Checks and re-encodes a photo or scan of a paper (an approval signed on paper): its pixels
-/// only, so a phone's GPS and EXIF never reach the file kept.
-pub fn scan(bytes: &[u8]) -> Result<Checked, ApiError> {
-    reencode(bytes, SCAN_BOX)
+/// Checks and re-encodes a photo or scan of a paper (an approval signed on paper) as a JPEG
+/// (quality 85, transparency on white): its pixels only, so a phone's GPS and EXIF never
+/// reach the file kept, and a photo stays a few hundred KB rather than a lossless PNG's MBs.
+pub fn scan(bytes: &[u8]) -> Result<Vec<u8>, ApiError> {
+    let rgba = decode_fit(bytes, SCAN_BOX)?;
+    let (w, h) = rgba.dimensions();
+    let rgb: Vec<u8> = rgba
+        .as_raw()
+        .chunks_exact(4)
+        .flat_map(|p| {
+            let a = u16::from(p[3]);
+            // Over white: c * a + 255 * (1 - a), in 0..=255.
+            let over = |c: u8| ((u16::from(c) * a + 255 * (255 - a)) / 255) as u8;
+            [over(p[0]), over(p[1]), over(p[2])]
+        })
+        .collect();
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85)
+        .write_image(&rgb, w, h, ExtendedColorType::Rgb8)
+        .map_err(ApiError::internal)?;
+    Ok(jpeg)
 }
 
-/// Decodes within limits, scales down to fit `bounds`, and writes a fresh PNG.
-fn reencode(bytes: &[u8], bounds: (u32, u32)) -> Result<Checked, ApiError> {
+/// Decodes within limits and scales down to fit `bounds` (never up), as 8-bit RGBA.
+fn decode_fit(bytes: &[u8], bounds: (u32, u32)) -> Result<image::RgbaImage, ApiError> {
     let format = image::guess_format(bytes).ok().filter(|f| matches!(f, ImageFormat::Png | ImageFormat::Jpeg)).ok_or_else(not_an_image)?;
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     let mut limits = Limits::default();
@@ -64,20 +95,7 @@ fn reencode(bytes: &[u8], bounds: (u32, u32)) -> Result<Checked, ApiError> {
     // generic over ten pixel types).
     let rgba = img.into_rgba8();
     let (w, h) = fit(rgba.width(), rgba.height(), bounds);
-    let rgba = if (w, h) == rgba.dimensions() { rgba } else { image::imageops::resize(&rgba, w, h, image::imageops::FilterType::Lanczos3) };
-    let opaque = rgba.pixels().all(|p| p.0[3] == u8::MAX);
-    let mut png = Vec::new();
-    let encoder = image::codecs::png::PngEncoder::new(&mut png);
-    let written = if opaque {
-        let rgb: Vec<u8> = rgba.as_raw().chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
-        encoder.write_image(&rgb, w, h, ExtendedColorType::Rgb8)
-    } else {
-        encoder.write_image(rgba.as_raw(), w, h, ExtendedColorType::Rgba8)
-    };
-    written.map_err(ApiError::internal)?;
-    let digest = Sha256::digest(&png);
-    let fingerprint = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
-    Ok(Checked { width: w, height: h, png, fingerprint })
+    Ok(if (w, h) == rgba.dimensions() { rgba } else { image::imageops::resize(&rgba, w, h, image::imageops::FilterType::Lanczos3) })
 }
 
 /// The size that fits `(w, h)` inside the box keeping its shape (never larger, never 0).
@@ -130,6 +148,23 @@ mod tests {
         assert!(!has(&checked.png, b"Exif") && !has(&checked.png, b"GPSInfo"));
         assert_eq!((checked.width, checked.height), (64, 32));
         assert_eq!(checked.fingerprint.len(), 16);
+    }
+
+    #[test]
+    fn a_photo_of_a_paper_becomes_a_jpeg_without_its_exif_and_gps_at_most_2400_px() {
+        let jpeg = encoded(3000, 1500, ImageFormat::Jpeg);
+        let exif = b"Exif\0\0MM\0*GPSInfo 30.2672N 97.7431W";
+        let mut tagged = jpeg[..2].to_vec();
+        tagged.extend_from_slice(&[0xFF, 0xE1]);
+        tagged.extend_from_slice(&u16::try_from(exif.len() + 2).unwrap().to_be_bytes());
+        tagged.extend_from_slice(exif);
+        tagged.extend_from_slice(&jpeg[2..]);
+        let kept = scan(&tagged).unwrap();
+        assert!(kept.starts_with(&[0xFF, 0xD8, 0xFF]), "a JPEG");
+        assert!(!has(&kept, b"Exif") && !has(&kept, b"GPSInfo"));
+        let back = image::load_from_memory(&kept).unwrap();
+        assert_eq!((back.width(), back.height()), (2400, 1200));
+        assert!(scan(b"%PDF-1.4 not an image").is_err());
     }
 
     #[test]

@@ -253,7 +253,7 @@ pub struct ScanAdded {
               (status = 403, body = portal_http::error::ErrorBody),
               (status = 409, body = portal_http::error::ErrorBody, description = "no approval recorded by the office, or the file never arrived")))]
 /// Keeps a scan or photo of the paper an offline approval was signed on, with that approval.
-/// Read by content: a PDF is kept as sent; a photo is re-encoded as a PNG of at most 2400
+/// Read by content: a PDF is kept as sent; a photo is re-encoded as a JPEG of at most 2400
 /// px (its GPS and EXIF never kept). Stored privately, served only to staff; audited.
 pub async fn attach_scan(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
     use portal_domain::estimate::Decision;
@@ -265,14 +265,18 @@ pub async fn attach_scan(state: &State, req: &Request) -> Result<Response<Body>,
     let kept = if original.bytes.starts_with(b"%PDF-") {
         Blob { bytes: original.bytes, content_type: "application/pdf".into() }
     } else {
-        let checked = image_check::scan(&original.bytes)
+        let jpeg = image_check::scan(&original.bytes)
             .map_err(|_| ApiError::BadRequest("not_a_scan", "This file is not a PDF, PNG or JPEG we can read.".into()))?;
-        Blob { bytes: checked.png, content_type: "image/png".into() }
+        Blob { bytes: jpeg, content_type: "image/jpeg".into() }
     };
+    // What is kept must come back through this function (a Lambda answer carries 6 MB).
+    if kept.bytes.len() as u64 > MAX_SCAN_BYTES {
+        return Err(ApiError::PayloadTooLarge);
+    }
     let e = &bundle.estimate;
     let digest = sha2::Sha256::digest(&kept.bytes);
     let hash: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
-    let ext = if kept.content_type == "application/pdf" { "pdf" } else { "png" };
+    let ext = if kept.content_type == "application/pdf" { "pdf" } else { "jpg" };
     let key = format!("private/{}/approvals/{}-{hash}.{ext}", s.tenant.as_str().to_ascii_lowercase(), e.id.as_str().to_ascii_lowercase());
     let size = kept.bytes.len() as u64;
     state.blobs.put(&key, &kept, "private, no-store").await.map_err(ApiError::internal)?;
@@ -311,7 +315,7 @@ pub async fn attach_scan(state: &State, req: &Request) -> Result<Response<Body>,
 
 #[utoipa::path(get, path = "/api/admin/customers/{account}/estimates/{estimate}/approval-scan", tag = "admin", security(("bearer" = [])),
     params(("account" = String, Path, description = "Account id (acc_...)"), ("estimate" = String, Path, description = "Estimate id (est_...)")),
-    responses((status = 200, description = "The file (PDF or PNG), to download", content_type = "application/octet-stream"),
+    responses((status = 200, description = "The file (PDF or JPEG), to download", content_type = "application/octet-stream"),
               (status = 409, body = portal_http::error::ErrorBody, description = "no approval recorded by the office"),
               (status = 404, body = portal_http::error::ErrorBody, description = "no scan kept with it")))]
 /// The scan kept with an offline approval, for staff: private, never cached.
@@ -319,11 +323,11 @@ pub async fn get_scan(state: &State, req: &Request) -> Result<Response<Body>, Ap
     let s = StaffSession::from_request(req, &state.verifier, state.clock.now())?;
     let (bundle, _, approval) = offline_approval(state, &s, req).await?;
     let scan = approval.offline.and_then(|o| o.scan).ok_or(ApiError::NotFound("scan"))?;
-    let blob = match state.blobs.get(&scan.key, MAX_SCAN_BYTES * 2).await.map_err(ApiError::internal)? {
+    let blob = match state.blobs.get(&scan.key, MAX_SCAN_BYTES).await.map_err(ApiError::internal)? {
         Fetched::Found(blob) => blob,
         _ => return Err(ApiError::NotFound("scan")),
     };
-    let ext = if scan.content_type == "application/pdf" { "pdf" } else { "png" };
+    let ext = if scan.content_type == "application/pdf" { "pdf" } else { "jpg" };
     let name = format!("{}-approval.{ext}", bundle.estimate.number);
     Response::builder()
         .status(200)

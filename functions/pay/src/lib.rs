@@ -277,6 +277,7 @@ pub async fn pay_balance(state: &State, req: &Request) -> Result<Response<Body>,
     let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
     session.shows(Section::Invoices)?;
     let wanted: PayBalanceRequest = json_or_default(req, MAX_BODY)?;
+    in_range(wanted.amount)?;
     session.needs_account()?;
     // Paying needs the right to pay (a read-only view or a viewer cannot), checked once here
     // so the answer says why rather than "nothing to pay".

@@ -554,7 +554,7 @@ pub struct OfflineApproval {
 pub struct Scan {
     /// Where it is kept in the private part of the blob store.
     pub key: String,
-    /// `application/pdf` or `image/png`.
+    /// `application/pdf` or `image/jpeg`.
     pub content_type: String,
     pub size: u64,
     #[schema(value_type = String, format = DateTime)]

@@ -82,15 +82,25 @@ pub fn json<T: DeserializeOwned>(req: &Request, limit: usize) -> Result<T, ApiEr
     if bytes.len() > limit {
         return Err(ApiError::PayloadTooLarge);
     }
-    let mut value: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|_| ApiError::Invalid(FieldErrors::one("body", "is not valid JSON")))?;
-    integral_numbers(&mut value);
-    serde_path_to_error::deserialize(value).map_err(|e| {
+    let refuse = |e: serde_path_to_error::Error<serde_json::Error>| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let (field, message) = describe(&path, &inner, bytes);
         ApiError::Invalid(FieldErrors::one(field, message))
-    })
+    };
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize(de) {
+        Ok(v) => Ok(v),
+        // Only a number written with a fraction where an integer goes takes the second
+        // road (so everything else, duplicate keys included, is refused as before).
+        Err(e) if e.inner().to_string().starts_with("invalid type: floating point") => {
+            let mut value: serde_json::Value =
+                serde_json::from_slice(bytes).map_err(|_| ApiError::Invalid(FieldErrors::one("body", "is not valid JSON")))?;
+            integral_numbers(&mut value);
+            serde_path_to_error::deserialize(value).map_err(refuse)
+        }
+        Err(e) => Err(refuse(e)),
+    }
 }
 
 /// JSON has one number type: `2390.0` is the integer 2390 (RFC 8259 §6, JSON Schema's

@@ -141,7 +141,7 @@ async fn send(
             } else if let Some(phone) = &c.phone {
                 sms.send(phone, &format!("{}: estimate {} ({}) is ready: {url}", tenant.name, e.number, e.title)).await?;
             }
-            parties::record_invited(table, &tenant.id, account()?, contact, now).await?;
+            stamp_invited(table, &tenant.id, account()?, contact, now).await;
         }
         Notice::InvoiceSent { invoice, contact, token } => {
             let token = token.as_deref().ok_or("the invoice link was already sent")?;
@@ -156,7 +156,7 @@ async fn send(
             } else if let Some(phone) = &c.phone {
                 sms.send(phone, &format!("{}: invoice {} for {balance}, due {due}: {url}", tenant.name, i.number)).await?;
             }
-            parties::record_invited(table, &tenant.id, account()?, contact, now).await?;
+            stamp_invited(table, &tenant.id, account()?, contact, now).await;
         }
         Notice::PortalInvite { contact, token } => {
             let token = token.as_deref().ok_or("the invitation was already sent")?;
@@ -275,6 +275,20 @@ const RECEIPT_LINK_DAYS: i64 = 30;
 
 /// The address a receipt links to: a link that opens the paid document (view only) and lands
 /// on the receipt, made for this contact when the message is sent (its token is never
+/// Marks the contact invited once a document link reached them. After the message went out:
+/// failing here must not send it again, so it is logged, not returned.
+async fn stamp_invited(
+    table: &dyn Table,
+    t: &portal_domain::ids::TenantId,
+    a: &portal_domain::ids::AccountId,
+    c: &portal_domain::ids::ContactId,
+    now: Timestamp,
+) {
+    if let Err(e) = parties::record_invited(table, t, a, c, now).await {
+        tracing::warn!(error = %e, contact = %c, "the contact's invitation was not stamped");
+    }
+}
+
 /// stored). Account credit belongs to no document: its receipt asks the contact to sign in.
 async fn receipt_link(
     table: &dyn Table,

@@ -143,9 +143,19 @@ async function sendScan(account: string, estimate: string, file: File): Promise<
 function ScanOnFile({ account, estimate, scan, onChanged }: { account: string; estimate: string; scan: { content_type: string; size: number } | null | undefined; onChanged: () => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  // Fetched with the staff token (a plain link would carry none), then saved as a file.
   const open = () => {
     setError(null);
-    download(scanPath(account, estimate)).then((blob) => window.open(URL.createObjectURL(blob), '_blank', 'noopener'), setError);
+    download(scanPath(account, estimate)).then((blob) => {
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `approval.${scan?.content_type === 'application/pdf' ? 'pdf' : 'jpg'}`;
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    }, setError);
   };
   const add = async (input: HTMLInputElement) => {
     const file = input.files?.[0];
@@ -169,7 +179,7 @@ function ScanOnFile({ account, estimate, scan, onChanged }: { account: string; e
         {error !== null && <Notice error={error} />}
         {scan ? (
           <button type="button" class="button secondary" onClick={open}>
-            Open the scan ({scan.content_type === 'application/pdf' ? 'PDF' : 'image'}, {Math.max(1, Math.round(scan.size / 1024))} KB)
+            Download the scan ({scan.content_type === 'application/pdf' ? 'PDF' : 'JPEG'}, {Math.max(1, Math.round(scan.size / 1024))} KB)
           </button>
         ) : (
           'none kept'

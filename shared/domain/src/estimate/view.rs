@@ -25,9 +25,10 @@ impl Decision {
                 let mut a = a.clone();
                 a.ip.clear();
                 a.user_agent.clear();
-                // The office's file of the paper stays with the office.
+                // The office's file of the paper and its own note stay with the office.
                 if let Some(o) = a.offline.as_mut() {
                     o.scan = None;
+                    o.note.clear();
                 }
                 if reader == Evidence::Link {
                     a.signature_png.clear();

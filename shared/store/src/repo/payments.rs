@@ -626,10 +626,10 @@ async fn read(table: &dyn Table, at: &PaymentRef) -> Result<Option<(PaymentRecor
 /// The PaymentIntent, when the event names one, is recorded on the payment the first time it
 /// is seen, so later charge and dispute events (which may carry no metadata) find the payment.
 ///
-/// A "Pay balance" Checkout's fact is posted to its own payment (which carries the receipt and
-/// the office's notice) and then to each invoice's part, each under its own event key
-/// (`{event}#{part}`): a delivery that stopped half-way is finished by Stripe's next delivery,
-/// and no part is posted twice. A refund falls on the parts from the last one back
+/// A "Pay balance" Checkout's fact is posted to each invoice's part, each under its own event
+/// key (`{event}#{part}`), and then to the Checkout's own payment (which carries the receipt
+/// and the office's notice): a delivery that stopped half-way is finished by Stripe's next
+/// delivery, and no part is posted twice. A refund falls on the parts from the last one back
 /// ([`refund_share`]).
 pub async fn post(
     table: &dyn Table,
@@ -640,30 +640,44 @@ pub async fn post(
     event_id: &str,
     now: Timestamp,
 ) -> Result<Posted, StoreError> {
-    let posted = post_one(table, ids, at, fact, details, event_id, true, now).await?;
-    if at.document != Document::Balance || posted == Posted::Unknown {
-        return Ok(posted);
+    if at.document != Document::Balance {
+        return post_one(table, ids, at, fact, details, event_id, true, now).await;
     }
-    let Some(checkout) = get(table, &at.tenant, &at.account, &at.document, &at.payment).await? else { return Ok(posted) };
-    if let PaymentFact::RefundedTotal { amount } = fact
-        && !(0..=checkout.state.amount).contains(&amount)
-    {
-        return Ok(posted);
-    }
-    let mut outcome = posted;
-    for (i, part) in checkout.parts.iter().enumerate() {
-        let fact = match fact {
-            PaymentFact::RefundedTotal { amount } => PaymentFact::RefundedTotal { amount: refund_share(&checkout.parts, i, amount) },
-            other => other,
-        };
-        let part_at = PaymentRef { document: Document::Invoice(part.invoice.clone()), payment: part.payment.clone(), ..at.clone() };
-        let done = post_one(table, ids, &part_at, fact, details, &format!("{event_id}#{}", part.payment), false, now).await?;
-        // A redelivery that finished what an earlier one left undone did apply something.
-        if matches!(done, Posted::Applied { .. }) && !matches!(outcome, Posted::Applied { .. }) {
-            outcome = done;
+    let Some(checkout) = get(table, &at.tenant, &at.account, &at.document, &at.payment).await? else { return Ok(Posted::Unknown) };
+    // The parts first, the Checkout's own payment last: its event record (and the receipt)
+    // exist only once every invoice is posted, so a delivery that stops half-way leaves the
+    // event unposted and Stripe's retry finishes it.
+    let valid = match fact {
+        PaymentFact::RefundedTotal { amount } => (0..=checkout.state.amount).contains(&amount),
+        _ => true,
+    };
+    let mut parts_applied = None;
+    if valid {
+        for (i, part) in checkout.parts.iter().enumerate() {
+            let fact = match fact {
+                PaymentFact::RefundedTotal { amount } => PaymentFact::RefundedTotal { amount: refund_share(&checkout.parts, i, amount) },
+                other => other,
+            };
+            let part_at = PaymentRef { document: Document::Invoice(part.invoice.clone()), payment: part.payment.clone(), ..at.clone() };
+            let done = post_one(table, ids, &part_at, fact, details, &format!("{event_id}#{}", part.payment), false, now).await?;
+            match done {
+                Posted::Applied { .. } => {
+                    parts_applied.get_or_insert(done);
+                }
+                Posted::Unknown => {
+                    tracing::warn!(payment = %part.payment, "a part of a Pay balance Checkout has no payment on its invoice")
+                }
+                Posted::Duplicate | Posted::NoChange => {}
+            }
         }
     }
-    Ok(outcome)
+    let posted = post_one(table, ids, at, fact, details, event_id, true, now).await?;
+    // A redelivery that finished what an earlier one left undone did apply something.
+    Ok(match (posted, parts_applied) {
+        (Posted::Applied { status }, _) => Posted::Applied { status },
+        (_, Some(applied)) => applied,
+        (other, None) => other,
+    })
 }
 
 /// Posts one fact to one payment; `notify` adds the receipt and the office's notice when
