@@ -133,16 +133,21 @@ mod tests {
         haystack.windows(needle.len()).any(|w| w == needle)
     }
 
-    #[test]
-    fn a_jpeg_becomes_a_png_without_its_exif_and_gps() {
-        let jpeg = encoded(64, 32, ImageFormat::Jpeg);
-        // An APP1 Exif segment with a GPS tag name, right after the start-of-image marker.
+    /// The JPEG with an APP1 Exif segment holding a GPS tag name, right after the
+    /// start-of-image marker (as a phone writes it).
+    fn with_gps(jpeg: &[u8]) -> Vec<u8> {
         let exif = b"Exif\0\0MM\0*GPSInfo 30.2672N 97.7431W";
         let mut tagged = jpeg[..2].to_vec();
         tagged.extend_from_slice(&[0xFF, 0xE1]);
         tagged.extend_from_slice(&u16::try_from(exif.len() + 2).unwrap().to_be_bytes());
         tagged.extend_from_slice(exif);
         tagged.extend_from_slice(&jpeg[2..]);
+        tagged
+    }
+
+    #[test]
+    fn a_jpeg_becomes_a_png_without_its_exif_and_gps() {
+        let tagged = with_gps(&encoded(64, 32, ImageFormat::Jpeg));
         let checked = logo(&tagged).unwrap();
         assert!(checked.png.starts_with(b"\x89PNG\r\n\x1a\n"));
         assert!(!has(&checked.png, b"Exif") && !has(&checked.png, b"GPSInfo"));
@@ -152,14 +157,7 @@ mod tests {
 
     #[test]
     fn a_photo_of_a_paper_becomes_a_jpeg_without_its_exif_and_gps_at_most_2400_px() {
-        let jpeg = encoded(3000, 1500, ImageFormat::Jpeg);
-        let exif = b"Exif\0\0MM\0*GPSInfo 30.2672N 97.7431W";
-        let mut tagged = jpeg[..2].to_vec();
-        tagged.extend_from_slice(&[0xFF, 0xE1]);
-        tagged.extend_from_slice(&u16::try_from(exif.len() + 2).unwrap().to_be_bytes());
-        tagged.extend_from_slice(exif);
-        tagged.extend_from_slice(&jpeg[2..]);
-        let kept = scan(&tagged).unwrap();
+        let kept = scan(&with_gps(&encoded(3000, 1500, ImageFormat::Jpeg))).unwrap();
         assert!(kept.starts_with(&[0xFF, 0xD8, 0xFF]), "a JPEG");
         assert!(!has(&kept, b"Exif") && !has(&kept, b"GPSInfo"));
         let back = image::load_from_memory(&kept).unwrap();
