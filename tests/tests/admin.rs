@@ -73,6 +73,17 @@ async fn the_office_invoices_an_approved_estimate_crediting_its_deposit() {
 }
 
 /// Creates Rosa Delgado (an approver with an email) with her home; returns the account id.
+/// A one-line draft estimate ("Porch light") for `account`; its id.
+async fn porch_light_draft(s: &TestServer, staff: Option<&str>, account: &str) -> String {
+    let content = json!({
+        "title": "Porch light", "scope": "",
+        "items": [{"id": "li_light", "name": "Porch light", "description": "", "quantity": "1", "unit_price": 12000, "taxable": true}],
+        "groups": [], "tax_rate": "0", "deposit": null, "terms": "", "valid_until": "2030-12-31", "currency": "USD"
+    });
+    let draft = s.http.post(&format!("/api/admin/customers/{account}/estimates"), staff, &json!({"content": content})).await.json();
+    draft["summary"]["id"].as_str().unwrap().to_string()
+}
+
 async fn new_customer(s: &TestServer, staff: Option<&str>) -> String {
     let body = json!({"name": "Rosa Delgado", "kind": "residential",
                       "contact": {"name": "Rosa Delgado", "email": "rosa@example.com", "role": "approver"},
@@ -334,13 +345,7 @@ async fn an_estimate_with_nobody_to_approve_it_is_not_sent() {
     let contact = detail["contacts"][0]["id"].as_str().unwrap().to_string();
     let off = s.http.post(&format!("/api/admin/customers/{account}/contacts/{contact}/access"), staff, &json!({"enabled": false})).await;
     assert_eq!(off.status, 200, "{}", off.text());
-    let content = json!({
-        "title": "Porch light", "scope": "",
-        "items": [{"id": "li_light", "name": "Porch light", "description": "", "quantity": "1", "unit_price": 12000, "taxable": true}],
-        "groups": [], "tax_rate": "0", "deposit": null, "terms": "", "valid_until": "2030-12-31", "currency": "USD"
-    });
-    let draft = s.http.post(&format!("/api/admin/customers/{account}/estimates"), staff, &json!({"content": content})).await.json();
-    let estimate = draft["summary"]["id"].as_str().unwrap().to_string();
+    let estimate = porch_light_draft(&s, staff, &account).await;
     let sent = s.http.post(&format!("/api/admin/customers/{account}/estimates/{estimate}/send"), staff, &json!({})).await;
     assert_eq!((sent.status, sent.code().as_str()), (409, "no_recipients"), "{}", sent.text());
     let page = s.http.get(&format!("/api/admin/customers/{account}/estimates/{estimate}"), staff).await.json();
@@ -603,13 +608,7 @@ async fn a_contact_emailed_a_document_counts_as_invited() {
     let staff = Some(morgan.access_token.as_str());
     let before = s.http.get("/api/admin/adoption", staff).await.json();
     let account = new_customer(&s, staff).await;
-    let content = json!({
-        "title": "Porch light", "scope": "",
-        "items": [{"id": "li_light", "name": "Porch light", "description": "", "quantity": "1", "unit_price": 12000, "taxable": true}],
-        "groups": [], "tax_rate": "0", "deposit": null, "terms": "", "valid_until": "2030-12-31", "currency": "USD"
-    });
-    let draft = s.http.post(&format!("/api/admin/customers/{account}/estimates"), staff, &json!({"content": content})).await.json();
-    let estimate = draft["summary"]["id"].as_str().unwrap().to_string();
+    let estimate = porch_light_draft(&s, staff, &account).await;
     let sent = s.http.post(&format!("/api/admin/customers/{account}/estimates/{estimate}/send"), staff, &json!({})).await;
     assert_eq!(sent.status, 200, "{}", sent.text());
     s.wait_for_mail("rosa@example.com", "Porch light").await.expect("the estimate email");
