@@ -57,7 +57,7 @@ openapi: ## regenerate infra/openapi.json from the code
 	cargo run -q -p portal-local -- openapi > infra/openapi.json
 
 bench: web ## budgets of DESIGN.md §9: cold start, sizes, latency, requests/s, JS size, Lighthouse (release builds; slow)
-	cargo build --release -p auth -p view-estimate -p approve-estimate -p stripe-webhook -p view-invoice -p pay -p send-notifications -p admin-api -p media -p hello-lambda -p portal-local -p portal-tests --bins
+	cargo build --release --workspace --bins
 	cargo run --release -p portal-tests --bin bench
 	infra/scripts/bench-web.sh
 

@@ -18,17 +18,13 @@ use portal_http::token::{PublicKeys, Verifier};
 use portal_store::Table;
 use tokio::net::TcpListener;
 
-use crate::routes::{Route, TEMPLATE, from_template};
+use portal_http::function::Deps;
+
+use crate::registry::Built;
+use crate::routes::{Route, Router, TEMPLATE, from_template};
 
 /// Largest request body the local server reads (API Gateway's limit is larger; ours are small).
 const MAX_REQUEST: usize = 1024 * 1024;
-
-/// The function names the local server can run. A test checks the template has no others.
-pub const FUNCTIONS: &[&str] =
-    &["auth", "view-estimate", "approve-estimate", "view-invoice", "pay", "stripe-webhook", "admin-api", "media"];
-/// Functions without routes (stream and schedule triggers) that the local server runs in its
-/// background loop.
-pub const BACKGROUND: &[&str] = &["send-notifications"];
 
 pub struct Config {
     /// Where the store and key live; `None` keeps everything in memory (tests, benchmarks).
@@ -46,16 +42,8 @@ pub struct Config {
 }
 
 pub struct App {
-    routes: Vec<Route>,
-    auth: auth::State,
-    view: view_estimate::State,
-    approve: approve_estimate::State,
-    invoices: view_invoice::State,
-    pay: pay::State,
-    webhook: stripe_webhook::State,
-    notify: send_notifications::State,
-    admin: admin_api::State,
-    media: media::State,
+    routes: Router,
+    functions: Built,
     /// The Blobs port of local mode: files, with signed upload addresses.
     pub blobs: Arc<FileBlobs>,
     /// Removes an in-memory app's blob folder when the app goes.
@@ -99,18 +87,7 @@ impl App {
         let verifier = Verifier::new(PublicKeys::from_jwks(&jwks)?);
         let key_json = serde_json::to_string(&key).map_err(|e| e.to_string())?;
         let clock_dyn: Arc<dyn Clock> = clock.clone();
-        let auth = auth::State::new(table.clone(), clock_dyn.clone(), ids.clone(), Arc::new(crate::keys::LocalSecret(key_json)));
-        let view = view_estimate::State { table: table.clone(), clock: clock_dyn.clone(), ids: ids.clone(), verifier: verifier.clone() };
-        let invoices = view_invoice::State { table: table.clone(), clock: clock_dyn.clone(), verifier: verifier.clone() };
         let simulator = Arc::new(Simulator::new(&config.public_url, ids.clone(), config.ach_settle_seconds));
-        let pay = pay::State {
-            table: table.clone(),
-            clock: clock_dyn.clone(),
-            ids: ids.clone(),
-            verifier: verifier.clone(),
-            payments: simulator.clone(),
-        };
-        let admin = admin_api::State { table: table.clone(), clock: clock_dyn.clone(), ids: ids.clone(), verifier: verifier.clone() };
         let (blob_root, blob_dir) = match &config.data_dir {
             Some(dir) => (dir.join("blobs"), None),
             None => {
@@ -119,27 +96,17 @@ impl App {
             }
         };
         let blobs = Arc::new(FileBlobs::new(blob_root, &config.public_url, ids.secret(), clock_dyn.clone()));
-        let media = media::State {
-            table: table.clone(),
-            blobs: blobs.clone(),
-            clock: clock_dyn.clone(),
-            ids: ids.clone(),
-            verifier: verifier.clone(),
-        };
-        let approve = approve_estimate::State { table: table.clone(), clock: clock_dyn.clone(), ids: ids.clone(), verifier };
-        let notify = send_notifications::State {
-            table: table.clone(),
-            mailer: Arc::new(mailbox.clone()),
-            sms: Arc::new(mailbox.clone()),
-            clock: clock_dyn.clone(),
-            ids: ids.clone(),
-        };
-        let webhook = stripe_webhook::State {
-            table: table.clone(),
-            clock: clock_dyn,
-            ids: ids.clone(),
-            secrets: Arc::new(crate::keys::LocalSecret(webhook_secret.clone())),
-        };
+        let deps = Deps::new(table.clone())
+            .with_clock(clock_dyn)
+            .with_ids(ids.clone())
+            .with_verifier(verifier)
+            .with_signing_key(Arc::new(crate::keys::LocalSecret(key_json)))
+            .with_webhook_secrets(Arc::new(crate::keys::LocalSecret(webhook_secret.clone())))
+            .with_payments(simulator.clone())
+            .with_blobs(blobs.clone())
+            .with_mailer(Arc::new(mailbox.clone()))
+            .with_sms(Arc::new(mailbox.clone()));
+        let functions = Built::new(&deps).map_err(|e| e.to_string())?;
         let demo = if config.seed {
             Some(
                 crate::seed::seed(table.as_ref(), ids.as_ref(), clock.now(), &config.public_url)
@@ -150,16 +117,8 @@ impl App {
             None
         };
         Ok(Self {
-            routes: from_template(TEMPLATE)?,
-            auth,
-            view,
-            approve,
-            invoices,
-            pay,
-            webhook,
-            notify,
-            admin,
-            media,
+            routes: Router::new(from_template(TEMPLATE)?)?,
+            functions,
             blobs,
             _blob_dir: blob_dir,
             simulator,
@@ -176,20 +135,13 @@ impl App {
 
     /// Every route the server dispatches (from the template).
     pub fn routes(&self) -> &[Route] {
-        &self.routes
+        self.routes.routes()
     }
 
     async fn call(&self, function: &str, req: lambda_http::Request) -> lambda_http::Response<lambda_http::Body> {
-        match function {
-            "auth" => auth::handle(&self.auth, req).await,
-            "view-estimate" => view_estimate::handle(&self.view, req).await,
-            "approve-estimate" => approve_estimate::handle(&self.approve, req).await,
-            "view-invoice" => view_invoice::handle(&self.invoices, req).await,
-            "pay" => pay::handle(&self.pay, req).await,
-            "admin-api" => admin_api::handle(&self.admin, req).await,
-            "media" => media::handle(&self.media, req).await,
-            "stripe-webhook" => stripe_webhook::handle(&self.webhook, req).await,
-            other => portal_http::ApiError::Internal(format!("function {other} is not in the local server").into()).into_response(),
+        match self.functions.http(function) {
+            Some(f) => f.call(req).await,
+            None => portal_http::ApiError::Internal(format!("function {function} is not in the registry").into()).into_response(),
         }
     }
 
@@ -197,7 +149,7 @@ impl App {
     pub async fn handle(&self, req: hyper::Request<Incoming>, peer: IpAddr) -> hyper::Response<Full<Bytes>> {
         let path = req.uri().path().to_string();
         let method = req.method().clone();
-        let found = self.routes.iter().find_map(|r| r.matches(method.as_str(), &path).map(|p| (r, p)));
+        let found = self.routes.find(method.as_str(), &path);
         if let Some((route, params)) = found {
             let (parts, body) = req.into_parts();
             let body = match Limited::new(body, MAX_REQUEST).collect().await {
@@ -283,7 +235,7 @@ impl App {
         else {
             return 500;
         };
-        let Some((route, params)) = self.routes.iter().find_map(|r| r.matches("POST", &path).map(|p| (r, p))) else { return 404 };
+        let Some((route, params)) = self.routes.find("POST", &path) else { return 404 };
         let (parts, ()) = req.into_parts();
         let r = self.api(parts, d.body.clone().into_bytes(), route, params, IpAddr::from([127, 0, 0, 1])).await;
         r.status().as_u16()
@@ -304,8 +256,13 @@ impl App {
     /// (receipts) goes to the local mailbox.
     pub async fn send_outbox(&self) {
         let sweep = serde_json::json!({ "source": "aws.events", "detail-type": "Scheduled Event" });
-        if let Err(e) = send_notifications::handle(&self.notify, &sweep).await {
-            tracing::warn!(error = %e, "outbox delivery failed");
+        match self.functions.event("send-notifications") {
+            Some(f) => {
+                if let Err(e) = f.call(sweep).await {
+                    tracing::warn!(error = %e, "outbox delivery failed");
+                }
+            }
+            None => tracing::error!("send-notifications is not in the registry"),
         }
     }
 

@@ -2,7 +2,8 @@
 //! black-box tests.
 //!
 //! # Layout
-//! - [`routes`]: the route table, read from `template.yaml`.
+//! - [`registry`]: every function, one line each; built once from the embedded backends.
+//! - [`routes`]: the route table, read from `template.yaml`, matched as API Gateway does.
 //! - [`convert`]: local requests -> the API Gateway v2 events Lambda would get.
 //! - [`app`]: the server: dispatch to the functions' handlers, dev pages, OpenAPI.
 //! - [`dev`]: the local mailbox pages and the index page.
@@ -17,6 +18,7 @@ pub mod convert;
 pub mod dev;
 pub mod keys;
 pub mod provision;
+pub mod registry;
 pub mod routes;
 pub mod seed;
 
@@ -25,16 +27,11 @@ pub use app::{App, Config, serve};
 /// The OpenAPI document of every function, as served at `/api/openapi.json` and checked in at
 /// `infra/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    use utoipa::OpenApi;
     use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-    let mut doc = auth::Api::openapi();
-    doc.merge(view_estimate::Api::openapi());
-    doc.merge(approve_estimate::Api::openapi());
-    doc.merge(view_invoice::Api::openapi());
-    doc.merge(pay::Api::openapi());
-    doc.merge(admin_api::Api::openapi());
-    doc.merge(media::Api::openapi());
-    doc.merge(stripe_webhook::Api::openapi());
+    let mut doc = utoipa::openapi::OpenApi::default();
+    for part in crate::registry::openapi_parts() {
+        doc.merge(part);
+    }
     doc.info = utoipa::openapi::InfoBuilder::new()
         .title("Switchboard customer portal API")
         .version(env!("CARGO_PKG_VERSION"))

@@ -20,29 +20,44 @@ impl Route {
     pub fn key(&self) -> String {
         format!("{} {}", self.method, self.path)
     }
+}
 
-    /// Path parameters when `path` matches this route.
-    pub fn matches(&self, method: &str, path: &str) -> Option<HashMap<String, String>> {
-        if !self.method.eq_ignore_ascii_case(method) {
+/// The routes of the template, matched as API Gateway matches them: the most specific route
+/// wins (a literal segment over a `{param}`, whatever order the template lists them in), and
+/// a parameter is one non-empty segment. `matchit` does the matching; one router per method.
+pub struct Router {
+    routes: Vec<Route>,
+    by_method: HashMap<String, matchit::Router<usize>>,
+}
+
+impl Router {
+    pub fn new(routes: Vec<Route>) -> Result<Self, String> {
+        let mut by_method: HashMap<String, matchit::Router<usize>> = HashMap::new();
+        for (i, r) in routes.iter().enumerate() {
+            by_method.entry(r.method.clone()).or_default().insert(&r.path, i).map_err(|e| format!("route {}: {e}", r.key()))?;
+        }
+        Ok(Self { routes, by_method })
+    }
+
+    /// Every route, in the template's order (sorted).
+    pub fn routes(&self) -> &[Route] {
+        &self.routes
+    }
+
+    /// The route `method path` reaches, with its path parameters.
+    pub fn find(&self, method: &str, path: &str) -> Option<(&Route, HashMap<String, String>)> {
+        let router = self.by_method.get(&method.to_ascii_uppercase())?;
+        // API Gateway ignores one trailing slash; an empty segment names nothing.
+        let path = match path.strip_suffix('/') {
+            Some(p) if !p.is_empty() => p,
+            _ => path,
+        };
+        let found = router.at(path).ok()?;
+        let params: HashMap<String, String> = found.params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        if params.values().any(String::is_empty) {
             return None;
         }
-        let pattern: Vec<&str> = self.path.trim_matches('/').split('/').collect();
-        let actual: Vec<&str> = path.trim_matches('/').split('/').collect();
-        if pattern.len() != actual.len() {
-            return None;
-        }
-        let mut params = HashMap::new();
-        for (p, a) in pattern.iter().zip(&actual) {
-            match p.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
-                Some(name) if !a.is_empty() => {
-                    params.insert(name.to_string(), a.to_string());
-                }
-                Some(_) => return None,
-                None if p == a => {}
-                None => return None,
-            }
-        }
-        Some(params)
+        self.routes.get(*found.value).map(|r| (r, params))
     }
 }
 
@@ -93,12 +108,35 @@ pub fn from_template(template: &str) -> Result<Vec<Route>, String> {
 mod tests {
     use super::*;
 
+    fn route(method: &str, path: &str) -> Route {
+        Route { function: path.into(), method: method.into(), path: path.into() }
+    }
+
     #[test]
     fn parameters_match_one_segment() {
-        let r = Route { function: "f".into(), method: "POST".into(), path: "/api/estimates/{id}/approve".into() };
-        assert_eq!(r.matches("POST", "/api/estimates/est_1/approve").and_then(|p| p.get("id").cloned()), Some("est_1".into()));
-        assert!(r.matches("GET", "/api/estimates/est_1/approve").is_none());
-        assert!(r.matches("POST", "/api/estimates//approve").is_none());
-        assert!(r.matches("POST", "/api/estimates/a/b/approve").is_none());
+        let r = Router::new(vec![route("POST", "/api/estimates/{id}/approve")]).unwrap();
+        let found = r.find("POST", "/api/estimates/est_1/approve").map(|(_, p)| p.get("id").cloned());
+        assert_eq!(found, Some(Some("est_1".into())));
+        assert!(r.find("GET", "/api/estimates/est_1/approve").is_none());
+        assert!(r.find("POST", "/api/estimates//approve").is_none());
+        assert!(r.find("POST", "/api/estimates/a/b/approve").is_none());
+    }
+
+    #[test]
+    fn a_literal_segment_wins_over_a_parameter_whatever_the_order() {
+        let param_first = vec![route("GET", "/api/admin/customers/{account}"), route("GET", "/api/admin/customers/search")];
+        let literal_first: Vec<Route> = param_first.iter().rev().cloned().collect();
+        for routes in [param_first, literal_first] {
+            let r = Router::new(routes).unwrap();
+            assert_eq!(r.find("GET", "/api/admin/customers/search").map(|(r, _)| r.path.as_str()), Some("/api/admin/customers/search"));
+            let (hit, params) = r.find("GET", "/api/admin/customers/acc_1").unwrap();
+            assert_eq!(hit.path, "/api/admin/customers/{account}");
+            assert_eq!(params.get("account").map(String::as_str), Some("acc_1"));
+        }
+    }
+
+    #[test]
+    fn two_routes_that_match_the_same_paths_are_refused() {
+        assert!(Router::new(vec![route("GET", "/api/x/{a}"), route("GET", "/api/x/{b}")]).is_err());
     }
 }

@@ -4,36 +4,47 @@
 
 use std::collections::BTreeSet;
 
+use portal_local::registry::FUNCTIONS;
 use portal_local::routes::{TEMPLATE, from_template};
-
-fn function_routes(name: &str) -> &'static [&'static str] {
-    match name {
-        "auth" => auth::ROUTES,
-        "view-estimate" => view_estimate::ROUTES,
-        "approve-estimate" => approve_estimate::ROUTES,
-        "view-invoice" => view_invoice::ROUTES,
-        "pay" => pay::ROUTES,
-        "admin-api" => admin_api::ROUTES,
-        "media" => media::ROUTES,
-        "stripe-webhook" => stripe_webhook::ROUTES,
-        other => panic!("template.yaml names function {other}, which the local server cannot run"),
-    }
-}
 
 #[test]
 fn every_template_route_is_served_by_the_function_the_template_names() {
     let routes = from_template(TEMPLATE).unwrap();
-    for function in portal_local::app::FUNCTIONS {
-        let in_template: BTreeSet<String> = routes.iter().filter(|r| r.function == *function).map(|r| r.key()).collect();
-        let in_code: BTreeSet<String> = function_routes(function).iter().map(|s| s.to_string()).collect();
-        assert_eq!(in_template, in_code, "{function}: template.yaml and {function}::ROUTES differ");
+    for spec in FUNCTIONS {
+        let in_template: BTreeSet<String> = routes.iter().filter(|r| r.function == spec.name).map(|r| r.key()).collect();
+        let in_code: BTreeSet<String> = spec.routes().iter().map(|s| s.to_string()).collect();
+        assert_eq!(in_template, in_code, "{}: template.yaml and its route table differ", spec.name);
     }
     let names: BTreeSet<&str> = routes.iter().map(|r| r.function.as_str()).collect();
-    let known: BTreeSet<&str> = portal_local::app::FUNCTIONS.iter().copied().collect();
-    assert_eq!(names, known, "every function with routes in the template runs locally, and no other");
+    let known: BTreeSet<&str> = portal_local::registry::http_names().collect();
+    assert_eq!(names, known, "every function with routes in the template is in the registry, and no other");
     let all: BTreeSet<String> = portal_local::routes::functions(TEMPLATE).unwrap().into_iter().collect();
-    let local: BTreeSet<String> = portal_local::app::FUNCTIONS.iter().chain(portal_local::app::BACKGROUND).map(|s| s.to_string()).collect();
-    assert_eq!(all, local, "every function in the template runs locally (background ones in the background loop)");
+    let registered: BTreeSet<String> = FUNCTIONS.iter().map(|s| s.name.to_string()).collect();
+    assert_eq!(all, registered, "every function in the template is in the registry");
+}
+
+/// The local server matches routes as API Gateway does: the template's routes build a router
+/// (no two match the same paths) and each route reaches itself.
+#[test]
+fn every_route_reaches_its_function_locally() {
+    let routes = from_template(TEMPLATE).unwrap();
+    let router = portal_local::routes::Router::new(routes.clone()).unwrap();
+    for r in &routes {
+        let sample = r.path.split('/').map(|seg| if seg.starts_with('{') { "x_1" } else { seg }).collect::<Vec<_>>().join("/");
+        let (hit, _) = router.find(&r.method, &sample).unwrap_or_else(|| panic!("{} is not reached", r.key()));
+        assert_eq!(hit.key(), r.key(), "{sample} reaches {} instead", hit.key());
+    }
+}
+
+/// A function's crate, its events and its registry line go together.
+#[test]
+fn every_function_has_its_events_folder() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events");
+    for spec in FUNCTIONS {
+        let dir = root.join(spec.name);
+        let events = std::fs::read_dir(&dir).map(|d| d.filter_map(Result::ok).count()).unwrap_or(0);
+        assert!(events > 0, "events/{} holds no example event", spec.name);
+    }
 }
 
 #[test]
@@ -48,8 +59,8 @@ fn every_function_folder_is_in_the_template() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../functions");
     let folders: BTreeSet<String> =
         std::fs::read_dir(root).unwrap().filter_map(|e| Some(e.ok()?.file_name().to_str()?.to_string())).collect();
-    let known: BTreeSet<String> = portal_local::app::FUNCTIONS.iter().chain(portal_local::app::BACKGROUND).map(|s| s.to_string()).collect();
-    assert_eq!(folders, known);
+    let known: BTreeSet<String> = FUNCTIONS.iter().map(|s| s.name.to_string()).collect();
+    assert_eq!(folders, known, "every folder of functions/ is in the registry");
 }
 
 #[test]

@@ -3,9 +3,9 @@
 use std::process::Stdio;
 use std::time::Duration;
 
-use portal_aws::moto::Moto;
 use portal_domain::ports::{Clock, Ids, RandomIds, SystemClock};
 use portal_http::token::KeyFile;
+use portal_testkit::moto::Moto;
 
 use crate::emulator::{Emulator, lambda_env};
 
@@ -29,7 +29,7 @@ impl Backend {
     pub async fn start() -> Self {
         let moto = Moto::shared();
         let config = moto.sdk_config();
-        let table = portal_store::contract::ns();
+        let table = portal_testkit::ns();
         let ddb = aws_sdk_dynamodb::Client::new(&config);
         portal_aws::dynamo::create_table(&ddb, &table).await.expect("create table");
         let dynamo = portal_aws::dynamo::DynamoTable::new(ddb, table.clone());

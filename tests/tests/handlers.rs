@@ -6,9 +6,10 @@ use std::sync::Arc;
 
 use portal_domain::ports::{Clock, Ids, RandomIds, SystemClock};
 use portal_embedded::Store;
+use portal_http::function::Deps;
 use portal_http::token::{KeyFile, PublicKeys, Verifier};
 use portal_store::Table;
-use portal_store::counting::Counting;
+use portal_testkit::counting::Counting;
 use portal_tests::events;
 use serde_json::Value;
 
@@ -16,13 +17,8 @@ struct Harness {
     table: Arc<Counting<portal_embedded::EmbeddedTable>>,
     store: Store,
     key: KeyFile,
-    auth: auth::State,
-    view: view_estimate::State,
-    approve: approve_estimate::State,
-    invoices: view_invoice::State,
-    pay: pay::State,
-    admin: admin_api::State,
-    media: media::State,
+    /// Every function of the registry, as the local server builds them.
+    functions: portal_local::registry::Built,
     blobs: Arc<portal_embedded::files::FileBlobs>,
     _blob_dir: tempfile::TempDir,
     simulator: Arc<portal_embedded::simulator::Simulator>,
@@ -31,9 +27,8 @@ struct Harness {
 impl Harness {
     /// Runs the outbox sender once, as send-notifications would.
     async fn deliver(&self) {
-        let t: portal_domain::ids::TenantId = "ten_brightspark".parse().unwrap();
-        let mailbox = self.store.mailbox();
-        portal_store::notify::deliver_due(self.table.as_ref(), &mailbox, &mailbox, &RandomIds, &t, SystemClock.now()).await.unwrap();
+        let sweep = serde_json::json!({ "source": "aws.events", "detail-type": "Scheduled Event" });
+        self.functions.event("send-notifications").unwrap().call(sweep).await.unwrap();
     }
 }
 
@@ -47,29 +42,22 @@ async fn harness() -> Harness {
     let dyn_table: Arc<dyn Table> = table.clone();
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let ids: Arc<dyn Ids> = Arc::new(RandomIds);
-    let auth = auth::State::new(
-        dyn_table.clone(),
-        clock.clone(),
-        ids.clone(),
-        Arc::new(portal_local::keys::LocalSecret(serde_json::to_string(&key).unwrap())),
-    );
-    let view = view_estimate::State { table: dyn_table.clone(), clock: clock.clone(), ids: ids.clone(), verifier: verifier.clone() };
-    let invoices = view_invoice::State { table: dyn_table.clone(), clock: clock.clone(), verifier: verifier.clone() };
     let simulator = Arc::new(portal_embedded::simulator::Simulator::new("https://portal.test", ids.clone(), 60));
-    let pay = pay::State {
-        table: dyn_table.clone(),
-        clock: clock.clone(),
-        ids: ids.clone(),
-        verifier: verifier.clone(),
-        payments: simulator.clone(),
-    };
-    let admin = admin_api::State { table: dyn_table.clone(), clock: clock.clone(), ids: ids.clone(), verifier: verifier.clone() };
     let blob_dir = tempfile::tempdir().unwrap();
     let blobs = Arc::new(portal_embedded::files::FileBlobs::new(blob_dir.path(), "https://portal.test", RandomIds.secret(), clock.clone()));
-    let media =
-        media::State { table: dyn_table.clone(), blobs: blobs.clone(), clock: clock.clone(), ids: ids.clone(), verifier: verifier.clone() };
-    let approve = approve_estimate::State { table: dyn_table, clock, ids, verifier };
-    Harness { table, store, key, auth, view, approve, invoices, pay, admin, media, blobs, _blob_dir: blob_dir, simulator }
+    let mailbox = store.mailbox();
+    let deps = Deps::new(dyn_table)
+        .with_clock(clock)
+        .with_ids(ids)
+        .with_verifier(verifier)
+        .with_signing_key(Arc::new(portal_local::keys::LocalSecret(serde_json::to_string(&key).unwrap())))
+        .with_webhook_secrets(Arc::new(portal_local::keys::LocalSecret(portal_tests::lambda::WEBHOOK_SECRET.into())))
+        .with_payments(simulator.clone())
+        .with_blobs(blobs.clone())
+        .with_mailer(Arc::new(mailbox.clone()))
+        .with_sms(Arc::new(mailbox));
+    let functions = portal_local::registry::Built::new(&deps).unwrap();
+    Harness { table, store, key, functions, blobs, _blob_dir: blob_dir, simulator }
 }
 
 impl Harness {
@@ -84,16 +72,7 @@ impl Harness {
 
     async fn call(&self, function: &str, payload: &str) -> (u16, Value) {
         let req = events::request(payload);
-        let resp = match function {
-            "auth" => auth::handle(&self.auth, req).await,
-            "view-estimate" => view_estimate::handle(&self.view, req).await,
-            "approve-estimate" => approve_estimate::handle(&self.approve, req).await,
-            "view-invoice" => view_invoice::handle(&self.invoices, req).await,
-            "pay" => pay::handle(&self.pay, req).await,
-            "admin-api" => admin_api::handle(&self.admin, req).await,
-            "media" => media::handle(&self.media, req).await,
-            other => panic!("unknown function {other}"),
-        };
+        let resp = self.functions.http(function).unwrap_or_else(|| panic!("{function} is not in the registry")).call(req).await;
         assert_eq!(resp.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("application/json"), "{function}: JSON always");
         let body = match resp.body() {
             lambda_http::Body::Text(t) => serde_json::from_str(t).unwrap(),
@@ -186,12 +165,12 @@ async fn a_link_request_does_the_same_work_whether_or_not_the_address_is_on_file
 #[tokio::test]
 async fn every_event_file_is_covered_and_names_a_template_route() {
     let routes = portal_local::routes::from_template(portal_local::routes::TEMPLATE).unwrap();
-    for function in portal_local::app::FUNCTIONS {
+    for function in portal_local::registry::http_names() {
         for case in events::cases(function) {
             let v: Value = serde_json::from_str(&events::raw(function, &case)).unwrap();
             let key = v["routeKey"].as_str().unwrap();
             assert!(
-                routes.iter().any(|r| r.function == *function && r.key() == key),
+                routes.iter().any(|r| r.function == function && r.key() == key),
                 "{function}/{case}: {key} is not a route of {function}"
             );
         }
@@ -565,4 +544,60 @@ async fn a_base64_body_is_decoded_like_api_gateway_sends_it() {
     let h = harness().await;
     let (status, body) = h.call("approve-estimate", &events::with_token("approve-estimate", "decline", &h.dana())).await;
     assert_eq!((status, body["status"].as_str()), (200, Some("declined")), "{body}");
+}
+
+/// Where the 500 test's log goes.
+#[derive(Clone, Default)]
+struct Log(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Log {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A store that cannot be reached: the answer is a 500 with code `internal` and a sentence
+/// that says nothing of the cause; the log carries the whole cause chain.
+#[tokio::test]
+async fn a_broken_store_answers_500_internal_and_logs_the_cause_chain() {
+    let log = Log::default();
+    let writer = log.clone();
+    let subscriber = tracing_subscriber::fmt().json().with_writer(move || writer.clone()).finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let h = harness().await;
+    let deps = Deps::new(Arc::new(portal_testkit::broken::Broken))
+        .with_verifier(Verifier::new(PublicKeys::from_jwks(&h.key.public_jwks().unwrap()).unwrap()))
+        .with_signing_key(Arc::new(portal_local::keys::LocalSecret(serde_json::to_string(&h.key).unwrap())))
+        .with_webhook_secrets(Arc::new(portal_local::keys::LocalSecret(portal_tests::lambda::WEBHOOK_SECRET.into())))
+        .with_payments(h.simulator.clone())
+        .with_blobs(h.blobs.clone())
+        .with_mailer(Arc::new(h.store.mailbox()))
+        .with_sms(Arc::new(h.store.mailbox()));
+    let broken = portal_local::registry::Built::new(&deps).unwrap();
+    for (function, case) in
+        [("view-estimate", "list"), ("view-invoice", "get"), ("pay", "pay-invoice"), ("approve-estimate", "request-changes")]
+    {
+        let resp = broken.http(function).unwrap().call(events::request(&events::with_token(function, case, &h.dana()))).await;
+        assert_eq!(resp.status(), 500, "{function}/{case}");
+        let body: Value = match resp.body() {
+            lambda_http::Body::Text(t) => serde_json::from_str(t).unwrap(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(body["error"]["code"], "internal", "{function}/{case}");
+        assert_eq!(body["error"]["message"], "Something went wrong on our side. Please try again.");
+        assert_eq!(body["error"]["fields"], serde_json::json!({}));
+        let text = body.to_string();
+        assert!(!text.contains(portal_testkit::broken::CAUSE) && !text.contains("table"), "{function}/{case}: {text}");
+    }
+    let logged = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+    let failures: Vec<&str> = logged.lines().filter(|l| l.contains("request failed")).collect();
+    assert_eq!(failures.len(), 4, "{logged}");
+    for line in failures {
+        assert!(line.contains("storage unavailable: the table: connection reset by the test"), "the whole chain: {line}");
+        assert!(!line.contains("Bearer"), "no token in the log: {line}");
+    }
 }

@@ -19,16 +19,16 @@ async fn embedded() -> Arc<dyn Table> {
 }
 
 async fn dynamodb() -> Arc<dyn Table> {
-    let moto = portal_aws::moto::Moto::shared();
+    let moto = portal_testkit::moto::Moto::shared();
     let client = aws_sdk_dynamodb::Client::new(&moto.sdk_config());
-    let name = portal_store::contract::ns();
+    let name = portal_testkit::ns();
     portal_aws::dynamo::create_table(&client, &name).await.unwrap();
     Arc::new(portal_aws::dynamo::DynamoTable::new(client, name))
 }
 
 /// A tenant of its own for each test (the DynamoDB table is shared).
 fn a_tenant() -> portal_domain::ids::TenantId {
-    format!("ten_{}", portal_store::contract::ns().trim_start_matches("ns_")).parse().unwrap()
+    format!("ten_{}", portal_testkit::ns().trim_start_matches("ns_")).parse().unwrap()
 }
 
 /// An open invoice of `amount` with one line and no tax, nothing paid yet.

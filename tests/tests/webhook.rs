@@ -2,6 +2,7 @@
 //! against the embedded store with the demo data (Dana's invoice INV-2031 with an ACH payment).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use portal_http::function::HttpFunction;
 use std::sync::Arc;
 
 use jiff::Timestamp;
@@ -50,7 +51,7 @@ async fn harness(secrets: &str) -> Harness {
 
 impl Harness {
     async fn deliver(&self, payload: &str) -> (u16, Value) {
-        let resp = stripe_webhook::handle(&self.state, events::request(payload)).await;
+        let resp = self.state.handle(events::request(payload), self.clock.now()).await;
         let body = match resp.body() {
             lambda_http::Body::Text(t) => serde_json::from_str(t).unwrap(),
             other => panic!("unexpected body {other:?}"),
@@ -222,7 +223,7 @@ async fn the_receipt_is_mailed_once_by_send_notifications() {
         ids: Arc::new(RandomIds),
         secrets: Arc::new(portal_local::keys::LocalSecret(SECRET.into())),
     };
-    let resp = stripe_webhook::handle(&webhook, events::request(&events::raw("stripe-webhook", "payment-intent-succeeded"))).await;
+    let resp = webhook.handle(events::request(&events::raw("stripe-webhook", "payment-intent-succeeded")), clock.now()).await;
     assert_eq!(resp.status(), 200);
     let notify = send_notifications::State {
         table: table.clone(),
@@ -232,7 +233,7 @@ async fn the_receipt_is_mailed_once_by_send_notifications() {
         ids: Arc::new(portal_domain::ports::RandomIds),
     };
     let stream: Value = serde_json::from_str(&events::raw("send-notifications", "outbox-inserts")).unwrap();
-    let report = send_notifications::handle(&notify, &stream).await.unwrap();
+    let report = send_notifications::handle(&notify, &stream, Timestamp::now()).await.unwrap();
     assert_eq!((report.sent, report.failed), (2, 0), "the receipt and the office's notice");
     let mail: Vec<Value> = store.mailbox().list(10).unwrap().iter().map(|m| serde_json::to_value(&m.message).unwrap()).collect();
     let receipts: Vec<&Value> = mail.iter().filter(|m| m["subject"].as_str().is_some_and(|s| s.starts_with("Receipt"))).collect();
@@ -243,8 +244,8 @@ async fn the_receipt_is_mailed_once_by_send_notifications() {
     let text = receipts[0]["text"].as_str().unwrap();
     assert!(text.contains("https://portal.test/signin?next=/payments/pay_kitchen_ach#token="), "{text}");
     // Woken again by the stream, or by the schedule: nothing is sent twice.
-    assert_eq!(send_notifications::handle(&notify, &stream).await.unwrap().sent, 0);
+    assert_eq!(send_notifications::handle(&notify, &stream, Timestamp::now()).await.unwrap().sent, 0);
     let schedule: Value = serde_json::from_str(&events::raw("send-notifications", "schedule")).unwrap();
-    assert_eq!(send_notifications::handle(&notify, &schedule).await.unwrap().sent, 0);
+    assert_eq!(send_notifications::handle(&notify, &schedule, Timestamp::now()).await.unwrap().sent, 0);
     assert_eq!(store.mailbox().list(10).unwrap().len(), mail.len());
 }

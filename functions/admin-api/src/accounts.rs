@@ -2,10 +2,11 @@
 //! addition and audited with what it was before; a removal is refused while something still
 //! depends on the record (the customer's last contact; a property that estimates, invoices or
 //! contacts name), so history never points at nothing it needs.
-use lambda_http::{Body, Request, Response};
+use lambda_http::{Body, Response};
 use portal_domain::FieldErrors;
 use portal_domain::ids::{AccountId, PropertyId};
 use portal_domain::party::Property;
+use portal_http::Call;
 use portal_http::error::unprocessable;
 use portal_http::request::{MAX_BODY, json, path};
 use portal_http::{ApiError, response};
@@ -18,7 +19,7 @@ use crate::{NewContact, NewProperty, State, contact_of, contact_view, entry, pro
     request_body = NewContact,
     responses((status = 200, body = crate::ContactView), (status = 400, body = portal_http::error::ErrorBody),
               (status = 403, body = portal_http::error::ErrorBody), (status = 404, body = portal_http::error::ErrorBody)))]
-pub async fn edit_contact(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn edit_contact(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     s.may_manage()?;
     let body: NewContact = json(req, MAX_BODY)?;
@@ -41,7 +42,7 @@ pub async fn edit_contact(state: &State, req: &Request) -> Result<Response<Body>
     params(("account" = String, Path, description = "Account id (acc_...)"), ("contact" = String, Path, description = "Contact id (con_...)")),
     responses((status = 200, body = crate::ContactView, description = "the contact removed"), (status = 403, body = portal_http::error::ErrorBody),
               (status = 404, body = portal_http::error::ErrorBody), (status = 409, body = portal_http::error::ErrorBody, description = "the customer's last contact")))]
-pub async fn remove_contact(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn remove_contact(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     s.may_manage()?;
     let c = crate::people::contact(state, &s, req).await?;
@@ -59,7 +60,7 @@ pub async fn remove_contact(state: &State, req: &Request) -> Result<Response<Bod
 
 /// The property the path names, with its account (found in the session tenant's customer
 /// partition, so it is this contractor's).
-async fn property(state: &State, s: &portal_http::session::StaffSession, req: &Request) -> Result<(AccountId, Property), ApiError> {
+async fn property(state: &State, s: &portal_http::session::StaffSession, req: &Call) -> Result<(AccountId, Property), ApiError> {
     let a: AccountId = path(req, "account", "customer")?;
     let id: PropertyId = path(req, "property", "property")?;
     let p = parties::list_properties(state.table.as_ref(), &s.tenant, &a).await?.into_iter().find(|p| p.id == id);
@@ -71,7 +72,7 @@ async fn property(state: &State, s: &portal_http::session::StaffSession, req: &R
     request_body = NewProperty,
     responses((status = 200, body = portal_domain::party::Property), (status = 400, body = portal_http::error::ErrorBody),
               (status = 403, body = portal_http::error::ErrorBody), (status = 404, body = portal_http::error::ErrorBody)))]
-pub async fn edit_property(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn edit_property(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     s.may_manage()?;
     let body: NewProperty = json(req, MAX_BODY)?;
@@ -88,7 +89,7 @@ pub async fn edit_property(state: &State, req: &Request) -> Result<Response<Body
     params(("account" = String, Path, description = "Account id (acc_...)"), ("property" = String, Path, description = "Property id (prp_...)")),
     responses((status = 200, body = portal_domain::party::Property, description = "the property removed"), (status = 403, body = portal_http::error::ErrorBody),
               (status = 404, body = portal_http::error::ErrorBody), (status = 409, body = portal_http::error::ErrorBody, description = "estimates, invoices or contacts name it")))]
-pub async fn remove_property(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn remove_property(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     s.may_manage()?;
     let (a, p) = property(state, &s, req).await?;

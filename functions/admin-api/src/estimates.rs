@@ -2,13 +2,14 @@
 //! edited until sent; sending emails each approver a document link; revising starts the next
 //! version from the current one; voiding withdraws it. A sent version is never changed: the
 //! customer signs exactly what was sent (its fingerprint).
-use lambda_http::{Body, Request, Response};
+use lambda_http::{Body, Response};
 use portal_domain::estimate::view::{EstimateSummary, EstimateView, Evidence};
 use portal_domain::estimate::{
     Estimate, EstimateEvent, EstimateStatus, EstimateVersion, Totals, VersionContent, end_of_day, totals, transition,
 };
 use portal_domain::ids::{EstimateId, PropertyId};
 use portal_domain::{DomainError, FieldErrors};
+use portal_http::Call;
 use portal_http::error::unprocessable;
 use portal_http::request::{MAX_BODY, json, json_or_default, path};
 use portal_http::session::StaffSession;
@@ -41,8 +42,7 @@ pub struct AdminEstimate {
     pub recipients: usize,
 }
 
-fn view(state: &State, b: &EstimateBundle, recipients: usize) -> Result<AdminEstimate, ApiError> {
-    let now = state.clock.now();
+fn view(now: jiff::Timestamp, b: &EstimateBundle, recipients: usize) -> Result<AdminEstimate, ApiError> {
     let draft = (b.estimate.status == EstimateStatus::Draft).then(|| b.current()).flatten().map(|v| v.content.clone());
     let mut sent = EstimateView::of(&b.estimate, &b.versions, &b.decisions, now, false, Evidence::Full).map_err(ApiError::internal)?;
     sent.deposit_paid = b.deposit_covered();
@@ -93,28 +93,28 @@ fn check(content: &VersionContent, today: jiff::civil::Date, currency: &portal_d
     e.into_result().map_err(unprocessable)
 }
 
-async fn load(state: &State, s: &StaffSession, req: &Request) -> Result<EstimateBundle, ApiError> {
+async fn load(state: &State, s: &StaffSession, req: &Call) -> Result<EstimateBundle, ApiError> {
     let a: portal_domain::ids::AccountId = path(req, "account", "customer")?;
     let id: EstimateId = path(req, "estimate", "estimate")?;
     estimates::load(state.table.as_ref(), &s.tenant, &a, &id).await?.ok_or(ApiError::NotFound("estimate"))
 }
 
-async fn reload(state: &State, s: &StaffSession, e: &Estimate, recipients: usize) -> Result<Response<Body>, ApiError> {
+async fn reload(state: &State, s: &StaffSession, req: &Call, e: &Estimate, recipients: usize) -> Result<Response<Body>, ApiError> {
     let b = estimates::load(state.table.as_ref(), &s.tenant, &e.account, &e.id).await?.ok_or(ApiError::NotFound("estimate"))?;
-    Ok(response::ok(&view(state, &b, recipients)?))
+    Ok(response::ok(&view(req.now, &b, recipients)?))
 }
 
 #[utoipa::path(post, path = "/api/admin/customers/{account}/estimates", tag = "admin", security(("bearer" = [])),
     params(("account" = String, Path, description = "Account id (acc_...)")), request_body = NewEstimate,
     responses((status = 201, body = AdminEstimate), (status = 400, body = portal_http::error::ErrorBody),
               (status = 403, body = portal_http::error::ErrorBody), (status = 404, body = portal_http::error::ErrorBody)))]
-pub async fn create(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn create(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     s.may_manage()?;
     let account = account(state, &s, req).await?;
     let body: NewEstimate = json(req, MAX_ESTIMATE_BODY)?;
     let tenant = tenant(state, &s).await?;
-    let now = state.clock.now();
+    let now = req.now;
     check(&body.content, tenant.today(now), &tenant.currency)?;
     if let Some(p) = &body.property {
         let known = parties::list_properties(state.table.as_ref(), &s.tenant, &account.id).await?;
@@ -151,17 +151,17 @@ pub async fn create(state: &State, req: &Request) -> Result<Response<Body>, ApiE
     writes.push(audit::append(&s.tenant, &entry(state, &s, req, "estimate.created", header.id.to_string(), &account.id, detail))?);
     state.table.transact(writes).await?;
     let b = estimates::load(state.table.as_ref(), &s.tenant, &account.id, &header.id).await?.ok_or(ApiError::NotFound("estimate"))?;
-    Ok(response::json(201, &view(state, &b, 0)?))
+    Ok(response::json(201, &view(req.now, &b, 0)?))
 }
 
 #[utoipa::path(get, path = "/api/admin/customers/{account}/estimates/{estimate}", tag = "admin", security(("bearer" = [])),
     params(("account" = String, Path, description = "Account id (acc_...)"), ("estimate" = String, Path, description = "Estimate id (est_...)")),
     responses((status = 200, body = AdminEstimate), (status = 401, body = portal_http::error::ErrorBody),
               (status = 404, body = portal_http::error::ErrorBody)))]
-pub async fn get(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn get(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     let b = load(state, &s, req).await?;
-    Ok(response::ok(&view(state, &b, 0)?))
+    Ok(response::ok(&view(req.now, &b, 0)?))
 }
 
 #[utoipa::path(put, path = "/api/admin/customers/{account}/estimates/{estimate}", tag = "admin", security(("bearer" = [])),
@@ -170,7 +170,7 @@ pub async fn get(state: &State, req: &Request) -> Result<Response<Body>, ApiErro
     responses((status = 200, body = AdminEstimate), (status = 400, body = portal_http::error::ErrorBody),
               (status = 403, body = portal_http::error::ErrorBody), (status = 404, body = portal_http::error::ErrorBody),
               (status = 409, body = portal_http::error::ErrorBody, description = "sent versions cannot change; revise instead")))]
-pub async fn edit(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn edit(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     s.may_manage()?;
     let body: DraftContent = json(req, MAX_ESTIMATE_BODY)?;
@@ -179,7 +179,7 @@ pub async fn edit(state: &State, req: &Request) -> Result<Response<Body>, ApiErr
         return Err(ApiError::Conflict("not_draft", "A sent version cannot change. Revise the estimate to start a new version.".into()));
     }
     let tenant = tenant(state, &s).await?;
-    let now = state.clock.now();
+    let now = req.now;
     check(&body.content, tenant.today(now), &tenant.currency)?;
     let current = b.current().ok_or_else(|| ApiError::Internal("current version missing".into()))?;
     let c = body.content;
@@ -200,7 +200,7 @@ pub async fn edit(state: &State, req: &Request) -> Result<Response<Body>, ApiErr
             audit::append(&s.tenant, &audit)?,
         ])
         .await?;
-    reload(state, &s, &header, 0).await
+    reload(state, &s, req, &header, 0).await
 }
 
 #[utoipa::path(post, path = "/api/admin/customers/{account}/estimates/{estimate}/send", tag = "admin", security(("bearer" = [])),
@@ -208,13 +208,13 @@ pub async fn edit(state: &State, req: &Request) -> Result<Response<Body>, ApiErr
     request_body = Note,
     responses((status = 200, body = AdminEstimate), (status = 403, body = portal_http::error::ErrorBody),
               (status = 404, body = portal_http::error::ErrorBody), (status = 409, body = portal_http::error::ErrorBody)))]
-pub async fn send(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn send(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     s.may_manage()?;
     let body: Note = json_or_default(req, MAX_BODY)?;
     let b = load(state, &s, req).await?;
     let e = &b.estimate;
-    let now = state.clock.now();
+    let now = req.now;
     if matches!(e.effective_status(now), EstimateStatus::Sent | EstimateStatus::Viewed) {
         return resend(state, &s, req, &b).await;
     }
@@ -247,23 +247,24 @@ pub async fn send(state: &State, req: &Request) -> Result<Response<Body>, ApiErr
         return Err(crate::no_recipients("an approver"));
     }
     let mut writes = vec![estimates::save_header(&header, e.rev)?, estimates::put_draft_version(&header, &version)?];
-    writes.extend(links(state, &s, e, version.number, &recipients)?);
+    writes.extend(links(state, req.now, &s, e, version.number, &recipients)?);
     let detail = serde_json::json!({ "version": version.number, "recipients": recipients.iter().map(|c| &c.id).collect::<Vec<_>>() });
     writes.push(audit::append(&s.tenant, &entry(state, &s, req, "estimate.sent", e.id.to_string(), &e.account, detail))?);
     state.table.transact(writes).await?;
-    reload(state, &s, &header, recipients.len()).await
+    reload(state, &s, req, &header, recipients.len()).await
 }
 
 /// The document links for one version of an estimate, and the messages that carry them.
 fn links(
     state: &State,
+    now: jiff::Timestamp,
     s: &StaffSession,
     e: &Estimate,
     version: u32,
     to: &[&portal_domain::party::Contact],
 ) -> Result<Vec<portal_store::table::Write>, ApiError> {
     let purpose = LinkPurpose::Estimate { estimate: e.id.clone(), rights: vec!["view".into(), "sign".into()] };
-    crate::link_messages(state, s, &e.account, to, &purpose, crate::document_link_ttl(), |c, token| Notice::EstimateSent {
+    crate::link_messages(state, now, s, &e.account, to, &purpose, crate::document_link_ttl(), |c, token| Notice::EstimateSent {
         estimate: e.id.clone(),
         version,
         contact: c.id.clone(),
@@ -273,7 +274,7 @@ fn links(
 
 /// Sends a sent estimate's current version again, with fresh links (the customer lost the
 /// email, or a contact was added). Nothing about the estimate changes.
-async fn resend(state: &State, s: &StaffSession, req: &Request, b: &EstimateBundle) -> Result<Response<Body>, ApiError> {
+async fn resend(state: &State, s: &StaffSession, req: &Call, b: &EstimateBundle) -> Result<Response<Body>, ApiError> {
     let e = &b.estimate;
     let current = b.current().ok_or_else(|| ApiError::Internal("current version missing".into()))?;
     let contacts = parties::list_contacts(state.table.as_ref(), &s.tenant, &e.account).await?;
@@ -284,22 +285,22 @@ async fn resend(state: &State, s: &StaffSession, req: &Request, b: &EstimateBund
     // The rev guards against a decision made while this is sent.
     let header = Estimate { rev: e.rev + 1, ..e.clone() };
     let mut writes = vec![estimates::save_header(&header, e.rev)?];
-    writes.extend(links(state, s, e, current.number, &recipients)?);
+    writes.extend(links(state, req.now, s, e, current.number, &recipients)?);
     let detail = serde_json::json!({ "version": current.number, "recipients": recipients.iter().map(|c| &c.id).collect::<Vec<_>>() });
     writes.push(audit::append(&s.tenant, &entry(state, s, req, "estimate.resent", e.id.to_string(), &e.account, detail))?);
     state.table.transact(writes).await?;
-    reload(state, s, &header, recipients.len()).await
+    reload(state, s, req, &header, recipients.len()).await
 }
 
 #[utoipa::path(post, path = "/api/admin/customers/{account}/estimates/{estimate}/revise", tag = "admin", security(("bearer" = [])),
     params(("account" = String, Path, description = "Account id (acc_...)"), ("estimate" = String, Path, description = "Estimate id (est_...)")),
     responses((status = 200, body = AdminEstimate), (status = 403, body = portal_http::error::ErrorBody),
               (status = 404, body = portal_http::error::ErrorBody), (status = 409, body = portal_http::error::ErrorBody)))]
-pub async fn revise(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn revise(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     s.may_manage()?;
     let b = load(state, &s, req).await?;
-    let now = state.clock.now();
+    let now = req.now;
     let e = &b.estimate;
     let next = transition(e.effective_status(now), EstimateEvent::Revise)?;
     let current = b.current().ok_or_else(|| ApiError::Internal("current version missing".into()))?;
@@ -320,14 +321,14 @@ pub async fn revise(state: &State, req: &Request) -> Result<Response<Body>, ApiE
             audit::append(&s.tenant, &audit)?,
         ])
         .await?;
-    reload(state, &s, &header, 0).await
+    reload(state, &s, req, &header, 0).await
 }
 
 #[utoipa::path(post, path = "/api/admin/customers/{account}/estimates/{estimate}/void", tag = "admin", security(("bearer" = [])),
     params(("account" = String, Path, description = "Account id (acc_...)"), ("estimate" = String, Path, description = "Estimate id (est_...)")),
     responses((status = 200, body = AdminEstimate), (status = 403, body = portal_http::error::ErrorBody),
               (status = 404, body = portal_http::error::ErrorBody), (status = 409, body = portal_http::error::ErrorBody)))]
-pub async fn void(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn void(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     s.may_manage()?;
     let b = load(state, &s, req).await?;
@@ -340,7 +341,7 @@ pub async fn void(state: &State, req: &Request) -> Result<Response<Body>, ApiErr
     header.rev += 1;
     let audit = entry(state, &s, req, "estimate.voided", e.id.to_string(), &e.account, serde_json::json!({ "number": e.number }));
     state.table.transact(vec![estimates::save_header(&header, e.rev)?, audit::append(&s.tenant, &audit)?]).await?;
-    reload(state, &s, &header, 0).await
+    reload(state, &s, req, &header, 0).await
 }
 
 /// What was moved.
@@ -360,12 +361,12 @@ pub struct DepositMoved {
 /// A deposit belongs to its estimate and is credited to invoices made from it. The office can
 /// move what is left of it to the account's general credit on purpose (the job was cancelled,
 /// the customer asked to use it elsewhere); audited as `credit.moved`.
-pub async fn move_deposit(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn move_deposit(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     s.may_manage()?;
     let b = load(state, &s, req).await?;
     let e = &b.estimate;
-    let now = state.clock.now();
+    let now = req.now;
     let moved = portal_store::repo::payments::move_deposit(
         state.table.as_ref(),
         state.ids.as_ref(),
@@ -373,7 +374,7 @@ pub async fn move_deposit(state: &State, req: &Request) -> Result<Response<Body>
         &e.account,
         &e.id,
         s.actor(),
-        &portal_http::request::origin(req),
+        &req.origin.clone(),
         now,
     )
     .await?;
@@ -423,7 +424,7 @@ const MAX_APPROVAL_NOTE: usize = 500;
 /// when and how. It is the same approval as one signed in the portal (the estimate is
 /// approved, its deposit can be paid, its totals are fixed), marked as recorded by the office
 /// and audited as `estimate.approved_offline`, so the adoption figures tell the two apart.
-pub async fn record_approval(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn record_approval(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     use portal_domain::estimate::{Approval, Decision, OfflineApproval, check_selection, check_signer_name};
     let s = session(state, req)?;
     s.may_manage()?;
@@ -439,7 +440,7 @@ pub async fn record_approval(state: &State, req: &Request) -> Result<Response<Bo
     }
     f.into_result()?;
     let e = &b.estimate;
-    let now = state.clock.now();
+    let now = req.now;
     let version = b
         .current()
         .filter(|v| v.sent_at.is_some())
@@ -509,5 +510,5 @@ pub async fn record_approval(state: &State, req: &Request) -> Result<Response<Bo
         audit::append(&s.tenant, &audit)?,
     ];
     state.table.transact(writes).await?;
-    reload(state, &s, &header, 0).await
+    reload(state, &s, req, &header, 0).await
 }

@@ -2,9 +2,10 @@
 //! see the invoice's property, gets an email (or a text) with a document link that opens this
 //! invoice only, with the right to pay it. Sending again sends fresh links; the first sending
 //! time is kept.
-use lambda_http::{Body, Request, Response};
+use lambda_http::{Body, Response};
 use portal_domain::DomainError;
 use portal_domain::invoice::InvoiceStatus;
+use portal_http::Call;
 use portal_http::request::{MAX_BODY, json_or_default};
 use portal_http::{ApiError, response};
 use portal_store::repo::auth::LinkPurpose;
@@ -20,7 +21,7 @@ use crate::{InvoiceRow, State, entry, invoice_row, open_invoice, session};
     responses((status = 200, body = Sent), (status = 400, body = portal_http::error::ErrorBody),
               (status = 403, body = portal_http::error::ErrorBody), (status = 404, body = portal_http::error::ErrorBody),
               (status = 409, body = portal_http::error::ErrorBody, description = "void, paid, or nobody to send it to")))]
-pub async fn send(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn send(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     s.may_manage()?;
     let body: Note = json_or_default(req, MAX_BODY)?;
@@ -41,13 +42,13 @@ pub async fn send(state: &State, req: &Request) -> Result<Response<Body>, ApiErr
     if to.is_empty() {
         return Err(crate::no_recipients("an approver or billing contact"));
     }
-    let now = state.clock.now();
+    let now = req.now;
     let mut header = i.clone();
     header.sent_at = header.sent_at.or(Some(now));
     header.rev += 1;
     let mut writes = vec![invoices::save(&header, i.rev)?];
     let purpose = LinkPurpose::Invoice { invoice: i.id.clone(), rights: vec!["view".into(), "pay".into()] };
-    writes.extend(crate::link_messages(state, &s, &i.account, &to, &purpose, crate::document_link_ttl(), |c, token| {
+    writes.extend(crate::link_messages(state, req.now, &s, &i.account, &to, &purpose, crate::document_link_ttl(), |c, token| {
         Notice::InvoiceSent { invoice: i.id.clone(), contact: c.id.clone(), token: Some(token) }
     })?);
     let detail = serde_json::json!({ "number": i.number, "recipients": to.iter().map(|c| &c.id).collect::<Vec<_>>() });
@@ -81,7 +82,7 @@ pub struct AdminInvoice {
     responses((status = 200, body = AdminInvoice), (status = 401, body = portal_http::error::ErrorBody),
               (status = 404, body = portal_http::error::ErrorBody)))]
 /// The invoice page of the admin: one Query of the customer's partition.
-pub async fn get(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn get(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     let a: portal_domain::ids::AccountId = portal_http::request::path(req, "account", "customer")?;
     let id: portal_domain::ids::InvoiceId = portal_http::request::path(req, "invoice", "invoice")?;
@@ -100,7 +101,7 @@ pub async fn get(state: &State, req: &Request) -> Result<Response<Body>, ApiErro
     let mut payments: Vec<_> = bundle.payments.iter().filter(|p| p.made()).map(|p| money.view(p, &currency)).collect();
     payments.reverse();
     Ok(response::ok(&AdminInvoice {
-        invoice: invoice_row(i, state.clock.now()),
+        invoice: invoice_row(i, req.now),
         title: i.what_for(),
         property_label: i.property_label.clone(),
         customer,

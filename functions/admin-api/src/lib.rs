@@ -10,10 +10,9 @@
 //! customer token never verifies here); owners and office staff change things, technicians
 //! only read. The tenant always comes from the token, so staff of one contractor never reach
 //! another's data.
-use std::sync::Arc;
 
 use jiff::ToSpan;
-use lambda_http::{Body, Request, RequestExt, Response};
+use lambda_http::{Body, RequestExt, Response};
 use portal_domain::audit::AuditEntry;
 use portal_domain::estimate::view::EstimateSummary;
 use portal_domain::estimate::{Decision, Estimate, EstimateStatus, LineItem, end_of_day};
@@ -21,20 +20,19 @@ use portal_domain::ids::{AccountId, ContactId, EstimateId, InvoiceId, OutboxId, 
 use portal_domain::invoice::view::PaymentView;
 use portal_domain::invoice::{Discount, InvoiceContent, InvoiceStatus, Ledger};
 use portal_domain::party::{Account, AccountKind, Contact, ContactRole, Email, Phone, Property, Tenant};
-use portal_domain::ports::{Clock, Ids};
 use portal_domain::{DomainError, FieldErrors};
+use portal_http::Call;
 use portal_http::error::unprocessable;
-use portal_http::request::{MAX_BODY, json, origin, path, query, route_key};
+use portal_http::request::{MAX_BODY, json, path, query};
 use portal_http::session::StaffSession;
-use portal_http::token::Verifier;
 use portal_http::{ApiError, response};
+use portal_store::keys;
 use portal_store::record::{from_item, kind};
 use portal_store::repo::auth::{LinkPurpose, Subject, issue_link};
 use portal_store::repo::invoices::{self, Invoice};
 use portal_store::repo::outbox::{self, Notice, OutboxMessage};
 use portal_store::repo::{audit, parties, payments};
 use portal_store::table::{Cursor, Index, Query, Write};
-use portal_store::{Table, keys};
 use rust_decimal::Decimal;
 
 pub mod accounts;
@@ -43,45 +41,6 @@ pub mod invoicing;
 pub mod people;
 pub mod settings;
 
-pub const ROUTES: &[&str] = &[
-    "GET /api/admin/me",
-    "GET /api/admin/customers",
-    "POST /api/admin/customers",
-    "GET /api/admin/customers/{account}",
-    "POST /api/admin/customers/{account}/contacts",
-    "POST /api/admin/customers/{account}/properties",
-    "PUT /api/admin/customers/{account}/contacts/{contact}",
-    "DELETE /api/admin/customers/{account}/contacts/{contact}",
-    "PUT /api/admin/customers/{account}/properties/{property}",
-    "DELETE /api/admin/customers/{account}/properties/{property}",
-    "POST /api/admin/customers/{account}/invoices",
-    "GET /api/admin/customers/{account}/invoices/{invoice}",
-    "POST /api/admin/customers/{account}/invoices/{invoice}/payments",
-    "POST /api/admin/customers/{account}/invoices/{invoice}/void",
-    "POST /api/admin/customers/{account}/invoices/{invoice}/send",
-    "GET /api/admin/customers/{account}/audit",
-    "GET /api/admin/invoices",
-    "POST /api/admin/customers/{account}/estimates",
-    "GET /api/admin/customers/{account}/estimates/{estimate}",
-    "PUT /api/admin/customers/{account}/estimates/{estimate}",
-    "POST /api/admin/customers/{account}/estimates/{estimate}/send",
-    "POST /api/admin/customers/{account}/estimates/{estimate}/revise",
-    "POST /api/admin/customers/{account}/estimates/{estimate}/void",
-    "POST /api/admin/customers/{account}/estimates/{estimate}/move-deposit",
-    "POST /api/admin/customers/{account}/estimates/{estimate}/record-approval",
-    "POST /api/admin/customers/{account}/contacts/{contact}/invite",
-    "POST /api/admin/customers/{account}/contacts/{contact}/access",
-    "POST /api/admin/customers/{account}/contacts/{contact}/withdraw-links",
-    "GET /api/admin/staff",
-    "POST /api/admin/staff",
-    "POST /api/admin/staff/{staff}/remove",
-    "GET /api/admin/settings",
-    "PUT /api/admin/settings",
-    "GET /api/admin/adoption",
-    "GET /api/admin/documents/{subject}/audit",
-    "GET /api/admin/estimates",
-];
-
 /// Invoices are numbered from here (`INV-1001`) per contractor.
 pub const FIRST_INVOICE_NUMBER: i64 = 1001;
 /// Days to pay when the office gives no due date.
@@ -89,54 +48,48 @@ const DEFAULT_DUE_DAYS: i64 = 15;
 /// Invoice bodies carry line items.
 const MAX_INVOICE_BODY: usize = 128 * 1024;
 
-pub struct State {
-    pub table: Arc<dyn Table>,
-    pub clock: Arc<dyn Clock>,
-    pub ids: Arc<dyn Ids>,
-    pub verifier: Verifier,
-}
+portal_http::base_state!("admin-api");
 
-pub async fn handle(state: &State, req: Request) -> Response<Body> {
-    let result = match route_key(&req).as_deref() {
-        Some("GET /api/admin/me") => me(state, &req).await,
-        Some("GET /api/admin/customers") => list_customers(state, &req).await,
-        Some("POST /api/admin/customers") => create_customer(state, &req).await,
-        Some("GET /api/admin/customers/{account}") => customer(state, &req).await,
-        Some("POST /api/admin/customers/{account}/contacts") => add_contact(state, &req).await,
-        Some("POST /api/admin/customers/{account}/properties") => add_property(state, &req).await,
-        Some("PUT /api/admin/customers/{account}/contacts/{contact}") => accounts::edit_contact(state, &req).await,
-        Some("DELETE /api/admin/customers/{account}/contacts/{contact}") => accounts::remove_contact(state, &req).await,
-        Some("PUT /api/admin/customers/{account}/properties/{property}") => accounts::edit_property(state, &req).await,
-        Some("DELETE /api/admin/customers/{account}/properties/{property}") => accounts::remove_property(state, &req).await,
-        Some("POST /api/admin/customers/{account}/invoices") => create_invoice(state, &req).await,
-        Some("GET /api/admin/customers/{account}/invoices/{invoice}") => invoicing::get(state, &req).await,
-        Some("POST /api/admin/customers/{account}/invoices/{invoice}/payments") => record_payment(state, &req).await,
-        Some("POST /api/admin/customers/{account}/invoices/{invoice}/void") => void_invoice(state, &req).await,
-        Some("POST /api/admin/customers/{account}/invoices/{invoice}/send") => invoicing::send(state, &req).await,
-        Some("GET /api/admin/customers/{account}/audit") => audit_log(state, &req).await,
-        Some("GET /api/admin/invoices") => list_invoices(state, &req).await,
-        Some("POST /api/admin/customers/{account}/estimates") => estimates::create(state, &req).await,
-        Some("GET /api/admin/customers/{account}/estimates/{estimate}") => estimates::get(state, &req).await,
-        Some("PUT /api/admin/customers/{account}/estimates/{estimate}") => estimates::edit(state, &req).await,
-        Some("POST /api/admin/customers/{account}/estimates/{estimate}/send") => estimates::send(state, &req).await,
-        Some("POST /api/admin/customers/{account}/estimates/{estimate}/revise") => estimates::revise(state, &req).await,
-        Some("POST /api/admin/customers/{account}/estimates/{estimate}/void") => estimates::void(state, &req).await,
-        Some("POST /api/admin/customers/{account}/estimates/{estimate}/move-deposit") => estimates::move_deposit(state, &req).await,
-        Some("POST /api/admin/customers/{account}/estimates/{estimate}/record-approval") => estimates::record_approval(state, &req).await,
-        Some("POST /api/admin/customers/{account}/contacts/{contact}/invite") => people::invite_contact(state, &req).await,
-        Some("POST /api/admin/customers/{account}/contacts/{contact}/access") => people::set_access(state, &req).await,
-        Some("POST /api/admin/customers/{account}/contacts/{contact}/withdraw-links") => people::withdraw_links(state, &req).await,
-        Some("GET /api/admin/staff") => people::list_staff(state, &req).await,
-        Some("POST /api/admin/staff") => people::invite_staff(state, &req).await,
-        Some("POST /api/admin/staff/{staff}/remove") => people::remove_staff(state, &req).await,
-        Some("GET /api/admin/settings") => settings::get(state, &req).await,
-        Some("PUT /api/admin/settings") => settings::put(state, &req).await,
-        Some("GET /api/admin/adoption") => settings::adoption(state, &req).await,
-        Some("GET /api/admin/documents/{subject}/audit") => document_audit(state, &req).await,
-        Some("GET /api/admin/estimates") => list_estimates(state, &req).await,
-        _ => Err(ApiError::NotFound("route")),
-    };
-    result.unwrap_or_else(ApiError::into_response)
+portal_http::http_function! {
+    name: "admin-api",
+    routes: {
+        "GET /api/admin/me" => me,
+        "GET /api/admin/customers" => list_customers,
+        "POST /api/admin/customers" => create_customer,
+        "GET /api/admin/customers/{account}" => customer,
+        "POST /api/admin/customers/{account}/contacts" => add_contact,
+        "POST /api/admin/customers/{account}/properties" => add_property,
+        "PUT /api/admin/customers/{account}/contacts/{contact}" => accounts::edit_contact,
+        "DELETE /api/admin/customers/{account}/contacts/{contact}" => accounts::remove_contact,
+        "PUT /api/admin/customers/{account}/properties/{property}" => accounts::edit_property,
+        "DELETE /api/admin/customers/{account}/properties/{property}" => accounts::remove_property,
+        "POST /api/admin/customers/{account}/invoices" => create_invoice,
+        "GET /api/admin/customers/{account}/invoices/{invoice}" => invoicing::get,
+        "POST /api/admin/customers/{account}/invoices/{invoice}/payments" => record_payment,
+        "POST /api/admin/customers/{account}/invoices/{invoice}/void" => void_invoice,
+        "POST /api/admin/customers/{account}/invoices/{invoice}/send" => invoicing::send,
+        "GET /api/admin/customers/{account}/audit" => audit_log,
+        "GET /api/admin/invoices" => list_invoices,
+        "POST /api/admin/customers/{account}/estimates" => estimates::create,
+        "GET /api/admin/customers/{account}/estimates/{estimate}" => estimates::get,
+        "PUT /api/admin/customers/{account}/estimates/{estimate}" => estimates::edit,
+        "POST /api/admin/customers/{account}/estimates/{estimate}/send" => estimates::send,
+        "POST /api/admin/customers/{account}/estimates/{estimate}/revise" => estimates::revise,
+        "POST /api/admin/customers/{account}/estimates/{estimate}/void" => estimates::void,
+        "POST /api/admin/customers/{account}/estimates/{estimate}/move-deposit" => estimates::move_deposit,
+        "POST /api/admin/customers/{account}/estimates/{estimate}/record-approval" => estimates::record_approval,
+        "POST /api/admin/customers/{account}/contacts/{contact}/invite" => people::invite_contact,
+        "POST /api/admin/customers/{account}/contacts/{contact}/access" => people::set_access,
+        "POST /api/admin/customers/{account}/contacts/{contact}/withdraw-links" => people::withdraw_links,
+        "GET /api/admin/staff" => people::list_staff,
+        "POST /api/admin/staff" => people::invite_staff,
+        "POST /api/admin/staff/{staff}/remove" => people::remove_staff,
+        "GET /api/admin/settings" => settings::get,
+        "PUT /api/admin/settings" => settings::put,
+        "GET /api/admin/adoption" => settings::adoption,
+        "GET /api/admin/documents/{subject}/audit" => document_audit,
+        "GET /api/admin/estimates" => list_estimates,
+    },
 }
 
 /// How long an emailed document link (estimate, invoice) works.
@@ -170,8 +123,10 @@ fn document_link_ttl() -> jiff::SignedDuration {
 
 /// For each recipient, a link (`purpose`, working for `ttl`) and the outbox message that
 /// carries it, to be written with the change that sends it.
+#[allow(clippy::too_many_arguments)]
 fn link_messages(
     state: &State,
+    now: jiff::Timestamp,
     s: &StaffSession,
     account: &AccountId,
     to: &[&Contact],
@@ -179,7 +134,6 @@ fn link_messages(
     ttl: jiff::SignedDuration,
     notice: impl Fn(&Contact, String) -> Notice,
 ) -> Result<Vec<Write>, ApiError> {
-    let now = state.clock.now();
     let mut writes = Vec::with_capacity(to.len() * 2);
     for c in to {
         let subject = Subject::Contact { account: account.clone(), contact: c.id.clone() };
@@ -196,8 +150,8 @@ fn link_messages(
     Ok(writes)
 }
 
-fn session(state: &State, req: &Request) -> Result<StaffSession, ApiError> {
-    StaffSession::from_request(req, &state.verifier, state.clock.now())
+fn session(state: &State, req: &Call) -> Result<StaffSession, ApiError> {
+    req.staff(&state.verifier)
 }
 
 async fn tenant(state: &State, s: &StaffSession) -> Result<Tenant, ApiError> {
@@ -207,13 +161,13 @@ async fn tenant(state: &State, s: &StaffSession) -> Result<Tenant, ApiError> {
 }
 
 /// The account named in the path, in the staff member's tenant only.
-async fn account(state: &State, s: &StaffSession, req: &Request) -> Result<Account, ApiError> {
+async fn account(state: &State, s: &StaffSession, req: &Call) -> Result<Account, ApiError> {
     let id: AccountId = path(req, "account", "customer")?;
     parties::get_account(state.table.as_ref(), &s.tenant, &id).await?.ok_or(ApiError::NotFound("customer"))
 }
 
 /// `?limit=` (1..=100, 25 by default) and `?cursor=`.
-fn paging(req: &Request) -> Result<(u32, Option<Cursor>), ApiError> {
+fn paging(req: &Call) -> Result<(u32, Option<Cursor>), ApiError> {
     let limit = match query(req, "limit") {
         None => 25,
         Some(l) => {
@@ -246,7 +200,7 @@ pub struct Me {
 
 #[utoipa::path(get, path = "/api/admin/me", tag = "admin", security(("bearer" = [])),
     responses((status = 200, body = Me), (status = 401, body = portal_http::error::ErrorBody)))]
-pub async fn me(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn me(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     let t = tenant(state, &s).await?;
     Ok(response::ok(&Me {
@@ -278,7 +232,7 @@ fn row(a: &Account) -> CustomerRow {
            ("q" = Option<String>, Query, description = "only customers whose name starts with this (any case)")),
     responses((status = 200, body = Paged<CustomerRow>), (status = 400, body = portal_http::error::ErrorBody),
               (status = 401, body = portal_http::error::ErrorBody)))]
-pub async fn list_customers(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn list_customers(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     let (limit, after) = paging(req)?;
     let name = query(req, "q").map(|q| q.trim().to_string()).filter(|q| !q.is_empty());
@@ -396,19 +350,19 @@ fn property_of(id: PropertyId, p: &NewProperty, e: &mut FieldErrors, at: &str) -
 fn entry(
     state: &State,
     s: &StaffSession,
-    req: &Request,
+    req: &Call,
     action: &str,
     subject: String,
     account: &AccountId,
     detail: serde_json::Value,
 ) -> AuditEntry {
-    AuditEntry::record(state.ids.as_ref(), state.clock.now(), s.actor(), action, Some(subject), Some(account.clone()), &origin(req), detail)
+    AuditEntry::record(state.ids.as_ref(), req.now, s.actor(), action, Some(subject), Some(account.clone()), &req.origin, detail)
 }
 
 #[utoipa::path(post, path = "/api/admin/customers", tag = "admin", security(("bearer" = [])), request_body = NewCustomer,
     responses((status = 201, body = CustomerRow), (status = 400, body = portal_http::error::ErrorBody),
               (status = 403, body = portal_http::error::ErrorBody)))]
-pub async fn create_customer(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn create_customer(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     s.may_manage()?;
     let body: NewCustomer = json(req, MAX_BODY)?;
@@ -522,7 +476,7 @@ pub struct HeldDeposit {
     params(("account" = String, Path, description = "Account id (acc_...)")),
     responses((status = 200, body = CustomerDetail), (status = 401, body = portal_http::error::ErrorBody),
               (status = 404, body = portal_http::error::ErrorBody)))]
-pub async fn customer(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn customer(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     let id: AccountId = path(req, "account", "customer")?;
     // One Query of the customer's partition: the account and everything in it.
@@ -540,7 +494,7 @@ pub async fn customer(state: &State, req: &Request) -> Result<Response<Body>, Ap
     let account = account.ok_or(ApiError::NotFound("customer"))?;
     let money = payments::AccountPayments::from_items(items)?;
     let currency = tenant(state, &s).await?.currency;
-    let now = state.clock.now();
+    let now = req.now;
     ests.sort_by_key(|e| std::cmp::Reverse(e.created_at));
     let mut invoices: Vec<InvoiceRow> = money.invoices.iter().map(|i| invoice_row(i, now)).collect();
     invoices.sort_by(|a, b| b.number.cmp(&a.number));
@@ -573,7 +527,7 @@ pub async fn customer(state: &State, req: &Request) -> Result<Response<Body>, Ap
     params(("account" = String, Path, description = "Account id (acc_...)")), request_body = NewContact,
     responses((status = 201, body = ContactView), (status = 400, body = portal_http::error::ErrorBody),
               (status = 403, body = portal_http::error::ErrorBody), (status = 404, body = portal_http::error::ErrorBody)))]
-pub async fn add_contact(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn add_contact(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     s.may_manage()?;
     let account = account(state, &s, req).await?;
@@ -593,7 +547,7 @@ pub async fn add_contact(state: &State, req: &Request) -> Result<Response<Body>,
     params(("account" = String, Path, description = "Account id (acc_...)")), request_body = NewProperty,
     responses((status = 201, body = Property), (status = 400, body = portal_http::error::ErrorBody),
               (status = 403, body = portal_http::error::ErrorBody), (status = 404, body = portal_http::error::ErrorBody)))]
-pub async fn add_property(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn add_property(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     s.may_manage()?;
     let account = account(state, &s, req).await?;
@@ -646,13 +600,13 @@ pub struct Issued {
     responses((status = 201, body = Issued), (status = 400, body = portal_http::error::ErrorBody),
               (status = 403, body = portal_http::error::ErrorBody), (status = 404, body = portal_http::error::ErrorBody),
               (status = 409, body = portal_http::error::ErrorBody, description = "the estimate is not approved, or already invoiced")))]
-pub async fn create_invoice(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn create_invoice(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     s.may_manage()?;
     let account = account(state, &s, req).await?;
     let body: NewInvoice = json(req, MAX_INVOICE_BODY)?;
     let tenant = tenant(state, &s).await?;
-    let now = state.clock.now();
+    let now = req.now;
     let (t, a) = (&s.tenant, &account.id);
     let today = tenant.today(now);
     let due_date = body.due_date.unwrap_or_else(|| today.checked_add(DEFAULT_DUE_DAYS.days()).unwrap_or(today));
@@ -764,7 +718,7 @@ pub async fn create_invoice(state: &State, req: &Request) -> Result<Response<Bod
                 None,
                 Some(est),
                 s.actor(),
-                &origin(req),
+                &req.origin,
                 now,
             )
             .await?
@@ -786,7 +740,7 @@ pub struct OfflinePayment {
     pub note: Option<String>,
 }
 
-async fn open_invoice(state: &State, s: &StaffSession, req: &Request) -> Result<invoices::InvoiceBundle, ApiError> {
+async fn open_invoice(state: &State, s: &StaffSession, req: &Call) -> Result<invoices::InvoiceBundle, ApiError> {
     let a: AccountId = path(req, "account", "customer")?;
     let id: InvoiceId = path(req, "invoice", "invoice")?;
     invoices::load(state.table.as_ref(), &s.tenant, &a, &id).await?.ok_or(ApiError::NotFound("invoice"))
@@ -798,7 +752,7 @@ async fn open_invoice(state: &State, s: &StaffSession, req: &Request) -> Result<
     responses((status = 201, body = InvoiceRow), (status = 400, body = portal_http::error::ErrorBody),
               (status = 403, body = portal_http::error::ErrorBody), (status = 404, body = portal_http::error::ErrorBody),
               (status = 409, body = portal_http::error::ErrorBody)))]
-pub async fn record_payment(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn record_payment(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     s.may_manage()?;
     let body: OfflinePayment = json(req, MAX_BODY)?;
@@ -813,9 +767,9 @@ pub async fn record_payment(state: &State, req: &Request) -> Result<Response<Bod
     if body.note.as_ref().is_some_and(|n| n.chars().count() > 200) {
         return Err(DomainError::invalid("note", "at most 200 characters").into());
     }
-    let now = state.clock.now();
+    let now = req.now;
     let note = body.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
-    let (_, writes) = payments::record_offline(state.ids.as_ref(), &bundle, body.amount, note, s.actor(), &origin(req), now)?;
+    let (_, writes) = payments::record_offline(state.ids.as_ref(), &bundle, body.amount, note, s.actor(), &req.origin, now)?;
     state.table.transact(writes).await?;
     let after = invoices::load(state.table.as_ref(), &s.tenant, &i.account, &i.id).await?.ok_or(ApiError::NotFound("invoice"))?;
     Ok(response::json(201, &invoice_row(&after.invoice, now)))
@@ -826,7 +780,7 @@ pub async fn record_payment(state: &State, req: &Request) -> Result<Response<Bod
     responses((status = 200, body = InvoiceRow), (status = 403, body = portal_http::error::ErrorBody),
               (status = 404, body = portal_http::error::ErrorBody),
               (status = 409, body = portal_http::error::ErrorBody, description = "money was paid or is on its way")))]
-pub async fn void_invoice(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn void_invoice(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     s.may_manage()?;
     let bundle = open_invoice(state, &s, req).await?;
@@ -842,7 +796,7 @@ pub async fn void_invoice(state: &State, req: &Request) -> Result<Response<Body>
     i.rev += 1;
     let audit = entry(state, &s, req, "invoice.voided", i.id.to_string(), &i.account, serde_json::json!({ "number": i.number }));
     state.table.transact(vec![invoices::save(&i, expected)?, audit::append(&s.tenant, &audit)?]).await?;
-    Ok(response::ok(&invoice_row(&i, state.clock.now())))
+    Ok(response::ok(&invoice_row(&i, req.now)))
 }
 
 #[utoipa::path(get, path = "/api/admin/customers/{account}/audit", tag = "admin", security(("bearer" = [])),
@@ -850,7 +804,7 @@ pub async fn void_invoice(state: &State, req: &Request) -> Result<Response<Body>
            ("cursor" = Option<String>, Query, description = "from the previous page")),
     responses((status = 200, body = Paged<AuditEntry>), (status = 401, body = portal_http::error::ErrorBody),
               (status = 404, body = portal_http::error::ErrorBody)))]
-pub async fn audit_log(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn audit_log(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     let account = account(state, &s, req).await?;
     let (limit, after) = paging(req)?;
@@ -872,7 +826,7 @@ const AUDITED: &[&str] = &["est_", "inv_", "pay_", "con_", "acc_", "stf_"];
     responses((status = 200, body = Paged<AuditEntry>), (status = 401, body = portal_http::error::ErrorBody),
               (status = 404, body = portal_http::error::ErrorBody)))]
 /// Everything that happened to one document (or person), newest first, from GSI1.
-pub async fn document_audit(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn document_audit(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     let subject = req
         .path_parameters_ref()
@@ -896,7 +850,7 @@ const INVOICE_STATUSES: &[&str] = &["open", "partially_paid", "paid", "void"];
            ("cursor" = Option<String>, Query, description = "from the previous page")),
     responses((status = 200, body = Paged<InvoiceRow>), (status = 400, body = portal_http::error::ErrorBody),
               (status = 401, body = portal_http::error::ErrorBody)))]
-pub async fn list_invoices(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn list_invoices(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     let status = query(req, "status").unwrap_or_else(|| "open".into());
     if !INVOICE_STATUSES.contains(&status.as_str()) {
@@ -907,7 +861,7 @@ pub async fn list_invoices(state: &State, req: &Request) -> Result<Response<Body
     let mut q = Query::index(Index::Gsi1, keys::invoices_by_status_gsi(&s.tenant, &status)).limit(limit);
     q.after = after;
     let page = state.table.query(&q).await?;
-    let now = state.clock.now();
+    let now = req.now;
     let invoices = page.items.into_iter().map(from_item::<Invoice>).collect::<Result<Vec<_>, _>>()?;
     let names = customer_names(state, &s, invoices.iter().map(|i| &i.account)).await?;
     let rows: Vec<InvoiceRow> =
@@ -952,7 +906,7 @@ pub struct EstimateRow {
               (status = 401, body = portal_http::error::ErrorBody)))]
 /// Estimates across customers by stored status, newest first (GSI1). An estimate whose
 /// validity passed while `sent` is listed under `sent` and shown expired.
-pub async fn list_estimates(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn list_estimates(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     let status = query(req, "status").unwrap_or_else(|| "sent".into());
     if !ESTIMATE_STATUSES.contains(&status.as_str()) {
@@ -964,7 +918,7 @@ pub async fn list_estimates(state: &State, req: &Request) -> Result<Response<Bod
     let mut q = Query::index(Index::Gsi1, keys::estimates_by_status_gsi(&s.tenant, &status)).backwards().limit(limit);
     q.after = after;
     let page = state.table.query(&q).await?;
-    let now = state.clock.now();
+    let now = req.now;
     let estimates = page.items.into_iter().map(from_item::<Estimate>).collect::<Result<Vec<_>, _>>()?;
     let names = customer_names(state, &s, estimates.iter().map(|e| &e.account)).await?;
     let rows: Vec<EstimateRow> = estimates

@@ -2,10 +2,11 @@
 //! with a sign-in link), switching their portal access off and on; staff invited and removed
 //! by the owner.
 use jiff::SignedDuration;
-use lambda_http::{Body, Request, Response};
+use lambda_http::{Body, Response};
 use portal_domain::DomainError;
 use portal_domain::ids::{AccountId, ContactId, OutboxId, StaffId};
 use portal_domain::party::{Email, Staff, StaffRole};
+use portal_http::Call;
 use portal_http::request::{MAX_BODY, json, path};
 use portal_http::{ApiError, response};
 use portal_store::repo::auth::{LinkPurpose, Subject, issue_link};
@@ -21,7 +22,7 @@ const INVITE_HOURS: i64 = 72;
 pub(crate) async fn contact(
     state: &State,
     s: &portal_http::session::StaffSession,
-    req: &Request,
+    req: &Call,
 ) -> Result<portal_domain::party::Contact, ApiError> {
     let a: AccountId = path(req, "account", "customer")?;
     let c: ContactId = path(req, "contact", "contact")?;
@@ -35,16 +36,16 @@ pub(crate) async fn contact(
               (status = 409, body = portal_http::error::ErrorBody, description = "portal access is off")))]
 /// Sends (or sends again) the portal invitation: a welcome with a sign-in link that works once
 /// for 72 hours. The previous invitation's link stays valid until it expires.
-pub async fn invite_contact(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn invite_contact(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     s.may_manage()?;
     let mut c = contact(state, &s, req).await?;
     if !c.portal_enabled {
         return Err(ApiError::Conflict("access_off", "Portal access is switched off for this contact. Switch it on first.".into()));
     }
-    let now = state.clock.now();
+    let now = req.now;
     let ttl = SignedDuration::from_hours(INVITE_HOURS);
-    let invite = crate::link_messages(state, &s, &c.account, &[&c], &LinkPurpose::SignIn, ttl, |c, token| Notice::PortalInvite {
+    let invite = crate::link_messages(state, req.now, &s, &c.account, &[&c], &LinkPurpose::SignIn, ttl, |c, token| Notice::PortalInvite {
         contact: c.id.clone(),
         token: Some(token),
     })?;
@@ -65,11 +66,11 @@ pub async fn invite_contact(state: &State, req: &Request) -> Result<Response<Bod
 /// Expires every link the contact was sent (invitation, sign-in, estimate and invoice links)
 /// now: an invitation went to a wrong address, or a forwarded email should stop working.
 /// Portal access stays on; a fresh link can be asked for or sent.
-pub async fn withdraw_links(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn withdraw_links(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     s.may_manage()?;
     let mut c = contact(state, &s, req).await?;
-    let now = state.clock.now();
+    let now = req.now;
     c.activity.links_withdrawn_at = Some(now);
     let audit = entry(state, &s, req, "contact.links_withdrawn", c.id.to_string(), &c.account, serde_json::json!({ "contact": c.id }));
     state.table.transact(vec![parties::withdraw_links(&c, now), audit::append(&s.tenant, &audit)?]).await?;
@@ -90,7 +91,7 @@ pub struct Access {
               (status = 404, body = portal_http::error::ErrorBody)))]
 /// Switches a contact's portal access. Off: no sign-in links are sent and their refresh
 /// sessions stop working at the next refresh (access tokens last minutes).
-pub async fn set_access(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn set_access(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     s.may_manage()?;
     let body: Access = json(req, MAX_BODY)?;
@@ -124,7 +125,7 @@ fn staff_view(s: &Staff) -> StaffView {
 
 #[utoipa::path(get, path = "/api/admin/staff", tag = "admin", security(("bearer" = [])),
     responses((status = 200, body = Vec<StaffView>), (status = 401, body = portal_http::error::ErrorBody)))]
-pub async fn list_staff(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn list_staff(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     let items = portal_store::repo::query_all(state.table.as_ref(), Query::partition(keys::tenant_pk(&s.tenant)).prefix("STAFF#")).await?;
     let mut staff: Vec<Staff> = items.into_iter().map(portal_store::record::from_item).collect::<Result<_, _>>()?;
@@ -147,7 +148,7 @@ pub struct NewStaff {
               (status = 403, body = portal_http::error::ErrorBody),
               (status = 409, body = portal_http::error::ErrorBody, description = "that email is already on the staff")))]
 /// The owner invites a staff member: they get an email with an admin sign-in link.
-pub async fn invite_staff(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn invite_staff(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     s.must_own()?;
     let body: NewStaff = json(req, MAX_BODY)?;
@@ -161,7 +162,7 @@ pub async fn invite_staff(state: &State, req: &Request) -> Result<Response<Body>
     if parties::find_staff_by_email(state.table.as_ref(), &s.tenant, &body.email).await?.is_some() {
         return Err(ApiError::Conflict("already_staff", "Someone on the staff already has that email address.".into()));
     }
-    let now = state.clock.now();
+    let now = req.now;
     let staff = Staff {
         id: StaffId::generate(state.ids.as_ref()),
         tenant: s.tenant.clone(),
@@ -186,7 +187,7 @@ pub async fn invite_staff(state: &State, req: &Request) -> Result<Response<Body>
         "staff.invited",
         Some(staff.id.to_string()),
         None,
-        &portal_http::request::origin(req),
+        &req.origin.clone(),
         serde_json::json!({ "name": staff.name, "role": staff.role.as_str() }),
     );
     state
@@ -201,7 +202,7 @@ pub async fn invite_staff(state: &State, req: &Request) -> Result<Response<Body>
     responses((status = 200, body = StaffView), (status = 403, body = portal_http::error::ErrorBody),
               (status = 404, body = portal_http::error::ErrorBody), (status = 409, body = portal_http::error::ErrorBody)))]
 /// The owner removes a staff member: they can no longer sign in or refresh a session.
-pub async fn remove_staff(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn remove_staff(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     s.must_own()?;
     let id: StaffId = path(req, "staff", "staff member")?;
@@ -212,12 +213,12 @@ pub async fn remove_staff(state: &State, req: &Request) -> Result<Response<Body>
     staff.active = false;
     let audit = portal_domain::audit::AuditEntry::record(
         state.ids.as_ref(),
-        state.clock.now(),
+        req.now,
         s.actor(),
         "staff.removed",
         Some(staff.id.to_string()),
         None,
-        &portal_http::request::origin(req),
+        &req.origin.clone(),
         serde_json::json!({ "name": staff.name }),
     );
     state.table.transact(vec![parties::save_staff(&staff)?, audit::append(&s.tenant, &audit)?]).await?;

@@ -4,15 +4,16 @@
 use std::collections::BTreeMap;
 
 use jiff::{SignedDuration, Timestamp};
-use lambda_http::{Body, Request, Response};
+use lambda_http::{Body, Response};
 use portal_domain::FieldErrors;
 use portal_domain::estimate::{Decision, Estimate, EstimateStatus};
 use portal_domain::invoice::{InvoiceStatus, PaymentMethod, PaymentStatus};
 use portal_domain::money::Currency;
 use portal_domain::party::{Contact, Email, EstimateDefaults, Phone, PortalSections, Tenant};
 use portal_domain::payments::PaymentRules;
+use portal_http::Call;
 use portal_http::error::unprocessable;
-use portal_http::request::{MAX_BODY, json, origin};
+use portal_http::request::{MAX_BODY, json};
 use portal_http::{ApiError, response};
 use portal_store::record::{from_item, kind};
 use portal_store::repo::invoices::Invoice;
@@ -88,7 +89,7 @@ fn color(e: &mut FieldErrors, field: &str, v: &str) {
 
 #[utoipa::path(get, path = "/api/admin/settings", tag = "admin", security(("bearer" = [])),
     responses((status = 200, body = Settings), (status = 401, body = portal_http::error::ErrorBody)))]
-pub async fn get(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn get(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     Ok(response::ok(&of(&tenant(state, &s).await?)))
 }
@@ -97,7 +98,7 @@ pub async fn get(state: &State, req: &Request) -> Result<Response<Body>, ApiErro
     responses((status = 200, body = Settings), (status = 400, body = portal_http::error::ErrorBody),
               (status = 403, body = portal_http::error::ErrorBody)))]
 /// The owner changes the settings; every change is in the tenant's audit log.
-pub async fn put(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn put(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     s.must_own()?;
     let body: Settings = json(req, MAX_BODY)?;
@@ -150,12 +151,12 @@ pub async fn put(state: &State, req: &Request) -> Result<Response<Body>, ApiErro
     t.estimate_defaults = body.estimate_defaults.clone();
     let entry = portal_domain::audit::AuditEntry::record(
         state.ids.as_ref(),
-        state.clock.now(),
+        req.now,
         s.actor(),
         "settings.changed",
         Some("settings".into()),
         None,
-        &origin(req),
+        &req.origin,
         serde_json::json!({ "before": of(&before), "after": of(&t) }),
     );
     state.table.transact(vec![parties::save_tenant(&t)?, audit::append(&s.tenant, &entry)?]).await?;
@@ -244,11 +245,11 @@ fn month_of(t: Timestamp, zone: &jiff::tz::TimeZone) -> String {
     responses((status = 200, body = Adoption), (status = 401, body = portal_http::error::ErrorBody)))]
 /// Reads every customer partition once (accounts from the GSI, one Query each): fine for a
 /// contractor's few thousand customers; a busier tenant would keep monthly counters instead.
-pub async fn adoption(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn adoption(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     let t = tenant(state, &s).await?;
     let zone = t.zone();
-    let now = state.clock.now();
+    let now = req.now;
     // The last 12 months, oldest first.
     let mut months: BTreeMap<String, Month> = BTreeMap::new();
     let today = t.today(now);

@@ -5,9 +5,8 @@
 //! the header moves on only if nobody changed it since it was read, the decision for that
 //! version is written only if there is none yet, and the audit entry goes in with them. So
 //! approving twice, or racing two approvals, changes nothing the second time (409).
-use std::sync::Arc;
 
-use lambda_http::{Body, Request, Response};
+use lambda_http::{Body, Response};
 use portal_domain::audit::Origin;
 use portal_domain::estimate::view::EstimateView;
 use portal_domain::estimate::{
@@ -16,43 +15,29 @@ use portal_domain::estimate::{
 };
 use portal_domain::ids::{EstimateId, LineItemId};
 use portal_domain::party::Section;
-use portal_domain::ports::{Clock, Ids};
 use portal_domain::{DomainError, FieldErrors};
+use portal_http::Call;
 use portal_http::error::unprocessable;
-use portal_http::request::{MAX_BODY, json, origin, path, route_key};
+use portal_http::request::{MAX_BODY, json, path};
 use portal_http::session::CustomerSession;
-use portal_http::token::Verifier;
 use portal_http::{ApiError, response};
 use portal_store::repo::estimates::EstimateBundle;
 use portal_store::repo::outbox::OfficeEvent;
 use portal_store::repo::{audit, estimates};
 
-pub const ROUTES: &[&str] = &[
-    "POST /api/estimates/{id}/approve",
-    "POST /api/estimates/{id}/decline",
-    "POST /api/estimates/{id}/request-changes",
-    "POST /api/estimates/{id}/request-update",
-];
-
 /// Approval bodies carry a signature image.
 const MAX_APPROVAL_BODY: usize = 256 * 1024;
 
-pub struct State {
-    pub table: Arc<dyn portal_store::Table>,
-    pub clock: Arc<dyn Clock>,
-    pub ids: Arc<dyn Ids>,
-    pub verifier: Verifier,
-}
+portal_http::base_state!("approve-estimate");
 
-pub async fn handle(state: &State, req: Request) -> Response<Body> {
-    let result = match route_key(&req).as_deref() {
-        Some("POST /api/estimates/{id}/approve") => approve(state, &req).await,
-        Some("POST /api/estimates/{id}/decline") => decline(state, &req).await,
-        Some("POST /api/estimates/{id}/request-changes") => request_changes(state, &req).await,
-        Some("POST /api/estimates/{id}/request-update") => request_update(state, &req).await,
-        _ => Err(ApiError::NotFound("route")),
-    };
-    result.unwrap_or_else(ApiError::into_response)
+portal_http::http_function! {
+    name: "approve-estimate",
+    routes: {
+        "POST /api/estimates/{id}/approve" => approve,
+        "POST /api/estimates/{id}/decline" => decline,
+        "POST /api/estimates/{id}/request-changes" => request_changes,
+        "POST /api/estimates/{id}/request-update" => request_update,
+    },
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
@@ -119,10 +104,11 @@ struct Decidable {
     session: CustomerSession,
     bundle: EstimateBundle,
     origin: Origin,
+    now: jiff::Timestamp,
 }
 
-async fn load(state: &State, req: &Request, version: u32, event: EstimateEvent) -> Result<Decidable, ApiError> {
-    let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
+async fn load(state: &State, req: &Call, version: u32, event: EstimateEvent) -> Result<Decidable, ApiError> {
+    let session = req.customer(&state.verifier)?;
     session.shows(Section::Estimates)?;
     let id: EstimateId = path(req, "id", "estimate")?;
     let bundle = estimates::load(state.table.as_ref(), &session.tenant, &session.account, &id)
@@ -137,7 +123,7 @@ async fn load(state: &State, req: &Request, version: u32, event: EstimateEvent) 
             format!("The version you read is no longer current. Review version {} before deciding.", e.current_version),
         ));
     }
-    match e.effective_status(state.clock.now()) {
+    match e.effective_status(req.now) {
         EstimateStatus::Approved => return Err(ApiError::Conflict("already_approved", "This estimate is already approved.".into())),
         EstimateStatus::Expired => {
             return Err(ApiError::Conflict("estimate_expired", "This estimate has expired. Ask us for an updated one.".into()));
@@ -147,7 +133,7 @@ async fn load(state: &State, req: &Request, version: u32, event: EstimateEvent) 
             transition(status, event)?;
         }
     }
-    Ok(Decidable { session, bundle, origin: origin(req) })
+    Ok(Decidable { session, bundle, origin: req.origin.clone(), now: req.now })
 }
 
 /// Moves the estimate on and records the decision and the audit entry, all or nothing.
@@ -159,8 +145,7 @@ async fn decide(
     action: &str,
     detail: serde_json::Value,
 ) -> Result<Response<Body>, ApiError> {
-    let now = state.clock.now();
-    let Decidable { session, mut bundle, origin } = d;
+    let Decidable { session, mut bundle, origin, now } = d;
     let before = bundle.estimate.clone();
     let mut after = before.clone();
     after.status = transition(before.status, event)?;
@@ -198,7 +183,7 @@ async fn decide(
               (status = 400, body = portal_http::error::ErrorBody), (status = 401, body = portal_http::error::ErrorBody),
               (status = 403, body = portal_http::error::ErrorBody), (status = 404, body = portal_http::error::ErrorBody),
               (status = 409, body = portal_http::error::ErrorBody, description = "already approved, superseded, expired, void or changed meanwhile")))]
-pub async fn approve(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn approve(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let body: ApproveRequest = json(req, MAX_APPROVAL_BODY)?;
     let d = load(state, req, body.version, EstimateEvent::Approve).await?;
     let version = d.bundle.current().ok_or_else(|| ApiError::Internal("current version missing".into()))?;
@@ -226,7 +211,7 @@ pub async fn approve(state: &State, req: &Request) -> Result<Response<Body>, Api
         signer_name: name.unwrap_or_default(),
         signature_png: body.signature_png,
         by: d.session.contact.clone(),
-        at: state.clock.now(),
+        at: req.now,
         ip: d.origin.ip.clone(),
         user_agent: d.origin.user_agent.clone(),
         version_fingerprint: fingerprint.clone(),
@@ -244,7 +229,7 @@ pub async fn approve(state: &State, req: &Request) -> Result<Response<Body>, Api
     responses((status = 200, body = EstimateView), (status = 400, body = portal_http::error::ErrorBody),
               (status = 401, body = portal_http::error::ErrorBody), (status = 403, body = portal_http::error::ErrorBody),
               (status = 404, body = portal_http::error::ErrorBody), (status = 409, body = portal_http::error::ErrorBody)))]
-pub async fn decline(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn decline(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let body: DeclineRequest = json(req, MAX_BODY)?;
     if body.reason.chars().count() > 2000 {
         return Err(DomainError::invalid("reason", "at most 2000 characters").into());
@@ -254,7 +239,7 @@ pub async fn decline(state: &State, req: &Request) -> Result<Response<Body>, Api
         return Err(unprocessable(DomainError::invalid("reason", "tell us why, in up to 2000 characters")));
     }
     let d = load(state, req, body.version, EstimateEvent::Decline).await?;
-    let decision = Decision::Declined { reason: reason.clone(), by: d.session.contact.clone(), at: state.clock.now() };
+    let decision = Decision::Declined { reason: reason.clone(), by: d.session.contact.clone(), at: req.now };
     let detail = serde_json::json!({ "version": body.version, "reason": reason });
     decide(state, d, EstimateEvent::Decline, decision, "estimate.declined", detail).await
 }
@@ -264,7 +249,7 @@ pub async fn decline(state: &State, req: &Request) -> Result<Response<Body>, Api
     responses((status = 200, body = EstimateView), (status = 400, body = portal_http::error::ErrorBody),
               (status = 401, body = portal_http::error::ErrorBody), (status = 403, body = portal_http::error::ErrorBody),
               (status = 404, body = portal_http::error::ErrorBody), (status = 409, body = portal_http::error::ErrorBody)))]
-pub async fn request_changes(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn request_changes(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     // 100 comments of 2000 characters and the overall one fit (up to 4 bytes a character).
     let body: ChangesRequest = json(req, 1024 * 1024)?;
     // The document's limits (400) before the rules (422).
@@ -305,7 +290,7 @@ pub async fn request_changes(state: &State, req: &Request) -> Result<Response<Bo
     let line_comments: Vec<LineComment> =
         body.line_comments.into_iter().map(|lc| LineComment { item: lc.item, comment: lc.comment.trim().to_string() }).collect();
     let detail = serde_json::json!({ "version": body.version, "comment": comment, "line_comments": line_comments.len() });
-    let decision = Decision::ChangesRequested { comment, line_comments, by: d.session.contact.clone(), at: state.clock.now() };
+    let decision = Decision::ChangesRequested { comment, line_comments, by: d.session.contact.clone(), at: req.now };
     decide(state, d, EstimateEvent::RequestChanges, decision, "estimate.changes_requested", detail).await
 }
 
@@ -321,13 +306,13 @@ pub struct Api;
               (status = 409, body = portal_http::error::ErrorBody, description = "not expired, or already asked")))]
 /// An expired estimate is not a dead end: the customer asks for an updated one. The office is
 /// told (through the outbox) and it is audited, in one transaction with the estimate's header.
-pub async fn request_update(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn request_update(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let body: UpdateRequest = portal_http::request::json_or_default(req, MAX_BODY)?;
     let message = body.message.trim().to_string();
     if message.chars().count() > 2000 {
         return Err(DomainError::invalid("message", "at most 2000 characters").into());
     }
-    let now = state.clock.now();
+    let now = req.now;
     let session = CustomerSession::from_request(req, &state.verifier, now)?;
     session.shows(Section::Estimates)?;
     let id: EstimateId = path(req, "id", "estimate")?;
@@ -351,7 +336,7 @@ pub async fn request_update(state: &State, req: &Request) -> Result<Response<Bod
     after.update_requested_at = Some(now);
     after.rev += 1;
     let detail = serde_json::json!({ "version": before.current_version, "message": &message });
-    let entry = session.audit_entry(state.ids.as_ref(), now, "estimate.update_requested", id.to_string(), &origin(req), detail);
+    let entry = session.audit_entry(state.ids.as_ref(), now, "estimate.update_requested", id.to_string(), &req.origin, detail);
     let writes = vec![
         estimates::save_header(&after, before.rev)?,
         audit::append(&session.tenant, &entry)?,

@@ -15,28 +15,18 @@ pub mod signin;
 
 use std::sync::Arc;
 
-use lambda_http::{Body, Request, Response};
+use lambda_http::{Body, Response};
 use portal_domain::ids::TenantId;
 use portal_domain::party::Tenant;
 use portal_domain::ports::{Clock, Ids, SecretSource};
-use portal_http::request::{path, route_key};
+use portal_http::Call;
+use portal_http::request::path;
 use portal_http::token::{KeyFile, Signer};
 use portal_http::{ApiError, response};
 use portal_store::Table;
 use portal_store::repo::parties;
 
 /// The routes this function serves, exactly as `template.yaml` declares them.
-pub const ROUTES: &[&str] = &[
-    "POST /api/auth/link",
-    "POST /api/auth/resend",
-    "POST /api/auth/session",
-    "POST /api/auth/link-info",
-    "POST /api/auth/refresh",
-    "POST /api/auth/signout",
-    "GET /api/auth/tenant/{tenant}",
-    "POST /api/auth/view-as",
-];
-
 /// Everything the handler needs, built once per process.
 pub struct State {
     pub table: Arc<dyn Table>,
@@ -50,6 +40,11 @@ pub struct State {
 impl State {
     pub fn new(table: Arc<dyn Table>, clock: Arc<dyn Clock>, ids: Arc<dyn Ids>, keys: Arc<dyn SecretSource>) -> Self {
         Self { table, clock, ids, keys, signer: tokio::sync::OnceCell::new() }
+    }
+
+    pub fn build(deps: &portal_http::function::Deps) -> Result<Self, portal_http::function::Missing> {
+        let keys = portal_http::function::Deps::need("auth", "the signing key (SIGNING_KEY_SECRET)", &deps.signing_key)?;
+        Ok(Self::new(deps.table.clone(), deps.clock.clone(), deps.ids.clone(), keys))
     }
 
     async fn keys(&self) -> Result<&(Signer, portal_http::token::Verifier), ApiError> {
@@ -76,19 +71,18 @@ impl State {
     }
 }
 
-pub async fn handle(state: &State, req: Request) -> Response<Body> {
-    let result = match route_key(&req).as_deref() {
-        Some("POST /api/auth/link") => signin::request_link(state, &req).await,
-        Some("POST /api/auth/resend") => signin::resend(state, &req).await,
-        Some("POST /api/auth/session") => session::exchange(state, &req).await,
-        Some("POST /api/auth/link-info") => session::link_info(state, &req).await,
-        Some("POST /api/auth/refresh") => session::refresh(state, &req).await,
-        Some("POST /api/auth/signout") => session::sign_out(state, &req).await,
-        Some("POST /api/auth/view-as") => session::view_as(state, &req).await,
-        Some("GET /api/auth/tenant/{tenant}") => tenant_profile(state, &req).await,
-        _ => Err(ApiError::NotFound("route")),
-    };
-    result.unwrap_or_else(ApiError::into_response)
+portal_http::http_function! {
+    name: "auth",
+    routes: {
+        "POST /api/auth/link" => signin::request_link,
+        "POST /api/auth/resend" => signin::resend,
+        "POST /api/auth/session" => session::exchange,
+        "POST /api/auth/link-info" => session::link_info,
+        "POST /api/auth/refresh" => session::refresh,
+        "POST /api/auth/signout" => session::sign_out,
+        "POST /api/auth/view-as" => session::view_as,
+        "GET /api/auth/tenant/{tenant}" => tenant_profile,
+    },
 }
 
 /// What anyone may know about a contractor: shown on the sign-in page before a token is spent.
@@ -137,7 +131,7 @@ pub async fn find_tenant(table: &dyn Table, key: &str) -> Result<Option<Tenant>,
 #[utoipa::path(get, path = "/api/auth/tenant/{tenant}", tag = "auth",
     params(("tenant" = String, Path, description = "Tenant id or slug")),
     responses((status = 200, body = TenantProfile), (status = 404, body = portal_http::error::ErrorBody)))]
-async fn tenant_profile(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+async fn tenant_profile(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let key: String = path::<TenantKey>(req, "tenant", "contractor")?.0;
     let tenant = find_tenant(state.table.as_ref(), &key).await?.ok_or(ApiError::NotFound("contractor"))?;
     Ok(response::ok(&TenantProfile::from(&tenant)))

@@ -8,10 +8,11 @@
 //! one of the retired) means a copy is about and revokes the whole session; a secret it does not
 //! know is refused and ends nothing.
 use jiff::Timestamp;
-use lambda_http::{Body, Request, Response};
+use lambda_http::{Body, Response};
 use portal_domain::audit::{Actor, AuditEntry, Origin};
 use portal_domain::ids::{SessionId, TenantId};
-use portal_http::request::{MAX_BODY, cookie, json, origin};
+use portal_http::Call;
+use portal_http::request::{MAX_BODY, cookie, json};
 use portal_http::session::Scope;
 use portal_http::token::{Audience, Claims, ISSUER};
 use portal_http::{ApiError, response};
@@ -206,13 +207,13 @@ pub struct LinkInfo {
 /// Says what a link opens without spending it (so the landing page can say "Estimate E-1042
 /// from Bright Spark Electric"); it tells nothing the link's holder would not see on pressing
 /// Continue, and changes nothing.
-pub async fn link_info(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn link_info(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let body: TokenBody = json(req, MAX_BODY)?;
     let invalid = || ApiError::Unauthorized("This link is not valid. Check that you opened the whole link, or ask for a new one.");
     let (tenant_id, hash) = parse_link_token(&body.token).ok_or_else(invalid)?;
     let link = auth::get_link(state.table.as_ref(), &tenant_id, &hash).await?.ok_or_else(invalid)?;
     let tenant = parties::get_tenant(state.table.as_ref(), &tenant_id).await?.ok_or_else(invalid)?;
-    let now = state.clock.now();
+    let now = req.now;
     let spent = link.expires_at <= now || (link.used_at.is_some() && matches!(link.purpose, LinkPurpose::SignIn));
     // What Continue would refuse says nothing about the document: a switched-off contact, a
     // withdrawn link.
@@ -272,13 +273,13 @@ pub async fn link_info(state: &State, req: &Request) -> Result<Response<Body>, A
               (status = 410, body = portal_http::error::ErrorBody, description = "link_used or link_expired")))]
 /// Spends a link: a sign-in link once, for the whole portal; a document link (until it
 /// expires) for that document only.
-pub async fn exchange(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn exchange(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let body: TokenBody = json(req, MAX_BODY)?;
     let invalid = || ApiError::Unauthorized("This link is not valid. Check that you opened the whole link, or ask for a new one.");
     let (tenant, hash) = parse_link_token(&body.token).ok_or_else(invalid)?;
     let link = auth::get_link(state.table.as_ref(), &tenant, &hash).await?.ok_or_else(invalid)?;
-    let now = state.clock.now();
-    let origin = origin(req);
+    let now = req.now;
+    let origin = req.origin.clone();
     let stale = link.expires_at <= now || (link.used_at.is_some() && matches!(link.purpose, LinkPurpose::SignIn));
     if stale {
         return Err(link_state_error(&link, now));
@@ -329,7 +330,7 @@ pub async fn exchange(state: &State, req: &Request) -> Result<Response<Body>, Ap
                 Err(StoreError::TransactionCancelled { failed }) if failed.contains(&0) => {
                     // Spent or expired between our read and the write: say which.
                     let now_link = auth::get_link(state.table.as_ref(), &tenant, &hash).await?.ok_or_else(invalid)?;
-                    return Err(link_state_error(&now_link, state.clock.now()));
+                    return Err(link_state_error(&now_link, req.now));
                 }
                 Err(e) => return Err(e.into()),
             }
@@ -367,7 +368,7 @@ pub struct RefreshRequest {
 }
 
 /// The audience named in an optional JSON body.
-fn requested_audience(req: &Request) -> Result<Audience, ApiError> {
+fn requested_audience(req: &Call) -> Result<Audience, ApiError> {
     Ok(portal_http::request::json_or_default::<RefreshRequest>(req, MAX_BODY)?.audience.unwrap_or(Audience::Portal))
 }
 
@@ -381,13 +382,13 @@ fn parse_refresh(token: &str) -> Option<(TenantId, SessionId, String)> {
 #[utoipa::path(post, path = "/api/auth/refresh", tag = "auth", request_body(content = Option<RefreshRequest>),
     responses((status = 200, body = SessionResponse, description = "New access token; the refresh cookie is rotated"),
               (status = 401, body = portal_http::error::ErrorBody)))]
-pub async fn refresh(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn refresh(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let audience = requested_audience(req)?;
     let expired = || ApiError::Unauthorized("Your session has ended. Sign in again.");
     let token = cookie(req, audience.cookie()).ok_or_else(expired)?;
     let (tenant, session_id, secret) = parse_refresh(&token).ok_or_else(expired)?;
     let record = auth::get_session(state.table.as_ref(), &tenant, &session_id).await?.ok_or_else(expired)?;
-    let now = state.clock.now();
+    let now = req.now;
     if record.revoked || record.expires_epoch <= now.as_second() || record.audience != audience.as_str() {
         return Err(expired());
     }
@@ -483,7 +484,7 @@ async fn rotation(
 /// Revokes the session of the refresh cookie and clears the cookie. Always succeeds; only a
 /// cookie holding the session's current secret (or the one just replaced) revokes it, so
 /// knowing a session's id is not enough to end someone else's session.
-pub async fn sign_out(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn sign_out(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let audience = requested_audience(req)?;
     if let Some((tenant, session_id, secret)) = cookie(req, audience.cookie()).as_deref().and_then(parse_refresh)
         && let Some(record) = auth::get_session(state.table.as_ref(), &tenant, &session_id).await?
@@ -516,8 +517,8 @@ pub struct ViewAs {
 #[utoipa::path(post, path = "/api/auth/view-as", tag = "auth", security(("bearer" = [])), request_body = ViewAs,
     responses((status = 200, body = SessionResponse), (status = 400, body = portal_http::error::ErrorBody),
               (status = 401, body = portal_http::error::ErrorBody), (status = 404, body = portal_http::error::ErrorBody)))]
-pub async fn view_as(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
-    let now = state.clock.now();
+pub async fn view_as(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
+    let now = req.now;
     let staff = portal_http::session::StaffSession::from_request(req, state.verifier().await?, now)?;
     let body: ViewAs = portal_http::request::json(req, portal_http::request::MAX_BODY)?;
     let contact = parties::get_contact(state.table.as_ref(), &staff.tenant, &body.account, &body.contact)
@@ -537,7 +538,7 @@ pub async fn view_as(state: &State, req: &Request) -> Result<Response<Body>, Api
         "auth.viewed_as",
         Some(body.contact.to_string()),
         Some(body.account.clone()),
-        &origin(req),
+        &req.origin,
         serde_json::json!({ "contact": body.contact, "name": contact.name }),
     );
     state.table.transact(vec![audit::append(&staff.tenant, &entry)?]).await?;

@@ -1,10 +1,10 @@
 //! Requesting a sign-in link, and asking for a fresh one from an expired link.
-use lambda_http::{Body, Request, Response};
-use portal_domain::audit::Origin;
+use lambda_http::{Body, Response};
 use portal_domain::ids::OutboxId;
 use portal_domain::party::{Email, Phone, Tenant};
 use portal_domain::{FieldErrors, sha256_hex};
-use portal_http::request::{MAX_BODY, json, origin};
+use portal_http::Call;
+use portal_http::request::{MAX_BODY, json};
 use portal_http::token::Audience;
 use portal_http::{ApiError, response};
 use portal_store::notify::LINK_MINUTES;
@@ -92,8 +92,8 @@ impl LinkRequest {
 }
 
 /// Applies both rate limits; 429 when either is reached.
-async fn limit(state: &State, tenant: &Tenant, origin: &Origin, address_key: &str) -> Result<(), ApiError> {
-    let now = state.clock.now();
+async fn limit(state: &State, req: &Call, tenant: &Tenant, address_key: &str) -> Result<(), ApiError> {
+    let (now, origin) = (req.now, &req.origin);
     let table = state.table.as_ref();
     let ip_ok = rate_hit(table, &tenant.id, "link-ip", &sha256_hex(origin.ip.as_bytes())[..32], now, WINDOW, PER_SOURCE).await?;
     let addr_ok = rate_hit(table, &tenant.id, "link-addr", &sha256_hex(address_key.as_bytes())[..32], now, WINDOW, PER_ADDRESS).await?;
@@ -108,9 +108,8 @@ async fn limit(state: &State, tenant: &Tenant, origin: &Origin, address_key: &st
               (status = 429, body = portal_http::error::ErrorBody)))]
 /// Queues the request for the outbox sender, which finds who the address belongs to and sends
 /// the links: known and unknown addresses do the same work before this answers.
-pub async fn request_link(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn request_link(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let (tenant_key, address, audience) = json::<LinkRequest>(req, MAX_BODY)?.parse()?;
-    let origin = origin(req);
     let Some(tenant) = crate::find_tenant(state.table.as_ref(), &tenant_key).await? else {
         return Ok(accepted());
     };
@@ -118,17 +117,18 @@ pub async fn request_link(state: &State, req: &Request) -> Result<Response<Body>
         Address::Email(email) => (email.as_str().to_string(), SignInBy::Email { email, admin: audience == Audience::Admin }),
         Address::Phone(phone) => (phone.as_str().to_string(), SignInBy::Phone { phone }),
     };
-    limit(state, &tenant, &origin, &key).await?;
-    queue(state, &tenant, by, origin).await?;
+    limit(state, req, &tenant, &key).await?;
+    queue(state, req, &tenant, by).await?;
     Ok(accepted())
 }
 
 /// Puts a sign-in request in the outbox (one write, whoever it turns out to be for).
-async fn queue(state: &State, tenant: &Tenant, by: SignInBy, origin: Origin) -> Result<(), ApiError> {
+async fn queue(state: &State, req: &Call, tenant: &Tenant, by: SignInBy) -> Result<(), ApiError> {
+    let origin = req.origin.clone();
     let message = OutboxMessage {
         id: OutboxId::generate(state.ids.as_ref()),
         account: None,
-        created_at: state.clock.now(),
+        created_at: req.now,
         notice: Notice::SignInRequested { ask: Some(SignInAsk { by, ip: origin.ip, user_agent: origin.user_agent }) },
     };
     state.table.transact(vec![outbox::enqueue(&tenant.id, message)?]).await?;
@@ -147,17 +147,16 @@ pub struct TokenBody {
               (status = 429, body = portal_http::error::ErrorBody)))]
 /// Sends a fresh sign-in link to the address on file for the person an expired or used link
 /// was for. Answers the same whatever the token.
-pub async fn resend(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn resend(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let body: TokenBody = json(req, MAX_BODY)?;
     let Some((tenant_id, hash)) = parse_link_token(&body.token) else {
         return Ok(accepted());
     };
-    let origin = origin(req);
     let Some(tenant) = parties::get_tenant(state.table.as_ref(), &tenant_id).await? else {
         return Ok(accepted());
     };
     // Limited per old link: it stands for the one person it was sent to.
-    limit(state, &tenant, &origin, &hash).await?;
-    queue(state, &tenant, SignInBy::Resend { link: hash }, origin).await?;
+    limit(state, req, &tenant, &hash).await?;
+    queue(state, req, &tenant, SignInBy::Resend { link: hash }).await?;
     Ok(accepted())
 }

@@ -110,7 +110,6 @@ fn fit(w: u32, h: u32, (bw, bh): (u32, u32)) -> (u32, u32) {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

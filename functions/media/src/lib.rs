@@ -11,27 +11,19 @@
 //! stays small and quick to start.
 use std::sync::Arc;
 
-use lambda_http::{Body, Request, Response};
+use lambda_http::{Body, Response};
 use portal_domain::FieldErrors;
 use portal_domain::audit::AuditEntry;
 use portal_domain::ids::UploadId;
-use portal_domain::ports::{Blob, Blobs, Clock, Fetched, Ids, SignedRequest};
-use portal_http::request::{MAX_BODY, json, origin, path, route_key};
+use portal_domain::ports::{Blob, Blobs, Fetched, SignedRequest};
+use portal_http::Call;
+use portal_http::request::{MAX_BODY, json, path};
 use portal_http::session::StaffSession;
-use portal_http::token::Verifier;
 use portal_http::{ApiError, response};
-use portal_store::Table;
 use portal_store::repo::{audit, estimates, parties};
 use sha2::Digest;
 
 pub mod image_check;
-
-pub const ROUTES: &[&str] = &[
-    "POST /api/admin/uploads",
-    "PUT /api/admin/settings/logo",
-    "PUT /api/admin/customers/{account}/estimates/{estimate}/approval-scan",
-    "GET /api/admin/customers/{account}/estimates/{estimate}/approval-scan",
-];
 
 /// The largest logo accepted (bytes as uploaded).
 pub const MAX_LOGO_BYTES: u64 = 2 * 1024 * 1024;
@@ -43,23 +35,16 @@ const UPLOAD_SECONDS: u64 = 300;
 /// Stored logos never change (their name is their content's hash).
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
-pub struct State {
-    pub table: Arc<dyn Table>,
-    pub blobs: Arc<dyn Blobs>,
-    pub clock: Arc<dyn Clock>,
-    pub ids: Arc<dyn Ids>,
-    pub verifier: Verifier,
-}
+portal_http::base_state!("media", blobs: Arc<dyn Blobs> = blobs, "the Blobs port (BLOB_BUCKET)");
 
-pub async fn handle(state: &State, req: Request) -> Response<Body> {
-    let result = match route_key(&req).as_deref() {
-        Some("POST /api/admin/uploads") => start_upload(state, &req).await,
-        Some("PUT /api/admin/settings/logo") => use_logo(state, &req).await,
-        Some("PUT /api/admin/customers/{account}/estimates/{estimate}/approval-scan") => attach_scan(state, &req).await,
-        Some("GET /api/admin/customers/{account}/estimates/{estimate}/approval-scan") => get_scan(state, &req).await,
-        _ => Err(ApiError::NotFound("route")),
-    };
-    result.unwrap_or_else(ApiError::into_response)
+portal_http::http_function! {
+    name: "media",
+    routes: {
+        "POST /api/admin/uploads" => start_upload,
+        "PUT /api/admin/settings/logo" => use_logo,
+        "PUT /api/admin/customers/{account}/estimates/{estimate}/approval-scan" => attach_scan,
+        "GET /api/admin/customers/{account}/estimates/{estimate}/approval-scan" => get_scan,
+    },
 }
 
 /// What a file is for; each purpose has its own limits and its own role.
@@ -104,8 +89,8 @@ fn upload_key(tenant: &portal_domain::ids::TenantId, upload: &UploadId) -> Strin
 #[utoipa::path(post, path = "/api/admin/uploads", tag = "admin", security(("bearer" = [])), request_body = NewUpload,
     responses((status = 200, body = UploadTicket), (status = 400, body = portal_http::error::ErrorBody),
               (status = 401, body = portal_http::error::ErrorBody), (status = 403, body = portal_http::error::ErrorBody)))]
-pub async fn start_upload(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
-    let s = StaffSession::from_request(req, &state.verifier, state.clock.now())?;
+pub async fn start_upload(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
+    let s = req.staff(&state.verifier)?;
     let body: NewUpload = json(req, MAX_BODY)?;
     let (types, max, limit): (&[&str], u64, &str) = match body.purpose {
         Purpose::Logo => {
@@ -164,8 +149,8 @@ pub struct Logo {
     responses((status = 200, body = Logo), (status = 400, body = portal_http::error::ErrorBody, description = "not a PNG or JPEG image, or too many pixels"),
               (status = 403, body = portal_http::error::ErrorBody), (status = 409, body = portal_http::error::ErrorBody, description = "the file never arrived"),
               (status = 413, body = portal_http::error::ErrorBody)))]
-pub async fn use_logo(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
-    let s = StaffSession::from_request(req, &state.verifier, state.clock.now())?;
+pub async fn use_logo(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
+    let s = req.staff(&state.verifier)?;
     s.must_own()?;
     let body: UseUpload = json(req, MAX_BODY)?;
     let key = upload_key(&s.tenant, &body.upload);
@@ -190,12 +175,12 @@ pub async fn use_logo(state: &State, req: &Request) -> Result<Response<Body>, Ap
     let before = t.branding.logo_url.replace(url.clone());
     let entry = AuditEntry::record(
         state.ids.as_ref(),
-        state.clock.now(),
+        req.now,
         s.actor(),
         "settings.logo_changed",
         Some("settings".into()),
         None,
-        &origin(req),
+        &req.origin,
         serde_json::json!({ "before": before, "after": url, "width": logo.width, "height": logo.height }),
     );
     state.table.transact(vec![parties::save_tenant(&t)?, audit::append(&s.tenant, &entry)?]).await?;
@@ -223,7 +208,7 @@ async fn take_upload(state: &State, key: &str, max: u64) -> Result<Blob, ApiErro
 async fn offline_approval(
     state: &State,
     s: &StaffSession,
-    req: &Request,
+    req: &Call,
 ) -> Result<(portal_store::repo::estimates::EstimateBundle, u32, portal_domain::estimate::Approval), ApiError> {
     use portal_domain::estimate::Decision;
     let account: portal_domain::ids::AccountId = path(req, "account", "customer")?;
@@ -255,9 +240,9 @@ pub struct ScanAdded {
 /// Keeps a scan or photo of the paper an offline approval was signed on, with that approval.
 /// Read by content: a PDF is kept as sent; a photo is re-encoded as a JPEG of at most 2400
 /// px (its GPS and EXIF never kept). Stored privately, served only to staff; audited.
-pub async fn attach_scan(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn attach_scan(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     use portal_domain::estimate::Decision;
-    let s = StaffSession::from_request(req, &state.verifier, state.clock.now())?;
+    let s = req.staff(&state.verifier)?;
     s.may_manage()?;
     let (bundle, version, mut approval) = offline_approval(state, &s, req).await?;
     let body: UseUpload = json(req, MAX_BODY)?;
@@ -280,7 +265,7 @@ pub async fn attach_scan(state: &State, req: &Request) -> Result<Response<Body>,
     let key = format!("private/{}/approvals/{}-{hash}.{ext}", s.tenant.as_str().to_ascii_lowercase(), e.id.as_str().to_ascii_lowercase());
     let size = kept.bytes.len() as u64;
     state.blobs.put(&key, &kept, "private, no-store").await.map_err(ApiError::internal)?;
-    let now = state.clock.now();
+    let now = req.now;
     let content_type = kept.content_type.clone();
     let before = approval.offline.as_ref().and_then(|o| o.scan.as_ref()).map(|x| x.key.clone());
     if let Some(o) = approval.offline.as_mut() {
@@ -295,7 +280,7 @@ pub async fn attach_scan(state: &State, req: &Request) -> Result<Response<Body>,
         "estimate.approval_scan_added",
         Some(e.id.to_string()),
         Some(e.account.clone()),
-        &origin(req),
+        &req.origin,
         serde_json::json!({ "number": e.number, "version": version, "content_type": content_type, "size": size, "replaced": before.is_some() }),
     );
     state
@@ -319,8 +304,8 @@ pub async fn attach_scan(state: &State, req: &Request) -> Result<Response<Body>,
               (status = 409, body = portal_http::error::ErrorBody, description = "no approval recorded by the office"),
               (status = 404, body = portal_http::error::ErrorBody, description = "no scan kept with it")))]
 /// The scan kept with an offline approval, for staff: private, never cached.
-pub async fn get_scan(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
-    let s = StaffSession::from_request(req, &state.verifier, state.clock.now())?;
+pub async fn get_scan(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
+    let s = req.staff(&state.verifier)?;
     let (bundle, _, approval) = offline_approval(state, &s, req).await?;
     let scan = approval.offline.and_then(|o| o.scan).ok_or(ApiError::NotFound("scan"))?;
     let blob = match state.blobs.get(&scan.key, MAX_SCAN_BYTES).await.map_err(ApiError::internal)? {

@@ -12,7 +12,7 @@
 use std::sync::Arc;
 
 use jiff::Timestamp;
-use lambda_http::{Body, Request, Response};
+use lambda_http::{Body, Response};
 use portal_domain::audit::{AuditEntry, Origin};
 use portal_domain::estimate::{Decision, EstimateStatus};
 use portal_domain::ids::{EstimateId, InvoiceId, PaymentId};
@@ -20,42 +20,25 @@ use portal_domain::invoice::{InvoiceStatus, PaymentState};
 use portal_domain::party::Section;
 use portal_domain::party::Tenant;
 use portal_domain::payments::{CheckoutRequest, CustomerRequest, Payments, Purpose};
-use portal_domain::ports::{Clock, Ids};
+use portal_http::Call;
 use portal_http::error::unprocessable;
-use portal_http::request::{MAX_BODY, json, json_or_default, origin, path, route_key};
+use portal_http::request::{MAX_BODY, json, json_or_default, path};
 use portal_http::session::{CustomerSession, PayTarget, payable_total};
-use portal_http::token::Verifier;
 use portal_http::{ApiError, response};
-use portal_store::Table;
 use portal_store::repo::payments::{self, Document, Part, PaymentRecord, PaymentRef};
 use portal_store::repo::{audit, estimates, invoices, parties};
 
-pub const ROUTES: &[&str] = &[
-    "POST /api/invoices/{id}/pay",
-    "POST /api/invoices/{id}/apply-credit",
-    "POST /api/estimates/{id}/deposit",
-    "POST /api/account/credit",
-    "POST /api/account/pay-balance",
-];
+portal_http::base_state!("pay", payments: Arc<dyn Payments> = payments, "the Payments port (Stripe)");
 
-pub struct State {
-    pub table: Arc<dyn Table>,
-    pub clock: Arc<dyn Clock>,
-    pub ids: Arc<dyn Ids>,
-    pub verifier: Verifier,
-    pub payments: Arc<dyn Payments>,
-}
-
-pub async fn handle(state: &State, req: Request) -> Response<Body> {
-    let result = match route_key(&req).as_deref() {
-        Some("POST /api/invoices/{id}/pay") => pay_invoice(state, &req).await,
-        Some("POST /api/invoices/{id}/apply-credit") => apply_credit(state, &req).await,
-        Some("POST /api/estimates/{id}/deposit") => pay_deposit(state, &req).await,
-        Some("POST /api/account/credit") => buy_credit(state, &req).await,
-        Some("POST /api/account/pay-balance") => pay_balance(state, &req).await,
-        _ => Err(ApiError::NotFound("route")),
-    };
-    result.unwrap_or_else(ApiError::into_response)
+portal_http::http_function! {
+    name: "pay",
+    routes: {
+        "POST /api/invoices/{id}/pay" => pay_invoice,
+        "POST /api/invoices/{id}/apply-credit" => apply_credit,
+        "POST /api/estimates/{id}/deposit" => pay_deposit,
+        "POST /api/account/credit" => buy_credit,
+        "POST /api/account/pay-balance" => pay_balance,
+    },
 }
 
 /// How much of an invoice to pay.
@@ -142,8 +125,8 @@ async fn tenant(state: &State, session: &CustomerSession) -> Result<Tenant, ApiE
               (status = 409, body = portal_http::error::ErrorBody, description = "nothing owed, or a payment is still processing"),
               (status = 422, body = portal_http::error::ErrorBody, description = "more than the balance, or a part this contractor does not take"),
               (status = 503, body = portal_http::error::ErrorBody, description = "Stripe did not answer")))]
-pub async fn pay_invoice(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
-    let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
+pub async fn pay_invoice(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
+    let session = req.customer(&state.verifier)?;
     session.shows(Section::Invoices)?;
     let id: InvoiceId = path(req, "id", "invoice")?;
     let wanted: PayInvoiceRequest = json_or_default(req, MAX_BODY)?;
@@ -166,7 +149,7 @@ pub async fn pay_invoice(state: &State, req: &Request) -> Result<Response<Body>,
     let description = format!("Invoice {} from {}", invoice.number, tenant.name);
     let cancel = format!("{}/invoices/{}", tenant.portal_url, invoice.id);
     let currency = invoice.content.currency.as_str().to_string();
-    start(state, &session, &tenant, Document::Invoice(id), &[], amount, currency, description, cancel, origin(req)).await
+    start(state, &session, &tenant, Document::Invoice(id), &[], amount, currency, description, cancel, req).await
 }
 
 #[utoipa::path(post, path = "/api/estimates/{id}/deposit", tag = "payments", security(("bearer" = [])),
@@ -175,8 +158,8 @@ pub async fn pay_invoice(state: &State, req: &Request) -> Result<Response<Body>,
               (status = 404, body = portal_http::error::ErrorBody),
               (status = 409, body = portal_http::error::ErrorBody, description = "not approved, no deposit, or already paid"),
               (status = 503, body = portal_http::error::ErrorBody)))]
-pub async fn pay_deposit(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
-    let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
+pub async fn pay_deposit(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
+    let session = req.customer(&state.verifier)?;
     session.shows(Section::Estimates)?;
     let id: EstimateId = path(req, "id", "estimate")?;
     let _: AmountRequest = json_or_default(req, MAX_BODY)?;
@@ -201,8 +184,7 @@ pub async fn pay_deposit(state: &State, req: &Request) -> Result<Response<Body>,
     let tenant = tenant(state, &session).await?;
     let description = format!("Deposit for estimate {} from {}", e.number, tenant.name);
     let cancel = format!("{}/estimates/{}", tenant.portal_url, e.id);
-    start(state, &session, &tenant, Document::Estimate(id), &[], due, e.currency.as_str().to_string(), description, cancel, origin(req))
-        .await
+    start(state, &session, &tenant, Document::Estimate(id), &[], due, e.currency.as_str().to_string(), description, cancel, req).await
 }
 
 #[utoipa::path(post, path = "/api/account/credit", tag = "payments", security(("bearer" = [])),
@@ -210,8 +192,8 @@ pub async fn pay_deposit(state: &State, req: &Request) -> Result<Response<Body>,
     responses((status = 200, body = Started), (status = 403, body = portal_http::error::ErrorBody),
               (status = 422, body = portal_http::error::ErrorBody, description = "outside the contractor's minimum and maximum"),
               (status = 503, body = portal_http::error::ErrorBody)))]
-pub async fn buy_credit(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
-    let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
+pub async fn buy_credit(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
+    let session = req.customer(&state.verifier)?;
     session.shows(Section::Payments)?;
     let wanted: CreditRequest = json(req, MAX_BODY)?;
     in_range(Some(wanted.amount))?;
@@ -223,7 +205,7 @@ pub async fn buy_credit(state: &State, req: &Request) -> Result<Response<Body>, 
     let description = format!("Account credit with {}", tenant.name);
     let cancel = format!("{}/payments", tenant.portal_url);
     let currency = tenant.currency.as_str().to_string();
-    start(state, &session, &tenant, Document::Account, &[], amount, currency, description, cancel, origin(req)).await
+    start(state, &session, &tenant, Document::Account, &[], amount, currency, description, cancel, req).await
 }
 
 #[utoipa::path(post, path = "/api/invoices/{id}/apply-credit", tag = "payments", security(("bearer" = [])),
@@ -232,8 +214,8 @@ pub async fn buy_credit(state: &State, req: &Request) -> Result<Response<Body>, 
     responses((status = 200, body = Applied), (status = 403, body = portal_http::error::ErrorBody),
               (status = 404, body = portal_http::error::ErrorBody),
               (status = 409, body = portal_http::error::ErrorBody, description = "no credit available, or nothing owed")))]
-pub async fn apply_credit(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
-    let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
+pub async fn apply_credit(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
+    let session = req.customer(&state.verifier)?;
     session.shows(Section::Invoices)?;
     let id: InvoiceId = path(req, "id", "invoice")?;
     let wanted: AmountRequest = json_or_default(req, MAX_BODY)?;
@@ -246,20 +228,10 @@ pub async fn apply_credit(state: &State, req: &Request) -> Result<Response<Body>
     // Credit belongs to the account: a link to one invoice does not reach it.
     session.needs_account()?;
     session.may_pay(PayTarget::Invoice(&id))?;
-    let now = state.clock.now();
-    let applied = payments::apply_credit(
-        state.table.as_ref(),
-        state.ids.as_ref(),
-        &id,
-        t,
-        a,
-        wanted.amount,
-        None,
-        session.actor(),
-        &origin(req),
-        now,
-    )
-    .await?;
+    let now = req.now;
+    let applied =
+        payments::apply_credit(state.table.as_ref(), state.ids.as_ref(), &id, t, a, wanted.amount, None, session.actor(), &req.origin, now)
+            .await?;
     if applied == 0 {
         return Err(ApiError::Conflict("no_credit", "There is no credit to apply, or nothing is owed on this invoice.".into()));
     }
@@ -273,8 +245,8 @@ pub async fn apply_credit(state: &State, req: &Request) -> Result<Response<Body>
               (status = 401, body = portal_http::error::ErrorBody), (status = 403, body = portal_http::error::ErrorBody),
               (status = 409, body = portal_http::error::ErrorBody, description = "nothing to pay, the balance changed, or too many invoices"),
               (status = 503, body = portal_http::error::ErrorBody, description = "Stripe did not answer")))]
-pub async fn pay_balance(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
-    let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
+pub async fn pay_balance(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
+    let session = req.customer(&state.verifier)?;
     session.shows(Section::Invoices)?;
     let wanted: PayBalanceRequest = json_or_default(req, MAX_BODY)?;
     in_range(wanted.amount)?;
@@ -303,7 +275,7 @@ pub async fn pay_balance(state: &State, req: &Request) -> Result<Response<Body>,
     if let [one] = due.as_slice() {
         let description = format!("Invoice {} from {}", one.number, tenant.name);
         let document = Document::Invoice(one.id.clone());
-        return start(state, &session, &tenant, document, &[], total, currency, description, cancel, origin(req)).await;
+        return start(state, &session, &tenant, document, &[], total, currency, description, cancel, req).await;
     }
     if due.len() > payments::MAX_PARTS {
         return Err(ApiError::Conflict(
@@ -314,7 +286,7 @@ pub async fn pay_balance(state: &State, req: &Request) -> Result<Response<Body>,
     let parts: Vec<(InvoiceId, i64)> = due.iter().map(|i| (i.id.clone(), i.ledger.payable())).collect();
     let numbers: Vec<String> = due.iter().map(|i| i.number.clone()).collect();
     let description = format!("Invoices {} from {}", payments::words_list(&numbers), tenant.name);
-    start(state, &session, &tenant, Document::Balance, &parts, total, currency, description, cancel, origin(req)).await
+    start(state, &session, &tenant, Document::Balance, &parts, total, currency, description, cancel, req).await
 }
 
 /// Writes the started payment (for "Pay balance", with a started part on each invoice in
@@ -331,9 +303,9 @@ async fn start(
     currency: String,
     description: String,
     cancel_url: String,
-    origin: Origin,
+    req: &Call,
 ) -> Result<Response<Body>, ApiError> {
-    let now: Timestamp = state.clock.now();
+    let (now, origin): (Timestamp, &Origin) = (req.now, &req.origin);
     let (t, a) = (&session.tenant, &session.account);
     let mut payment = PaymentRecord::new(PaymentId::generate(state.ids.as_ref()), document.clone(), PaymentState::started(amount)?, now);
     let mut writes = Vec::with_capacity(parts.len() + 2);
@@ -359,7 +331,7 @@ async fn start(
         "payment.started",
         Some(at.subject()),
         Some(a.clone()),
-        &origin,
+        origin,
         serde_json::json!({ "payment": payment.id, "amount": amount, "purpose": purpose, "parts": payment.parts }),
     );
     writes.push(payments::create(t, a, &payment)?);

@@ -9,8 +9,10 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use jiff::Timestamp;
 use portal_domain::ids::TenantId;
 use portal_domain::ports::{Clock, Ids, Mailer, Sms};
+use portal_http::function::{Deps, EventFunction, Missing};
 use portal_store::Table;
 use portal_store::notify::{Report, deliver_due};
 use portal_store::repo::parties;
@@ -23,6 +25,34 @@ pub struct State {
     pub clock: Arc<dyn Clock>,
     /// Receipt links are made when the receipt is sent.
     pub ids: Arc<dyn Ids>,
+}
+
+impl State {
+    pub fn build(deps: &Deps) -> Result<Self, Missing> {
+        Ok(Self {
+            table: deps.table.clone(),
+            mailer: Deps::need("send-notifications", "the Mailer port (MAIL_FROM)", &deps.mailer)?,
+            sms: Deps::need("send-notifications", "the Sms port", &deps.sms)?,
+            clock: deps.clock.clone(),
+            ids: deps.ids.clone(),
+        })
+    }
+}
+
+impl EventFunction for State {
+    const NAME: &'static str = "send-notifications";
+    fn build(deps: &Deps) -> Result<Self, Missing> {
+        State::build(deps)
+    }
+    async fn event(&self, payload: Value, now: Timestamp) -> Result<Value, lambda_http::Error> {
+        match handle(self, &payload, now).await {
+            Ok(r) => Ok(serde_json::json!({ "sent": r.sent, "failed": r.failed, "skipped": r.skipped })),
+            Err(e) => {
+                tracing::error!(error = %e, "outbox delivery failed; Lambda will retry");
+                Err(e.into())
+            }
+        }
+    }
 }
 
 /// What woke the function.
@@ -53,14 +83,14 @@ pub fn trigger(event: &Value) -> Result<Trigger, String> {
 
 /// Runs once for an event. An error makes Lambda retry the batch (the stream) or the
 /// invocation (the schedule); messages already sent stay sent.
-pub async fn handle(state: &State, event: &Value) -> Result<Report, String> {
+pub async fn handle(state: &State, event: &Value, now: Timestamp) -> Result<Report, String> {
     let tenants: Vec<TenantId> = match trigger(event)? {
         Trigger::Outbox(t) => t.into_iter().collect(),
         Trigger::Sweep => parties::list_tenants(state.table.as_ref()).await.map_err(|e| e.to_string())?,
     };
     let mut total = Report::default();
     for t in tenants {
-        let r = deliver_due(state.table.as_ref(), state.mailer.as_ref(), state.sms.as_ref(), state.ids.as_ref(), &t, state.clock.now())
+        let r = deliver_due(state.table.as_ref(), state.mailer.as_ref(), state.sms.as_ref(), state.ids.as_ref(), &t, now)
             .await
             .map_err(|e| format!("tenant {t}: {e}"))?;
         // Quiet when there was nothing to do (the local server sweeps every second).

@@ -1,35 +1,17 @@
-//! The send-notifications Lambda: configuration from the environment, AWS adapters, then the
-//! handler, on the plain Lambda runtime (its events are a stream batch or a schedule).
+//! The send-notifications Lambda: what it reads from its environment, the AWS adapters it builds from
+//! that, then the function's skeleton (`portal_http::function`).
 use std::sync::Arc;
 
-use lambda_http::lambda_runtime::{self, LambdaEvent, service_fn};
-use lambda_http::{Error, tracing};
-use portal_domain::ports::{RandomIds, SystemClock};
+use lambda_http::Error;
 use portal_http::env;
-use serde_json::Value;
+use portal_http::function::{Deps, run_event};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     portal_http::init_tracing();
     let config = portal_aws::sdk_config();
-    let state = Arc::new(send_notifications::State {
-        table: Arc::new(portal_aws::table(&config, env("TABLE_NAME")?)),
-        mailer: Arc::new(portal_aws::mailer(&config, env("MAIL_FROM")?)),
-        sms: Arc::new(portal_aws::sms(&config)),
-        clock: Arc::new(SystemClock),
-        ids: Arc::new(RandomIds),
-    });
-    lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
-        let state = state.clone();
-        async move {
-            match send_notifications::handle(&state, &event.payload).await {
-                Ok(r) => Ok(serde_json::json!({ "sent": r.sent, "failed": r.failed, "skipped": r.skipped })),
-                Err(e) => {
-                    tracing::error!(error = %e, "outbox delivery failed; Lambda will retry");
-                    Err(Error::from(e))
-                }
-            }
-        }
-    }))
-    .await
+    let deps = Deps::new(Arc::new(portal_aws::table(&config, env("TABLE_NAME")?)))
+        .with_mailer(Arc::new(portal_aws::mailer(&config, env("MAIL_FROM")?)))
+        .with_sms(Arc::new(portal_aws::sms(&config)));
+    run_event::<send_notifications::State>(deps).await
 }

@@ -14,16 +14,15 @@ pub mod event;
 
 use std::sync::Arc;
 
-use lambda_http::{Body, Request, Response};
+use lambda_http::{Body, Response};
 use portal_domain::ids::TenantId;
 use portal_domain::ports::{Clock, Ids, SecretSource};
-use portal_http::request::{path, route_key};
+use portal_http::Call;
+use portal_http::request::path;
 use portal_http::{ApiError, response};
 use portal_store::Table;
 use portal_store::repo::payments::{self, Details, Document, PaymentRef, Posted};
 use portal_stripe::webhook::{SignatureError, verify};
-
-pub const ROUTES: &[&str] = &["POST /api/stripe/webhook/{tenant}"];
 
 /// Stripe sends events well under this size.
 const MAX_EVENT: usize = 512 * 1024;
@@ -37,12 +36,19 @@ pub struct State {
     pub secrets: Arc<dyn SecretSource>,
 }
 
-pub async fn handle(state: &State, req: Request) -> Response<Body> {
-    let result = match route_key(&req).as_deref() {
-        Some("POST /api/stripe/webhook/{tenant}") => receive(state, &req).await,
-        _ => Err(ApiError::NotFound("route")),
-    };
-    result.unwrap_or_else(ApiError::into_response)
+impl State {
+    pub fn build(deps: &portal_http::function::Deps) -> Result<Self, portal_http::function::Missing> {
+        let secrets =
+            portal_http::function::Deps::need("stripe-webhook", "the webhook secret (STRIPE_WEBHOOK_SECRET)", &deps.webhook_secrets)?;
+        Ok(Self { table: deps.table.clone(), clock: deps.clock.clone(), ids: deps.ids.clone(), secrets })
+    }
+}
+
+portal_http::http_function! {
+    name: "stripe-webhook",
+    routes: {
+        "POST /api/stripe/webhook/{tenant}" => receive,
+    },
 }
 
 /// The answer to an accepted event.
@@ -64,7 +70,7 @@ fn received(outcome: &str) -> Response<Body> {
     request_body(content = Object, description = "A Stripe event"),
     responses((status = 200, body = Received), (status = 400, body = portal_http::error::ErrorBody, description = "bad, missing, stale or v0-only signature, or not an event"),
               (status = 413, body = portal_http::error::ErrorBody)))]
-pub async fn receive(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
+pub async fn receive(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let tenant: TenantId = path(req, "tenant", "endpoint")?;
     let payload: &[u8] = match req.body() {
         Body::Text(t) => t.as_bytes(),
@@ -81,7 +87,7 @@ pub async fn receive(state: &State, req: &Request) -> Result<Response<Body>, Api
     }
     let secrets = state.secrets.secret().await.map_err(ApiError::internal)?;
     let secrets: Vec<&str> = secrets.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()).collect();
-    verify(header, payload, &secrets, state.clock.now().as_second()).map_err(|e| {
+    verify(header, payload, &secrets, req.now.as_second()).map_err(|e| {
         tracing::warn!(reason = %e, "webhook signature refused");
         ApiError::BadRequest(
             "invalid_signature",
@@ -111,8 +117,7 @@ pub async fn receive(state: &State, req: &Request) -> Result<Response<Body>, Api
         return Ok(received("unknown"));
     };
     let details = Details { payment_intent: meaning.payment_intent.as_deref(), method: meaning.method };
-    let posted =
-        payments::post(state.table.as_ref(), state.ids.as_ref(), &at, meaning.fact, &details, &event.id, state.clock.now()).await?;
+    let posted = payments::post(state.table.as_ref(), state.ids.as_ref(), &at, meaning.fact, &details, &event.id, req.now).await?;
     let outcome = match posted {
         Posted::Applied { .. } => "applied",
         Posted::Duplicate => "duplicate",

@@ -3,37 +3,27 @@
 //! One Query reads a whole estimate (header, versions, decisions). The first time the customer
 //! opens it, the estimate moves from sent to viewed, with an audit entry, in one conditional
 //! transaction; staff viewing as the customer never count as a view.
-use std::sync::Arc;
 
-use lambda_http::{Body, Request, Response};
+use lambda_http::{Body, Response};
 use portal_domain::estimate::view::{EstimateSummary, EstimateView};
 use portal_domain::estimate::{EstimateEvent, EstimateStatus, transition};
 use portal_domain::ids::EstimateId;
 use portal_domain::party::Section;
-use portal_domain::ports::{Clock, Ids};
-use portal_http::request::{origin, path, route_key};
-use portal_http::session::{CustomerSession, Scope};
-use portal_http::token::Verifier;
+use portal_http::Call;
+use portal_http::request::path;
+use portal_http::session::Scope;
 use portal_http::{ApiError, response};
+use portal_store::StoreError;
 use portal_store::repo::{audit, estimates};
-use portal_store::{StoreError, Table};
 
-pub const ROUTES: &[&str] = &["GET /api/estimates", "GET /api/estimates/{id}"];
+portal_http::base_state!("view-estimate");
 
-pub struct State {
-    pub table: Arc<dyn Table>,
-    pub clock: Arc<dyn Clock>,
-    pub ids: Arc<dyn Ids>,
-    pub verifier: Verifier,
-}
-
-pub async fn handle(state: &State, req: Request) -> Response<Body> {
-    let result = match route_key(&req).as_deref() {
-        Some("GET /api/estimates") => list(state, &req).await,
-        Some("GET /api/estimates/{id}") => one(state, &req).await,
-        _ => Err(ApiError::NotFound("route")),
-    };
-    result.unwrap_or_else(ApiError::into_response)
+portal_http::http_function! {
+    name: "view-estimate",
+    routes: {
+        "GET /api/estimates" => list,
+        "GET /api/estimates/{id}" => one,
+    },
 }
 
 #[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -45,11 +35,11 @@ pub struct EstimateList {
     responses((status = 200, body = EstimateList), (status = 401, body = portal_http::error::ErrorBody),
               (status = 403, body = portal_http::error::ErrorBody)))]
 /// The account's estimates that were sent, newest first.
-pub async fn list(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
-    let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
+pub async fn list(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
+    let session = req.customer(&state.verifier)?;
     session.shows(Section::Estimates)?;
     session.needs_account()?;
-    let now = state.clock.now();
+    let now = req.now;
     let all = estimates::list(state.table.as_ref(), &session.tenant, &session.account).await?;
     let estimates =
         all.iter().filter(|e| e.status != EstimateStatus::Draft && session.can_see(e)).map(|e| EstimateSummary::of(e, now)).collect();
@@ -61,15 +51,15 @@ pub async fn list(state: &State, req: &Request) -> Result<Response<Body>, ApiErr
     responses((status = 200, body = EstimateView), (status = 401, body = portal_http::error::ErrorBody),
               (status = 404, body = portal_http::error::ErrorBody)))]
 /// One estimate with every sent version, what changed, and any decision.
-pub async fn one(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
-    let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
+pub async fn one(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
+    let session = req.customer(&state.verifier)?;
     session.shows(Section::Estimates)?;
     let id: EstimateId = path(req, "id", "estimate")?;
     let mut bundle = estimates::load(state.table.as_ref(), &session.tenant, &session.account, &id)
         .await?
         .filter(|b| b.estimate.status != EstimateStatus::Draft && session.can_see(&b.estimate))
         .ok_or(ApiError::NotFound("estimate"))?;
-    let now = state.clock.now();
+    let now = req.now;
     let is_customer = session.scope != Scope::ReadOnly;
     if is_customer && bundle.estimate.effective_status(now) == EstimateStatus::Sent {
         let before = bundle.estimate.clone();
@@ -78,7 +68,7 @@ pub async fn one(state: &State, req: &Request) -> Result<Response<Body>, ApiErro
         after.first_viewed_at = Some(now);
         after.rev += 1;
         let detail = serde_json::json!({ "version": before.current_version });
-        let entry = session.audit_entry(state.ids.as_ref(), now, "estimate.viewed", id.to_string(), &origin(req), detail);
+        let entry = session.audit_entry(state.ids.as_ref(), now, "estimate.viewed", id.to_string(), &req.origin, detail);
         let writes = vec![estimates::save_header(&after, before.rev)?, audit::append(&session.tenant, &entry)?];
         match state.table.transact(writes).await {
             Ok(()) => bundle.estimate = after,

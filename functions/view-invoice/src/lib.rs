@@ -5,41 +5,31 @@
 //! Reads only. Drafts are never shown; a contact limited to some properties sees only their
 //! invoices and payments; a link that opens one estimate reaches only that estimate's deposit,
 //! a link that opens one invoice only that invoice and its payments.
-use std::sync::Arc;
 
-use lambda_http::{Body, Request, Response};
+use lambda_http::{Body, Response};
 use portal_domain::ids::{InvoiceId, PaymentId};
 use portal_domain::invoice::InvoiceStatus;
 use portal_domain::invoice::view::{InvoiceSummary, InvoiceView, PayOptions, PaymentView};
 use portal_domain::party::Section;
 use portal_domain::party::Tenant;
-use portal_domain::ports::Clock;
-use portal_http::request::{path, route_key};
+use portal_http::Call;
+use portal_http::request::path;
 use portal_http::session::{CustomerSession, PayTarget, Scope, payable_total};
-use portal_http::token::Verifier;
 use portal_http::{ApiError, response};
-use portal_store::Table;
 use portal_store::repo::invoices::{self, Invoice};
 use portal_store::repo::parties;
 use portal_store::repo::payments::{self, AccountPayments, Credit, Document, PaymentRecord};
 
-pub const ROUTES: &[&str] = &["GET /api/invoices", "GET /api/invoices/{id}", "GET /api/payments", "GET /api/payments/{id}"];
+portal_http::base_state!("view-invoice");
 
-pub struct State {
-    pub table: Arc<dyn Table>,
-    pub clock: Arc<dyn Clock>,
-    pub verifier: Verifier,
-}
-
-pub async fn handle(state: &State, req: Request) -> Response<Body> {
-    let result = match route_key(&req).as_deref() {
-        Some("GET /api/invoices") => list(state, &req).await,
-        Some("GET /api/invoices/{id}") => one(state, &req).await,
-        Some("GET /api/payments") => history(state, &req).await,
-        Some("GET /api/payments/{id}") => payment(state, &req).await,
-        _ => Err(ApiError::NotFound("route")),
-    };
-    result.unwrap_or_else(ApiError::into_response)
+portal_http::http_function! {
+    name: "view-invoice",
+    routes: {
+        "GET /api/invoices" => list,
+        "GET /api/invoices/{id}" => one,
+        "GET /api/payments" => history,
+        "GET /api/payments/{id}" => payment,
+    },
 }
 
 /// The account's invoices and what is owed in all.
@@ -76,15 +66,15 @@ fn visible(session: &CustomerSession, i: &Invoice) -> bool {
     session.can_see_invoice(i)
 }
 
-fn overdue(i: &Invoice, state: &State) -> bool {
-    i.status != InvoiceStatus::Void && i.ledger.overdue(i.due_at, state.clock.now())
+fn overdue(i: &Invoice, now: jiff::Timestamp) -> bool {
+    i.status != InvoiceStatus::Void && i.ledger.overdue(i.due_at, now)
 }
 
 #[utoipa::path(get, path = "/api/invoices", tag = "invoices", security(("bearer" = [])),
     responses((status = 200, body = InvoiceList), (status = 401, body = portal_http::error::ErrorBody),
               (status = 403, body = portal_http::error::ErrorBody)))]
-pub async fn list(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
-    let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
+pub async fn list(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
+    let session = req.customer(&state.verifier)?;
     session.shows(Section::Invoices)?;
     session.needs_account()?;
     let all = invoices::list(state.table.as_ref(), &session.tenant, &session.account).await?;
@@ -117,7 +107,7 @@ pub async fn list(state: &State, req: &Request) -> Result<Response<Body>, ApiErr
             title: i.what_for(),
             property_label: i.property_label.clone(),
             status: i.status,
-            overdue: overdue(i, state),
+            overdue: overdue(i, req.now),
             total: i.ledger.total,
             balance: i.ledger.balance,
             processing: if i.status == InvoiceStatus::Void { 0 } else { i.ledger.processing() },
@@ -143,8 +133,8 @@ fn add(totals: &mut Vec<Amount>, currency: &str, amount: i64) -> Result<(), ApiE
     params(("id" = String, Path, description = "Invoice id (inv_...)")),
     responses((status = 200, body = InvoiceView), (status = 401, body = portal_http::error::ErrorBody),
               (status = 404, body = portal_http::error::ErrorBody)))]
-pub async fn one(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
-    let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
+pub async fn one(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
+    let session = req.customer(&state.verifier)?;
     session.shows(Section::Invoices)?;
     let id: InvoiceId = path(req, "id", "invoice")?;
     // One Query of the partition: the invoice, its payments, and the account's credit.
@@ -174,7 +164,7 @@ pub async fn one(state: &State, req: &Request) -> Result<Response<Body>, ApiErro
         title: i.what_for(),
         property_label: i.property_label.clone(),
         status: i.status,
-        overdue: overdue(i, state),
+        overdue: overdue(i, req.now),
         content: i.content.clone(),
         totals: i.content.totals().map_err(ApiError::internal)?,
         ledger: i.ledger,
@@ -245,8 +235,8 @@ async fn tenant(state: &State, session: &CustomerSession) -> Result<Tenant, ApiE
 #[utoipa::path(get, path = "/api/payments", tag = "payments", security(("bearer" = [])),
     responses((status = 200, body = PaymentHistory), (status = 401, body = portal_http::error::ErrorBody),
               (status = 403, body = portal_http::error::ErrorBody)))]
-pub async fn history(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
-    let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
+pub async fn history(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
+    let session = req.customer(&state.verifier)?;
     session.shows(Section::Payments)?;
     session.needs_account()?;
     let money = payments::all(state.table.as_ref(), &session.tenant, &session.account).await?;
@@ -280,8 +270,8 @@ pub struct PaymentDetail {
     params(("id" = String, Path, description = "Payment id (pay_...)")),
     responses((status = 200, body = PaymentDetail), (status = 401, body = portal_http::error::ErrorBody),
               (status = 404, body = portal_http::error::ErrorBody)))]
-pub async fn payment(state: &State, req: &Request) -> Result<Response<Body>, ApiError> {
-    let session = CustomerSession::from_request(req, &state.verifier, state.clock.now())?;
+pub async fn payment(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
+    let session = req.customer(&state.verifier)?;
     let id: PaymentId = path(req, "id", "payment")?;
     let money = payments::all(state.table.as_ref(), &session.tenant, &session.account).await?;
     let p =

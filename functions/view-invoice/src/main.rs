@@ -1,23 +1,17 @@
-//! The view-invoice Lambda: configuration from the environment, AWS adapters, then the handler.
+//! The view-invoice Lambda: what it reads from its environment, the AWS adapters it builds from
+//! that, then the function's skeleton (`portal_http::function`).
 use std::sync::Arc;
 
-use lambda_http::{Error, run, service_fn};
-use portal_domain::ports::SystemClock;
+use lambda_http::Error;
 use portal_http::env;
-use portal_http::token::{PublicKeys, Verifier};
+use portal_http::function::{Deps, run_http};
+use portal_http::token::Verifier;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     portal_http::init_tracing();
     let config = portal_aws::sdk_config();
-    let state = Arc::new(view_invoice::State {
-        table: Arc::new(portal_aws::table(&config, env("TABLE_NAME")?)),
-        clock: Arc::new(SystemClock),
-        verifier: Verifier::new(PublicKeys::from_jwks(&env("AUTH_PUBLIC_KEYS")?)?),
-    });
-    run(service_fn(move |req| {
-        let state = state.clone();
-        async move { Ok::<_, Error>(view_invoice::handle(&state, req).await) }
-    }))
-    .await
+    let deps =
+        Deps::new(Arc::new(portal_aws::table(&config, env("TABLE_NAME")?))).with_verifier(Verifier::from_jwks(&env("AUTH_PUBLIC_KEYS")?)?);
+    run_http::<view_invoice::State>(deps).await
 }

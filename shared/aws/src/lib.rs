@@ -12,7 +12,6 @@
 //! here touches the network until the first request needs it.
 pub mod dynamo;
 pub mod lazy;
-pub mod moto;
 pub mod s3;
 pub mod secrets;
 pub mod ses;

@@ -4,14 +4,14 @@
 
 use std::sync::Arc;
 
-use portal_aws::moto::Moto;
 use portal_aws::s3::{S3Blobs, create_bucket};
+use portal_testkit::moto::Moto;
 
 async fn blobs() -> Arc<S3Blobs> {
     let config = Moto::shared().sdk_config();
-    let bucket = portal_store::contract::ns().to_lowercase().replace('_', "-");
+    let bucket = portal_testkit::ns().to_lowercase().replace('_', "-");
     create_bucket(&config, &bucket).await.expect("create bucket on moto");
     Arc::new(S3Blobs::new(&config, bucket))
 }
 
-portal_domain::blob_contract_tests!(blobs().await);
+portal_testkit::blob_contract_tests!(blobs().await);

@@ -4,9 +4,9 @@
 
 use std::io::{Read, Write};
 
-use portal_aws::moto::Moto;
 use portal_domain::party::{Email, Phone};
 use portal_domain::ports::{Mail, Mailer, Sms};
+use portal_testkit::moto::Moto;
 
 /// moto's record of everything its services hold (a plain HTTP GET on loopback).
 fn moto_data(moto: &Moto) -> serde_json::Value {
@@ -33,9 +33,9 @@ fn mail(to: &str, subject: &str) -> Mail {
 async fn ses_delivers_from_a_verified_sender_and_reports_an_unverified_one() {
     let moto = Moto::shared();
     let config = moto.sdk_config();
-    let sender = format!("{}@brightspark.example", portal_store::contract::ns());
+    let sender = format!("{}@brightspark.example", portal_testkit::ns());
     aws_sdk_sesv2::Client::new(&config).create_email_identity().email_identity(&sender).send().await.unwrap();
-    let subject = format!("Your sign-in link {}", portal_store::contract::ns());
+    let subject = format!("Your sign-in link {}", portal_testkit::ns());
     portal_aws::mailer(&config, &sender).send(&mail("dana@example.com", &subject)).await.unwrap();
     let data = moto_data(moto);
     let sent: Vec<&serde_json::Value> = data["ses"]["Message"].as_array().unwrap().iter().filter(|m| m["subject"] == subject).collect();
@@ -50,7 +50,7 @@ async fn ses_delivers_from_a_verified_sender_and_reports_an_unverified_one() {
 #[tokio::test]
 async fn sns_delivers_a_text_to_the_number() {
     let moto = Moto::shared();
-    let text = format!("Bright Spark Electric: your link {}", portal_store::contract::ns());
+    let text = format!("Bright Spark Electric: your link {}", portal_testkit::ns());
     portal_aws::sms(&moto.sdk_config()).send(&Phone::try_from("+15125550188".to_string()).unwrap(), &text).await.unwrap();
     let data = moto_data(moto);
     let sent: Vec<&serde_json::Value> = data["sns"]["SMS"].as_array().unwrap().iter().filter(|m| m["message"] == text).collect();

@@ -11,7 +11,6 @@
 //! - [`ports`]: the traits adapters implement (clock, ids, mail).
 //! - [`error`]: validation and rule errors shared by everything above.
 pub mod audit;
-pub mod blob_contract;
 pub mod error;
 pub mod estimate;
 pub mod ids;

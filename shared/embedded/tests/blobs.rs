@@ -12,4 +12,4 @@ fn blobs() -> Arc<FileBlobs> {
     Arc::new(FileBlobs::new(dir.path(), "http://localhost:3000", [1; 32], Arc::new(portal_domain::ports::SystemClock)))
 }
 
-portal_domain::blob_contract_tests!(blobs());
+portal_testkit::blob_contract_tests!(blobs());

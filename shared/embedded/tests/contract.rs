@@ -13,4 +13,4 @@ async fn table() -> Arc<dyn Table> {
     Arc::new(store.table())
 }
 
-portal_store::contract_tests!(table());
+portal_testkit::table_contract_tests!(table());

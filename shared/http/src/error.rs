@@ -156,7 +156,7 @@ impl From<StoreError> for ApiError {
                 ApiError::Conflict("conflict", "This changed while you were looking at it. Reload and try again.".into())
             }
             // Any string is a cursor by its shape; only one this list gave names a page.
-            StoreError::Invalid(m) if m.contains("cursor") => {
+            StoreError::BadCursor => {
                 ApiError::Unprocessable(FieldErrors::one("cursor", "is not a page of this list: start from the first page"))
             }
             other => ApiError::internal(other),

@@ -2,6 +2,8 @@
 //! become the one JSON error shape here.
 //!
 //! # Layout
+//! - [`function`]: the one function skeleton: [`function::Deps`], [`Call`], [`http_function!`],
+//!   the registry's [`function::Spec`] and the Lambda runners.
 //! - [`error`]: [`ApiError`], its status codes and the `{"error":{code,message,fields}}` body.
 //! - [`request`]: route key, path/query parameters, JSON bodies with size limits, client IP,
 //!   user agent, cookies.
@@ -9,13 +11,17 @@
 //! - [`token`]: EdDSA access tokens: signing (auth only), verification (everyone), key files.
 //! - [`session`]: the verified customer or staff session a handler acts for.
 pub mod error;
+pub mod function;
 pub mod request;
 pub mod response;
 pub mod session;
 pub mod token;
 
 pub use error::ApiError;
+pub use function::Call;
 pub use lambda_http::{Body, Request, Response};
+/// For [`http_function!`]: the OpenAPI document of each function.
+pub use utoipa;
 
 /// JSON logs for CloudWatch (and local mode). Levels come from `RUST_LOG` (`info`, or per
 /// target: `warn,auth=debug`; default info). Handlers never log tokens, cookies, bodies or

@@ -176,6 +176,11 @@ impl Verifier {
         Self { keys }
     }
 
+    /// A verifier of the public keys in a JWKS document (what `AUTH_PUBLIC_KEYS` holds).
+    pub fn from_jwks(jwks: &str) -> Result<Self, String> {
+        Ok(Self::new(PublicKeys::from_jwks(jwks)?))
+    }
+
     /// The claims of a valid token: EdDSA, known `kid`, our issuer, this audience, not expired
     /// at `now` (the injected clock, not the system's).
     pub fn verify(&self, token: &str, audience: Audience, now: jiff::Timestamp) -> Result<Claims, ApiError> {

@@ -1,6 +1,6 @@
 //! portal-store: the Table port (a narrow mirror of the DynamoDB operations we use), the key
-//! scheme of the single table, repositories written once on the port, and the contract suite
-//! every Table implementation must pass.
+//! scheme of the single table, and repositories written once on the port (the
+//! contract suite every Table implementation must pass is in `portal-testkit`).
 //!
 //! # Layout
 //! - [`table`]: items, conditions, writes, queries, pages, [`Table`] and [`StoreError`].
@@ -9,10 +9,6 @@
 //! - [`repo`]: tenants, parties, estimates, invoices, payments, the outbox, audit, sign-in links,
 //!   sessions, rate limits.
 //! - [`notify`]: delivering the outbox (receipts) through the Mailer and Sms ports.
-//! - [`contract`]: the behaviour both backends are held to; each backend's tests call it.
-//! - [`counting`]: a Table decorator that counts round trips, for budgets and benchmarks.
-pub mod contract;
-pub mod counting;
 pub mod keys;
 pub mod notify;
 pub mod record;

@@ -300,7 +300,7 @@ impl Cursor {
         Cursor(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json))
     }
     pub fn decode(&self) -> Result<std::collections::BTreeMap<String, String>, StoreError> {
-        let bad = || StoreError::Invalid("the page cursor is not valid".into());
+        let bad = || StoreError::BadCursor;
         let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(&self.0).map_err(|_| bad())?;
         serde_json::from_slice(&bytes).map_err(|_| bad())
     }
@@ -313,7 +313,7 @@ impl Cursor {
             && key.contains_key("pk")
             && key.contains_key("sk")
             && key.len() == if q.index == Index::Primary { 2 } else { 4 };
-        if ok { Ok(key) } else { Err(StoreError::Invalid("the page cursor is not valid".into())) }
+        if ok { Ok(key) } else { Err(StoreError::BadCursor) }
     }
 }
 
@@ -374,7 +374,11 @@ pub enum StoreError {
     /// it is empty when another transaction got in the way (safe to retry).
     #[error("the transaction was cancelled")]
     TransactionCancelled { failed: Vec<usize> },
-    /// The request itself is wrong (bad cursor, a transaction touching one item twice).
+    /// A paging cursor this query did not give (malformed, or from another list): the
+    /// caller's mistake, not the store's.
+    #[error("the page cursor is not one this query gave")]
+    BadCursor,
+    /// The request itself is wrong (a transaction touching one item twice, a bad limit).
     #[error("invalid storage request: {0}")]
     Invalid(String),
     /// A stored item does not have the shape its record type expects.

@@ -112,22 +112,21 @@ fn sizes() {
 
 async fn handler_latency() {
     use portal_domain::ports::{Clock, Ids, RandomIds, SystemClock};
+    use portal_http::function::HttpFunction;
     let store = portal_embedded::Store::in_memory().unwrap();
     let table: Arc<dyn portal_store::Table> = Arc::new(store.table());
     portal_local::seed::seed(table.as_ref(), &RandomIds, SystemClock.now(), "https://portal.test").await.unwrap();
     let key = portal_http::token::KeyFile::generate("bench", RandomIds.secret()).unwrap();
     let verifier = portal_http::token::Verifier::new(portal_http::token::PublicKeys::from_jwks(&key.public_jwks().unwrap()).unwrap());
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let ids: Arc<dyn Ids> = Arc::new(RandomIds);
-    let state = view_estimate::State { table, clock, ids, verifier };
+    let state = view_estimate::State::build(&portal_http::function::Deps::new(table).with_verifier(verifier)).unwrap();
     let payload = events::with_token("view-estimate", "get", &token(&key, "acc_whitfield", "con_dana"));
     // The first view writes; measure the steady-state read after it.
-    view_estimate::handle(&state, events::request(&payload)).await;
+    state.handle(events::request(&payload), SystemClock.now()).await;
     let mut times = Vec::with_capacity(20_000);
     for _ in 0..20_000 {
         let req = events::request(&payload);
         let start = Instant::now();
-        let resp = view_estimate::handle(&state, req).await;
+        let resp = state.handle(req, SystemClock.now()).await;
         times.push(start.elapsed());
         assert_eq!(resp.status(), 200);
     }

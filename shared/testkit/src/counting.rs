@@ -2,7 +2,7 @@
 //! DESIGN.md §9 (dashboard 1, view estimate 1, approve 2) are checked with it.
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::table::{Delete, Item, Key, Page, Put, Query, StoreError, Table, Update, Write};
+use portal_store::{Delete, Item, Key, Page, Put, Query, StoreError, Table, Update, Write};
 
 pub struct Counting<T> {
     inner: T,

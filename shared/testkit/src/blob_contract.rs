@@ -1,8 +1,6 @@
 //! The contract every [`Blobs`] implementation is held to (files locally, S3 on moto). Each
 //! case writes under its own random prefix, so cases may share a store and run in parallel.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-use crate::ports::{Blob, Blobs, Fetched, Ids, RandomIds};
+use portal_domain::ports::{Blob, Blobs, Fetched, Ids, RandomIds};
 
 fn key(name: &str) -> String {
     format!("media/{}/{name}", RandomIds.id("ns").to_lowercase())

@@ -1,8 +1,6 @@
 //! Starts moto's server (PyPI `moto[server]`) for tests that hold the AWS adapters to the same
 //! contracts as the embedded ones. The server runs `infra/scripts/moto_server.py` on a free
 //! loopback port and stops when this process ends (its stdin closes).
-#![allow(clippy::expect_used, clippy::panic)]
-
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
