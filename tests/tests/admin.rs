@@ -70,6 +70,14 @@ async fn the_office_invoices_an_approved_estimate_crediting_its_deposit() {
     assert!(evidence["signature_png"].as_str().is_some_and(|p| p.starts_with("data:image/png")));
     let paid_list = s.http.get("/api/admin/invoices?status=paid", staff).await.json();
     assert!(paid_list["items"].as_array().unwrap().iter().any(|i| i["id"] == id.as_str()));
+    // A status is one of the list's own, named in the answer; the value sent is not repeated.
+    for (path, not_said) in [("/api/admin/invoices?status=draft", "draft"), ("/api/admin/estimates?status=%3Cb%3Ebogus", "bogus")] {
+        let r = s.http.get(path, staff).await;
+        assert_eq!(r.status, 400, "{path}");
+        let body = r.json();
+        let said = body["error"]["fields"]["status"][0].as_str().unwrap().to_string();
+        assert!(said.starts_with("one of ") && !said.contains(not_said), "{path}: {said}");
+    }
 }
 
 /// Creates Rosa Delgado (an approver with an email) with her home; returns the account id.

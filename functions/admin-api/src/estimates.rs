@@ -1,7 +1,5 @@
-//! Building estimates: a draft (line items, option groups, deposit rule, terms, validity),
-//! edited until sent; sending emails each approver a document link; revising starts the next
-//! version from the current one; voiding withdraws it. A sent version is never changed: the
-//! customer signs exactly what was sent (its fingerprint).
+//! Estimates: built, edited as drafts, sent, sent again, revised, voided, and the estimates
+//! of every customer by status.
 use lambda_http::{Body, Response};
 use portal_domain::estimate::view::{EstimateSummary, EstimateView, Evidence};
 use portal_domain::estimate::{
@@ -9,22 +7,23 @@ use portal_domain::estimate::{
 };
 use portal_domain::ids::{EstimateId, PropertyId};
 use portal_domain::{DomainError, FieldErrors};
-use portal_http::Call;
 use portal_http::error::unprocessable;
-use portal_http::request::{MAX_BODY, json, json_or_default, path};
+use portal_http::request::{MAX_BODY, json, json_or_default, path, query_as};
 use portal_http::session::StaffSession;
-use portal_http::{ApiError, response};
+use portal_http::{ApiError, Call, response};
 use portal_store::repo::auth::LinkPurpose;
 use portal_store::repo::estimates::{self, EstimateBundle};
 use portal_store::repo::outbox::Notice;
 use portal_store::repo::{audit, parties};
 
-use crate::{State, account, entry, session, tenant};
+use crate::State;
+use crate::common::{Paged, account, customer_names, entry, paging, session, tenant};
 
 /// Estimates are numbered from here (`E-1001`) per contractor.
 pub const FIRST_ESTIMATE_NUMBER: i64 = 1001;
+
 /// Estimate bodies carry every line and option.
-const MAX_ESTIMATE_BODY: usize = 256 * 1024;
+pub(crate) const MAX_ESTIMATE_BODY: usize = 256 * 1024;
 
 /// An estimate as the office sees it: what the customer sees (sent versions), and the draft
 /// being built, if any.
@@ -42,7 +41,7 @@ pub struct AdminEstimate {
     pub recipients: usize,
 }
 
-fn view(now: jiff::Timestamp, b: &EstimateBundle, recipients: usize) -> Result<AdminEstimate, ApiError> {
+pub(crate) fn view(now: jiff::Timestamp, b: &EstimateBundle, recipients: usize) -> Result<AdminEstimate, ApiError> {
     let draft = (b.estimate.status == EstimateStatus::Draft).then(|| b.current()).flatten().map(|v| v.content.clone());
     let mut sent = EstimateView::of(&b.estimate, &b.versions, &b.decisions, now, false, Evidence::Full).map_err(ApiError::internal)?;
     sent.deposit_paid = b.deposit_covered();
@@ -79,7 +78,7 @@ pub struct Note {
     pub note: Option<String>,
 }
 
-fn check(content: &VersionContent, today: jiff::civil::Date, currency: &portal_domain::money::Currency) -> Result<(), ApiError> {
+pub(crate) fn check(content: &VersionContent, today: jiff::civil::Date, currency: &portal_domain::money::Currency) -> Result<(), ApiError> {
     let mut e = FieldErrors::new();
     if let Err(err) = content.validate() {
         e.absorb("content.", err);
@@ -93,13 +92,19 @@ fn check(content: &VersionContent, today: jiff::civil::Date, currency: &portal_d
     e.into_result().map_err(unprocessable)
 }
 
-async fn load(state: &State, s: &StaffSession, req: &Call) -> Result<EstimateBundle, ApiError> {
+pub(crate) async fn load(state: &State, s: &StaffSession, req: &Call) -> Result<EstimateBundle, ApiError> {
     let a: portal_domain::ids::AccountId = path(req, "account", "customer")?;
     let id: EstimateId = path(req, "estimate", "estimate")?;
     estimates::load(state.table.as_ref(), &s.tenant, &a, &id).await?.ok_or(ApiError::NotFound("estimate"))
 }
 
-async fn reload(state: &State, s: &StaffSession, req: &Call, e: &Estimate, recipients: usize) -> Result<Response<Body>, ApiError> {
+pub(crate) async fn reload(
+    state: &State,
+    s: &StaffSession,
+    req: &Call,
+    e: &Estimate,
+    recipients: usize,
+) -> Result<Response<Body>, ApiError> {
     let b = estimates::load(state.table.as_ref(), &s.tenant, &e.account, &e.id).await?.ok_or(ApiError::NotFound("estimate"))?;
     Ok(response::ok(&view(req.now, &b, recipients)?))
 }
@@ -242,9 +247,9 @@ pub async fn send(state: &State, req: &Call) -> Result<Response<Body>, ApiError>
     header.rev += 1;
     // Everyone who can approve it, at its property, with the portal on, gets a link.
     let contacts = parties::list_contacts(state.table.as_ref(), &s.tenant, &e.account).await?;
-    let recipients = crate::recipients(&contacts, e.property.as_ref(), |c| c.role.can_approve());
+    let recipients = crate::common::recipients(&contacts, e.property.as_ref(), |c| c.role.can_approve());
     if recipients.is_empty() {
-        return Err(crate::no_recipients("an approver"));
+        return Err(crate::common::no_recipients("an approver"));
     }
     let mut writes = vec![estimates::save_header(&header, e.rev)?, estimates::put_draft_version(&header, &version)?];
     writes.extend(links(state, req.now, &s, e, version.number, &recipients)?);
@@ -255,7 +260,7 @@ pub async fn send(state: &State, req: &Call) -> Result<Response<Body>, ApiError>
 }
 
 /// The document links for one version of an estimate, and the messages that carry them.
-fn links(
+pub(crate) fn links(
     state: &State,
     now: jiff::Timestamp,
     s: &StaffSession,
@@ -264,23 +269,20 @@ fn links(
     to: &[&portal_domain::party::Contact],
 ) -> Result<Vec<portal_store::table::Write>, ApiError> {
     let purpose = LinkPurpose::Estimate { estimate: e.id.clone(), rights: vec!["view".into(), "sign".into()] };
-    crate::link_messages(state, now, s, &e.account, to, &purpose, crate::document_link_ttl(), |c, token| Notice::EstimateSent {
-        estimate: e.id.clone(),
-        version,
-        contact: c.id.clone(),
-        token: Some(token),
+    crate::common::link_messages(state, now, s, &e.account, to, &purpose, crate::common::document_link_ttl(), |c, token| {
+        Notice::EstimateSent { estimate: e.id.clone(), version, contact: c.id.clone(), token: Some(token) }
     })
 }
 
 /// Sends a sent estimate's current version again, with fresh links (the customer lost the
 /// email, or a contact was added). Nothing about the estimate changes.
-async fn resend(state: &State, s: &StaffSession, req: &Call, b: &EstimateBundle) -> Result<Response<Body>, ApiError> {
+pub(crate) async fn resend(state: &State, s: &StaffSession, req: &Call, b: &EstimateBundle) -> Result<Response<Body>, ApiError> {
     let e = &b.estimate;
     let current = b.current().ok_or_else(|| ApiError::Internal("current version missing".into()))?;
     let contacts = parties::list_contacts(state.table.as_ref(), &s.tenant, &e.account).await?;
-    let recipients = crate::recipients(&contacts, e.property.as_ref(), |c| c.role.can_approve());
+    let recipients = crate::common::recipients(&contacts, e.property.as_ref(), |c| c.role.can_approve());
     if recipients.is_empty() {
-        return Err(crate::no_recipients("an approver"));
+        return Err(crate::common::no_recipients("an approver"));
     }
     // The rev guards against a decision made while this is sent.
     let header = Estimate { rev: e.rev + 1, ..e.clone() };
@@ -344,171 +346,37 @@ pub async fn void(state: &State, req: &Call) -> Result<Response<Body>, ApiError>
     reload(state, &s, req, &header, 0).await
 }
 
-/// What was moved.
+/// An estimate in staff lists, with its customer.
 #[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-pub struct DepositMoved {
-    /// Minor units moved from the estimate's deposit to the account's general credit.
-    pub moved: i64,
-    /// The account's general credit now.
-    pub credit_available: i64,
+pub struct EstimateRow {
+    pub account: String,
+    /// The customer's name.
+    pub customer: Option<String>,
+    #[serde(flatten)]
+    pub summary: EstimateSummary,
 }
 
-#[utoipa::path(post, path = "/api/admin/customers/{account}/estimates/{estimate}/move-deposit", tag = "admin", security(("bearer" = [])),
-    params(("account" = String, Path, description = "Account id (acc_...)"), ("estimate" = String, Path, description = "Estimate id (est_...)")),
-    responses((status = 200, body = DepositMoved), (status = 401, body = portal_http::error::ErrorBody),
-              (status = 403, body = portal_http::error::ErrorBody), (status = 404, body = portal_http::error::ErrorBody),
-              (status = 409, body = portal_http::error::ErrorBody, description = "nothing of the deposit is left to move")))]
-/// A deposit belongs to its estimate and is credited to invoices made from it. The office can
-/// move what is left of it to the account's general credit on purpose (the job was cancelled,
-/// the customer asked to use it elsewhere); audited as `credit.moved`.
-pub async fn move_deposit(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
+#[utoipa::path(get, path = "/api/admin/estimates", tag = "admin", security(("bearer" = [])),
+    params(("status" = Option<String>, Query, pattern = "^(draft|sent|viewed|approved|declined|changes_requested|expired|void)$", description = "sent (the default), draft, viewed, approved, declined, changes_requested, expired or void"),
+           ("limit" = Option<u32>, Query, minimum = 1, maximum = 100, description = "1 to 100"), ("cursor" = Option<String>, Query, description = "from the previous page")),
+    responses((status = 200, body = Paged<EstimateRow>), (status = 400, body = portal_http::error::ErrorBody),
+              (status = 401, body = portal_http::error::ErrorBody)))]
+/// Estimates across customers by stored status, newest first (GSI1). An estimate whose
+/// validity passed while `sent` is listed under `sent` and shown expired.
+pub async fn list_estimates(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
-    s.may_manage()?;
-    let b = load(state, &s, req).await?;
-    let e = &b.estimate;
+    let status: EstimateStatus = query_as(req, "status")?.unwrap_or(EstimateStatus::Sent);
+    let (limit, after) = paging(req)?;
+    let (estimates, next) = estimates::by_status(state.table.as_ref(), &s.tenant, status, limit, after).await?;
     let now = req.now;
-    let moved = portal_store::repo::payments::move_deposit(
-        state.table.as_ref(),
-        state.ids.as_ref(),
-        &s.tenant,
-        &e.account,
-        &e.id,
-        s.actor(),
-        &req.origin.clone(),
-        now,
-    )
-    .await?;
-    if moved == 0 {
-        return Err(ApiError::Conflict("nothing_to_move", "Nothing of this estimate's deposit is left to move.".into()));
-    }
-    let money = portal_store::repo::payments::all(state.table.as_ref(), &s.tenant, &e.account).await?;
-    Ok(response::ok(&DepositMoved { moved, credit_available: money.credit().available }))
-}
-
-/// An approval the customer gave outside the portal, as the office records it.
-#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OfflineApprovalIn {
-    /// The version approved: the current one.
-    #[schema(minimum = 1)]
-    pub version: u32,
-    /// The options the customer chose (leave out for the recommended ones).
-    #[serde(default)]
-    pub selection: Option<portal_domain::estimate::Selection>,
-    /// The account's contact who approved.
-    pub contact: portal_domain::ids::ContactId,
-    /// Their name as they gave it (2 to 120 characters).
-    #[schema(min_length = 2, max_length = 120)]
-    pub signer_name: String,
-    /// When they approved: not in the future, not before the estimate was sent.
-    #[schema(value_type = String, format = DateTime)]
-    pub approved_at: jiff::Timestamp,
-    pub how: portal_domain::estimate::ApprovedHow,
-    /// At most 500 characters.
-    #[serde(default)]
-    #[schema(max_length = 500)]
-    pub note: String,
-}
-
-/// Longest note on an offline approval.
-const MAX_APPROVAL_NOTE: usize = 500;
-
-#[utoipa::path(post, path = "/api/admin/customers/{account}/estimates/{estimate}/record-approval", tag = "admin", security(("bearer" = [])),
-    params(("account" = String, Path, description = "Account id (acc_...)"), ("estimate" = String, Path, description = "Estimate id (est_...)")),
-    request_body = OfflineApprovalIn,
-    responses((status = 200, body = AdminEstimate), (status = 400, body = portal_http::error::ErrorBody),
-              (status = 401, body = portal_http::error::ErrorBody), (status = 403, body = portal_http::error::ErrorBody),
-              (status = 404, body = portal_http::error::ErrorBody),
-              (status = 409, body = portal_http::error::ErrorBody, description = "not waiting for a decision, expired when approved, or another version is current")))]
-/// The customer approved by phone, on paper, in person or by email: the office records who,
-/// when and how. It is the same approval as one signed in the portal (the estimate is
-/// approved, its deposit can be paid, its totals are fixed), marked as recorded by the office
-/// and audited as `estimate.approved_offline`, so the adoption figures tell the two apart.
-pub async fn record_approval(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
-    use portal_domain::estimate::{Approval, Decision, OfflineApproval, check_selection, check_signer_name};
-    let s = session(state, req)?;
-    s.may_manage()?;
-    let b = load(state, &s, req).await?;
-    let body: OfflineApprovalIn = json(req, MAX_BODY)?;
-    // The document's limits first (400), then the rules (422).
-    let mut f = FieldErrors::new();
-    if !(2..=120).contains(&body.signer_name.chars().count()) {
-        f.add("signer_name", "2 to 120 characters");
-    }
-    if body.note.chars().count() > MAX_APPROVAL_NOTE {
-        f.add("note", format!("at most {MAX_APPROVAL_NOTE} characters"));
-    }
-    f.into_result()?;
-    let e = &b.estimate;
-    let now = req.now;
-    let version = b
-        .current()
-        .filter(|v| v.sent_at.is_some())
-        .ok_or_else(|| ApiError::Conflict("not_sent", "This estimate has not been sent; there is nothing to approve yet.".into()))?;
-    let mut f = FieldErrors::new();
-    let name = check_signer_name(&body.signer_name).map_err(|err| f.absorb("", err)).ok();
-    let selection = body.selection.clone().unwrap_or_else(|| version.content.default_selection());
-    let _ = check_selection(&version.content, &selection).map_err(|err| f.absorb("", err));
-    if body.approved_at > now {
-        f.add("approved_at", "must not be in the future");
-    }
-    if version.sent_at.is_some_and(|sent| body.approved_at < sent) {
-        f.add("approved_at", "must not be before the estimate was sent");
-    }
-    let contact = parties::get_contact(state.table.as_ref(), &s.tenant, &e.account, &body.contact).await?;
-    match contact {
-        None => f.add("contact", "is not a contact of this customer"),
-        Some(c) if !c.role.can_approve() => f.add("contact", "approves nothing: choose an approver of this customer"),
-        Some(_) => {}
-    }
-    f.into_result().map_err(unprocessable)?;
-    if body.version != version.number {
-        return Err(ApiError::Conflict("version_superseded", format!("Version {} is the current one.", version.number)));
-    }
-    // Approved while it was open: an estimate that had expired by then needs a new version.
-    let status = match e.effective_status(body.approved_at) {
-        EstimateStatus::Expired => {
-            return Err(ApiError::Conflict("estimate_expired", "The estimate had expired by then. Revise it and send it again.".into()));
-        }
-        status => transition(status, EstimateEvent::Approve)
-            .map_err(|_| ApiError::Conflict("not_open", "This estimate is not waiting for a decision.".into()))?,
-    };
-    let priced = totals(&version.content, &selection).map_err(ApiError::internal)?;
-    let approval = Approval {
-        version: version.number,
-        selection: selection.clone(),
-        totals: priced,
-        signer_name: name.unwrap_or_default(),
-        signature_png: String::new(),
-        by: body.contact.clone(),
-        at: body.approved_at,
-        ip: String::new(),
-        user_agent: String::new(),
-        version_fingerprint: version.fingerprint.clone(),
-        offline: Some(OfflineApproval {
-            how: body.how,
-            recorded_by: s.name.clone(),
-            recorded_at: now,
-            note: body.note.trim().to_string(),
-            scan: None,
-        }),
-    };
-    let mut header = e.clone();
-    header.status = status;
-    header.decided_at = Some(body.approved_at);
-    header.headline_total = priced.total;
-    header.rev += 1;
-    let detail = serde_json::json!({
-        "version": version.number, "total": priced.total, "deposit": priced.deposit, "selection": selection,
-        "signer_name": approval.signer_name, "contact": body.contact, "approved_at": body.approved_at, "how": body.how,
-        "note": approval.offline.as_ref().map(|o| o.note.clone()),
-    });
-    let audit = entry(state, &s, req, "estimate.approved_offline", e.id.to_string(), &e.account, detail);
-    let writes = vec![
-        estimates::save_header(&header, e.rev)?,
-        estimates::put_decision(&header, version.number, &Decision::Approved(Box::new(approval)))?,
-        audit::append(&s.tenant, &audit)?,
-    ];
-    state.table.transact(writes).await?;
-    reload(state, &s, req, &header, 0).await
+    let names = customer_names(state, &s, estimates.iter().map(|e| &e.account)).await?;
+    let rows: Vec<EstimateRow> = estimates
+        .iter()
+        .map(|e| EstimateRow {
+            account: e.account.to_string(),
+            customer: names.get(&e.account).cloned(),
+            summary: EstimateSummary::of(e, now),
+        })
+        .collect();
+    Ok(response::ok(&Paged { items: rows, next: next.map(|c| c.0) }))
 }

@@ -8,7 +8,7 @@ use portal_http::function::{Deps, run_http};
 use portal_http::token::Verifier;
 
 #[tokio::main]
-async fn main() -> Result<(), Error> {
+pub(crate) async fn main() -> Result<(), Error> {
     portal_http::init_tracing();
     let config = portal_aws::sdk_config();
     let deps =

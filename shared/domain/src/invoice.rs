@@ -308,6 +308,19 @@ pub enum InvoiceStatus {
     Void,
 }
 
+impl InvoiceStatus {
+    /// The stored and listed name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Open => "open",
+            Self::PartiallyPaid => "partially_paid",
+            Self::Paid => "paid",
+            Self::Void => "void",
+        }
+    }
+}
+
 /// An invoice's money, derived from its total and payments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Ledger {

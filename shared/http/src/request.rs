@@ -50,6 +50,18 @@ pub fn query(req: &Request, name: &str) -> Option<String> {
     req.query_string_parameters_ref().and_then(|q| q.first(name)).map(str::to_string)
 }
 
+/// A query string parameter read as its type (a status enum, for example): `None` when
+/// absent, 400 naming the parameter and the values it takes when it is not one of them.
+pub fn query_as<T: DeserializeOwned>(req: &Request, name: &str) -> Result<Option<T>, ApiError> {
+    let Some(value) = query(req, name) else { return Ok(None) };
+    serde_json::from_value(serde_json::Value::String(value)).map(Some).map_err(|e| {
+        // serde lists our own names after ", expected "; the value sent is never repeated.
+        let text = e.to_string();
+        let expected = text.rsplit_once(", expected ").map(|(_, x)| x.replace('`', "")).filter(|x| x.starts_with("one of "));
+        ApiError::Invalid(FieldErrors::one(name, expected.unwrap_or_else(|| "is not one of the allowed values".into())))
+    })
+}
+
 /// Like [`json`], but an empty body is the same as `{}` (actions whose fields are optional).
 pub fn json_or_default<T: DeserializeOwned + Default>(req: &Request, limit: usize) -> Result<T, ApiError> {
     // No body, an empty one, or JSON `null` (what a client sends for "no body") all mean

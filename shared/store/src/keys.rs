@@ -18,8 +18,9 @@ pub fn tenant_slug_gsi(slug: &str) -> String {
 }
 /// GSI2 partition listing every tenant (scheduled sweeps over all tenants).
 pub const TENANTS_GSI: &str = "TENANTS";
+pub const STAFF_PREFIX: &str = "STAFF#";
 pub fn staff(t: &TenantId, s: &StaffId) -> Key {
-    Key::new(tenant_pk(t), format!("STAFF#{s}"))
+    Key::new(tenant_pk(t), format!("{STAFF_PREFIX}{s}"))
 }
 pub fn staff_email_gsi(t: &TenantId, email: &str) -> String {
     format!("T#{t}#STAFFEMAIL#{email}")

@@ -3,7 +3,7 @@
 //! one Query reads a whole estimate.
 use std::collections::BTreeMap;
 
-use portal_domain::estimate::{Decision, Estimate, EstimateVersion};
+use portal_domain::estimate::{Decision, Estimate, EstimateStatus, EstimateVersion};
 use portal_domain::ids::{AccountId, EstimateId, TenantId};
 
 use crate::keys;
@@ -127,4 +127,19 @@ pub async fn list(table: &dyn Table, t: &TenantId, a: &AccountId) -> Result<Vec<
         super::query_all(table, q).await?.into_iter().filter(|i| kind(i) == "estimate").map(from_item).collect::<Result<_, _>>()?;
     list.sort_by_key(|e| std::cmp::Reverse(e.created_at));
     Ok(list)
+}
+
+/// A page of the contractor's estimates in one stored status, across customers, newest first
+/// (GSI1).
+pub async fn by_status(
+    table: &dyn Table,
+    t: &TenantId,
+    status: EstimateStatus,
+    limit: u32,
+    after: Option<crate::Cursor>,
+) -> Result<(Vec<Estimate>, Option<crate::Cursor>), StoreError> {
+    let mut q = Query::index(Index::Gsi1, keys::estimates_by_status_gsi(t, status.as_str())).backwards().limit(limit);
+    q.after = after;
+    let page = table.query(&q).await?;
+    Ok((page.items.into_iter().map(from_item).collect::<Result<_, _>>()?, page.next))
 }

@@ -73,8 +73,12 @@ pub struct InvoiceBundle {
 
 fn invoice_item(i: &Invoice) -> Result<Item, StoreError> {
     let item = to_item("invoice", &keys::invoice(&i.tenant, &i.account, &i.id), i)?;
-    let status = serde_json::to_value(i.status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-    Ok(with_index(item, Index::Gsi1, keys::invoices_by_status_gsi(&i.tenant, &status), format!("{}#{}", i.content.due_date, i.id)))
+    Ok(with_index(
+        item,
+        Index::Gsi1,
+        keys::invoices_by_status_gsi(&i.tenant, i.status.as_str()),
+        format!("{}#{}", i.content.due_date, i.id),
+    ))
 }
 
 /// Writes a new invoice.
@@ -121,4 +125,19 @@ pub async fn list(table: &dyn Table, t: &TenantId, a: &AccountId) -> Result<Vec<
         super::query_all(table, q).await?.into_iter().filter(|i| kind(i) == "invoice").map(from_item).collect::<Result<_, _>>()?;
     list.sort_by_key(|i| std::cmp::Reverse(i.created_at));
     Ok(list)
+}
+
+/// A page of the contractor's invoices in one status, across customers, by due date soonest
+/// first (GSI1).
+pub async fn by_status(
+    table: &dyn Table,
+    t: &TenantId,
+    status: InvoiceStatus,
+    limit: u32,
+    after: Option<crate::Cursor>,
+) -> Result<(Vec<Invoice>, Option<crate::Cursor>), StoreError> {
+    let mut q = Query::index(Index::Gsi1, keys::invoices_by_status_gsi(t, status.as_str())).limit(limit);
+    q.after = after;
+    let page = table.query(&q).await?;
+    Ok((page.items.into_iter().map(from_item).collect::<Result<_, _>>()?, page.next))
 }

@@ -3,6 +3,7 @@
 //! them in one transaction with its audit entry.
 pub mod audit;
 pub mod auth;
+pub mod customers;
 pub mod estimates;
 pub mod invoices;
 pub mod outbox;

@@ -231,3 +231,11 @@ pub async fn find_staff_by_email(table: &dyn Table, t: &TenantId, email: &Email)
     let page = table.query(&Query::index(Index::Gsi1, keys::staff_email_gsi(t, email.as_str())).limit(1)).await?;
     page.items.into_iter().next().map(from_item).transpose()
 }
+
+/// The contractor's staff, by name.
+pub async fn list_staff(table: &dyn Table, t: &TenantId) -> Result<Vec<Staff>, StoreError> {
+    let items = super::query_all(table, Query::partition(keys::tenant_pk(t)).prefix(keys::STAFF_PREFIX)).await?;
+    let mut staff: Vec<Staff> = items.into_iter().map(from_item).collect::<Result<_, _>>()?;
+    staff.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(staff)
+}

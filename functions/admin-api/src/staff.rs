@@ -1,0 +1,135 @@
+//! Staff: the list, inviting and removing (owners only).
+use jiff::SignedDuration;
+use lambda_http::{Body, Response};
+use portal_domain::DomainError;
+use portal_domain::ids::{OutboxId, StaffId};
+use portal_domain::party::{Email, Staff, StaffRole};
+use portal_http::request::{MAX_BODY, json, path};
+use portal_http::{ApiError, Call, response};
+use portal_store::repo::auth::{LinkPurpose, Subject, issue_link};
+use portal_store::repo::outbox::{self, Notice, OutboxMessage};
+use portal_store::repo::{audit, parties};
+
+use crate::State;
+use crate::common::session;
+use crate::contacts::INVITE_HOURS;
+
+/// A staff member as the admin page shows them.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct StaffView {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub active: bool,
+}
+
+pub(crate) fn staff_view(s: &Staff) -> StaffView {
+    StaffView {
+        id: s.id.to_string(),
+        name: s.name.clone(),
+        email: s.email.as_str().to_string(),
+        role: s.role.as_str().into(),
+        active: s.active,
+    }
+}
+
+#[utoipa::path(get, path = "/api/admin/staff", tag = "admin", security(("bearer" = [])),
+    responses((status = 200, body = Vec<StaffView>), (status = 401, body = portal_http::error::ErrorBody)))]
+pub async fn list_staff(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
+    let s = session(state, req)?;
+    let staff = parties::list_staff(state.table.as_ref(), &s.tenant).await?;
+    Ok(response::ok(&staff.iter().map(staff_view).collect::<Vec<_>>()))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewStaff {
+    #[schema(min_length = 1, max_length = 120)]
+    pub name: String,
+    pub email: Email,
+    #[schema(value_type = String, pattern = "^(owner|office|technician)$", example = "office")]
+    pub role: StaffRole,
+}
+
+#[utoipa::path(post, path = "/api/admin/staff", tag = "admin", security(("bearer" = [])), request_body = NewStaff,
+    responses((status = 201, body = StaffView), (status = 400, body = portal_http::error::ErrorBody),
+              (status = 403, body = portal_http::error::ErrorBody),
+              (status = 409, body = portal_http::error::ErrorBody, description = "that email is already on the staff")))]
+/// The owner invites a staff member: they get an email with an admin sign-in link.
+pub async fn invite_staff(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
+    let s = session(state, req)?;
+    s.must_own()?;
+    let body: NewStaff = json(req, MAX_BODY)?;
+    if !(1..=120).contains(&body.name.chars().count()) {
+        return Err(DomainError::invalid("name", "required, at most 120 characters").into());
+    }
+    let name = body.name.trim().to_string();
+    if name.is_empty() {
+        return Err(portal_http::error::unprocessable(DomainError::invalid("name", "must not be only spaces")));
+    }
+    if parties::find_staff_by_email(state.table.as_ref(), &s.tenant, &body.email).await?.is_some() {
+        return Err(ApiError::Conflict("already_staff", "Someone on the staff already has that email address.".into()));
+    }
+    let now = req.now;
+    let staff = Staff {
+        id: StaffId::generate(state.ids.as_ref()),
+        tenant: s.tenant.clone(),
+        name,
+        email: body.email,
+        role: body.role,
+        active: true,
+    };
+    let subject = Subject::Staff { staff: staff.id.clone() };
+    let (token, link) =
+        issue_link(state.ids.as_ref(), &s.tenant, subject, LinkPurpose::SignIn, now, SignedDuration::from_hours(INVITE_HOURS))?;
+    let message = OutboxMessage {
+        id: OutboxId::generate(state.ids.as_ref()),
+        account: None,
+        created_at: now,
+        notice: Notice::StaffInvite { staff: staff.id.clone(), token: Some(token) },
+    };
+    let audit = portal_domain::audit::AuditEntry::record(
+        state.ids.as_ref(),
+        now,
+        s.actor(),
+        "staff.invited",
+        Some(staff.id.to_string()),
+        None,
+        &req.origin.clone(),
+        serde_json::json!({ "name": staff.name, "role": staff.role.as_str() }),
+    );
+    state
+        .table
+        .transact(vec![parties::put_staff(&staff)?, link, outbox::enqueue(&s.tenant, message)?, audit::append(&s.tenant, &audit)?])
+        .await?;
+    Ok(response::json(201, &staff_view(&staff)))
+}
+
+#[utoipa::path(post, path = "/api/admin/staff/{staff}/remove", tag = "admin", security(("bearer" = [])),
+    params(("staff" = String, Path, description = "Staff id (stf_...)")),
+    responses((status = 200, body = StaffView), (status = 403, body = portal_http::error::ErrorBody),
+              (status = 404, body = portal_http::error::ErrorBody), (status = 409, body = portal_http::error::ErrorBody)))]
+/// The owner removes a staff member: they can no longer sign in or refresh a session.
+pub async fn remove_staff(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
+    let s = session(state, req)?;
+    s.must_own()?;
+    let id: StaffId = path(req, "staff", "staff member")?;
+    if id == s.staff {
+        return Err(ApiError::Conflict("self", "You cannot remove yourself.".into()));
+    }
+    let mut staff = parties::get_staff(state.table.as_ref(), &s.tenant, &id).await?.ok_or(ApiError::NotFound("staff member"))?;
+    staff.active = false;
+    let audit = portal_domain::audit::AuditEntry::record(
+        state.ids.as_ref(),
+        req.now,
+        s.actor(),
+        "staff.removed",
+        Some(staff.id.to_string()),
+        None,
+        &req.origin.clone(),
+        serde_json::json!({ "name": staff.name }),
+    );
+    state.table.transact(vec![parties::save_staff(&staff)?, audit::append(&s.tenant, &audit)?]).await?;
+    Ok(response::ok(&staff_view(&staff)))
+}
