@@ -3,6 +3,7 @@
 //! option groups and a deposit, one revised into a second version. Dates are relative to
 //! today so the demo never goes stale. Seeding an already seeded store only issues fresh links.
 use jiff::{SignedDuration, Timestamp, ToSpan};
+use portal_app::Error;
 use portal_domain::audit::{Actor, AuditEntry, Origin};
 use portal_domain::estimate::{
     Approval, Decision, DepositRule, Estimate, EstimateOption, EstimateStatus, EstimateVersion, GroupKind, LineComment, LineItem,
@@ -13,9 +14,9 @@ use portal_domain::money::Currency;
 use portal_domain::party::{Account, AccountKind, Branding, Contact, ContactRole, Property, Staff, StaffRole, Tenant};
 use portal_domain::payments::PaymentRules;
 use portal_domain::ports::Ids;
+use portal_store::Table;
 use portal_store::repo::auth::{LinkPurpose, Subject, issue_link};
 use portal_store::repo::{audit, estimates, parties};
-use portal_store::{StoreError, Table};
 
 /// Links printed on start.
 #[derive(Debug, Clone)]
@@ -77,9 +78,9 @@ impl Seeder<'_> {
         versions: Vec<VersionContent>,
         decision: Option<Decision>,
         sent_days_ago: i64,
-    ) -> Result<(), StoreError> {
+    ) -> Result<(), Error> {
         let tenant = self.tenant.id.clone();
-        let last = versions.last().cloned().ok_or_else(|| StoreError::Invalid("no versions".into()))?;
+        let last = versions.last().cloned().ok_or(Error::NotFound("estimate version"))?;
         let n = u32::try_from(versions.len()).unwrap_or(1);
         let sent_at = (status != EstimateStatus::Draft).then(|| self.days_ago(sent_days_ago));
         let mut header = Estimate {
@@ -91,7 +92,7 @@ impl Seeder<'_> {
             status,
             current_version: n,
             title: last.title.clone(),
-            headline_total: totals(&last, &last.default_selection()).map_err(invalid)?.total,
+            headline_total: totals(&last, &last.default_selection())?.total,
             currency: last.currency.clone(),
             valid_until: last.valid_until,
             expires_at: end_of_day(last.valid_until, &self.tenant.zone()),
@@ -148,7 +149,7 @@ impl Seeder<'_> {
         }
         let mut all = vec![estimates::create_header(&header)?];
         all.extend(writes);
-        self.table.transact(all).await
+        Ok(self.table.transact(all).await?)
     }
 }
 
@@ -175,10 +176,12 @@ impl Seeder<'_> {
         estimate: Option<&str>,
         due_in: i64,
         paid: &[Paid],
-    ) -> Result<(), StoreError> {
+    ) -> Result<(), Error> {
+        use portal_domain::invoice::Invoice;
         use portal_domain::invoice::{InvoiceContent, InvoiceStatus, Ledger, PaymentEvent, PaymentState};
-        use portal_store::repo::invoices::{self, Invoice, PaymentRecord};
-        use portal_store::repo::payments::Document;
+        use portal_domain::payment::Document;
+        use portal_domain::payment::PaymentRecord;
+        use portal_store::repo::invoices;
         let due = self.today().checked_add(due_in.days()).unwrap_or(self.today());
         let content = InvoiceContent {
             items,
@@ -188,7 +191,7 @@ impl Seeder<'_> {
             due_date: due,
             memo: "Thank you for your business.".into(),
         };
-        let total = content.totals().map_err(invalid)?.total;
+        let total = content.totals()?.total;
         let mut inv = Invoice {
             id: id(invoice),
             tenant: self.tenant.id.clone(),
@@ -210,9 +213,9 @@ impl Seeder<'_> {
         self.table.transact(vec![invoices::create(&inv)?]).await?;
         let mut states = Vec::new();
         for p in paid {
-            let mut state = PaymentState::new(p.amount, p.method).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            let mut state = PaymentState::new(p.amount, p.method)?;
             if p.settled && state.status == portal_domain::invoice::PaymentStatus::Processing {
-                state = state.apply(PaymentEvent::Succeeded).map_err(|e| StoreError::Invalid(e.to_string()))?;
+                state = state.apply(PaymentEvent::Succeeded)?;
             }
             states.push(state.clone());
             let record = PaymentRecord {
@@ -229,14 +232,13 @@ impl Seeder<'_> {
     }
 
     /// A deposit paid by card on an approved estimate.
-    async fn deposit(&self, account: &str, estimate: &str, payment: &str, amount: i64) -> Result<(), StoreError> {
+    async fn deposit(&self, account: &str, estimate: &str, payment: &str, amount: i64) -> Result<(), Error> {
         use portal_domain::invoice::{PaymentEvent, PaymentMethod, PaymentState};
-        use portal_store::repo::payments::{self, Document, PaymentRecord};
-        let state = PaymentState::new(amount, PaymentMethod::Card)
-            .and_then(|p| p.apply(PaymentEvent::Succeeded))
-            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        use portal_domain::payment::{Document, PaymentRecord};
+        use portal_store::repo::payments;
+        let state = PaymentState::new(amount, PaymentMethod::Card).and_then(|p| p.apply(PaymentEvent::Succeeded))?;
         let record = PaymentRecord { rev: 1, ..PaymentRecord::new(id(payment), Document::Estimate(id(estimate)), state, self.days_ago(5)) };
-        self.table.transact(vec![payments::create(&self.tenant.id, &id(account), &record)?]).await
+        Ok(self.table.transact(vec![payments::create(&self.tenant.id, &id(account), &record)?]).await?)
     }
 }
 
@@ -244,10 +246,6 @@ const TERMS: &str = "Prices include permits and inspection. Work is guaranteed f
 Balance due within 15 days of completion. Changes to the scope after approval are quoted separately.";
 
 /// Demo content is within bounds; if an edit ever breaks that, seeding says so.
-fn invalid(e: portal_domain::DomainError) -> StoreError {
-    StoreError::Invalid(format!("demo content: {e}"))
-}
-
 /// A drawn signature (a 240 x 80 scribble, 1-bit PNG) for seeded approvals and tests.
 pub const DEMO_SIGNATURE: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAPAAAABQAQAAAAAPMsXRAAABhElEQVR42u3VsW7DIBAG4GszeKl0a6fyCn2AqrxWN6fKwJhnijz4NUB5Abx5sCDnwJnDlqxOVYZ4ivkgOe43DsTdC5785Afg6z53+9zvs5HcbRglHzesBAdoVxoqftcrnrTg6UutuRU8thinvIZHJNM+LNGIPOJlU308xSORbXjESR7iJQLR5cQjJ8ku2oA00jneaCP5Gv2Pos4Zn2sBlNzRQEsrcUzt8aAl93ECqi+ovDNbPw4Uz4G2uvCF+Xr/cE6dmDS12iwBLoypzfTLGF7StyV2nN4cErEZgafPPHB68yTaVmc/2zy9cCoI6assUHVhYR9LUIYq8geyPB3mrHK4MXWcMkOeDinXmHuV80K+h7xwzLFi7pFgnbMvJfR8D7noYXV8BCt6xl3Fju/nBqkAuj4jQ+70nXECNBV7PlIzn/33a1Px2PaFjb0/oxWbwt1vtGp1frCwPXAXlgP3oQp7XB/d8CZ4VNs3kt59Mx3bXXaP8k4NsL1wn5s/r37+Uf0r3wCHYKzImlCZUgAAAABJRU5ErkJggg==";
 
@@ -266,7 +264,7 @@ fn content(title: &str, scope: &str, items: Vec<LineItem>, groups: Vec<OptionGro
 }
 
 /// Seeds the demo if the store has no demo tenant, then issues fresh sign-in links.
-pub async fn seed(table: &dyn Table, ids: &dyn Ids, now: Timestamp, public_url: &str) -> Result<Demo, StoreError> {
+pub async fn seed(table: &dyn Table, ids: &dyn Ids, now: Timestamp, public_url: &str) -> Result<Demo, Error> {
     let tenant_id: TenantId = id(TENANT);
     let tenant = match parties::get_tenant(table, &tenant_id).await? {
         Some(t) => t,
@@ -351,7 +349,7 @@ fn property(pid: &str, label: &str, line1: &str, city: &str, postal: &str) -> Pr
 }
 
 #[allow(clippy::too_many_lines)]
-async fn populate(s: &Seeder<'_>) -> Result<(), StoreError> {
+async fn populate(s: &Seeder<'_>) -> Result<(), Error> {
     let t = s.tenant.id.clone();
     let today = s.today();
     let in_days = |d: i64| today.checked_add(d.days()).unwrap_or(today);
@@ -511,7 +509,7 @@ async fn populate(s: &Seeder<'_>) -> Result<(), StoreError> {
         vec![],
         in_days(10),
     );
-    let kitchen_totals = totals(&kitchen, &kitchen.default_selection()).map_err(invalid)?;
+    let kitchen_totals = totals(&kitchen, &kitchen.default_selection())?;
     let approval = Decision::Approved(Box::new(Approval {
         version: 1,
         selection: Default::default(),
@@ -540,7 +538,7 @@ async fn populate(s: &Seeder<'_>) -> Result<(), StoreError> {
     // settled yet. Stripe's events for that payment (events/stripe-webhook/) move it on.
     use portal_domain::invoice::PaymentMethod;
     let kitchen_ach = Paid { id: "pay_kitchen_ach", amount: 0, method: PaymentMethod::Ach, settled: false, days_ago: 1 };
-    let kitchen_ach = Paid { amount: totals(&kitchen, &kitchen.default_selection()).map_err(invalid)?.total, ..kitchen_ach };
+    let kitchen_ach = Paid { amount: totals(&kitchen, &kitchen.default_selection())?.total, ..kitchen_ach };
     s.invoice(
         "acc_whitfield",
         "inv_kitchen",
@@ -580,7 +578,7 @@ async fn populate(s: &Seeder<'_>) -> Result<(), StoreError> {
     );
     let mut fan = fan;
     fan.deposit = Some(DepositRule::Fixed { amount: 15_000 });
-    let fan_totals = totals(&fan, &fan.default_selection()).map_err(invalid)?;
+    let fan_totals = totals(&fan, &fan.default_selection())?;
     let fan_approval = Decision::Approved(Box::new(Approval {
         version: 1,
         selection: Default::default(),
@@ -607,7 +605,7 @@ async fn populate(s: &Seeder<'_>) -> Result<(), StoreError> {
     .await?;
     s.deposit("acc_whitfield", "est_bathfan", "pay_bathfan_deposit", fan_totals.deposit).await?;
     s.invoice("acc_whitfield", "inv_bathfan", "INV-2044", "Bathroom exhaust fan", fan.items.clone(), Some("est_bathfan"), 20, &[]).await?;
-    portal_store::repo::payments::apply_credit(
+    portal_app::payments::apply_credit(
         s.table,
         s.ids,
         &id("inv_bathfan"),

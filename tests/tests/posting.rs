@@ -7,11 +7,15 @@
 use std::sync::Arc;
 
 use jiff::Timestamp;
+use portal_app::payments::{Details, Posted};
+use portal_domain::invoice::Invoice;
 use portal_domain::invoice::{InvoiceContent, InvoiceStatus, Ledger, PaymentFact, PaymentMethod, PaymentState, PaymentStatus};
+use portal_domain::payment::PaymentRecord;
+use portal_domain::payment::{Document, PaymentRef};
 use portal_domain::ports::{Clock, RandomIds, SystemClock};
 use portal_store::Table;
-use portal_store::repo::invoices::{self, Invoice, PaymentRecord};
-use portal_store::repo::payments::{self, Details, Document, PaymentRef, Posted};
+use portal_store::repo::invoices;
+use portal_store::repo::payments;
 use portal_store::repo::{audit, outbox};
 
 async fn embedded() -> Arc<dyn Table> {
@@ -101,7 +105,7 @@ async fn state(table: &dyn Table, at: &PaymentRef) -> (Invoice, PaymentRecord) {
 }
 
 async fn post(table: &dyn Table, at: &PaymentRef, fact: PaymentFact, event: &str) -> Posted {
-    payments::post(table, &RandomIds, at, fact, &Details::default(), event, Timestamp::now()).await.unwrap()
+    portal_app::payments::post(table, &RandomIds, at, fact, &Details::default(), event, Timestamp::now()).await.unwrap()
 }
 
 async fn postings(table: &dyn Table, at: &PaymentRef) -> usize {
@@ -131,7 +135,16 @@ async fn fifty_concurrent_deliveries_post_once(table: Arc<dyn Table>) {
     for _ in 0..50 {
         let (table, at) = (table.clone(), at.clone());
         tasks.push(tokio::spawn(async move {
-            payments::post(table.as_ref(), &RandomIds, &at, PaymentFact::Succeeded, &Details::default(), "evt_once", Timestamp::now()).await
+            portal_app::payments::post(
+                table.as_ref(),
+                &RandomIds,
+                &at,
+                PaymentFact::Succeeded,
+                &Details::default(),
+                "evt_once",
+                Timestamp::now(),
+            )
+            .await
         }));
     }
     let mut applied = 0;
@@ -154,7 +167,12 @@ async fn fifty_concurrent_deliveries_post_once(table: Arc<dyn Table>) {
 
 /// Receipts in the tenant's outbox.
 async fn receipts(t: &dyn Table, at: &PaymentRef) -> usize {
-    outbox::all(t, &at.tenant).await.unwrap().iter().filter(|e| matches!(e.message.notice, outbox::Notice::Receipt { .. })).count()
+    outbox::all(t, &at.tenant)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|e| matches!(e.message.notice, portal_domain::outbox::Notice::Receipt { .. }))
+        .count()
 }
 
 async fn out_of_order_deliveries_end_in_the_same_state(table: Arc<dyn Table>) {
@@ -219,7 +237,7 @@ async fn a_deposit_is_credited_on_the_invoice_once(table: Arc<dyn Table>) {
     t.transact(vec![payments::create(&at.tenant, &at.account, &deposit).unwrap()]).await.unwrap();
     let dep = PaymentRef { document: Document::Estimate(estimate.clone()), payment: deposit.id.clone(), ..at.clone() };
     let details = Details { payment_intent: Some("pi_deposit"), method: Some(PaymentMethod::Card) };
-    let posted = payments::post(t, &RandomIds, &dep, PaymentFact::Succeeded, &details, "evt_dep", now).await.unwrap();
+    let posted = portal_app::payments::post(t, &RandomIds, &dep, PaymentFact::Succeeded, &details, "evt_dep", now).await.unwrap();
     assert_eq!(posted, Posted::Applied { status: PaymentStatus::Succeeded });
     assert_eq!(payments::find_by_payment_intent(t, &at.tenant, "pi_deposit").await.unwrap(), Some(dep.clone()));
     let money = payments::all(t, &at.tenant, &at.account).await.unwrap();
@@ -230,7 +248,7 @@ async fn a_deposit_is_credited_on_the_invoice_once(table: Arc<dyn Table>) {
     let apply = |table: Arc<dyn Table>, at: PaymentRef, estimate: portal_domain::ids::EstimateId| async move {
         let actor = portal_domain::audit::Actor::Stripe;
         let origin = portal_domain::audit::Origin::default();
-        payments::apply_credit(
+        portal_app::payments::apply_credit(
             table.as_ref(),
             &RandomIds,
             invoice_id(&at),
@@ -263,7 +281,7 @@ async fn the_outbox_sends_each_receipt_once(table: Arc<dyn Table>) {
         .await
         .unwrap()
         .into_iter()
-        .filter(|e| matches!(e.message.notice, outbox::Notice::Receipt { .. }))
+        .filter(|e| matches!(e.message.notice, portal_domain::outbox::Notice::Receipt { .. }))
         .collect();
     assert_eq!(due.len(), 1);
     let (a, b) =
@@ -274,7 +292,7 @@ async fn the_outbox_sends_each_receipt_once(table: Arc<dyn Table>) {
     assert!(!due_now.iter().any(|e| e.message.id == claimed[0].message.id), "a claimed message is not due while its lease holds");
     outbox::finish(t, &at.tenant, &claimed[0], true, Timestamp::now()).await.unwrap();
     let all = outbox::all(t, &at.tenant).await.unwrap();
-    assert_eq!(all.iter().find(|e| e.message.id == claimed[0].message.id).map(|e| e.delivery), Some(outbox::Delivery::Sent));
+    assert_eq!(all.iter().find(|e| e.message.id == claimed[0].message.id).map(|e| e.delivery), Some(portal_domain::outbox::Delivery::Sent));
     let later = Timestamp::now().checked_add(jiff::SignedDuration::from_hours(2)).unwrap();
     let due_later = outbox::due(t, &at.tenant, later).await.unwrap();
     assert!(!due_later.iter().any(|e| e.message.id == claimed[0].message.id), "a sent message is never due again");
@@ -302,7 +320,7 @@ async fn balance_checkout(table: &dyn Table) -> (PaymentRef, Vec<PaymentRef>) {
                 now,
             )
         };
-        header.parts.push(payments::Part { invoice: invoice.id.clone(), payment: part.id.clone(), amount });
+        header.parts.push(portal_domain::payment::Part { invoice: invoice.id.clone(), payment: part.id.clone(), amount });
         writes.push(invoices::create(&invoice).unwrap());
         writes.push(payments::create(&tenant, &account, &part).unwrap());
         parts.push(PaymentRef { tenant: tenant.clone(), account: account.clone(), document: part.document, payment: part.id });
@@ -337,11 +355,11 @@ const PI: Details<'static> = Details { payment_intent: Some("pi_balance"), metho
 async fn a_balance_checkout_posts_to_each_invoice_once(table: Arc<dyn Table>) {
     let t = table.as_ref();
     let (at, parts) = balance_checkout(t).await;
-    let posted = payments::post(t, &RandomIds, &at, PaymentFact::Succeeded, &PI, "evt_bal", Timestamp::now()).await.unwrap();
+    let posted = portal_app::payments::post(t, &RandomIds, &at, PaymentFact::Succeeded, &PI, "evt_bal", Timestamp::now()).await.unwrap();
     assert_eq!(posted, Posted::Applied { status: PaymentStatus::Succeeded });
     let paid = vec![(PaymentStatus::Succeeded, 0, 0, InvoiceStatus::Paid, 1); 3];
     assert_eq!(parts_state(t, &parts).await, paid);
-    let again = payments::post(t, &RandomIds, &at, PaymentFact::Succeeded, &PI, "evt_bal", Timestamp::now()).await.unwrap();
+    let again = portal_app::payments::post(t, &RandomIds, &at, PaymentFact::Succeeded, &PI, "evt_bal", Timestamp::now()).await.unwrap();
     assert_eq!(again, Posted::Duplicate);
     assert_eq!(parts_state(t, &parts).await, paid, "nothing posted twice");
     assert_eq!(receipts(t, &at).await, 1, "one receipt for the one payment");
@@ -360,7 +378,7 @@ async fn fifty_concurrent_balance_deliveries_post_once(table: Arc<dyn Table>) {
     for _ in 0..50 {
         let (table, at) = (table.clone(), at.clone());
         tasks.push(tokio::spawn(async move {
-            payments::post(table.as_ref(), &RandomIds, &at, PaymentFact::Succeeded, &PI, "evt_storm", Timestamp::now()).await
+            portal_app::payments::post(table.as_ref(), &RandomIds, &at, PaymentFact::Succeeded, &PI, "evt_storm", Timestamp::now()).await
         }));
     }
     for task in tasks {
@@ -387,7 +405,7 @@ async fn balance_deliveries_in_any_order_end_in_the_same_state(table: Arc<dyn Ta
     for order in orders {
         let (at, parts) = balance_checkout(t).await;
         for i in order {
-            payments::post(t, &RandomIds, &at, facts[i].0, &PI, facts[i].1, Timestamp::now()).await.unwrap();
+            portal_app::payments::post(t, &RandomIds, &at, facts[i].0, &PI, facts[i].1, Timestamp::now()).await.unwrap();
         }
         let s = parts_state(t, &parts).await;
         let outcome: Vec<(PaymentStatus, i64, i64, InvoiceStatus)> = s.iter().map(|x| (x.0, x.1, x.2, x.3)).collect();
@@ -443,11 +461,11 @@ impl Table for StopsAt {
 async fn a_balance_delivery_that_stopped_half_way_is_finished_by_the_next(table: Arc<dyn Table>) {
     let (at, parts) = balance_checkout(table.as_ref()).await;
     let stops = StopsAt { inner: table.clone(), n: 2, count: Default::default() };
-    assert!(payments::post(&stops, &RandomIds, &at, PaymentFact::Succeeded, &PI, "evt_half", Timestamp::now()).await.is_err());
+    assert!(portal_app::payments::post(&stops, &RandomIds, &at, PaymentFact::Succeeded, &PI, "evt_half", Timestamp::now()).await.is_err());
     let half = parts_state(table.as_ref(), &parts).await;
     assert_eq!(half.iter().map(|x| x.3).collect::<Vec<_>>(), vec![InvoiceStatus::Paid, InvoiceStatus::Open, InvoiceStatus::Open]);
     assert_eq!(receipts(table.as_ref(), &at).await, 0, "no receipt while invoices are still open");
-    let next = payments::post(table.as_ref(), &RandomIds, &at, PaymentFact::Succeeded, &PI, "evt_half", Timestamp::now()).await;
+    let next = portal_app::payments::post(table.as_ref(), &RandomIds, &at, PaymentFact::Succeeded, &PI, "evt_half", Timestamp::now()).await;
     assert_eq!(next.unwrap(), Posted::Applied { status: PaymentStatus::Succeeded }, "the rest was posted");
     assert_eq!(parts_state(table.as_ref(), &parts).await, vec![(PaymentStatus::Succeeded, 0, 0, InvoiceStatus::Paid, 1); 3]);
     assert_eq!(receipts(table.as_ref(), &at).await, 1);
@@ -455,9 +473,9 @@ async fn a_balance_delivery_that_stopped_half_way_is_finished_by_the_next(table:
 
 #[test]
 fn a_refund_falls_on_the_last_part_first_and_never_beyond_a_part() {
-    let part = |amount| payments::Part { invoice: "inv_x".parse().unwrap(), payment: "pay_x".parse().unwrap(), amount };
+    let part = |amount| portal_domain::payment::Part { invoice: "inv_x".parse().unwrap(), payment: "pay_x".parse().unwrap(), amount };
     let parts = [part(30_000), part(20_000), part(10_000)];
-    let shares = |total| (0..3).map(|i| payments::refund_share(&parts, i, total)).collect::<Vec<_>>();
+    let shares = |total| (0..3).map(|i| portal_domain::payment::refund_share(&parts, i, total)).collect::<Vec<_>>();
     assert_eq!(shares(0), vec![0, 0, 0]);
     assert_eq!(shares(5_000), vec![0, 0, 5_000]);
     assert_eq!(shares(35_000), vec![5_000, 20_000, 10_000]);

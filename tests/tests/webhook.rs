@@ -113,7 +113,8 @@ async fn an_ach_payment_settles_is_refunded_and_survives_a_dispute() {
         assert_eq!((status, body["outcome"].as_str()), (200, Some(*outcome)), "{case}: {body}");
         assert_eq!(h.kitchen().await, *after, "after {case}");
     }
-    use portal_store::repo::outbox::{self, Notice, OfficeEvent};
+    use portal_domain::outbox::{Notice, OfficeEvent};
+    use portal_store::repo::outbox;
     let queued = outbox::all(h.table.as_ref(), &"ten_brightspark".parse().unwrap()).await.unwrap();
     let receipts = queued.iter().filter(|e| matches!(e.message.notice, Notice::Receipt { .. })).count();
     assert_eq!(receipts, 1, "one receipt, when the money arrived");

@@ -3,13 +3,13 @@
 use jiff::{SignedDuration, Timestamp};
 use lambda_http::{Body, Response};
 use portal_domain::estimate::{Decision, Estimate, EstimateStatus};
+use portal_domain::invoice::Invoice;
 use portal_domain::invoice::{InvoiceStatus, PaymentMethod, PaymentStatus};
 use portal_domain::party::Contact;
+use portal_domain::payment::{Document, PaymentRecord};
 use portal_http::{ApiError, Call, response};
 use portal_store::record::{from_item, kind};
-use portal_store::repo::invoices::Invoice;
 use portal_store::repo::parties;
-use portal_store::repo::payments::{Document, PaymentRecord};
 use portal_store::{Query, keys};
 use std::collections::BTreeMap;
 

@@ -36,7 +36,7 @@ pub async fn move_deposit(state: &State, req: &Call) -> Result<Response<Body>, A
     let b = load(state, &s, req).await?;
     let e = &b.estimate;
     let now = req.now;
-    let moved = portal_store::repo::payments::move_deposit(
+    let moved = portal_app::payments::move_deposit(
         state.table.as_ref(),
         state.ids.as_ref(),
         &s.tenant,

@@ -2,13 +2,14 @@
 //! request, paging, audit entries, and the links and messages that send a document.
 use portal_domain::audit::AuditEntry;
 use portal_domain::ids::{AccountId, OutboxId, PropertyId};
+use portal_domain::outbox::{Notice, OutboxMessage};
 use portal_domain::party::{Account, Contact, Tenant};
 use portal_domain::{DomainError, FieldErrors};
 use portal_http::request::{path, query};
 use portal_http::session::StaffSession;
 use portal_http::{ApiError, Call};
 use portal_store::repo::auth::{LinkPurpose, Subject, issue_link};
-use portal_store::repo::outbox::{self, Notice, OutboxMessage};
+use portal_store::repo::outbox;
 use portal_store::repo::parties;
 use portal_store::table::{Cursor, Write};
 

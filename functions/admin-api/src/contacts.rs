@@ -4,13 +4,13 @@ use jiff::SignedDuration;
 use lambda_http::{Body, Response};
 use portal_domain::FieldErrors;
 use portal_domain::ids::{AccountId, ContactId, PropertyId};
+use portal_domain::outbox::Notice;
 use portal_domain::party::{Contact, ContactRole, Email, Phone, Property};
 use portal_http::error::unprocessable;
 use portal_http::request::{MAX_BODY, json, path};
 use portal_http::session::StaffSession;
 use portal_http::{ApiError, Call, response};
 use portal_store::repo::auth::LinkPurpose;
-use portal_store::repo::outbox::Notice;
 use portal_store::repo::{audit, parties};
 
 use crate::State;

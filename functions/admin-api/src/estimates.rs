@@ -6,6 +6,7 @@ use portal_domain::estimate::{
     Estimate, EstimateEvent, EstimateStatus, EstimateVersion, Totals, VersionContent, end_of_day, totals, transition,
 };
 use portal_domain::ids::{EstimateId, PropertyId};
+use portal_domain::outbox::Notice;
 use portal_domain::{DomainError, FieldErrors};
 use portal_http::error::unprocessable;
 use portal_http::request::{MAX_BODY, json, json_or_default, path, query_as};
@@ -13,7 +14,6 @@ use portal_http::session::StaffSession;
 use portal_http::{ApiError, Call, response};
 use portal_store::repo::auth::LinkPurpose;
 use portal_store::repo::estimates::{self, EstimateBundle};
-use portal_store::repo::outbox::Notice;
 use portal_store::repo::{audit, parties};
 
 use crate::State;

@@ -4,15 +4,16 @@ use jiff::ToSpan;
 use lambda_http::{Body, Response};
 use portal_domain::estimate::{Decision, EstimateStatus, LineItem, end_of_day};
 use portal_domain::ids::{EstimateId, InvoiceId, PropertyId};
+use portal_domain::invoice::Invoice;
 use portal_domain::invoice::{Discount, InvoiceContent, InvoiceStatus, Ledger};
+use portal_domain::outbox::Notice;
 use portal_domain::{DomainError, FieldErrors};
 use portal_http::error::unprocessable;
 use portal_http::request::{MAX_BODY, json, json_or_default, query_as};
 use portal_http::{ApiError, Call, response};
 use portal_store::repo::auth::LinkPurpose;
-use portal_store::repo::invoices::{self, Invoice};
-use portal_store::repo::outbox::Notice;
-use portal_store::repo::{audit, parties, payments};
+use portal_store::repo::invoices;
+use portal_store::repo::{audit, parties};
 use rust_decimal::Decimal;
 
 use crate::State;
@@ -57,7 +58,7 @@ pub(crate) fn invoice_row(i: &Invoice, now: jiff::Timestamp) -> InvoiceRow {
         account: i.account.to_string(),
         number: i.number.clone(),
         status: i.status,
-        overdue: i.status != InvoiceStatus::Void && i.ledger.overdue(i.due_at, now),
+        overdue: i.is_overdue(now),
         estimate: i.estimate.as_ref().map(ToString::to_string),
         ledger: i.ledger,
         currency: i.content.currency.as_str().into(),
@@ -216,7 +217,7 @@ pub async fn create_invoice(state: &State, req: &Call) -> Result<Response<Body>,
     // step fails, the credit stays on the account and can be applied later.
     let deposit_credited = match &estimate {
         Some(est) => {
-            payments::apply_credit(
+            portal_app::payments::apply_credit(
                 state.table.as_ref(),
                 state.ids.as_ref(),
                 &invoice.id,

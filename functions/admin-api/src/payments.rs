@@ -3,12 +3,10 @@
 use lambda_http::{Body, Response};
 use portal_domain::DomainError;
 use portal_domain::ids::{AccountId, InvoiceId};
-use portal_domain::invoice::InvoiceStatus;
 use portal_http::request::{MAX_BODY, json, path};
 use portal_http::session::StaffSession;
 use portal_http::{ApiError, Call, response};
 use portal_store::repo::invoices;
-use portal_store::repo::payments;
 
 use crate::State;
 use crate::common::session;
@@ -25,7 +23,7 @@ pub struct OfflinePayment {
     pub note: Option<String>,
 }
 
-pub(crate) async fn open_invoice(state: &State, s: &StaffSession, req: &Call) -> Result<invoices::InvoiceBundle, ApiError> {
+pub(crate) async fn open_invoice(state: &State, s: &StaffSession, req: &Call) -> Result<portal_domain::invoice::InvoiceBundle, ApiError> {
     let a: AccountId = path(req, "account", "customer")?;
     let id: InvoiceId = path(req, "invoice", "invoice")?;
     invoices::load(state.table.as_ref(), &s.tenant, &a, &id).await?.ok_or(ApiError::NotFound("invoice"))
@@ -43,7 +41,7 @@ pub async fn record_payment(state: &State, req: &Call) -> Result<Response<Body>,
     let body: OfflinePayment = json(req, MAX_BODY)?;
     let bundle = open_invoice(state, &s, req).await?;
     let i = &bundle.invoice;
-    if matches!(i.status, InvoiceStatus::Draft | InvoiceStatus::Void) {
+    if !i.accepts_payment() {
         return Err(ApiError::Conflict("invoice_not_open", "Payments are recorded on sent invoices only.".into()));
     }
     if body.amount <= 0 || body.amount > i.ledger.balance {
@@ -54,7 +52,7 @@ pub async fn record_payment(state: &State, req: &Call) -> Result<Response<Body>,
     }
     let now = req.now;
     let note = body.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
-    let (_, writes) = payments::record_offline(state.ids.as_ref(), &bundle, body.amount, note, s.actor(), &req.origin, now)?;
+    let (_, writes) = portal_app::payments::record_offline(state.ids.as_ref(), &bundle, body.amount, note, s.actor(), &req.origin, now)?;
     state.table.transact(writes).await?;
     let after = invoices::load(state.table.as_ref(), &s.tenant, &i.account, &i.id).await?.ok_or(ApiError::NotFound("invoice"))?;
     Ok(response::json(201, &invoice_row(&after.invoice, now)))

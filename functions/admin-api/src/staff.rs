@@ -3,11 +3,12 @@ use jiff::SignedDuration;
 use lambda_http::{Body, Response};
 use portal_domain::DomainError;
 use portal_domain::ids::{OutboxId, StaffId};
+use portal_domain::outbox::{Notice, OutboxMessage};
 use portal_domain::party::{Email, Staff, StaffRole};
 use portal_http::request::{MAX_BODY, json, path};
 use portal_http::{ApiError, Call, response};
 use portal_store::repo::auth::{LinkPurpose, Subject, issue_link};
-use portal_store::repo::outbox::{self, Notice, OutboxMessage};
+use portal_store::repo::outbox;
 use portal_store::repo::{audit, parties};
 
 use crate::State;

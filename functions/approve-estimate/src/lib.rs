@@ -14,6 +14,7 @@ use portal_domain::estimate::{
     totals, transition,
 };
 use portal_domain::ids::{EstimateId, LineItemId};
+use portal_domain::outbox::OfficeEvent;
 use portal_domain::party::Section;
 use portal_domain::{DomainError, FieldErrors};
 use portal_http::Call;
@@ -22,8 +23,7 @@ use portal_http::request::{MAX_BODY, json, path};
 use portal_http::session::CustomerSession;
 use portal_http::{ApiError, response};
 use portal_store::repo::estimates::EstimateBundle;
-use portal_store::repo::outbox::OfficeEvent;
-use portal_store::repo::{audit, estimates};
+use portal_store::repo::{audit, estimates, outbox};
 
 /// Approval bodies carry a signature image.
 const MAX_APPROVAL_BODY: usize = 256 * 1024;
@@ -167,7 +167,7 @@ async fn decide(
         estimates::save_header(&after, before.rev)?,
         estimates::put_decision(&after, version, &decision)?,
         audit::append(&session.tenant, &entry)?,
-        tell.enqueue(state.ids.as_ref(), &session.tenant, &session.account, now)?,
+        outbox::enqueue(&session.tenant, tell.message(state.ids.as_ref(), &session.account, now))?,
     ];
     state.table.transact(writes).await?;
     bundle.estimate = after;
@@ -340,11 +340,13 @@ pub async fn request_update(state: &State, req: &Call) -> Result<Response<Body>,
     let writes = vec![
         estimates::save_header(&after, before.rev)?,
         audit::append(&session.tenant, &entry)?,
-        OfficeEvent::UpdateRequested { estimate: id.clone(), message: message.clone() }.enqueue(
-            state.ids.as_ref(),
+        outbox::enqueue(
             &session.tenant,
-            &session.account,
-            now,
+            OfficeEvent::UpdateRequested { estimate: id.clone(), message: message.clone() }.message(
+                state.ids.as_ref(),
+                &session.account,
+                now,
+            ),
         )?,
     ];
     state.table.transact(writes).await?;

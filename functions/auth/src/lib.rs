@@ -8,7 +8,7 @@
 //! # Layout
 //! - `lib.rs`: routes, state, dispatch, the public tenant profile.
 //! - [`signin`]: requesting and resending links, with rate limits (the outbox sender sends
-//!   them: `portal_store::notify`).
+//!   them: `portal_app::notify`).
 //! - [`session`]: spending links, refreshing, signing out, minting tokens.
 pub mod session;
 pub mod signin;

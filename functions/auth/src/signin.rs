@@ -1,15 +1,16 @@
 //! Requesting a sign-in link, and asking for a fresh one from an expired link.
 use lambda_http::{Body, Response};
+use portal_app::notify::LINK_MINUTES;
 use portal_domain::ids::OutboxId;
+use portal_domain::outbox::{Notice, OutboxMessage, SignInAsk, SignInBy};
 use portal_domain::party::{Email, Phone, Tenant};
 use portal_domain::{FieldErrors, sha256_hex};
 use portal_http::Call;
 use portal_http::request::{MAX_BODY, json};
 use portal_http::token::Audience;
 use portal_http::{ApiError, response};
-use portal_store::notify::LINK_MINUTES;
 use portal_store::repo::auth::{parse_link_token, rate_hit};
-use portal_store::repo::outbox::{self, Notice, OutboxMessage, SignInAsk, SignInBy};
+use portal_store::repo::outbox;
 use portal_store::repo::parties;
 
 use crate::State;

@@ -16,16 +16,17 @@ use lambda_http::{Body, Response};
 use portal_domain::audit::{AuditEntry, Origin};
 use portal_domain::estimate::{Decision, EstimateStatus};
 use portal_domain::ids::{EstimateId, InvoiceId, PaymentId};
-use portal_domain::invoice::{InvoiceStatus, PaymentState};
+use portal_domain::invoice::PaymentState;
 use portal_domain::party::Section;
 use portal_domain::party::Tenant;
+use portal_domain::payment::{Document, Part, PaymentRecord, PaymentRef};
 use portal_domain::payments::{CheckoutRequest, CustomerRequest, Payments, Purpose};
 use portal_http::Call;
 use portal_http::error::unprocessable;
 use portal_http::request::{MAX_BODY, json, json_or_default, path};
 use portal_http::session::{CustomerSession, PayTarget, payable_total};
 use portal_http::{ApiError, response};
-use portal_store::repo::payments::{self, Document, Part, PaymentRecord, PaymentRef};
+use portal_store::repo::payments;
 use portal_store::repo::{audit, estimates, invoices, parties};
 
 portal_http::base_state!("pay", payments: Arc<dyn Payments> = payments, "the Payments port (Stripe)");
@@ -137,7 +138,7 @@ pub async fn pay_invoice(state: &State, req: &Call) -> Result<Response<Body>, Ap
         .ok_or(ApiError::NotFound("invoice"))?;
     session.may_pay(PayTarget::Invoice(&id))?;
     let invoice = &bundle.invoice;
-    if invoice.status == InvoiceStatus::Void {
+    if !invoice.accepts_payment() {
         return Err(ApiError::Conflict("invoice_void", "This invoice was cancelled; there is nothing to pay.".into()));
     }
     if invoice.ledger.balance > 0 && invoice.ledger.payable() == 0 {
@@ -229,9 +230,19 @@ pub async fn apply_credit(state: &State, req: &Call) -> Result<Response<Body>, A
     session.needs_account()?;
     session.may_pay(PayTarget::Invoice(&id))?;
     let now = req.now;
-    let applied =
-        payments::apply_credit(state.table.as_ref(), state.ids.as_ref(), &id, t, a, wanted.amount, None, session.actor(), &req.origin, now)
-            .await?;
+    let applied = portal_app::payments::apply_credit(
+        state.table.as_ref(),
+        state.ids.as_ref(),
+        &id,
+        t,
+        a,
+        wanted.amount,
+        None,
+        session.actor(),
+        &req.origin,
+        now,
+    )
+    .await?;
     if applied == 0 {
         return Err(ApiError::Conflict("no_credit", "There is no credit to apply, or nothing is owed on this invoice.".into()));
     }
@@ -277,15 +288,15 @@ pub async fn pay_balance(state: &State, req: &Call) -> Result<Response<Body>, Ap
         let document = Document::Invoice(one.id.clone());
         return start(state, &session, &tenant, document, &[], total, currency, description, cancel, req).await;
     }
-    if due.len() > payments::MAX_PARTS {
+    if due.len() > portal_domain::payment::MAX_PARTS {
         return Err(ApiError::Conflict(
             "too_many_invoices",
-            format!("More than {} invoices are open. Pay them one at a time, or call the office.", payments::MAX_PARTS),
+            format!("More than {} invoices are open. Pay them one at a time, or call the office.", portal_domain::payment::MAX_PARTS),
         ));
     }
     let parts: Vec<(InvoiceId, i64)> = due.iter().map(|i| (i.id.clone(), i.ledger.payable())).collect();
     let numbers: Vec<String> = due.iter().map(|i| i.number.clone()).collect();
-    let description = format!("Invoices {} from {}", payments::words_list(&numbers), tenant.name);
+    let description = format!("Invoices {} from {}", portal_domain::payment::words_list(&numbers), tenant.name);
     start(state, &session, &tenant, Document::Balance, &parts, total, currency, description, cancel, req).await
 }
 

@@ -4,18 +4,18 @@
 //! Two triggers, one job: the table's stream, filtered to new outbox items, wakes it as soon
 //! as a change queues a message; a schedule sweeps every tenant every few minutes for messages
 //! whose retry backoff has passed or whose sender died mid-send. Either way it runs
-//! [`portal_store::notify::deliver_due`] per tenant, which claims each message before sending
+//! [`portal_app::notify::deliver_due`] per tenant, which claims each message before sending
 //! (so overlapping runs never send one twice) and backs off on failure.
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use jiff::Timestamp;
+use portal_app::notify::{Report, deliver_due};
 use portal_domain::ids::TenantId;
 use portal_domain::ports::{Clock, Ids, Mailer, Sms};
 use portal_http::function::{Deps, EventFunction, Missing};
-use portal_store::Table;
-use portal_store::notify::{Report, deliver_due};
 use portal_store::repo::parties;
+use portal_store::{StoreError, Table};
 use serde_json::Value;
 
 pub struct State {
@@ -48,7 +48,7 @@ impl EventFunction for State {
         match handle(self, &payload, now).await {
             Ok(r) => Ok(serde_json::json!({ "sent": r.sent, "failed": r.failed, "skipped": r.skipped })),
             Err(e) => {
-                tracing::error!(error = %e, "outbox delivery failed; Lambda will retry");
+                tracing::error!(error = %portal_http::error::error_chain(&e), "outbox delivery failed; Lambda will retry");
                 Err(e.into())
             }
         }
@@ -64,18 +64,42 @@ pub enum Trigger {
     Sweep,
 }
 
+/// Why a run stopped (Lambda retries it; what was sent stays sent).
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    #[error(transparent)]
+    Trigger(#[from] TriggerError),
+    #[error("listing the tenants")]
+    Tenants(#[source] StoreError),
+    #[error("delivering the outbox of tenant {tenant}")]
+    Tenant {
+        tenant: TenantId,
+        #[source]
+        source: StoreError,
+    },
+}
+
+/// An event this function does not take.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TriggerError {
+    #[error("neither a stream batch nor a schedule")]
+    Unknown,
+    #[error("a stream record names a malformed tenant")]
+    BadTenant,
+}
+
 /// Reads the event: a DynamoDB stream batch (the outbox partition key `T#{tenant}#OUTBOX` of
 /// each record names the tenant) or an EventBridge schedule. Anything else is refused.
-pub fn trigger(event: &Value) -> Result<Trigger, String> {
+pub fn trigger(event: &Value) -> Result<Trigger, TriggerError> {
     if event.get("source").and_then(Value::as_str) == Some("aws.events") {
         return Ok(Trigger::Sweep);
     }
-    let records = event.get("Records").and_then(Value::as_array).ok_or("neither a stream batch nor a schedule")?;
+    let records = event.get("Records").and_then(Value::as_array).ok_or(TriggerError::Unknown)?;
     let mut tenants = BTreeSet::new();
     for r in records {
         let pk = r.pointer("/dynamodb/Keys/pk/S").and_then(Value::as_str).unwrap_or_default();
         if let Some(t) = pk.strip_prefix("T#").and_then(|rest| rest.strip_suffix("#OUTBOX")) {
-            tenants.insert(t.parse::<TenantId>().map_err(|_| format!("bad tenant in {pk}"))?);
+            tenants.insert(t.parse::<TenantId>().map_err(|_| TriggerError::BadTenant)?);
         }
     }
     Ok(Trigger::Outbox(tenants))
@@ -83,16 +107,16 @@ pub fn trigger(event: &Value) -> Result<Trigger, String> {
 
 /// Runs once for an event. An error makes Lambda retry the batch (the stream) or the
 /// invocation (the schedule); messages already sent stay sent.
-pub async fn handle(state: &State, event: &Value, now: Timestamp) -> Result<Report, String> {
+pub async fn handle(state: &State, event: &Value, now: Timestamp) -> Result<Report, Failure> {
     let tenants: Vec<TenantId> = match trigger(event)? {
         Trigger::Outbox(t) => t.into_iter().collect(),
-        Trigger::Sweep => parties::list_tenants(state.table.as_ref()).await.map_err(|e| e.to_string())?,
+        Trigger::Sweep => parties::list_tenants(state.table.as_ref()).await.map_err(Failure::Tenants)?,
     };
     let mut total = Report::default();
     for t in tenants {
         let r = deliver_due(state.table.as_ref(), state.mailer.as_ref(), state.sms.as_ref(), state.ids.as_ref(), &t, now)
             .await
-            .map_err(|e| format!("tenant {t}: {e}"))?;
+            .map_err(|source| Failure::Tenant { tenant: t.clone(), source })?;
         // Quiet when there was nothing to do (the local server sweeps every second).
         if r != Report::default() {
             tracing::info!(tenant = %t, sent = r.sent, failed = r.failed, skipped = r.skipped, "outbox delivered");

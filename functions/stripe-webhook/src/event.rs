@@ -25,7 +25,7 @@ pub struct EventData {
 pub struct Metadata {
     pub tenant: Option<String>,
     pub account: AccountId,
-    /// `inv_…`, `est_…` or the account's id (read with [`portal_store::repo::payments::Document::parse`]).
+    /// `inv_…`, `est_…` or the account's id (read with [`portal_domain::payment::Document::parse`]).
     pub document: String,
     pub payment: PaymentId,
 }

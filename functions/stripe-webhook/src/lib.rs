@@ -15,13 +15,15 @@ pub mod event;
 use std::sync::Arc;
 
 use lambda_http::{Body, Response};
+use portal_app::payments::{Details, Posted};
 use portal_domain::ids::TenantId;
+use portal_domain::payment::{Document, PaymentRef};
 use portal_domain::ports::{Clock, Ids, SecretSource};
 use portal_http::Call;
 use portal_http::request::path;
 use portal_http::{ApiError, response};
 use portal_store::Table;
-use portal_store::repo::payments::{self, Details, Document, PaymentRef, Posted};
+use portal_store::repo::payments;
 use portal_stripe::webhook::{SignatureError, verify};
 
 /// Stripe sends events well under this size.
@@ -117,7 +119,8 @@ pub async fn receive(state: &State, req: &Call) -> Result<Response<Body>, ApiErr
         return Ok(received("unknown"));
     };
     let details = Details { payment_intent: meaning.payment_intent.as_deref(), method: meaning.method };
-    let posted = payments::post(state.table.as_ref(), state.ids.as_ref(), &at, meaning.fact, &details, &event.id, req.now).await?;
+    let posted =
+        portal_app::payments::post(state.table.as_ref(), state.ids.as_ref(), &at, meaning.fact, &details, &event.id, req.now).await?;
     let outcome = match posted {
         Posted::Applied { .. } => "applied",
         Posted::Duplicate => "duplicate",

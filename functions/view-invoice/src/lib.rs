@@ -8,17 +8,19 @@
 
 use lambda_http::{Body, Response};
 use portal_domain::ids::{InvoiceId, PaymentId};
+use portal_domain::invoice::Invoice;
 use portal_domain::invoice::InvoiceStatus;
 use portal_domain::invoice::view::{InvoiceSummary, InvoiceView, PayOptions, PaymentView};
 use portal_domain::party::Section;
 use portal_domain::party::Tenant;
+use portal_domain::payment::{AccountPayments, Credit, Document, PaymentRecord};
 use portal_http::Call;
 use portal_http::request::path;
 use portal_http::session::{CustomerSession, PayTarget, Scope, payable_total};
 use portal_http::{ApiError, response};
-use portal_store::repo::invoices::{self, Invoice};
+use portal_store::repo::invoices;
 use portal_store::repo::parties;
-use portal_store::repo::payments::{self, AccountPayments, Credit, Document, PaymentRecord};
+use portal_store::repo::payments;
 
 portal_http::base_state!("view-invoice");
 
@@ -67,7 +69,7 @@ fn visible(session: &CustomerSession, i: &Invoice) -> bool {
 }
 
 fn overdue(i: &Invoice, now: jiff::Timestamp) -> bool {
-    i.status != InvoiceStatus::Void && i.ledger.overdue(i.due_at, now)
+    i.is_overdue(now)
 }
 
 #[utoipa::path(get, path = "/api/invoices", tag = "invoices", security(("bearer" = [])),

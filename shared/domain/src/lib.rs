@@ -6,6 +6,8 @@
 //! - [`party`]: tenants (contractors), accounts, contacts, properties, staff; emails and phones.
 //! - [`estimate`]: estimates, their versions, options, totals, the state machine and signatures.
 //! - [`invoice`]: invoices, payments and the ledger that derives what is paid and owed.
+//! - [`payment`]: payment records, what they pay for, one account's money (credit, deposits).
+//! - [`outbox`]: the messages a change queues, and their delivery's state machine.
 //! - [`payments`]: the contractor's payment rules and the Payments port (Stripe / simulator).
 //! - [`audit`]: the append-only record of who did what.
 //! - [`ports`]: the traits adapters implement (clock, ids, mail).
@@ -16,7 +18,9 @@ pub mod estimate;
 pub mod ids;
 pub mod invoice;
 pub mod money;
+pub mod outbox;
 pub mod party;
+pub mod payment;
 pub mod payments;
 pub mod ports;
 

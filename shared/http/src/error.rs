@@ -164,6 +164,16 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<portal_app::Error> for ApiError {
+    fn from(e: portal_app::Error) -> Self {
+        match e {
+            portal_app::Error::Store(e) => e.into(),
+            portal_app::Error::Rule(e) => e.into(),
+            portal_app::Error::NotFound(what) => ApiError::NotFound(what),
+        }
+    }
+}
+
 /// The body of every error response.
 #[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct ErrorBody {

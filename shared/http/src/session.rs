@@ -3,9 +3,9 @@
 use lambda_http::Request;
 use portal_domain::estimate::Estimate;
 use portal_domain::ids::{AccountId, ContactId, EstimateId, InvoiceId, PropertyId, TenantId};
+use portal_domain::invoice::Invoice;
 use portal_domain::invoice::InvoiceStatus;
 use portal_domain::party::{ContactRole, Section};
-use portal_store::repo::invoices::Invoice;
 
 use crate::error::ApiError;
 use crate::token::{Audience, Claims, Verifier};
@@ -193,10 +193,7 @@ impl CustomerSession {
         let mut due: Vec<&Invoice> = invoices
             .iter()
             .filter(|i| {
-                self.can_see_invoice(i)
-                    && i.status != InvoiceStatus::Void
-                    && i.ledger.payable() > 0
-                    && self.may_pay(PayTarget::Invoice(&i.id)).is_ok()
+                self.can_see_invoice(i) && i.accepts_payment() && i.ledger.payable() > 0 && self.may_pay(PayTarget::Invoice(&i.id)).is_ok()
             })
             .collect();
         due.sort_by(|a, b| a.content.due_date.cmp(&b.content.due_date).then_with(|| a.number.cmp(&b.number)));

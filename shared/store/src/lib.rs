@@ -8,9 +8,7 @@
 //! - [`record`]: typed records <-> items.
 //! - [`repo`]: tenants, parties, estimates, invoices, payments, the outbox, audit, sign-in links,
 //!   sessions, rate limits.
-//! - [`notify`]: delivering the outbox (receipts) through the Mailer and Sms ports.
 pub mod keys;
-pub mod notify;
 pub mod record;
 pub mod repo;
 pub mod table;

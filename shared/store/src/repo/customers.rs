@@ -5,10 +5,10 @@ use portal_domain::estimate::Estimate;
 use portal_domain::ids::{AccountId, TenantId};
 use portal_domain::party::{Account, Contact, Property};
 
-use super::payments::AccountPayments;
 use crate::keys;
 use crate::record::{from_item, kind};
 use crate::table::{Query, StoreError, Table};
+use portal_domain::payment::AccountPayments;
 
 /// Everything stored under one customer.
 #[derive(Debug)]
@@ -36,5 +36,5 @@ pub async fn load(table: &dyn Table, t: &TenantId, a: &AccountId) -> Result<Opti
     }
     let Some(account) = account else { return Ok(None) };
     estimates.sort_by_key(|e| std::cmp::Reverse(e.created_at));
-    Ok(Some(Customer { account, contacts, properties, estimates, money: AccountPayments::from_items(items)? }))
+    Ok(Some(Customer { account, contacts, properties, estimates, money: super::payments::from_items(items)? }))
 }

@@ -17,7 +17,7 @@ pub struct EstimateBundle {
     pub versions: Vec<EstimateVersion>,
     pub decisions: BTreeMap<u32, Decision>,
     /// Deposit payments made on it (at `EST#{id}#PAY#{pay}`), oldest first.
-    pub deposits: Vec<super::payments::PaymentRecord>,
+    pub deposits: Vec<portal_domain::payment::PaymentRecord>,
 }
 
 impl EstimateBundle {
@@ -111,7 +111,7 @@ pub async fn load(table: &dyn Table, t: &TenantId, a: &AccountId, id: &EstimateI
                 let r: DecisionRecord = from_item(item)?;
                 decisions.insert(r.version, r.decision);
             }
-            "payment" => deposits.push(from_item::<super::payments::PaymentRecord>(item)?),
+            "payment" => deposits.push(from_item::<portal_domain::payment::PaymentRecord>(item)?),
             _ => {}
         }
     }

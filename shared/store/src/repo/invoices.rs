@@ -3,73 +3,16 @@
 //! An invoice header sits at `INV#{id}` and its payments at `INV#{id}#PAY#{pay}` in the
 //! customer's partition, so one Query reads an invoice with every payment. The header caches
 //! the [`Ledger`], rewritten in the same transaction as any payment change, conditional on
-//! the header's `rev`. Posting Stripe's events is in [`super::payments`].
-use jiff::Timestamp;
-use portal_domain::ids::{AccountId, EstimateId, InvoiceId, PropertyId, TenantId};
-use portal_domain::invoice::{InvoiceContent, InvoiceStatus, Ledger};
+//! the header's `rev`. The records are `portal_domain::invoice`; posting payments is a use
+//! case (`portal_app::payments`).
+use portal_domain::ids::{AccountId, InvoiceId, TenantId};
+use portal_domain::invoice::{Invoice, InvoiceBundle, InvoiceStatus};
+use portal_domain::payment::PaymentRecord;
 
 use super::payments;
-pub use super::payments::PaymentRecord;
-
 use crate::keys;
 use crate::record::{from_item, kind, to_item, with_index};
 use crate::table::{Cond, Index, Item, Put, Query, StoreError, Table, Write};
-
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Invoice {
-    pub id: InvoiceId,
-    pub tenant: TenantId,
-    pub account: AccountId,
-    pub property: Option<PropertyId>,
-    /// The approved estimate this invoice bills, whose deposit is credited on it.
-    #[serde(default)]
-    pub estimate: Option<EstimateId>,
-    /// Printed number (`INV-2031`).
-    pub number: String,
-    /// What it is for, in words: the estimate's title, or what the office called it.
-    #[serde(default)]
-    pub title: String,
-    /// The property's label when the invoice was issued (`Home`, `Oak Ridge Plaza`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub property_label: Option<String>,
-    /// Draft and void are set by staff; otherwise the ledger's status, cached.
-    pub status: InvoiceStatus,
-    pub content: InvoiceContent,
-    /// Cached from the content and the payments; rewritten with every payment change.
-    pub ledger: Ledger,
-    /// The instant the due date ends in the contractor's time zone: overdue is checked without
-    /// reading the tenant.
-    pub due_at: Timestamp,
-    pub issued_at: Option<Timestamp>,
-    /// First emailed to the customer with a document link.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sent_at: Option<Timestamp>,
-    pub created_at: Timestamp,
-    pub rev: u64,
-}
-
-impl Invoice {
-    /// What it is for, in words: its title, else its first line (invoices from before titles).
-    pub fn what_for(&self) -> String {
-        if self.title.trim().is_empty() {
-            self.content.items.first().map(|i| i.name.clone()).unwrap_or_default()
-        } else {
-            self.title.clone()
-        }
-    }
-
-    /// Whether something is still to be settled on it (it is issued and owes money).
-    pub fn unpaid(&self) -> bool {
-        !matches!(self.status, InvoiceStatus::Draft | InvoiceStatus::Void) && self.ledger.balance > 0
-    }
-}
-
-/// An invoice with all its payments.
-#[derive(Debug, Clone)]
-pub struct InvoiceBundle {
-    pub invoice: Invoice,
-    pub payments: Vec<PaymentRecord>,
-}
 
 fn invoice_item(i: &Invoice) -> Result<Item, StoreError> {
     let item = to_item("invoice", &keys::invoice(&i.tenant, &i.account, &i.id), i)?;

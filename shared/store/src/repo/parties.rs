@@ -186,7 +186,7 @@ pub async fn property_in_use(table: &dyn Table, t: &TenantId, a: &AccountId, p: 
     for item in super::query_all(table, Query::partition(keys::account_pk(t, a))).await? {
         let named = match kind(&item) {
             "estimate" => from_item::<portal_domain::estimate::Estimate>(item)?.property.as_ref() == Some(p),
-            "invoice" => from_item::<super::invoices::Invoice>(item)?.property.as_ref() == Some(p),
+            "invoice" => from_item::<portal_domain::invoice::Invoice>(item)?.property.as_ref() == Some(p),
             "contact" => from_item::<Contact>(item)?.properties.is_some_and(|ps| ps.contains(p)),
             _ => false,
         };

@@ -2,7 +2,7 @@
 //! a phone).
 //!
 //! Written on the ports only (Table, Mailer, Sms), so the local server runs it as a background
-//! task and a Lambda can run it on the table's stream. See [`crate::repo::outbox`] for how a
+//! task and a Lambda can run it on the table's stream. See [`portal_store::repo::outbox`] for how a
 //! message is claimed, so two senders never send it twice.
 use jiff::Timestamp;
 use portal_domain::ids::TenantId;
@@ -10,11 +10,15 @@ use portal_domain::invoice::PaymentMethod;
 use portal_domain::party::{Contact, Tenant};
 use portal_domain::ports::{Ids, Mail, Mailer, Sms};
 
-use crate::repo::auth::{LinkPurpose, Subject, issue_link};
-use crate::repo::outbox::{self, Envelope, Notice};
-use crate::repo::payments::{self, Document, PaymentRecord};
-use crate::repo::{invoices, parties};
-use crate::table::{StoreError, Table};
+use portal_domain::outbox::{Envelope, Notice};
+use portal_domain::payment::{Document, PaymentRecord};
+use portal_store::repo::auth::{LinkPurpose, Subject, issue_link};
+use portal_store::repo::outbox;
+use portal_store::repo::payments;
+use portal_store::repo::{invoices, parties};
+use portal_store::{StoreError, Table};
+
+use crate::SendError;
 
 mod office;
 mod signin;
@@ -82,12 +86,13 @@ async fn send(
     tenant: &Tenant,
     e: &Envelope,
     now: Timestamp,
-) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+) -> Result<(), SendError> {
     let m = &e.message;
-    let account = || m.account.as_ref().ok_or("the message names no account");
+    let account = || m.account.as_ref().ok_or(SendError::Missing("the message names no account"));
     match &m.notice {
         Notice::Receipt { document, payment, .. } => {
-            let mut payment = payments::get(table, &tenant.id, account()?, document, payment).await?.ok_or("the payment is gone")?;
+            let mut payment =
+                payments::get(table, &tenant.id, account()?, document, payment).await?.ok_or(SendError::Missing("the payment is gone"))?;
             if payment.receipt_number.is_none() {
                 // A number for people, per contractor, given once: if the payment changed
                 // meanwhile the save fails and the message is tried again (a number may be
@@ -127,9 +132,9 @@ async fn send(
         }
         Notice::EstimateSent { estimate, contact, token, version } => {
             // A message whose token is gone was sent before and must not be sent again.
-            let token = token.as_deref().ok_or("the estimate link was already sent")?;
+            let token = token.as_deref().ok_or(SendError::Missing("the estimate link was already sent"))?;
             let Some(c) = parties::get_contact(table, &tenant.id, account()?, contact).await? else { return Ok(()) };
-            let Some(bundle) = crate::repo::estimates::load(table, &tenant.id, account()?, estimate).await? else { return Ok(()) };
+            let Some(bundle) = portal_store::repo::estimates::load(table, &tenant.id, account()?, estimate).await? else { return Ok(()) };
             let url = format!("{}/signin#token={token}", tenant.portal_url.trim_end_matches('/'));
             let e = &bundle.estimate;
             let property = match &e.property {
@@ -144,7 +149,7 @@ async fn send(
             stamp_invited(table, &tenant.id, account()?, contact, now).await;
         }
         Notice::InvoiceSent { invoice, contact, token } => {
-            let token = token.as_deref().ok_or("the invoice link was already sent")?;
+            let token = token.as_deref().ok_or(SendError::Missing("the invoice link was already sent"))?;
             let Some(c) = parties::get_contact(table, &tenant.id, account()?, contact).await? else { return Ok(()) };
             let Some(bundle) = invoices::load(table, &tenant.id, account()?, invoice).await? else { return Ok(()) };
             let i = &bundle.invoice;
@@ -159,7 +164,7 @@ async fn send(
             stamp_invited(table, &tenant.id, account()?, contact, now).await;
         }
         Notice::PortalInvite { contact, token } => {
-            let token = token.as_deref().ok_or("the invitation was already sent")?;
+            let token = token.as_deref().ok_or(SendError::Missing("the invitation was already sent"))?;
             let Some(c) = parties::get_contact(table, &tenant.id, account()?, contact).await?.filter(|c| c.portal_enabled) else {
                 return Ok(());
             };
@@ -178,11 +183,11 @@ async fn send(
         }
         Notice::OfficeAlert { about } => office::deliver(table, mailer, tenant, account()?, about).await?,
         Notice::SignInRequested { ask } => {
-            let ask = ask.as_ref().ok_or("the sign-in request was already handled")?;
+            let ask = ask.as_ref().ok_or(SendError::Missing("the sign-in request was already handled"))?;
             signin::deliver(table, mailer, sms, ids, tenant, ask, now).await?;
         }
         Notice::StaffInvite { staff, token } => {
-            let token = token.as_deref().ok_or("the invitation was already sent")?;
+            let token = token.as_deref().ok_or(SendError::Missing("the invitation was already sent"))?;
             let Some(s) = parties::get_staff(table, &tenant.id, staff).await?.filter(|s| s.active) else { return Ok(()) };
             let url = format!("{}/admin/signin#token={token}", tenant.portal_url.trim_end_matches('/'));
             let subject = format!("You are invited to {}'s admin page", tenant.name);
@@ -196,7 +201,7 @@ async fn send(
 /// An invitation: a greeting and one button.
 fn invite_mail(tenant: &Tenant, to: &portal_domain::party::Email, subject: &str, name: &str, intro: &str, action: &str, url: &str) -> Mail {
     let note = "The link works once, for 72 hours. You can always ask for a new one on the sign-in page.";
-    Mail::branded(tenant, to, subject.to_string(), &[format!("Hello {name},"), intro.to_string()], action, url, note)
+    crate::mail::branded(tenant, to, subject.to_string(), &[format!("Hello {name},"), intro.to_string()], action, url, note)
 }
 
 /// A calendar date as people read it (`December 31, 2026`).
@@ -231,7 +236,7 @@ fn estimate_mail(
     ];
     facts.extend(property.map(|p| ("Property", p)));
     let note = "The link opens this estimate only; it works for 14 days. Sign in to the portal to see your whole account.";
-    Mail::branded_with_facts(
+    crate::mail::branded_with_facts(
         tenant,
         to,
         format!("Estimate {number}{revised} from {business}: {title}"),
@@ -245,7 +250,7 @@ fn estimate_mail(
 
 /// The email that carries an invoice's document link: what it is for, what is due by when,
 /// and where.
-fn invoice_mail(tenant: &Tenant, name: &str, to: &portal_domain::party::Email, i: &crate::repo::invoices::Invoice, url: &str) -> Mail {
+fn invoice_mail(tenant: &Tenant, name: &str, to: &portal_domain::party::Email, i: &portal_domain::invoice::Invoice, url: &str) -> Mail {
     let business = &tenant.name;
     let number = &i.number;
     let balance = i.content.currency.format(i.ledger.balance);
@@ -258,7 +263,7 @@ fn invoice_mail(tenant: &Tenant, name: &str, to: &portal_domain::party::Email, i
     let mut facts = vec![("Invoice", number.clone()), ("For", i.what_for()), ("Amount due", balance.clone()), ("Due by", due)];
     facts.extend(i.property_label.clone().map(|p| ("Property", p)));
     let note = "The link opens this invoice only; it works for 14 days. Sign in to the portal to see your whole account.";
-    Mail::branded_with_facts(
+    crate::mail::branded_with_facts(
         tenant,
         to,
         format!("Invoice {number} from {business}: {balance}"),
@@ -352,7 +357,7 @@ impl Receipt<'_> {
             ("Date", day),
         ];
         let subject = format!("Receipt: {} paid to {}", self.amount(), self.tenant.name);
-        Mail::branded_with_facts(
+        crate::mail::branded_with_facts(
             self.tenant,
             to,
             subject,

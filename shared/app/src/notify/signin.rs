@@ -7,10 +7,12 @@ use portal_domain::ids::AccountId;
 use portal_domain::party::{Contact, Email, Phone, Staff, Tenant};
 use portal_domain::ports::{Ids, Mail, Mailer, Sms};
 
-use crate::repo::auth::{self, LinkPurpose, Subject, issue_link};
-use crate::repo::outbox::{SignInAsk, SignInBy};
-use crate::repo::{audit, parties};
-use crate::table::Table;
+use portal_domain::outbox::{SignInAsk, SignInBy};
+use portal_store::Table;
+use portal_store::repo::auth::{self, LinkPurpose, Subject, issue_link};
+use portal_store::repo::{audit, parties};
+
+use crate::SendError;
 
 /// Sign-in links expire after this long.
 pub const LINK_MINUTES: i64 = 10;
@@ -64,7 +66,7 @@ pub(super) async fn deliver(
     tenant: &Tenant,
     ask: &SignInAsk,
     now: Timestamp,
-) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+) -> Result<(), SendError> {
     let origin = Origin { ip: ask.ip.clone(), user_agent: ask.user_agent.clone() };
     let t = &tenant.id;
     let mut sends: Vec<(Recipient, To)> = Vec::new();
@@ -119,7 +121,7 @@ async fn send_link(
     to: To,
     origin: &Origin,
     now: Timestamp,
-) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+) -> Result<(), SendError> {
     let (token, link) = issue_link(ids, &tenant.id, r.subject, LinkPurpose::SignIn, now, SignedDuration::from_mins(LINK_MINUTES))?;
     let page = if r.staff { "admin/signin" } else { "signin" };
     let url = format!("{}/{page}#token={token}", tenant.portal_url.trim_end_matches('/'));
@@ -146,7 +148,7 @@ fn sign_in_email(tenant: &Tenant, to: &Email, url: &str, staff: bool) -> Mail {
         (format!("Your sign-in link for {name}"), format!("Sign in to your {name} customer portal:"))
     };
     let note = format!("The link works once, for {LINK_MINUTES} minutes. If you did not ask for it, you can ignore this email.");
-    Mail::branded(tenant, to, subject, &[line], "Sign in", url, &note)
+    crate::mail::branded(tenant, to, subject, &[line], "Sign in", url, &note)
 }
 
 /// The text message with a sign-in link.

@@ -4,14 +4,15 @@
 use portal_domain::estimate::Decision;
 use portal_domain::ids::{AccountId, EstimateId};
 use portal_domain::party::Tenant;
-use portal_domain::ports::{Mail, Mailer};
+use portal_domain::ports::Mailer;
 
-use crate::repo::outbox::OfficeEvent;
-use crate::repo::payments::{self, Document};
-use crate::repo::{estimates, invoices, parties};
-use crate::table::Table;
+use portal_domain::outbox::OfficeEvent;
+use portal_domain::payment::Document;
+use portal_store::Table;
+use portal_store::repo::payments;
+use portal_store::repo::{estimates, invoices, parties};
 
-type Failure = Box<dyn std::error::Error + Send + Sync>;
+use crate::SendError;
 
 /// Emails `about` to the office; nothing when the contractor set no notification address.
 pub(super) async fn deliver(
@@ -20,7 +21,7 @@ pub(super) async fn deliver(
     tenant: &Tenant,
     account: &AccountId,
     about: &OfficeEvent,
-) -> Result<(), Failure> {
+) -> Result<(), SendError> {
     let Some(to) = &tenant.notification_email else { return Ok(()) };
     let t = &tenant.id;
     let customer = parties::get_account(table, t, account).await?.map_or_else(|| "A customer".to_string(), |a| a.name);
@@ -31,7 +32,7 @@ pub(super) async fn deliver(
         | OfficeEvent::EstimateDeclined { estimate }
         | OfficeEvent::ChangesRequested { estimate }
         | OfficeEvent::UpdateRequested { estimate, .. } => {
-            let bundle = estimates::load(table, t, account, estimate).await?.ok_or("the estimate is gone")?;
+            let bundle = estimates::load(table, t, account, estimate).await?.ok_or(SendError::Missing("the estimate is gone"))?;
             let e = &bundle.estimate;
             let what = format!("{} ({})", e.number, e.title);
             let decision = bundle.decisions.get(&e.current_version);
@@ -75,7 +76,7 @@ pub(super) async fn deliver(
             (subject, lines, estimate_page(&e.id))
         }
         OfficeEvent::PaymentReceived { document, payment } | OfficeEvent::PaymentFailed { document, payment } => {
-            let p = payments::get(table, t, account, document, payment).await?.ok_or("the payment is gone")?;
+            let p = payments::get(table, t, account, document, payment).await?.ok_or(SendError::Missing("the payment is gone"))?;
             let amount = tenant.currency.format(p.state.amount);
             let (what, url) = match document {
                 Document::Invoice(i) => {
@@ -107,6 +108,6 @@ pub(super) async fn deliver(
         }
     };
     let note = "You get these because this address is the business's notification address in the admin page's settings.";
-    mailer.send(&Mail::branded(tenant, to, subject, &lines, "Open the admin page", &url, note)).await?;
+    mailer.send(&crate::mail::branded(tenant, to, subject, &lines, "Open the admin page", &url, note)).await?;
     Ok(())
 }
