@@ -40,7 +40,8 @@ rust-test: ## unit, contract (embedded and moto), handler, API and Lambda-binary
 	cargo build --workspace --bins
 	cargo test --workspace --no-fail-fast 2>&1 | tee target/test-output.log
 
-web-test: web ## TypeScript strict, unit tests (Vitest), end-to-end in Debian's Chromium (Playwright)
+web-test: web ## API types current, TypeScript strict, unit tests (Vitest), end-to-end in Debian's Chromium (Playwright)
+	cd web && npm run --silent types:check
 	cd web && npx tsc --noEmit
 	cd web && NO_COLOR=1 npx vitest run --config vitest.config.ts 2>&1 | tee ../target/web-test-output.log
 	cd web && NO_COLOR=1 npx vitest run --config vitest.e2e.config.ts 2>&1 | tee -a ../target/web-test-output.log
@@ -53,8 +54,9 @@ api-fuzz: ## schemathesis over /api/openapi.json as a customer and as staff: no 
 	cargo build -p portal-local
 	$(PYTHON) infra/scripts/fuzz-api.py
 
-openapi: ## regenerate infra/openapi.json from the code
+openapi: ## regenerate infra/openapi.json from the code, and the web's API types from it
 	cargo run -q -p portal-local -- openapi > infra/openapi.json
+	cd web && npm run --silent types
 
 bench: web ## budgets of DESIGN.md §9: cold start, sizes, latency, requests/s, JS size, Lighthouse (release builds; slow)
 	cargo build --release --workspace --bins

@@ -43,7 +43,28 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
     );
     shared_answers(&mut doc);
+    operation_ids(&mut doc);
     doc
+}
+
+/// Every operation's id, unique across the document and stable: its method and path
+/// (`get_admin_customers_account_invoices_invoice`). utoipa names an operation after its
+/// handler, and several functions have a `get`, a `list` or a `send`; generated clients (the
+/// web's types) need one name per operation.
+fn operation_ids(doc: &mut utoipa::openapi::OpenApi) {
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let name = path
+            .trim_start_matches("/api/")
+            .split('/')
+            .map(|s| s.trim_matches(|c| c == '{' || c == '}').replace('-', "_"))
+            .collect::<Vec<_>>()
+            .join("_");
+        for (method, op) in [("get", &mut item.get), ("put", &mut item.put), ("post", &mut item.post), ("delete", &mut item.delete)] {
+            if let Some(op) = op {
+                op.operation_id = Some(format!("{method}_{name}"));
+            }
+        }
+    }
 }
 
 /// The answers every route gets from the shared request layer (`portal_http`), declared on

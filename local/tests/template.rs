@@ -107,3 +107,16 @@ fn every_operation_declares_the_answers_it_can_give() {
         assert!(answers.as_object().is_some_and(|a| a.keys().any(|k| k.starts_with('2'))), "{} declares no success", r.key());
     }
 }
+
+/// Generated clients need one name per operation.
+#[test]
+fn every_operation_has_its_own_id() {
+    let doc: serde_json::Value = serde_json::from_str(&portal_local::openapi_json()).unwrap();
+    let mut seen = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path} has no operationId"));
+            assert!(seen.insert(id.to_string()), "{method} {path}: operationId {id} is taken");
+        }
+    }
+}

@@ -9,13 +9,16 @@ import { navigate, onLinkClick, useLocation } from '../lib/router';
 import { linkToken, tenantSlug } from '../lib/site';
 import { useLoad } from '../lib/useLoad';
 import { me } from './api';
-import { AdoptionPage, SettingsPage, StaffPage } from './Business';
-import { CustomerPage, CustomersPage } from './Customers';
-import { EstimateBuilder } from './EstimateBuilder';
-import { EstimatesPage, InvoicesPage } from './Invoices';
-import { useSubmit } from './Form';
+import { AdoptionPage } from './pages/Adoption';
+import { SettingsPage } from './pages/Settings';
+import { StaffPage } from './pages/Staff';
+import { CustomerPage, CustomersPage } from './pages/Customers';
+import { EstimateBuilder } from './pages/EstimateBuilder';
+import { EstimatesPage } from './pages/Estimates';
+import { InvoicesPage } from './pages/Invoices';
+import { useSubmit } from './components/Form';
 import { setLocale } from '../lib/format';
-import { AdminInvoicePage } from './InvoicePage';
+import { AdminInvoicePage } from './pages/Invoice';
 
 function Shell({ children, signedIn }: { children: ComponentChildren; signedIn: boolean }) {
   const { path } = useLocation();

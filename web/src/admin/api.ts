@@ -1,110 +1,37 @@
 // The admin API, typed. Everything goes through the shared client (`send`), which keeps the
 // staff access token in memory and renews it from the admin refresh cookie.
-import { ApiError, send } from '../api/client';
-import type { ApprovedHow, EstimateSummary, EstimateView, InvoiceView, OptionGroup, PaymentView, SessionResponse, Totals, VersionContent } from '../api/types';
+import type { components } from '../api/schema';
 
-export interface Me {
-  staff: string;
-  name: string;
-  role: 'owner' | 'office' | 'technician';
-  tenant: string;
-  business: string;
-  currency: string;
-  time_zone: string;
-  /** How the admin page writes dates, numbers and money. */
-  locale: string;
-}
+import { ApiError, send } from '../api/client';
+import type { OptionGroup, SessionResponse, VersionContent } from '../api/types';
+
+type S = components['schemas'];
+
+export type Me = S['Me'];
 
 export interface Paged<T> {
   items: T[];
   next: string | null;
 }
 
-export interface CustomerRow {
-  id: string;
-  name: string;
-  kind: 'residential' | 'commercial';
-}
+export type CustomerRow = S['CustomerRow'];
 
-export interface ContactView {
-  id: string;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  role: 'approver' | 'billing' | 'viewer';
-  properties: string[] | null;
-  portal_enabled: boolean;
-}
+export type ContactView = S['ContactView'];
 
-export interface Property {
-  id: string;
-  label: string;
-  line1: string;
-  line2: string | null;
-  city: string;
-  region: string;
-  postal_code: string;
-  country: string;
-}
+export type Property = S['Property'];
 
-export interface Ledger {
-  total: number;
-  paid: number;
-  pending: number;
-  balance: number;
-  overpaid: number;
-}
+export type Ledger = S['Ledger'];
 
-export interface InvoiceRow {
-  id: string;
-  account: string;
-  number: string;
-  status: 'draft' | 'open' | 'partially_paid' | 'paid' | 'void';
-  overdue: boolean;
-  estimate: string | null;
-  ledger: Ledger;
-  currency: string;
-  due_date: string;
-  sent_at: string | null;
-  /** What it is for. */
-  title: string;
-  /** The customer's name, in lists across customers. */
-  customer: string | null;
-}
+export type InvoiceRow = S['InvoiceRow'];
 
-export interface CustomerDetail {
-  customer: CustomerRow;
-  contacts: ContactView[];
-  properties: Property[];
-  estimates: EstimateSummary[];
-  invoices: InvoiceRow[];
-  payments: PaymentView[];
-  credit_available: number;
-  /** Deposits paid and not yet credited: each belongs to its estimate. */
-  deposits_held: { estimate: string; number: string; amount: number }[];
-  currency: string;
-}
+export type CustomerDetail = S['CustomerDetail'];
 
-export interface AuditEntry {
-  id: string;
-  at: string;
-  actor: { kind: string; name?: string };
-  action: string;
-  subject: string | null;
-  ip: string | null;
-  detail: Record<string, unknown>;
-}
+export type AuditEntry = S['AuditEntry'];
 
 export type EstimateContent = VersionContent;
 export type OptionGroupInput = OptionGroup;
 
-export interface AdminEstimate {
-  summary: EstimateSummary;
-  draft: EstimateContent | null;
-  draft_totals: Totals | null;
-  sent: EstimateView;
-  recipients: number;
-}
+export type AdminEstimate = S['AdminEstimate'];
 
 const enc = encodeURIComponent;
 
@@ -144,86 +71,23 @@ export const saveEstimate = (account: string, estimate: string, content: Estimat
   send<AdminEstimate>({ method: 'PUT', path: `/api/admin/customers/${enc(account)}/estimates/${enc(estimate)}`, body: { content } });
 export const estimateAction = (account: string, estimate: string, action: 'send' | 'revise' | 'void') =>
   send<AdminEstimate>({ method: 'POST', path: `/api/admin/customers/${enc(account)}/estimates/${enc(estimate)}/${action}`, body: {} });
-export interface OfflineApprovalIn {
-  version: number;
-  contact: string;
-  signer_name: string;
-  approved_at: string;
-  how: ApprovedHow;
-  note: string;
-}
+export type OfflineApprovalIn = S['OfflineApprovalIn'];
 /** Records an approval the customer gave outside the portal (by phone, on paper). */
 export const recordApproval = (account: string, estimate: string, body: OfflineApprovalIn) =>
   send<AdminEstimate>({ method: 'POST', path: `/api/admin/customers/${enc(account)}/estimates/${enc(estimate)}/record-approval`, body });
 export const viewAs = (account: string, contact: string) => send<SessionResponse>({ method: 'POST', path: '/api/auth/view-as', body: { account, contact } });
 
-export interface StaffView {
-  id: string;
-  name: string;
-  email: string;
-  role: 'owner' | 'office' | 'technician';
-  active: boolean;
-}
+export type StaffView = S['StaffView'];
 
-export interface PaymentRules {
-  partial_allowed: boolean;
-  partial_minimum: number;
-  default_deposit: { kind: 'percent'; percent: string } | { kind: 'fixed'; amount: number } | null;
-  ach_minimum: number | null;
-  card_fee_disclosure: string | null;
-  credit_minimum: number;
-  credit_maximum: number;
-}
+export type PaymentRules = S['PaymentRules'];
 
-export interface Settings {
-  name: string;
-  primary_color: string;
-  accent_color: string;
-  logo_url: string | null;
-  support_email: string | null;
-  support_phone: string | null;
-  welcome_message: string;
-  time_zone: string;
-  currency: string;
-  locale: string;
-  sections: { estimates: boolean; invoices: boolean; payments: boolean };
-  payments: PaymentRules;
-  /** Where the office hears of decisions and payments. */
-  notification_email: string | null;
-  /** Printed at the foot of every email. */
-  address: string;
-  /** What new estimates start with (the deposit rule is payments.default_deposit). */
-  estimate_defaults: { tax_rate: string; terms: string };
-}
+export type Settings = S['Settings'];
 
-export interface Month {
-  month: string;
-  contacts_invited: number;
-  contacts_activated: number;
-  estimates_approved_in_portal: number;
-  estimates_approved_offline: number;
-  invoices_paid_online: number;
-  invoices_paid_offline: number;
-}
+export type Month = S['Month'];
 
-export interface Compared {
-  portal: number | null;
-  offline: number | null;
-  portal_count: number;
-  offline_count: number;
-}
+export type Compared = S['Compared'];
 
-export interface Adoption {
-  months: Month[];
-  contacts: number;
-  contacts_invited: number;
-  contacts_activated: number;
-  contacts_active_90_days: number;
-  /** Median hours from sending to approval: signed in the portal, against recorded by the office. */
-  hours_to_approve: Compared;
-  /** Median days from issue to payment: paid online, against by cheque, cash or credit. */
-  days_to_pay: Compared;
-}
+export type Adoption = S['Adoption'];
 
 export const inviteContact = (account: string, contact: string) =>
   send<ContactView>({ method: 'POST', path: `/api/admin/customers/${enc(account)}/contacts/${enc(contact)}/invite`, body: {} });
@@ -236,31 +100,13 @@ export const getSettings = () => send<Settings>({ path: '/api/admin/settings' })
 export const putSettings = (body: Settings) => send<Settings>({ method: 'PUT', path: '/api/admin/settings', body });
 export const adoption = () => send<Adoption>({ path: '/api/admin/adoption' });
 export const documentAudit = (subject: string) => send<Paged<AuditEntry>>({ path: `/api/admin/documents/${enc(subject)}/audit` });
-export interface EstimateRow extends EstimateSummary {
-  account: string;
-  customer: string | null;
-}
+export type EstimateRow = S['EstimateRow'];
 
-export interface AdminInvoice {
-  invoice: InvoiceRow;
-  title: string;
-  property_label: string | null;
-  customer: string;
-  content: InvoiceView['content'];
-  totals: InvoiceView['totals'];
-  payments: PaymentView[];
-}
+export type AdminInvoice = S['AdminInvoice'];
 export const getInvoice = (account: string, invoice: string) => send<AdminInvoice>({ path: `/api/admin/customers/${enc(account)}/invoices/${enc(invoice)}` });
 export const listEstimates = (status: string) => send<Paged<EstimateRow>>({ path: `/api/admin/estimates?status=${enc(status)}&limit=100` });
 
-/** Where to send a file, straight to the blob store, and the id to use it by. */
-export interface UploadTicket {
-  upload: string;
-  method: string;
-  url: string;
-  headers: [string, string][];
-  expires_in: number;
-}
+export type UploadTicket = S['UploadTicket'];
 
 export const startUpload = (content_type: string, size: number) =>
   send<UploadTicket>({ method: 'POST', path: '/api/admin/uploads', body: { purpose: 'logo', content_type, size } });

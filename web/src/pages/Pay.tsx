@@ -107,7 +107,7 @@ export function PayBox({ invoice, onChanged }: { invoice: InvoiceView; onChanged
       </button>
       <p class="muted">
         Card{p.methods.includes('us_bank_account') ? ' or bank transfer (ACH)' : ''}, on a secure Stripe page.
-        {!p.methods.includes('us_bank_account') && p.ach_minimum !== null && <> Bank transfer is offered from {money(p.ach_minimum, c)}.</>}
+        {!p.methods.includes('us_bank_account') && p.ach_minimum !== null && p.ach_minimum !== undefined && <> Bank transfer is offered from {money(p.ach_minimum, c)}.</>}
       </p>
       {p.card_fee_disclosure && <p class="muted">{p.card_fee_disclosure}</p>}
       {error !== null && <Notice error={error} />}
@@ -204,7 +204,7 @@ export function PaymentPage({ id }: { id: string }) {
           <dt>{p.status === 'succeeded' ? 'Paid on' : 'Updated'}</dt>
           <dd>{dateTime(p.updated_at)}</dd>
         </div>
-        {data.balance !== null && (
+        {data.balance !== null && data.balance !== undefined && (
           <div>
             <dt>Balance due now</dt>
             <dd data-testid="balance-now">{money(data.balance, p.currency)}</dd>

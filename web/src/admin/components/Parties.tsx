@@ -2,9 +2,9 @@
 // Forms show the server's field errors; removing asks once more, inline (no browser dialog).
 import { useState } from 'preact/hooks';
 
-import { Notice } from '../components/Notice';
+import { Notice } from '../../components/Notice';
 import { Field, useSubmit } from './Form';
-import { type ContactView, type Property, addContact, addProperty, editContact, editProperty, removeContact, removeProperty } from './api';
+import { type ContactView, type Property, addContact, addProperty, editContact, editProperty, removeContact, removeProperty } from '../api';
 
 type Role = ContactView['role'];
 

@@ -2,17 +2,17 @@
 // customer with everything the office does for them.
 import { useState } from 'preact/hooks';
 
-import { Loading, Notice } from '../components/Notice';
-import { dateTime, money, parseMoney } from '../lib/format';
-import { navigate } from '../lib/router';
-import { useLoad } from '../lib/useLoad';
-import { Field, useSubmit } from './Form';
-import { Head } from './Head';
-import { EstimateCells } from './Invoices';
-import { NewInvoice } from './NewInvoice';
-import { ContactEditing, NewContactOrProperty, Properties, useEditing } from './Parties';
-import { type InvoiceRow, auditLog, createCustomer, getCustomer, invoiceEstimate, inviteContact, listCustomers, moveDeposit, recordPayment, sendInvoice, setAccess, viewAs, voidInvoice, withdrawLinks } from './api';
-import { AuditLine, INVOICE_STATUS, customerNames } from './words';
+import { Loading, Notice } from '../../components/Notice';
+import { dateTime, money, parseMoney } from '../../lib/format';
+import { navigate } from '../../lib/router';
+import { useLoad } from '../../lib/useLoad';
+import { Field, useSubmit } from '../components/Form';
+import { Head } from '../components/Head';
+import { EstimateCells } from './Estimates';
+import { NewInvoice } from '../components/NewInvoice';
+import { ContactEditing, NewContactOrProperty, Properties, useEditing } from '../components/Parties';
+import { type InvoiceRow, auditLog, createCustomer, getCustomer, invoiceEstimate, inviteContact, listCustomers, moveDeposit, recordPayment, sendInvoice, setAccess, viewAs, voidInvoice, withdrawLinks } from '../api';
+import { AuditLine, INVOICE_STATUS, customerNames } from '../lib/words';
 
 function NewCustomer({ onDone }: { onDone: (id: string) => void }) {
   const [f, setF] = useState({ name: '', contact: '', email: '', phone: '', label: 'Home', line1: '', city: '', region: '', postal_code: '' });

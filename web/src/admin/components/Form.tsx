@@ -1,7 +1,7 @@
 // Form pieces the admin pages share: a labelled field that shows the server's error for it.
 import { useState } from 'preact/hooks';
 
-import { ApiError } from '../api/client';
+import { ApiError } from '../../api/client';
 
 /** A field error from a 400, by field path. */
 export function fieldError(error: unknown, field: string): string | undefined {

@@ -2,13 +2,13 @@
 // validity; saved as a draft until sent. A sent version never changes: revising starts the next.
 import { useEffect, useState } from 'preact/hooks';
 
-import { Loading, Notice } from '../components/Notice';
-import { Status } from '../components/Status';
-import { money, parseMoney } from '../lib/format';
-import { navigate } from '../lib/router';
-import { totals as priced } from '../lib/totals';
-import { APPROVED_HOW, type ApprovedHow, type LineItem } from '../api/types';
-import { ApiError, download } from '../api/client';
+import { Loading, Notice } from '../../components/Notice';
+import { Status } from '../../components/Status';
+import { money, parseMoney } from '../../lib/format';
+import { navigate } from '../../lib/router';
+import { totals as priced } from '../../lib/totals';
+import { APPROVED_HOW, type ApprovedHow, type LineItem } from '../../api/types';
+import { ApiError, download } from '../../api/client';
 import {
   type AdminEstimate,
   type EstimateContent,
@@ -25,11 +25,11 @@ import {
   scanPath,
   sendFile,
   startScanUpload,
-} from './api';
-import { Field, fieldError } from './Form';
-import { useLoad } from '../lib/useLoad';
-import { dateTime } from '../lib/format';
-import { AuditLine, ESTIMATE_STATUS, customerNames } from './words';
+} from '../api';
+import { Field, fieldError } from '../components/Form';
+import { useLoad } from '../../lib/useLoad';
+import { dateTime } from '../../lib/format';
+import { AuditLine, ESTIMATE_STATUS, customerNames } from '../lib/words';
 
 let counter = 0;
 /** A fresh id for a line, group or option (the server checks their shape and uniqueness). */
@@ -418,14 +418,14 @@ export function EstimateBuilder({ account, estimate }: { account: string; estima
     if (estimate) {
       getEstimate(account, estimate).then((e) => {
         setCurrent(e);
-        setContent(e.draft);
+        setContent(e.draft ?? null);
       }, setError);
     } else {
       // A new estimate starts with the business's defaults: tax rate, deposit rule, terms.
       Promise.all([getCustomer(account), getSettings()]).then(([c, settings]) => {
         setProperty(c.properties[0]?.id ?? null);
         const d = settings.estimate_defaults;
-        setContent((now) => now && { ...now, currency: c.currency, tax_rate: d.tax_rate, terms: d.terms, deposit: settings.payments.default_deposit });
+        setContent((now) => now && { ...now, currency: c.currency, tax_rate: d?.tax_rate ?? now.tax_rate, terms: d?.terms ?? now.terms, deposit: settings.payments.default_deposit ?? null });
       }, setError);
     }
   }, [account, estimate]);
@@ -461,7 +461,7 @@ export function EstimateBuilder({ account, estimate }: { account: string; estima
     try {
       const after = await estimateAction(account, e.summary.id, action === 'resend' ? 'send' : action);
       setCurrent(after);
-      setContent(after.draft);
+      setContent(after.draft ?? null);
       const sentTo = `${after.recipients} contact${after.recipients === 1 ? '' : 's'}`;
       setSaved(action === 'send' ? `Sent to ${sentTo}.` : action === 'resend' ? `Sent again to ${sentTo}.` : null);
     } catch (err) {

@@ -3,9 +3,9 @@
 // customer sees is the server's copy, never the file as uploaded.
 import { useState } from 'preact/hooks';
 
-import { ApiError } from '../api/client';
-import { Notice } from '../components/Notice';
-import { applyLogo, sendFile, startUpload } from './api';
+import { ApiError } from '../../api/client';
+import { Notice } from '../../components/Notice';
+import { applyLogo, sendFile, startUpload } from '../api';
 
 const MAX_BYTES = 2 * 1024 * 1024;
 

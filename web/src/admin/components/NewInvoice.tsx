@@ -2,11 +2,11 @@
 // property; created, and sent at once if the office wants. The server numbers and totals it.
 import { useState } from 'preact/hooks';
 
-import type { LineItem } from '../api/types';
-import { Notice } from '../components/Notice';
+import type { LineItem } from '../../api/types';
+import { Notice } from '../../components/Notice';
 import { fieldError } from './Form';
-import { LineEditor, blankLine, inDays } from './EstimateBuilder';
-import { type Property, createInvoice, sendInvoice } from './api';
+import { LineEditor, blankLine, inDays } from '../pages/EstimateBuilder';
+import { type Property, createInvoice, sendInvoice } from '../api';
 
 export function NewInvoice({ account, properties, onDone }: { account: string; properties: Property[]; onDone: (message: string) => void }) {
   const [items, setItems] = useState<LineItem[]>([blankLine()]);

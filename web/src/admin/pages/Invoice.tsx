@@ -2,13 +2,13 @@
 // history, with Send, Record payment and Void where they apply.
 import { useState } from 'preact/hooks';
 
-import { Lines } from '../components/Lines';
-import { Loading, Notice } from '../components/Notice';
-import { date, dateTime, money, percent } from '../lib/format';
-import { useLoad } from '../lib/useLoad';
-import { documentAudit, getCustomer, getInvoice, sendInvoice, voidInvoice } from './api';
+import { Lines } from '../../components/Lines';
+import { Loading, Notice } from '../../components/Notice';
+import { date, dateTime, money, percent } from '../../lib/format';
+import { useLoad } from '../../lib/useLoad';
+import { documentAudit, getCustomer, getInvoice, sendInvoice, voidInvoice } from '../api';
 import { PayOffline } from './Customers';
-import { AuditLine, INVOICE_STATUS, customerNames } from './words';
+import { AuditLine, INVOICE_STATUS, customerNames } from '../lib/words';
 
 export function AdminInvoicePage({ account, invoice }: { account: string; invoice: string }) {
   const { data, error, retry } = useLoad(() => Promise.all([getInvoice(account, invoice), getCustomer(account), documentAudit(invoice)]), [account, invoice]);

@@ -1,8 +1,8 @@
 // The admin page speaks the office's language: statuses and audit entries in words
 // ("Estimate E-1042 sent to Dana Whitfield"), never codes, ids or the customer's words.
-import type { EstimateStatus, InvoiceStatus } from '../api/types';
-import { dateTime, money } from '../lib/format';
-import type { AuditEntry, CustomerDetail } from './api';
+import type { EstimateStatus, InvoiceStatus } from '../../api/types';
+import { dateTime, money } from '../../lib/format';
+import type { AuditEntry, CustomerDetail } from '../api';
 
 export const ESTIMATE_STATUS: Record<EstimateStatus, string> = {
   draft: 'Draft',
@@ -82,7 +82,7 @@ export function auditSentence(a: AuditEntry, names: Names): { text: string; href
     'property.changed': () => 'Property changed',
     'property.removed': () => 'Property removed',
     'auth.link_sent': () => `Sign-in link sent to ${person} by ${str('channel') === 'text' ? 'text' : 'email'}`,
-    'auth.signed_in': () => `${a.actor.name ?? 'The customer'} signed in`,
+    'auth.signed_in': () => `${'name' in a.actor ? a.actor.name : 'The customer'} signed in`,
     'auth.document_link_opened': () => `${doc} opened from an emailed link`,
     'auth.viewed_as': () => `Staff looked at the portal as ${str('name') ?? person}`,
     'staff.invited': () => 'Staff member invited',
@@ -117,7 +117,7 @@ export function customerNames(c: CustomerDetail): Names {
 /** One audit entry as a line of the activity list: when, what (linked), who. */
 export function AuditLine({ a, names }: { a: AuditEntry; names: Names }) {
   const s = auditSentence(a, names);
-  const who = a.actor.name ?? (a.actor.kind === 'stripe' ? 'Stripe' : a.actor.kind);
+  const who = 'name' in a.actor ? a.actor.name : a.actor.kind === 'stripe' ? 'Stripe' : a.actor.kind;
   return (
     <>
       <time>{dateTime(a.at)}</time>{' '}
