@@ -94,6 +94,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("  staff    {}: {}", demo.staff_email, demo.staff_link);
         println!("           (opens the admin page at /admin)");
         println!("  estimate link (as emailed, 14 days): {}", demo.estimate_link);
+        println!("  second contractor, Northside Plumbing & Heating ({}): {}", demo.second_staff_email, demo.second_staff_link);
     }
     let app = Arc::new(app);
     tokio::select! {

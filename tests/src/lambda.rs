@@ -150,6 +150,11 @@ pub fn token(key: &KeyFile, account: &str, contact: &str) -> String {
 /// A customer access token with the given role and scope, as the auth function would issue it
 /// (valid for ten minutes from now).
 pub fn customer_token(key: &KeyFile, account: &str, contact: &str, role: &str, scope: &str) -> String {
+    customer_token_in(key, portal_local::seed::TENANT, account, contact, role, scope)
+}
+
+/// [`customer_token`] for a contact of another tenant (the second demo contractor's).
+pub fn customer_token_in(key: &KeyFile, tenant: &str, account: &str, contact: &str, role: &str, scope: &str) -> String {
     let now = jiff::Timestamp::now().as_second();
     let claims = portal_http::token::Claims {
         iss: portal_http::token::ISSUER.into(),
@@ -159,7 +164,7 @@ pub fn customer_token(key: &KeyFile, account: &str, contact: &str, role: &str, s
         iat: now,
         exp: now + 600,
         jti: RandomIds.id("jti"),
-        tenant: "ten_brightspark".into(),
+        tenant: tenant.into(),
         account: Some(account.into()),
         contact: Some(contact.into()),
         staff: None,

@@ -297,8 +297,10 @@ async fn paying_opens_checkout_for_what_the_rules_allow() {
     assert_eq!(h.call("pay", &events::with_token("pay", "pay-deposit", &view_only)).await.0, 403);
 }
 
+/// The owner of the second demo contractor (Northside Plumbing & Heating): a tenant with
+/// customers, estimates and invoices of its own, so a query that forgot the tenant would show.
 fn stranger_token(h: &Harness) -> String {
-    portal_tests::lambda::staff_token(&h.key, "ten_othercontractor", "stf_x", "owner")
+    portal_tests::lambda::staff_token(&h.key, portal_local::seed::SECOND_TENANT, portal_local::seed::SECOND_STAFF, "owner")
 }
 
 /// Every admin event with a staff token, as owner; and the walls around the admin routes:
@@ -430,7 +432,8 @@ async fn admin_routes_answer_staff_of_this_contractor_only() {
     // Staff of another contractor see nothing of this one's.
     let stranger = stranger_token(&h);
     let (status, page) = h.call("admin-api", &events::with_token("admin-api", "list-customers", &stranger)).await;
-    assert_eq!((status, page["items"].as_array().map(Vec::len)), (200, Some(0)));
+    let names: Vec<&str> = page["items"].as_array().unwrap().iter().filter_map(|c| c["name"].as_str()).collect();
+    assert_eq!((status, names), (200, vec!["Erik Lindqvist", "Pinecrest Condominiums"]), "only its own customers");
     for case in [
         "get-customer",
         "add-contact",
@@ -600,4 +603,122 @@ async fn a_broken_store_answers_500_internal_and_logs_the_cause_chain() {
         assert!(line.contains("storage unavailable: the table: connection reset by the test"), "the whole chain: {line}");
         assert!(!line.contains("Bearer"), "no token in the log: {line}");
     }
+}
+
+/// What names the first demo contractor's records: none of it may reach the second's sessions.
+const FIRST: &[&str] = &[
+    "ten_brightspark",
+    "Bright Spark",
+    "Whitfield",
+    "Harbor View",
+    "Ortiz",
+    "acc_whitfield",
+    "acc_harbor",
+    "acc_ortiz",
+    "con_dana",
+    "con_alex",
+    "con_priya",
+    "con_sam",
+    "est_panel",
+    "est_kitchen",
+    "est_bathfan",
+    "est_evcharger",
+    "inv_kitchen",
+    "inv_generator",
+    "inv_service",
+    "inv_bathfan",
+    "pay_generator_cheque",
+    "pay_kitchen_ach",
+    "prp_maple",
+    "stf_casey",
+];
+/// And the second's, for the other direction.
+const SECOND: &[&str] =
+    &["ten_northside", "Northside", "Lindqvist", "Pinecrest", "acc_lindqvist", "con_erik", "est_boiler", "inv_waterheater", "pay_heater"];
+
+/// The first contractor's ids in the events' paths, swapped for the second's of the same kind.
+fn to_second(id: &str) -> Option<&'static str> {
+    Some(match id.split('_').next()? {
+        "acc" => {
+            if id == "acc_whitfield" {
+                "acc_lindqvist"
+            } else {
+                "acc_pinecrest"
+            }
+        }
+        "con" => {
+            if id == "con_dana" {
+                "con_erik"
+            } else {
+                "con_mei"
+            }
+        }
+        "est" => "est_waterheater",
+        "inv" => "inv_waterheater",
+        "pay" => "pay_heater_card",
+        "prp" => "prp_birch",
+        "stf" => "stf_quinn",
+        _ => return None,
+    })
+}
+
+/// Every route, with the second demo contractor's real sessions (its owner for the office's
+/// routes, its customer for the portal's): every event that names the first contractor's
+/// records in its path is refused, and no answer carries anything of the first contractor's.
+/// Then the other way: the first contractor's sessions with the second's real ids in the path.
+#[tokio::test]
+async fn each_contractor_reaches_nothing_of_the_other() {
+    let h = harness().await;
+    let owner = stranger_token(&h);
+    let (account, contact) = portal_local::seed::SECOND_CUSTOMER;
+    let erik = portal_tests::lambda::customer_token_in(&h.key, portal_local::seed::SECOND_TENANT, account, contact, "approver", "portal");
+    let first_owner = portal_tests::lambda::staff_token(&h.key, "ten_brightspark", "stf_morgan", "owner");
+    let mut checked = 0;
+    for function in portal_local::registry::http_names().filter(|f| !matches!(*f, "auth" | "stripe-webhook")) {
+        let (second, first) = if function == "admin-api" { (&owner, &first_owner) } else { (&erik, &h.dana()) };
+        for case in events::cases(function) {
+            let raw: Value = serde_json::from_str(&events::raw(function, &case)).unwrap();
+            let path = raw["rawPath"].as_str().unwrap_or_default().to_string();
+            let names_first = FIRST.iter().any(|id| path.contains(id));
+            let (status, body) = h.call(function, &events::with_token(function, &case, second)).await;
+            let text = body.to_string();
+            assert!(status != 500, "{function}/{case}: {text}");
+            // Refused, or (a document's history) an empty page.
+            let nothing = |status: u16, body: &Value| status >= 400 || body["items"].as_array().is_some_and(Vec::is_empty);
+            if names_first {
+                assert!(nothing(status, &body), "{function}/{case} as the second contractor: {status} {text}");
+            }
+            // (What the request itself carried, such as a settings body, may come back.)
+            let sent = raw["body"].as_str().unwrap_or_default();
+            for id in FIRST.iter().filter(|id| !sent.contains(*id)) {
+                assert!(!text.contains(id), "{function}/{case} shows the second contractor the first one's {id}: {text}");
+            }
+            // The other way: this contractor's session, the other's ids in the path.
+            let params = raw["pathParameters"].as_object().cloned().unwrap_or_default();
+            let swaps: Vec<(String, &str)> =
+                params.values().filter_map(|v| v.as_str()).filter_map(|v| to_second(v).map(|s| (v.to_string(), s))).collect();
+            if swaps.is_empty() {
+                continue;
+            }
+            let mut event: Value = serde_json::from_str(&events::with_token(function, &case, first)).unwrap();
+            let mut path = path.clone();
+            for (from, to) in &swaps {
+                path = path.replace(from.as_str(), to);
+                for v in event["pathParameters"].as_object_mut().unwrap().values_mut() {
+                    if v.as_str() == Some(from.as_str()) {
+                        *v = Value::String((*to).to_string());
+                    }
+                }
+            }
+            event["rawPath"] = Value::String(path);
+            let (status, body) = h.call(function, &event.to_string()).await;
+            let text = body.to_string();
+            assert!(status < 500 && nothing(status, &body), "{function}/{case} with the second contractor's ids: {status} {text}");
+            for id in SECOND.iter().filter(|id| !sent.contains(*id)) {
+                assert!(!text.contains(id), "{function}/{case} shows the first contractor the second one's {id}: {text}");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 40, "every route with an id was tried across tenants ({checked})");
 }
