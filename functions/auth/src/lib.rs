@@ -10,6 +10,7 @@
 //! - [`signin`]: requesting and resending links, with rate limits (the outbox sender sends
 //!   them: `portal_app::notify`).
 //! - [`session`]: spending links, refreshing, signing out, minting tokens.
+pub mod refresh;
 pub mod session;
 pub mod signin;
 
@@ -78,8 +79,8 @@ portal_http::http_function! {
         "POST /api/auth/resend" => signin::resend,
         "POST /api/auth/session" => session::exchange,
         "POST /api/auth/link-info" => session::link_info,
-        "POST /api/auth/refresh" => session::refresh,
-        "POST /api/auth/signout" => session::sign_out,
+        "POST /api/auth/refresh" => refresh::refresh,
+        "POST /api/auth/signout" => refresh::sign_out,
         "POST /api/auth/view-as" => session::view_as,
         "GET /api/auth/tenant/{tenant}" => tenant_profile,
     },
@@ -154,8 +155,8 @@ impl std::str::FromStr for TenantKey {
     signin::resend,
     session::exchange,
     session::link_info,
-    session::refresh,
-    session::sign_out,
+    refresh::refresh,
+    refresh::sign_out,
     session::view_as,
     tenant_profile
 ))]

@@ -6,8 +6,10 @@
 //! - [`table`]: items, conditions, writes, queries, pages, [`Table`] and [`StoreError`].
 //! - [`keys`]: every partition and sort key, in one place (documented in `infra/table-design.md`).
 //! - [`record`]: typed records <-> items.
-//! - [`repo`]: tenants, parties, estimates, invoices, payments, the outbox, audit, sign-in links,
-//!   sessions, rate limits.
+//! - [`repo`]: tenants, parties, estimates, invoices, payments, one customer's partition, the
+//!   outbox, audit, sign-in links, sessions, rate limits. Reads and single writes; what must be
+//!   written together is returned as [`Write`]s for the caller's transaction. No repository
+//!   orchestrates another (the use cases are `portal-app`'s).
 pub mod keys;
 pub mod record;
 pub mod repo;
