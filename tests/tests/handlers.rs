@@ -38,26 +38,34 @@ async fn harness() -> Harness {
     portal_local::seed::seed(table.as_ref(), &RandomIds, SystemClock.now(), "https://portal.test").await.unwrap();
     table.take();
     let key = KeyFile::generate("test", RandomIds.secret()).unwrap();
-    let verifier = Verifier::new(PublicKeys::from_jwks(&key.public_jwks().unwrap()).unwrap());
     let dyn_table: Arc<dyn Table> = table.clone();
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let ids: Arc<dyn Ids> = Arc::new(RandomIds);
     let simulator = Arc::new(portal_embedded::simulator::Simulator::new("https://portal.test", ids.clone(), 60));
     let blob_dir = tempfile::tempdir().unwrap();
     let blobs = Arc::new(portal_embedded::files::FileBlobs::new(blob_dir.path(), "https://portal.test", RandomIds.secret(), clock.clone()));
-    let mailbox = store.mailbox();
-    let deps = Deps::new(dyn_table)
-        .with_clock(clock)
-        .with_ids(ids)
-        .with_verifier(verifier)
-        .with_signing_key(Arc::new(portal_local::keys::LocalSecret(serde_json::to_string(&key).unwrap())))
-        .with_webhook_secrets(Arc::new(portal_local::keys::LocalSecret(portal_tests::lambda::WEBHOOK_SECRET.into())))
-        .with_payments(simulator.clone())
-        .with_blobs(blobs.clone())
-        .with_mailer(Arc::new(mailbox.clone()))
-        .with_sms(Arc::new(mailbox));
+    let deps = every_port(dyn_table, &key, &store, simulator.clone(), blobs.clone()).with_clock(clock).with_ids(ids);
     let functions = portal_local::registry::Built::new(&deps).unwrap();
     Harness { table, store, key, functions, blobs, _blob_dir: blob_dir, simulator }
+}
+
+/// Every port a function of the registry may need, on `table`, with `key` signing and
+/// verifying tokens.
+fn every_port(
+    table: Arc<dyn Table>,
+    key: &KeyFile,
+    store: &Store,
+    payments: Arc<portal_embedded::simulator::Simulator>,
+    blobs: Arc<portal_embedded::files::FileBlobs>,
+) -> Deps {
+    Deps::new(table)
+        .with_verifier(Verifier::new(PublicKeys::from_jwks(&key.public_jwks().unwrap()).unwrap()))
+        .with_signing_key(Arc::new(portal_local::keys::LocalSecret(serde_json::to_string(key).unwrap())))
+        .with_webhook_secrets(Arc::new(portal_local::keys::LocalSecret(portal_tests::lambda::WEBHOOK_SECRET.into())))
+        .with_payments(payments)
+        .with_blobs(blobs)
+        .with_mailer(Arc::new(store.mailbox()))
+        .with_sms(Arc::new(store.mailbox()))
 }
 
 impl Harness {
@@ -572,14 +580,7 @@ async fn a_broken_store_answers_500_internal_and_logs_the_cause_chain() {
     let subscriber = tracing_subscriber::fmt().json().with_writer(move || writer.clone()).finish();
     let _guard = tracing::subscriber::set_default(subscriber);
     let h = harness().await;
-    let deps = Deps::new(Arc::new(portal_testkit::broken::Broken))
-        .with_verifier(Verifier::new(PublicKeys::from_jwks(&h.key.public_jwks().unwrap()).unwrap()))
-        .with_signing_key(Arc::new(portal_local::keys::LocalSecret(serde_json::to_string(&h.key).unwrap())))
-        .with_webhook_secrets(Arc::new(portal_local::keys::LocalSecret(portal_tests::lambda::WEBHOOK_SECRET.into())))
-        .with_payments(h.simulator.clone())
-        .with_blobs(h.blobs.clone())
-        .with_mailer(Arc::new(h.store.mailbox()))
-        .with_sms(Arc::new(h.store.mailbox()));
+    let deps = every_port(Arc::new(portal_testkit::broken::Broken), &h.key, &h.store, h.simulator.clone(), h.blobs.clone());
     let broken = portal_local::registry::Built::new(&deps).unwrap();
     for (function, case) in
         [("view-estimate", "list"), ("view-invoice", "get"), ("pay", "pay-invoice"), ("approve-estimate", "request-changes")]
@@ -721,4 +722,17 @@ async fn each_contractor_reaches_nothing_of_the_other() {
         }
     }
     assert!(checked >= 40, "every route with an id was tried across tenants ({checked})");
+    // The one auth route a session takes: viewing as a customer names the customer in its body.
+    for (token, account, contact, other) in
+        [(&owner, "acc_whitfield", "con_dana", FIRST), (&first_owner, "acc_lindqvist", "con_erik", SECOND)]
+    {
+        let mut event: Value = serde_json::from_str(&events::raw("auth", "view-as")).unwrap();
+        event["headers"]["authorization"] = Value::String(format!("Bearer {token}"));
+        event["body"] = Value::String(serde_json::json!({ "account": account, "contact": contact }).to_string());
+        let (status, body) = h.call("auth", &event.to_string()).await;
+        assert!((400..500).contains(&status), "view-as {account} from the other contractor: {status} {body}");
+        for id in other.iter().filter(|id| !matches!(**id, "acc_whitfield" | "con_dana" | "acc_lindqvist" | "con_erik")) {
+            assert!(!body.to_string().contains(id), "view-as shows {id}: {body}");
+        }
+    }
 }

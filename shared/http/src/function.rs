@@ -161,11 +161,6 @@ impl Call {
     pub fn staff(&self, verifier: &Verifier) -> Result<StaffSession, ApiError> {
         StaffSession::from_request(&self.req, verifier, self.now)
     }
-
-    /// The request itself.
-    pub fn request(&self) -> &Request {
-        &self.req
-    }
 }
 
 impl Deref for Call {
