@@ -2,15 +2,11 @@
 //! (with its scan), and moving a paid deposit to the account.
 use lambda_http::{Body, Response};
 use portal_domain::FieldErrors;
-use portal_domain::estimate::{EstimateEvent, EstimateStatus, totals, transition};
-use portal_http::error::unprocessable;
 use portal_http::request::{MAX_BODY, json};
 use portal_http::{ApiError, Call, response};
-use portal_store::repo::estimates;
-use portal_store::repo::{audit, parties};
 
 use crate::State;
-use crate::common::{entry, session};
+use crate::common::{act, session};
 use crate::estimates::{AdminEstimate, load, reload};
 
 /// What was moved.
@@ -94,7 +90,6 @@ pub(crate) const MAX_APPROVAL_NOTE: usize = 500;
 /// approved, its deposit can be paid, its totals are fixed), marked as recorded by the office
 /// and audited as `estimate.approved_offline`, so the adoption figures tell the two apart.
 pub async fn record_approval(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
-    use portal_domain::estimate::{Approval, Decision, OfflineApproval, check_selection, check_signer_name};
     let s = session(state, req)?;
     s.may_manage()?;
     let b = load(state, &s, req).await?;
@@ -108,76 +103,15 @@ pub async fn record_approval(state: &State, req: &Call) -> Result<Response<Body>
         f.add("note", format!("at most {MAX_APPROVAL_NOTE} characters"));
     }
     f.into_result()?;
-    let e = &b.estimate;
-    let now = req.now;
-    let version = b
-        .current()
-        .filter(|v| v.sent_at.is_some())
-        .ok_or_else(|| ApiError::Conflict("not_sent", "This estimate has not been sent; there is nothing to approve yet.".into()))?;
-    let mut f = FieldErrors::new();
-    let name = check_signer_name(&body.signer_name).map_err(|err| f.absorb("", err)).ok();
-    let selection = body.selection.clone().unwrap_or_else(|| version.content.default_selection());
-    let _ = check_selection(&version.content, &selection).map_err(|err| f.absorb("", err));
-    if body.approved_at > now {
-        f.add("approved_at", "must not be in the future");
-    }
-    if version.sent_at.is_some_and(|sent| body.approved_at < sent) {
-        f.add("approved_at", "must not be before the estimate was sent");
-    }
-    let contact = parties::get_contact(state.table.as_ref(), &s.tenant, &e.account, &body.contact).await?;
-    match contact {
-        None => f.add("contact", "is not a contact of this customer"),
-        Some(c) if !c.role.can_approve() => f.add("contact", "approves nothing: choose an approver of this customer"),
-        Some(_) => {}
-    }
-    f.into_result().map_err(unprocessable)?;
-    if body.version != version.number {
-        return Err(ApiError::Conflict("version_superseded", format!("Version {} is the current one.", version.number)));
-    }
-    // Approved while it was open: an estimate that had expired by then needs a new version.
-    let status = match e.effective_status(body.approved_at) {
-        EstimateStatus::Expired => {
-            return Err(ApiError::Conflict("estimate_expired", "The estimate had expired by then. Revise it and send it again.".into()));
-        }
-        status => transition(status, EstimateEvent::Approve)
-            .map_err(|_| ApiError::Conflict("not_open", "This estimate is not waiting for a decision.".into()))?,
+    let offline = portal_app::estimates::Offline {
+        version: body.version,
+        selection: body.selection,
+        contact: body.contact,
+        signer_name: body.signer_name,
+        approved_at: body.approved_at,
+        how: body.how,
+        note: body.note,
     };
-    let priced = totals(&version.content, &selection).map_err(ApiError::internal)?;
-    let approval = Approval {
-        version: version.number,
-        selection: selection.clone(),
-        totals: priced,
-        signer_name: name.unwrap_or_default(),
-        signature_png: String::new(),
-        by: body.contact.clone(),
-        at: body.approved_at,
-        ip: String::new(),
-        user_agent: String::new(),
-        version_fingerprint: version.fingerprint.clone(),
-        offline: Some(OfflineApproval {
-            how: body.how,
-            recorded_by: s.name.clone(),
-            recorded_at: now,
-            note: body.note.trim().to_string(),
-            scan: None,
-        }),
-    };
-    let mut header = e.clone();
-    header.status = status;
-    header.decided_at = Some(body.approved_at);
-    header.headline_total = priced.total;
-    header.rev += 1;
-    let detail = serde_json::json!({
-        "version": version.number, "total": priced.total, "deposit": priced.deposit, "selection": selection,
-        "signer_name": approval.signer_name, "contact": body.contact, "approved_at": body.approved_at, "how": body.how,
-        "note": approval.offline.as_ref().map(|o| o.note.clone()),
-    });
-    let audit = entry(state, &s, req, "estimate.approved_offline", e.id.to_string(), &e.account, detail);
-    let writes = vec![
-        estimates::save_header(&header, e.rev)?,
-        estimates::put_decision(&header, version.number, &Decision::Approved(Box::new(approval)))?,
-        audit::append(&s.tenant, &audit)?,
-    ];
-    state.table.transact(writes).await?;
+    let header = portal_app::estimates::record_offline(&act(state, &s, req), &b, offline).await?;
     reload(state, &s, req, &header, 0).await
 }

@@ -1,81 +1,20 @@
 //! What the office's features share: the staff session, the tenant and the account of a
-//! request, paging, audit entries, and the links and messages that send a document.
+//! request, paging, audit entries, and the request as a use case's act.
 use portal_domain::audit::AuditEntry;
-use portal_domain::ids::{AccountId, OutboxId, PropertyId};
-use portal_domain::outbox::{Notice, OutboxMessage};
-use portal_domain::party::{Account, Contact, Tenant};
+use portal_domain::ids::AccountId;
+use portal_domain::party::{Account, Tenant};
 use portal_domain::{DomainError, FieldErrors};
 use portal_http::request::{path, query};
 use portal_http::session::StaffSession;
 use portal_http::{ApiError, Call};
-use portal_store::repo::auth::{LinkPurpose, Subject, issue_link};
-use portal_store::repo::outbox;
 use portal_store::repo::parties;
-use portal_store::table::{Cursor, Write};
+use portal_store::table::Cursor;
 
 use crate::State;
 
-/// How long an emailed document link (estimate, invoice) works.
-pub(crate) const LINK_DAYS: i64 = 14;
-
-/// One send reaches at most this many contacts (a transaction holds 100 writes).
-pub(crate) const MAX_RECIPIENTS: usize = 20;
-
-/// Who a document at `property` goes to: contacts `wanted` by role, with the portal on, who
-/// can be reached and may see that property.
-pub(crate) fn recipients<'a>(
-    contacts: &'a [Contact],
-    property: Option<&PropertyId>,
-    wanted: impl Fn(&Contact) -> bool,
-) -> Vec<&'a Contact> {
-    contacts
-        .iter()
-        .filter(|c| wanted(c) && c.portal_enabled && (c.email.is_some() || c.phone.is_some()))
-        .filter(|c| portal_domain::party::within(c.properties.as_deref(), property))
-        .take(MAX_RECIPIENTS)
-        .collect()
-}
-
-/// The answer when a document has nobody to go to (`who`: the roles that could receive it).
-pub(crate) fn no_recipients(who: &str) -> ApiError {
-    ApiError::Conflict(
-        "no_recipients",
-        format!("Nobody on this account can receive it: add {who} with an email or phone, and switch their portal access on."),
-    )
-}
-
-/// How long an emailed document link works.
-pub(crate) fn document_link_ttl() -> jiff::SignedDuration {
-    jiff::SignedDuration::from_hours(24 * LINK_DAYS)
-}
-
-/// For each recipient, a link (`purpose`, working for `ttl`) and the outbox message that
-/// carries it, to be written with the change that sends it.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn link_messages(
-    state: &State,
-    now: jiff::Timestamp,
-    s: &StaffSession,
-    account: &AccountId,
-    to: &[&Contact],
-    purpose: &LinkPurpose,
-    ttl: jiff::SignedDuration,
-    notice: impl Fn(&Contact, String) -> Notice,
-) -> Result<Vec<Write>, ApiError> {
-    let mut writes = Vec::with_capacity(to.len() * 2);
-    for c in to {
-        let subject = Subject::Contact { account: account.clone(), contact: c.id.clone() };
-        let (token, link) = issue_link(state.ids.as_ref(), &s.tenant, subject, purpose.clone(), now, ttl)?;
-        writes.push(link);
-        let message = OutboxMessage {
-            id: OutboxId::generate(state.ids.as_ref()),
-            account: Some(account.clone()),
-            created_at: now,
-            notice: notice(c, token),
-        };
-        writes.push(outbox::enqueue(&s.tenant, message)?);
-    }
-    Ok(writes)
+/// The request as a use case's act, by the signed-in staff member of their own tenant.
+pub(crate) fn act<'a>(state: &'a State, s: &StaffSession, req: &Call) -> portal_app::Act<'a> {
+    req.act(state.table.as_ref(), state.ids.as_ref(), &s.tenant, s.actor())
 }
 
 pub(crate) fn session(state: &State, req: &Call) -> Result<StaffSession, ApiError> {

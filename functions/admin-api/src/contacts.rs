@@ -1,20 +1,17 @@
 //! Contacts and properties of a customer: add, edit, remove; portal invitations, access and
 //! withdrawing a contact's links.
-use jiff::SignedDuration;
 use lambda_http::{Body, Response};
 use portal_domain::FieldErrors;
 use portal_domain::ids::{AccountId, ContactId, PropertyId};
-use portal_domain::outbox::Notice;
 use portal_domain::party::{Contact, ContactRole, Email, Phone, Property};
 use portal_http::error::unprocessable;
 use portal_http::request::{MAX_BODY, json, path};
 use portal_http::session::StaffSession;
 use portal_http::{ApiError, Call, response};
-use portal_store::repo::auth::LinkPurpose;
 use portal_store::repo::{audit, parties};
 
 use crate::State;
-use crate::common::{account, entry, session, text};
+use crate::common::{account, act, entry, session, text};
 
 /// A person at the customer who uses the portal.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -139,9 +136,7 @@ pub async fn add_contact(state: &State, req: &Call) -> Result<Response<Body>, Ap
     let mut e = FieldErrors::new();
     let contact = contact_of(&s, &account.id, ContactId::generate(state.ids.as_ref()), &body, &known, &mut e, "");
     e.into_result().map_err(unprocessable)?;
-    let detail = serde_json::json!({ "contact": contact.id, "name": contact.name, "role": contact.role.as_str() });
-    let audit = entry(state, &s, req, "contact.added", account.id.to_string(), &account.id, detail);
-    state.table.transact(vec![parties::put_contact(&contact)?, audit::append(&s.tenant, &audit)?]).await?;
+    portal_app::customers::add_contact(&act(state, &s, req), &contact).await?;
     Ok(response::json(201, &contact_view(&contact)))
 }
 
@@ -157,9 +152,7 @@ pub async fn add_property(state: &State, req: &Call) -> Result<Response<Body>, A
     let mut e = FieldErrors::new();
     let property = property_of(PropertyId::generate(state.ids.as_ref()), &body, &mut e, "");
     e.into_result().map_err(unprocessable)?;
-    let detail = serde_json::json!({ "property": property.id, "label": property.label });
-    let audit = entry(state, &s, req, "property.added", account.id.to_string(), &account.id, detail);
-    state.table.transact(vec![parties::put_property(&s.tenant, &account.id, &property)?, audit::append(&s.tenant, &audit)?]).await?;
+    portal_app::customers::add_property(&act(state, &s, req), &account.id, &property).await?;
     Ok(response::json(201, &property))
 }
 
@@ -195,15 +188,7 @@ pub async fn remove_contact(state: &State, req: &Call) -> Result<Response<Body>,
     let s = session(state, req)?;
     s.may_manage()?;
     let c = crate::contacts::contact(state, &s, req).await?;
-    let contacts = parties::list_contacts(state.table.as_ref(), &s.tenant, &c.account).await?;
-    if contacts.len() <= 1 {
-        return Err(ApiError::Conflict(
-            "last_contact",
-            "A customer keeps at least one contact. Add another before removing this one.".into(),
-        ));
-    }
-    let audit = entry(state, &s, req, "contact.removed", c.id.to_string(), &c.account, serde_json::json!({ "contact": contact_view(&c) }));
-    state.table.transact(vec![parties::delete_contact(&c), audit::append(&s.tenant, &audit)?]).await?;
+    portal_app::customers::remove_contact(&act(state, &s, req), &c, serde_json::json!({ "contact": contact_view(&c) })).await?;
     Ok(response::ok(&contact_view(&c)))
 }
 
@@ -254,9 +239,6 @@ pub async fn remove_property(state: &State, req: &Call) -> Result<Response<Body>
     Ok(response::ok(&p))
 }
 
-/// How long an invitation link works (once).
-pub(crate) const INVITE_HOURS: i64 = 72;
-
 pub(crate) async fn contact(
     state: &State,
     s: &portal_http::session::StaffSession,
@@ -277,22 +259,8 @@ pub(crate) async fn contact(
 pub async fn invite_contact(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     s.may_manage()?;
-    let mut c = contact(state, &s, req).await?;
-    if !c.portal_enabled {
-        return Err(ApiError::Conflict("access_off", "Portal access is switched off for this contact. Switch it on first.".into()));
-    }
-    let now = req.now;
-    let ttl = SignedDuration::from_hours(INVITE_HOURS);
-    let invite = crate::common::link_messages(state, req.now, &s, &c.account, &[&c], &LinkPurpose::SignIn, ttl, |c, token| {
-        Notice::PortalInvite { contact: c.id.clone(), token: Some(token) }
-    })?;
-    let again = c.activity.invited_at.is_some();
-    c.activity.invited_at = Some(now);
-    let detail = serde_json::json!({ "contact": c.id, "again": again });
-    let audit = entry(state, &s, req, "contact.invited", c.id.to_string(), &c.account, detail);
-    let mut writes = vec![parties::save_contact(&c)?, audit::append(&s.tenant, &audit)?];
-    writes.extend(invite);
-    state.table.transact(writes).await?;
+    let c = contact(state, &s, req).await?;
+    let c = portal_app::customers::invite(&act(state, &s, req), &c).await?;
     Ok(response::ok(&contact_view(&c)))
 }
 

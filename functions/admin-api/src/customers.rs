@@ -9,10 +9,10 @@ use portal_domain::{DomainError, FieldErrors};
 use portal_http::error::unprocessable;
 use portal_http::request::{MAX_BODY, json, path, query};
 use portal_http::{ApiError, Call, response};
-use portal_store::repo::{audit, parties};
+use portal_store::repo::parties;
 
 use crate::State;
-use crate::common::{Paged, entry, paging, session, tenant, text};
+use crate::common::{Paged, act, paging, session, tenant, text};
 use crate::contacts::{ContactView, NewContact, NewProperty, contact_of, contact_view, property_of};
 use crate::invoices::{InvoiceRow, invoice_row};
 
@@ -101,13 +101,7 @@ pub async fn create_customer(state: &State, req: &Call) -> Result<Response<Body>
     let known: Vec<PropertyId> = property.iter().map(|p| p.id.clone()).collect();
     let contact = contact_of(&s, &account.id, ContactId::generate(state.ids.as_ref()), &body.contact, &known, &mut e, "contact.");
     e.into_result().map_err(unprocessable)?;
-    let mut writes = vec![parties::put_account(&account)?, parties::put_contact(&contact)?];
-    if let Some(p) = &property {
-        writes.push(parties::put_property(&s.tenant, &account.id, p)?);
-    }
-    let detail = serde_json::json!({ "name": account.name, "kind": account.kind, "contact": contact.id, "property": property.as_ref().map(|p| &p.id) });
-    writes.push(audit::append(&s.tenant, &entry(state, &s, req, "customer.created", account.id.to_string(), &account.id, detail))?);
-    state.table.transact(writes).await?;
+    portal_app::customers::create(&act(state, &s, req), &account, &contact, property.as_ref()).await?;
     Ok(response::json(201, &row(&account)))
 }
 

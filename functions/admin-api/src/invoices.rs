@@ -1,31 +1,20 @@
 //! Invoices: from an approved estimate (crediting its deposit) or from scratch, sent, voided,
 //! one invoice's page and the invoices of every customer by status.
-use jiff::ToSpan;
 use lambda_http::{Body, Response};
-use portal_domain::estimate::{Decision, EstimateStatus, LineItem, end_of_day};
+use portal_domain::DomainError;
+use portal_domain::estimate::LineItem;
 use portal_domain::ids::{EstimateId, InvoiceId, PropertyId};
 use portal_domain::invoice::Invoice;
-use portal_domain::invoice::{Discount, InvoiceContent, InvoiceStatus, Ledger};
-use portal_domain::outbox::Notice;
-use portal_domain::{DomainError, FieldErrors};
-use portal_http::error::unprocessable;
+use portal_domain::invoice::{Discount, InvoiceStatus, Ledger};
 use portal_http::request::{MAX_BODY, json, json_or_default, query_as};
 use portal_http::{ApiError, Call, response};
-use portal_store::repo::auth::LinkPurpose;
 use portal_store::repo::invoices;
-use portal_store::repo::{audit, parties};
 use rust_decimal::Decimal;
 
 use crate::State;
-use crate::common::{Paged, account, customer_names, entry, paging, session, tenant};
+use crate::common::{Paged, account, act, customer_names, paging, session, tenant};
 use crate::estimates::Note;
 use crate::payments::open_invoice;
-
-/// Invoices are numbered from here (`INV-1001`) per contractor.
-pub const FIRST_INVOICE_NUMBER: i64 = 1001;
-
-/// Days to pay when the office gives no due date.
-pub(crate) const DEFAULT_DUE_DAYS: i64 = 15;
 
 /// Invoice bodies carry line items.
 pub(crate) const MAX_INVOICE_BODY: usize = 128 * 1024;
@@ -114,127 +103,21 @@ pub async fn create_invoice(state: &State, req: &Call) -> Result<Response<Body>,
     let account = account(state, &s, req).await?;
     let body: NewInvoice = json(req, MAX_INVOICE_BODY)?;
     let tenant = tenant(state, &s).await?;
-    let now = req.now;
-    let (t, a) = (&s.tenant, &account.id);
-    let today = tenant.today(now);
-    let due_date = body.due_date.unwrap_or_else(|| today.checked_add(DEFAULT_DUE_DAYS.days()).unwrap_or(today));
-    let mut e = FieldErrors::new();
-    if due_date < today {
-        e.add("due_date", "must be today or later");
-    }
-    let memo = body.memo.clone().unwrap_or_default();
-    if memo.chars().count() > 2000 {
-        e.add("memo", "at most 2,000 characters");
-    }
-    let title = body.title.as_deref().map(str::trim).unwrap_or_default().to_string();
-    if title.chars().count() > 120 {
-        e.add("title", "at most 120 characters");
-    }
-    let (content, property, estimate, estimate_title) = match &body.estimate {
-        Some(est) => {
-            if body.items.is_some() || body.tax_rate.is_some() {
-                e.add("items", "an invoice from an estimate takes the estimate's lines and tax");
-            }
-            let bundle =
-                portal_store::repo::estimates::load(state.table.as_ref(), t, a, est).await?.ok_or(ApiError::NotFound("estimate"))?;
-            let approval = match (bundle.estimate.status, bundle.decisions.get(&bundle.estimate.current_version)) {
-                (EstimateStatus::Approved, Some(Decision::Approved(ap))) => ap.clone(),
-                _ => return Err(ApiError::Conflict("not_approved", "Only an approved estimate can be invoiced.".into())),
-            };
-            let version = bundle.version(approval.version).ok_or_else(|| ApiError::Internal("approved version missing".into()))?;
-            let others = invoices::list(state.table.as_ref(), t, a).await?;
-            if others.iter().any(|i| i.estimate.as_ref() == Some(est) && i.status != InvoiceStatus::Void) {
-                return Err(ApiError::Conflict("already_invoiced", "This estimate already has an invoice.".into()));
-            }
-            let content = InvoiceContent {
-                items: version.content.chosen_items(&approval.selection).cloned().collect(),
-                discount: body.discount.clone(),
-                tax_rate: version.content.tax_rate,
-                currency: version.content.currency.clone(),
-                due_date,
-                memo,
-            };
-            (content, bundle.estimate.property.clone(), Some(est.clone()), Some(bundle.estimate.title.clone()))
-        }
-        None => {
-            let Some(items) = body.items.clone() else {
-                return Err(unprocessable(DomainError::invalid("items", "give the lines, or an approved estimate")));
-            };
-            let content = InvoiceContent {
-                items,
-                discount: body.discount.clone(),
-                tax_rate: body.tax_rate.unwrap_or(Decimal::ZERO),
-                currency: tenant.currency.clone(),
-                due_date,
-                memo,
-            };
-            (content, body.property.clone(), None, None)
-        }
-    };
-    let mut property_label = None;
-    if let Some(p) = &property {
-        let known = parties::list_properties(state.table.as_ref(), t, a).await?;
-        match known.iter().find(|k| &k.id == p) {
-            Some(k) => property_label = Some(k.label.clone()),
-            None => e.add("property", "is not a property of this customer"),
-        }
-    }
-    let title =
-        if title.is_empty() { estimate_title.or_else(|| content.items.first().map(|i| i.name.clone())).unwrap_or_default() } else { title };
-    if let Err(err) = content.validate() {
-        e.absorb("", err);
-    }
-    for (i, item) in content.items.iter().enumerate() {
-        if item.name.trim().is_empty() || item.quantity <= Decimal::ZERO {
-            e.add(format!("items[{i}]"), "needs a name and a quantity above 0");
-        }
-    }
-    e.into_result().map_err(unprocessable)?;
-    let number = format!("INV-{}", parties::next_number(state.table.as_ref(), t, "INV", FIRST_INVOICE_NUMBER).await?);
-    let total = content.totals()?.total;
-    let invoice = Invoice {
+    let new = portal_app::invoices::NewInvoice {
         id: InvoiceId::generate(state.ids.as_ref()),
-        tenant: t.clone(),
-        account: a.clone(),
-        property,
-        estimate: estimate.clone(),
-        number,
-        title,
-        property_label,
-        status: InvoiceStatus::Open,
-        due_at: end_of_day(content.due_date, &tenant.zone()),
-        content,
-        ledger: Ledger::of(total, []),
-        issued_at: Some(now),
-        sent_at: None,
-        created_at: now,
-        rev: 1,
+        account: account.id.clone(),
+        number: portal_app::estimates::Number::Next,
+        estimate: body.estimate,
+        items: body.items,
+        tax_rate: body.tax_rate,
+        discount: body.discount,
+        due_date: body.due_date,
+        memo: body.memo.unwrap_or_default(),
+        title: body.title.unwrap_or_default(),
+        property: body.property,
     };
-    let detail = serde_json::json!({ "number": invoice.number, "total": total, "estimate": estimate });
-    let audit = entry(state, &s, req, "invoice.issued", invoice.id.to_string(), a, detail);
-    state.table.transact(vec![invoices::create(&invoice)?, audit::append(t, &audit)?]).await?;
-    // The estimate's deposit is the customer's credit: credit it on this invoice now. If this
-    // step fails, the credit stays on the account and can be applied later.
-    let deposit_credited = match &estimate {
-        Some(est) => {
-            portal_app::payments::apply_credit(
-                state.table.as_ref(),
-                state.ids.as_ref(),
-                &invoice.id,
-                t,
-                a,
-                None,
-                Some(est),
-                s.actor(),
-                &req.origin,
-                now,
-            )
-            .await?
-        }
-        None => 0,
-    };
-    let issued = invoices::load(state.table.as_ref(), t, a, &invoice.id).await?.map_or(invoice, |b| b.invoice);
-    Ok(response::json(201, &Issued { invoice: invoice_row(&issued, now), deposit_credited }))
+    let (issued, deposit_credited) = portal_app::invoices::issue(&act(state, &s, req), &tenant, new).await?;
+    Ok(response::json(201, &Issued { invoice: invoice_row(&issued, req.now), deposit_credited }))
 }
 
 #[utoipa::path(post, path = "/api/admin/customers/{account}/invoices/{invoice}/void", tag = "admin", security(("bearer" = [])),
@@ -246,18 +129,7 @@ pub async fn void_invoice(state: &State, req: &Call) -> Result<Response<Body>, A
     let s = session(state, req)?;
     s.may_manage()?;
     let bundle = open_invoice(state, &s, req).await?;
-    let mut i = bundle.invoice.clone();
-    if i.status == InvoiceStatus::Void {
-        return Err(ApiError::Conflict("already_void", "This invoice is already void.".into()));
-    }
-    if i.ledger.paid > 0 || i.ledger.pending > 0 {
-        return Err(ApiError::Conflict("has_payments", "Money was paid on this invoice; refund it before voiding.".into()));
-    }
-    let expected = i.rev;
-    i.status = InvoiceStatus::Void;
-    i.rev += 1;
-    let audit = entry(state, &s, req, "invoice.voided", i.id.to_string(), &i.account, serde_json::json!({ "number": i.number }));
-    state.table.transact(vec![invoices::save(&i, expected)?, audit::append(&s.tenant, &audit)?]).await?;
+    let i = portal_app::invoices::void(&act(state, &s, req), &bundle).await?;
     Ok(response::ok(&invoice_row(&i, req.now)))
 }
 
@@ -315,39 +187,8 @@ pub async fn send(state: &State, req: &Call) -> Result<Response<Body>, ApiError>
         return Err(DomainError::invalid("note", "at most 2,000 characters").into());
     }
     let bundle = open_invoice(state, &s, req).await?;
-    let i = &bundle.invoice;
-    match i.status {
-        InvoiceStatus::Void => return Err(ApiError::Conflict("invoice_void", "This invoice is void; there is nothing to send.".into())),
-        InvoiceStatus::Paid => {
-            return Err(ApiError::Conflict("invoice_paid", "This invoice is paid; the customer already has the receipt.".into()));
-        }
-        InvoiceStatus::Draft | InvoiceStatus::Open | InvoiceStatus::PartiallyPaid => {}
-    }
-    let contacts = parties::list_contacts(state.table.as_ref(), &s.tenant, &i.account).await?;
-    let to = crate::common::recipients(&contacts, i.property.as_ref(), |c| c.role.can_pay());
-    if to.is_empty() {
-        return Err(crate::common::no_recipients("an approver or billing contact"));
-    }
-    let now = req.now;
-    let mut header = i.clone();
-    header.sent_at = header.sent_at.or(Some(now));
-    header.rev += 1;
-    let mut writes = vec![invoices::save(&header, i.rev)?];
-    let purpose = LinkPurpose::Invoice { invoice: i.id.clone(), rights: vec!["view".into(), "pay".into()] };
-    writes.extend(crate::common::link_messages(
-        state,
-        req.now,
-        &s,
-        &i.account,
-        &to,
-        &purpose,
-        crate::common::document_link_ttl(),
-        |c, token| Notice::InvoiceSent { invoice: i.id.clone(), contact: c.id.clone(), token: Some(token) },
-    )?);
-    let detail = serde_json::json!({ "number": i.number, "recipients": to.iter().map(|c| &c.id).collect::<Vec<_>>() });
-    writes.push(audit::append(&s.tenant, &entry(state, &s, req, "invoice.sent", i.id.to_string(), &i.account, detail))?);
-    state.table.transact(writes).await?;
-    Ok(response::ok(&Sent { invoice: invoice_row(&header, now), recipients: to.len() }))
+    let (header, recipients) = portal_app::invoices::send(&act(state, &s, req), &bundle, body.note.as_deref()).await?;
+    Ok(response::ok(&Sent { invoice: invoice_row(&header, req.now), recipients }))
 }
 
 /// An invoice after sending, and how many contacts it went to.

@@ -40,7 +40,7 @@ pub mod payments;
 pub mod settings;
 pub mod staff;
 
-pub use invoices::FIRST_INVOICE_NUMBER;
+pub use portal_app::invoices::FIRST_INVOICE_NUMBER;
 
 portal_http::base_state!("admin-api");
 

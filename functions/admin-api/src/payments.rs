@@ -52,8 +52,8 @@ pub async fn record_payment(state: &State, req: &Call) -> Result<Response<Body>,
     }
     let now = req.now;
     let note = body.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
-    let (_, writes) = portal_app::payments::record_offline(state.ids.as_ref(), &bundle, body.amount, note, s.actor(), &req.origin, now)?;
-    state.table.transact(writes).await?;
+    let id = portal_domain::ids::PaymentId::generate(state.ids.as_ref());
+    portal_app::payments::record_offline(&crate::common::act(state, &s, req), id, &bundle, body.amount, note).await?;
     let after = invoices::load(state.table.as_ref(), &s.tenant, &i.account, &i.id).await?.ok_or(ApiError::NotFound("invoice"))?;
     Ok(response::json(201, &invoice_row(&after.invoice, now)))
 }

@@ -1,19 +1,14 @@
 //! Staff: the list, inviting and removing (owners only).
-use jiff::SignedDuration;
 use lambda_http::{Body, Response};
 use portal_domain::DomainError;
-use portal_domain::ids::{OutboxId, StaffId};
-use portal_domain::outbox::{Notice, OutboxMessage};
+use portal_domain::ids::StaffId;
 use portal_domain::party::{Email, Staff, StaffRole};
 use portal_http::request::{MAX_BODY, json, path};
 use portal_http::{ApiError, Call, response};
-use portal_store::repo::auth::{LinkPurpose, Subject, issue_link};
-use portal_store::repo::outbox;
 use portal_store::repo::{audit, parties};
 
 use crate::State;
 use crate::common::session;
-use crate::contacts::INVITE_HOURS;
 
 /// A staff member as the admin page shows them.
 #[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -69,10 +64,6 @@ pub async fn invite_staff(state: &State, req: &Call) -> Result<Response<Body>, A
     if name.is_empty() {
         return Err(portal_http::error::unprocessable(DomainError::invalid("name", "must not be only spaces")));
     }
-    if parties::find_staff_by_email(state.table.as_ref(), &s.tenant, &body.email).await?.is_some() {
-        return Err(ApiError::Conflict("already_staff", "Someone on the staff already has that email address.".into()));
-    }
-    let now = req.now;
     let staff = Staff {
         id: StaffId::generate(state.ids.as_ref()),
         tenant: s.tenant.clone(),
@@ -81,29 +72,7 @@ pub async fn invite_staff(state: &State, req: &Call) -> Result<Response<Body>, A
         role: body.role,
         active: true,
     };
-    let subject = Subject::Staff { staff: staff.id.clone() };
-    let (token, link) =
-        issue_link(state.ids.as_ref(), &s.tenant, subject, LinkPurpose::SignIn, now, SignedDuration::from_hours(INVITE_HOURS))?;
-    let message = OutboxMessage {
-        id: OutboxId::generate(state.ids.as_ref()),
-        account: None,
-        created_at: now,
-        notice: Notice::StaffInvite { staff: staff.id.clone(), token: Some(token) },
-    };
-    let audit = portal_domain::audit::AuditEntry::record(
-        state.ids.as_ref(),
-        now,
-        s.actor(),
-        "staff.invited",
-        Some(staff.id.to_string()),
-        None,
-        &req.origin.clone(),
-        serde_json::json!({ "name": staff.name, "role": staff.role.as_str() }),
-    );
-    state
-        .table
-        .transact(vec![parties::put_staff(&staff)?, link, outbox::enqueue(&s.tenant, message)?, audit::append(&s.tenant, &audit)?])
-        .await?;
+    portal_app::contractors::invite_staff(&crate::common::act(state, &s, req), &staff).await?;
     Ok(response::json(201, &staff_view(&staff)))
 }
 

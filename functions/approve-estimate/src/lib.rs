@@ -7,12 +7,8 @@
 //! approving twice, or racing two approvals, changes nothing the second time (409).
 
 use lambda_http::{Body, Response};
-use portal_domain::audit::Origin;
 use portal_domain::estimate::view::EstimateView;
-use portal_domain::estimate::{
-    Approval, Decision, EstimateEvent, EstimateStatus, LineComment, Selection, check_selection, check_signature_png, check_signer_name,
-    totals, transition,
-};
+use portal_domain::estimate::{Decision, EstimateEvent, EstimateStatus, LineComment, Selection};
 use portal_domain::ids::{EstimateId, LineItemId};
 use portal_domain::outbox::OfficeEvent;
 use portal_domain::party::Section;
@@ -103,8 +99,6 @@ pub struct LineCommentIn {
 struct Decidable {
     session: CustomerSession,
     bundle: EstimateBundle,
-    origin: Origin,
-    now: jiff::Timestamp,
 }
 
 async fn load(state: &State, req: &Call, version: u32, event: EstimateEvent) -> Result<Decidable, ApiError> {
@@ -116,65 +110,33 @@ async fn load(state: &State, req: &Call, version: u32, event: EstimateEvent) -> 
         .filter(|b| b.estimate.status != EstimateStatus::Draft && session.can_see(&b.estimate))
         .ok_or(ApiError::NotFound("estimate"))?;
     session.may_decide(&bundle.estimate)?;
-    let e = &bundle.estimate;
-    if version != e.current_version {
-        return Err(ApiError::Conflict(
-            "version_superseded",
-            format!("The version you read is no longer current. Review version {} before deciding.", e.current_version),
-        ));
-    }
-    match e.effective_status(req.now) {
-        EstimateStatus::Approved => return Err(ApiError::Conflict("already_approved", "This estimate is already approved.".into())),
-        EstimateStatus::Expired => {
-            return Err(ApiError::Conflict("estimate_expired", "This estimate has expired. Ask us for an updated one.".into()));
-        }
-        EstimateStatus::Void => return Err(ApiError::Conflict("estimate_void", "This estimate was withdrawn.".into())),
-        status => {
-            transition(status, event)?;
-        }
-    }
-    Ok(Decidable { session, bundle, origin: req.origin.clone(), now: req.now })
+    portal_app::estimates::decidable(&bundle, version, event, req.now)?;
+    Ok(Decidable { session, bundle })
 }
 
-/// Moves the estimate on and records the decision and the audit entry, all or nothing.
+fn act<'a>(state: &'a State, req: &Call, session: &CustomerSession) -> portal_app::Act<'a> {
+    req.act(state.table.as_ref(), state.ids.as_ref(), &session.tenant, session.actor())
+}
+
+/// The estimate as the customer sees it after their decision.
+fn decided(d: &Decidable, now: jiff::Timestamp) -> Result<Response<Body>, ApiError> {
+    let b = &d.bundle;
+    let view = EstimateView::of(&b.estimate, &b.versions, &b.decisions, now, false, d.session.evidence()).map_err(ApiError::internal)?;
+    Ok(response::ok(&view))
+}
+
+/// Records the decision (see [`portal_app::estimates::decide`]) and answers with the estimate.
 async fn decide(
     state: &State,
-    d: Decidable,
+    req: &Call,
+    mut d: Decidable,
     event: EstimateEvent,
     decision: Decision,
     action: &str,
     detail: serde_json::Value,
 ) -> Result<Response<Body>, ApiError> {
-    let Decidable { session, mut bundle, origin, now } = d;
-    let before = bundle.estimate.clone();
-    let mut after = before.clone();
-    after.status = transition(before.status, event)?;
-    after.decided_at = Some(now);
-    after.rev += 1;
-    if let Decision::Approved(a) = &decision {
-        after.headline_total = a.totals.total;
-    }
-    let version = before.current_version;
-    let entry = session.audit_entry(state.ids.as_ref(), now, action, before.id.to_string(), &origin, detail);
-    // The office hears of it through the outbox, in the same transaction.
-    let estimate = before.id.clone();
-    let tell = match event {
-        EstimateEvent::Approve => OfficeEvent::EstimateApproved { estimate },
-        EstimateEvent::Decline => OfficeEvent::EstimateDeclined { estimate },
-        _ => OfficeEvent::ChangesRequested { estimate },
-    };
-    let writes = vec![
-        estimates::save_header(&after, before.rev)?,
-        estimates::put_decision(&after, version, &decision)?,
-        audit::append(&session.tenant, &entry)?,
-        outbox::enqueue(&session.tenant, tell.message(state.ids.as_ref(), &session.account, now))?,
-    ];
-    state.table.transact(writes).await?;
-    bundle.estimate = after;
-    bundle.decisions.insert(version, decision);
-    let view = EstimateView::of(&bundle.estimate, &bundle.versions, &bundle.decisions, now, false, session.evidence())
-        .map_err(ApiError::internal)?;
-    Ok(response::ok(&view))
+    portal_app::estimates::decide(&act(state, req, &d.session), &mut d.bundle, event, decision, action, detail).await?;
+    decided(&d, req.now)
 }
 
 #[utoipa::path(post, path = "/api/estimates/{id}/approve", tag = "estimates", security(("bearer" = [])),
@@ -185,43 +147,16 @@ async fn decide(
               (status = 409, body = portal_http::error::ErrorBody, description = "already approved, superseded, expired, void or changed meanwhile")))]
 pub async fn approve(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let body: ApproveRequest = json(req, MAX_APPROVAL_BODY)?;
-    let d = load(state, req, body.version, EstimateEvent::Approve).await?;
-    let version = d.bundle.current().ok_or_else(|| ApiError::Internal("current version missing".into()))?;
-    let mut f = FieldErrors::new();
-    let name = check_signer_name(&body.signer_name).map_err(|e| f.absorb("", e)).ok();
-    let _ = check_signature_png(&body.signature_png).map_err(|e| f.absorb("", e));
-    let _ = check_selection(&version.content, &body.selection).map_err(|e| f.absorb("", e));
-    if !body.consent {
-        f.add("consent", "tick the box to agree to the terms");
-    }
-    f.into_result().map_err(unprocessable)?;
-    // The signature binds the exact content: refuse if what is stored no longer matches the
-    // fingerprint taken when the version was created.
-    let fingerprint = version.content.fingerprint();
-    if fingerprint != version.fingerprint {
-        return Err(ApiError::Internal(
-            format!("estimate {} version {} fails its fingerprint", d.bundle.estimate.id, version.number).into(),
-        ));
-    }
-    let priced = totals(&version.content, &body.selection).map_err(ApiError::internal)?;
-    let approval = Approval {
-        version: version.number,
-        selection: body.selection.clone(),
-        totals: priced,
-        signer_name: name.unwrap_or_default(),
+    let mut d = load(state, req, body.version, EstimateEvent::Approve).await?;
+    let signed = portal_app::estimates::Signed {
+        selection: body.selection,
+        signer_name: body.signer_name,
         signature_png: body.signature_png,
+        consent: body.consent,
         by: d.session.contact.clone(),
-        at: req.now,
-        ip: d.origin.ip.clone(),
-        user_agent: d.origin.user_agent.clone(),
-        version_fingerprint: fingerprint.clone(),
-        offline: None,
     };
-    let detail = serde_json::json!({
-        "version": version.number, "total": priced.total, "deposit": priced.deposit,
-        "selection": body.selection, "signer_name": approval.signer_name, "fingerprint": fingerprint,
-    });
-    decide(state, d, EstimateEvent::Approve, Decision::Approved(Box::new(approval)), "estimate.approved", detail).await
+    portal_app::estimates::approve(&act(state, req, &d.session), &mut d.bundle, signed).await?;
+    decided(&d, req.now)
 }
 
 #[utoipa::path(post, path = "/api/estimates/{id}/decline", tag = "estimates", security(("bearer" = [])),
@@ -241,7 +176,7 @@ pub async fn decline(state: &State, req: &Call) -> Result<Response<Body>, ApiErr
     let d = load(state, req, body.version, EstimateEvent::Decline).await?;
     let decision = Decision::Declined { reason: reason.clone(), by: d.session.contact.clone(), at: req.now };
     let detail = serde_json::json!({ "version": body.version, "reason": reason });
-    decide(state, d, EstimateEvent::Decline, decision, "estimate.declined", detail).await
+    decide(state, req, d, EstimateEvent::Decline, decision, "estimate.declined", detail).await
 }
 
 #[utoipa::path(post, path = "/api/estimates/{id}/request-changes", tag = "estimates", security(("bearer" = [])),
@@ -291,7 +226,7 @@ pub async fn request_changes(state: &State, req: &Call) -> Result<Response<Body>
         body.line_comments.into_iter().map(|lc| LineComment { item: lc.item, comment: lc.comment.trim().to_string() }).collect();
     let detail = serde_json::json!({ "version": body.version, "comment": comment, "line_comments": line_comments.len() });
     let decision = Decision::ChangesRequested { comment, line_comments, by: d.session.contact.clone(), at: req.now };
-    decide(state, d, EstimateEvent::RequestChanges, decision, "estimate.changes_requested", detail).await
+    decide(state, req, d, EstimateEvent::RequestChanges, decision, "estimate.changes_requested", detail).await
 }
 
 #[derive(utoipa::OpenApi)]

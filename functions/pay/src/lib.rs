@@ -11,15 +11,12 @@
 //! payment on (see the stripe-webhook function).
 use std::sync::Arc;
 
-use jiff::Timestamp;
 use lambda_http::{Body, Response};
-use portal_domain::audit::{AuditEntry, Origin};
 use portal_domain::estimate::{Decision, EstimateStatus};
 use portal_domain::ids::{EstimateId, InvoiceId, PaymentId};
-use portal_domain::invoice::PaymentState;
 use portal_domain::party::Section;
 use portal_domain::party::Tenant;
-use portal_domain::payment::{Document, Part, PaymentRecord, PaymentRef};
+use portal_domain::payment::Document;
 use portal_domain::payments::{CheckoutRequest, CustomerRequest, Payments, Purpose};
 use portal_http::Call;
 use portal_http::error::unprocessable;
@@ -27,7 +24,7 @@ use portal_http::request::{MAX_BODY, json, json_or_default, path};
 use portal_http::session::{CustomerSession, PayTarget, payable_total};
 use portal_http::{ApiError, response};
 use portal_store::repo::payments;
-use portal_store::repo::{audit, estimates, invoices, parties};
+use portal_store::repo::{estimates, invoices, parties};
 
 portal_http::base_state!("pay", payments: Arc<dyn Payments> = payments, "the Payments port (Stripe)");
 
@@ -316,38 +313,10 @@ async fn start(
     cancel_url: String,
     req: &Call,
 ) -> Result<Response<Body>, ApiError> {
-    let (now, origin): (Timestamp, &Origin) = (req.now, &req.origin);
     let (t, a) = (&session.tenant, &session.account);
-    let mut payment = PaymentRecord::new(PaymentId::generate(state.ids.as_ref()), document.clone(), PaymentState::started(amount)?, now);
-    let mut writes = Vec::with_capacity(parts.len() + 2);
-    for (invoice, share) in parts {
-        let part = PaymentRecord {
-            batch: Some(payment.id.clone()),
-            ..PaymentRecord::new(
-                PaymentId::generate(state.ids.as_ref()),
-                Document::Invoice(invoice.clone()),
-                PaymentState::started(*share)?,
-                now,
-            )
-        };
-        payment.parts.push(Part { invoice: invoice.clone(), payment: part.id.clone(), amount: *share });
-        writes.push(payments::create(t, a, &part)?);
-    }
+    let act = req.act(state.table.as_ref(), state.ids.as_ref(), t, session.actor());
+    let payment = portal_app::payments::begin(&act, a, PaymentId::generate(state.ids.as_ref()), document.clone(), parts, amount).await?;
     let purpose = document.purpose();
-    let at = PaymentRef { tenant: t.clone(), account: a.clone(), document: document.clone(), payment: payment.id.clone() };
-    let entry = AuditEntry::record(
-        state.ids.as_ref(),
-        now,
-        session.actor(),
-        "payment.started",
-        Some(at.subject()),
-        Some(a.clone()),
-        origin,
-        serde_json::json!({ "payment": payment.id, "amount": amount, "purpose": purpose, "parts": payment.parts }),
-    );
-    writes.push(payments::create(t, a, &payment)?);
-    writes.push(audit::append(t, &entry)?);
-    state.table.transact(writes).await?;
     let customer = customer(state, session, tenant).await?;
     let request = CheckoutRequest {
         tenant: t.to_string(),

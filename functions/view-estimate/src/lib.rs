@@ -5,16 +5,15 @@
 //! transaction; staff viewing as the customer never count as a view.
 
 use lambda_http::{Body, Response};
+use portal_domain::estimate::EstimateStatus;
 use portal_domain::estimate::view::{EstimateSummary, EstimateView};
-use portal_domain::estimate::{EstimateEvent, EstimateStatus, transition};
 use portal_domain::ids::EstimateId;
 use portal_domain::party::Section;
 use portal_http::Call;
 use portal_http::request::path;
 use portal_http::session::Scope;
 use portal_http::{ApiError, response};
-use portal_store::StoreError;
-use portal_store::repo::{audit, estimates};
+use portal_store::repo::estimates;
 
 portal_http::base_state!("view-estimate");
 
@@ -61,22 +60,9 @@ pub async fn one(state: &State, req: &Call) -> Result<Response<Body>, ApiError> 
         .ok_or(ApiError::NotFound("estimate"))?;
     let now = req.now;
     let is_customer = session.scope != Scope::ReadOnly;
-    if is_customer && bundle.estimate.effective_status(now) == EstimateStatus::Sent {
-        let before = bundle.estimate.clone();
-        let mut after = before.clone();
-        after.status = transition(before.status, EstimateEvent::View)?;
-        after.first_viewed_at = Some(now);
-        after.rev += 1;
-        let detail = serde_json::json!({ "version": before.current_version });
-        let entry = session.audit_entry(state.ids.as_ref(), now, "estimate.viewed", id.to_string(), &req.origin, detail);
-        let writes = vec![estimates::save_header(&after, before.rev)?, audit::append(&session.tenant, &entry)?];
-        match state.table.transact(writes).await {
-            Ok(()) => bundle.estimate = after,
-            // Another request recorded the first view (or the customer acted) meanwhile: the
-            // page still shows what was read.
-            Err(StoreError::TransactionCancelled { .. }) => {}
-            Err(e) => return Err(e.into()),
-        }
+    if is_customer {
+        let act = req.act(state.table.as_ref(), state.ids.as_ref(), &session.tenant, session.actor());
+        portal_app::estimates::viewed(&act, &mut bundle).await?;
     }
     let may_decide = session.may_decide(&bundle.estimate).is_ok();
     let mut view = EstimateView::of(&bundle.estimate, &bundle.versions, &bundle.decisions, now, may_decide, session.evidence())

@@ -5,7 +5,6 @@
 //! credited with a deposit.
 use jiff::ToSpan;
 use portal_app::Error;
-use portal_domain::audit::{Actor, Origin};
 use portal_domain::estimate::{
     Approval, Decision, DepositRule, EstimateOption, EstimateStatus, GroupKind, LineComment, OptionGroup, totals,
 };
@@ -13,9 +12,8 @@ use portal_domain::ids::{AccountId, ContactId, PropertyId, StaffId};
 use portal_domain::money::Currency;
 use portal_domain::party::{Account, AccountKind, Branding, Contact, ContactRole, Staff, StaffRole, Tenant};
 use portal_domain::payments::PaymentRules;
-use portal_store::repo::parties;
 
-use super::{DEMO_SIGNATURE, Paid, Seeder, id, id_email, id_phone, line, property};
+use super::{Customer, DEMO_SIGNATURE, Paid, Seeder, id, id_email, id_phone, line, property};
 
 pub(super) const TERMS: &str = "Prices include permits and inspection. Work is guaranteed for two years. \
 Balance due within 15 days of completion. Changes to the scope after approval are quoted separately.";
@@ -73,75 +71,75 @@ pub(super) async fn populate(s: &Seeder<'_>) -> Result<(), Error> {
         ("stf_jordan", "Jordan Lee", "jordan@brightspark.example", StaffRole::Office),
         ("stf_casey", "Casey Nguyen", "casey@brightspark.example", StaffRole::Technician),
     ];
-    let mut writes = Vec::new();
-    for (sid, name, email, role) in staff {
-        writes.push(parties::put_staff(&Staff {
-            id: id::<StaffId>(sid),
-            tenant: t.clone(),
-            name: name.into(),
-            email: id_email(email),
-            role,
-            active: true,
-        })?);
-    }
-    let accounts = [
-        ("acc_whitfield", "Dana Whitfield", AccountKind::Residential),
-        ("acc_harbor", "Harbor View Property Management", AccountKind::Commercial),
-        ("acc_ortiz", "Sam Ortiz", AccountKind::Residential),
-    ];
-    for (aid, name, kind) in accounts {
-        let account = Account { id: id::<AccountId>(aid), tenant: t.clone(), name: name.into(), kind, stripe_customer: None };
-        writes.push(parties::put_account(&account)?);
-    }
-    let contacts = [
-        (CUSTOMER.1, "acc_whitfield", "Dana Whitfield", Some("dana@example.com"), Some("+1 512 555 0142"), ContactRole::Approver, None),
-        ("con_alex", "acc_harbor", "Alex Chen", Some("alex@harborview.example"), None, ContactRole::Approver, None),
-        (
-            "con_priya",
-            "acc_harbor",
-            "Priya Patel",
-            Some("priya@harborview.example"),
+    let staff = staff.map(|(sid, name, email, role)| Staff {
+        id: id::<StaffId>(sid),
+        tenant: t.clone(),
+        name: name.into(),
+        email: id_email(email),
+        role,
+        active: true,
+    });
+    // The demo's invoices run to INV-2044 and estimates to E-1060; the office goes on from there.
+    s.contractor(staff.into(), 2044, 1060).await?;
+    let contact = |cid: &str, aid: &str, name: &str, email: Option<&str>, phone: Option<&str>, role, properties| Contact {
+        id: id::<ContactId>(cid),
+        tenant: t.clone(),
+        account: id(aid),
+        name: name.into(),
+        email: email.map(id_email),
+        phone: phone.map(id_phone),
+        role,
+        properties,
+        portal_enabled: true,
+        activity: Default::default(),
+    };
+    let account = |aid: &str, name: &str, kind| Account {
+        id: id::<AccountId>(aid),
+        tenant: t.clone(),
+        name: name.into(),
+        kind,
+        stripe_customer: None,
+    };
+    s.customer(Customer {
+        account: account("acc_whitfield", "Dana Whitfield", AccountKind::Residential),
+        contacts: vec![contact(
+            CUSTOMER.1,
+            "acc_whitfield",
+            "Dana Whitfield",
+            Some("dana@example.com"),
+            Some("+1 512 555 0142"),
+            ContactRole::Approver,
             None,
-            ContactRole::Billing,
-            Some(vec![id::<PropertyId>("prp_lakeside")]),
-        ),
-        ("con_sam", "acc_ortiz", "Sam Ortiz", None, Some("+1 512 555 0188"), ContactRole::Approver, None),
-    ];
-    for (cid, aid, name, email, phone, role, properties) in contacts {
-        writes.push(parties::put_contact(&Contact {
-            id: id::<ContactId>(cid),
-            tenant: t.clone(),
-            account: id(aid),
-            name: name.into(),
-            email: email.map(id_email),
-            phone: phone.map(id_phone),
-            role,
-            properties,
-            portal_enabled: true,
-            activity: Default::default(),
-        })?);
-    }
-    writes.push(parties::put_property(
-        &t,
-        &id("acc_whitfield"),
-        &property("prp_maple", "Home", "1842 Maple Street", "Austin", "TX", "78704", "US"),
-    )?);
-    writes.push(parties::put_property(
-        &t,
-        &id("acc_harbor"),
-        &property("prp_lakeside", "Lakeside Apartments", "400 Lakeshore Drive", "Austin", "TX", "78741", "US"),
-    )?);
-    writes.push(parties::put_property(
-        &t,
-        &id("acc_harbor"),
-        &property("prp_oakridge", "Oak Ridge Plaza", "2210 Oak Ridge Road", "Round Rock", "TX", "78664", "US"),
-    )?);
-    writes.push(parties::put_property(
-        &t,
-        &id("acc_ortiz"),
-        &property("prp_ortiz", "Home", "77 Pecan Lane", "Pflugerville", "TX", "78660", "US"),
-    )?);
-    s.table.transact(writes).await?;
+        )],
+        properties: vec![property("prp_maple", "Home", "1842 Maple Street", "Austin", "TX", "78704", "US")],
+    })
+    .await?;
+    s.customer(Customer {
+        account: account("acc_harbor", "Harbor View Property Management", AccountKind::Commercial),
+        contacts: vec![
+            contact("con_alex", "acc_harbor", "Alex Chen", Some("alex@harborview.example"), None, ContactRole::Approver, None),
+            contact(
+                "con_priya",
+                "acc_harbor",
+                "Priya Patel",
+                Some("priya@harborview.example"),
+                None,
+                ContactRole::Billing,
+                Some(vec![id::<PropertyId>("prp_lakeside")]),
+            ),
+        ],
+        properties: vec![
+            property("prp_lakeside", "Lakeside Apartments", "400 Lakeshore Drive", "Austin", "TX", "78741", "US"),
+            property("prp_oakridge", "Oak Ridge Plaza", "2210 Oak Ridge Road", "Round Rock", "TX", "78664", "US"),
+        ],
+    })
+    .await?;
+    s.customer(Customer {
+        account: account("acc_ortiz", "Sam Ortiz", AccountKind::Residential),
+        contacts: vec![contact("con_sam", "acc_ortiz", "Sam Ortiz", None, Some("+1 512 555 0188"), ContactRole::Approver, None)],
+        properties: vec![property("prp_ortiz", "Home", "77 Pecan Lane", "Pflugerville", "TX", "78660", "US")],
+    })
+    .await?;
 
     // Dana: the panel upgrade with options and a deposit, waiting for a decision.
     let mut panel = s.content(
@@ -328,19 +326,6 @@ pub(super) async fn populate(s: &Seeder<'_>) -> Result<(), Error> {
     s.deposit("acc_whitfield", "est_bathfan", "pay_bathfan_deposit", fan_totals.deposit).await?;
     s.invoice("acc_whitfield", "inv_bathfan", "INV-2044", "Bathroom exhaust fan", fan.items.clone(), Some("est_bathfan"), HOME, 20, &[])
         .await?;
-    portal_app::payments::apply_credit(
-        s.table,
-        s.ids,
-        &id("inv_bathfan"),
-        &s.tenant.id,
-        &id("acc_whitfield"),
-        None,
-        Some(&id("est_bathfan")),
-        Actor::Staff { id: STAFF.into(), name: "Morgan Reyes".into() },
-        &Origin::default(),
-        s.now,
-    )
-    .await?;
     let hottub = s.content(
         "Hot tub disconnect",
         "50 A GFCI disconnect and circuit for a hot tub.",

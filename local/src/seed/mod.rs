@@ -3,16 +3,19 @@
 //! zone and currency, which the cross-tenant tests use). Dates are relative to today so the
 //! demo never goes stale. Seeding an already seeded store only issues fresh links.
 use jiff::{SignedDuration, Timestamp, ToSpan};
-use portal_app::Error;
-use portal_domain::audit::{Actor, AuditEntry, Origin};
-use portal_domain::estimate::{
-    Decision, Estimate, EstimateStatus, EstimateVersion, LineItem, OptionGroup, VersionContent, end_of_day, totals,
-};
+use portal_app::estimates::{Draft, Number, Signed};
+use portal_app::invoices::NewInvoice;
+use portal_app::{Act, Error};
+use portal_domain::audit::{Actor, Origin};
+use portal_domain::estimate::{Decision, EstimateEvent, EstimateStatus, LineItem, OptionGroup, VersionContent};
+use portal_domain::invoice::{PaymentFact, PaymentMethod};
 use portal_domain::party::{Property, Tenant};
+use portal_domain::payment::{Document, PaymentRef};
 use portal_domain::ports::Ids;
 use portal_store::Table;
 use portal_store::repo::auth::{LinkPurpose, Subject, issue_link};
-use portal_store::repo::{audit, estimates, parties};
+use portal_store::repo::estimates::{self, EstimateBundle};
+use portal_store::repo::{invoices, parties};
 
 mod brightspark;
 mod northside;
@@ -21,6 +24,24 @@ pub use brightspark::{CUSTOMER, PANEL_ESTIMATE, STAFF, TENANT};
 pub use northside::{
     CUSTOMER as SECOND_CUSTOMER, ESTIMATE as SECOND_ESTIMATE, INVOICE as SECOND_INVOICE, STAFF as SECOND_STAFF, TENANT as SECOND_TENANT,
 };
+
+/// Where the demo's past messages went: to example addresses, before the demo began. It
+/// accepts and keeps nothing; what happens once the demo runs goes to the local mailbox.
+struct BeforeTheDemo;
+
+#[async_trait::async_trait]
+impl portal_domain::ports::Mailer for BeforeTheDemo {
+    async fn send(&self, _: &portal_domain::ports::Mail) -> Result<(), portal_domain::ports::PortError> {
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl portal_domain::ports::Sms for BeforeTheDemo {
+    async fn send(&self, _: &portal_domain::party::Phone, _: &str) -> Result<(), portal_domain::ports::PortError> {
+        Ok(())
+    }
+}
 
 /// Links printed on start.
 #[derive(Debug, Clone)]
@@ -58,7 +79,7 @@ struct Seeder<'a> {
     ids: &'a dyn Ids,
     now: Timestamp,
     tenant: Tenant,
-    /// The staff member who sent the demo's documents.
+    /// The office staff member who does the demo's office work.
     staff: (&'static str, &'static str),
     /// The contact who asked for changes on the earlier versions of a revised estimate.
     customer: &'static str,
@@ -73,6 +94,38 @@ impl Seeder<'_> {
         self.now.checked_sub(SignedDuration::from_hours(24 * days)).unwrap_or(self.now)
     }
 
+    /// The office's act `days` ago.
+    fn office(&self, days: i64) -> Act<'_> {
+        Act {
+            table: self.table,
+            ids: self.ids,
+            tenant: self.tenant.id.clone(),
+            actor: Actor::Staff { id: self.staff.0.into(), name: self.staff.1.into() },
+            origin: Origin { ip: "192.0.2.10".into(), user_agent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6)".into() },
+            now: self.days_ago(days),
+        }
+    }
+
+    /// A contact's act at `at`, from their phone.
+    async fn contact(&self, account: &str, contact: &str, at: Timestamp) -> Result<Act<'_>, Error> {
+        let c = parties::get_contact(self.table, &self.tenant.id, &id(account), &id(contact)).await?.ok_or(Error::NotFound("contact"))?;
+        let office = self.office(0);
+        Ok(Act {
+            actor: Actor::Contact { id: contact.into(), name: c.name },
+            origin: Origin { ip: "203.0.113.24".into(), user_agent: "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X)".into() },
+            now: at,
+            ..office
+        })
+    }
+
+    async fn load(&self, account: &str, est: &str) -> Result<EstimateBundle, Error> {
+        estimates::load(self.table, &self.tenant.id, &id(account), &id(est)).await?.ok_or(Error::NotFound("estimate"))
+    }
+
+    /// An estimate as the office built and sent it and the customer answered it, through the
+    /// same use cases as the admin page and the portal: created, sent `sent_days_ago`, every
+    /// version but the last sent back with changes and revised, then left `status` (viewed,
+    /// approved with the `decision`, declined, changes requested, voided, or a draft).
     #[allow(clippy::too_many_arguments)]
     async fn estimate(
         &self,
@@ -85,77 +138,121 @@ impl Seeder<'_> {
         decision: Option<Decision>,
         sent_days_ago: i64,
     ) -> Result<(), Error> {
-        let tenant = self.tenant.id.clone();
-        let last = versions.last().cloned().ok_or(Error::NotFound("estimate version"))?;
-        let n = u32::try_from(versions.len()).unwrap_or(1);
-        let sent_at = (status != EstimateStatus::Draft).then(|| self.days_ago(sent_days_ago));
-        let mut header = Estimate {
-            id: id(est),
-            tenant: tenant.clone(),
-            account: id(account),
-            property: property.map(id),
-            number: number.into(),
-            status,
-            current_version: n,
-            title: last.title.clone(),
-            headline_total: totals(&last, &last.default_selection())?.total,
-            currency: last.currency.clone(),
-            valid_until: last.valid_until,
-            expires_at: end_of_day(last.valid_until, &self.tenant.zone()),
-            created_at: self.days_ago(sent_days_ago + 2),
-            sent_at,
-            first_viewed_at: matches!(status, EstimateStatus::Viewed | EstimateStatus::Approved | EstimateStatus::Declined)
-                .then(|| self.days_ago(sent_days_ago.max(1) - 1)),
-            decided_at: decision.as_ref().map(|_| self.days_ago(1)),
-            update_requested_at: None,
-            rev: 1,
-        };
-        if let Some(Decision::Approved(a)) = &decision {
-            header.headline_total = a.totals.total;
-        }
-        let mut writes = Vec::new();
-        for (i, content) in versions.into_iter().enumerate() {
-            let number = u32::try_from(i + 1).unwrap_or(1);
-            let is_draft = status == EstimateStatus::Draft && number == n;
-            let v = EstimateVersion {
-                number,
-                created_at: self.days_ago(sent_days_ago + 2),
-                sent_at: (!is_draft).then(|| self.days_ago(sent_days_ago + i64::from(n - number) * 3)),
-                note: (number > 1).then(|| "Updated after your comments.".to_string()),
-                fingerprint: content.fingerprint(),
-                content,
+        let n = i64::try_from(versions.len()).unwrap_or(1);
+        let mut versions = versions.into_iter();
+        let first = versions.next().ok_or(Error::NotFound("estimate version"))?;
+        let draft =
+            Draft { id: id(est), account: id(account), property: property.map(id), content: first, number: Number::Kept(number.into()) };
+        let started = sent_days_ago + 2 + 3 * (n - 1);
+        portal_app::estimates::create(&self.office(started), &self.tenant, draft).await?;
+        for (i, content) in versions.enumerate() {
+            // Sent, sent back with changes a day later, revised and sent again after 3 days.
+            let sent = sent_days_ago + 3 * (n - 1 - i64::try_from(i).unwrap_or(0));
+            let b = self.load(account, est).await?;
+            portal_app::estimates::send(&self.office(sent), &self.tenant, &b, None).await?;
+            let mut b = self.load(account, est).await?;
+            let asked = self.contact(account, self.customer, self.days_ago(sent - 1)).await?;
+            let changes = Decision::ChangesRequested {
+                comment: "Could we use a 40 A circuit instead, and skip the trenching?".into(),
+                line_comments: vec![],
+                by: id(self.customer),
+                at: asked.now,
             };
-            writes.push(estimates::put_version(&header, &v)?);
-            if number < n {
-                // Earlier versions of a revised estimate had changes requested on them.
-                let d = Decision::ChangesRequested {
-                    comment: "Could we use a 40 A circuit instead, and skip the trenching?".into(),
-                    line_comments: vec![],
-                    by: id(self.customer),
-                    at: self.days_ago(sent_days_ago + 1),
-                };
-                writes.push(estimates::put_decision(&header, number, &d)?);
+            let version = b.estimate.current_version;
+            portal_app::estimates::decidable(&b, version, EstimateEvent::RequestChanges, asked.now)?;
+            let detail = serde_json::json!({ "version": version });
+            portal_app::estimates::decide(&asked, &mut b, EstimateEvent::RequestChanges, changes, "estimate.changes_requested", detail)
+                .await?;
+            let office = self.office(sent - 1);
+            portal_app::estimates::revise(&office, &b).await?;
+            let b = self.load(account, est).await?;
+            portal_app::estimates::edit(&office, &self.tenant, &b, content).await?;
+        }
+        if status == EstimateStatus::Draft {
+            return Ok(());
+        }
+        let b = self.load(account, est).await?;
+        let note = (n > 1).then(|| "Updated after your comments.".to_string());
+        portal_app::estimates::send(&self.office(sent_days_ago), &self.tenant, &b, note).await?;
+        let mut b = self.load(account, est).await?;
+        let version = b.estimate.current_version;
+        match (status, decision) {
+            (EstimateStatus::Sent, None) => {}
+            (EstimateStatus::Void, None) => {
+                portal_app::estimates::void(&self.office(sent_days_ago.max(1) - 1), &b).await?;
             }
+            (EstimateStatus::Viewed, None) => {
+                let viewer = self.contact(account, self.customer, self.days_ago(sent_days_ago.max(1) - 1)).await?;
+                portal_app::estimates::viewed(&viewer, &mut b).await?;
+            }
+            (EstimateStatus::Approved, Some(Decision::Approved(a))) => {
+                let by = self.contact(account, a.by.as_str(), a.at).await?;
+                portal_app::estimates::viewed(&by, &mut b).await?;
+                portal_app::estimates::decidable(&b, version, EstimateEvent::Approve, by.now)?;
+                let signed = Signed {
+                    selection: a.selection,
+                    signer_name: a.signer_name,
+                    signature_png: a.signature_png,
+                    consent: true,
+                    by: a.by.clone(),
+                };
+                portal_app::estimates::approve(&by, &mut b, signed).await?;
+            }
+            (EstimateStatus::Declined, Some(d @ Decision::Declined { .. })) => {
+                let Decision::Declined { by, at, .. } = &d else { return Ok(()) };
+                let by = self.contact(account, by.as_str(), *at).await?;
+                portal_app::estimates::decidable(&b, version, EstimateEvent::Decline, by.now)?;
+                let detail = serde_json::json!({ "version": version });
+                portal_app::estimates::decide(&by, &mut b, EstimateEvent::Decline, d, "estimate.declined", detail).await?;
+            }
+            (EstimateStatus::ChangesRequested, Some(d @ Decision::ChangesRequested { .. })) => {
+                let Decision::ChangesRequested { by, at, .. } = &d else { return Ok(()) };
+                let by = self.contact(account, by.as_str(), *at).await?;
+                portal_app::estimates::decidable(&b, version, EstimateEvent::RequestChanges, by.now)?;
+                let detail = serde_json::json!({ "version": version });
+                portal_app::estimates::decide(&by, &mut b, EstimateEvent::RequestChanges, d, "estimate.changes_requested", detail).await?;
+            }
+            (status, _) => unreachable!("the demo has no {status:?} estimate of this shape"),
         }
-        if let Some(d) = &decision {
-            writes.push(estimates::put_decision(&header, n, d)?);
+        Ok(())
+    }
+}
+
+/// The demo's people: a customer account with its contacts (the first one created with it)
+/// and properties (the first one created with it).
+struct Customer {
+    account: portal_domain::party::Account,
+    contacts: Vec<portal_domain::party::Contact>,
+    properties: Vec<Property>,
+}
+
+impl Seeder<'_> {
+    /// The contractor with its owner (document numbers continuing after the demo's), then its
+    /// other staff invited.
+    async fn contractor(&self, staff: Vec<portal_domain::party::Staff>, last_invoice: i64, last_estimate: i64) -> Result<(), Error> {
+        let mut staff = staff.into_iter();
+        let owner = staff.next().ok_or(Error::NotFound("owner"))?;
+        portal_app::contractors::open(self.table, &self.tenant, &owner, last_invoice, last_estimate).await?;
+        for s in staff {
+            portal_app::contractors::invite_staff(&self.office(60), &s).await?;
         }
-        let sent = AuditEntry::record(
-            self.ids,
-            header.sent_at.unwrap_or(self.now),
-            Actor::Staff { id: self.staff.0.into(), name: self.staff.1.into() },
-            "estimate.sent",
-            Some(est.to_string()),
-            Some(id(account)),
-            &Origin::default(),
-            serde_json::json!({ "version": n }),
-        );
-        if status != EstimateStatus::Draft {
-            writes.push(audit::append(&tenant, &sent)?);
+        Ok(())
+    }
+
+    /// A customer as the office added it, sixty days ago.
+    async fn customer(&self, c: Customer) -> Result<(), Error> {
+        let office = self.office(60);
+        let (mut contacts, mut properties) = (c.contacts.into_iter(), c.properties.into_iter());
+        let first = contacts.next().ok_or(Error::NotFound("contact"))?;
+        let property = properties.next();
+        portal_app::customers::create(&office, &c.account, &first, property.as_ref()).await?;
+        for p in properties {
+            portal_app::customers::add_property(&office, &c.account.id, &p).await?;
         }
-        let mut all = vec![estimates::create_header(&header)?];
-        all.extend(writes);
-        Ok(self.table.transact(all).await?)
+        for contact in contacts {
+            portal_app::customers::add_contact(&office, &contact).await?;
+        }
+        Ok(())
     }
 }
 
@@ -163,14 +260,16 @@ impl Seeder<'_> {
 struct Paid {
     id: &'static str,
     amount: i64,
-    method: portal_domain::invoice::PaymentMethod,
+    method: PaymentMethod,
     /// Succeeded (or still processing, for ACH).
     settled: bool,
     days_ago: i64,
 }
 
 impl Seeder<'_> {
-    /// An issued invoice billing `items`, due in `due_in` days, with payments already made.
+    /// An invoice issued and sent two days ago (from `estimate`, crediting its deposit, or
+    /// billing `items`), due in `due_in` days, with the payments already made on it: by card
+    /// or bank debit through Stripe's events, by cheque as the office records it.
     #[allow(clippy::too_many_arguments)]
     async fn invoice(
         &self,
@@ -184,68 +283,66 @@ impl Seeder<'_> {
         due_in: i64,
         paid: &[Paid],
     ) -> Result<(), Error> {
-        use portal_domain::invoice::Invoice;
-        use portal_domain::invoice::{InvoiceContent, InvoiceStatus, Ledger, PaymentEvent, PaymentState};
-        use portal_domain::payment::Document;
-        use portal_domain::payment::PaymentRecord;
-        use portal_store::repo::invoices;
         let due = self.today().checked_add(due_in.days()).unwrap_or(self.today());
-        let content = InvoiceContent {
-            items,
-            discount: None,
-            tax_rate: self.tenant.estimate_defaults.tax_rate,
-            currency: self.tenant.currency.clone(),
-            due_date: due,
-            memo: "Thank you for your business.".into(),
-        };
-        let total = content.totals()?.total;
-        let mut inv = Invoice {
+        let new = NewInvoice {
             id: id(invoice),
-            tenant: self.tenant.id.clone(),
             account: id(account),
-            property: Some(id(at.0)),
+            number: Number::Kept(number.into()),
             estimate: estimate.map(id),
-            number: number.into(),
+            items: estimate.is_none().then_some(items),
+            tax_rate: estimate.is_none().then_some(self.tenant.estimate_defaults.tax_rate),
+            discount: None,
+            due_date: Some(due),
+            memo: "Thank you for your business.".into(),
             title: title.into(),
-            property_label: Some(at.1.into()),
-            status: InvoiceStatus::Open,
-            content,
-            ledger: Ledger::of(total, []),
-            due_at: end_of_day(due, &self.tenant.zone()),
-            issued_at: Some(self.days_ago(2)),
-            sent_at: Some(self.days_ago(2)),
-            created_at: self.days_ago(2),
-            rev: 1,
+            property: Some(id(at.0)),
         };
-        self.table.transact(vec![invoices::create(&inv)?]).await?;
-        let mut states = Vec::new();
+        let office = self.office(2);
+        portal_app::invoices::issue(&office, &self.tenant, new).await?;
+        let load =
+            || async { invoices::load(self.table, &self.tenant.id, &id(account), &id(invoice)).await?.ok_or(Error::NotFound("invoice")) };
+        portal_app::invoices::send(&office, &load().await?, None).await?;
         for p in paid {
-            let mut state = PaymentState::new(p.amount, p.method)?;
-            if p.settled && state.status == portal_domain::invoice::PaymentStatus::Processing {
-                state = state.apply(PaymentEvent::Succeeded)?;
+            if p.method == PaymentMethod::Offline {
+                let bundle = load().await?;
+                portal_app::payments::record_offline(&self.office(p.days_ago), id(p.id), &bundle, p.amount, Some("Cheque")).await?;
+                continue;
             }
-            states.push(state.clone());
-            let record = PaymentRecord {
-                rev: 1,
-                ..PaymentRecord::new(id(p.id), Document::Invoice(inv.id.clone()), state, self.days_ago(p.days_ago))
-            };
-            let before = inv.rev;
-            inv.ledger = Ledger::of(total, &states);
-            inv.status = inv.ledger.status();
-            inv.rev += 1;
-            self.table.transact(invoices::add_payment(&inv, before, &record)?).await?;
+            let customer = self.payer(account, self.days_ago(p.days_ago)).await?;
+            self.online(&customer, account, Document::Invoice(id(invoice)), p).await?;
         }
         Ok(())
     }
 
-    /// A deposit paid by card on an approved estimate.
-    async fn deposit(&self, account: &str, estimate: &str, payment: &str, amount: i64) -> Result<(), Error> {
-        use portal_domain::invoice::{PaymentEvent, PaymentMethod, PaymentState};
-        use portal_domain::payment::{Document, PaymentRecord};
-        use portal_store::repo::payments;
-        let state = PaymentState::new(amount, PaymentMethod::Card).and_then(|p| p.apply(PaymentEvent::Succeeded))?;
-        let record = PaymentRecord { rev: 1, ..PaymentRecord::new(id(payment), Document::Estimate(id(estimate)), state, self.days_ago(5)) };
-        Ok(self.table.transact(vec![payments::create(&self.tenant.id, &id(account), &record)?]).await?)
+    /// The first contact of `account` who may pay, acting at `at`.
+    async fn payer(&self, account: &str, at: Timestamp) -> Result<Act<'_>, Error> {
+        let contacts = parties::list_contacts(self.table, &self.tenant.id, &id(account)).await?;
+        let payer = contacts.iter().find(|c| c.role.can_pay()).ok_or(Error::NotFound("contact who pays"))?;
+        self.contact(account, payer.id.as_str(), at).await
+    }
+
+    /// A payment through Checkout: started, then posted as Stripe's events would post it.
+    async fn online(&self, customer: &Act<'_>, account: &str, document: Document, p: &Paid) -> Result<(), Error> {
+        portal_app::payments::begin(customer, &id(account), id(p.id), document.clone(), &[], p.amount).await?;
+        let at = PaymentRef { tenant: self.tenant.id.clone(), account: id(account), document, payment: id(p.id) };
+        let details = portal_app::payments::Details { payment_intent: None, method: Some(p.method) };
+        let facts: &[PaymentFact] = match (p.method, p.settled) {
+            (PaymentMethod::Ach, false) => &[PaymentFact::Processing],
+            (PaymentMethod::Ach, true) => &[PaymentFact::Processing, PaymentFact::Succeeded],
+            _ => &[PaymentFact::Succeeded],
+        };
+        for (i, fact) in facts.iter().enumerate() {
+            let event = format!("evt_demo_{}_{i}", p.id);
+            portal_app::payments::post(self.table, self.ids, &at, *fact, &details, &event, customer.now).await?;
+        }
+        Ok(())
+    }
+
+    /// A deposit paid by card on an approved estimate, five days ago.
+    async fn deposit(&self, account: &str, estimate: &str, payment: &'static str, amount: i64) -> Result<(), Error> {
+        let customer = self.payer(account, self.days_ago(5)).await?;
+        let paid = Paid { id: payment, amount, method: PaymentMethod::Card, settled: true, days_ago: 5 };
+        self.online(&customer, account, Document::Estimate(id(estimate)), &paid).await
     }
 }
 
@@ -299,6 +396,8 @@ fn property(pid: &str, label: &str, line1: &str, city: &str, region: &str, posta
 }
 
 /// Seeds each demo contractor the store does not have yet, then issues fresh sign-in links.
+/// A contractor is set up first and then filled through the use cases; a seed that fails
+/// half-way (a rule changed under the demo) says so, and `make clean` starts afresh.
 pub async fn seed(table: &dyn Table, ids: &dyn Ids, now: Timestamp, public_url: &str) -> Result<Demo, Error> {
     let tenant = match parties::get_tenant(table, &id(TENANT)).await? {
         Some(t) => t,
@@ -306,8 +405,6 @@ pub async fn seed(table: &dyn Table, ids: &dyn Ids, now: Timestamp, public_url: 
             let tenant = brightspark::tenant(id(TENANT), public_url);
             let seeder = Seeder { table, ids, now, tenant: tenant.clone(), staff: (STAFF, "Morgan Reyes"), customer: CUSTOMER.1 };
             brightspark::populate(&seeder).await?;
-            // The demo's invoices run to INV-2044 and estimates to E-1060; the office goes on from there.
-            finish(table, &tenant, 2044, 1060).await?;
             tenant
         }
     };
@@ -324,10 +421,15 @@ pub async fn seed(table: &dyn Table, ids: &dyn Ids, now: Timestamp, public_url: 
                 customer: northside::CUSTOMER.1,
             };
             northside::populate(&seeder).await?;
-            finish(table, &tenant, northside::LAST_INVOICE, northside::LAST_ESTIMATE).await?;
             tenant
         }
     };
+    // What the demo's history sent (estimate and invoice emails, receipts, the office's
+    // alerts) went out before the demo began: the sender delivers it now, so receipts get
+    // their numbers and the outbox holds only what happens from here on.
+    for t in [&tenant.id, &second.id] {
+        portal_app::notify::deliver_due(table, &BeforeTheDemo, &BeforeTheDemo, ids, t, now).await?;
+    }
     let ten_min = SignedDuration::from_mins(10);
     let customer = Subject::Contact { account: id(CUSTOMER.0), contact: id(CUSTOMER.1) };
     let (customer_token, w1) = issue_link(ids, &tenant.id, customer.clone(), LinkPurpose::SignIn, now, ten_min)?;
@@ -347,12 +449,4 @@ pub async fn seed(table: &dyn Table, ids: &dyn Ids, now: Timestamp, public_url: 
         second_staff_email: "riley@northside.example".into(),
         second_staff_link: format!("{base}/admin/signin#token={second_token}"),
     })
-}
-
-/// Writes the contractor itself, last (its presence says the demo is complete), with its
-/// document numbers continuing after the demo's.
-async fn finish(table: &dyn Table, tenant: &Tenant, last_invoice: i64, last_estimate: i64) -> Result<(), Error> {
-    let numbers = parties::continue_numbers(&tenant.id, "INV", admin_api::FIRST_INVOICE_NUMBER, last_invoice)?;
-    let estimates = parties::continue_numbers(&tenant.id, "EST", admin_api::estimates::FIRST_ESTIMATE_NUMBER, last_estimate)?;
-    Ok(table.transact(vec![parties::put_tenant(tenant)?, numbers, estimates]).await?)
 }

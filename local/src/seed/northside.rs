@@ -11,9 +11,8 @@ use portal_domain::invoice::PaymentMethod;
 use portal_domain::money::Currency;
 use portal_domain::party::{Account, AccountKind, Branding, Contact, ContactRole, EstimateDefaults, Staff, StaffRole, Tenant};
 use portal_domain::payments::PaymentRules;
-use portal_store::repo::parties;
 
-use super::{DEMO_SIGNATURE, Paid, Seeder, id, id_email, id_phone, line, property};
+use super::{Customer, DEMO_SIGNATURE, Paid, Seeder, id, id_email, id_phone, line, property};
 
 pub const TENANT: &str = "ten_northside";
 /// Erik Lindqvist, a homeowner (approver).
@@ -62,47 +61,57 @@ pub(super) async fn populate(s: &Seeder<'_>) -> Result<(), Error> {
     let t = s.tenant.id.clone();
     let today = s.today();
     let in_days = |d: i64| today.checked_add(d.days()).unwrap_or(today);
-    let mut writes = Vec::new();
-    for (sid, name, email, role) in [
+    let staff = [
         (STAFF, STAFF_NAME, "riley@northside.example", StaffRole::Owner),
         ("stf_quinn", "Quinn Morales", "quinn@northside.example", StaffRole::Technician),
-    ] {
-        let staff = Staff { id: id::<StaffId>(sid), tenant: t.clone(), name: name.into(), email: id_email(email), role, active: true };
-        writes.push(parties::put_staff(&staff)?);
-    }
-    for (aid, name, kind) in
-        [(CUSTOMER.0, "Erik Lindqvist", AccountKind::Residential), ("acc_pinecrest", "Pinecrest Condominiums", AccountKind::Commercial)]
-    {
-        writes.push(parties::put_account(&Account {
-            id: id::<AccountId>(aid),
-            tenant: t.clone(),
-            name: name.into(),
-            kind,
-            stripe_customer: None,
-        })?);
-    }
-    for (cid, aid, name, email, phone, role) in [
-        (CUSTOMER.1, CUSTOMER.0, "Erik Lindqvist", "erik@example.ca", Some("+1 403 555 0133"), ContactRole::Approver),
-        ("con_mei", "acc_pinecrest", "Mei Tanaka", "mei@pinecrest.example", None, ContactRole::Billing),
-    ] {
-        writes.push(parties::put_contact(&Contact {
-            id: id::<ContactId>(cid),
-            tenant: t.clone(),
-            account: id(aid),
-            name: name.into(),
-            email: Some(id_email(email)),
-            phone: phone.map(id_phone),
-            role,
-            properties: None,
-            portal_enabled: true,
-            activity: Default::default(),
-        })?);
-    }
-    let birch = property("prp_birch", "Home", "312 Birch Avenue NW", "Calgary", "AB", "T2N 1A1", "CA");
-    let condos = property("prp_pinecrest", "Pinecrest Condominiums", "1500 14 Street SW", "Calgary", "AB", "T3C 1C9", "CA");
-    writes.push(parties::put_property(&t, &id(CUSTOMER.0), &birch)?);
-    writes.push(parties::put_property(&t, &id("acc_pinecrest"), &condos)?);
-    s.table.transact(writes).await?;
+    ]
+    .map(|(sid, name, email, role)| Staff {
+        id: id::<StaffId>(sid),
+        tenant: t.clone(),
+        name: name.into(),
+        email: id_email(email),
+        role,
+        active: true,
+    });
+    s.contractor(staff.into(), LAST_INVOICE, LAST_ESTIMATE).await?;
+    let contact = |cid: &str, aid: &str, name: &str, email: &str, phone: Option<&str>, role| Contact {
+        id: id::<ContactId>(cid),
+        tenant: t.clone(),
+        account: id(aid),
+        name: name.into(),
+        email: Some(id_email(email)),
+        phone: phone.map(id_phone),
+        role,
+        properties: None,
+        portal_enabled: true,
+        activity: Default::default(),
+    };
+    let account = |aid: &str, name: &str, kind| Account {
+        id: id::<AccountId>(aid),
+        tenant: t.clone(),
+        name: name.into(),
+        kind,
+        stripe_customer: None,
+    };
+    s.customer(Customer {
+        account: account(CUSTOMER.0, "Erik Lindqvist", AccountKind::Residential),
+        contacts: vec![contact(
+            CUSTOMER.1,
+            CUSTOMER.0,
+            "Erik Lindqvist",
+            "erik@example.ca",
+            Some("+1 403 555 0133"),
+            ContactRole::Approver,
+        )],
+        properties: vec![property("prp_birch", "Home", "312 Birch Avenue NW", "Calgary", "AB", "T2N 1A1", "CA")],
+    })
+    .await?;
+    s.customer(Customer {
+        account: account("acc_pinecrest", "Pinecrest Condominiums", AccountKind::Commercial),
+        contacts: vec![contact("con_mei", "acc_pinecrest", "Mei Tanaka", "mei@pinecrest.example", None, ContactRole::Billing)],
+        properties: vec![property("prp_pinecrest", "Pinecrest Condominiums", "1500 14 Street SW", "Calgary", "AB", "T3C 1C9", "CA")],
+    })
+    .await?;
 
     // Erik: a boiler replacement, sent and waiting.
     let boiler = s.content(

@@ -1,7 +1,7 @@
 //! The errors of the use cases, by kind: what the store could not do, what a rule refused,
 //! what was not there. The edge maps each to its answer (a rule to 4xx, the store to 500).
-use portal_domain::DomainError;
 use portal_domain::ports::PortError;
+use portal_domain::{DomainError, FieldErrors};
 use portal_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -14,6 +14,26 @@ pub enum Error {
     /// What the use case was asked to act on is not there (for this tenant and account).
     #[error("no such {0}")]
     NotFound(&'static str),
+    /// Well formed, but the rules refuse these fields (the edge answers 422, where a field
+    /// that breaks the document's own limits is a 400 through [`Error::Rule`]).
+    #[error("some fields need attention")]
+    Unprocessable(FieldErrors),
+    /// Stored records that contradict each other (a header naming a version that is not
+    /// there): a defect, answered as a 500.
+    #[error("{0}")]
+    Inconsistent(String),
+}
+
+impl Error {
+    /// A state that forbids what was asked (409), with a sentence for the person.
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Error::Rule(DomainError::Conflict(code, message.into()))
+    }
+
+    /// The fields refused, or nothing when `e` holds none.
+    pub fn fields(e: FieldErrors) -> Result<(), Self> {
+        if e.is_empty() { Ok(()) } else { Err(Error::Unprocessable(e)) }
+    }
 }
 
 impl Error {

@@ -3,15 +3,29 @@
 //! and writes what must happen together in one transaction. Nothing here knows HTTP or AWS.
 //!
 //! # Layout
+//! - [`act`]: who acts, when and from where ([`Act`]), and the audit entry an act leaves.
+//! - [`contractors`]: a contractor set up with its owner; staff invited.
+//! - [`customers`]: customers, their contacts and properties; portal invitations.
+//! - [`estimates`]: drafts, sending, revising, voiding; the customer's view and decisions; an
+//!   approval recorded by the office.
+//! - [`invoices`]: issuing (from an approved estimate, crediting its deposit), sending, voiding.
+//! - [`links`]: who a document goes to, and the links and messages that carry it.
 //! - [`payments`]: posting what Stripe says exactly once, applying credit, moving a deposit,
 //!   recording a payment the office received.
 //! - [`notify`]: delivering the outbox (receipts, document links, invitations, sign-in links,
 //!   the office's alerts) through the Mailer and Sms ports.
 //! - [`mail`]: the branded email every message is written in.
 //! - [`error`]: [`Error`] for use cases, [`SendError`] for one message's delivery.
+pub mod act;
+pub mod contractors;
+pub mod customers;
 pub mod error;
+pub mod estimates;
+pub mod invoices;
+pub mod links;
 pub mod mail;
 pub mod notify;
 pub mod payments;
 
+pub use act::Act;
 pub use error::{Error, SendError};

@@ -15,6 +15,36 @@ use portal_store::{StoreError, Table, Write};
 
 use crate::Error;
 
+/// Starts an online payment of `amount` on `document` before the customer is sent to Stripe's
+/// Checkout: the payment (for "Pay balance", with a started part on each invoice of `parts`)
+/// and the audit entry, in one transaction. Stripe's events then post to it ([`post`]).
+pub async fn begin(
+    act: &crate::Act<'_>,
+    account: &AccountId,
+    id: PaymentId,
+    document: Document,
+    parts: &[(InvoiceId, i64)],
+    amount: i64,
+) -> Result<PaymentRecord, Error> {
+    let (t, a) = (&act.tenant, account);
+    let mut payment = PaymentRecord::new(id, document.clone(), PaymentState::started(amount)?, act.now);
+    let mut writes = Vec::with_capacity(parts.len() + 2);
+    for (invoice, share) in parts {
+        let part = PaymentRecord {
+            batch: Some(payment.id.clone()),
+            ..PaymentRecord::new(PaymentId::generate(act.ids), Document::Invoice(invoice.clone()), PaymentState::started(*share)?, act.now)
+        };
+        payment.parts.push(portal_domain::payment::Part { invoice: invoice.clone(), payment: part.id.clone(), amount: *share });
+        writes.push(payments::create(t, a, &part)?);
+    }
+    let at = PaymentRef { tenant: t.clone(), account: a.clone(), document: document.clone(), payment: payment.id.clone() };
+    let detail = serde_json::json!({ "payment": payment.id, "amount": amount, "purpose": document.purpose(), "parts": payment.parts });
+    writes.push(payments::create(t, a, &payment)?);
+    writes.push(act.audit("payment.started", at.subject(), Some(a), detail)?);
+    act.table.transact(writes).await?;
+    Ok(payment)
+}
+
 /// Re-reads after losing a race with another delivery, before giving up (Stripe retries).
 const ATTEMPTS: usize = 6;
 
@@ -57,8 +87,18 @@ pub async fn apply_credit(
         if amount <= 0 {
             break;
         }
-        let (payment, mut writes) =
-            settled(ids, &bundle, amount, PaymentMethod::Credit, Some(from.clone()), actor.clone(), "credit.applied", origin, now)?;
+        let (payment, mut writes) = settled(
+            ids,
+            PaymentId::generate(ids),
+            &bundle,
+            amount,
+            PaymentMethod::Credit,
+            Some(from.clone()),
+            actor.clone(),
+            "credit.applied",
+            origin,
+            now,
+        )?;
         writes.push(payments::credit_guard(&money, t, a, now)?);
         table.transact(writes).await?;
         applied += payment.state.amount;
@@ -115,6 +155,7 @@ pub async fn move_deposit(
 #[allow(clippy::too_many_arguments)]
 fn settled(
     ids: &dyn Ids,
+    id: PaymentId,
     bundle: &InvoiceBundle,
     amount: i64,
     method: PaymentMethod,
@@ -126,8 +167,7 @@ fn settled(
 ) -> Result<(PaymentRecord, Vec<Write>), Error> {
     let state = PaymentState::new(amount, method)?;
     let invoice = &bundle.invoice;
-    let payment =
-        PaymentRecord { credit_source, ..PaymentRecord::new(PaymentId::generate(ids), Document::Invoice(invoice.id.clone()), state, now) };
+    let payment = PaymentRecord { credit_source, ..PaymentRecord::new(id, Document::Invoice(invoice.id.clone()), state, now) };
     let mut inv = invoice.clone();
     inv.ledger = Ledger::of(inv.content.totals()?.total, bundle.payments.iter().map(|p| &p.state).chain([&payment.state]));
     inv.status = inv.ledger.status();
@@ -157,17 +197,26 @@ fn settled(
 /// office's note, kept as the payment's source) and the receipt in the outbox, conditional on
 /// the invoice's `rev`. The caller has checked that the
 /// invoice is sent and that `amount` is at most its balance.
-pub fn record_offline(
-    ids: &dyn Ids,
+pub async fn record_offline(
+    act: &crate::Act<'_>,
+    id: PaymentId,
     bundle: &InvoiceBundle,
     amount: i64,
     note: Option<&str>,
-    actor: Actor,
-    origin: &Origin,
-    now: Timestamp,
-) -> Result<(PaymentRecord, Vec<Write>), Error> {
-    let (payment, mut writes) =
-        settled(ids, bundle, amount, PaymentMethod::Offline, note.map(str::to_string), actor, "payment.recorded", origin, now)?;
+) -> Result<PaymentRecord, Error> {
+    let (ids, now) = (act.ids, act.now);
+    let (payment, mut writes) = settled(
+        ids,
+        id,
+        bundle,
+        amount,
+        PaymentMethod::Offline,
+        note.map(str::to_string),
+        act.actor.clone(),
+        "payment.recorded",
+        &act.origin,
+        now,
+    )?;
     let i = &bundle.invoice;
     let at = PaymentRef {
         tenant: i.tenant.clone(),
@@ -176,7 +225,8 @@ pub fn record_offline(
         payment: payment.id.clone(),
     };
     writes.push(receipt(ids, &at, &payment, now)?);
-    Ok((payment, writes))
+    act.table.transact(writes).await?;
+    Ok(payment)
 }
 
 /// What posting an event did.

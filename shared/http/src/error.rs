@@ -170,6 +170,8 @@ impl From<portal_app::Error> for ApiError {
             portal_app::Error::Store(e) => e.into(),
             portal_app::Error::Rule(e) => e.into(),
             portal_app::Error::NotFound(what) => ApiError::NotFound(what),
+            portal_app::Error::Unprocessable(f) => ApiError::Unprocessable(f),
+            portal_app::Error::Inconsistent(m) => ApiError::Internal(m.into()),
         }
     }
 }

@@ -161,6 +161,18 @@ impl Call {
     pub fn staff(&self, verifier: &Verifier) -> Result<StaffSession, ApiError> {
         StaffSession::from_request(&self.req, verifier, self.now)
     }
+
+    /// This request as a use case's act: `actor` of the verified session's `tenant`, now,
+    /// from this request's origin.
+    pub fn act<'a>(
+        &self,
+        table: &'a dyn portal_store::Table,
+        ids: &'a dyn portal_domain::ports::Ids,
+        tenant: &portal_domain::ids::TenantId,
+        actor: portal_domain::audit::Actor,
+    ) -> portal_app::Act<'a> {
+        portal_app::Act { table, ids, tenant: tenant.clone(), actor, origin: self.origin.clone(), now: self.now }
+    }
 }
 
 impl Deref for Call {

@@ -1,0 +1,41 @@
+//! A contractor and its staff: the contractor set up with its owner (and its document numbers
+//! continuing from the system it comes from), a staff member invited by the owner.
+use jiff::SignedDuration;
+use portal_domain::ids::OutboxId;
+use portal_domain::outbox::{Notice, OutboxMessage};
+use portal_domain::party::{Staff, Tenant};
+use portal_store::Table;
+use portal_store::repo::auth::{LinkPurpose, Subject, issue_link};
+use portal_store::repo::{outbox, parties};
+
+use crate::estimates::FIRST_ESTIMATE_NUMBER;
+use crate::invoices::FIRST_INVOICE_NUMBER;
+use crate::{Act, Error, links};
+
+/// Sets up a contractor with its owner. `last_invoice` and `last_estimate` are the numbers it
+/// last used elsewhere (the next ones follow), or 0 to start at the first.
+pub async fn open(table: &dyn Table, tenant: &Tenant, owner: &Staff, last_invoice: i64, last_estimate: i64) -> Result<(), Error> {
+    let invoices = parties::continue_numbers(&tenant.id, "INV", FIRST_INVOICE_NUMBER, last_invoice.max(FIRST_INVOICE_NUMBER - 1))?;
+    let estimates = parties::continue_numbers(&tenant.id, "EST", FIRST_ESTIMATE_NUMBER, last_estimate.max(FIRST_ESTIMATE_NUMBER - 1))?;
+    Ok(table.transact(vec![parties::put_tenant(tenant)?, parties::put_staff(owner)?, invoices, estimates]).await?)
+}
+
+/// The owner invites a staff member: they get an email with an admin sign-in link that works
+/// once for [`links::INVITE_HOURS`].
+pub async fn invite_staff(act: &Act<'_>, staff: &Staff) -> Result<(), Error> {
+    if parties::find_staff_by_email(act.table, &act.tenant, &staff.email).await?.is_some() {
+        return Err(Error::conflict("already_staff", "Someone on the staff already has that email address."));
+    }
+    let subject = Subject::Staff { staff: staff.id.clone() };
+    let ttl = SignedDuration::from_hours(links::INVITE_HOURS);
+    let (token, link) = issue_link(act.ids, &act.tenant, subject, LinkPurpose::SignIn, act.now, ttl)?;
+    let message = OutboxMessage {
+        id: OutboxId::generate(act.ids),
+        account: None,
+        created_at: act.now,
+        notice: Notice::StaffInvite { staff: staff.id.clone(), token: Some(token) },
+    };
+    let detail = serde_json::json!({ "name": staff.name, "role": staff.role.as_str() });
+    let audit = act.audit("staff.invited", &staff.id, None, detail)?;
+    Ok(act.table.transact(vec![parties::put_staff(staff)?, link, outbox::enqueue(&act.tenant, message)?, audit]).await?)
+}
