@@ -90,6 +90,32 @@ impl Harness {
     }
 }
 
+/// The adoption counters the events kept equal a recount of every customer's records, for
+/// both demo contractors.
+async fn counters_match_a_recount(table: &dyn Table) {
+    for t in [portal_local::seed::TENANT, portal_local::seed::SECOND_TENANT] {
+        let tenant = portal_store::repo::parties::get_tenant(table, &t.parse().unwrap()).await.unwrap().unwrap();
+        let kept = portal_app::stats::stored(table, &tenant.id).await.unwrap();
+        let recount = portal_app::stats::summed(&portal_app::stats::recount(table, &tenant).await.unwrap());
+        assert!(!kept.0.is_empty(), "{t} keeps counters");
+        assert_eq!(kept, recount, "{t}: the counters and a recount");
+    }
+}
+
+#[tokio::test]
+async fn the_seeded_demo_counts_what_its_records_hold() {
+    let h = harness().await;
+    counters_match_a_recount(h.table.as_ref()).await;
+    let tenant = portal_store::repo::parties::get_tenant(h.table.as_ref(), &"ten_brightspark".parse().unwrap()).await.unwrap().unwrap();
+    h.table.take();
+    let figures = portal_app::stats::figures(h.table.as_ref(), &tenant, SystemClock.now()).await.unwrap();
+    assert_eq!(h.table.take(), 3, "the figures are three Queries");
+    assert_eq!(figures.contacts, 4, "Dana, Alex, Priya and Sam");
+    let approved: u32 = figures.months.iter().map(|m| m.estimates_approved_in_portal).sum();
+    assert_eq!(approved, 2, "the kitchen and bathroom fan estimates, signed in the portal");
+    assert_eq!(figures.hours_to_approve.portal_count, 2);
+}
+
 #[tokio::test]
 async fn every_event_gets_its_expected_answer() {
     let cases: &[(&str, &str, bool, u16)] = &[
@@ -136,6 +162,7 @@ async fn every_event_gets_its_expected_answer() {
     // The link requests reached the mailbox through the outbox: an email for Dana and Morgan,
     // a text for Sam.
     h.deliver().await;
+    counters_match_a_recount(h.table.as_ref()).await;
     let sent = h.store.mailbox().list(10).unwrap();
     let to: Vec<String> =
         sent.iter().map(|d| serde_json::to_value(&d.message).unwrap()["to"].as_str().unwrap_or_default().to_string()).collect();

@@ -69,6 +69,7 @@ fn open_invoice(tenant: &portal_domain::ids::TenantId, id: &str, number: &str, a
         issued_at: Some(now),
         sent_at: None,
         created_at: now,
+        time_zone: "America/Chicago".into(),
         rev: 1,
     }
 }

@@ -341,7 +341,7 @@ pub async fn exchange(state: &State, req: &Call) -> Result<Response<Body>, ApiEr
             }
             if let Subject::Contact { account, contact } = &link.subject {
                 // For the adoption figures; a failure here must not fail the sign-in.
-                if let Err(e) = parties::record_sign_in(state.table.as_ref(), &tenant, account, contact, now).await {
+                if let Err(e) = portal_app::customers::signed_in(state.table.as_ref(), &tenant, account, contact, now).await {
                     tracing::warn!(error = %e, "sign-in not stamped on the contact");
                 }
             }

@@ -1,14 +1,26 @@
 //! Customers and the people at them: a new customer with its first contact (and property), a
-//! contact or property added or a contact removed, a contact invited to the portal. Each is
-//! one transaction with its audit entry.
-use jiff::SignedDuration;
-use portal_domain::ids::AccountId;
+//! contact or property added or a contact removed, a contact invited to the portal, reached
+//! by a document link, signed in. Each is one transaction with its audit entry and what it
+//! adds to the adoption counters.
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use portal_domain::adoption::Tally;
+use portal_domain::ids::{AccountId, ContactId, TenantId};
 use portal_domain::outbox::Notice;
 use portal_domain::party::{Account, Contact, Property};
+use portal_store::Table;
 use portal_store::repo::auth::LinkPurpose;
 use portal_store::repo::parties;
 
-use crate::{Act, Error, links};
+use crate::{Act, Error, links, stats};
+
+/// A new contact counts once in the figures (it has no portal activity yet, so no month or
+/// day is touched and the time zone does not matter).
+fn added(c: &Contact) -> Vec<portal_store::Write> {
+    let mut tally = Tally::default();
+    tally.contact(&c.activity, 1, &TimeZone::UTC);
+    stats::writes(&c.tenant, &c.account, &tally)
+}
 
 /// Creates the customer account with its first contact and, if given, its first property.
 pub async fn create(act: &Act<'_>, account: &Account, contact: &Contact, property: Option<&Property>) -> Result<(), Error> {
@@ -19,6 +31,7 @@ pub async fn create(act: &Act<'_>, account: &Account, contact: &Contact, propert
     let detail =
         serde_json::json!({ "name": account.name, "kind": account.kind, "contact": contact.id, "property": property.map(|p| &p.id) });
     writes.push(act.audit("customer.created", &account.id, Some(&account.id), detail)?);
+    writes.extend(added(contact));
     Ok(act.table.transact(writes).await?)
 }
 
@@ -26,7 +39,9 @@ pub async fn create(act: &Act<'_>, account: &Account, contact: &Contact, propert
 pub async fn add_contact(act: &Act<'_>, contact: &Contact) -> Result<(), Error> {
     let detail = serde_json::json!({ "contact": contact.id, "name": contact.name, "role": contact.role.as_str() });
     let audit = act.audit("contact.added", &contact.account, Some(&contact.account), detail)?;
-    Ok(act.table.transact(vec![parties::put_contact(contact)?, audit]).await?)
+    let mut writes = vec![parties::put_contact(contact)?, audit];
+    writes.extend(added(contact));
+    Ok(act.table.transact(writes).await?)
 }
 
 /// Removes a contact; a customer keeps at least one.
@@ -36,7 +51,12 @@ pub async fn remove_contact(act: &Act<'_>, c: &Contact, detail: serde_json::Valu
         return Err(Error::conflict("last_contact", "A customer keeps at least one contact. Add another before removing this one."));
     }
     let audit = act.audit("contact.removed", &c.id, Some(&c.account), detail)?;
-    Ok(act.table.transact(vec![parties::delete_contact(c), audit]).await?)
+    // What their activity counted goes with them; a sign-in meanwhile fails this (409).
+    let mut tally = Tally::default();
+    tally.contact(&c.activity, -1, &stats::zone(act.table, &act.tenant).await?);
+    let mut writes = vec![parties::delete_contact_seen(c), audit];
+    writes.extend(stats::writes(&act.tenant, &c.account, &tally));
+    Ok(act.table.transact(writes).await?)
 }
 
 /// Adds a property (a service address) to the customer.
@@ -62,8 +82,59 @@ pub async fn invite(act: &Act<'_>, contact: &Contact) -> Result<Contact, Error> 
     let again = c.activity.invited_at.is_some();
     c.activity.invited_at = Some(act.now);
     let audit = act.audit("contact.invited", &c.id, Some(&c.account), serde_json::json!({ "contact": c.id, "again": again }))?;
-    let mut writes = vec![parties::save_contact(&c)?, audit];
+    let mut tally = Tally::default();
+    tally.invited(&contact.activity, act.now, &stats::zone(act.table, &act.tenant).await?);
+    let mut writes = vec![parties::save_contact_from(&c, &contact.activity)?, audit];
     writes.extend(invite);
+    writes.extend(stats::writes(&act.tenant, &c.account, &tally));
     act.table.transact(writes).await?;
     Ok(c)
+}
+
+/// Tries a stamp on the contact's activity with what it counts, re-reading when another stamp
+/// got there first (a sign-in while a document link was marked, two sign-ins at once).
+async fn stamp(
+    table: &dyn Table,
+    t: &TenantId,
+    a: &AccountId,
+    c: &ContactId,
+    step: impl Fn(&Contact, &TimeZone) -> Option<(portal_store::Write, Tally)>,
+) -> Result<(), Error> {
+    let zone = stats::zone(table, t).await?;
+    for _ in 0..3 {
+        let Some(contact) = parties::get_contact(table, t, a, c).await? else { return Ok(()) };
+        let Some((write, tally)) = step(&contact, &zone) else { return Ok(()) };
+        let mut writes = vec![write];
+        writes.extend(stats::writes(t, a, &tally));
+        match table.transact(writes).await {
+            Ok(()) => return Ok(()),
+            Err(e) if e.is_conflict() => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(Error::conflict("busy", "The contact changed several times while this was recorded."))
+}
+
+/// A document link (estimate, invoice) reached the contact at `now`: stamped invited, once,
+/// and counted as reached if nothing reached them before.
+pub async fn reached(table: &dyn Table, t: &TenantId, a: &AccountId, c: &ContactId, now: Timestamp) -> Result<(), Error> {
+    stamp(table, t, a, c, |contact, zone| {
+        contact.activity.invited_at.is_none().then(|| {
+            let mut tally = Tally::default();
+            tally.invited(&contact.activity, now, zone);
+            (parties::stamp_invited(contact, &contact.activity, now), tally)
+        })
+    })
+    .await
+}
+
+/// The contact signed in at `now`: the last sign-in always, the first once, with what that
+/// counts (activated, reached, last seen today).
+pub async fn signed_in(table: &dyn Table, t: &TenantId, a: &AccountId, c: &ContactId, now: Timestamp) -> Result<(), Error> {
+    stamp(table, t, a, c, |contact, zone| {
+        let mut tally = Tally::default();
+        tally.signed_in(&contact.activity, now, zone);
+        Some((parties::stamp_sign_in(contact, &contact.activity, now), tally))
+    })
+    .await
 }

@@ -5,6 +5,7 @@
 //! must hear of it, its outbox messages): a change made meanwhile fails it as a conflict.
 use jiff::Timestamp;
 use portal_domain::FieldErrors;
+use portal_domain::adoption::Tally;
 use portal_domain::estimate::{
     Approval, ApprovedHow, Decision, Estimate, EstimateEvent, EstimateStatus, EstimateVersion, OfflineApproval, Selection, VersionContent,
     check_selection, check_signature_png, check_signer_name, end_of_day, totals, transition,
@@ -17,7 +18,7 @@ use portal_store::repo::auth::LinkPurpose;
 use portal_store::repo::estimates::{self, EstimateBundle};
 use portal_store::repo::{outbox, parties};
 
-use crate::{Act, Error, links};
+use crate::{Act, Error, links, stats};
 
 /// Estimates are numbered from here (`E-1001`) per contractor.
 pub const FIRST_ESTIMATE_NUMBER: i64 = 1001;
@@ -97,6 +98,7 @@ pub async fn create(act: &Act<'_>, tenant: &Tenant, d: Draft) -> Result<Estimate
         first_viewed_at: None,
         decided_at: None,
         update_requested_at: None,
+        time_zone: tenant.time_zone.clone(),
         rev: 1,
     };
     let version = EstimateVersion { number: 1, created_at: act.now, sent_at: None, note: None, fingerprint: c.fingerprint(), content: c };
@@ -327,12 +329,17 @@ pub async fn decide(
         EstimateEvent::Decline => OfficeEvent::EstimateDeclined { estimate },
         _ => OfficeEvent::ChangesRequested { estimate },
     };
-    let writes = vec![
+    let mut writes = vec![
         estimates::save_header(&after, before.rev)?,
         estimates::put_decision(&after, version, &decision)?,
         act.audit(action, &before.id, Some(&before.account), detail)?,
         outbox::enqueue(&act.tenant, tell.message(act.ids, &before.account, act.now))?,
     ];
+    if matches!(event, EstimateEvent::Approve) {
+        let mut tally = Tally::default();
+        tally.approved(true, before.sent_at, act.now, &stats::zone_of(act.table, &act.tenant, &before.time_zone).await?);
+        writes.extend(stats::writes(&act.tenant, &before.account, &tally));
+    }
     act.table.transact(writes).await?;
     b.estimate = after;
     b.decisions.insert(version, decision);
@@ -421,11 +428,14 @@ pub async fn record_offline(act: &Act<'_>, b: &EstimateBundle, o: Offline) -> Re
         "signer_name": approval.signer_name, "contact": o.contact, "approved_at": o.approved_at, "how": o.how,
         "note": note,
     });
-    let writes = vec![
+    let mut tally = Tally::default();
+    tally.approved(false, e.sent_at, o.approved_at, &stats::zone_of(act.table, &act.tenant, &e.time_zone).await?);
+    let mut writes = vec![
         estimates::save_header(&header, e.rev)?,
         estimates::put_decision(&header, version.number, &Decision::Approved(Box::new(approval)))?,
         act.audit("estimate.approved_offline", &e.id, Some(&e.account), detail)?,
     ];
+    writes.extend(stats::writes(&act.tenant, &e.account, &tally));
     act.table.transact(writes).await?;
     Ok(header)
 }

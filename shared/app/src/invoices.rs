@@ -138,6 +138,7 @@ pub async fn issue(act: &Act<'_>, tenant: &Tenant, n: NewInvoice) -> Result<(Inv
         issued_at: Some(act.now),
         sent_at: None,
         created_at: act.now,
+        time_zone: tenant.time_zone.clone(),
         rev: 1,
     };
     let detail = serde_json::json!({ "number": invoice.number, "total": total, "estimate": n.estimate });

@@ -14,6 +14,7 @@
 //!   recording a payment the office received.
 //! - [`notify`]: delivering the outbox (receipts, document links, invitations, sign-in links,
 //!   the office's alerts) through the Mailer and Sms ports.
+//! - [`stats`]: the adoption figures from their counters; recounting them.
 //! - [`mail`]: the branded email every message is written in.
 //! - [`error`]: [`Error`] for use cases, [`SendError`] for one message's delivery.
 pub mod act;
@@ -26,6 +27,7 @@ pub mod links;
 pub mod mail;
 pub mod notify;
 pub mod payments;
+pub mod stats;
 
 pub use act::Act;
 pub use error::{Error, SendError};

@@ -4,9 +4,10 @@
 //! that goes together (payment, invoice ledger, audit entry, outbox) in one conditional
 //! transaction.
 use jiff::Timestamp;
+use portal_domain::adoption::{Tally, paid};
 use portal_domain::audit::{Actor, AuditEntry, Origin};
 use portal_domain::ids::{AccountId, EstimateId, InvoiceId, OutboxId, PaymentId, TenantId};
-use portal_domain::invoice::{InvoiceBundle, Ledger, PaymentFact, PaymentMethod, PaymentState, PaymentStatus};
+use portal_domain::invoice::{Invoice, InvoiceBundle, Ledger, PaymentFact, PaymentMethod, PaymentState, PaymentStatus};
 use portal_domain::outbox::{Notice, OfficeEvent, OutboxMessage};
 use portal_domain::payment::{Document, GENERAL_CREDIT, PaymentRecord, PaymentRef, refund_share};
 use portal_domain::ports::Ids;
@@ -88,6 +89,7 @@ pub async fn apply_credit(
             break;
         }
         let (payment, mut writes) = settled(
+            table,
             ids,
             PaymentId::generate(ids),
             &bundle,
@@ -98,7 +100,8 @@ pub async fn apply_credit(
             "credit.applied",
             origin,
             now,
-        )?;
+        )
+        .await?;
         writes.push(payments::credit_guard(&money, t, a, now)?);
         table.transact(writes).await?;
         applied += payment.state.amount;
@@ -153,7 +156,8 @@ pub async fn move_deposit(
 /// A payment that is settled when written (account credit, or a cheque the office records),
 /// with the invoice's ledger and the audit entry, conditional on the invoice's `rev`.
 #[allow(clippy::too_many_arguments)]
-fn settled(
+async fn settled(
+    table: &dyn Table,
     ids: &dyn Ids,
     id: PaymentId,
     bundle: &InvoiceBundle,
@@ -184,12 +188,32 @@ fn settled(
             "payment": payment.id, "amount": amount, "method": method, "source": payment.credit_source, "balance": inv.ledger.balance,
         }),
     );
-    let writes = vec![
+    let mut writes = vec![
         payments::create(&invoice.tenant, &invoice.account, &payment)?,
         invoices::save(&inv, invoice.rev)?,
         audit::append(&invoice.tenant, &audit)?,
     ];
+    let after: Vec<PaymentRecord> = bundle.payments.iter().cloned().chain([payment.clone()]).collect();
+    writes.extend(paid_writes(table, bundle, &inv, &after).await?);
     Ok((payment, writes))
+}
+
+/// The adoption counters' change when the invoice's payment in full changes (paid now, or no
+/// longer), to go in the same transaction; nothing when it does not change.
+async fn paid_writes(
+    table: &dyn Table,
+    before: &InvoiceBundle,
+    invoice: &Invoice,
+    payments: &[PaymentRecord],
+) -> Result<Vec<Write>, Error> {
+    let (was, is) = (paid(&before.invoice, &before.payments), paid(invoice, payments));
+    if was == is {
+        return Ok(Vec::new());
+    }
+    let zone = crate::stats::zone_of(table, &invoice.tenant, &invoice.time_zone).await?;
+    let mut tally = Tally::default();
+    tally.paid_change(was, is, &zone);
+    Ok(crate::stats::writes(&invoice.tenant, &invoice.account, &tally))
 }
 
 /// The writes that record money the office received outside the portal (a cheque, cash): a
@@ -206,6 +230,7 @@ pub async fn record_offline(
 ) -> Result<PaymentRecord, Error> {
     let (ids, now) = (act.ids, act.now);
     let (payment, mut writes) = settled(
+        act.table,
         ids,
         id,
         bundle,
@@ -216,7 +241,8 @@ pub async fn record_offline(
         "payment.recorded",
         &act.origin,
         now,
-    )?;
+    )
+    .await?;
     let i = &bundle.invoice;
     let at = PaymentRef {
         tenant: i.tenant.clone(),
@@ -380,6 +406,7 @@ async fn post_one(
             "payment": payment.id, "event": event_id, "status": payment.state.status, "refunded": payment.state.refunded,
         });
         if let Some(mut bundle) = bundle {
+            let was = bundle.clone();
             if let Some(slot) = bundle.payments.iter_mut().find(|p| p.id == payment.id) {
                 *slot = payment.clone();
             }
@@ -393,6 +420,7 @@ async fn post_one(
             detail["paid"] = invoice.ledger.paid.into();
             detail["balance"] = invoice.ledger.balance.into();
             writes.push(invoices::save(invoice, expected)?);
+            writes.extend(paid_writes(table, &was, &bundle.invoice, &bundle.payments).await?);
         }
         let audit = AuditEntry::record(
             ids,

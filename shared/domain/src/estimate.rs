@@ -462,6 +462,11 @@ pub struct Estimate {
     /// new version is started).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_requested_at: Option<Timestamp>,
+    /// The contractor's time zone when it was created (IANA name): its dates are in it, and
+    /// the adoption figures count it in its months without reading the tenant. Empty on
+    /// records from before it was kept (the tenant's zone is read then).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub time_zone: String,
     /// Optimistic-concurrency counter: every write is conditional on it and bumps it.
     pub rev: u64,
 }

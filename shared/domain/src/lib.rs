@@ -10,8 +10,10 @@
 //! - [`outbox`]: the messages a change queues, and their delivery's state machine.
 //! - [`payments`]: the contractor's payment rules and the Payments port (Stripe / simulator).
 //! - [`audit`]: the append-only record of who did what.
+//! - [`adoption`]: the adoption figures, counted as events happen ([`adoption::Tally`]).
 //! - [`ports`]: the traits adapters implement (clock, ids, mail).
 //! - [`error`]: validation and rule errors shared by everything above.
+pub mod adoption;
 pub mod audit;
 pub mod error;
 pub mod estimate;

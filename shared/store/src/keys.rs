@@ -37,6 +37,10 @@ pub fn account(t: &TenantId, a: &AccountId) -> Key {
 pub fn accounts_gsi(t: &TenantId) -> String {
     format!("T#{t}#ACCOUNTS")
 }
+/// The partition of a tenant's adoption counters (`repo::stats`).
+pub fn stats_pk(t: &TenantId) -> String {
+    format!("T#{t}#STATS")
+}
 /// A per-tenant counter (printed numbers: `INV`, `EST`).
 pub fn counter(t: &TenantId, kind: &str) -> Key {
     Key::new(tenant_pk(t), format!("COUNTER#{kind}"))

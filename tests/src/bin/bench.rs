@@ -4,7 +4,9 @@
 //!   emulator) against a hello-world `lambda_http` binary measured in the same run;
 //! - stripped release binary sizes;
 //! - handler time in process on the embedded store (p50/p99 of GET estimate);
-//! - requests per second of GET estimate against the release local server on loopback.
+//! - requests per second of GET estimate against the release local server on loopback;
+//! - the adoption figures of a contractor with 20,000 customers (read from their counters),
+//!   against recounting them from every customer's records.
 //!
 //! Every load is bounded in requests and time and targets 127.0.0.1 only.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -211,6 +213,92 @@ async fn throughput() {
     let _ = server.kill().await;
 }
 
+/// Customers of the contractor the adoption figures are read for.
+const CUSTOMERS: usize = 20_000;
+
+async fn adoption_at_scale() {
+    use portal_domain::audit::{Actor, Origin};
+    use portal_domain::party::{Account, AccountKind, Contact, ContactRole};
+    use portal_domain::ports::{Clock, Ids, RandomIds, SystemClock};
+    use portal_http::function::HttpFunction;
+    let store = portal_embedded::Store::in_memory().unwrap();
+    let table: Arc<dyn portal_store::Table> = Arc::new(store.table());
+    let now = SystemClock.now();
+    portal_local::seed::seed(table.as_ref(), &RandomIds, now, "https://portal.test").await.unwrap();
+    let t: portal_domain::ids::TenantId = "ten_brightspark".parse().unwrap();
+    let act = portal_app::Act {
+        table: table.as_ref(),
+        ids: &RandomIds,
+        tenant: t.clone(),
+        actor: Actor::Staff { id: "stf_morgan".into(), name: "Morgan Reyes".into() },
+        origin: Origin::default(),
+        now,
+    };
+    let start = Instant::now();
+    for i in 0..CUSTOMERS {
+        let account = Account {
+            id: portal_domain::ids::AccountId::generate(&RandomIds),
+            tenant: t.clone(),
+            name: format!("Customer {i:05}"),
+            kind: AccountKind::Residential,
+            stripe_customer: None,
+        };
+        let contact = Contact {
+            id: portal_domain::ids::ContactId::generate(&RandomIds),
+            tenant: t.clone(),
+            account: account.id.clone(),
+            name: format!("Contact {i:05}"),
+            email: None,
+            phone: None,
+            role: ContactRole::Approver,
+            properties: None,
+            portal_enabled: true,
+            activity: Default::default(),
+        };
+        portal_app::customers::create(&act, &account, &contact, None).await.unwrap();
+        // Every fourth contact has signed in.
+        if i % 4 == 0 {
+            portal_app::customers::signed_in(table.as_ref(), &t, &account.id, &contact.id, now).await.unwrap();
+        }
+    }
+    let filled = start.elapsed();
+    let key = portal_http::token::KeyFile::generate("bench", RandomIds.secret()).unwrap();
+    let verifier = portal_http::token::Verifier::new(portal_http::token::PublicKeys::from_jwks(&key.public_jwks().unwrap()).unwrap());
+    let state = admin_api::State::build(&portal_http::function::Deps::new(table.clone()).with_verifier(verifier)).unwrap();
+    let payload =
+        events::with_token("admin-api", "adoption", &portal_tests::lambda::staff_token(&key, "ten_brightspark", "stf_morgan", "owner"));
+    let mut times = Vec::with_capacity(500);
+    let mut body = String::new();
+    for _ in 0..500 {
+        let req = events::request(&payload);
+        let start = Instant::now();
+        let resp = state.handle(req, SystemClock.now()).await;
+        times.push(start.elapsed());
+        assert_eq!(resp.status(), 200);
+        if let lambda_http::Body::Text(b) = resp.body() {
+            body.clone_from(b);
+        }
+    }
+    let figures: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(figures["contacts"].as_u64(), Some(CUSTOMERS as u64 + 4), "every contact is counted");
+    let tenant = portal_store::repo::parties::get_tenant(table.as_ref(), &t).await.unwrap().unwrap();
+    let start = Instant::now();
+    let recount = portal_app::stats::recount(table.as_ref(), &tenant).await.unwrap();
+    let recounted = start.elapsed();
+    assert_eq!(portal_app::stats::summed(&recount), portal_app::stats::stored(table.as_ref(), &t).await.unwrap(), "counters = recount");
+    println!("\n## Adoption figures of a contractor with {CUSTOMERS} customers (embedded store, 500 calls)\n");
+    println!(
+        "page p50 {:.3} ms, p99 {:.3} ms (4 reads: the tenant and three Queries of its counters); \
+         recounting every customer's records instead (the page before the counters): {:.0} ms; \
+         filling {CUSTOMERS} customers (with {} sign-ins) through the use cases: {:.1} s",
+        percentile(&mut times, 0.50).as_secs_f64() * 1e3,
+        percentile(&mut times, 0.99).as_secs_f64() * 1e3,
+        recounted.as_secs_f64() * 1e3,
+        CUSTOMERS / 4,
+        filled.as_secs_f64(),
+    );
+}
+
 #[tokio::main]
 async fn main() {
     println!("# Switchboard benchmarks");
@@ -218,4 +306,5 @@ async fn main() {
     cold_starts().await;
     handler_latency().await;
     throughput().await;
+    adoption_at_scale().await;
 }

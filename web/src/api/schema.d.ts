@@ -40,8 +40,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Reads every customer partition once (accounts from the GSI, one Query each): fine for a
-         *     contractor's few thousand customers; a busier tenant would keep monthly counters instead.
+         * The last twelve months of the contractor's calendar, the contacts as they stand, and the
+         *     medians (from bucketed histograms: within a bucket's width of the exact median).
          */
         get: operations["get_admin_adoption"];
         put?: never;
@@ -1069,7 +1069,7 @@ export interface components {
             contacts_activated: number;
             /**
              * Format: int32
-             * @description Signed in within the last 90 days.
+             * @description Signed in within the last 90 days (by the contractor's calendar).
              */
             contacts_active_90_days: number;
             /**
@@ -1198,7 +1198,7 @@ export interface components {
             offline_count: number;
             /**
              * Format: double
-             * @description The median (one decimal), or `null` with nothing to measure.
+             * @description The median (one decimal, from buckets), or `null` with nothing to measure.
              */
             portal?: number | null;
             /**

@@ -289,7 +289,7 @@ async fn stamp_invited(
     c: &portal_domain::ids::ContactId,
     now: Timestamp,
 ) {
-    if let Err(e) = parties::record_invited(table, t, a, c, now).await {
+    if let Err(e) = crate::customers::reached(table, t, a, c, now).await {
         tracing::warn!(error = %e, contact = %c, "the contact's invitation was not stamped");
     }
 }

@@ -36,6 +36,11 @@ pub struct Invoice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sent_at: Option<Timestamp>,
     pub created_at: Timestamp,
+    /// The contractor's time zone when it was created (IANA name): its dates are in it, and
+    /// the adoption figures count it in its months without reading the tenant. Empty on
+    /// records from before it was kept (the tenant's zone is read then).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub time_zone: String,
     pub rev: u64,
 }
 

@@ -9,6 +9,7 @@ pub mod invoices;
 pub mod outbox;
 pub mod parties;
 pub mod payments;
+pub mod stats;
 
 use crate::table::{Item, Page, Query, StoreError, Table};
 

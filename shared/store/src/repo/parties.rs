@@ -1,6 +1,6 @@
 //! Tenants, accounts, contacts, properties and staff.
 use portal_domain::ids::{AccountId, ContactId, PropertyId, StaffId, TenantId};
-use portal_domain::party::{Account, Contact, Email, Phone, Property, Staff, Tenant};
+use portal_domain::party::{Account, Contact, ContactActivity, Email, Phone, Property, Staff, Tenant};
 
 use crate::keys;
 use crate::record::{from_item, kind, to_item, with_index};
@@ -128,28 +128,45 @@ pub fn withdraw_links(c: &Contact, at: jiff::Timestamp) -> Write {
     Write::Update(Update::new(keys::contact(&c.tenant, &c.account, &c.id)).set("links_withdrawn_at", at.to_string()).when(Cond::present()))
 }
 
-/// Stamps the contact as invited, once: an estimate or invoice emailed (or texted) with a
-/// link into the portal invites them as surely as a welcome does. A later welcome restamps it.
-pub async fn record_invited(table: &dyn Table, t: &TenantId, a: &AccountId, c: &ContactId, now: jiff::Timestamp) -> Result<(), StoreError> {
-    let once = Update::new(keys::contact(t, a, c))
-        .set("invited_at", now.to_string())
-        .when(Cond::present().and(Cond::NotExists("invited_at".into())));
-    match table.update(once).await {
-        Ok(_) | Err(StoreError::ConditionFailed) => Ok(()),
-        Err(e) => Err(e),
-    }
+/// The contact's portal activity is still `a` as read: the adoption counts an event takes
+/// from it (reached, activated, last seen) stay true only if nothing stamped it meanwhile.
+fn activity_is(a: &ContactActivity) -> Cond {
+    let attr = |name: &str, v: Option<jiff::Timestamp>| match v {
+        Some(t) => Cond::eq(name, t.to_string()),
+        None => Cond::NotExists(name.into()),
+    };
+    Cond::And(vec![
+        Cond::present(),
+        attr("invited_at", a.invited_at),
+        attr("first_signed_in_at", a.first_signed_in_at),
+        attr("last_signed_in_at", a.last_signed_in_at),
+    ])
 }
 
-/// Stamps a sign-in on a contact: the last one always, the first one once.
-pub async fn record_sign_in(table: &dyn Table, t: &TenantId, a: &AccountId, c: &ContactId, now: jiff::Timestamp) -> Result<(), StoreError> {
-    let key = keys::contact(t, a, c);
-    table.update(Update::new(key.clone()).set("last_signed_in_at", now.to_string()).when(Cond::present())).await?;
-    let first =
-        Update::new(key).set("first_signed_in_at", now.to_string()).when(Cond::present().and(Cond::NotExists("first_signed_in_at".into())));
-    match table.update(first).await {
-        Ok(_) | Err(StoreError::ConditionFailed) => Ok(()),
-        Err(e) => Err(e),
+/// Saves a contact whose activity was `before` when read (see [`activity_is`]).
+pub fn save_contact_from(c: &Contact, before: &ContactActivity) -> Result<Write, StoreError> {
+    Ok(Write::Put(Put { item: contact_item(c)?, cond: Some(activity_is(before)) }))
+}
+
+/// Removes a contact whose activity is as read.
+pub fn delete_contact_seen(c: &Contact) -> Write {
+    Write::Delete(crate::table::Delete { key: keys::contact(&c.tenant, &c.account, &c.id), cond: Some(activity_is(&c.activity)) })
+}
+
+/// Stamps the contact invited at `now` (a document link reached them), if its activity is
+/// still `before`.
+pub fn stamp_invited(c: &Contact, before: &ContactActivity, now: jiff::Timestamp) -> Write {
+    Write::Update(Update::new(keys::contact(&c.tenant, &c.account, &c.id)).set("invited_at", now.to_string()).when(activity_is(before)))
+}
+
+/// Stamps a sign-in at `now` (the last one always, the first one once), if the contact's
+/// activity is still `before`.
+pub fn stamp_sign_in(c: &Contact, before: &ContactActivity, now: jiff::Timestamp) -> Write {
+    let mut u = Update::new(keys::contact(&c.tenant, &c.account, &c.id)).set("last_signed_in_at", now.to_string());
+    if before.first_signed_in_at.is_none() {
+        u = u.set("first_signed_in_at", now.to_string());
     }
+    Write::Update(u.when(activity_is(before)))
 }
 
 pub async fn get_contact(table: &dyn Table, t: &TenantId, a: &AccountId, c: &ContactId) -> Result<Option<Contact>, StoreError> {
