@@ -1,6 +1,5 @@
 //! What the office's features share: the staff session, the tenant and the account of a
 //! request, paging, audit entries, and the request as a use case's act.
-use portal_domain::audit::AuditEntry;
 use portal_domain::ids::AccountId;
 use portal_domain::party::{Account, Tenant};
 use portal_domain::{DomainError, FieldErrors};
@@ -57,18 +56,6 @@ pub(crate) fn text(e: &mut FieldErrors, field: &str, value: &str, max: usize) ->
         e.add(field, format!("required, at most {max} characters"));
     }
     v.to_string()
-}
-
-pub(crate) fn entry(
-    state: &State,
-    s: &StaffSession,
-    req: &Call,
-    action: &str,
-    subject: String,
-    account: &AccountId,
-    detail: serde_json::Value,
-) -> AuditEntry {
-    AuditEntry::record(state.ids.as_ref(), req.now, s.actor(), action, Some(subject), Some(account.clone()), &req.origin, detail)
 }
 
 /// The names of the customers a page of a staff list names: one GetItem per distinct

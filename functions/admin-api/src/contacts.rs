@@ -8,10 +8,10 @@ use portal_http::error::unprocessable;
 use portal_http::request::{MAX_BODY, json, path};
 use portal_http::session::StaffSession;
 use portal_http::{ApiError, Call, response};
-use portal_store::repo::{audit, parties};
+use portal_store::repo::parties;
 
 use crate::State;
-use crate::common::{account, act, entry, session, text};
+use crate::common::{account, act, session, text};
 
 /// A person at the customer who uses the portal.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -175,8 +175,7 @@ pub async fn edit_contact(state: &State, req: &Call) -> Result<Response<Body>, A
     c.portal_enabled = before.portal_enabled;
     c.activity = before.activity.clone();
     let detail = serde_json::json!({ "before": contact_view(&before), "after": contact_view(&c) });
-    let audit = entry(state, &s, req, "contact.changed", c.id.to_string(), &c.account, detail);
-    state.table.transact(vec![parties::save_contact(&c)?, audit::append(&s.tenant, &audit)?]).await?;
+    portal_app::customers::edit_contact(&act(state, &s, req), &before, &c, detail).await?;
     Ok(response::ok(&contact_view(&c)))
 }
 
@@ -214,8 +213,7 @@ pub async fn edit_property(state: &State, req: &Call) -> Result<Response<Body>, 
     let mut e = FieldErrors::new();
     let p = property_of(before.id.clone(), &body, &mut e, "");
     e.into_result().map_err(unprocessable)?;
-    let audit = entry(state, &s, req, "property.changed", p.id.to_string(), &a, serde_json::json!({ "before": before, "after": p }));
-    state.table.transact(vec![parties::save_property(&s.tenant, &a, &p)?, audit::append(&s.tenant, &audit)?]).await?;
+    portal_app::customers::edit_property(&act(state, &s, req), &a, &before, &p).await?;
     Ok(response::ok(&p))
 }
 
@@ -227,15 +225,7 @@ pub async fn remove_property(state: &State, req: &Call) -> Result<Response<Body>
     let s = session(state, req)?;
     s.may_manage()?;
     let (a, p) = property(state, &s, req).await?;
-    let t = &s.tenant;
-    if parties::property_in_use(state.table.as_ref(), t, &a, &p.id).await? {
-        return Err(ApiError::Conflict(
-            "property_in_use",
-            "Estimates, invoices or contacts name this property, so it stays. You can change its label or address.".into(),
-        ));
-    }
-    let audit = entry(state, &s, req, "property.removed", p.id.to_string(), &a, serde_json::json!({ "property": p }));
-    state.table.transact(vec![parties::delete_property(t, &a, &p.id), audit::append(t, &audit)?]).await?;
+    portal_app::customers::remove_property(&act(state, &s, req), &a, &p).await?;
     Ok(response::ok(&p))
 }
 
@@ -274,11 +264,8 @@ pub async fn invite_contact(state: &State, req: &Call) -> Result<Response<Body>,
 pub async fn withdraw_links(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = session(state, req)?;
     s.may_manage()?;
-    let mut c = contact(state, &s, req).await?;
-    let now = req.now;
-    c.activity.links_withdrawn_at = Some(now);
-    let audit = entry(state, &s, req, "contact.links_withdrawn", c.id.to_string(), &c.account, serde_json::json!({ "contact": c.id }));
-    state.table.transact(vec![parties::withdraw_links(&c, now), audit::append(&s.tenant, &audit)?]).await?;
+    let c = contact(state, &s, req).await?;
+    let c = portal_app::customers::withdraw_links(&act(state, &s, req), &c).await?;
     Ok(response::ok(&contact_view(&c)))
 }
 
@@ -300,10 +287,7 @@ pub async fn set_access(state: &State, req: &Call) -> Result<Response<Body>, Api
     let s = session(state, req)?;
     s.may_manage()?;
     let body: Access = json(req, MAX_BODY)?;
-    let mut c = contact(state, &s, req).await?;
-    c.portal_enabled = body.enabled;
-    let action = if body.enabled { "contact.access_on" } else { "contact.access_off" };
-    let audit = entry(state, &s, req, action, c.id.to_string(), &c.account, serde_json::json!({ "contact": c.id }));
-    state.table.transact(vec![parties::save_contact(&c)?, audit::append(&s.tenant, &audit)?]).await?;
+    let c = contact(state, &s, req).await?;
+    let c = portal_app::customers::set_access(&act(state, &s, req), &c, body.enabled).await?;
     Ok(response::ok(&contact_view(&c)))
 }

@@ -7,7 +7,6 @@ use portal_domain::payments::PaymentRules;
 use portal_http::error::unprocessable;
 use portal_http::request::{MAX_BODY, json};
 use portal_http::{ApiError, Call, response};
-use portal_store::repo::{audit, parties};
 
 use crate::State;
 use crate::common::{session, tenant};
@@ -138,16 +137,7 @@ pub async fn put(state: &State, req: &Call) -> Result<Response<Body>, ApiError> 
     t.notification_email = body.notification_email.clone();
     t.address = body.address.trim().to_string();
     t.estimate_defaults = body.estimate_defaults.clone();
-    let entry = portal_domain::audit::AuditEntry::record(
-        state.ids.as_ref(),
-        req.now,
-        s.actor(),
-        "settings.changed",
-        Some("settings".into()),
-        None,
-        &req.origin,
-        serde_json::json!({ "before": of(&before), "after": of(&t) }),
-    );
-    state.table.transact(vec![parties::save_tenant(&t)?, audit::append(&s.tenant, &entry)?]).await?;
+    let detail = serde_json::json!({ "before": of(&before), "after": of(&t) });
+    portal_app::contractors::save_settings(&crate::common::act(state, &s, req), &t, detail).await?;
     Ok(response::ok(&of(&t)))
 }

@@ -5,7 +5,7 @@ use portal_domain::ids::StaffId;
 use portal_domain::party::{Email, Staff, StaffRole};
 use portal_http::request::{MAX_BODY, json, path};
 use portal_http::{ApiError, Call, response};
-use portal_store::repo::{audit, parties};
+use portal_store::repo::parties;
 
 use crate::State;
 use crate::common::session;
@@ -85,21 +85,6 @@ pub async fn remove_staff(state: &State, req: &Call) -> Result<Response<Body>, A
     let s = session(state, req)?;
     s.must_own()?;
     let id: StaffId = path(req, "staff", "staff member")?;
-    if id == s.staff {
-        return Err(ApiError::Conflict("self", "You cannot remove yourself.".into()));
-    }
-    let mut staff = parties::get_staff(state.table.as_ref(), &s.tenant, &id).await?.ok_or(ApiError::NotFound("staff member"))?;
-    staff.active = false;
-    let audit = portal_domain::audit::AuditEntry::record(
-        state.ids.as_ref(),
-        req.now,
-        s.actor(),
-        "staff.removed",
-        Some(staff.id.to_string()),
-        None,
-        &req.origin.clone(),
-        serde_json::json!({ "name": staff.name }),
-    );
-    state.table.transact(vec![parties::save_staff(&staff)?, audit::append(&s.tenant, &audit)?]).await?;
+    let staff = portal_app::contractors::remove_staff(&crate::common::act(state, &s, req), &s.staff, &id).await?;
     Ok(response::ok(&staff_view(&staff)))
 }

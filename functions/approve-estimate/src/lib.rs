@@ -10,7 +10,6 @@ use lambda_http::{Body, Response};
 use portal_domain::estimate::view::EstimateView;
 use portal_domain::estimate::{Decision, EstimateEvent, EstimateStatus, LineComment, Selection};
 use portal_domain::ids::{EstimateId, LineItemId};
-use portal_domain::outbox::OfficeEvent;
 use portal_domain::party::Section;
 use portal_domain::{DomainError, FieldErrors};
 use portal_http::Call;
@@ -18,8 +17,8 @@ use portal_http::error::unprocessable;
 use portal_http::request::{MAX_BODY, json, path};
 use portal_http::session::CustomerSession;
 use portal_http::{ApiError, response};
+use portal_store::repo::estimates;
 use portal_store::repo::estimates::EstimateBundle;
-use portal_store::repo::{audit, estimates, outbox};
 
 /// Approval bodies carry a signature image.
 const MAX_APPROVAL_BODY: usize = 256 * 1024;
@@ -257,35 +256,7 @@ pub async fn request_update(state: &State, req: &Call) -> Result<Response<Body>,
         .ok_or(ApiError::NotFound("estimate"))?;
     // Whoever could have decided on it may ask for a new one.
     session.may_decide(&bundle.estimate)?;
-    let before = bundle.estimate.clone();
-    if before.effective_status(now) != EstimateStatus::Expired {
-        return Err(ApiError::Conflict("not_expired", "This estimate has not expired: you can still decide on it.".into()));
-    }
-    if before.update_requested_at.is_some() {
-        return Err(ApiError::Conflict(
-            "already_requested",
-            "You already asked for an updated estimate. The office will send you one.".into(),
-        ));
-    }
-    let mut after = before.clone();
-    after.update_requested_at = Some(now);
-    after.rev += 1;
-    let detail = serde_json::json!({ "version": before.current_version, "message": &message });
-    let entry = session.audit_entry(state.ids.as_ref(), now, "estimate.update_requested", id.to_string(), &req.origin, detail);
-    let writes = vec![
-        estimates::save_header(&after, before.rev)?,
-        audit::append(&session.tenant, &entry)?,
-        outbox::enqueue(
-            &session.tenant,
-            OfficeEvent::UpdateRequested { estimate: id.clone(), message: message.clone() }.message(
-                state.ids.as_ref(),
-                &session.account,
-                now,
-            ),
-        )?,
-    ];
-    state.table.transact(writes).await?;
-    bundle.estimate = after;
+    portal_app::estimates::request_update(&act(state, req, &session), &mut bundle, &message).await?;
     let view = EstimateView::of(&bundle.estimate, &bundle.versions, &bundle.decisions, now, true, session.evidence())
         .map_err(ApiError::internal)?;
     Ok(response::ok(&view))

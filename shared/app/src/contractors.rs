@@ -1,7 +1,7 @@
 //! A contractor and its staff: the contractor set up with its owner (and its document numbers
 //! continuing from the system it comes from), a staff member invited by the owner.
 use jiff::SignedDuration;
-use portal_domain::ids::OutboxId;
+use portal_domain::ids::{OutboxId, StaffId};
 use portal_domain::outbox::{Notice, OutboxMessage};
 use portal_domain::party::{Staff, Tenant};
 use portal_store::Table;
@@ -38,4 +38,23 @@ pub async fn invite_staff(act: &Act<'_>, staff: &Staff) -> Result<(), Error> {
     let detail = serde_json::json!({ "name": staff.name, "role": staff.role.as_str() });
     let audit = act.audit("staff.invited", &staff.id, None, detail)?;
     Ok(act.table.transact(vec![parties::put_staff(staff)?, link, outbox::enqueue(&act.tenant, message)?, audit]).await?)
+}
+
+/// The owner removes a staff member (`by` may not remove themselves): they can no longer sign
+/// in or refresh a session. Returns them as saved.
+pub async fn remove_staff(act: &Act<'_>, by: &StaffId, id: &StaffId) -> Result<Staff, Error> {
+    if id == by {
+        return Err(Error::conflict("self", "You cannot remove yourself."));
+    }
+    let mut staff = parties::get_staff(act.table, &act.tenant, id).await?.ok_or(Error::NotFound("staff member"))?;
+    staff.active = false;
+    let audit = act.audit("staff.removed", &staff.id, None, serde_json::json!({ "name": staff.name }))?;
+    act.table.transact(vec![parties::save_staff(&staff)?, audit]).await?;
+    Ok(staff)
+}
+
+/// Saves the contractor's settings (`detail`: what changed, for the audit entry).
+pub async fn save_settings(act: &Act<'_>, tenant: &Tenant, detail: serde_json::Value) -> Result<(), Error> {
+    let audit = act.audit("settings.changed", "settings", None, detail)?;
+    Ok(act.table.transact(vec![parties::save_tenant(tenant)?, audit]).await?)
 }

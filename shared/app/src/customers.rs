@@ -91,6 +91,51 @@ pub async fn invite(act: &Act<'_>, contact: &Contact) -> Result<Contact, Error> 
     Ok(c)
 }
 
+/// Saves the office's changes to a contact (`after`: its access and portal activity are those
+/// of `before`, not part of the form), unless a sign-in stamped it meanwhile (409).
+pub async fn edit_contact(act: &Act<'_>, before: &Contact, after: &Contact, detail: serde_json::Value) -> Result<(), Error> {
+    let audit = act.audit("contact.changed", &after.id, Some(&after.account), detail)?;
+    Ok(act.table.transact(vec![parties::save_contact_from(after, &before.activity)?, audit]).await?)
+}
+
+/// Switches a contact's portal access. Off: no links are sent and their refresh sessions stop
+/// working at the next refresh. Returns the contact as saved.
+pub async fn set_access(act: &Act<'_>, contact: &Contact, enabled: bool) -> Result<Contact, Error> {
+    let c = Contact { portal_enabled: enabled, ..contact.clone() };
+    let action = if enabled { "contact.access_on" } else { "contact.access_off" };
+    let audit = act.audit(action, &c.id, Some(&c.account), serde_json::json!({ "contact": c.id }))?;
+    act.table.transact(vec![parties::save_contact_from(&c, &contact.activity)?, audit]).await?;
+    Ok(c)
+}
+
+/// Expires every link the contact was sent (invitation, sign-in, estimate and invoice links)
+/// now. Portal access stays on. Returns the contact as stamped.
+pub async fn withdraw_links(act: &Act<'_>, contact: &Contact) -> Result<Contact, Error> {
+    let mut c = contact.clone();
+    c.activity.links_withdrawn_at = Some(act.now);
+    let audit = act.audit("contact.links_withdrawn", &c.id, Some(&c.account), serde_json::json!({ "contact": c.id }))?;
+    act.table.transact(vec![parties::withdraw_links(&c, act.now), audit]).await?;
+    Ok(c)
+}
+
+/// Saves the office's changes to a property (its label or address).
+pub async fn edit_property(act: &Act<'_>, account: &AccountId, before: &Property, after: &Property) -> Result<(), Error> {
+    let audit = act.audit("property.changed", &after.id, Some(account), serde_json::json!({ "before": before, "after": after }))?;
+    Ok(act.table.transact(vec![parties::save_property(&act.tenant, account, after)?, audit]).await?)
+}
+
+/// Removes a property nothing names (estimates, invoices, contacts' scopes).
+pub async fn remove_property(act: &Act<'_>, account: &AccountId, p: &Property) -> Result<(), Error> {
+    if parties::property_in_use(act.table, &act.tenant, account, &p.id).await? {
+        return Err(Error::conflict(
+            "property_in_use",
+            "Estimates, invoices or contacts name this property, so it stays. You can change its label or address.",
+        ));
+    }
+    let audit = act.audit("property.removed", &p.id, Some(account), serde_json::json!({ "property": p }))?;
+    Ok(act.table.transact(vec![parties::delete_property(&act.tenant, account, &p.id), audit]).await?)
+}
+
 /// Tries a stamp on the contact's activity with what it counts, re-reading when another stamp
 /// got there first (a sign-in while a document link was marked, two sign-ins at once).
 async fn stamp(

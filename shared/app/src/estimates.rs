@@ -346,6 +346,31 @@ pub async fn decide(
     Ok(())
 }
 
+/// The customer, finding the estimate expired, asks for an updated one (with `message` for
+/// the office): stamped on the header, told to the office through the outbox, audited.
+pub async fn request_update(act: &Act<'_>, b: &mut EstimateBundle, message: &str) -> Result<(), Error> {
+    let before = &b.estimate;
+    if before.effective_status(act.now) != EstimateStatus::Expired {
+        return Err(Error::conflict("not_expired", "This estimate has not expired: you can still decide on it."));
+    }
+    if before.update_requested_at.is_some() {
+        return Err(Error::conflict("already_requested", "You already asked for an updated estimate. The office will send you one."));
+    }
+    let mut after = before.clone();
+    after.update_requested_at = Some(act.now);
+    after.rev += 1;
+    let detail = serde_json::json!({ "version": before.current_version, "message": message });
+    let tell = OfficeEvent::UpdateRequested { estimate: before.id.clone(), message: message.to_string() };
+    let writes = vec![
+        estimates::save_header(&after, before.rev)?,
+        act.audit("estimate.update_requested", &before.id, Some(&before.account), detail)?,
+        outbox::enqueue(&act.tenant, tell.message(act.ids, &before.account, act.now))?,
+    ];
+    act.table.transact(writes).await?;
+    b.estimate = after;
+    Ok(())
+}
+
 /// An approval the customer gave outside the portal (by phone, on paper, in person, by email).
 #[derive(Debug, Clone)]
 pub struct Offline {

@@ -112,17 +112,6 @@ pub fn put_contact(c: &Contact) -> Result<Write, StoreError> {
     Ok(Write::create(contact_item(c)?))
 }
 
-/// Replaces a contact read before (access switched, invited). Sign-in stamps are written
-/// separately, so a change here keeps the ones read.
-pub fn save_contact(c: &Contact) -> Result<Write, StoreError> {
-    Ok(Write::Put(Put { item: contact_item(c)?, cond: Some(Cond::present()) }))
-}
-
-/// Removes a contact (their sessions and links stop working: sign-in resolves the contact).
-pub fn delete_contact(c: &Contact) -> Write {
-    Write::Delete(crate::table::Delete { key: keys::contact(&c.tenant, &c.account, &c.id), cond: Some(Cond::present()) })
-}
-
 /// Stamps the withdrawal of a contact's links (one attribute: other stamps stay as they are).
 pub fn withdraw_links(c: &Contact, at: jiff::Timestamp) -> Write {
     Write::Update(Update::new(keys::contact(&c.tenant, &c.account, &c.id)).set("links_withdrawn_at", at.to_string()).when(Cond::present()))
@@ -143,12 +132,15 @@ fn activity_is(a: &ContactActivity) -> Cond {
     ])
 }
 
-/// Saves a contact whose activity was `before` when read (see [`activity_is`]).
+/// Replaces a contact read before (edited, access switched, invited) whose activity was
+/// `before` when read: a sign-in stamped meanwhile fails the write (see [`activity_is`])
+/// rather than being lost.
 pub fn save_contact_from(c: &Contact, before: &ContactActivity) -> Result<Write, StoreError> {
     Ok(Write::Put(Put { item: contact_item(c)?, cond: Some(activity_is(before)) }))
 }
 
-/// Removes a contact whose activity is as read.
+/// Removes a contact whose activity is as read (their sessions and links stop working:
+/// sign-in resolves the contact).
 pub fn delete_contact_seen(c: &Contact) -> Write {
     Write::Delete(crate::table::Delete { key: keys::contact(&c.tenant, &c.account, &c.id), cond: Some(activity_is(&c.activity)) })
 }
