@@ -103,6 +103,12 @@ id_type!(/// A message waiting in the outbox (email or text to deliver).
     OutboxId, "msg");
 id_type!(/// A file a browser uploads straight to the blob store, before it is checked.
     UploadId, "upl");
+id_type!(/// A job: the work an approved estimate (or the office) sets up.
+    JobId, "job");
+id_type!(/// One appointment of a job.
+    VisitId, "vis");
+id_type!(/// A customer's request to move a visit.
+    RescheduleId, "rsc");
 
 /// Lower-case ULID text after a prefix: sortable by creation time, 80 random bits.
 pub fn ulid_id(prefix: &str, ms: u64, random: u128) -> String {

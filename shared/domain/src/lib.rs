@@ -5,6 +5,7 @@
 //! - [`money`]: currencies, integer minor units and the one rounding rule.
 //! - [`party`]: tenants (contractors), accounts, contacts, properties, staff; emails and phones.
 //! - [`estimate`]: estimates, their versions, options, totals, the state machine and signatures.
+//! - [`job`]: jobs, their visits and arrival windows, reschedule requests, working hours.
 //! - [`invoice`]: invoices, payments and the ledger that derives what is paid and owed.
 //! - [`payment`]: payment records, what they pay for, one account's money (credit, deposits).
 //! - [`outbox`]: the messages a change queues, and their delivery's state machine.
@@ -19,6 +20,7 @@ pub mod error;
 pub mod estimate;
 pub mod ids;
 pub mod invoice;
+pub mod job;
 pub mod money;
 pub mod outbox;
 pub mod party;
