@@ -138,6 +138,6 @@ pub async fn put(state: &State, req: &Call) -> Result<Response<Body>, ApiError> 
     t.address = body.address.trim().to_string();
     t.estimate_defaults = body.estimate_defaults.clone();
     let detail = serde_json::json!({ "before": of(&before), "after": of(&t) });
-    portal_app::contractors::save_settings(&crate::common::act(state, &s, req), &t, detail).await?;
+    portal_app::contractors::save_settings(&crate::common::act(state, &s, req), &before, &t, detail).await?;
     Ok(response::ok(&of(&t)))
 }

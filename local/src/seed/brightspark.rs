@@ -236,7 +236,7 @@ pub(super) async fn populate(s: &Seeder<'_>) -> Result<(), Error> {
         signer_name: "Dana Whitfield".into(),
         signature_png: DEMO_SIGNATURE.into(),
         by: id(CUSTOMER.1),
-        at: s.days_ago(1),
+        at: s.days_ago(3),
         ip: "203.0.113.24".into(),
         user_agent: "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X)".into(),
         version_fingerprint: kitchen.fingerprint(),
@@ -283,7 +283,7 @@ pub(super) async fn populate(s: &Seeder<'_>) -> Result<(), Error> {
         line("li_gen_pad", "Generator pad and whip", "1", 62_000, true),
         line("li_gen_labor", "Labor (hours)", "12", 11_500, false),
     ];
-    let cheque = Paid { id: "pay_generator_cheque", amount: 100_000, method: PaymentMethod::Offline, settled: true, days_ago: 3 };
+    let cheque = Paid { id: "pay_generator_cheque", amount: 100_000, method: PaymentMethod::Offline, settled: true, days_ago: 1 };
     s.invoice("acc_whitfield", "inv_generator", "INV-2036", "Standby generator hookup", generator, None, HOME, 5, &[cheque]).await?;
     // A bathroom fan: its deposit was paid by card at approval and is credited on the invoice.
     let fan = s.content(

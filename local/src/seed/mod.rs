@@ -212,7 +212,7 @@ impl Seeder<'_> {
                 let detail = serde_json::json!({ "version": version });
                 portal_app::estimates::decide(&by, &mut b, EstimateEvent::RequestChanges, d, "estimate.changes_requested", detail).await?;
             }
-            (status, _) => unreachable!("the demo has no {status:?} estimate of this shape"),
+            (status, _) => return Err(Error::Inconsistent(format!("the demo has no {status:?} estimate of this shape ({est})"))),
         }
         Ok(())
     }
@@ -397,19 +397,19 @@ fn property(pid: &str, label: &str, line1: &str, city: &str, region: &str, posta
 
 /// Seeds each demo contractor the store does not have yet, then issues fresh sign-in links.
 /// A contractor is set up first and then filled through the use cases; a seed that fails
-/// half-way (a rule changed under the demo) says so, and `make clean` starts afresh.
+/// half-way (a rule changed under the demo) says so, and the next start says so.
 pub async fn seed(table: &dyn Table, ids: &dyn Ids, now: Timestamp, public_url: &str) -> Result<Demo, Error> {
-    let tenant = match parties::get_tenant(table, &id(TENANT)).await? {
-        Some(t) => counted(table, t).await?,
+    let (tenant, first_new) = match parties::get_tenant(table, &id(TENANT)).await? {
+        Some(t) => (ready(table, t).await?, false),
         None => {
             let tenant = brightspark::tenant(id(TENANT), public_url);
             let seeder = Seeder { table, ids, now, tenant: tenant.clone(), staff: (STAFF, "Morgan Reyes"), customer: CUSTOMER.1 };
             brightspark::populate(&seeder).await?;
-            tenant
+            (tenant, true)
         }
     };
-    let second = match parties::get_tenant(table, &id(northside::TENANT)).await? {
-        Some(t) => counted(table, t).await?,
+    let (second, second_new) = match parties::get_tenant(table, &id(northside::TENANT)).await? {
+        Some(t) => (ready(table, t).await?, false),
         None => {
             let tenant = northside::tenant(id(northside::TENANT), public_url)?;
             let seeder = Seeder {
@@ -421,14 +421,18 @@ pub async fn seed(table: &dyn Table, ids: &dyn Ids, now: Timestamp, public_url: 
                 customer: northside::CUSTOMER.1,
             };
             northside::populate(&seeder).await?;
-            tenant
+            (tenant, true)
         }
     };
     // What the demo's history sent (estimate and invoice emails, receipts, the office's
     // alerts) went out before the demo began: the sender delivers it now, so receipts get
-    // their numbers and the outbox holds only what happens from here on.
-    for t in [&tenant.id, &second.id] {
-        portal_app::notify::deliver_due(table, &BeforeTheDemo, &BeforeTheDemo, ids, t, now).await?;
+    // their numbers and the outbox holds only what happens from here on. Then the demo is
+    // marked complete. A store seeded earlier keeps its outbox as it is.
+    for (t, new) in [(&tenant.id, first_new), (&second.id, second_new)] {
+        if new {
+            portal_app::notify::deliver_due(table, &BeforeTheDemo, &BeforeTheDemo, ids, t, now).await?;
+            parties::mark_demo(table, t).await?;
+        }
     }
     let ten_min = SignedDuration::from_mins(10);
     let customer = Subject::Contact { account: id(CUSTOMER.0), contact: id(CUSTOMER.1) };
@@ -451,11 +455,17 @@ pub async fn seed(table: &dyn Table, ids: &dyn Ids, now: Timestamp, public_url: 
     })
 }
 
-/// A contractor seeded before the adoption figures were counted as events happen gets its
-/// counters from a recount, once.
-async fn counted(table: &dyn Table, tenant: Tenant) -> Result<Tenant, Error> {
+/// A demo contractor already in the store: complete (a seed that stopped half-way says so),
+/// and with adoption counters (a store seeded before they were kept gets them from a recount,
+/// once).
+async fn ready(table: &dyn Table, tenant: Tenant) -> Result<Tenant, Error> {
     if portal_app::stats::stored(table, &tenant.id).await?.0.is_empty() {
         portal_app::stats::rebuild(table, &tenant).await?;
+    } else if !parties::demo_marked(table, &tenant.id).await? {
+        return Err(Error::Inconsistent(format!(
+            "the demo data of {} is incomplete (an earlier start stopped while making it): run `make clean`, then `make dev`",
+            tenant.name
+        )));
     }
     Ok(tenant)
 }

@@ -164,7 +164,7 @@ pub(super) async fn populate(s: &Seeder<'_>) -> Result<(), Error> {
     )
     .await?;
     s.deposit(CUSTOMER.0, "est_waterheater", "pay_heater_deposit", heater_totals.deposit).await?;
-    let card = Paid { id: "pay_heater_card", amount: 100_000, method: PaymentMethod::Card, settled: true, days_ago: 2 };
+    let card = Paid { id: "pay_heater_card", amount: 100_000, method: PaymentMethod::Card, settled: true, days_ago: 1 };
     s.invoice(
         CUSTOMER.0,
         INVOICE,

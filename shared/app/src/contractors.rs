@@ -53,8 +53,13 @@ pub async fn remove_staff(act: &Act<'_>, by: &StaffId, id: &StaffId) -> Result<S
     Ok(staff)
 }
 
-/// Saves the contractor's settings (`detail`: what changed, for the audit entry).
-pub async fn save_settings(act: &Act<'_>, tenant: &Tenant, detail: serde_json::Value) -> Result<(), Error> {
+/// Saves the contractor's settings (`detail`: what changed, for the audit entry). A new time
+/// zone moves the adoption figures' month and day boundaries: they are recounted in it.
+pub async fn save_settings(act: &Act<'_>, before: &Tenant, tenant: &Tenant, detail: serde_json::Value) -> Result<(), Error> {
     let audit = act.audit("settings.changed", "settings", None, detail)?;
-    Ok(act.table.transact(vec![parties::save_tenant(tenant)?, audit]).await?)
+    act.table.transact(vec![parties::save_tenant(tenant)?, audit]).await?;
+    if before.time_zone != tenant.time_zone {
+        crate::stats::rebuild(act.table, tenant).await?;
+    }
+    Ok(())
 }

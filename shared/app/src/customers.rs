@@ -83,7 +83,7 @@ pub async fn invite(act: &Act<'_>, contact: &Contact) -> Result<Contact, Error> 
     c.activity.invited_at = Some(act.now);
     let audit = act.audit("contact.invited", &c.id, Some(&c.account), serde_json::json!({ "contact": c.id, "again": again }))?;
     let mut tally = Tally::default();
-    tally.invited(&contact.activity, act.now, &stats::zone(act.table, &act.tenant).await?);
+    tally.changed(&contact.activity, &c.activity, &stats::zone(act.table, &act.tenant).await?);
     let mut writes = vec![parties::save_contact_from(&c, &contact.activity)?, audit];
     writes.extend(invite);
     writes.extend(stats::writes(&act.tenant, &c.account, &tally));
@@ -166,7 +166,7 @@ pub async fn reached(table: &dyn Table, t: &TenantId, a: &AccountId, c: &Contact
     stamp(table, t, a, c, |contact, zone| {
         contact.activity.invited_at.is_none().then(|| {
             let mut tally = Tally::default();
-            tally.invited(&contact.activity, now, zone);
+            tally.invited(&contact.activity, now, false, zone);
             (parties::stamp_invited(contact, &contact.activity, now), tally)
         })
     })

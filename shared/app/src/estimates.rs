@@ -281,7 +281,7 @@ pub async fn approve(act: &Act<'_>, b: &mut EstimateBundle, s: Signed) -> Result
     if fingerprint != version.fingerprint {
         return Err(Error::Inconsistent(format!("estimate {} version {} fails its fingerprint", b.estimate.id, version.number)));
     }
-    let priced = totals(&version.content, &s.selection)?;
+    let priced = totals(&version.content, &s.selection).map_err(|e| Error::Inconsistent(e.to_string()))?;
     let approval = Approval {
         version: version.number,
         selection: s.selection,
@@ -422,7 +422,7 @@ pub async fn record_offline(act: &Act<'_>, b: &EstimateBundle, o: Offline) -> Re
         status => transition(status, EstimateEvent::Approve)
             .map_err(|_| Error::conflict("not_open", "This estimate is not waiting for a decision."))?,
     };
-    let priced = totals(&version.content, &selection)?;
+    let priced = totals(&version.content, &selection).map_err(|e| Error::Inconsistent(e.to_string()))?;
     let note = o.note.trim().to_string();
     let approval = Approval {
         version: version.number,

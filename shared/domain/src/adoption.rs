@@ -70,7 +70,7 @@ pub fn median(bounds: &[f64], counts: &[i64]) -> Option<f64> {
     let mut below = 0i64;
     for (i, &k) in counts.iter().enumerate() {
         if k > 0 && (below + k) as f64 >= middle {
-            let lower = if i == 0 { 0.0 } else { bounds[i - 1] };
+            let lower = i.checked_sub(1).and_then(|j| bounds.get(j)).copied().unwrap_or(0.0);
             let upper = bounds.get(i).copied().unwrap_or(lower);
             let v = lower + (upper - lower) * (middle - below as f64) / k as f64;
             return Some((v * 10.0).round() / 10.0);
@@ -174,11 +174,20 @@ impl Tally {
         self.add(Self::month(at, zone), field::INVITED, n);
     }
 
-    /// The contact, as it was (`before`), is sent a link at `at`: reached, unless it was.
-    pub fn invited(&mut self, before: &ContactActivity, at: Timestamp, zone: &TimeZone) {
-        if reached(before).is_none() {
-            self.reached(at, 1, zone);
-        }
+    /// A contact's activity changed from `before` to `after`: what the one counted is taken
+    /// back and what the other counts is added (the differences cancel out).
+    pub fn changed(&mut self, before: &ContactActivity, after: &ContactActivity, zone: &TimeZone) {
+        self.contact(before, -1, zone);
+        self.contact(after, 1, zone);
+    }
+
+    /// The contact, as it was (`before`), is sent a link at `at` (`again`: a welcome sent
+    /// again restamps `invited_at`): reached, unless it was, and counted in the month its
+    /// first reach now falls in.
+    pub fn invited(&mut self, before: &ContactActivity, at: Timestamp, again: bool, zone: &TimeZone) {
+        let mut after = before.clone();
+        after.invited_at = if again { Some(at) } else { before.invited_at.or(Some(at)) };
+        self.changed(before, &after, zone);
     }
 
     /// The contact, as it was (`before`), signs in at `at`: activated (and reached) the first
@@ -187,8 +196,7 @@ impl Tally {
         let mut after = before.clone();
         after.first_signed_in_at = before.first_signed_in_at.or(Some(at));
         after.last_signed_in_at = Some(at);
-        self.contact(before, -1, zone);
-        self.contact(&after, 1, zone);
+        self.changed(before, &after, zone);
     }
 
     /// An estimate approved at `at`, signed in the portal or recorded by the office, sent at
@@ -373,6 +381,29 @@ mod tests {
         let mut open = vec![0; DAYS.len() + 1];
         open[DAYS.len()] = 2;
         assert_eq!(median(&DAYS, &open), Some(180.0), "the open bucket answers its lower bound");
+    }
+
+    #[test]
+    fn a_welcome_sent_again_moves_the_month_of_a_contact_not_yet_signed_in() {
+        let zone = TimeZone::UTC;
+        let october: Timestamp = "2026-10-10T10:00:00Z".parse().unwrap_or_default();
+        let november: Timestamp = "2026-11-10T10:00:00Z".parse().unwrap_or_default();
+        let before = ContactActivity { invited_at: Some(october), ..ContactActivity::default() };
+        let mut t = Tally::default();
+        t.invited(&before, november, true, &zone);
+        let cells: Vec<(Cell, Vec<(String, i64)>)> =
+            t.cells().map(|(c, f)| (c.clone(), f.into_iter().map(|(k, n)| (k.to_string(), n)).collect())).collect();
+        assert_eq!(
+            cells,
+            vec![
+                (Cell::Month("2026-10".into()), vec![(field::INVITED.into(), -1)]),
+                (Cell::Month("2026-11".into()), vec![(field::INVITED.into(), 1)]),
+            ],
+            "the total stays, the month moves"
+        );
+        let mut once = Tally::default();
+        once.invited(&before, november, false, &zone);
+        assert!(once.is_empty(), "a document link to someone already reached counts nothing");
     }
 
     #[test]

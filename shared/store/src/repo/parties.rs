@@ -117,6 +117,16 @@ pub fn withdraw_links(c: &Contact, at: jiff::Timestamp) -> Write {
     Write::Update(Update::new(keys::contact(&c.tenant, &c.account, &c.id)).set("links_withdrawn_at", at.to_string()).when(Cond::present()))
 }
 
+/// Marks a demo contractor as completely seeded (the seed writes it last).
+pub async fn mark_demo(table: &dyn Table, t: &TenantId) -> Result<(), StoreError> {
+    table.put(Put { item: to_item("demo", &Key::new(keys::tenant_pk(t), "DEMO"), &serde_json::json!({}))?, cond: None }).await
+}
+
+/// Whether a demo contractor was completely seeded.
+pub async fn demo_marked(table: &dyn Table, t: &TenantId) -> Result<bool, StoreError> {
+    Ok(table.get(&Key::new(keys::tenant_pk(t), "DEMO")).await?.is_some())
+}
+
 /// The contact's portal activity is still `a` as read: the adoption counts an event takes
 /// from it (reached, activated, last seen) stay true only if nothing stamped it meanwhile.
 fn activity_is(a: &ContactActivity) -> Cond {
