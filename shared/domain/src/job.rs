@@ -350,6 +350,28 @@ pub struct Visit {
 }
 
 impl Visit {
+    /// A visit booked at `now` for `window` with `technicians`, to be confirmed.
+    pub fn new(id: VisitId, job: JobId, window: Window, technicians: Vec<StaffId>, now: Timestamp) -> Visit {
+        Visit {
+            id,
+            job,
+            status: VisitStatus::Scheduled,
+            window,
+            requested: None,
+            technicians,
+            eta: None,
+            started_at: None,
+            finished_at: None,
+            confirmed_at: None,
+            customer_notes: String::new(),
+            internal_notes: String::new(),
+            completion_notes: String::new(),
+            sequence: 0,
+            created_at: now,
+            rev: 1,
+        }
+    }
+
     /// The visit after `event` at `now`.
     pub fn after(&self, event: VisitEvent, now: Timestamp) -> Result<Visit, DomainError> {
         let mut v = self.clone();

@@ -68,6 +68,40 @@ pub fn estimate_version(t: &TenantId, a: &AccountId, e: &EstimateId, v: u32) -> 
 pub fn estimate_decision(t: &TenantId, a: &AccountId, e: &EstimateId, v: u32) -> Key {
     Key::new(account_pk(t, a), format!("EST#{e}#D#{v:04}"))
 }
+/// A job, in its customer's partition; its visits, their technicians and reschedule requests
+/// sort under it (`JOB#{j}#VIS#{v}`, `...#TECH#{staff}`, `...#RSC#{r}`).
+pub const JOB_PREFIX: &str = "JOB#";
+pub fn job(t: &TenantId, a: &AccountId, j: &portal_domain::ids::JobId) -> Key {
+    Key::new(account_pk(t, a), format!("{JOB_PREFIX}{j}"))
+}
+pub fn visit(t: &TenantId, a: &AccountId, j: &portal_domain::ids::JobId, v: &portal_domain::ids::VisitId) -> Key {
+    Key::new(account_pk(t, a), format!("{JOB_PREFIX}{j}#VIS#{v}"))
+}
+pub fn visit_technician(t: &TenantId, a: &AccountId, j: &portal_domain::ids::JobId, v: &portal_domain::ids::VisitId, s: &StaffId) -> Key {
+    Key::new(account_pk(t, a), format!("{JOB_PREFIX}{j}#VIS#{v}#TECH#{s}"))
+}
+pub fn reschedule(
+    t: &TenantId,
+    a: &AccountId,
+    j: &portal_domain::ids::JobId,
+    v: &portal_domain::ids::VisitId,
+    r: &portal_domain::ids::RescheduleId,
+) -> Key {
+    Key::new(account_pk(t, a), format!("{JOB_PREFIX}{j}#VIS#{v}#RSC#{r}"))
+}
+/// GSI1 partition listing a tenant's jobs by status for staff (newest first).
+pub fn jobs_by_status_gsi(t: &TenantId, status: &str) -> String {
+    format!("T#{t}#JOB#{status}")
+}
+/// GSI1 partition of a day's visits (the contractor's calendar day of the window's start).
+pub fn visits_by_day_gsi(t: &TenantId, day: jiff::civil::Date) -> String {
+    format!("T#{t}#DAY#{day}")
+}
+/// GSI1 partition of one technician's visits, by window start.
+pub fn technician_visits_gsi(t: &TenantId, s: &StaffId) -> String {
+    format!("T#{t}#TECH#{s}")
+}
+
 /// GSI1 partition listing a tenant's estimates by status for staff (sorted by last change).
 pub fn estimates_by_status_gsi(t: &TenantId, status: &str) -> String {
     format!("T#{t}#EST#{status}")

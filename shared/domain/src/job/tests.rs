@@ -12,24 +12,8 @@ fn ts(s: &str) -> Timestamp {
 }
 
 fn visit(window: Window) -> Visit {
-    Visit {
-        id: "vis_1".parse().unwrap_or_else(|_| unreachable!()),
-        job: "job_1".parse().unwrap_or_else(|_| unreachable!()),
-        status: VisitStatus::Scheduled,
-        window,
-        requested: None,
-        technicians: vec![],
-        eta: None,
-        started_at: None,
-        finished_at: None,
-        confirmed_at: None,
-        customer_notes: String::new(),
-        internal_notes: String::new(),
-        completion_notes: String::new(),
-        sequence: 0,
-        created_at: Timestamp::UNIX_EPOCH,
-        rev: 1,
-    }
+    let id = "vis_1".parse().unwrap_or_else(|_| unreachable!());
+    Visit::new(id, "job_1".parse().unwrap_or_else(|_| unreachable!()), window, vec![], Timestamp::UNIX_EPOCH)
 }
 
 #[test]

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod customers;
 pub mod estimates;
 pub mod invoices;
+pub mod jobs;
 pub mod outbox;
 pub mod parties;
 pub mod payments;
