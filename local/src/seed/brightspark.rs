@@ -8,9 +8,9 @@ use portal_app::Error;
 use portal_domain::estimate::{
     Approval, Decision, DepositRule, EstimateOption, EstimateStatus, GroupKind, LineComment, OptionGroup, totals,
 };
-use portal_domain::ids::{AccountId, ContactId, PropertyId, StaffId};
+use portal_domain::ids::PropertyId;
 use portal_domain::money::Currency;
-use portal_domain::party::{Account, AccountKind, Branding, Contact, ContactRole, Staff, StaffRole, Tenant};
+use portal_domain::party::{AccountKind, Branding, ContactRole, StaffRole, Tenant};
 use portal_domain::payments::PaymentRules;
 
 use super::{Customer, DEMO_SIGNATURE, Paid, Seeder, id, id_email, id_phone, line, property};
@@ -61,7 +61,6 @@ pub(super) fn tenant(tenant_id: portal_domain::ids::TenantId, public_url: &str) 
 
 #[allow(clippy::too_many_lines)]
 pub(super) async fn populate(s: &Seeder<'_>) -> Result<(), Error> {
-    let t = s.tenant.id.clone();
     let today = s.today();
     let in_days = |d: i64| today.checked_add(d.days()).unwrap_or(today);
 
@@ -71,35 +70,10 @@ pub(super) async fn populate(s: &Seeder<'_>) -> Result<(), Error> {
         ("stf_jordan", "Jordan Lee", "jordan@brightspark.example", StaffRole::Office),
         ("stf_casey", "Casey Nguyen", "casey@brightspark.example", StaffRole::Technician),
     ];
-    let staff = staff.map(|(sid, name, email, role)| Staff {
-        id: id::<StaffId>(sid),
-        tenant: t.clone(),
-        name: name.into(),
-        email: id_email(email),
-        role,
-        active: true,
-    });
     // The demo's invoices run to INV-2044 and estimates to E-1060; the office goes on from there.
-    s.contractor(staff.into(), 2044, 1060).await?;
-    let contact = |cid: &str, aid: &str, name: &str, email: Option<&str>, phone: Option<&str>, role, properties| Contact {
-        id: id::<ContactId>(cid),
-        tenant: t.clone(),
-        account: id(aid),
-        name: name.into(),
-        email: email.map(id_email),
-        phone: phone.map(id_phone),
-        role,
-        properties,
-        portal_enabled: true,
-        activity: Default::default(),
-    };
-    let account = |aid: &str, name: &str, kind| Account {
-        id: id::<AccountId>(aid),
-        tenant: t.clone(),
-        name: name.into(),
-        kind,
-        stripe_customer: None,
-    };
+    s.contractor(&staff, 2044, 1060).await?;
+    let contact = |cid, aid, name, email, phone, role, properties| s.person(cid, aid, name, email, phone, role, properties);
+    let account = |aid, name, kind| s.account(aid, name, kind);
     s.customer(Customer {
         account: account("acc_whitfield", "Dana Whitfield", AccountKind::Residential),
         contacts: vec![contact(

@@ -9,7 +9,7 @@ use portal_app::{Act, Error};
 use portal_domain::audit::{Actor, Origin};
 use portal_domain::estimate::{Decision, EstimateEvent, EstimateStatus, LineItem, OptionGroup, VersionContent};
 use portal_domain::invoice::{PaymentFact, PaymentMethod};
-use portal_domain::party::{Property, Tenant};
+use portal_domain::party::{Account, AccountKind, Contact, ContactRole, Property, Staff, StaffRole, Tenant};
 use portal_domain::payment::{Document, PaymentRef};
 use portal_domain::ports::Ids;
 use portal_store::Table;
@@ -221,22 +221,60 @@ impl Seeder<'_> {
 /// The demo's people: a customer account with its contacts (the first one created with it)
 /// and properties (the first one created with it).
 struct Customer {
-    account: portal_domain::party::Account,
-    contacts: Vec<portal_domain::party::Contact>,
+    account: Account,
+    contacts: Vec<Contact>,
     properties: Vec<Property>,
 }
 
 impl Seeder<'_> {
-    /// The contractor with its owner (document numbers continuing after the demo's), then its
-    /// other staff invited.
-    async fn contractor(&self, staff: Vec<portal_domain::party::Staff>, last_invoice: i64, last_estimate: i64) -> Result<(), Error> {
-        let mut staff = staff.into_iter();
+    /// The contractor with its owner (the first of `staff`; document numbers continuing after
+    /// the demo's), then its other staff invited.
+    async fn contractor(&self, staff: &[(&str, &str, &str, StaffRole)], last_invoice: i64, last_estimate: i64) -> Result<(), Error> {
+        let mut staff = staff.iter().map(|(sid, name, email, role)| Staff {
+            id: id(sid),
+            tenant: self.tenant.id.clone(),
+            name: (*name).into(),
+            email: id_email(email),
+            role: *role,
+            active: true,
+        });
         let owner = staff.next().ok_or(Error::NotFound("owner"))?;
         portal_app::contractors::open(self.table, &self.tenant, &owner, last_invoice, last_estimate).await?;
         for s in staff {
             portal_app::contractors::invite_staff(&self.office(60), &s).await?;
         }
         Ok(())
+    }
+
+    /// A customer account of the demo contractor.
+    fn account(&self, aid: &str, name: &str, kind: AccountKind) -> Account {
+        Account { id: id(aid), tenant: self.tenant.id.clone(), name: name.into(), kind, stripe_customer: None }
+    }
+
+    /// A contact of account `aid`, with the portal on and no activity yet.
+    #[allow(clippy::too_many_arguments)]
+    fn person(
+        &self,
+        cid: &str,
+        aid: &str,
+        name: &str,
+        email: Option<&str>,
+        phone: Option<&str>,
+        role: ContactRole,
+        properties: Option<Vec<portal_domain::ids::PropertyId>>,
+    ) -> Contact {
+        Contact {
+            id: id(cid),
+            tenant: self.tenant.id.clone(),
+            account: id(aid),
+            name: name.into(),
+            email: email.map(id_email),
+            phone: phone.map(id_phone),
+            role,
+            properties,
+            portal_enabled: true,
+            activity: Default::default(),
+        }
     }
 
     /// A customer as the office added it, sixty days ago.

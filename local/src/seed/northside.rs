@@ -6,10 +6,10 @@
 use jiff::ToSpan;
 use portal_app::Error;
 use portal_domain::estimate::{Approval, Decision, DepositRule, EstimateStatus, totals};
-use portal_domain::ids::{AccountId, ContactId, StaffId, TenantId};
+use portal_domain::ids::TenantId;
 use portal_domain::invoice::PaymentMethod;
 use portal_domain::money::Currency;
-use portal_domain::party::{Account, AccountKind, Branding, Contact, ContactRole, EstimateDefaults, Staff, StaffRole, Tenant};
+use portal_domain::party::{AccountKind, Branding, ContactRole, EstimateDefaults, StaffRole, Tenant};
 use portal_domain::payments::PaymentRules;
 
 use super::{Customer, DEMO_SIGNATURE, Paid, Seeder, id, id_email, id_phone, line, property};
@@ -58,41 +58,15 @@ pub(super) fn tenant(tenant_id: TenantId, public_url: &str) -> Result<Tenant, Er
 }
 
 pub(super) async fn populate(s: &Seeder<'_>) -> Result<(), Error> {
-    let t = s.tenant.id.clone();
     let today = s.today();
     let in_days = |d: i64| today.checked_add(d.days()).unwrap_or(today);
     let staff = [
         (STAFF, STAFF_NAME, "riley@northside.example", StaffRole::Owner),
         ("stf_quinn", "Quinn Morales", "quinn@northside.example", StaffRole::Technician),
-    ]
-    .map(|(sid, name, email, role)| Staff {
-        id: id::<StaffId>(sid),
-        tenant: t.clone(),
-        name: name.into(),
-        email: id_email(email),
-        role,
-        active: true,
-    });
-    s.contractor(staff.into(), LAST_INVOICE, LAST_ESTIMATE).await?;
-    let contact = |cid: &str, aid: &str, name: &str, email: &str, phone: Option<&str>, role| Contact {
-        id: id::<ContactId>(cid),
-        tenant: t.clone(),
-        account: id(aid),
-        name: name.into(),
-        email: Some(id_email(email)),
-        phone: phone.map(id_phone),
-        role,
-        properties: None,
-        portal_enabled: true,
-        activity: Default::default(),
-    };
-    let account = |aid: &str, name: &str, kind| Account {
-        id: id::<AccountId>(aid),
-        tenant: t.clone(),
-        name: name.into(),
-        kind,
-        stripe_customer: None,
-    };
+    ];
+    s.contractor(&staff, LAST_INVOICE, LAST_ESTIMATE).await?;
+    let contact = |cid, aid, name, email, phone, role| s.person(cid, aid, name, Some(email), phone, role, None);
+    let account = |aid, name, kind| s.account(aid, name, kind);
     s.customer(Customer {
         account: account(CUSTOMER.0, "Erik Lindqvist", AccountKind::Residential),
         contacts: vec![contact(
