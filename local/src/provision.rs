@@ -108,6 +108,7 @@ pub async fn create_contractor(table: &dyn Table, ids: &dyn Ids, now: Timestamp,
         address: String::new(),
         notification_email: Some(email.clone()),
         estimate_defaults: Default::default(),
+        working_hours: Default::default(),
     };
     let owner = Staff {
         id: StaffId::generate(ids),
@@ -116,6 +117,8 @@ pub async fn create_contractor(table: &dyn Table, ids: &dyn Ids, now: Timestamp,
         email,
         role: StaffRole::Owner,
         active: true,
+        display_name: None,
+        photo: None,
     };
     let ttl = SignedDuration::from_hours(FIRST_LINK_HOURS);
     let (token, link) = issue_link(ids, &tenant.id, Subject::Staff { staff: owner.id.clone() }, LinkPurpose::SignIn, now, ttl)?;

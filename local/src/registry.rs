@@ -10,6 +10,8 @@ use portal_http::function::{Deps, EventService, HttpService, Kind, Missing, Spec
 pub const FUNCTIONS: &[Spec] = &[
     http::<auth::State>(),
     http::<view_estimate::State>(),
+    http::<view_jobs::State>(),
+    http::<manage_visit::State>(),
     http::<approve_estimate::State>(),
     http::<view_invoice::State>(),
     http::<pay::State>(),

@@ -81,7 +81,13 @@ impl Harness {
     async fn call(&self, function: &str, payload: &str) -> (u16, Value) {
         let req = events::request(payload);
         let resp = self.functions.http(function).unwrap_or_else(|| panic!("{function} is not in the registry")).call(req).await;
-        assert_eq!(resp.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("application/json"), "{function}: JSON always");
+        let kind = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+        if resp.status() == 200 && kind.starts_with("text/calendar") {
+            // A visit's calendar file: the one download that is not JSON.
+            let lambda_http::Body::Text(t) = resp.body() else { panic!("{function}: a calendar file is text") };
+            return (200, Value::String(t.clone()));
+        }
+        assert_eq!(kind, "application/json", "{function}: JSON always");
         let body = match resp.body() {
             lambda_http::Body::Text(t) => serde_json::from_str(t).unwrap(),
             other => panic!("{function}: unexpected body {other:?}"),
@@ -148,6 +154,17 @@ async fn every_event_gets_its_expected_answer() {
         ("pay", "apply-credit", true, 409),
         ("approve-estimate", "request-changes", true, 200),
         ("approve-estimate", "request-update", true, 200),
+        ("view-jobs", "home", true, 200),
+        ("view-jobs", "list", true, 200),
+        ("view-jobs", "get", true, 200),
+        ("view-jobs", "get-unknown", true, 404),
+        ("view-jobs", "calendar", true, 200),
+        ("view-jobs", "properties", true, 200),
+        ("manage-visit", "confirm-completed", true, 409),
+        ("manage-visit", "reschedule-invalid", true, 422),
+        ("manage-visit", "confirm", true, 200),
+        ("manage-visit", "reschedule", true, 201),
+        ("manage-visit", "cancel", true, 409),
     ];
     let h = harness().await;
     let token = h.dana();
@@ -169,6 +186,73 @@ async fn every_event_gets_its_expected_answer() {
     assert!(to.contains(&"dana@example.com".to_string()), "{to:?}");
     assert!(to.contains(&"morgan@brightspark.example".to_string()), "{to:?}");
     assert!(to.contains(&"+15125550188".to_string()), "{to:?}");
+}
+
+/// The office's jobs routes and the technician's, in the order an office works, on the demo.
+#[tokio::test]
+async fn the_office_runs_jobs_and_visits() {
+    let h = harness().await;
+    let owner = portal_tests::lambda::staff_token(&h.key, "ten_brightspark", "stf_morgan", "owner");
+    let cases: &[(&str, u16)] = &[
+        ("list-jobs", 200),
+        ("list-jobs-invalid", 400),
+        ("schedule", 200),
+        ("schedule-technician", 200),
+        ("customer-jobs", 200),
+        ("get-job", 200),
+        ("create-job", 201),
+        ("edit-job", 200),
+        ("complete-unscheduled-job", 409),
+        ("schedule-visit", 201),
+        ("schedule-visit-past", 422),
+        ("edit-visit", 200),
+        ("move-visit", 200),
+        ("depart", 200),
+        ("depart-invalid", 422),
+        ("hold-job", 200),
+        ("cancel-visit", 200),
+        ("decline-request", 200),
+        ("decline-request", 409),
+        ("add-equipment", 201),
+        ("create-agreement", 201),
+        ("tech-visits", 200),
+        ("arrive", 200),
+        ("finish", 200),
+        ("staff-profile", 200),
+    ];
+    for (case, expected) in cases {
+        let (status, body) = h.call("admin-api", &events::with_token("admin-api", case, &owner)).await;
+        assert_eq!(status, *expected, "admin-api/{case}: {body}");
+        if status >= 400 {
+            assert!(body["error"]["code"].is_string(), "admin-api/{case}: error shape {body}");
+        }
+    }
+    // The schedule comes from the indexes: the visit moved to 2099 is on its new day.
+    let (_, job) = h.call("admin-api", &events::with_token("admin-api", "get-job", &owner)).await;
+    assert_eq!(job["job"]["status"], "completed", "Completed with the job: {job}");
+    assert_eq!(job["visits"][0]["installed"][0]["kind"], "Bathroom exhaust fan");
+    // A technician acts only on visits assigned to them; the office's routes are not theirs.
+    let stranger = portal_tests::lambda::staff_token(&h.key, "ten_brightspark", "stf_taylor", "technician");
+    for case in ["depart", "arrive", "finish"] {
+        assert_eq!(h.call("admin-api", &events::with_token("admin-api", case, &stranger)).await.0, 403, "{case} by another technician");
+    }
+    for case in ["create-job", "schedule-visit", "move-visit", "cancel-visit", "hold-job", "add-equipment"] {
+        assert_eq!(h.call("admin-api", &events::with_token("admin-api", case, &stranger)).await.0, 403, "{case} by a technician");
+    }
+    let casey = portal_tests::lambda::staff_token(&h.key, "ten_brightspark", "stf_casey", "technician");
+    let (status, mine) = h.call("admin-api", &events::with_token("admin-api", "tech-visits", &casey)).await;
+    assert_eq!(status, 200);
+    let tomorrow: Vec<&str> = mine["days"][1]["visits"].as_array().unwrap().iter().filter_map(|v| v["visit"].as_str()).collect();
+    assert!(tomorrow.contains(&"vis_laundry_2"), "Casey's tomorrow: {mine}");
+    assert!(mine.to_string().contains("maps_url"), "with a maps link");
+    let (status, _) = h.call("admin-api", &events::with_token("admin-api", "schedule", &casey)).await;
+    assert_eq!(status, 403, "a technician sees their own schedule only");
+    // What reached customers: Sam's move by text, Dana's cancellation by email with the file.
+    h.deliver().await;
+    let sent = h.store.mailbox().list(50).unwrap();
+    let all = serde_json::to_string(&sent.iter().map(|d| &d.message).collect::<Vec<_>>()).unwrap();
+    assert!(all.contains("moved to"), "the move was texted: {all}");
+    assert!(all.contains("BEGIN:VCALENDAR"), "visit emails carry the calendar file");
 }
 
 #[tokio::test]
@@ -664,10 +748,27 @@ const FIRST: &[&str] = &[
     "pay_kitchen_ach",
     "prp_maple",
     "stf_casey",
+    "job_bathfan",
+    "job_kitchen",
+    "job_garage_outlets",
+    "vis_bathfan",
+    "vis_garage_outlets",
+    "rsc_laundry",
 ];
 /// And the second's, for the other direction.
-const SECOND: &[&str] =
-    &["ten_northside", "Northside", "Lindqvist", "Pinecrest", "acc_lindqvist", "con_erik", "est_boiler", "inv_waterheater", "pay_heater"];
+const SECOND: &[&str] = &[
+    "ten_northside",
+    "Northside",
+    "Lindqvist",
+    "Pinecrest",
+    "acc_lindqvist",
+    "con_erik",
+    "est_boiler",
+    "inv_waterheater",
+    "pay_heater",
+    "job_waterheater",
+    "vis_waterheater",
+];
 
 /// The first contractor's ids in the events' paths, swapped for the second's of the same kind.
 fn to_second(id: &str) -> Option<&'static str> {
@@ -691,6 +792,8 @@ fn to_second(id: &str) -> Option<&'static str> {
         "pay" => "pay_heater_card",
         "prp" => "prp_birch",
         "stf" => "stf_quinn",
+        "job" => "job_waterheater",
+        "vis" => "vis_waterheater",
         _ => return None,
     })
 }
@@ -767,4 +870,115 @@ async fn each_contractor_reaches_nothing_of_the_other() {
             assert!(!body.to_string().contains(id), "view-as shows {id}: {body}");
         }
     }
+}
+
+/// Parses `.ics` files with Python's `icalendar` (a real calendar parser): for each, its
+/// UID, SEQUENCE, STATUS and DTSTART/DTEND as UTC instants.
+fn parse_ics(files: &[String]) -> Vec<Value> {
+    let dir = tempfile::tempdir().unwrap();
+    let mut paths = vec![];
+    for (i, f) in files.iter().enumerate() {
+        let p = dir.path().join(format!("{i}.ics"));
+        std::fs::write(&p, f).unwrap();
+        paths.push(p.to_string_lossy().to_string());
+    }
+    let script = r#"
+import json, sys, datetime, icalendar
+out = []
+for path in sys.argv[1:]:
+    cal = icalendar.Calendar.from_ical(open(path, 'rb').read())
+    ev = [c for c in cal.walk('VEVENT')]
+    assert len(ev) == 1, 'one event per file'
+    e = ev[0]
+    utc = lambda d: d.dt.astimezone(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
+    out.append({'uid': str(e['UID']), 'sequence': int(e['SEQUENCE']), 'status': str(e['STATUS']),
+                'start': utc(e['DTSTART']), 'end': utc(e['DTEND']), 'summary': str(e['SUMMARY']),
+                'location': str(e.get('LOCATION', '')), 'description': str(e['DESCRIPTION'])})
+print(json.dumps(out))
+"#;
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+    let out = std::process::Command::new(python).arg("-c").arg(script).args(&paths).output().expect("python3 with icalendar (make setup)");
+    assert!(out.status.success(), "icalendar: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice::<Vec<Value>>(&out.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn a_visit_moved_keeps_its_calendar_event_and_raises_its_sequence() {
+    let h = harness().await;
+    let dana = h.dana();
+    let (status, before) = h.call("view-jobs", &events::with_token("view-jobs", "calendar", &dana)).await;
+    assert_eq!(status, 200, "{before}");
+    // The office moves Dana's garage visit past the spring daylight-saving change (2099-03-08
+    // in Chicago): 13:00 CDT is 18:00 UTC.
+    let owner = portal_tests::lambda::staff_token(&h.key, "ten_brightspark", "stf_morgan", "owner");
+    let mut event: Value = serde_json::from_str(&events::with_token("admin-api", "move-visit", &owner)).unwrap();
+    let path = "/api/admin/customers/acc_whitfield/jobs/job_garage_outlets/visits/vis_garage_outlets/move";
+    event["rawPath"] = path.into();
+    event["pathParameters"] = serde_json::json!({"account": "acc_whitfield", "job": "job_garage_outlets", "visit": "vis_garage_outlets"});
+    event["body"] = serde_json::json!({"window": {"date": "2099-03-10", "start": "13:00", "end": "15:00"}}).to_string().into();
+    let (status, body) = h.call("admin-api", &event.to_string()).await;
+    assert_eq!(status, 200, "{body}");
+    let (_, after) = h.call("view-jobs", &events::with_token("view-jobs", "calendar", &dana)).await;
+    let parsed = parse_ics(&[before.as_str().unwrap().to_string(), after.as_str().unwrap().to_string()]);
+    assert_eq!(parsed[0]["uid"], parsed[1]["uid"], "the same event: {parsed:?}");
+    assert!(parsed[0]["uid"].as_str().unwrap().starts_with("vis_garage_outlets@"));
+    assert_eq!((parsed[0]["sequence"].as_i64(), parsed[1]["sequence"].as_i64()), (Some(0), Some(1)), "SEQUENCE rises with the move");
+    assert_eq!((parsed[1]["start"].as_str(), parsed[1]["end"].as_str()), (Some("2099-03-10T18:00:00Z"), Some("2099-03-10T20:00:00Z")));
+    assert_eq!(parsed[1]["status"], "TENTATIVE", "moved: to be confirmed again");
+    assert!(parsed[1]["location"].as_str().unwrap().contains("1842 Maple Street"), "{parsed:?}");
+    assert!(parsed[1]["summary"].as_str().unwrap().contains("Bright Spark Electric"), "{parsed:?}");
+    // Another account's visit has no calendar file for Dana.
+    let sam = h.token("acc_ortiz", "con_sam", "approver", "portal");
+    assert_eq!(h.call("view-jobs", &events::with_token("view-jobs", "calendar", &sam)).await.0, 404);
+}
+
+#[tokio::test]
+async fn the_dashboard_job_page_confirm_and_on_my_way_keep_their_round_trips() {
+    let h = harness().await;
+    let dana = h.dana();
+    let (status, home) = h.call("view-jobs", &events::with_token("view-jobs", "home", &dana)).await;
+    assert_eq!(h.table.take(), 1, "the dashboard: one Query");
+    assert_eq!(status, 200, "{home}");
+    let next = &home["next_visit"]["next_visit"];
+    assert_eq!(next["id"], "vis_bathfan", "the visit under way comes first: {home}");
+    assert_eq!(next["status"], "on_the_way");
+    assert!(next["eta"].is_string());
+    assert_eq!(next["technicians"][0]["name"], "Casey");
+    assert_eq!(next["technicians"][0]["photo"], "/brand/technician-casey.svg");
+    assert!(!home.to_string().contains("casey@brightspark"), "a technician's email never reaches customers");
+    assert!(home["waiting"].as_array().unwrap().iter().any(|e| e["id"] == "est_panel"), "{home}");
+    assert!(home["balance_due"][0]["amount"].as_i64().unwrap() > 0);
+
+    let (status, job) = h.call("view-jobs", &events::with_token("view-jobs", "get", &dana)).await;
+    assert_eq!(h.table.take(), 1, "one job with its timeline: one Query");
+    assert_eq!(status, 200, "{job}");
+    let kinds: Vec<&str> = job["timeline"].as_array().unwrap().iter().filter_map(|e| e["kind"].as_str()).collect();
+    for kind in ["job_created", "visit_scheduled", "visit_confirmed", "visit_on_the_way", "invoice_issued"] {
+        assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
+    }
+    assert_eq!(job["timeline"][0]["document"]["number"], "E-1012", "created from its estimate");
+    assert!(!job.to_string().contains("internal_notes"), "internal notes stay in the office");
+
+    let (status, body) = h.call("manage-visit", &events::with_token("manage-visit", "confirm", &dana)).await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("confirmed")), "{body}");
+    assert_eq!(h.table.take(), 2, "confirm: one read and one transaction");
+    let (status, body) = h.call("manage-visit", &events::with_token("manage-visit", "confirm", &dana)).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (409, Some("already_confirmed")));
+    h.table.take();
+
+    let casey = portal_tests::lambda::staff_token(&h.key, "ten_brightspark", "stf_casey", "technician");
+    let mut event: Value = serde_json::from_str(&events::with_token("admin-api", "depart", &casey)).unwrap();
+    event["rawPath"] = "/api/admin/customers/acc_whitfield/jobs/job_garage_outlets/visits/vis_garage_outlets/depart".into();
+    event["pathParameters"] = serde_json::json!({"account": "acc_whitfield", "job": "job_garage_outlets", "visit": "vis_garage_outlets"});
+    let (status, body) = h.call("admin-api", &event.to_string()).await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("on_the_way")), "{body}");
+    assert_eq!(h.table.take(), 2, "on my way: one read and one transaction");
+
+    // The approval of the panel estimate makes its job, in the same transaction.
+    let (status, _) = h.call("approve-estimate", &events::with_token("approve-estimate", "approve", &dana)).await;
+    assert_eq!(status, 200);
+    let (_, list) = h.call("view-jobs", &events::with_token("view-jobs", "list", &dana)).await;
+    let panel = list["jobs"].as_array().unwrap().iter().find(|j| j["number"] == "J-1042").cloned().unwrap_or_default();
+    assert_eq!(panel["status"], "unscheduled", "{list}");
+    assert_eq!(panel["title"], "Main panel upgrade");
 }

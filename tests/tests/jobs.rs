@@ -6,7 +6,7 @@
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use portal_domain::ids::{AccountId, StaffId, TenantId};
-use portal_domain::job::{Job, JobStatus, Visit, Window};
+use portal_domain::job::{Crew, Job, JobStatus, Visit, Window};
 use portal_store::Table;
 use portal_store::repo::jobs;
 
@@ -25,7 +25,9 @@ fn job(t: &TenantId, a: &AccountId, id: &str) -> Job {
         scope: String::new(),
         lines: vec![],
         estimates: vec![],
-        invoices: vec![],
+        site: None,
+        agreement: None,
+        history: vec![],
         status: JobStatus::Scheduled,
         hold_reason: None,
         created_at: ts("2026-07-01T12:00:00Z"),
@@ -37,7 +39,11 @@ fn job(t: &TenantId, a: &AccountId, id: &str) -> Job {
 
 fn visit(id: &str, job: &Job, start: &str, end: &str, techs: &[&StaffId]) -> Visit {
     let window = Window { start: ts(start), end: ts(end) };
-    Visit::new(id.parse().unwrap(), job.id.clone(), window, techs.iter().map(|s| (*s).clone()).collect(), ts("2026-07-01T12:00:00Z"))
+    Visit::new(id.parse().unwrap(), job.id.clone(), window, techs.iter().map(|s| crew(s)).collect(), ts("2026-07-01T12:00:00Z"))
+}
+
+fn crew(s: &StaffId) -> Crew {
+    Crew { id: s.clone(), name: s.to_string(), photo: None }
 }
 
 #[tokio::test]
@@ -69,7 +75,15 @@ async fn jobs_and_visits_are_one_query_and_schedules_follow_their_visits() {
 
     // The evening visit is on the 15th in Chicago, though it starts on the 16th in UTC.
     let day = |d: &str| d.parse::<jiff::civil::Date>().unwrap();
-    let evening_day: Vec<_> = jobs::on_day(&table, &t, day("2026-07-15")).await.unwrap().into_iter().map(|v| v.id).collect();
+    let evening_day: Vec<_> = jobs::on_day(&table, &t, day("2026-07-15"))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(acc, v)| {
+            assert_eq!(acc, a);
+            v.id
+        })
+        .collect();
     assert_eq!(evening_day.len(), 1);
     assert_eq!(evening_day[0], evening.id);
     assert!(jobs::on_day(&table, &other, day("2026-07-15")).await.unwrap().is_empty());
@@ -83,7 +97,7 @@ async fn jobs_and_visits_are_one_query_and_schedules_follow_their_visits() {
     // Moved a week later with Kim only: Sam's entry goes, Kim's moves.
     let mut moved =
         evening.moved(Window { start: ts("2026-07-23T00:00:00Z"), end: ts("2026-07-23T02:00:00Z") }, ts("2026-07-10T00:00:00Z")).unwrap();
-    moved.technicians = vec![kim.clone()];
+    moved.technicians = vec![crew(&kim)];
     table.transact(jobs::save_visit(&j, &evening, &moved, &zone).unwrap()).await.unwrap();
     assert_eq!(week(sam.clone()).await.unwrap().len(), 1, "only the first visit is left for Sam");
     assert!(week(kim.clone()).await.unwrap().is_empty(), "Kim's visit moved out of the week");

@@ -59,6 +59,7 @@ fn open_invoice(tenant: &portal_domain::ids::TenantId, id: &str, number: &str, a
         account: "acc_whitfield".parse().unwrap(),
         property: None,
         estimate: None,
+        job: None,
         number: number.into(),
         title: "Kitchen circuits".into(),
         property_label: None,

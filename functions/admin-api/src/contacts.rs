@@ -46,6 +46,11 @@ pub struct NewProperty {
     pub region: String,
     #[schema(min_length = 1, max_length = 20)]
     pub postal_code: String,
+    /// IANA time zone when the property is not in the business's (`America/Denver`): its
+    /// visits' windows are in it.
+    #[serde(default)]
+    #[schema(max_length = 64, example = "America/Denver")]
+    pub time_zone: Option<String>,
     /// ISO 3166 alpha-2; `US` when left out.
     #[serde(default)]
     pub country: Option<String>,
@@ -95,6 +100,14 @@ pub(crate) fn property_of(id: PropertyId, p: &NewProperty, e: &mut FieldErrors, 
         region: text(e, &format!("{at}region"), &p.region, 80),
         postal_code: text(e, &format!("{at}postal_code"), &p.postal_code, 20),
         country,
+        time_zone: match p.time_zone.as_deref().map(str::trim).filter(|z| !z.is_empty()) {
+            Some(z) if z.len() <= 64 && jiff::tz::TimeZone::get(z).is_ok() => Some(z.to_string()),
+            Some(_) => {
+                e.add(format!("{at}time_zone"), "an IANA time zone, such as America/Chicago");
+                None
+            }
+            None => None,
+        },
     }
 }
 

@@ -7,6 +7,8 @@
 //! - [`estimates`]: built, sent, revised, voided; every customer's estimates by status.
 //! - [`approvals`]: approvals recorded by the office (paper, phone), moving a deposit.
 //! - [`invoices`]: from an approved estimate or from scratch, sent, voided; lists by status.
+//! - [`jobs`]: jobs and visits, requests, equipment and agreements; the schedule.
+//! - [`tech`]: the technician's phone: their visits, on my way, arrived, completed.
 //! - [`payments`]: offline payments through the same ledger.
 //! - [`activity`]: the audit log of a customer and of a document.
 //! - [`staff`]: staff, invited and removed by owners.
@@ -36,9 +38,11 @@ pub mod contacts;
 pub mod customers;
 pub mod estimates;
 pub mod invoices;
+pub mod jobs;
 pub mod payments;
 pub mod settings;
 pub mod staff;
+pub mod tech;
 
 pub use portal_app::invoices::FIRST_INVOICE_NUMBER;
 
@@ -83,6 +87,25 @@ portal_http::http_function! {
         "GET /api/admin/adoption" => adoption::adoption,
         "GET /api/admin/documents/{subject}/audit" => activity::document_audit,
         "GET /api/admin/estimates" => estimates::list_estimates,
+        "PUT /api/admin/staff/{staff}/profile" => staff::set_profile,
+        "GET /api/admin/jobs" => jobs::list_jobs,
+        "GET /api/admin/schedule" => jobs::schedule_view,
+        "GET /api/admin/customers/{account}/jobs" => jobs::customer_work,
+        "POST /api/admin/customers/{account}/jobs" => jobs::create,
+        "GET /api/admin/customers/{account}/jobs/{job}" => jobs::get,
+        "PUT /api/admin/customers/{account}/jobs/{job}" => jobs::edit,
+        "POST /api/admin/customers/{account}/jobs/{job}/actions" => jobs::job_action,
+        "POST /api/admin/customers/{account}/jobs/{job}/visits" => jobs::schedule,
+        "PUT /api/admin/customers/{account}/jobs/{job}/visits/{visit}" => jobs::edit_visit,
+        "POST /api/admin/customers/{account}/jobs/{job}/visits/{visit}/move" => jobs::move_visit,
+        "POST /api/admin/customers/{account}/jobs/{job}/visits/{visit}/cancel" => jobs::cancel_visit,
+        "POST /api/admin/customers/{account}/jobs/{job}/requests/{request}/decline" => jobs::decline_request,
+        "POST /api/admin/customers/{account}/properties/{property}/equipment" => jobs::add_equipment,
+        "POST /api/admin/customers/{account}/agreements" => jobs::create_agreement,
+        "GET /api/admin/tech/visits" => tech::my_visits,
+        "POST /api/admin/customers/{account}/jobs/{job}/visits/{visit}/depart" => tech::depart,
+        "POST /api/admin/customers/{account}/jobs/{job}/visits/{visit}/arrive" => tech::arrive,
+        "POST /api/admin/customers/{account}/jobs/{job}/visits/{visit}/finish" => tech::finish,
     },
 }
 
@@ -123,6 +146,25 @@ portal_http::http_function! {
     settings::put,
     adoption::adoption,
     activity::document_audit,
-    estimates::list_estimates
+    estimates::list_estimates,
+    staff::set_profile,
+    jobs::list_jobs,
+    jobs::schedule_view,
+    jobs::customer_work,
+    jobs::create,
+    jobs::get,
+    jobs::edit,
+    jobs::job_action,
+    jobs::schedule,
+    jobs::edit_visit,
+    jobs::move_visit,
+    jobs::cancel_visit,
+    jobs::decline_request,
+    jobs::add_equipment,
+    jobs::create_agreement,
+    tech::my_visits,
+    tech::depart,
+    tech::arrive,
+    tech::finish
 ))]
 pub struct Api;

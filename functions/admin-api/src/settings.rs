@@ -1,6 +1,7 @@
 //! The contractor's settings: business, branding, payment rules, what the portal shows.
 use lambda_http::{Body, Response};
 use portal_domain::FieldErrors;
+use portal_domain::job::WorkingHours;
 use portal_domain::money::Currency;
 use portal_domain::party::{Email, EstimateDefaults, Phone, PortalSections, Tenant};
 use portal_domain::payments::PaymentRules;
@@ -46,6 +47,10 @@ pub struct Settings {
     /// What new estimates start with: tax rate and terms (the deposit is `payments.default_deposit`).
     #[serde(default)]
     pub estimate_defaults: EstimateDefaults,
+    /// When the business works, Monday first (`null` for a day off), in `time_zone`: the
+    /// windows customers may ask for when they move a visit. Kept as it is when left out.
+    #[serde(default)]
+    pub working_hours: Option<WorkingHours>,
 }
 
 pub(crate) fn of(t: &Tenant) -> Settings {
@@ -65,6 +70,7 @@ pub(crate) fn of(t: &Tenant) -> Settings {
         notification_email: t.notification_email.clone(),
         address: t.address.clone(),
         estimate_defaults: t.estimate_defaults.clone(),
+        working_hours: Some(t.working_hours.clone()),
     }
 }
 
@@ -119,6 +125,9 @@ pub async fn put(state: &State, req: &Call) -> Result<Response<Body>, ApiError> 
     if let Err(err) = body.estimate_defaults.validate() {
         e.absorb("estimate_defaults.", err);
     }
+    if let Some(Err(err)) = body.working_hours.as_ref().map(WorkingHours::check) {
+        e.absorb("", err);
+    }
     e.into_result().map_err(unprocessable)?;
     let before = tenant(state, &s).await?;
     let mut t = before.clone();
@@ -137,6 +146,9 @@ pub async fn put(state: &State, req: &Call) -> Result<Response<Body>, ApiError> 
     t.notification_email = body.notification_email.clone();
     t.address = body.address.trim().to_string();
     t.estimate_defaults = body.estimate_defaults.clone();
+    if let Some(h) = &body.working_hours {
+        t.working_hours = h.clone();
+    }
     let detail = serde_json::json!({ "before": of(&before), "after": of(&t) });
     portal_app::contractors::save_settings(&crate::common::act(state, &s, req), &before, &t, detail).await?;
     Ok(response::ok(&of(&t)))

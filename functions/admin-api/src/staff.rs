@@ -18,6 +18,10 @@ pub struct StaffView {
     pub email: String,
     pub role: String,
     pub active: bool,
+    /// The name customers see on visits.
+    pub display_name: String,
+    /// The photo customers see on visits (a path under `/media/`).
+    pub photo: Option<String>,
 }
 
 pub(crate) fn staff_view(s: &Staff) -> StaffView {
@@ -27,6 +31,8 @@ pub(crate) fn staff_view(s: &Staff) -> StaffView {
         email: s.email.as_str().to_string(),
         role: s.role.as_str().into(),
         active: s.active,
+        display_name: s.shown_name(),
+        photo: s.photo.clone(),
     }
 }
 
@@ -71,6 +77,8 @@ pub async fn invite_staff(state: &State, req: &Call) -> Result<Response<Body>, A
         email: body.email,
         role: body.role,
         active: true,
+        display_name: None,
+        photo: None,
     };
     portal_app::contractors::invite_staff(&crate::common::act(state, &s, req), &staff).await?;
     Ok(response::json(201, &staff_view(&staff)))
@@ -86,5 +94,31 @@ pub async fn remove_staff(state: &State, req: &Call) -> Result<Response<Body>, A
     s.must_own()?;
     let id: StaffId = path(req, "staff", "staff member")?;
     let staff = portal_app::contractors::remove_staff(&crate::common::act(state, &s, req), &s.staff, &id).await?;
+    Ok(response::ok(&staff_view(&staff)))
+}
+
+/// What customers see of a staff member.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// Empty for their first name.
+    #[schema(max_length = 40)]
+    pub display_name: String,
+}
+
+#[utoipa::path(put, path = "/api/admin/staff/{staff}/profile", tag = "admin", security(("bearer" = [])),
+    params(("staff" = String, Path, description = "Staff id (stf_...)")), request_body = Profile,
+    responses((status = 200, body = StaffView), (status = 400, body = portal_http::error::ErrorBody),
+              (status = 403, body = portal_http::error::ErrorBody), (status = 404, body = portal_http::error::ErrorBody),
+              (status = 422, body = portal_http::error::ErrorBody)))]
+/// The name customers see on visits: the owner sets anyone's, others their own.
+pub async fn set_profile(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
+    let s = session(state, req)?;
+    let id: StaffId = path(req, "staff", "staff member")?;
+    if id != s.staff {
+        s.must_own()?;
+    }
+    let body: Profile = json(req, MAX_BODY)?;
+    let staff = portal_app::contractors::save_profile(&crate::common::act(state, &s, req), &id, Some(body.display_name), None).await?;
     Ok(response::ok(&staff_view(&staff)))
 }

@@ -100,6 +100,9 @@ pub struct TenantProfile {
     pub locale: String,
     /// Which parts of the portal the contractor shows.
     pub sections: portal_domain::party::PortalSections,
+    /// When the business works (the windows a customer may ask for), in `time_zone`.
+    pub working_hours: portal_domain::job::WorkingHours,
+    pub time_zone: String,
 }
 
 impl From<&Tenant> for TenantProfile {
@@ -114,6 +117,8 @@ impl From<&Tenant> for TenantProfile {
             welcome_message: t.welcome_message.clone(),
             locale: t.locale.clone(),
             sections: t.sections,
+            working_hours: t.working_hours.clone(),
+            time_zone: t.time_zone.clone(),
         }
     }
 }

@@ -42,6 +42,7 @@ portal_http::http_function! {
     routes: {
         "POST /api/admin/uploads" => start_upload,
         "PUT /api/admin/settings/logo" => use_logo,
+        "PUT /api/admin/staff/{staff}/photo" => use_staff_photo,
         "PUT /api/admin/customers/{account}/estimates/{estimate}/approval-scan" => attach_scan,
         "GET /api/admin/customers/{account}/estimates/{estimate}/approval-scan" => get_scan,
     },
@@ -57,6 +58,9 @@ pub enum Purpose {
     /// A scan or photo of an estimate approved on paper (office): PDF, PNG or JPEG, at most
     /// 4 MB.
     ApprovalScan,
+    /// A staff member's photo, shown to customers on visits (the owner, or the staff member
+    /// themself): PNG or JPEG, at most 2 MB.
+    StaffPhoto,
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
@@ -101,6 +105,7 @@ pub async fn start_upload(state: &State, req: &Call) -> Result<Response<Body>, A
             s.may_manage()?;
             (SCAN_TYPES, MAX_SCAN_BYTES, "at most 4 MB")
         }
+        Purpose::StaffPhoto => (image_check::ACCEPTED, MAX_LOGO_BYTES, "at most 2 MB"),
     };
     // Outside what any upload may be (the document's limits): 400.
     let mut e = FieldErrors::new();
@@ -185,6 +190,56 @@ pub async fn use_logo(state: &State, req: &Call) -> Result<Response<Body>, ApiEr
     );
     state.table.transact(vec![parties::save_tenant(&t)?, audit::append(&s.tenant, &entry)?]).await?;
     Ok(response::ok(&Logo { logo_url: url, width: logo.width, height: logo.height }))
+}
+
+/// A staff member's photo in use.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct StaffPhoto {
+    pub photo: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+#[utoipa::path(put, path = "/api/admin/staff/{staff}/photo", tag = "admin", security(("bearer" = [])), request_body = UseUpload,
+    params(("staff" = String, Path, description = "Staff id (stf_...)")),
+    responses((status = 200, body = StaffPhoto), (status = 400, body = portal_http::error::ErrorBody, description = "not a PNG or JPEG image, or too many pixels"),
+              (status = 403, body = portal_http::error::ErrorBody), (status = 404, body = portal_http::error::ErrorBody),
+              (status = 409, body = portal_http::error::ErrorBody, description = "the file never arrived"),
+              (status = 413, body = portal_http::error::ErrorBody)))]
+/// A staff member's photo, shown to customers on their visits: read by content, scaled down
+/// and re-encoded as a PNG (no EXIF, no GPS), stored under `media/` (public, like the logo;
+/// the name is the content's hash). The owner sets anyone's; others only their own.
+pub async fn use_staff_photo(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
+    let s = req.staff(&state.verifier)?;
+    let staff: portal_domain::ids::StaffId = path(req, "staff", "staff member")?;
+    if staff != s.staff {
+        s.must_own()?;
+    }
+    let body: UseUpload = json(req, MAX_BODY)?;
+    let mut member = parties::get_staff(state.table.as_ref(), &s.tenant, &staff)
+        .await?
+        .filter(|x| x.active)
+        .ok_or(ApiError::NotFound("staff member"))?;
+    let original = take_upload(state, &upload_key(&s.tenant, &body.upload), MAX_LOGO_BYTES).await?;
+    let photo = image_check::logo(&original.bytes)?;
+    let t = parties::get_tenant(state.table.as_ref(), &s.tenant).await?.ok_or(ApiError::NotFound("tenant"))?;
+    let name =
+        format!("media/{}/staff-{}-{}.png", s.tenant.as_str().to_ascii_lowercase(), staff.as_str().to_ascii_lowercase(), photo.fingerprint);
+    state.blobs.put(&name, &Blob { bytes: photo.png, content_type: "image/png".into() }, IMMUTABLE).await.map_err(ApiError::internal)?;
+    let url = format!("{}/{name}", t.portal_url.trim_end_matches('/'));
+    let before = member.photo.replace(url.clone());
+    let entry = AuditEntry::record(
+        state.ids.as_ref(),
+        req.now,
+        s.actor(),
+        "staff.profile_changed",
+        Some(staff.to_string()),
+        None,
+        &req.origin,
+        serde_json::json!({ "before": before, "photo": url, "width": photo.width, "height": photo.height }),
+    );
+    state.table.transact(vec![parties::save_staff(&member)?, audit::append(&s.tenant, &entry)?]).await?;
+    Ok(response::ok(&StaffPhoto { photo: url, width: photo.width, height: photo.height }))
 }
 
 /// What a scan of a paper approval may be, as declared (the content is checked on use).
@@ -325,5 +380,5 @@ pub async fn get_scan(state: &State, req: &Call) -> Result<Response<Body>, ApiEr
 }
 
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(start_upload, use_logo, attach_scan, get_scan))]
+#[openapi(paths(start_upload, use_logo, use_staff_photo, attach_scan, get_scan))]
 pub struct Api;

@@ -16,7 +16,7 @@ use portal_domain::party::Tenant;
 use portal_domain::payment::{AccountPayments, Credit, Document, PaymentRecord};
 use portal_http::Call;
 use portal_http::request::path;
-use portal_http::session::{CustomerSession, PayTarget, Scope, payable_total};
+use portal_http::session::{Balances, CustomerSession, PayTarget, Scope};
 use portal_http::{ApiError, response};
 use portal_store::repo::invoices;
 use portal_store::repo::parties;
@@ -38,29 +38,8 @@ portal_http::http_function! {
 #[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct InvoiceList {
     pub invoices: Vec<InvoiceSummary>,
-    /// Still to be paid across the listed invoices, per currency (one entry for most
-    /// contractors): the balances less what is already on its way.
-    pub balance_due: Vec<Amount>,
-    /// On its way (bank debits still settling), per currency: paid, not to be paid again.
-    pub processing: Vec<Amount>,
-    /// What "Pay balance" (`POST /api/account/pay-balance`) would take now in one Checkout:
-    /// every invoice this contact may pay. Absent when there is nothing they may pay, or the
-    /// invoices are in more than one currency.
-    pub pay_balance: Option<PayBalance>,
-}
-
-#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-pub struct PayBalance {
-    pub amount: i64,
-    pub currency: String,
-    /// How many invoices it pays.
-    pub invoices: usize,
-}
-
-#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-pub struct Amount {
-    pub amount: i64,
-    pub currency: String,
+    #[serde(flatten)]
+    pub balances: Balances,
 }
 
 /// Whether the session may see this invoice at all.
@@ -81,18 +60,7 @@ pub async fn list(state: &State, req: &Call) -> Result<Response<Body>, ApiError>
     session.needs_account()?;
     let all = invoices::list(state.table.as_ref(), &session.tenant, &session.account).await?;
     let shown: Vec<&Invoice> = all.iter().filter(|i| visible(&session, i)).collect();
-    let (mut balance_due, mut processing): (Vec<Amount>, Vec<Amount>) = (Vec::new(), Vec::new());
-    for i in shown.iter().filter(|i| i.status != InvoiceStatus::Void) {
-        let currency = i.content.currency.as_str();
-        add(&mut balance_due, currency, i.ledger.payable())?;
-        add(&mut processing, currency, i.ledger.processing())?;
-    }
-    let pay_balance = match session.balance_to_pay(&all) {
-        Some(due) if !due.is_empty() => {
-            Some(PayBalance { amount: payable_total(&due)?, currency: due[0].content.currency.as_str().to_string(), invoices: due.len() })
-        }
-        _ => None,
-    };
+    let balances = session.balances(&all)?;
     // What is still to pay first, soonest due first; then the rest, latest first.
     let mut shown = shown;
     shown.sort_by(|a, b| match (a.unpaid(), b.unpaid()) {
@@ -101,34 +69,8 @@ pub async fn list(state: &State, req: &Call) -> Result<Response<Body>, ApiError>
         (true, true) => a.content.due_date.cmp(&b.content.due_date).then_with(|| a.number.cmp(&b.number)),
         (false, false) => b.content.due_date.cmp(&a.content.due_date).then_with(|| b.number.cmp(&a.number)),
     });
-    let invoices = shown
-        .iter()
-        .map(|i| InvoiceSummary {
-            id: i.id.to_string(),
-            number: i.number.clone(),
-            title: i.what_for(),
-            property_label: i.property_label.clone(),
-            status: i.status,
-            overdue: overdue(i, req.now),
-            total: i.ledger.total,
-            balance: i.ledger.balance,
-            processing: if i.status == InvoiceStatus::Void { 0 } else { i.ledger.processing() },
-            currency: i.content.currency.as_str().to_string(),
-            due_date: i.content.due_date,
-            property: i.property.as_ref().map(ToString::to_string),
-        })
-        .collect();
-    Ok(response::ok(&InvoiceList { invoices, balance_due, processing, pay_balance }))
-}
-
-/// Adds `amount` to the total in `currency` (checked: money never wraps).
-fn add(totals: &mut Vec<Amount>, currency: &str, amount: i64) -> Result<(), ApiError> {
-    let overflow = || ApiError::Internal("a balance overflows".into());
-    match totals.iter_mut().find(|a| a.currency == currency) {
-        Some(a) => a.amount = a.amount.checked_add(amount).ok_or_else(overflow)?,
-        None => totals.push(Amount { amount, currency: currency.to_string() }),
-    }
-    Ok(())
+    let invoices = shown.iter().map(|i| InvoiceSummary::of(i, req.now)).collect();
+    Ok(response::ok(&InvoiceList { invoices, balances }))
 }
 
 #[utoipa::path(get, path = "/api/invoices/{id}", tag = "invoices", security(("bearer" = [])),

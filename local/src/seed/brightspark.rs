@@ -56,6 +56,7 @@ pub(super) fn tenant(tenant_id: portal_domain::ids::TenantId, public_url: &str) 
         address: "1200 Congress Avenue, Austin, TX 78701".into(),
         notification_email: Some(id_email("office@brightspark.example")),
         estimate_defaults: portal_domain::party::EstimateDefaults { tax_rate: "8.25".parse().unwrap_or_default(), terms: TERMS.into() },
+        working_hours: Default::default(),
     }
 }
 
@@ -395,5 +396,5 @@ pub(super) async fn populate(s: &Seeder<'_>) -> Result<(), Error> {
         in_days(21),
     );
     s.estimate("acc_ortiz", "est_smoke", "E-1053", Some("prp_ortiz"), EstimateStatus::Sent, vec![smoke], None, 1).await?;
-    Ok(())
+    super::work::brightspark(s).await
 }

@@ -19,6 +19,7 @@ use portal_store::repo::{invoices, parties};
 
 mod brightspark;
 mod northside;
+mod work;
 
 pub use brightspark::{CUSTOMER, PANEL_ESTIMATE, STAFF, TENANT};
 pub use northside::{
@@ -237,6 +238,8 @@ impl Seeder<'_> {
             email: id_email(email),
             role: *role,
             active: true,
+            display_name: None,
+            photo: None,
         });
         let owner = staff.next().ok_or(Error::NotFound("owner"))?;
         portal_app::contractors::open(self.table, &self.tenant, &owner, last_invoice, last_estimate).await?;
@@ -430,6 +433,7 @@ fn property(pid: &str, label: &str, line1: &str, city: &str, region: &str, posta
         region: region.into(),
         postal_code: postal.into(),
         country: country.into(),
+        time_zone: None,
     }
 }
 

@@ -54,6 +54,7 @@ pub(super) fn tenant(tenant_id: TenantId, public_url: &str) -> Result<Tenant, Er
         address: "88 Centre Street N, Calgary, AB T2E 2P6".into(),
         notification_email: Some(id_email("office@northside.example")),
         estimate_defaults: EstimateDefaults { tax_rate: "5".parse().unwrap_or_default(), terms: TERMS.into() },
+        working_hours: Default::default(),
     })
 }
 
@@ -173,5 +174,5 @@ pub(super) async fn populate(s: &Seeder<'_>) -> Result<(), Error> {
         in_days(45),
     );
     s.estimate("acc_pinecrest", "est_repipe", "E-3003", Some("prp_pinecrest"), EstimateStatus::Draft, vec![repipe], None, 0).await?;
-    Ok(())
+    super::work::northside(s).await
 }

@@ -63,3 +63,28 @@ pub async fn save_settings(act: &Act<'_>, before: &Tenant, tenant: &Tenant, deta
     }
     Ok(())
 }
+
+/// What customers see of a staff member on their visits: a name (their first name when
+/// empty) and a photo under `media/`. Owners change anyone's; others only their own.
+pub async fn save_profile(
+    act: &Act<'_>,
+    id: &StaffId,
+    display_name: Option<String>,
+    photo: Option<Option<String>>,
+) -> Result<Staff, Error> {
+    let mut staff = parties::get_staff(act.table, &act.tenant, id).await?.filter(|s| s.active).ok_or(Error::NotFound("staff member"))?;
+    if let Some(name) = display_name {
+        let name = name.trim().to_string();
+        if name.chars().count() > 40 {
+            return Err(Error::Unprocessable(portal_domain::FieldErrors::one("display_name", "at most 40 characters")));
+        }
+        staff.display_name = Some(name).filter(|n| !n.is_empty());
+    }
+    if let Some(photo) = photo {
+        staff.photo = photo;
+    }
+    let detail = serde_json::json!({ "display_name": staff.display_name, "photo": staff.photo });
+    let audit = act.audit("staff.profile_changed", &staff.id, None, detail)?;
+    act.table.transact(vec![parties::save_staff(&staff)?, audit]).await?;
+    Ok(staff)
+}

@@ -72,10 +72,12 @@ fn current(b: &EstimateBundle) -> Result<&EstimateVersion, Error> {
 /// Creates a draft (version 1, not sent) with the next estimate number.
 pub async fn create(act: &Act<'_>, tenant: &Tenant, d: Draft) -> Result<Estimate, Error> {
     check(&d.content, tenant.today(act.now), &tenant.currency)?;
+    let mut site = None;
     if let Some(p) = &d.property {
         let known = parties::list_properties(act.table, &act.tenant, &d.account).await?;
-        if !known.iter().any(|k| &k.id == p) {
-            return Err(portal_domain::DomainError::invalid("property", "is not a property of this customer").into());
+        match known.iter().find(|k| &k.id == p) {
+            Some(k) => site = Some(k.site(&tenant.time_zone)),
+            None => return Err(portal_domain::DomainError::invalid("property", "is not a property of this customer").into()),
         }
     }
     let number = d.number.take(act, "E", "EST", FIRST_ESTIMATE_NUMBER).await?;
@@ -99,6 +101,8 @@ pub async fn create(act: &Act<'_>, tenant: &Tenant, d: Draft) -> Result<Estimate
         decided_at: None,
         update_requested_at: None,
         time_zone: tenant.time_zone.clone(),
+        site,
+        job: None,
         rev: 1,
     };
     let version = EstimateVersion { number: 1, created_at: act.now, sent_at: None, note: None, fingerprint: c.fingerprint(), content: c };
@@ -319,8 +323,16 @@ pub async fn decide(
     after.status = transition(before.status, event)?;
     after.decided_at = Some(act.now);
     after.rev += 1;
+    let mut job = None;
     if let Decision::Approved(a) = &decision {
         after.headline_total = a.totals.total;
+        let content = &b
+            .version(a.version)
+            .ok_or_else(|| Error::Inconsistent(format!("estimate {} has no version {}", before.id, a.version)))?
+            .content;
+        let j = crate::jobs::for_approval(act, before, &content.scope, content.chosen_items(&a.selection).cloned().collect());
+        after.job = Some(j.id.clone());
+        job = Some(j);
     }
     let version = before.current_version;
     let estimate = before.id.clone();
@@ -335,6 +347,9 @@ pub async fn decide(
         act.audit(action, &before.id, Some(&before.account), detail)?,
         outbox::enqueue(&act.tenant, tell.message(act.ids, &before.account, act.now))?,
     ];
+    if let Some(j) = &job {
+        writes.push(portal_store::repo::jobs::create_job(j)?);
+    }
     if matches!(event, EstimateEvent::Approve) {
         let mut tally = Tally::default();
         tally.approved(true, before.sent_at, act.now, &stats::zone_of(act.table, &act.tenant, &before.time_zone).await?);
@@ -443,10 +458,17 @@ pub async fn record_offline(act: &Act<'_>, b: &EstimateBundle, o: Offline) -> Re
             scan: None,
         }),
     };
+    let job = crate::jobs::for_approval(
+        &act.at(o.approved_at),
+        e,
+        &version.content.scope,
+        version.content.chosen_items(&selection).cloned().collect(),
+    );
     let mut header = e.clone();
     header.status = status;
     header.decided_at = Some(o.approved_at);
     header.headline_total = priced.total;
+    header.job = Some(job.id.clone());
     header.rev += 1;
     let detail = serde_json::json!({
         "version": version.number, "total": priced.total, "deposit": priced.deposit, "selection": selection,
@@ -459,6 +481,7 @@ pub async fn record_offline(act: &Act<'_>, b: &EstimateBundle, o: Offline) -> Re
         estimates::save_header(&header, e.rev)?,
         estimates::put_decision(&header, version.number, &Decision::Approved(Box::new(approval)))?,
         act.audit("estimate.approved_offline", &e.id, Some(&e.account), detail)?,
+        portal_store::repo::jobs::create_job(&job)?,
     ];
     writes.extend(stats::writes(&act.tenant, &e.account, &tally));
     act.table.transact(writes).await?;

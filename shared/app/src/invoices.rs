@@ -59,6 +59,7 @@ pub async fn issue(act: &Act<'_>, tenant: &Tenant, n: NewInvoice) -> Result<(Inv
         e.add("title", "at most 120 characters");
     }
     let memo = n.memo;
+    let mut job = None;
     let (content, property, estimate_title) = match &n.estimate {
         Some(est) => {
             if n.items.is_some() || n.tax_rate.is_some() {
@@ -84,6 +85,7 @@ pub async fn issue(act: &Act<'_>, tenant: &Tenant, n: NewInvoice) -> Result<(Inv
                 due_date,
                 memo,
             };
+            job = bundle.estimate.job.clone();
             (content, bundle.estimate.property.clone(), Some(bundle.estimate.title.clone()))
         }
         None => {
@@ -128,6 +130,7 @@ pub async fn issue(act: &Act<'_>, tenant: &Tenant, n: NewInvoice) -> Result<(Inv
         account: a.clone(),
         property,
         estimate: n.estimate.clone(),
+        job,
         number,
         title,
         property_label,
@@ -143,7 +146,9 @@ pub async fn issue(act: &Act<'_>, tenant: &Tenant, n: NewInvoice) -> Result<(Inv
     };
     let detail = serde_json::json!({ "number": invoice.number, "total": total, "estimate": n.estimate });
     let audit = act.audit("invoice.issued", &invoice.id, Some(a), detail)?;
-    act.table.transact(vec![invoices::create(&invoice)?, audit]).await?;
+    let mut writes = vec![invoices::create(&invoice)?, audit];
+    writes.extend(crate::jobs::invoice_entry(&invoice, None)?);
+    act.table.transact(writes).await?;
     // The estimate's deposit is the customer's credit: credit it on this invoice now.
     let credited = match &n.estimate {
         Some(est) => {
@@ -204,6 +209,8 @@ pub async fn void(act: &Act<'_>, bundle: &InvoiceBundle) -> Result<Invoice, Erro
     i.status = InvoiceStatus::Void;
     i.rev += 1;
     let audit = act.audit("invoice.voided", &i.id, Some(&i.account), serde_json::json!({ "number": i.number }))?;
-    act.table.transact(vec![invoices::save(&i, expected)?, audit]).await?;
+    let mut writes = vec![invoices::save(&i, expected)?, audit];
+    writes.extend(crate::jobs::invoice_entry(&i, None)?);
+    act.table.transact(writes).await?;
     Ok(i)
 }

@@ -9,6 +9,8 @@
 //! - [`estimates`]: drafts, sending, revising, voiding; the customer's view and decisions; an
 //!   approval recorded by the office.
 //! - [`invoices`]: issuing (from an approved estimate, crediting its deposit), sending, voiding.
+//! - [`jobs`]: jobs and visits: the office books and moves them, the customer confirms or asks
+//!   to move or cancel, the technician sets off, arrives and finishes.
 //! - [`links`]: who a document goes to, and the links and messages that carry it.
 //! - [`payments`]: posting what Stripe says exactly once, applying credit, moving a deposit,
 //!   recording a payment the office received.
@@ -23,6 +25,7 @@ pub mod customers;
 pub mod error;
 pub mod estimates;
 pub mod invoices;
+pub mod jobs;
 pub mod links;
 pub mod mail;
 pub mod notify;

@@ -85,7 +85,7 @@ pub fn branded_with_facts(
         n = esc(note),
         name = esc(&tenant.name),
     );
-    Mail { to: to.clone(), from_name: tenant.name.clone(), subject, text, html }
+    Mail { to: to.clone(), from_name: tenant.name.clone(), subject, text, html, attachments: Vec::new() }
 }
 
 #[cfg(test)]

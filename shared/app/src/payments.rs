@@ -213,7 +213,11 @@ async fn paid_writes(
     let zone = crate::stats::zone_of(table, &invoice.tenant, &invoice.time_zone).await?;
     let mut tally = Tally::default();
     tally.paid_change(was, is, &zone);
-    Ok(crate::stats::writes(&invoice.tenant, &invoice.account, &tally))
+    let mut writes = crate::stats::writes(&invoice.tenant, &invoice.account, &tally);
+    // The job the invoice bills shows it paid (or no longer) on its timeline.
+    let paid_at = is.map(|p| p.at);
+    writes.extend(crate::jobs::invoice_entry(invoice, paid_at)?);
+    Ok(writes)
 }
 
 /// The writes that record money the office received outside the portal (a cheque, cash): a

@@ -1,6 +1,6 @@
 //! The Mailer port on SES v2.
 use aws_sdk_sesv2::Client;
-use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
+use aws_sdk_sesv2::types::{Attachment, AttachmentContentDisposition, Body, Content, Destination, EmailContent, Message};
 use portal_domain::ports::{Mail, Mailer, PortError};
 
 #[derive(Debug)]
@@ -26,10 +26,20 @@ impl Mailer for SesMailer {
         // The display name is the contractor's; quotes and angle brackets are stripped so it
         // cannot break out of the header.
         let name: String = mail.from_name.chars().filter(|c| !matches!(c, '"' | '<' | '>' | '\r' | '\n')).collect();
-        let message = Message::builder()
+        let mut message = Message::builder()
             .subject(content(&mail.subject)?)
-            .body(Body::builder().text(content(&mail.text)?).html(content(&mail.html)?).build())
-            .build();
+            .body(Body::builder().text(content(&mail.text)?).html(content(&mail.html)?).build());
+        for a in &mail.attachments {
+            let attachment = Attachment::builder()
+                .file_name(&a.file_name)
+                .content_type(&a.content_type)
+                .content_disposition(AttachmentContentDisposition::Attachment)
+                .raw_content(aws_sdk_sesv2::primitives::Blob::new(a.content.as_bytes()))
+                .build()
+                .map_err(|e| PortError::new("ses attachment", e))?;
+            message = message.attachments(attachment);
+        }
+        let message = message.build();
         self.client
             .get()
             .send_email()

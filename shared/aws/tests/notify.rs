@@ -26,6 +26,11 @@ fn mail(to: &str, subject: &str) -> Mail {
         subject: subject.into(),
         text: "text body".into(),
         html: "<p>html body</p>".into(),
+        attachments: vec![portal_domain::ports::Attachment {
+            file_name: "visit.ics".into(),
+            content_type: "text/calendar; method=PUBLISH".into(),
+            content: "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n".into(),
+        }],
     }
 }
 

@@ -467,6 +467,13 @@ pub struct Estimate {
     /// records from before it was kept (the tenant's zone is read then).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub time_zone: String,
+    /// Its property as it was when the estimate was made (label, address, zone): the job an
+    /// approval makes carries it without reading the property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<crate::party::Site>,
+    /// The job its approval made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job: Option<crate::ids::JobId>,
     /// Optimistic-concurrency counter: every write is conditional on it and bumps it.
     pub rev: u64,
 }

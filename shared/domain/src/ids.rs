@@ -11,7 +11,7 @@ macro_rules! id_type {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
         #[serde(try_from = "String", into = "String")]
-        pub struct $name(String);
+        pub struct $name(pub(crate) String);
 
         impl $name {
             pub const PREFIX: &'static str = $prefix;
@@ -109,6 +109,10 @@ id_type!(/// One appointment of a job.
     VisitId, "vis");
 id_type!(/// A customer's request to move a visit.
     RescheduleId, "rsc");
+id_type!(/// A piece of equipment on record at a property.
+    EquipmentId, "eqp");
+id_type!(/// A service agreement (maintenance plan).
+    AgreementId, "agr");
 
 /// Lower-case ULID text after a prefix: sortable by creation time, 80 random bits.
 pub fn ulid_id(prefix: &str, ms: u64, random: u128) -> String {

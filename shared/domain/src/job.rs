@@ -10,8 +10,9 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::DomainError;
 use crate::estimate::LineItem;
-use crate::ids::{AccountId, EstimateId, InvoiceId, PropertyId, StaffId, TenantId};
-pub use crate::ids::{JobId, RescheduleId, VisitId};
+use crate::ids::{AccountId, EstimateId, PropertyId, StaffId, TenantId};
+pub use crate::ids::{AgreementId, EquipmentId, JobId, RescheduleId, VisitId};
+use crate::party::Site;
 
 /// Jobs are numbered from here (`J-1001`) per contractor.
 pub const FIRST_JOB_NUMBER: i64 = 1001;
@@ -288,34 +289,241 @@ impl WorkingHours {
 }
 
 /// A job as stored.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Job {
     pub id: JobId,
     pub tenant: TenantId,
     pub account: AccountId,
     pub property: Option<PropertyId>,
+    /// Where the work is (label, address, zone), as the property was when the job was made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<Site>,
     /// `J-1001`.
     pub number: String,
     pub title: String,
     pub scope: String,
     /// The approved lines (with the chosen options), from its estimate.
     pub lines: Vec<LineItem>,
-    pub estimates: Vec<EstimateId>,
-    pub invoices: Vec<InvoiceId>,
+    /// The estimates it carries out, with their printed numbers (`E-1042`).
+    pub estimates: Vec<EstimateRef>,
+    /// The service agreement whose included visit it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agreement: Option<AgreementId>,
     pub status: JobStatus,
     /// Why it is on hold, in words the customer sees.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hold_reason: Option<String>,
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub completed_at: Option<Timestamp>,
     /// The zone its visits' windows are shown in (the property's, else the contractor's).
     pub time_zone: String,
+    /// What happened to it, oldest first (the timeline's status changes).
+    #[serde(default)]
+    pub history: Vec<Change>,
     pub rev: u64,
 }
 
+/// The estimate a job carries out, with its printed number.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct EstimateRef {
+    pub id: EstimateId,
+    pub number: String,
+}
+
+/// One step of a job's or a visit's history.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Change {
+    #[schema(value_type = String, format = DateTime)]
+    pub at: Timestamp,
+    /// `created`, `scheduled`, `on_hold`, `resumed`, `completed`, `cancelled`; for visits
+    /// `scheduled`, `confirmed`, `moved`, `on_the_way`, `arrived`, `completed`, `cancelled`.
+    pub what: String,
+    /// A reason or note the customer sees (why on hold, why cancelled).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The window a visit was booked or moved to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<Window>,
+}
+
+impl Change {
+    pub fn new(at: Timestamp, what: &str) -> Change {
+        Change { at, what: what.to_string(), note: None, window: None }
+    }
+    pub fn with_note(mut self, note: Option<String>) -> Change {
+        self.note = note.filter(|n| !n.trim().is_empty());
+        self
+    }
+    pub fn with_window(mut self, w: Window) -> Change {
+        self.window = Some(w);
+        self
+    }
+}
+
+/// Most history steps kept per record (older ones are in the audit log).
+pub const MAX_HISTORY: usize = 200;
+
+fn push(history: &mut Vec<Change>, c: Change) {
+    if history.len() >= MAX_HISTORY {
+        history.remove(0);
+    }
+    history.push(c);
+}
+
+/// The longest hold reason, cancel reason and visit notes.
+pub const MAX_NOTE: usize = 2000;
+
+/// A note's rules: trimmed, at most [`MAX_NOTE`] characters.
+pub fn check_note(field: &str, note: &str) -> Result<String, DomainError> {
+    let note = note.trim();
+    if note.chars().count() > MAX_NOTE {
+        return Err(DomainError::invalid(field, "can be at most 2,000 characters"));
+    }
+    Ok(note.to_string())
+}
+
+/// What a new job is.
+#[derive(Debug, Clone)]
+pub struct NewJob {
+    pub id: JobId,
+    pub tenant: TenantId,
+    pub account: AccountId,
+    pub site: Option<Site>,
+    pub number: String,
+    pub title: String,
+    pub scope: String,
+    pub lines: Vec<LineItem>,
+    pub estimate: Option<EstimateRef>,
+    pub agreement: Option<AgreementId>,
+    /// The property's zone, else the contractor's.
+    pub time_zone: String,
+}
+
+/// The job number that goes with an estimate's (`E-1042` -> `J-1042`). Jobs and estimates
+/// share one number series per contractor (an office-made job takes the next estimate
+/// number), so a job made by an approval needs no counter of its own and no extra round trip,
+/// and the customer sees which estimate became which job.
+pub fn number_for(estimate_number: &str) -> String {
+    let digits = estimate_number.trim_start_matches(|c: char| !c.is_ascii_digit());
+    format!("J-{digits}")
+}
+
+impl JobId {
+    /// The id of the job an estimate's approval makes (`est_01J...` -> `job_01J...`): one
+    /// job per estimate, so an approval replayed can never make a second one.
+    pub fn of_estimate(e: &EstimateId) -> JobId {
+        let rest = e.as_str().strip_prefix("est_").unwrap_or(e.as_str());
+        JobId(format!("job_{rest}"))
+    }
+}
+
+impl JobId {
+    /// The id of an agreement's `n`th included visit's job (`agr_01J...` -> `job_01J..._2`).
+    pub fn of_agreement(g: &AgreementId, n: u8) -> JobId {
+        let rest = g.as_str().strip_prefix("agr_").unwrap_or(g.as_str());
+        JobId(format!("job_{rest}_{n}"))
+    }
+}
+
+impl Job {
+    /// A new job, waiting to be scheduled.
+    pub fn new(n: NewJob, now: Timestamp) -> Job {
+        Job {
+            id: n.id,
+            tenant: n.tenant,
+            account: n.account,
+            property: n.site.as_ref().map(|s| s.property.clone()),
+            site: n.site,
+            number: n.number,
+            title: n.title,
+            scope: n.scope,
+            lines: n.lines,
+            estimates: n.estimate.into_iter().collect(),
+            agreement: n.agreement,
+            status: JobStatus::Unscheduled,
+            hold_reason: None,
+            created_at: now,
+            completed_at: None,
+            time_zone: n.time_zone,
+            history: vec![Change::new(now, "created")],
+            rev: 1,
+        }
+    }
+
+    /// The job after `event` at `now`, with its history step (`note`: a reason the customer
+    /// sees, required to put it on hold).
+    pub fn after(&self, event: JobEvent, now: Timestamp, note: Option<String>) -> Result<Job, DomainError> {
+        let mut j = self.clone();
+        j.status = job_transition(self.status, event)?;
+        j.hold_reason = match event {
+            JobEvent::Hold => Some(
+                note.clone()
+                    .filter(|n| !n.trim().is_empty())
+                    .ok_or_else(|| DomainError::invalid("reason", "say why, in words the customer will see"))?,
+            ),
+            _ => None,
+        };
+        if event == JobEvent::Complete {
+            j.completed_at = Some(now);
+        }
+        if j.status != self.status {
+            let what = match event {
+                JobEvent::Resume { .. } => "resumed",
+                _ => j.status.as_str(),
+            };
+            push(&mut j.history, Change::new(now, what).with_note(note));
+        }
+        j.rev += 1;
+        Ok(j)
+    }
+
+    /// The job after its visits changed: scheduled when it has an open one, back to
+    /// unscheduled when none is left, in progress once someone arrived. Closed and on-hold
+    /// jobs stay as they are.
+    pub fn follow(&self, visits: &[Visit], now: Timestamp) -> Job {
+        let open = visits.iter().any(|v| !v.status.is_closed());
+        let started = visits.iter().any(|v| matches!(v.status, VisitStatus::Arrived | VisitStatus::Completed));
+        let event = match self.status {
+            JobStatus::Unscheduled if open => Some(JobEvent::Schedule),
+            JobStatus::Scheduled if started => Some(JobEvent::Start),
+            JobStatus::Scheduled if !open => Some(JobEvent::Unschedule),
+            _ => None,
+        };
+        match event.map(|e| self.after(e, now, None)) {
+            Some(Ok(j)) => j,
+            _ => self.clone(),
+        }
+    }
+
+    /// The property's zone (else the contractor's), parsed.
+    pub fn zone(&self) -> TimeZone {
+        TimeZone::get(&self.time_zone).unwrap_or(TimeZone::UTC)
+    }
+}
+
+/// A technician on a visit, as customers see them: a name and a photo, never their phone or
+/// email. Kept on the visit so the customer's pages read no staff records.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Crew {
+    #[schema(value_type = String)]
+    pub id: StaffId,
+    /// `Sam`.
+    pub name: String,
+    /// The photo's path under `/media/`, if they have one.
+    pub photo: Option<String>,
+}
+
+impl Crew {
+    pub fn of(s: &crate::party::Staff) -> Crew {
+        Crew { id: s.id.clone(), name: s.shown_name(), photo: s.photo.clone() }
+    }
+}
+
 /// A visit as stored.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Visit {
     pub id: VisitId,
     pub job: JobId,
@@ -325,14 +533,18 @@ pub struct Visit {
     /// The window the customer asked for, if they did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requested: Option<Window>,
-    pub technicians: Vec<StaffId>,
+    pub technicians: Vec<Crew>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub eta: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub started_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub finished_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub confirmed_at: Option<Timestamp>,
     /// What the customer should know (gate code reminder, "we will need the attic open").
     #[serde(default)]
@@ -343,15 +555,23 @@ pub struct Visit {
     /// What was done, for the customer.
     #[serde(default)]
     pub completion_notes: String,
+    /// The equipment installed on this visit, as recorded then (the property keeps the
+    /// current record).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub installed: Vec<assets::Equipment>,
     /// The calendar event's SEQUENCE (RFC 5545): rises each time the visit moves.
     pub sequence: u32,
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
+    /// Scheduled, confirmed, moved, on the way, arrived, completed, cancelled: oldest first.
+    #[serde(default)]
+    pub history: Vec<Change>,
     pub rev: u64,
 }
 
 impl Visit {
     /// A visit booked at `now` for `window` with `technicians`, to be confirmed.
-    pub fn new(id: VisitId, job: JobId, window: Window, technicians: Vec<StaffId>, now: Timestamp) -> Visit {
+    pub fn new(id: VisitId, job: JobId, window: Window, technicians: Vec<Crew>, now: Timestamp) -> Visit {
         Visit {
             id,
             job,
@@ -366,10 +586,17 @@ impl Visit {
             customer_notes: String::new(),
             internal_notes: String::new(),
             completion_notes: String::new(),
+            installed: Vec::new(),
             sequence: 0,
             created_at: now,
+            history: vec![Change::new(now, "scheduled").with_window(window)],
             rev: 1,
         }
+    }
+
+    /// Whether `staff` is one of its technicians.
+    pub fn assigned(&self, staff: &StaffId) -> bool {
+        self.technicians.iter().any(|c| &c.id == staff)
     }
 
     /// The visit after `event` at `now`.
@@ -382,6 +609,11 @@ impl Visit {
             VisitEvent::Complete => v.finished_at = Some(now),
             VisitEvent::Depart | VisitEvent::Move | VisitEvent::Cancel => {}
         }
+        let what = match event {
+            VisitEvent::Move => "moved",
+            _ => v.status.as_str(),
+        };
+        push(&mut v.history, Change::new(now, what));
         v.rev += 1;
         Ok(v)
     }
@@ -405,6 +637,9 @@ impl Visit {
         v.window = window;
         v.confirmed_at = None;
         v.sequence += 1;
+        if let Some(last) = v.history.last_mut() {
+            last.window = Some(window);
+        }
         Ok(v)
     }
 }
@@ -417,22 +652,29 @@ pub enum Outcome {
     Moved { window: Window },
     /// Declined, with a message the customer sees.
     Declined { message: String },
+    /// The visit was cancelled, as the customer asked.
+    Cancelled,
 }
 
 /// A customer's request to move a visit: its own record pointing at the visit.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct RescheduleRequest {
     pub id: RescheduleId,
     pub job: JobId,
     pub visit: VisitId,
+    /// The customer asks to cancel the visit rather than move it (no preferred windows).
+    #[serde(default)]
+    pub cancel: bool,
     /// One to three windows that suit the customer, in the future, inside working hours.
     pub preferred: Vec<Window>,
     pub note: String,
     pub by: crate::ids::ContactId,
+    #[schema(value_type = String, format = DateTime)]
     pub at: Timestamp,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<Outcome>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub decided_at: Option<Timestamp>,
 }
 
@@ -453,6 +695,10 @@ pub fn check_preferred(preferred: &[Window], hours: &WorkingHours, zone: &TimeZo
     }
     e.into_result()
 }
+
+pub mod assets;
+pub mod calendar;
+pub mod view;
 
 #[cfg(test)]
 mod tests;

@@ -5,7 +5,7 @@
 //! between attempts.
 use jiff::Timestamp;
 
-use crate::ids::{AccountId, ContactId, EstimateId, InvoiceId, OutboxId, PaymentId, StaffId};
+use crate::ids::{AccountId, ContactId, EstimateId, InvoiceId, JobId, OutboxId, PaymentId, RescheduleId, StaffId, VisitId};
 use crate::party::{Email, Phone};
 use crate::payment::Document;
 use crate::ports::Ids;
@@ -67,6 +67,28 @@ pub enum Notice {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         ask: Option<SignInAsk>,
     },
+    /// A visit was booked, moved or cancelled (email with its calendar file), or its
+    /// technician set off: to the contacts who see the job's property.
+    Visit { job: JobId, visit: VisitId, change: VisitChange },
+    /// A job was completed: what was done, with links to the job and its invoice.
+    JobCompleted { job: JobId },
+}
+
+/// What happened to a visit that its customer hears of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VisitChange {
+    Scheduled,
+    Moved,
+    Cancelled,
+    OnTheWay,
+}
+
+impl Notice {
+    /// The outbox message carrying this notice about `account`.
+    pub fn message(self, ids: &dyn Ids, account: &AccountId, now: Timestamp) -> OutboxMessage {
+        OutboxMessage { id: OutboxId::generate(ids), account: Some(account.clone()), created_at: now, notice: self }
+    }
 }
 
 /// What a customer did that the office hears of.
@@ -95,6 +117,17 @@ pub enum OfficeEvent {
     PaymentFailed {
         document: Document,
         payment: PaymentId,
+    },
+    /// The customer confirmed a visit's window.
+    VisitConfirmed {
+        job: JobId,
+        visit: VisitId,
+    },
+    /// The customer asks to move (with preferred windows) or cancel a visit.
+    VisitChangeAsked {
+        job: JobId,
+        visit: VisitId,
+        request: RescheduleId,
     },
 }
 
@@ -147,7 +180,7 @@ impl Notice {
             Self::PortalInvite { contact, .. } => Self::PortalInvite { contact: contact.clone(), token: None },
             Self::StaffInvite { staff, .. } => Self::StaffInvite { staff: staff.clone(), token: None },
             Self::SignInRequested { .. } => Self::SignInRequested { ask: None },
-            Self::Receipt { .. } | Self::OfficeAlert { .. } => self.clone(),
+            Self::Receipt { .. } | Self::OfficeAlert { .. } | Self::Visit { .. } | Self::JobCompleted { .. } => self.clone(),
         }
     }
 }

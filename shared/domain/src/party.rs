@@ -160,6 +160,9 @@ pub struct Tenant {
     /// What a new estimate starts with (the deposit rule is `payments.default_deposit`).
     #[serde(default)]
     pub estimate_defaults: EstimateDefaults,
+    /// When the business works, per weekday, in its zone: the windows a customer may ask for.
+    #[serde(default)]
+    pub working_hours: crate::job::WorkingHours,
 }
 
 /// The business's defaults for new estimates.
@@ -363,6 +366,43 @@ pub struct Property {
     pub region: String,
     pub postal_code: String,
     pub country: String,
+    /// IANA zone of the property, when it is not the contractor's (visit windows are in it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+}
+
+impl Property {
+    /// The address on one line (`12 Elm St, Apt 3, Springfield, IL 62701`).
+    pub fn one_line(&self) -> String {
+        let mut parts = vec![self.line1.as_str()];
+        if let Some(l2) = self.line2.as_deref() {
+            parts.push(l2);
+        }
+        parts.push(self.city.as_str());
+        format!("{}, {} {}", parts.join(", "), self.region, self.postal_code).trim().to_string()
+    }
+
+    /// Where work happens at this property, in `default_zone` unless it has its own.
+    pub fn site(&self, default_zone: &str) -> Site {
+        Site {
+            property: self.id.clone(),
+            label: self.label.clone(),
+            address: self.one_line(),
+            time_zone: self.time_zone.clone().unwrap_or_else(|| default_zone.to_string()),
+        }
+    }
+}
+
+/// A property as documents carry it: enough to show and reach it without reading it again.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Site {
+    pub property: PropertyId,
+    /// `Home`, `Oak Ridge Plaza`.
+    pub label: String,
+    /// One line, for a maps link.
+    pub address: String,
+    /// IANA zone its times are shown in.
+    pub time_zone: String,
 }
 
 /// Staff roles, most powerful first.
@@ -400,6 +440,23 @@ pub struct Staff {
     pub email: Email,
     pub role: StaffRole,
     pub active: bool,
+    /// The name customers see on visits (`Sam`); the name when unset. Their phone and email
+    /// are never shown to customers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// Their photo, under the public `media/` prefix (like the logo), shown on visits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo: Option<String>,
+}
+
+impl Staff {
+    /// What customers see of them.
+    pub fn shown_name(&self) -> String {
+        match self.display_name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+            Some(n) => n.to_string(),
+            None => self.name.split_whitespace().next().unwrap_or(&self.name).to_string(),
+        }
+    }
 }
 
 #[cfg(test)]

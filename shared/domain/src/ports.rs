@@ -79,6 +79,19 @@ pub struct Mail {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// Files sent with it (a visit's calendar event).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file attached to an email.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Attachment {
+    /// `visit.ics`.
+    pub file_name: String,
+    /// `text/calendar; method=PUBLISH`.
+    pub content_type: String,
+    pub content: String,
 }
 
 /// An adapter that could not do its job (network, service, disk). The cause is for logs only.

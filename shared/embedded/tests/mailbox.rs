@@ -15,6 +15,7 @@ async fn emails_and_texts_are_kept_newest_first() {
         subject: "Your sign-in link".into(),
         text: "t".into(),
         html: "h".into(),
+        attachments: vec![],
     };
     Mailer::send(&mailbox, &mail).await.unwrap();
     Sms::send(&mailbox, &Phone::try_from("+15125550188".to_string()).unwrap(), "hello").await.unwrap();

@@ -23,6 +23,19 @@ pub fn ok<T: serde::Serialize + ?Sized>(value: &T) -> Response<Body> {
     json(200, value)
 }
 
+/// A file to download (`text/calendar`), never shown in the page nor cached.
+pub fn download(content_type: &str, file_name: &str, body: String) -> Response<Body> {
+    let safe: String = file_name.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')).collect();
+    let mut builder = Response::builder()
+        .status(200)
+        .header("content-type", content_type)
+        .header("content-disposition", format!("attachment; filename=\"{safe}\""));
+    for (k, v) in SECURITY_HEADERS {
+        builder = builder.header(k, v);
+    }
+    builder.body(Body::Text(body)).unwrap_or_else(|_| Response::new(Body::Empty))
+}
+
 /// Adds a header to a built response (for cookies).
 pub fn with_header(mut r: Response<Body>, name: &'static str, value: &str) -> Response<Body> {
     if let Ok(v) = http::HeaderValue::from_str(value) {

@@ -253,6 +253,65 @@ impl CustomerSession {
     }
 }
 
+/// What is owed on an account as one contact sees it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Balances {
+    /// Still to be paid across the invoices they see, per currency (one entry for most
+    /// contractors): the balances less what is already on its way.
+    pub balance_due: Vec<Amount>,
+    /// On its way (bank debits still settling), per currency: paid, not to be paid again.
+    pub processing: Vec<Amount>,
+    /// What "Pay balance" (`POST /api/account/pay-balance`) would take now in one Checkout:
+    /// every invoice this contact may pay. Absent when there is nothing they may pay, or the
+    /// invoices are in more than one currency.
+    pub pay_balance: Option<PayBalance>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct PayBalance {
+    pub amount: i64,
+    pub currency: String,
+    /// How many invoices it pays.
+    pub invoices: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Amount {
+    pub amount: i64,
+    pub currency: String,
+}
+
+impl CustomerSession {
+    /// The balances of the invoices (all the account's) this session sees.
+    pub fn balances(&self, all: &[Invoice]) -> Result<Balances, ApiError> {
+        let (mut balance_due, mut processing): (Vec<Amount>, Vec<Amount>) = (Vec::new(), Vec::new());
+        for i in all.iter().filter(|i| self.can_see_invoice(i) && i.status != InvoiceStatus::Void) {
+            let currency = i.content.currency.as_str();
+            add(&mut balance_due, currency, i.ledger.payable())?;
+            add(&mut processing, currency, i.ledger.processing())?;
+        }
+        let pay_balance = match self.balance_to_pay(all) {
+            Some(due) if !due.is_empty() => Some(PayBalance {
+                amount: payable_total(&due)?,
+                currency: due[0].content.currency.as_str().to_string(),
+                invoices: due.len(),
+            }),
+            _ => None,
+        };
+        Ok(Balances { balance_due, processing, pay_balance })
+    }
+}
+
+/// Adds `amount` to the total in `currency` (checked: money never wraps).
+fn add(totals: &mut Vec<Amount>, currency: &str, amount: i64) -> Result<(), ApiError> {
+    let overflow = || ApiError::Internal("a balance overflows".into());
+    match totals.iter_mut().find(|a| a.currency == currency) {
+        Some(a) => a.amount = a.amount.checked_add(amount).ok_or_else(overflow)?,
+        None => totals.push(Amount { amount, currency: currency.to_string() }),
+    }
+    Ok(())
+}
+
 /// What the invoices [`CustomerSession::balance_to_pay`] chose still want, in all (checked:
 /// money never wraps).
 pub fn payable_total(due: &[&Invoice]) -> Result<i64, ApiError> {

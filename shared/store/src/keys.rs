@@ -89,6 +89,25 @@ pub fn reschedule(
 ) -> Key {
     Key::new(account_pk(t, a), format!("{JOB_PREFIX}{j}#VIS#{v}#RSC#{r}"))
 }
+/// An invoice of a job, as the job keeps it (`JOB#{j}#INV#{i}`).
+pub fn job_invoice(t: &TenantId, a: &AccountId, j: &portal_domain::ids::JobId, i: &portal_domain::ids::InvoiceId) -> Key {
+    Key::new(account_pk(t, a), format!("{JOB_PREFIX}{j}#INV#{i}"))
+}
+/// A piece of equipment, under its property (`PROPERTY#{p}#EQP#{e}`).
+pub fn equipment(t: &TenantId, a: &AccountId, p: &portal_domain::ids::PropertyId, e: &portal_domain::ids::EquipmentId) -> Key {
+    Key::new(account_pk(t, a), format!("{PROPERTY_PREFIX}{p}#EQP#{e}"))
+}
+/// A service agreement (`PLAN#{g}`): sorts between jobs and properties.
+pub const AGREEMENT_PREFIX: &str = "PLAN#";
+pub fn agreement(t: &TenantId, a: &AccountId, g: &portal_domain::ids::AgreementId) -> Key {
+    Key::new(account_pk(t, a), format!("{AGREEMENT_PREFIX}{g}"))
+}
+/// The sort-key range of an account's documents and work: estimates, invoices, jobs (the
+/// dashboard's one Query) and, to `PROPERTY#~`, agreements, properties and equipment too.
+pub const DOCUMENTS_FROM: &str = "EST#";
+pub const WORK_TO: &str = "JOB#~";
+pub const PLACES_TO: &str = "PROPERTY#~";
+
 /// GSI1 partition listing a tenant's jobs by status for staff (newest first).
 pub fn jobs_by_status_gsi(t: &TenantId, status: &str) -> String {
     format!("T#{t}#JOB#{status}")

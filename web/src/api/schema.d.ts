@@ -84,6 +84,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/customers/{account}/agreements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A service agreement of the customer (or one of its properties); each included visit of its
+         *     first year becomes a job waiting to be scheduled.
+         */
+        post: operations["post_admin_customers_account_agreements"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/customers/{account}/audit": {
         parameters: {
             query?: never;
@@ -419,6 +439,200 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/customers/{account}/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A customer's jobs (newest first), agreements and equipment (one Query). */
+        get: operations["get_admin_customers_account_jobs"];
+        put?: never;
+        /** A job without an estimate (a service call), numbered in the estimates' series. */
+        post: operations["post_admin_customers_account_jobs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/customers/{account}/jobs/{job}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One job with its visits, the customer's requests, its invoices and timeline. */
+        get: operations["get_admin_customers_account_jobs_job"];
+        put: operations["put_admin_customers_account_jobs_job"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/customers/{account}/jobs/{job}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Puts the job on hold (with a reason the customer sees), resumes, cancels or completes it. */
+        post: operations["post_admin_customers_account_jobs_job_actions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/customers/{account}/jobs/{job}/requests/{request}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Declines the customer's request to move or cancel a visit, with a message they see. */
+        post: operations["post_admin_customers_account_jobs_job_requests_request_decline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/customers/{account}/jobs/{job}/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Books a visit (window in the job's zone, technicians, notes); the customer is told with
+         *     the calendar file.
+         */
+        post: operations["post_admin_customers_account_jobs_job_visits"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/customers/{account}/jobs/{job}/visits/{visit}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Assigns technicians and changes a visit's notes. */
+        put: operations["put_admin_customers_account_jobs_job_visits_visit"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/customers/{account}/jobs/{job}/visits/{visit}/arrive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Arrived: the job is in progress. */
+        post: operations["post_admin_customers_account_jobs_job_visits_visit_arrive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/customers/{account}/jobs/{job}/visits/{visit}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancels a visit; the customer is told. */
+        post: operations["post_admin_customers_account_jobs_job_visits_visit_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/customers/{account}/jobs/{job}/visits/{visit}/depart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** On my way: the customer is told when to expect the technician. One read, one transaction. */
+        post: operations["post_admin_customers_account_jobs_job_visits_visit_depart"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/customers/{account}/jobs/{job}/visits/{visit}/finish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Completed, with notes for the customer and the equipment installed; optionally the job too. */
+        post: operations["post_admin_customers_account_jobs_job_visits_visit_finish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/customers/{account}/jobs/{job}/visits/{visit}/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Moves a visit (its calendar event updates; a pending request of the customer's is
+         *     answered); the customer is told.
+         */
+        post: operations["post_admin_customers_account_jobs_job_visits_visit_move"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/customers/{account}/properties": {
         parameters: {
             query?: never;
@@ -446,6 +660,23 @@ export interface paths {
         put: operations["put_admin_customers_account_properties_property"];
         post?: never;
         delete: operations["delete_admin_customers_account_properties_property"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/customers/{account}/properties/{property}/equipment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Records a piece of equipment at a property. */
+        post: operations["post_admin_customers_account_properties_property_equipment"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -504,6 +735,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every customer's jobs in one status, newest first (one Query of an index). */
+        get: operations["get_admin_jobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/me": {
         parameters: {
             query?: never;
@@ -512,6 +760,26 @@ export interface paths {
             cookie?: never;
         };
         get: operations["get_admin_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The schedule by day (one Query of the day index per day) or, for one technician, their
+         *     visits over the days (one Query of their index), with each visit's job.
+         */
+        get: operations["get_admin_schedule"];
         put?: never;
         post?: never;
         delete?: never;
@@ -570,6 +838,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/staff/{staff}/photo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * A staff member's photo, shown to customers on their visits: read by content, scaled down
+         *     and re-encoded as a PNG (no EXIF, no GPS), stored under `media/` (public, like the logo;
+         *     the name is the content's hash). The owner sets anyone's; others only their own.
+         */
+        put: operations["put_admin_staff_staff_photo"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/staff/{staff}/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** The name customers see on visits: the owner sets anyone's, others their own. */
+        put: operations["put_admin_staff_staff_profile"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/staff/{staff}/remove": {
         parameters: {
             query?: never;
@@ -581,6 +887,23 @@ export interface paths {
         put?: never;
         /** The owner removes a staff member: they can no longer sign in or refresh a session. */
         post: operations["post_admin_staff_staff_remove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/tech/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Today's and tomorrow's visits assigned to me (one Query of my index, then each job). */
+        get: operations["get_admin_tech_visits"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -876,6 +1199,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/home": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything the dashboard shows, in one Query. */
+        get: operations["get_home"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/invoices": {
         parameters: {
             query?: never;
@@ -940,6 +1280,111 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's jobs with their next visit. */
+        get: operations["get_jobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{job}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One job with its visits, linked documents, equipment installed and timeline (one Query). */
+        get: operations["get_jobs_job"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{job}/visits/{visit}/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A visit's calendar file: the same UID every time, SEQUENCE raised when it moves, so the
+         *     calendar updates the event instead of adding another.
+         */
+        get: operations["get_jobs_job_visits_visit_calendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{job}/visits/{visit}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Asks the office to cancel the visit (the office decides). */
+        post: operations["post_jobs_job_visits_visit_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{job}/visits/{visit}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirms the visit's window. */
+        post: operations["post_jobs_job_visits_visit_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{job}/visits/{visit}/reschedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Asks the office to move the visit to one of the windows given. */
+        post: operations["post_jobs_job_visits_visit_reschedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/payments": {
         parameters: {
             query?: never;
@@ -964,6 +1409,26 @@ export interface paths {
             cookie?: never;
         };
         get: operations["get_payments_id"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/properties": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The account's properties (those the contact may see) with their service history,
+         *     equipment and warranties, estimates, invoices and agreements (one Query).
+         */
+        get: operations["get_properties"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1090,6 +1555,65 @@ export interface components {
             hours_to_approve: components["schemas"]["Compared"];
             months: components["schemas"]["Month"][];
         };
+        /** @description A service agreement (maintenance plan) of an account, or of one of its properties. */
+        Agreement: {
+            account: string;
+            /** @description What it covers, in words the customer reads. */
+            covers: string;
+            /** Format: date-time */
+            created_at: string;
+            id: string;
+            /** @description `Annual electrical safety plan`. */
+            name: string;
+            /** @description The property it covers; none for the whole account. */
+            property?: string | null;
+            /** Format: date */
+            renews_on: string;
+            /** Format: int64 */
+            rev: number;
+            /** Format: date */
+            starts_on: string;
+            /** @description As stored: active or cancelled; expired is derived from the renewal date. */
+            status: components["schemas"]["AgreementStatus"];
+            /**
+             * Format: int32
+             * @description Maintenance visits included per year (each becomes a job).
+             */
+            visits_per_year: number;
+        };
+        /** @example agr_01JD8X3G7N9QK2W5V4M6R8T0YB */
+        AgreementId: string;
+        /** @description An agreement made, with the jobs of its included visits. */
+        AgreementMade: {
+            agreement: components["schemas"]["Agreement"];
+            jobs: components["schemas"]["JobRow"][];
+        };
+        /**
+         * @description Where an agreement is.
+         * @enum {string}
+         */
+        AgreementStatus: "active" | "expired" | "cancelled";
+        /** @description What the office says about an agreement. */
+        AgreementTerms: {
+            covers: string;
+            name: string;
+            property?: string | null;
+            /**
+             * Format: date
+             * @description One year after the start when left out.
+             */
+            renews_on?: string | null;
+            /** Format: date */
+            starts_on: string;
+            /** Format: int32 */
+            visits_per_year: number;
+        };
+        /** @description An agreement as the customer sees it: its status today. */
+        AgreementView: components["schemas"]["Agreement"] & {
+            status_today: components["schemas"]["AgreementStatus"];
+            /** @description Its included visits this term that are done. */
+            visits_done: number;
+        };
         Amount: {
             /** Format: int64 */
             amount: number;
@@ -1170,6 +1694,17 @@ export interface components {
         };
         /** @example aud_01JD8X3G7N9QK2W5V4M6R8T0YB */
         AuditId: string;
+        /** @description What is owed on an account as one contact sees it. */
+        Balances: {
+            /**
+             * @description Still to be paid across the invoices they see, per currency (one entry for most
+             *     contractors): the balances less what is already on its way.
+             */
+            balance_due: components["schemas"]["Amount"][];
+            pay_balance?: components["schemas"]["PayBalance"] | null;
+            /** @description On its way (bank debits still settling), per currency: paid, not to be paid again. */
+            processing: components["schemas"]["Amount"][];
+        };
         /** @description How the portal looks for a contractor. */
         Branding: {
             accent_color: string;
@@ -1177,6 +1712,23 @@ export interface components {
             logo_url?: string | null;
             /** @description `#rrggbb` used for buttons and links. */
             primary_color: string;
+        };
+        /** @description Asking to cancel. */
+        CancelBody: {
+            note?: string;
+        };
+        /** @description One step of a job's or a visit's history. */
+        Change: {
+            /** Format: date-time */
+            at: string;
+            /** @description A reason or note the customer sees (why on hold, why cancelled). */
+            note?: string | null;
+            /**
+             * @description `created`, `scheduled`, `on_hold`, `resumed`, `completed`, `cancelled`; for visits
+             *     `scheduled`, `confirmed`, `moved`, `on_the_way`, `arrived`, `completed`, `cancelled`.
+             */
+            what: string;
+            window?: components["schemas"]["Window"] | null;
         };
         ChangesRequest: {
             /** @description Overall comment (may be empty when there are line comments). */
@@ -1251,6 +1803,17 @@ export interface components {
             received: number;
         };
         /**
+         * @description A technician on a visit, as customers see them: a name and a photo, never their phone or
+         *     email. Kept on the visit so the customer's pages read no staff records.
+         */
+        Crew: {
+            id: string;
+            /** @description `Sam`. */
+            name: string;
+            /** @description The photo's path under `/media/`, if they have one. */
+            photo?: string | null;
+        };
+        /**
          * @description A three-letter ISO 4217 code, upper case.
          * @example USD
          */
@@ -1279,6 +1842,12 @@ export interface components {
             kind: components["schemas"]["AccountKind"];
             name: string;
         };
+        /** @description A customer's work: jobs, agreements and equipment. */
+        CustomerWork: {
+            agreements: components["schemas"]["Agreement"][];
+            equipment: components["schemas"]["Equipment"][];
+            jobs: components["schemas"]["JobRow"][];
+        };
         /** @description The customer's decision on one version, with the evidence of §6. */
         Decision: (components["schemas"]["Approval"] & {
             /** @enum {string} */
@@ -1299,11 +1868,23 @@ export interface components {
             kind: "changes_requested";
             line_comments: components["schemas"]["LineComment"][];
         };
+        /** @description The office's answer to a request it will not grant as asked. */
+        Decline: {
+            message: string;
+        };
         DeclineRequest: {
             /** @description Why, in the customer's words (1 to 2000 characters). */
             reason: string;
             /** Format: int32 */
             version: number;
+        };
+        /** @description Setting off. */
+        Depart: {
+            /**
+             * Format: int64
+             * @description Minutes until arrival, 1 to 600.
+             */
+            eta_minutes: number;
         };
         /** @description What was moved. */
         DepositMoved: {
@@ -1349,6 +1930,41 @@ export interface components {
         };
         /** @example dana@example.com */
         Email: string;
+        /**
+         * @description A piece of equipment at a property: "Main panel, Square D QO 200 A, installed 2026-03-02,
+         *     warranty until 2036-03-02".
+         */
+        Equipment: {
+            /** Format: date-time */
+            created_at: string;
+            id: string;
+            /** @description The job that installed it. */
+            installed_by?: string | null;
+            /** Format: date */
+            installed_on?: string | null;
+            /** @description `Main panel`, `EV charger`, `Water heater`. */
+            kind: string;
+            /** @description `Square D QO 200 A`. */
+            make_model: string;
+            notes?: string;
+            property: string;
+            /** Format: int64 */
+            rev: number;
+            serial?: string;
+            /** Format: date */
+            warranty_until?: string | null;
+        };
+        /** @description What the office (or a technician finishing a job) says about a piece of equipment. */
+        EquipmentDetails: {
+            /** Format: date */
+            installed_on?: string | null;
+            kind: string;
+            make_model: string;
+            notes?: string;
+            serial?: string;
+            /** Format: date */
+            warranty_until?: string | null;
+        };
         /** @description The body of every error response. */
         ErrorBody: {
             error: components["schemas"]["ErrorDetail"];
@@ -1385,6 +2001,11 @@ export interface components {
             name: string;
             /** @description Pre-selected in the portal (the contractor's recommendation). */
             recommended?: boolean;
+        };
+        /** @description The estimate a job carries out, with its printed number. */
+        EstimateRef: {
+            id: components["schemas"]["EstimateId"];
+            number: string;
         };
         /** @description An estimate in staff lists, with its customer. */
         EstimateRow: components["schemas"]["EstimateSummary"] & {
@@ -1446,6 +2067,15 @@ export interface components {
             /** @description Sent versions, newest first. */
             versions: components["schemas"]["VersionView"][];
         };
+        /** @description How a technician finishes a visit. */
+        Finish: {
+            /** @description The job is done too (the office can also complete it later). */
+            complete_job?: boolean;
+            /** @description Equipment installed at the property (at most ten). */
+            equipment?: components["schemas"]["EquipmentDetails"][];
+            /** @description What was done, for the customer. */
+            notes?: string;
+        };
         /** @example grp_01JD8X3G7N9QK2W5V4M6R8T0YB */
         GroupId: string;
         /**
@@ -1460,6 +2090,24 @@ export interface components {
             estimate: string;
             number: string;
         };
+        /** @description The dashboard: one Query of the customer's partition. */
+        Home: components["schemas"]["Balances"] & {
+            next_visit?: components["schemas"]["JobSummary"] | null;
+            /** @description Jobs not yet completed or cancelled, newest first (each with its next visit). */
+            open_jobs: components["schemas"]["JobSummary"][];
+            /**
+             * @description Estimates waiting for a decision (sent or viewed), newest first; empty when the
+             *     contractor hides estimates.
+             */
+            waiting: components["schemas"]["EstimateSummary"][];
+        };
+        /** @description One day's opening hours, wall clock. */
+        Hours: {
+            /** @example 17:00 */
+            close: string;
+            /** @example 08:00 */
+            open: string;
+        };
         /** @description What is billed. */
         InvoiceContent: {
             currency: components["schemas"]["Currency"];
@@ -1471,16 +2119,8 @@ export interface components {
             tax_rate: string;
         };
         /** @description The account's invoices and what is owed in all. */
-        InvoiceList: {
-            /**
-             * @description Still to be paid across the listed invoices, per currency (one entry for most
-             *     contractors): the balances less what is already on its way.
-             */
-            balance_due: components["schemas"]["Amount"][];
+        InvoiceList: components["schemas"]["Balances"] & {
             invoices: components["schemas"]["InvoiceSummary"][];
-            pay_balance?: components["schemas"]["PayBalance"] | null;
-            /** @description On its way (bank debits still settling), per currency: paid, not to be paid again. */
-            processing: components["schemas"]["Amount"][];
         };
         /** @description An invoice in staff lists. */
         InvoiceRow: {
@@ -1571,6 +2211,151 @@ export interface components {
             /** Format: int64 */
             deposit_credited: number;
             invoice: components["schemas"]["InvoiceRow"];
+        };
+        /** @description A job as stored. */
+        Job: {
+            account: components["schemas"]["AccountId"];
+            agreement?: components["schemas"]["AgreementId"] | null;
+            /** Format: date-time */
+            completed_at?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** @description The estimates it carries out, with their printed numbers (`E-1042`). */
+            estimates: components["schemas"]["EstimateRef"][];
+            /** @description What happened to it, oldest first (the timeline's status changes). */
+            history?: components["schemas"]["Change"][];
+            /** @description Why it is on hold, in words the customer sees. */
+            hold_reason?: string | null;
+            id: components["schemas"]["JobId"];
+            /** @description The approved lines (with the chosen options), from its estimate. */
+            lines: components["schemas"]["LineItem"][];
+            /** @description `J-1001`. */
+            number: string;
+            property?: components["schemas"]["PropertyId"] | null;
+            /** Format: int64 */
+            rev: number;
+            scope: string;
+            site?: components["schemas"]["Site"] | null;
+            status: components["schemas"]["JobStatus"];
+            tenant: components["schemas"]["TenantId"];
+            /** @description The zone its visits' windows are shown in (the property's, else the contractor's). */
+            time_zone: string;
+            title: string;
+        };
+        /** @description What the office does to a job as a whole. */
+        JobAction: {
+            /** @enum {string} */
+            action: "hold";
+            reason: string;
+        } | {
+            /** @enum {string} */
+            action: "resume";
+        } | {
+            /** @enum {string} */
+            action: "cancel";
+            reason?: string;
+        } | {
+            /** @enum {string} */
+            action: "complete";
+        };
+        /** @description A job the office sets up without an estimate. */
+        JobDraft: {
+            property?: string | null;
+            scope?: string;
+            title: string;
+        };
+        /** @description A job's title and scope. */
+        JobEdit: {
+            scope?: string;
+            title: string;
+        };
+        /** @example job_01JD8X3G7N9QK2W5V4M6R8T0YB */
+        JobId: string;
+        /**
+         * @description An invoice of a job as the job's records keep it (written when the invoice is issued and
+         *     when its payment in full changes), so the job page is one Query.
+         */
+        JobInvoice: {
+            currency: string;
+            id: string;
+            /** Format: date-time */
+            issued_at: string;
+            job: string;
+            number: string;
+            /** Format: date-time */
+            paid_at?: string | null;
+            /** Format: int64 */
+            total: number;
+            void: boolean;
+        };
+        JobList: {
+            /** @description Open jobs first (newest first), then completed and cancelled ones. */
+            jobs: components["schemas"]["JobSummary"][];
+        };
+        /** @description One job as the office sees it: everything, internal notes included. */
+        JobPage: {
+            /** @description The customer's name. */
+            customer: string;
+            invoices: components["schemas"]["JobInvoice"][];
+            job: components["schemas"]["Job"];
+            /** @description The customer's requests to move or cancel visits, answered or not. */
+            requests: components["schemas"]["RescheduleRequest"][];
+            timeline: components["schemas"]["TimelineEntry"][];
+            /** @description By window start. */
+            visits: components["schemas"]["Visit"][];
+        };
+        /** @description A job in the office's lists. */
+        JobRow: {
+            account: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @description The customer's name, in lists across customers. */
+            customer?: string | null;
+            hold_reason?: string | null;
+            id: string;
+            number: string;
+            property_label?: string | null;
+            status: components["schemas"]["JobStatus"];
+            title: string;
+        };
+        /**
+         * @description Where a job is in its life.
+         * @enum {string}
+         */
+        JobStatus: "unscheduled" | "scheduled" | "in_progress" | "on_hold" | "completed" | "cancelled";
+        /** @description One row of the jobs list, with what comes next. */
+        JobSummary: {
+            /** Format: date-time */
+            completed_at?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** @description Why it is on hold, when it is. */
+            hold_reason?: string | null;
+            id: string;
+            /**
+             * Format: date-time
+             * @description The last visit finished, for past jobs.
+             */
+            last_visit_at?: string | null;
+            next_visit?: components["schemas"]["VisitView"] | null;
+            /** @description `J-1042`. */
+            number: string;
+            property?: string | null;
+            property_label?: string | null;
+            status: components["schemas"]["JobStatus"];
+            title: string;
+        };
+        /** @description One job as its page shows it. */
+        JobView: components["schemas"]["JobSummary"] & {
+            /** @description One line, for a maps link. */
+            address?: string | null;
+            estimates: components["schemas"]["LinkedDoc"][];
+            invoices: components["schemas"]["JobInvoice"][];
+            lines: components["schemas"]["LineItem"][];
+            scope: string;
+            time_zone: string;
+            timeline: components["schemas"]["TimelineEntry"][];
+            visits: components["schemas"]["VisitView"][];
         };
         /** @description An invoice's money, derived from its total and payments. */
         Ledger: {
@@ -1665,6 +2450,23 @@ export interface components {
             /** @description The contractor's slug or id (from the portal's address). */
             tenant: string;
         };
+        /** @description A document a job links to. */
+        LinkedDoc: {
+            id: string;
+            number: string;
+        };
+        /** @description A window as people give it: a day and two wall-clock times in the job's zone. */
+        LocalWindow: {
+            /**
+             * Format: date
+             * @example 2026-12-03
+             */
+            date: string;
+            /** @example 11:00 */
+            end: string;
+            /** @example 09:00 */
+            start: string;
+        };
         /** @description The logo in use. */
         Logo: {
             /** Format: int32 */
@@ -1701,6 +2503,15 @@ export interface components {
             invoices_paid_online: number;
             /** @description `2026-11`. */
             month: string;
+        };
+        /** @description Where a visit moves. */
+        MoveVisit: {
+            window: components["schemas"]["LocalWindow"];
+        };
+        /** @description The technician's two days. */
+        MyVisits: {
+            /** @description Today and tomorrow at the business, each by window start. */
+            days: components["schemas"]["ScheduleDay"][];
         };
         /** @description A person at the customer who uses the portal. */
         NewContact: {
@@ -1751,6 +2562,12 @@ export interface components {
             line2?: string | null;
             postal_code: string;
             region: string;
+            /**
+             * @description IANA time zone when the property is not in the business's (`America/Denver`): its
+             *     visits' windows are in it.
+             * @example America/Denver
+             */
+            time_zone?: string | null;
         };
         NewStaff: {
             email: components["schemas"]["Email"];
@@ -1822,6 +2639,19 @@ export interface components {
         };
         /** @example opt_01JD8X3G7N9QK2W5V4M6R8T0YB */
         OptionId: string;
+        /** @description What the office did with a reschedule request. */
+        Outcome: {
+            /** @enum {string} */
+            outcome: "moved";
+            window: components["schemas"]["Window"];
+        } | {
+            message: string;
+            /** @enum {string} */
+            outcome: "declined";
+        } | {
+            /** @enum {string} */
+            outcome: "cancelled";
+        };
         /** @description A page of results and the cursor of the next. */
         Paged_AuditEntry: {
             items: {
@@ -1883,6 +2713,28 @@ export interface components {
                 title: string;
             }[];
             next?: string | null;
+        };
+        /** @description A page of results and the cursor of the next. */
+        Paged_JobRow: {
+            items: {
+                account: string;
+                /** Format: date-time */
+                created_at: string;
+                /** @description The customer's name, in lists across customers. */
+                customer?: string | null;
+                hold_reason?: string | null;
+                id: string;
+                number: string;
+                property_label?: string | null;
+                status: components["schemas"]["JobStatus"];
+                title: string;
+            }[];
+            next?: string | null;
+        };
+        /** @description A job in a property's history. */
+        PastJob: components["schemas"]["JobSummary"] & {
+            /** @description Its visits finished (with technician and completion notes). */
+            visits: components["schemas"]["VisitView"][];
         };
         PayBalance: {
             /** Format: int64 */
@@ -2024,6 +2876,11 @@ export interface components {
             invoices: boolean;
             payments: boolean;
         };
+        /** @description What customers see of a staff member. */
+        Profile: {
+            /** @description Empty for their first name. */
+            display_name: string;
+        };
         Property: {
             city: string;
             country: string;
@@ -2033,14 +2890,38 @@ export interface components {
             line2?: string | null;
             postal_code: string;
             region: string;
+            /** @description IANA zone of the property, when it is not the contractor's (visit windows are in it). */
+            time_zone?: string | null;
+        };
+        /** @description One property with what happened there. */
+        PropertyHistory: {
+            agreements: components["schemas"]["AgreementView"][];
+            equipment: components["schemas"]["Equipment"][];
+            estimates: components["schemas"]["EstimateSummary"][];
+            invoices: components["schemas"]["InvoiceSummary"][];
+            /**
+             * @description Jobs there, open first then past (newest first), with dates, technicians and
+             *     completion notes on their visits.
+             */
+            jobs: components["schemas"]["PastJob"][];
+            property: components["schemas"]["Property"];
         };
         /** @example prp_01JD8X3G7N9QK2W5V4M6R8T0YB */
         PropertyId: string;
+        PropertyList: {
+            /** @description Agreements that cover the whole account rather than one property. */
+            agreements: components["schemas"]["AgreementView"][];
+            properties: components["schemas"]["PropertyHistory"][];
+        };
         /**
          * @description What a payment is for; named in the Checkout metadata.
          * @enum {string}
          */
         Purpose: "invoice" | "deposit" | "credit" | "balance";
+        /** @description Why, in words the customer sees (may be empty). */
+        Reason: {
+            reason?: string;
+        };
         /** @description The answer to an accepted event. */
         Received: {
             /**
@@ -2053,6 +2934,42 @@ export interface components {
         RefreshRequest: {
             /** @description Which session to refresh: `portal` (default) or `admin`. */
             audience?: string | null;
+        };
+        /** @description A customer's pending request about a visit. */
+        RequestView: {
+            /** Format: date-time */
+            at: string;
+            /** @description Asks to cancel rather than move. */
+            cancel: boolean;
+            id: string;
+            note: string;
+            outcome?: components["schemas"]["Outcome"] | null;
+            preferred: components["schemas"]["Window"][];
+        };
+        /** @description Asking for other times. */
+        RescheduleBody: {
+            note?: string;
+            /** @description One to three windows that suit you, each inside one day's working hours. */
+            preferred: components["schemas"]["LocalWindow"][];
+        };
+        /** @example rsc_01JD8X3G7N9QK2W5V4M6R8T0YB */
+        RescheduleId: string;
+        /** @description A customer's request to move a visit: its own record pointing at the visit. */
+        RescheduleRequest: {
+            /** Format: date-time */
+            at: string;
+            by: components["schemas"]["ContactId"];
+            /** @description The customer asks to cancel the visit rather than move it (no preferred windows). */
+            cancel?: boolean;
+            /** Format: date-time */
+            decided_at?: string | null;
+            id: components["schemas"]["RescheduleId"];
+            job: components["schemas"]["JobId"];
+            note: string;
+            outcome?: components["schemas"]["Outcome"] | null;
+            /** @description One to three windows that suit the customer, in the future, inside working hours. */
+            preferred: components["schemas"]["Window"][];
+            visit: components["schemas"]["VisitId"];
         };
         /** @description A file kept privately with an approval (never served to customers). */
         Scan: {
@@ -2070,6 +2987,39 @@ export interface components {
             content_type: string;
             /** Format: int64 */
             size: number;
+        };
+        Schedule: {
+            days: components["schemas"]["ScheduleDay"][];
+        };
+        /** @description One day of the schedule. */
+        ScheduleDay: {
+            /** Format: date */
+            date: string;
+            visits: components["schemas"]["ScheduleRow"][];
+        };
+        /** @description One visit on the schedule. */
+        ScheduleRow: {
+            account: string;
+            address?: string | null;
+            customer?: string | null;
+            customer_notes: string;
+            /** Format: date-time */
+            eta?: string | null;
+            internal_notes: string;
+            job: string;
+            job_number: string;
+            job_title: string;
+            /** @description A maps link to the address. */
+            maps_url?: string | null;
+            /** @description A request of the customer's waiting on it. */
+            pending_request: boolean;
+            /** @description The job's scope of work. */
+            scope: string;
+            status: components["schemas"]["VisitStatus"];
+            technicians: components["schemas"]["Crew"][];
+            time_zone: string;
+            visit: string;
+            window: components["schemas"]["Window"];
         };
         Selection: {
             [key: string]: string[];
@@ -2126,13 +3076,36 @@ export interface components {
             /** @description IANA zone (`America/Chicago`). */
             time_zone: string;
             welcome_message: string;
+            working_hours?: components["schemas"]["WorkingHours"] | null;
+        };
+        /** @description A property as documents carry it: enough to show and reach it without reading it again. */
+        Site: {
+            /** @description One line, for a maps link. */
+            address: string;
+            /** @description `Home`, `Oak Ridge Plaza`. */
+            label: string;
+            property: components["schemas"]["PropertyId"];
+            /** @description IANA zone its times are shown in. */
+            time_zone: string;
+        };
+        /** @description A staff member's photo in use. */
+        StaffPhoto: {
+            /** Format: int32 */
+            height: number;
+            photo: string;
+            /** Format: int32 */
+            width: number;
         };
         /** @description A staff member as the admin page shows them. */
         StaffView: {
             active: boolean;
+            /** @description The name customers see on visits. */
+            display_name: string;
             email: string;
             id: string;
             name: string;
+            /** @description The photo customers see on visits (a path under `/media/`). */
+            photo?: string | null;
             role: string;
         };
         /** @description A payment started: send the customer to `checkout_url`. */
@@ -2144,6 +3117,8 @@ export interface components {
             payment: string;
             purpose: components["schemas"]["Purpose"];
         };
+        /** @example ten_01JD8X3G7N9QK2W5V4M6R8T0YB */
+        TenantId: string;
         /** @description What anyone may know about a contractor: shown on the sign-in page before a token is spent. */
         TenantProfile: {
             branding: components["schemas"]["Branding"];
@@ -2155,8 +3130,29 @@ export interface components {
             slug: string;
             support_email?: string | null;
             support_phone?: string | null;
+            time_zone: string;
             /** @description Shown on the portal's home page. */
             welcome_message: string;
+            /** @description When the business works (the windows a customer may ask for), in `time_zone`. */
+            working_hours: components["schemas"]["WorkingHours"];
+        };
+        /** @description One entry of a job's timeline, oldest first. The web says it in words from `kind`. */
+        TimelineEntry: {
+            /** Format: date-time */
+            at: string;
+            document?: components["schemas"]["LinkedDoc"] | null;
+            /**
+             * @description `job_created`, `job_scheduled`, `job_in_progress`, `job_on_hold`, `job_resumed`,
+             *     `job_completed`, `job_cancelled`, `job_unscheduled`; `visit_scheduled`, `visit_confirmed`,
+             *     `visit_moved`, `visit_on_the_way`, `visit_arrived`, `visit_completed`,
+             *     `visit_cancelled`; `reschedule_requested`, `cancel_requested`, `request_declined`;
+             *     `invoice_issued`, `invoice_paid`.
+             */
+            kind: string;
+            note?: string | null;
+            /** @description The visit it is about. */
+            visit?: string | null;
+            window?: components["schemas"]["Window"] | null;
         };
         TokenBody: {
             /** @description The token from the link (`ten_....<secret>`). */
@@ -2189,7 +3185,7 @@ export interface components {
          * @description What a file is for; each purpose has its own limits and its own role.
          * @enum {string}
          */
-        UploadPurpose: "logo" | "approval_scan";
+        UploadPurpose: "logo" | "approval_scan" | "staff_photo";
         /** @description Where to send the file, and the upload's id to use it by. */
         UploadTicket: {
             /** Format: int64 */
@@ -2271,6 +3267,114 @@ export interface components {
         ViewAs: {
             account: components["schemas"]["AccountId"];
             contact: components["schemas"]["ContactId"];
+        };
+        /** @description A visit as stored. */
+        Visit: {
+            /** @description What was done, for the customer. */
+            completion_notes?: string;
+            /** Format: date-time */
+            confirmed_at?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** @description What the customer should know (gate code reminder, "we will need the attic open"). */
+            customer_notes?: string;
+            /** Format: date-time */
+            eta?: string | null;
+            /** Format: date-time */
+            finished_at?: string | null;
+            /** @description Scheduled, confirmed, moved, on the way, arrived, completed, cancelled: oldest first. */
+            history?: components["schemas"]["Change"][];
+            id: components["schemas"]["VisitId"];
+            /**
+             * @description The equipment installed on this visit, as recorded then (the property keeps the
+             *     current record).
+             */
+            installed?: components["schemas"]["Equipment"][];
+            /** @description For the office and technicians only. */
+            internal_notes?: string;
+            job: components["schemas"]["JobId"];
+            requested?: components["schemas"]["Window"] | null;
+            /** Format: int64 */
+            rev: number;
+            /**
+             * Format: int32
+             * @description The calendar event's SEQUENCE (RFC 5545): rises each time the visit moves.
+             */
+            sequence: number;
+            /** Format: date-time */
+            started_at?: string | null;
+            status: components["schemas"]["VisitStatus"];
+            technicians: components["schemas"]["Crew"][];
+            /** @description The window booked. */
+            window: components["schemas"]["Window"];
+        };
+        /** @description A visit the office books. */
+        VisitDraft: {
+            customer_notes?: string;
+            internal_notes?: string;
+            technicians?: string[];
+            window: components["schemas"]["LocalWindow"];
+        };
+        /** @description What the office changes on a booked visit besides its window. */
+        VisitEdit: {
+            customer_notes?: string | null;
+            internal_notes?: string | null;
+            technicians?: string[] | null;
+        };
+        /** @example vis_01JD8X3G7N9QK2W5V4M6R8T0YB */
+        VisitId: string;
+        /**
+         * @description Where a visit is.
+         * @enum {string}
+         */
+        VisitStatus: "scheduled" | "confirmed" | "on_the_way" | "arrived" | "completed" | "cancelled";
+        /** @description A visit as the customer sees it. */
+        VisitView: {
+            completion_notes: string;
+            /** Format: date-time */
+            confirmed_at?: string | null;
+            customer_notes: string;
+            /**
+             * Format: date-time
+             * @description When the technician on the way expects to arrive.
+             */
+            eta?: string | null;
+            /** Format: date-time */
+            finished_at?: string | null;
+            id: string;
+            /** @description Equipment installed on this visit. */
+            installed: components["schemas"]["Equipment"][];
+            job: string;
+            /** @description The customer may ask to move or cancel it (open, not yet on the way, no request pending). */
+            may_ask: boolean;
+            /** @description The customer may confirm it now (scheduled, not begun). */
+            may_confirm: boolean;
+            pending?: components["schemas"]["RequestView"] | null;
+            /**
+             * Format: int32
+             * @description The calendar event's SEQUENCE.
+             */
+            sequence: number;
+            /** Format: date-time */
+            started_at?: string | null;
+            status: components["schemas"]["VisitStatus"];
+            technicians: components["schemas"]["Crew"][];
+            /** @description IANA zone the window is in (the property's). */
+            time_zone: string;
+            /** @description The arrival window booked. */
+            window: components["schemas"]["Window"];
+        };
+        /** @description An arrival window: two instants, made from wall-clock times in a zone. */
+        Window: {
+            /** Format: date-time */
+            end: string;
+            /** Format: date-time */
+            start: string;
+        };
+        /** @description When the contractor works, per weekday (none: closed that day), in its own zone. */
+        WorkingHours: {
+            /** @description Monday first; `None` for a day off. */
+            days: (components["schemas"]["Hours"] | null)[];
         };
     };
     responses: never;
@@ -2630,6 +3734,91 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_admin_customers_account_agreements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgreementTerms"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementMade"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one that is expired, revoked or for another audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than this route takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4244,6 +5433,1096 @@ export interface operations {
             };
         };
     };
+    get_admin_customers_account_jobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerWork"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_admin_customers_account_jobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JobDraft"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPage"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one that is expired, revoked or for another audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than this route takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_admin_customers_account_jobs_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+                /** @description Job id (job_...) */
+                job: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPage"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_admin_customers_account_jobs_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+                /** @description Job id (job_...) */
+                job: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JobEdit"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPage"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one that is expired, revoked or for another audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than this route takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_admin_customers_account_jobs_job_actions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+                /** @description Job id (job_...) */
+                job: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JobAction"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPage"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one that is expired, revoked or for another audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than this route takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_admin_customers_account_jobs_job_requests_request_decline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+                /** @description Job id (job_...) */
+                job: string;
+                /** @description Request id (rsc_...) */
+                request: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Decline"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPage"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one that is expired, revoked or for another audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than this route takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_admin_customers_account_jobs_job_visits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+                /** @description Job id (job_...) */
+                job: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VisitDraft"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPage"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one that is expired, revoked or for another audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than this route takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_admin_customers_account_jobs_job_visits_visit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+                /** @description Job id (job_...) */
+                job: string;
+                /** @description Visit id (vis_...) */
+                visit: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VisitEdit"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPage"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one that is expired, revoked or for another audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than this route takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_admin_customers_account_jobs_job_visits_visit_arrive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+                /** @description Job id (job_...) */
+                job: string;
+                /** @description Visit id (vis_...) */
+                visit: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleRow"];
+                };
+            };
+            /** @description No token, or one that is expired, revoked or for another audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_admin_customers_account_jobs_job_visits_visit_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+                /** @description Job id (job_...) */
+                job: string;
+                /** @description Visit id (vis_...) */
+                visit: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Reason"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPage"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one that is expired, revoked or for another audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than this route takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Well formed, but against a rule no schema states (fields that go together, what the record or the contractor allows); `fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+        };
+    };
+    post_admin_customers_account_jobs_job_visits_visit_depart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+                /** @description Job id (job_...) */
+                job: string;
+                /** @description Visit id (vis_...) */
+                visit: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Depart"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleRow"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one that is expired, revoked or for another audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than this route takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_admin_customers_account_jobs_job_visits_visit_finish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+                /** @description Job id (job_...) */
+                job: string;
+                /** @description Visit id (vis_...) */
+                visit: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Finish"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleRow"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one that is expired, revoked or for another audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than this route takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_admin_customers_account_jobs_job_visits_visit_move: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+                /** @description Job id (job_...) */
+                job: string;
+                /** @description Visit id (vis_...) */
+                visit: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MoveVisit"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPage"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one that is expired, revoked or for another audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than this route takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     post_admin_customers_account_properties: {
         parameters: {
             query?: never;
@@ -4477,6 +6756,93 @@ export interface operations {
             };
         };
     };
+    post_admin_customers_account_properties_property_equipment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+                /** @description Property id (prp_...) */
+                property: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EquipmentDetails"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Equipment"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one that is expired, revoked or for another audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than this route takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_admin_documents_subject_audit: {
         parameters: {
             query?: never;
@@ -4599,6 +6965,46 @@ export interface operations {
             };
         };
     };
+    get_admin_jobs: {
+        parameters: {
+            query: {
+                /** @description unscheduled, scheduled, in_progress, on_hold, completed or cancelled */
+                status: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_JobRow"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_admin_me: {
         parameters: {
             query?: never;
@@ -4614,6 +7020,48 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Me"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_admin_schedule: {
+        parameters: {
+            query: {
+                /** @description First day, YYYY-MM-DD (today at the business when left out) */
+                from: string;
+                /** @description 1 to 14 days (7 when left out) */
+                days?: number;
+                /** @description Only this staff member's visits (stf_...) */
+                technician?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             401: {
@@ -4923,6 +7371,186 @@ export interface operations {
             };
         };
     };
+    put_admin_staff_staff_photo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Staff id (stf_...) */
+                staff: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UseUpload"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffPhoto"];
+                };
+            };
+            /** @description not a PNG or JPEG image, or too many pixels */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one that is expired, revoked or for another audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the file never arrived */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Well formed, but against a rule no schema states (fields that go together, what the record or the contractor allows); `fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+        };
+    };
+    put_admin_staff_staff_profile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Staff id (stf_...) */
+                staff: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Profile"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one that is expired, revoked or for another audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than this route takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     post_admin_staff_staff_remove: {
         parameters: {
             query?: never;
@@ -4969,6 +7597,33 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_admin_tech_visits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyVisits"];
+                };
+            };
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6084,6 +8739,41 @@ export interface operations {
             };
         };
     };
+    get_home: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Home"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_invoices: {
         parameters: {
             query?: never;
@@ -6357,6 +9047,349 @@ export interface operations {
             };
         };
     };
+    get_jobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobList"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_jobs_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Job id (job_...) */
+                job: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_jobs_job_visits_visit_calendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Job id (job_...) */
+                job: string;
+                /** @description Visit id (vis_...) */
+                visit: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The visit as an iCalendar event (RFC 5545) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_jobs_job_visits_visit_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Job id (job_...) */
+                job: string;
+                /** @description Visit id (vis_...) */
+                visit: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than this route takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Well formed, but against a rule no schema states (fields that go together, what the record or the contractor allows); `fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+        };
+    };
+    post_jobs_job_visits_visit_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Job id (job_...) */
+                job: string;
+                /** @description Visit id (vis_...) */
+                visit: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_jobs_job_visits_visit_reschedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Job id (job_...) */
+                job: string;
+                /** @description Visit id (vis_...) */
+                visit: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RescheduleBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than this route takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_payments: {
         parameters: {
             query?: never;
@@ -6421,6 +9454,41 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_properties: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PropertyList"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -20,6 +20,7 @@ use portal_store::{StoreError, Table};
 
 use crate::SendError;
 
+pub mod jobs;
 mod office;
 mod signin;
 pub use signin::LINK_MINUTES;
@@ -182,6 +183,10 @@ async fn send(
             }
         }
         Notice::OfficeAlert { about } => office::deliver(table, mailer, tenant, account()?, about).await?,
+        Notice::Visit { job, visit, change } => {
+            jobs::deliver_visit(table, mailer, sms, tenant, account()?, job, visit, *change, now).await?
+        }
+        Notice::JobCompleted { job } => jobs::deliver_completed(table, mailer, sms, tenant, account()?, job).await?,
         Notice::SignInRequested { ask } => {
             let ask = ask.as_ref().ok_or(SendError::Missing("the sign-in request was already handled"))?;
             signin::deliver(table, mailer, sms, ids, tenant, ask, now).await?;

@@ -106,6 +106,40 @@ pub(super) async fn deliver(
                 (format!("Payment received: {amount} from {customer}"), vec![format!("{customer} paid {amount} for {what}.")], url)
             }
         }
+        OfficeEvent::VisitConfirmed { job, visit } | OfficeEvent::VisitChangeAsked { job, visit, .. } => {
+            let b = portal_store::repo::jobs::load(table, t, account, job).await?.ok_or(SendError::Missing("the job is gone"))?;
+            let v = b.visit(visit).ok_or(SendError::Missing("the visit is gone"))?;
+            let when = super::jobs::window_words(&b.job, v);
+            let what = format!("{} ({})", b.job.title, b.job.number);
+            let url = format!("{base}/admin/jobs/{account}/{job}");
+            match about {
+                OfficeEvent::VisitChangeAsked { request, .. } => {
+                    let r = b.request(request).ok_or(SendError::Missing("the request is gone"))?;
+                    let mut lines = if r.cancel {
+                        vec![format!("{customer} asks to cancel the visit for {what} on {when}.")]
+                    } else {
+                        let mut l = vec![format!("{customer} asks to move the visit for {what} on {when}. Times that suit them:")];
+                        l.extend(r.preferred.iter().map(|w| {
+                            let mut moved = v.clone();
+                            moved.window = *w;
+                            format!("• {}", super::jobs::window_words(&b.job, &moved))
+                        }));
+                        l
+                    };
+                    if !r.note.is_empty() {
+                        lines.push(format!("They wrote: {}", r.note));
+                    }
+                    lines.push("Answer the request on the job's page.".into());
+                    let verb = if r.cancel { "cancel" } else { "move" };
+                    (format!("{customer} asks to {verb} a visit ({})", b.job.number), lines, url)
+                }
+                _ => (
+                    format!("{customer} confirmed the visit on {when}"),
+                    vec![format!("{customer} confirmed the visit for {what} on {when}.")],
+                    url,
+                ),
+            }
+        }
     };
     let note = "You get these because this address is the business's notification address in the admin page's settings.";
     mailer.send(&crate::mail::branded(tenant, to, subject, &lines, "Open the admin page", &url, note)).await?;

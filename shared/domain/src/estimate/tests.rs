@@ -196,6 +196,8 @@ fn open_estimates_expire_after_their_last_day() {
         decided_at: None,
         update_requested_at: None,
         time_zone: "America/Chicago".into(),
+        site: None,
+        job: None,
         rev: 1,
     };
     // 11:59 pm on the last day in Chicago is 05:59 UTC the next day: still valid.

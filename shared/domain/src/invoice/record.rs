@@ -15,6 +15,9 @@ pub struct Invoice {
     /// The approved estimate this invoice bills, whose deposit is credited on it.
     #[serde(default)]
     pub estimate: Option<EstimateId>,
+    /// The job it bills (its estimate's job).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job: Option<crate::ids::JobId>,
     /// Printed number (`INV-2031`).
     pub number: String,
     /// What it is for, in words: the estimate's title, or what the office called it.

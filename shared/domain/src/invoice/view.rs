@@ -26,6 +26,25 @@ pub struct InvoiceSummary {
     pub property: Option<String>,
 }
 
+impl InvoiceSummary {
+    pub fn of(i: &super::Invoice, now: Timestamp) -> InvoiceSummary {
+        InvoiceSummary {
+            id: i.id.to_string(),
+            number: i.number.clone(),
+            title: i.what_for(),
+            property_label: i.property_label.clone(),
+            status: i.status,
+            overdue: i.is_overdue(now),
+            total: i.ledger.total,
+            balance: i.ledger.balance,
+            processing: if i.status == InvoiceStatus::Void { 0 } else { i.ledger.processing() },
+            currency: i.content.currency.as_str().to_string(),
+            due_date: i.content.due_date,
+            property: i.property.as_ref().map(ToString::to_string),
+        }
+    }
+}
+
 /// A payment as the customer sees it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct PaymentView {

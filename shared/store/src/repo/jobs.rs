@@ -4,7 +4,9 @@
 //! and window start, so a technician's schedule is one Query) and reschedule requests
 //! (`...#RSC#{r}`). One job with everything under it is one Query.
 use jiff::tz::TimeZone;
-use portal_domain::ids::{AccountId, JobId, StaffId, TenantId};
+use portal_domain::ids::{AccountId, JobId, PropertyId, StaffId, TenantId};
+use portal_domain::job::assets::{Agreement, Equipment};
+use portal_domain::job::view::JobInvoice;
 use portal_domain::job::{Job, JobStatus, RescheduleRequest, Visit};
 
 use crate::keys;
@@ -17,6 +19,16 @@ pub struct JobBundle {
     pub job: Job,
     pub visits: Vec<Visit>,
     pub reschedules: Vec<RescheduleRequest>,
+    pub invoices: Vec<JobInvoice>,
+}
+
+impl JobBundle {
+    pub fn visit(&self, id: &portal_domain::ids::VisitId) -> Option<&Visit> {
+        self.visits.iter().find(|v| &v.id == id)
+    }
+    pub fn request(&self, id: &portal_domain::ids::RescheduleId) -> Option<&RescheduleRequest> {
+        self.reschedules.iter().find(|r| &r.id == id)
+    }
 }
 
 fn job_item(j: &Job) -> Result<Item, StoreError> {
@@ -59,8 +71,8 @@ fn assignment_item(j: &Job, v: &Visit, s: &StaffId) -> Result<Item, StoreError> 
 /// Writes a new visit of `j` (windows indexed by their day in `zone`) with its technicians.
 pub fn create_visit(j: &Job, v: &Visit, zone: &TimeZone) -> Result<Vec<Write>, StoreError> {
     let mut writes = vec![Write::create(visit_item(j, v, zone)?)];
-    for s in &v.technicians {
-        writes.push(Write::Put(Put { item: assignment_item(j, v, s)?, cond: None }));
+    for c in &v.technicians {
+        writes.push(Write::Put(Put { item: assignment_item(j, v, &c.id)?, cond: None }));
     }
     Ok(writes)
 }
@@ -70,12 +82,12 @@ pub fn create_visit(j: &Job, v: &Visit, zone: &TimeZone) -> Result<Vec<Write>, S
 /// with the (maybe moved) window.
 pub fn save_visit(j: &Job, before: &Visit, after: &Visit, zone: &TimeZone) -> Result<Vec<Write>, StoreError> {
     let mut writes = vec![Write::Put(Put { item: visit_item(j, after, zone)?, cond: Some(Cond::eq("rev", before.rev)) })];
-    for s in before.technicians.iter().filter(|s| !after.technicians.contains(s)) {
-        writes.push(Write::Delete(Delete { key: keys::visit_technician(&j.tenant, &j.account, &j.id, &after.id, s), cond: None }));
+    for c in before.technicians.iter().filter(|c| !after.assigned(&c.id)) {
+        writes.push(Write::Delete(Delete { key: keys::visit_technician(&j.tenant, &j.account, &j.id, &after.id, &c.id), cond: None }));
     }
-    for s in &after.technicians {
-        if !before.technicians.contains(s) || before.window != after.window {
-            writes.push(Write::Put(Put { item: assignment_item(j, after, s)?, cond: None }));
+    for c in &after.technicians {
+        if !before.assigned(&c.id) || before.window != after.window {
+            writes.push(Write::Put(Put { item: assignment_item(j, after, &c.id)?, cond: None }));
         }
     }
     Ok(writes)
@@ -97,21 +109,139 @@ pub async fn load(table: &dyn Table, t: &TenantId, a: &AccountId, id: &JobId) ->
     let sk = keys::job(t, a, id).sk;
     let child = format!("{sk}#");
     let items = super::query_all(table, Query::partition(keys::account_pk(t, a)).prefix(sk.clone())).await?;
-    let (mut job, mut visits, mut reschedules) = (None, Vec::new(), Vec::new());
-    for item in items {
+    let items = items.into_iter().filter(|item| {
         let item_sk = item.get("sk").and_then(serde_json::Value::as_str).unwrap_or_default();
-        if item_sk != sk && !item_sk.starts_with(&child) {
-            continue; // another job whose id starts with this one's
-        }
+        item_sk == sk || item_sk.starts_with(&child) // not another job whose id starts with this one's
+    });
+    let mut work = Work::default();
+    for item in items {
+        work.take(item)?;
+    }
+    Ok(work.jobs.pop())
+}
+
+/// Jobs with everything under them, from the items of one Query (in sort-key order).
+#[derive(Debug, Default)]
+struct Work {
+    jobs: Vec<JobBundle>,
+}
+
+impl Work {
+    /// Takes one item if it is a job's or one of its records; `false` when it is neither.
+    fn take(&mut self, item: Item) -> Result<bool, StoreError> {
         match kind(&item) {
-            "job" => job = Some(from_item::<Job>(item)?),
-            "visit" => visits.push(from_item::<Visit>(item)?),
-            "reschedule" => reschedules.push(from_item::<RescheduleRequest>(item)?),
-            _ => {}
+            "job" => self.jobs.push(JobBundle { job: from_item(item)?, visits: Vec::new(), reschedules: Vec::new(), invoices: Vec::new() }),
+            "visit" => {
+                let v: Visit = from_item(item)?;
+                if let Some(b) = self.jobs.iter_mut().rev().find(|b| b.job.id == v.job) {
+                    b.visits.push(v);
+                    b.visits.sort_by_key(|v| v.window.start);
+                }
+            }
+            "reschedule" => {
+                let r: RescheduleRequest = from_item(item)?;
+                if let Some(b) = self.jobs.iter_mut().rev().find(|b| b.job.id == r.job) {
+                    b.reschedules.push(r);
+                }
+            }
+            "job_invoice" => {
+                let i: JobInvoice = from_item(item)?;
+                if let Some(b) = self.jobs.iter_mut().rev().find(|b| b.job.id == i.job) {
+                    b.invoices.push(i);
+                }
+            }
+            "visit_technician" => {}
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+/// What a customer's pages show of their account, from one Query of its partition: estimate
+/// and invoice headers, jobs with their visits, requests and invoices; with `places`, also
+/// agreements, properties and their equipment. Estimate versions and decisions, and payments,
+/// are in the range too and skipped.
+#[derive(Debug, Default)]
+pub struct AccountWork {
+    pub estimates: Vec<portal_domain::estimate::Estimate>,
+    pub invoices: Vec<portal_domain::invoice::Invoice>,
+    pub jobs: Vec<JobBundle>,
+    pub agreements: Vec<Agreement>,
+    pub properties: Vec<portal_domain::party::Property>,
+    pub equipment: Vec<Equipment>,
+}
+
+/// One Query: the documents and jobs of an account (the dashboard), and with `places` its
+/// agreements, properties and equipment (the properties page).
+pub async fn account_work(table: &dyn Table, t: &TenantId, a: &AccountId, places: bool) -> Result<AccountWork, StoreError> {
+    let to = if places { keys::PLACES_TO } else { keys::WORK_TO };
+    let q = Query::partition(keys::account_pk(t, a)).sort(SortKey::Between(keys::DOCUMENTS_FROM.into(), to.into()));
+    let mut out = AccountWork::default();
+    let mut work = Work::default();
+    for item in super::query_all(table, q).await? {
+        match kind(&item) {
+            "estimate" => out.estimates.push(from_item(item)?),
+            "invoice" => out.invoices.push(from_item(item)?),
+            "agreement" => out.agreements.push(from_item(item)?),
+            "property" => out.properties.push(from_item(item)?),
+            "equipment" => out.equipment.push(from_item(item)?),
+            _ => {
+                work.take(item)?;
+            }
         }
     }
-    visits.sort_by_key(|v| v.window.start);
-    Ok(job.map(|job| JobBundle { job, visits, reschedules }))
+    out.jobs = work.jobs;
+    out.jobs.sort_by_key(|b| std::cmp::Reverse(b.job.created_at));
+    Ok(out)
+}
+
+/// Writes (or rewrites) a job's record of one of its invoices.
+pub fn put_job_invoice(t: &TenantId, a: &AccountId, i: &JobInvoice) -> Result<Write, StoreError> {
+    Ok(Write::Put(Put { item: to_item("job_invoice", &keys::job_invoice(t, a, &i.job, &i.id), i)?, cond: None }))
+}
+
+/// Writes a new piece of equipment at its property.
+pub fn create_equipment(t: &TenantId, a: &AccountId, e: &Equipment) -> Result<Write, StoreError> {
+    Ok(Write::create(to_item("equipment", &keys::equipment(t, a, &e.property, &e.id), e)?))
+}
+
+/// Replaces a piece of equipment read at `expected_rev`.
+pub fn save_equipment(t: &TenantId, a: &AccountId, e: &Equipment, expected_rev: u64) -> Result<Write, StoreError> {
+    Ok(Write::Put(Put {
+        item: to_item("equipment", &keys::equipment(t, a, &e.property, &e.id), e)?,
+        cond: Some(Cond::eq("rev", expected_rev)),
+    }))
+}
+
+/// Removes a piece of equipment read at `expected_rev`.
+pub fn delete_equipment(t: &TenantId, a: &AccountId, e: &Equipment, expected_rev: u64) -> Write {
+    Write::Delete(Delete { key: keys::equipment(t, a, &e.property, &e.id), cond: Some(Cond::eq("rev", expected_rev)) })
+}
+
+/// The equipment at one property.
+pub async fn equipment_at(table: &dyn Table, t: &TenantId, a: &AccountId, p: &PropertyId) -> Result<Vec<Equipment>, StoreError> {
+    let prefix = format!("{}{p}#EQP#", keys::PROPERTY_PREFIX);
+    let items = super::query_all(table, Query::partition(keys::account_pk(t, a)).prefix(prefix)).await?;
+    items.into_iter().map(from_item).collect()
+}
+
+/// Writes a new agreement.
+pub fn create_agreement(t: &TenantId, g: &Agreement) -> Result<Write, StoreError> {
+    Ok(Write::create(to_item("agreement", &keys::agreement(t, &g.account, &g.id), g)?))
+}
+
+/// Replaces an agreement read at `expected_rev`.
+pub fn save_agreement(t: &TenantId, g: &Agreement, expected_rev: u64) -> Result<Write, StoreError> {
+    Ok(Write::Put(Put {
+        item: to_item("agreement", &keys::agreement(t, &g.account, &g.id), g)?,
+        cond: Some(Cond::eq("rev", expected_rev)),
+    }))
+}
+
+/// The agreements of an account.
+pub async fn agreements(table: &dyn Table, t: &TenantId, a: &AccountId) -> Result<Vec<Agreement>, StoreError> {
+    let items = super::query_all(table, Query::partition(keys::account_pk(t, a)).prefix(keys::AGREEMENT_PREFIX)).await?;
+    items.into_iter().map(from_item).collect()
 }
 
 /// The jobs of one account (headers), newest first.
@@ -136,10 +266,28 @@ pub async fn by_status(
     Ok((page.items.into_iter().map(from_item).collect::<Result<_, _>>()?, page.next))
 }
 
-/// Every visit of a day of the contractor's calendar, by window start (one Query).
-pub async fn on_day(table: &dyn Table, t: &TenantId, day: jiff::civil::Date) -> Result<Vec<Visit>, StoreError> {
+/// Every visit of a day (in its job's zone), by window start, with the account it belongs
+/// to (one Query).
+pub async fn on_day(table: &dyn Table, t: &TenantId, day: jiff::civil::Date) -> Result<Vec<(AccountId, Visit)>, StoreError> {
     let items = super::query_all(table, Query::index(Index::Gsi1, keys::visits_by_day_gsi(t, day))).await?;
-    items.into_iter().map(from_item).collect()
+    let prefix = format!("{}#A#", keys::tenant_pk(t));
+    items
+        .into_iter()
+        .map(|item| {
+            let account = item
+                .get("pk")
+                .and_then(serde_json::Value::as_str)
+                .and_then(|pk| pk.strip_prefix(&prefix))
+                .and_then(|a| a.parse::<AccountId>().ok())
+                .ok_or_else(|| StoreError::Corrupt("a visit outside a customer's partition".into()))?;
+            Ok((account, from_item::<Visit>(item)?))
+        })
+        .collect()
+}
+
+/// A job's header alone (one GetItem).
+pub async fn get_job(table: &dyn Table, t: &TenantId, a: &AccountId, j: &JobId) -> Result<Option<Job>, StoreError> {
+    table.get(&keys::job(t, a, j)).await?.map(from_item).transpose()
 }
 
 /// Where a technician is expected, between two instants: (account, job, visit), by start.

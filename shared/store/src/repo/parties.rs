@@ -207,6 +207,9 @@ pub async fn property_in_use(table: &dyn Table, t: &TenantId, a: &AccountId, p: 
             "estimate" => from_item::<portal_domain::estimate::Estimate>(item)?.property.as_ref() == Some(p),
             "invoice" => from_item::<portal_domain::invoice::Invoice>(item)?.property.as_ref() == Some(p),
             "contact" => from_item::<Contact>(item)?.properties.is_some_and(|ps| ps.contains(p)),
+            "job" => from_item::<portal_domain::job::Job>(item)?.property.as_ref() == Some(p),
+            "equipment" => &from_item::<portal_domain::job::assets::Equipment>(item)?.property == p,
+            "agreement" => from_item::<portal_domain::job::assets::Agreement>(item)?.property.as_ref() == Some(p),
             _ => false,
         };
         if named {
