@@ -102,7 +102,7 @@ describe('the office', () => {
 
     // The office invoices it.
     await office.getByRole('link', { name: 'Back to the customer' }).click();
-    await office.getByRole('button', { name: /Invoice E-1061/ }).click();
+    await office.getByRole('button', { name: /Invoice E-1068/ }).click();
     await expect.poll(() => office.getByTestId('invoice-status-INV-2045').textContent()).toBe('Unpaid');
     await shot(office, 'admin-03-customer');
     // The invoice has a page of its own: what it is for, lines, payments, history.
@@ -136,11 +136,11 @@ describe('the office', () => {
     await office.reload();
     await expect.poll(() => office.getByTestId('invoice-status-INV-2045').textContent()).toBe('Paid');
     // In the office's words, each naming what it is about and linking to it.
-    for (const said of ['Customer created', 'Estimate E-1061 sent to Rosa Delgado', 'Estimate E-1061 approved and signed', 'Invoice INV-2045 issued', 'Invoice INV-2045 sent to Rosa Delgado', 'Payment succeeded']) {
+    for (const said of ['Customer created', 'Estimate E-1068 sent to Rosa Delgado', 'Estimate E-1068 approved and signed', 'Invoice INV-2045 issued', 'Invoice INV-2045 sent to Rosa Delgado', 'Payment succeeded']) {
       await expect.poll(async () => ((await office.locator('ol.audit').textContent()) ?? '').includes(said), { message: said }).toBe(true);
     }
     expect(await office.locator('ol.audit').textContent()).not.toMatch(/estimate\.sent|inv_0|est_0/);
-    expect(await office.locator('ol.audit a', { hasText: 'Estimate E-1061 sent to Rosa Delgado' }).first().getAttribute('href')).toContain('/estimates/');
+    expect(await office.locator('ol.audit a', { hasText: 'Estimate E-1068 sent to Rosa Delgado' }).first().getAttribute('href')).toContain('/estimates/');
     await expectAccessible(office, 'customer page');
 
     // The adoption figures moved: Rosa signed in once.
@@ -167,7 +167,7 @@ describe('the office', () => {
     await expectAccessible(office, 'settings');
     await office.getByRole('link', { name: 'Estimates' }).click();
     await office.getByRole('button', { name: 'Approved' }).click();
-    await office.getByRole('link', { name: 'E-1061 · Garage subpanel' }).waitFor();
+    await office.getByRole('link', { name: 'E-1068 · Garage subpanel' }).waitFor();
     await expectAccessible(office, 'estimates');
   });
 

@@ -12,6 +12,9 @@ import { Dashboard } from './pages/Dashboard';
 import { EstimateListPage } from './pages/Estimates';
 import { EstimatePage } from './pages/Estimate';
 import { InvoiceListPage, InvoicePage } from './pages/Invoices';
+import { JobListPage, JobPage } from './pages/Jobs';
+import { PropertiesPage } from './pages/Properties';
+import { ReschedulePage } from './pages/Reschedule';
 import { PaymentPage, PaymentsPage } from './pages/Pay';
 import { LinkLanding } from './pages/LinkLanding';
 import { RequestLink } from './pages/RequestLink';
@@ -91,6 +94,9 @@ export function App() {
           <a href="/" data-route aria-current={path === '/' ? 'page' : undefined}>
             Home
           </a>
+          <a href="/jobs" data-route aria-current={path.startsWith('/jobs') ? 'page' : undefined}>
+            Jobs
+          </a>
           {shows.estimates && (
             <a href="/estimates" data-route aria-current={path.startsWith('/estimates') ? 'page' : undefined}>
               Estimates
@@ -106,6 +112,9 @@ export function App() {
               Payments
             </a>
           )}
+          <a href="/properties" data-route aria-current={path.startsWith('/properties') ? 'page' : undefined}>
+            Properties
+          </a>
         </>
       )}
       {documentOnly ? (
@@ -125,6 +134,8 @@ export function App() {
   const estimateMatch = /^\/estimates\/([A-Za-z0-9_]+)$/.exec(path);
   const invoiceMatch = /^\/invoices\/([A-Za-z0-9_]+)$/.exec(path);
   const paymentMatch = /^\/payments\/([A-Za-z0-9_]+)$/.exec(path);
+  const jobMatch = /^\/jobs\/([A-Za-z0-9_]+)$/.exec(path);
+  const rescheduleMatch = /^\/jobs\/([A-Za-z0-9_]+)\/visits\/([A-Za-z0-9_]+)\/reschedule$/.exec(path);
   if (path === '/signin' && token) {
     // Keyed by the token: a fresh link opened in the same tab starts afresh.
     page = <LinkLanding key={token} token={token} tenant={tenant} />;
@@ -153,6 +164,14 @@ export function App() {
         </p>
       </section>
     );
+  } else if (rescheduleMatch?.[1] && rescheduleMatch[2]) {
+    page = <ReschedulePage job={rescheduleMatch[1]} visit={rescheduleMatch[2]} tenant={tenant} />;
+  } else if (jobMatch?.[1]) {
+    page = <JobPage id={jobMatch[1]} />;
+  } else if (path === '/jobs') {
+    page = <JobListPage />;
+  } else if (path === '/properties') {
+    page = <PropertiesPage />;
   } else if (path === '/payments') {
     page = <PaymentsPage />;
   } else if (path === '/invoices') {

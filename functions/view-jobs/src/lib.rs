@@ -208,11 +208,10 @@ pub async fn properties(state: &State, req: &Call) -> Result<Response<Body>, Api
     let session = req.customer(&state.verifier)?;
     session.needs_account()?;
     let now = req.now;
-    let tenant_today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
     let work = jobs::account_work(state.table.as_ref(), &session.tenant, &session.account, true).await?;
     let agreement_view = |g: &Agreement| AgreementView {
         agreement: g.clone(),
-        status_today: g.status_on(tenant_today),
+        status_today: g.status_at(now),
         visits_done: work
             .jobs
             .iter()

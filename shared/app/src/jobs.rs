@@ -289,6 +289,10 @@ async fn crew(act: &Act<'_>, ids: &[StaffId]) -> Result<Vec<Crew>, Error> {
     Ok(out)
 }
 
+/// The most visits one job holds (one job with everything under it stays one Query, and
+/// cancelling it stays one transaction).
+pub const MAX_VISITS: usize = 25;
+
 /// A visit the office books.
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -311,6 +315,9 @@ pub async fn schedule(act: &Act<'_>, b: &JobBundle, id: VisitId, d: VisitDraft) 
     open(&b.job)?;
     if b.job.status == JobStatus::OnHold {
         return Err(Error::conflict("job_on_hold", "This job is on hold: resume it before booking a visit."));
+    }
+    if b.visits.len() >= MAX_VISITS {
+        return Err(Error::conflict("too_many_visits", "This job has 25 visits: make a new job for more work."));
     }
     let mut e = FieldErrors::new();
     let window = d.window.resolve(&b.job, "window", act.now).map_err(|err| absorb(&mut e, err)).ok();
@@ -770,6 +777,7 @@ pub async fn create_agreement(
         starts_on: terms.starts_on,
         renews_on,
         status: AgreementStatus::Active,
+        time_zone: site.as_ref().map_or_else(|| tenant.time_zone.clone(), |s| s.time_zone.clone()),
         created_at: act.now,
         rev: 1,
     };

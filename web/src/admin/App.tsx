@@ -19,6 +19,9 @@ import { InvoicesPage } from './pages/Invoices';
 import { useSubmit } from './components/Form';
 import { setLocale } from '../lib/format';
 import { AdminInvoicePage } from './pages/Invoice';
+import { AdminJobPage, JobsPage } from './pages/Jobs';
+import { SchedulePage } from './pages/Schedule';
+import { TechPage } from './pages/Tech';
 
 function Shell({ children, signedIn }: { children: ComponentChildren; signedIn: boolean }) {
   const { path } = useLocation();
@@ -31,6 +34,8 @@ function Shell({ children, signedIn }: { children: ComponentChildren; signedIn: 
       }),
     [signedIn],
   );
+  // Technicians work from their visits; the office's pages are not theirs to run.
+  const tech = who.data?.role === 'technician';
   return (
     <div onClick={onLinkClick}>
       <a class="skip" href="#main">
@@ -43,24 +48,46 @@ function Shell({ children, signedIn }: { children: ComponentChildren; signedIn: 
           </a>
           {signedIn && (
             <nav class="nav" aria-label="Admin">
-              <a href="/admin" data-route aria-current={path === '/admin' || path.startsWith('/admin/customers') ? 'page' : undefined}>
-                Customers
-              </a>
-              <a href="/admin/estimates" data-route aria-current={path === '/admin/estimates' ? 'page' : undefined}>
-                Estimates
-              </a>
-              <a href="/admin/invoices" data-route aria-current={path.startsWith('/admin/invoices') ? 'page' : undefined}>
-                Invoices
-              </a>
-              <a href="/admin/adoption" data-route aria-current={path === '/admin/adoption' ? 'page' : undefined}>
-                Adoption
-              </a>
-              <a href="/admin/staff" data-route aria-current={path === '/admin/staff' ? 'page' : undefined}>
-                Staff
-              </a>
-              <a href="/admin/settings" data-route aria-current={path === '/admin/settings' ? 'page' : undefined}>
-                Settings
-              </a>
+              {tech ? (
+                <>
+                  <a href="/admin/tech" data-route aria-current={path === '/admin' || path === '/admin/tech' ? 'page' : undefined}>
+                    My visits
+                  </a>
+                  <a href="/admin/customers" data-route aria-current={path.startsWith('/admin/customers') ? 'page' : undefined}>
+                    Customers
+                  </a>
+                </>
+              ) : (
+                <>
+                  <a href="/admin" data-route aria-current={path === '/admin' || path.startsWith('/admin/customers') ? 'page' : undefined}>
+                    Customers
+                  </a>
+                  <a href="/admin/jobs" data-route aria-current={path.startsWith('/admin/jobs') ? 'page' : undefined}>
+                    Jobs
+                  </a>
+                  <a href="/admin/schedule" data-route aria-current={path === '/admin/schedule' ? 'page' : undefined}>
+                    Schedule
+                  </a>
+                  <a href="/admin/tech" data-route aria-current={path === '/admin/tech' ? 'page' : undefined}>
+                    My visits
+                  </a>
+                  <a href="/admin/estimates" data-route aria-current={path === '/admin/estimates' ? 'page' : undefined}>
+                    Estimates
+                  </a>
+                  <a href="/admin/invoices" data-route aria-current={path.startsWith('/admin/invoices') ? 'page' : undefined}>
+                    Invoices
+                  </a>
+                  <a href="/admin/adoption" data-route aria-current={path === '/admin/adoption' ? 'page' : undefined}>
+                    Adoption
+                  </a>
+                  <a href="/admin/staff" data-route aria-current={path === '/admin/staff' ? 'page' : undefined}>
+                    Staff
+                  </a>
+                  <a href="/admin/settings" data-route aria-current={path === '/admin/settings' ? 'page' : undefined}>
+                    Settings
+                  </a>
+                </>
+              )}
               <span class="muted-on-dark">{who.data ? `${who.data.name} (${who.data.role})` : ''}</span>
               <button type="button" class="button link" onClick={() => signOut().finally(() => navigate('/admin/signin'))}>
                 Sign out
@@ -143,18 +170,24 @@ export function AdminApp() {
   const customer = /^\/admin\/customers\/([A-Za-z0-9_]+)$/.exec(path);
   const estimate = /^\/admin\/customers\/([A-Za-z0-9_]+)\/estimates\/([A-Za-z0-9_]+)$/.exec(path);
   const invoice = /^\/admin\/customers\/([A-Za-z0-9_]+)\/invoices\/([A-Za-z0-9_]+)$/.exec(path);
+  const job = /^\/admin\/jobs\/([A-Za-z0-9_]+)\/([A-Za-z0-9_]+)$/.exec(path);
   if (!ready) page = <Loading />;
   else if (token) page = <Continue token={token} />;
   else if (!signedIn) page = <SignIn />;
   else if (estimate?.[1] && estimate[2]) page = <EstimateBuilder account={estimate[1]} estimate={estimate[2] === 'new' ? null : estimate[2]} />;
   else if (invoice?.[1] && invoice[2]) page = <AdminInvoicePage account={invoice[1]} invoice={invoice[2]} />;
   else if (customer?.[1]) page = <CustomerPage id={customer[1]} />;
+  else if (job?.[1] && job[2]) page = <AdminJobPage account={job[1]} job={job[2]} />;
+  else if (path === '/admin/jobs') page = <JobsPage />;
+  else if (path === '/admin/schedule') page = <SchedulePage />;
+  else if (path === '/admin/tech') page = <TechPage />;
   else if (path === '/admin/invoices') page = <InvoicesPage />;
   else if (path === '/admin/estimates') page = <EstimatesPage />;
   else if (path === '/admin/adoption') page = <AdoptionPage />;
   else if (path === '/admin/staff') page = <StaffPage />;
   else if (path === '/admin/settings') page = <SettingsPage />;
-  else if (path === '/admin' || path === '/admin/' || path === '/admin/signin') page = <CustomersPage />;
+  else if ((path === '/admin' || path === '/admin/' || path === '/admin/signin') && session()?.role === 'technician') page = <TechPage />;
+  else if (path === '/admin' || path === '/admin/' || path === '/admin/signin' || path === '/admin/customers') page = <CustomersPage />;
   else
     page = (
       <section class="card narrow">

@@ -128,3 +128,42 @@ export const scanPath = (account: string, estimate: string) => `/api/admin/custo
 export const attachScan = (account: string, estimate: string, upload: string) =>
   send<{ content_type: string; size: number }>({ method: 'PUT', path: scanPath(account, estimate), body: { upload } });
 export const applyLogo = (upload: string) => send<{ logo_url: string; width: number; height: number }>({ method: 'PUT', path: '/api/admin/settings/logo', body: { upload } });
+
+// Jobs, visits, the schedule and the technician's phone.
+export type JobRow = S['JobRow'];
+export type JobPage = S['JobPage'];
+export type AdminVisit = S['Visit'];
+export type AdminRequest = S['RescheduleRequest'];
+export type Schedule = S['Schedule'];
+export type ScheduleRow = S['ScheduleRow'];
+export type MyVisits = S['MyVisits'];
+export type CustomerWork = S['CustomerWork'];
+export type JobActionIn = S['JobAction'];
+export type LocalWindowIn = S['LocalWindow'];
+export type EquipmentIn = S['EquipmentDetails'];
+const jobPath = (account: string, job: string) => `/api/admin/customers/${enc(account)}/jobs/${enc(job)}`;
+const visitPath = (account: string, job: string, visit: string) => `${jobPath(account, job)}/visits/${enc(visit)}`;
+export const listJobs = (status: string) => send<Paged<JobRow>>({ path: `/api/admin/jobs?status=${enc(status)}&limit=100` });
+export const customerWork = (account: string) => send<CustomerWork>({ path: `/api/admin/customers/${enc(account)}/jobs` });
+export const createJob = (account: string, body: { property: string | null; title: string; scope: string }) =>
+  send<JobPage>({ method: 'POST', path: `/api/admin/customers/${enc(account)}/jobs`, body });
+export const getJob = (account: string, job: string) => send<JobPage>({ path: jobPath(account, job) });
+export const jobAction = (account: string, job: string, body: JobActionIn) => send<JobPage>({ method: 'POST', path: `${jobPath(account, job)}/actions`, body });
+export const scheduleVisit = (account: string, job: string, body: { window: LocalWindowIn; technicians: string[]; customer_notes: string; internal_notes: string }) =>
+  send<JobPage>({ method: 'POST', path: `${jobPath(account, job)}/visits`, body });
+export const editVisit = (account: string, job: string, visit: string, body: { technicians?: string[]; customer_notes?: string; internal_notes?: string }) =>
+  send<JobPage>({ method: 'PUT', path: visitPath(account, job, visit), body });
+export const moveVisit = (account: string, job: string, visit: string, window: LocalWindowIn) =>
+  send<JobPage>({ method: 'POST', path: `${visitPath(account, job, visit)}/move`, body: { window } });
+export const cancelVisit = (account: string, job: string, visit: string, reason: string) =>
+  send<JobPage>({ method: 'POST', path: `${visitPath(account, job, visit)}/cancel`, body: { reason } });
+export const declineRequest = (account: string, job: string, request: string, message: string) =>
+  send<JobPage>({ method: 'POST', path: `${jobPath(account, job)}/requests/${enc(request)}/decline`, body: { message } });
+export const schedule = (from: string, days: number, technician?: string) =>
+  send<Schedule>({ path: `/api/admin/schedule?from=${enc(from)}&days=${days}${technician ? `&technician=${enc(technician)}` : ''}` });
+export const myVisits = () => send<MyVisits>({ path: '/api/admin/tech/visits' });
+export const depart = (account: string, job: string, visit: string, eta_minutes: number) =>
+  send<ScheduleRow>({ method: 'POST', path: `${visitPath(account, job, visit)}/depart`, body: { eta_minutes } });
+export const arrive = (account: string, job: string, visit: string) => send<ScheduleRow>({ method: 'POST', path: `${visitPath(account, job, visit)}/arrive`, body: {} });
+export const finishVisit = (account: string, job: string, visit: string, body: { notes: string; equipment: EquipmentIn[]; complete_job: boolean }) =>
+  send<ScheduleRow>({ method: 'POST', path: `${visitPath(account, job, visit)}/finish`, body });

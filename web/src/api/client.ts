@@ -1,7 +1,24 @@
 // The one API client every page uses: `send` plus typed wrappers. It keeps the access token in
 // memory (never in storage), refreshes it silently before it expires or after a 401, and turns
 // every failure (network, server, validation) into an ApiError the page can show with a retry.
-import type { EstimateList, EstimateView, InvoiceList, InvoiceView, PaymentDetail, PaymentHistory, SessionResponse, Started, TenantProfile } from './types';
+import type {
+  EstimateList,
+  EstimateView,
+  Home,
+  InvoiceList,
+  InvoiceView,
+  JobList,
+  JobView,
+  LocalWindow,
+  PaymentDetail,
+  PaymentHistory,
+  PropertyList,
+  RequestView,
+  SessionResponse,
+  Started,
+  TenantProfile,
+  VisitView,
+} from './types';
 
 export class ApiError extends Error {
   constructor(
@@ -319,3 +336,16 @@ export const declineEstimate = (id: string, body: { version: number; reason: str
   send<EstimateView>({ method: 'POST', path: `/api/estimates/${encodeURIComponent(id)}/decline`, body });
 export const requestChanges = (id: string, body: { version: number; comment: string; line_comments: { item: string; comment: string }[] }) =>
   send<EstimateView>({ method: 'POST', path: `/api/estimates/${encodeURIComponent(id)}/request-changes`, body });
+
+// Jobs and visits.
+const visitPath = (job: string, visit: string) => `/api/jobs/${encodeURIComponent(job)}/visits/${encodeURIComponent(visit)}`;
+export const getHome = () => send<Home>({ path: '/api/home' });
+export const listJobs = () => send<JobList>({ path: '/api/jobs' });
+export const getJob = (id: string) => send<JobView>({ path: `/api/jobs/${encodeURIComponent(id)}` });
+export const listProperties = () => send<PropertyList>({ path: '/api/properties' });
+export const visitCalendar = (job: string, visit: string) => download(`${visitPath(job, visit)}/calendar`);
+export const confirmVisit = (job: string, visit: string) => send<VisitView>({ method: 'POST', path: `${visitPath(job, visit)}/confirm`, body: {} });
+export const rescheduleVisit = (job: string, visit: string, preferred: LocalWindow[], note: string) =>
+  send<RequestView>({ method: 'POST', path: `${visitPath(job, visit)}/reschedule`, body: { preferred, note } });
+export const askToCancelVisit = (job: string, visit: string, note: string) =>
+  send<RequestView>({ method: 'POST', path: `${visitPath(job, visit)}/cancel`, body: { note } });

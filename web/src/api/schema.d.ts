@@ -1575,6 +1575,8 @@ export interface components {
             starts_on: string;
             /** @description As stored: active or cancelled; expired is derived from the renewal date. */
             status: components["schemas"]["AgreementStatus"];
+            /** @description The zone its dates are days of (its property's, else the contractor's). */
+            time_zone?: string;
             /**
              * Format: int32
              * @description Maintenance visits included per year (each becomes a job).

@@ -75,3 +75,23 @@ export type PaymentHistory = S['PaymentHistory'];
 export type PaymentDetail = S['PaymentDetail'];
 
 export type InvoiceView = S['InvoiceView'];
+
+// Jobs and visits.
+export type Home = S['Home'];
+export type JobStatus = S['JobStatus'];
+export type VisitStatus = S['VisitStatus'];
+export type Window = S['Window'];
+export type Crew = S['Crew'];
+export type VisitView = S['VisitView'];
+export type JobSummary = S['JobSummary'];
+export type JobView = S['JobView'];
+export type JobList = S['JobList'];
+export type TimelineEntry = S['TimelineEntry'];
+export type RequestView = S['RequestView'];
+export type WorkingHours = S['WorkingHours'];
+export type PropertyList = S['PropertyList'];
+export type PropertyHistory = S['PropertyHistory'];
+export type Equipment = S['Equipment'];
+export type AgreementView = S['AgreementView'];
+/** A window as people give it: a day and two wall-clock times in the job's zone. */
+export type LocalWindow = S['LocalWindow'];

@@ -1,11 +1,13 @@
 import { useState } from 'preact/hooks';
 
-import { displayName, listEstimates, listInvoices, payBalance } from '../api/client';
-import type { PayBalance, TenantProfile } from '../api/types';
+import { displayName, getHome, payBalance, session } from '../api/client';
+import type { PayBalance, TenantProfile, VisitView } from '../api/types';
 import { Loading, Notice } from '../components/Notice';
+import { VisitCard } from '../components/Visit';
 import { money, phone } from '../lib/format';
 import { useLoad } from '../lib/useLoad';
 import { EstimateCard } from './Estimates';
+import { JobCard } from './Jobs';
 
 /** Pays every open invoice in one Checkout. The amount sent is the one shown: if the balance
  * changed meanwhile the server refuses, and the card shows the new balance. */
@@ -39,26 +41,39 @@ function PayBalanceButton({ due, onChanged }: { due: PayBalance; onChanged: () =
 
 /** What needs the customer's attention, and how to reach the office. Shows only what exists. */
 export function Dashboard({ tenant }: { tenant: TenantProfile | null }) {
-  // Only what the contractor shows: a hidden section is not asked for (the API refuses it).
+  // Only what the contractor shows (the API leaves hidden sections empty too).
   const shows = tenant?.sections ?? { estimates: true, invoices: true, payments: true };
-  const { data, error, retry } = useLoad(
-    () =>
-      Promise.all([
-        shows.estimates ? listEstimates() : Promise.resolve({ estimates: [] }),
-        shows.invoices ? listInvoices() : Promise.resolve({ invoices: [], balance_due: [], processing: [], pay_balance: null }),
-      ]).then(([e, i]) => ({ ...e, ...i })),
-    [shows.estimates, shows.invoices],
-  );
+  // Everything on this page is one request, one Query of the account.
+  const { data, error, retry, set } = useLoad(getHome, []);
+  const readOnly = session()?.scope === 'portal:read';
   const name = displayName().split(' ')[0];
   const owed = data?.balance_due.filter((a) => a.amount > 0) ?? [];
   const inFlight = data?.processing.filter((a) => a.amount > 0) ?? [];
-  const waiting = data?.estimates.filter((e) => e.status === 'sent' || e.status === 'viewed') ?? [];
+  const waiting = data?.waiting ?? [];
+  const next = data?.next_visit;
+  const others = data?.open_jobs.filter((j) => j.id !== next?.id) ?? [];
+  const visitChanged = (v: VisitView) => {
+    if (data && next) set({ ...data, next_visit: { ...next, next_visit: v } });
+  };
   return (
     <>
       <h1>{name ? `Hello, ${name}` : 'Welcome'}</h1>
       {tenant?.welcome_message && <p class="welcome">{tenant.welcome_message}</p>}
       {error !== null && <Notice error={error} onRetry={retry} />}
       {!data && error === null && <Loading />}
+      {next?.next_visit && (
+        <section aria-labelledby="next-visit-title" class="next-visit">
+          <h2 id="next-visit-title">
+            {next.next_visit.status === 'on_the_way' || next.next_visit.status === 'arrived' ? 'Today' : 'Your next visit'}
+          </h2>
+          <VisitCard v={next.next_visit} title={next.title} onChanged={visitChanged} readOnly={readOnly} />
+          <p>
+            <a href={`/jobs/${next.id}`} data-route>
+              See the job ({next.number})
+            </a>
+          </p>
+        </section>
+      )}
       {(owed.length > 0 || inFlight.length > 0) && (
         <section class="card balance" aria-labelledby="balance-title">
           <h2 id="balance-title">{owed.length > 0 ? 'Balance due' : 'Nothing due'}</h2>
@@ -86,13 +101,21 @@ export function Dashboard({ tenant }: { tenant: TenantProfile | null }) {
               ))}
             </ul>
           )}
-          {data.estimates.length > waiting.length && (
-            <p>
-              <a href="/estimates" data-route>
-                All estimates ({data.estimates.length})
-              </a>
-            </p>
-          )}
+          <p>
+            <a href="/estimates" data-route>
+              All estimates
+            </a>
+          </p>
+        </section>
+      )}
+      {others.length > 0 && (
+        <section aria-labelledby="jobs-title">
+          <h2 id="jobs-title">Jobs under way</h2>
+          <ul class="cards">
+            {others.map((j) => (
+              <JobCard key={j.id} j={j} />
+            ))}
+          </ul>
         </section>
       )}
       {/* Shown with the list, not before it, so nothing moves once the page has painted. */}

@@ -1,7 +1,8 @@
 //! What customers hear of their visits and jobs: a visit booked, moved or cancelled (email
 //! with the visit's calendar file), a technician on the way ("Sam from Bright Spark Electric
 //! is on the way, arriving about 10:40"), a job completed. To every contact with the portal on
-//! who may see the job's property: an email, or a text to a contact with only a phone.
+//! who may see the job's property: an email, or a text to a contact with only a phone; "on the
+//! way" goes by text to anyone with a phone (it is read in the next minutes, on the move).
 use jiff::Timestamp;
 use portal_domain::ids::{AccountId, JobId, VisitId};
 use portal_domain::job::calendar::{EventText, ics};
@@ -106,7 +107,10 @@ pub(super) async fn deliver_visit(
     }
     let contacts = parties::list_contacts(table, &tenant.id, account).await?;
     for c in crate::links::recipients(&contacts, job.property.as_ref(), |_| true) {
-        if let Some(email) = &c.email {
+        // "On the way" is read on a phone in the next minutes: a text where there is a phone.
+        if let (VisitChange::OnTheWay, Some(phone)) = (change, &c.phone) {
+            sms.send(phone, &text).await?;
+        } else if let Some(email) = &c.email {
             let mut mail = crate::mail::branded_with_facts(
                 tenant,
                 email,

@@ -144,6 +144,9 @@ pub struct Agreement {
     pub renews_on: Date,
     /// As stored: active or cancelled; expired is derived from the renewal date.
     pub status: AgreementStatus,
+    /// The zone its dates are days of (its property's, else the contractor's).
+    #[serde(default)]
+    pub time_zone: String,
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
     pub rev: u64,
@@ -202,5 +205,11 @@ impl Agreement {
             AgreementStatus::Active if day > self.renews_on => AgreementStatus::Expired,
             s => s,
         }
+    }
+
+    /// Its status at `now`, on the calendar of its zone.
+    pub fn status_at(&self, now: Timestamp) -> AgreementStatus {
+        let zone = jiff::tz::TimeZone::get(&self.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+        self.status_on(now.to_zoned(zone).date())
     }
 }

@@ -1,6 +1,7 @@
 // Customers: the list (by name), a new customer with its first contact and property, and one
 // customer with everything the office does for them.
 import { useState } from 'preact/hooks';
+import { CustomerJobs } from '../components/CustomerJobs';
 
 import { Loading, Notice } from '../../components/Notice';
 import { dateTime, money, parseMoney } from '../../lib/format';
@@ -217,6 +218,7 @@ export function CustomerPage({ id }: { id: string }) {
         <Properties account={id} properties={data.properties} open={open} setOpen={setOpen} onChange={retry} onError={setActionError} />
         <NewContactOrProperty account={id} properties={data.properties} open={open} setOpen={setOpen} onChange={retry} />
       </section>
+      <CustomerJobs account={id} properties={data.properties} />
       <section aria-labelledby="estimates">
         <div class="row">
           <h2 id="estimates">Estimates</h2>
