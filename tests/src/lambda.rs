@@ -155,6 +155,16 @@ pub fn customer_token(key: &KeyFile, account: &str, contact: &str, role: &str, s
 
 /// [`customer_token`] for a contact of another tenant (the second demo contractor's).
 pub fn customer_token_in(key: &KeyFile, tenant: &str, account: &str, contact: &str, role: &str, scope: &str) -> String {
+    signed_customer(key, tenant, account, contact, role, scope, None)
+}
+
+/// [`customer_token`] for a contact limited to some properties (as auth mints it from the contact).
+pub fn limited_token(key: &KeyFile, account: &str, contact: &str, role: &str, properties: &[&str]) -> String {
+    let props = properties.iter().map(|p| (*p).to_string()).collect();
+    signed_customer(key, portal_local::seed::TENANT, account, contact, role, "portal", Some(props))
+}
+
+fn signed_customer(key: &KeyFile, tenant: &str, account: &str, contact: &str, role: &str, scope: &str, props: Option<Vec<String>>) -> String {
     let now = jiff::Timestamp::now().as_second();
     let claims = portal_http::token::Claims {
         iss: portal_http::token::ISSUER.into(),
@@ -170,7 +180,7 @@ pub fn customer_token_in(key: &KeyFile, tenant: &str, account: &str, contact: &s
         staff: None,
         role: role.into(),
         scope: scope.into(),
-        props: None,
+        props,
         hidden: Vec::new(),
     };
     key.signer().expect("signer").sign(&claims).expect("sign")

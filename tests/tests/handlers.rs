@@ -205,6 +205,7 @@ async fn the_office_runs_jobs_and_visits() {
         ("complete-unscheduled-job", 409),
         ("schedule-visit", 201),
         ("schedule-visit-past", 422),
+        ("schedule-visit-long-notes", 422),
         ("edit-visit", 200),
         ("move-visit", 200),
         ("depart", 200),
@@ -215,6 +216,12 @@ async fn the_office_runs_jobs_and_visits() {
         ("decline-request", 409),
         ("add-equipment", 201),
         ("create-agreement", 201),
+        ("edit-equipment", 200),
+        ("edit-equipment-invalid", 422),
+        ("remove-equipment", 200),
+        ("remove-equipment", 404),
+        ("cancel-agreement", 200),
+        ("cancel-agreement", 409),
         ("tech-visits", 200),
         ("arrive", 200),
         ("finish", 200),
@@ -981,4 +988,35 @@ async fn the_dashboard_job_page_confirm_and_on_my_way_keep_their_round_trips() {
     let panel = list["jobs"].as_array().unwrap().iter().find(|j| j["number"] == "J-1042").cloned().unwrap_or_default();
     assert_eq!(panel["status"], "unscheduled", "{list}");
     assert_eq!(panel["title"], "Main panel upgrade");
+}
+
+/// A contact limited to one property sees and changes only its jobs; another account's jobs do
+/// not exist for them; staff viewing as the customer read only.
+#[tokio::test]
+async fn customers_reach_only_their_jobs_and_properties() {
+    let h = harness().await;
+    let priya = portal_tests::lambda::limited_token(&h.key, "acc_harbor", "con_priya", "billing", &["prp_lakeside"]);
+    let (_, list) = h.call("view-jobs", &events::with_token("view-jobs", "list", &priya)).await;
+    let titles: Vec<&str> = list["jobs"].as_array().unwrap().iter().filter_map(|j| j["title"].as_str()).collect();
+    assert!(titles.iter().any(|t| t.starts_with("Annual electrical safety plan")), "{titles:?}");
+    assert!(!titles.contains(&"Laundry room circuits"), "Oak Ridge is not Priya's: {titles:?}");
+    let (_, places) = h.call("view-jobs", &events::with_token("view-jobs", "properties", &priya)).await;
+    let labels: Vec<&str> = places["properties"].as_array().unwrap().iter().filter_map(|p| p["property"]["label"].as_str()).collect();
+    assert_eq!(labels, ["Lakeside Apartments"]);
+    let at = |job: &str, visit: &str, case: &str, token: &str| {
+        let mut e: Value = serde_json::from_str(&events::with_token("manage-visit", case, token)).unwrap();
+        let path = e["rawPath"].as_str().unwrap().replace("job_garage_outlets", job).replace("vis_garage_outlets", visit);
+        e["rawPath"] = path.into();
+        e["pathParameters"] = serde_json::json!({"job": job, "visit": visit});
+        e.to_string()
+    };
+    assert_eq!(h.call("manage-visit", &at("job_laundry", "vis_laundry_2", "confirm", &priya)).await.0, 404, "another property's visit");
+    let alex = h.token("acc_harbor", "con_alex", "approver", "portal");
+    let (status, body) = h.call("manage-visit", &at("job_laundry", "vis_laundry_2", "reschedule", &alex)).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (409, Some("already_asked")), "one request at a time: {body}");
+    assert_eq!(h.call("manage-visit", &at("job_laundry", "vis_laundry_2", "confirm", &h.dana())).await.0, 404, "another account's visit");
+    let viewing = h.token("acc_whitfield", "con_dana", "approver", "portal:read");
+    assert_eq!(h.call("manage-visit", &events::with_token("manage-visit", "confirm", &viewing)).await.0, 403, "a staff view reads only");
+    let link = h.token("acc_whitfield", "con_dana", "approver", "estimate:est_panel:view,sign");
+    assert_eq!(h.call("view-jobs", &events::with_token("view-jobs", "home", &link)).await.0, 403, "a document link reaches no jobs");
 }

@@ -50,8 +50,8 @@ fn row(j: &Job) -> JobRow {
 }
 
 #[utoipa::path(get, path = "/api/admin/jobs", tag = "admin", security(("bearer" = [])),
-    params(("status" = String, Query, description = "unscheduled, scheduled, in_progress, on_hold, completed or cancelled"),
-           ("limit" = Option<u32>, Query), ("cursor" = Option<String>, Query)),
+    params(("status" = JobStatus, Query, description = "unscheduled, scheduled, in_progress, on_hold, completed or cancelled"),
+           ("limit" = Option<u32>, Query, minimum = 1, maximum = 100), ("cursor" = Option<String>, Query)),
     responses((status = 200, body = Paged<JobRow>), (status = 400, body = portal_http::error::ErrorBody),
               (status = 401, body = portal_http::error::ErrorBody)))]
 /// Every customer's jobs in one status, newest first (one Query of an index).
@@ -443,13 +443,26 @@ pub(crate) fn schedule_row(j: &Job, v: &Visit, requests: &[RescheduleRequest], c
     }
 }
 
+/// The schedule's query.
+#[derive(Debug, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // read through `query_as`; the struct documents the parameters
+pub struct ScheduleQuery {
+    /// First day (today at the business when left out).
+    #[param(value_type = Option<String>, format = Date)]
+    from: Option<jiff::civil::Date>,
+    /// 1 to 14 days (7 when left out).
+    #[param(minimum = 1, maximum = 14)]
+    days: Option<u32>,
+    /// Only this staff member's visits.
+    technician: Option<StaffId>,
+}
+
 /// The most days one schedule request spans.
 const MAX_DAYS: i64 = 14;
 
 #[utoipa::path(get, path = "/api/admin/schedule", tag = "admin", security(("bearer" = [])),
-    params(("from" = String, Query, description = "First day, YYYY-MM-DD (today at the business when left out)"),
-           ("days" = Option<u32>, Query, description = "1 to 14 days (7 when left out)"),
-           ("technician" = Option<String>, Query, description = "Only this staff member's visits (stf_...)")),
+    params(ScheduleQuery),
     responses((status = 200, body = Schedule), (status = 400, body = portal_http::error::ErrorBody),
               (status = 401, body = portal_http::error::ErrorBody)))]
 /// The schedule by day (one Query of the day index per day) or, for one technician, their
@@ -519,4 +532,56 @@ async fn name(
     let n = parties::get_account(state.table.as_ref(), &s.tenant, a).await?.map(|x| x.name);
     names.insert(a.clone(), n.clone());
     Ok(n)
+}
+
+fn equipment_path(req: &Call) -> Result<(PropertyId, portal_domain::ids::EquipmentId), ApiError> {
+    Ok((path(req, "property", "property")?, path(req, "equipment", "equipment")?))
+}
+
+#[utoipa::path(put, path = "/api/admin/customers/{account}/properties/{property}/equipment/{equipment}", tag = "admin", security(("bearer" = [])),
+    params(("account" = String, Path, description = "Account id (acc_...)"), ("property" = String, Path, description = "Property id (prp_...)"),
+           ("equipment" = String, Path, description = "Equipment id (eqp_...)")),
+    request_body = EquipmentDetails,
+    responses((status = 200, body = Equipment), (status = 400, body = portal_http::error::ErrorBody),
+              (status = 403, body = portal_http::error::ErrorBody), (status = 404, body = portal_http::error::ErrorBody),
+              (status = 409, body = portal_http::error::ErrorBody), (status = 422, body = portal_http::error::ErrorBody)))]
+/// Changes a piece of equipment on record (audited with what it was).
+pub async fn edit_equipment(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
+    let s = session(state, req)?;
+    s.may_manage()?;
+    let body: EquipmentDetails = json(req, MAX_BODY)?;
+    let a = account(state, &s, req).await?;
+    let (p, e) = equipment_path(req)?;
+    let t = tenant(state, &s).await?;
+    let eq = portal_app::jobs::edit_equipment(&act(state, &s, req), &t, &a.id, &p, &e, body).await?;
+    Ok(response::ok(&eq))
+}
+
+#[utoipa::path(delete, path = "/api/admin/customers/{account}/properties/{property}/equipment/{equipment}", tag = "admin", security(("bearer" = [])),
+    params(("account" = String, Path, description = "Account id (acc_...)"), ("property" = String, Path, description = "Property id (prp_...)"),
+           ("equipment" = String, Path, description = "Equipment id (eqp_...)")),
+    responses((status = 200, body = Equipment), (status = 403, body = portal_http::error::ErrorBody),
+              (status = 404, body = portal_http::error::ErrorBody), (status = 409, body = portal_http::error::ErrorBody)))]
+/// Takes a piece of equipment off the record (audited).
+pub async fn remove_equipment(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
+    let s = session(state, req)?;
+    s.may_manage()?;
+    let a = account(state, &s, req).await?;
+    let (p, e) = equipment_path(req)?;
+    let eq = portal_app::jobs::remove_equipment(&act(state, &s, req), &a.id, &p, &e).await?;
+    Ok(response::ok(&eq))
+}
+
+#[utoipa::path(post, path = "/api/admin/customers/{account}/agreements/{agreement}/cancel", tag = "admin", security(("bearer" = [])),
+    params(("account" = String, Path, description = "Account id (acc_...)"), ("agreement" = String, Path, description = "Agreement id (agr_...)")),
+    responses((status = 200, body = Agreement), (status = 403, body = portal_http::error::ErrorBody),
+              (status = 404, body = portal_http::error::ErrorBody), (status = 409, body = portal_http::error::ErrorBody)))]
+/// Cancels a service agreement (its jobs stay for the office to keep or cancel).
+pub async fn cancel_agreement(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
+    let s = session(state, req)?;
+    s.may_manage()?;
+    let a = account(state, &s, req).await?;
+    let g: portal_domain::ids::AgreementId = path(req, "agreement", "agreement")?;
+    let agreement = portal_app::jobs::cancel_agreement(&act(state, &s, req), &a.id, &g).await?;
+    Ok(response::ok(&agreement))
 }

@@ -5,7 +5,7 @@
 //! waiting for the office.
 use jiff::civil::{Date, Time};
 use jiff::{SignedDuration, Timestamp, ToSpan};
-use portal_app::jobs::{self as work, Ask, Finish, JobAction, JobDraft, LocalWindow, VisitDraft};
+use portal_app::jobs::{self as work, Ask, Finish, JobAction, JobActionKind, JobDraft, LocalWindow, VisitDraft};
 use portal_app::{Act, Error};
 use portal_domain::audit::Actor;
 use portal_domain::ids::{JobId, VisitId};
@@ -189,7 +189,8 @@ pub(super) async fn brightspark(s: &Seeder<'_>) -> Result<(), Error> {
     )
     .await?;
     let b = s.job("acc_ortiz", "job_porchlight").await?;
-    work::act_on(&s.office(12), &b, JobAction::Cancel { reason: "Sam decided to wait until spring.".into() }).await?;
+    work::act_on(&s.office(12), &b, JobAction { action: JobActionKind::Cancel, reason: "Sam decided to wait until spring.".into() })
+        .await?;
 
     // Harbor View: an annual safety plan at Lakeside, its first visit done in the spring (the
     // panel replaced then is on record with its warranty), the second waiting to be booked.
@@ -276,7 +277,12 @@ pub(super) async fn brightspark(s: &Seeder<'_>) -> Result<(), Error> {
     )
     .await?;
     let b = s.job("acc_harbor", "job_garage").await?;
-    work::act_on(&s.office(8), &b, JobAction::Hold { reason: "Waiting for the replacement fixtures; expected next week.".into() }).await?;
+    work::act_on(
+        &s.office(8),
+        &b,
+        JobAction { action: JobActionKind::Hold, reason: "Waiting for the replacement fixtures; expected next week.".into() },
+    )
+    .await?;
     Ok(())
 }
 

@@ -37,9 +37,9 @@ fn unprocessable(e: DomainError) -> Error {
 pub struct LocalWindow {
     #[schema(value_type = String, format = Date, example = "2026-12-03")]
     pub date: Date,
-    #[schema(value_type = String, example = "09:00")]
+    #[schema(value_type = String, pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$", example = "09:00")]
     pub start: Time,
-    #[schema(value_type = String, example = "11:00")]
+    #[schema(value_type = String, pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$", example = "11:00")]
     pub end: Time,
 }
 
@@ -81,7 +81,6 @@ pub fn for_approval(act: &Act<'_>, e: &Estimate, scope: &str, lines: Vec<portal_
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JobDraft {
-    #[schema(value_type = Option<String>)]
     #[serde(default)]
     pub property: Option<PropertyId>,
     #[schema(max_length = 120)]
@@ -182,21 +181,26 @@ fn open(job: &Job) -> Result<(), Error> {
 }
 
 /// What the office does to a job as a whole.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
-#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
-pub enum JobAction {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum JobActionKind {
     /// With the reason the customer sees.
-    Hold {
-        reason: String,
-    },
+    Hold,
     Resume,
     /// Cancels its open visits too (their customers are told).
-    Cancel {
-        #[serde(default)]
-        reason: String,
-    },
+    Cancel,
     /// The work is done (explicit: never inferred from its visits).
     Complete,
+}
+
+/// An action on a job, with the reason the customer sees (required to put it on hold).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JobAction {
+    pub action: JobActionKind,
+    #[serde(default)]
+    #[schema(max_length = 2000)]
+    pub reason: String,
 }
 
 /// Puts a job on hold, resumes, cancels or completes it. Cancelling or completing cancels the
@@ -204,11 +208,12 @@ pub enum JobAction {
 /// the way or on site.
 pub async fn act_on(act: &Act<'_>, b: &JobBundle, action: JobAction) -> Result<Job, Error> {
     open(&b.job)?;
-    let (event, note) = match &action {
-        JobAction::Hold { reason } => (JobEvent::Hold, Some(check_note("reason", reason).map_err(unprocessable)?)),
-        JobAction::Resume => (JobEvent::Resume { scheduled: b.visits.iter().any(|v| !v.status.is_closed()) }, None),
-        JobAction::Cancel { reason } => (JobEvent::Cancel, Some(check_note("reason", reason).map_err(unprocessable)?)),
-        JobAction::Complete => (JobEvent::Complete, None),
+    let reason = || check_note("reason", &action.reason).map_err(unprocessable).map(Some);
+    let (event, note) = match action.action {
+        JobActionKind::Hold => (JobEvent::Hold, reason()?),
+        JobActionKind::Resume => (JobEvent::Resume { scheduled: b.visits.iter().any(|v| !v.status.is_closed()) }, None),
+        JobActionKind::Cancel => (JobEvent::Cancel, reason()?),
+        JobActionKind::Complete => (JobEvent::Complete, None),
     };
     if matches!(event, JobEvent::Cancel | JobEvent::Complete)
         && b.visits.iter().any(|v| matches!(v.status, VisitStatus::OnTheWay | VisitStatus::Arrived))
@@ -299,7 +304,6 @@ pub const MAX_VISITS: usize = 25;
 pub struct VisitDraft {
     pub window: LocalWindow,
     #[serde(default)]
-    #[schema(value_type = Vec<String>)]
     pub technicians: Vec<StaffId>,
     #[serde(default)]
     #[schema(max_length = 2000)]
@@ -386,7 +390,6 @@ fn step(v: &Visit, event: VisitEvent, now: Timestamp) -> Result<Visit, Error> {
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VisitEdit {
-    #[schema(value_type = Option<Vec<String>>)]
     pub technicians: Option<Vec<StaffId>>,
     #[schema(max_length = 2000)]
     pub customer_notes: Option<String>,
@@ -670,8 +673,8 @@ pub async fn finish(act: &Act<'_>, b: &JobBundle, visit: &VisitId, f: Finish) ->
     let mut writes = Vec::new();
     let mut recorded = Vec::new();
     if let Some(p) = &job.property {
-        for d in installed {
-            let eq = Equipment::new(EquipmentId::generate(act.ids), p.clone(), d, Some(job.id.clone()), act.now);
+        for (i, d) in installed.into_iter().enumerate() {
+            let eq = Equipment::new(EquipmentId::of_visit(&v.id, i + 1), p.clone(), d, Some(job.id.clone()), act.now);
             writes.push(jobs::create_equipment(&act.tenant, &job.account, &eq)?);
             recorded.push(eq.id.clone());
             after.installed.push(eq);
@@ -810,4 +813,72 @@ pub async fn create_agreement(
     writes.push(act.audit("agreement.created", &agreement.id, Some(account), detail)?);
     act.table.transact(writes).await?;
     Ok((agreement, made))
+}
+
+/// Changes a piece of equipment on record (the office).
+pub async fn edit_equipment(
+    act: &Act<'_>,
+    tenant: &Tenant,
+    account: &AccountId,
+    property: &PropertyId,
+    id: &EquipmentId,
+    d: EquipmentDetails,
+) -> Result<Equipment, Error> {
+    let before = jobs::equipment_at(act.table, &act.tenant, account, property)
+        .await?
+        .into_iter()
+        .find(|e| &e.id == id)
+        .ok_or(Error::NotFound("equipment"))?;
+    let d = d.checked("", tenant.today(act.now)).map_err(unprocessable)?;
+    let after = Equipment {
+        kind: d.kind,
+        make_model: d.make_model,
+        serial: d.serial,
+        installed_on: d.installed_on,
+        warranty_until: d.warranty_until,
+        notes: d.notes,
+        rev: before.rev + 1,
+        ..before.clone()
+    };
+    let detail = serde_json::json!({ "before": before, "after": after });
+    let writes =
+        vec![jobs::save_equipment(&act.tenant, account, &after, before.rev)?, act.audit("equipment.changed", id, Some(account), detail)?];
+    act.table.transact(writes).await?;
+    Ok(after)
+}
+
+/// Takes a piece of equipment off the record (removed, replaced, entered by mistake).
+pub async fn remove_equipment(act: &Act<'_>, account: &AccountId, property: &PropertyId, id: &EquipmentId) -> Result<Equipment, Error> {
+    let before = jobs::equipment_at(act.table, &act.tenant, account, property)
+        .await?
+        .into_iter()
+        .find(|e| &e.id == id)
+        .ok_or(Error::NotFound("equipment"))?;
+    let detail = serde_json::json!({ "kind": before.kind, "make_model": before.make_model, "serial": before.serial });
+    let writes =
+        vec![jobs::delete_equipment(&act.tenant, account, &before, before.rev), act.audit("equipment.removed", id, Some(account), detail)?];
+    act.table.transact(writes).await?;
+    Ok(before)
+}
+
+/// Cancels a service agreement; its included visits not yet done stay as jobs for the office
+/// to cancel or keep.
+pub async fn cancel_agreement(
+    act: &Act<'_>,
+    account: &AccountId,
+    id: &portal_domain::ids::AgreementId,
+) -> Result<portal_domain::job::assets::Agreement, Error> {
+    use portal_domain::job::assets::AgreementStatus;
+    let before =
+        jobs::agreements(act.table, &act.tenant, account).await?.into_iter().find(|g| &g.id == id).ok_or(Error::NotFound("agreement"))?;
+    if before.status == AgreementStatus::Cancelled {
+        return Err(Error::conflict("already_cancelled", "This agreement is already cancelled."));
+    }
+    let after = portal_domain::job::assets::Agreement { status: AgreementStatus::Cancelled, rev: before.rev + 1, ..before.clone() };
+    let writes = vec![
+        jobs::save_agreement(&act.tenant, &after, before.rev)?,
+        act.audit("agreement.cancelled", id, Some(account), serde_json::json!({ "name": before.name }))?,
+    ];
+    act.table.transact(writes).await?;
+    Ok(after)
 }

@@ -246,16 +246,17 @@ impl Window {
 /// When the contractor works, per weekday (none: closed that day), in its own zone.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct WorkingHours {
-    /// Monday first; `None` for a day off.
+    /// Monday first; `null` for a day off.
+    #[schema(min_items = 7, max_items = 7)]
     pub days: [Option<Hours>; 7],
 }
 
 /// One day's opening hours, wall clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Hours {
-    #[schema(value_type = String, example = "08:00")]
+    #[schema(value_type = String, pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$", example = "08:00")]
     pub open: Time,
-    #[schema(value_type = String, example = "17:00")]
+    #[schema(value_type = String, pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$", example = "17:00")]
     pub close: Time,
 }
 
@@ -508,7 +509,6 @@ impl Job {
 /// email. Kept on the visit so the customer's pages read no staff records.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Crew {
-    #[schema(value_type = String)]
     pub id: StaffId,
     /// `Sam`.
     pub name: String,

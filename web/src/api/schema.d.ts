@@ -104,6 +104,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/customers/{account}/agreements/{agreement}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancels a service agreement (its jobs stay for the office to keep or cancel). */
+        post: operations["post_admin_customers_account_agreements_agreement_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/customers/{account}/audit": {
         parameters: {
             query?: never;
@@ -677,6 +694,24 @@ export interface paths {
         /** Records a piece of equipment at a property. */
         post: operations["post_admin_customers_account_properties_property_equipment"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/customers/{account}/properties/{property}/equipment/{equipment}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Changes a piece of equipment on record (audited with what it was). */
+        put: operations["put_admin_customers_account_properties_property_equipment_equipment"];
+        post?: never;
+        /** Takes a piece of equipment off the record (audited). */
+        delete: operations["delete_admin_customers_account_properties_property_equipment_equipment"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1557,16 +1592,15 @@ export interface components {
         };
         /** @description A service agreement (maintenance plan) of an account, or of one of its properties. */
         Agreement: {
-            account: string;
+            account: components["schemas"]["AccountId"];
             /** @description What it covers, in words the customer reads. */
             covers: string;
             /** Format: date-time */
             created_at: string;
-            id: string;
+            id: components["schemas"]["AgreementId"];
             /** @description `Annual electrical safety plan`. */
             name: string;
-            /** @description The property it covers; none for the whole account. */
-            property?: string | null;
+            property?: components["schemas"]["PropertyId"] | null;
             /** Format: date */
             renews_on: string;
             /** Format: int64 */
@@ -1599,7 +1633,7 @@ export interface components {
         AgreementTerms: {
             covers: string;
             name: string;
-            property?: string | null;
+            property?: components["schemas"]["PropertyId"] | null;
             /**
              * Format: date
              * @description One year after the start when left out.
@@ -1809,7 +1843,7 @@ export interface components {
          *     email. Kept on the visit so the customer's pages read no staff records.
          */
         Crew: {
-            id: string;
+            id: components["schemas"]["StaffId"];
             /** @description `Sam`. */
             name: string;
             /** @description The photo's path under `/media/`, if they have one. */
@@ -1939,9 +1973,8 @@ export interface components {
         Equipment: {
             /** Format: date-time */
             created_at: string;
-            id: string;
-            /** @description The job that installed it. */
-            installed_by?: string | null;
+            id: components["schemas"]["EquipmentId"];
+            installed_by?: components["schemas"]["JobId"] | null;
             /** Format: date */
             installed_on?: string | null;
             /** @description `Main panel`, `EV charger`, `Water heater`. */
@@ -1949,7 +1982,7 @@ export interface components {
             /** @description `Square D QO 200 A`. */
             make_model: string;
             notes?: string;
-            property: string;
+            property: components["schemas"]["PropertyId"];
             /** Format: int64 */
             rev: number;
             serial?: string;
@@ -1967,6 +2000,8 @@ export interface components {
             /** Format: date */
             warranty_until?: string | null;
         };
+        /** @example eqp_01JD8X3G7N9QK2W5V4M6R8T0YB */
+        EquipmentId: string;
         /** @description The body of every error response. */
         ErrorBody: {
             error: components["schemas"]["ErrorDetail"];
@@ -2120,6 +2155,8 @@ export interface components {
             memo: string;
             tax_rate: string;
         };
+        /** @example inv_01JD8X3G7N9QK2W5V4M6R8T0YB */
+        InvoiceId: string;
         /** @description The account's invoices and what is owed in all. */
         InvoiceList: components["schemas"]["Balances"] & {
             invoices: components["schemas"]["InvoiceSummary"][];
@@ -2244,25 +2281,19 @@ export interface components {
             time_zone: string;
             title: string;
         };
-        /** @description What the office does to a job as a whole. */
+        /** @description An action on a job, with the reason the customer sees (required to put it on hold). */
         JobAction: {
-            /** @enum {string} */
-            action: "hold";
-            reason: string;
-        } | {
-            /** @enum {string} */
-            action: "resume";
-        } | {
-            /** @enum {string} */
-            action: "cancel";
+            action: components["schemas"]["JobActionKind"];
             reason?: string;
-        } | {
-            /** @enum {string} */
-            action: "complete";
         };
+        /**
+         * @description What the office does to a job as a whole.
+         * @enum {string}
+         */
+        JobActionKind: "hold" | "resume" | "cancel" | "complete";
         /** @description A job the office sets up without an estimate. */
         JobDraft: {
-            property?: string | null;
+            property?: components["schemas"]["PropertyId"] | null;
             scope?: string;
             title: string;
         };
@@ -2279,10 +2310,10 @@ export interface components {
          */
         JobInvoice: {
             currency: string;
-            id: string;
+            id: components["schemas"]["InvoiceId"];
             /** Format: date-time */
             issued_at: string;
-            job: string;
+            job: components["schemas"]["JobId"];
             number: string;
             /** Format: date-time */
             paid_at?: string | null;
@@ -3090,6 +3121,8 @@ export interface components {
             /** @description IANA zone its times are shown in. */
             time_zone: string;
         };
+        /** @example stf_01JD8X3G7N9QK2W5V4M6R8T0YB */
+        StaffId: string;
         /** @description A staff member's photo in use. */
         StaffPhoto: {
             /** Format: int32 */
@@ -3314,14 +3347,14 @@ export interface components {
         VisitDraft: {
             customer_notes?: string;
             internal_notes?: string;
-            technicians?: string[];
+            technicians?: components["schemas"]["StaffId"][];
             window: components["schemas"]["LocalWindow"];
         };
         /** @description What the office changes on a booked visit besides its window. */
         VisitEdit: {
             customer_notes?: string | null;
             internal_notes?: string | null;
-            technicians?: string[] | null;
+            technicians?: components["schemas"]["StaffId"][] | null;
         };
         /** @example vis_01JD8X3G7N9QK2W5V4M6R8T0YB */
         VisitId: string;
@@ -3375,7 +3408,7 @@ export interface components {
         };
         /** @description When the contractor works, per weekday (none: closed that day), in its own zone. */
         WorkingHours: {
-            /** @description Monday first; `None` for a day off. */
+            /** @description Monday first; `null` for a day off. */
             days: (components["schemas"]["Hours"] | null)[];
         };
     };
@@ -3821,6 +3854,63 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_admin_customers_account_agreements_agreement_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+                /** @description Agreement id (agr_...) */
+                agreement: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agreement"];
+                };
+            };
+            /** @description No token, or one that is expired, revoked or for another audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6845,6 +6935,162 @@ export interface operations {
             };
         };
     };
+    put_admin_customers_account_properties_property_equipment_equipment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+                /** @description Property id (prp_...) */
+                property: string;
+                /** @description Equipment id (eqp_...) */
+                equipment: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EquipmentDetails"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Equipment"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No token, or one that is expired, revoked or for another audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than this route takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_admin_customers_account_properties_property_equipment_equipment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+                /** @description Property id (prp_...) */
+                property: string;
+                /** @description Equipment id (eqp_...) */
+                equipment: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Equipment"];
+                };
+            };
+            /** @description No token, or one that is expired, revoked or for another audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_admin_documents_subject_audit: {
         parameters: {
             query?: never;
@@ -6971,7 +7217,7 @@ export interface operations {
         parameters: {
             query: {
                 /** @description unscheduled, scheduled, in_progress, on_hold, completed or cancelled */
-                status: string;
+                status: components["schemas"]["JobStatus"];
                 limit?: number;
                 cursor?: string;
             };
@@ -7036,13 +7282,13 @@ export interface operations {
     };
     get_admin_schedule: {
         parameters: {
-            query: {
-                /** @description First day, YYYY-MM-DD (today at the business when left out) */
-                from: string;
-                /** @description 1 to 14 days (7 when left out) */
+            query?: {
+                /** @description First day (today at the business when left out). */
+                from?: string;
+                /** @description 1 to 14 days (7 when left out). */
                 days?: number;
-                /** @description Only this staff member's visits (stf_...) */
-                technician?: string;
+                /** @description Only this staff member's visits. */
+                technician?: components["schemas"]["StaffId"];
             };
             header?: never;
             path?: never;

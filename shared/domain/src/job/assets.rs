@@ -10,9 +10,7 @@ use crate::{DomainError, FieldErrors};
 /// warranty until 2036-03-02".
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Equipment {
-    #[schema(value_type = String)]
     pub id: EquipmentId,
-    #[schema(value_type = String)]
     pub property: PropertyId,
     /// `Main panel`, `EV charger`, `Water heater`.
     pub kind: String,
@@ -23,7 +21,6 @@ pub struct Equipment {
     #[schema(value_type = Option<String>, format = Date)]
     pub installed_on: Option<Date>,
     /// The job that installed it.
-    #[schema(value_type = Option<String>)]
     pub installed_by: Option<JobId>,
     #[schema(value_type = Option<String>, format = Date)]
     pub warranty_until: Option<Date>,
@@ -90,6 +87,15 @@ impl EquipmentDetails {
     }
 }
 
+impl EquipmentId {
+    /// The id of the `n`th piece installed on a visit (`vis_01J...` -> `eqp_01J..._1`): a
+    /// visit completed twice can never record its equipment twice.
+    pub fn of_visit(v: &crate::ids::VisitId, n: usize) -> EquipmentId {
+        let rest = v.as_str().strip_prefix("vis_").unwrap_or(v.as_str());
+        EquipmentId(format!("eqp_{rest}_{n}"))
+    }
+}
+
 impl Equipment {
     pub fn new(id: EquipmentId, property: PropertyId, d: EquipmentDetails, installed_by: Option<JobId>, now: Timestamp) -> Equipment {
         Equipment {
@@ -125,12 +131,9 @@ pub enum AgreementStatus {
 /// A service agreement (maintenance plan) of an account, or of one of its properties.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Agreement {
-    #[schema(value_type = String)]
     pub id: AgreementId,
-    #[schema(value_type = String)]
     pub account: AccountId,
     /// The property it covers; none for the whole account.
-    #[schema(value_type = Option<String>)]
     pub property: Option<PropertyId>,
     /// `Annual electrical safety plan`.
     pub name: String,
@@ -159,7 +162,6 @@ pub const MAX_AGREEMENT_VISITS: u8 = 12;
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AgreementTerms {
-    #[schema(value_type = Option<String>)]
     #[serde(default)]
     pub property: Option<PropertyId>,
     #[schema(max_length = 120)]

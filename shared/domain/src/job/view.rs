@@ -9,9 +9,7 @@ use crate::ids::{InvoiceId, JobId};
 /// when its payment in full changes), so the job page is one Query.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct JobInvoice {
-    #[schema(value_type = String)]
     pub id: InvoiceId,
-    #[schema(value_type = String)]
     pub job: JobId,
     pub number: String,
     pub total: i64,
