@@ -164,7 +164,15 @@ pub fn limited_token(key: &KeyFile, account: &str, contact: &str, role: &str, pr
     signed_customer(key, portal_local::seed::TENANT, account, contact, role, "portal", Some(props))
 }
 
-fn signed_customer(key: &KeyFile, tenant: &str, account: &str, contact: &str, role: &str, scope: &str, props: Option<Vec<String>>) -> String {
+fn signed_customer(
+    key: &KeyFile,
+    tenant: &str,
+    account: &str,
+    contact: &str,
+    role: &str,
+    scope: &str,
+    props: Option<Vec<String>>,
+) -> String {
     let now = jiff::Timestamp::now().as_second();
     let claims = portal_http::token::Claims {
         iss: portal_http::token::ISSUER.into(),
