@@ -260,6 +260,8 @@ async fn the_office_runs_jobs_and_visits() {
     let all = serde_json::to_string(&sent.iter().map(|d| &d.message).collect::<Vec<_>>()).unwrap();
     assert!(all.contains("moved to"), "the move was texted: {all}");
     assert!(all.contains("BEGIN:VCALENDAR"), "visit emails carry the calendar file");
+    assert!(all.contains("answered your request"), "a declined request is told to the customer with the office's message: {all}");
+    assert!(all.contains("we will work around the move"), "with the office's words");
 }
 
 #[tokio::test]
@@ -929,6 +931,7 @@ async fn a_visit_moved_keeps_its_calendar_event_and_raises_its_sequence() {
     let parsed = parse_ics(&[before.as_str().unwrap().to_string(), after.as_str().unwrap().to_string()]);
     assert_eq!(parsed[0]["uid"], parsed[1]["uid"], "the same event: {parsed:?}");
     assert!(parsed[0]["uid"].as_str().unwrap().starts_with("vis_garage_outlets@"));
+    assert!(after.as_str().unwrap().contains("ORGANIZER;CN=\"Bright Spark Electric\":mailto:office@brightspark.example"), "{after}");
     assert_eq!((parsed[0]["sequence"].as_i64(), parsed[1]["sequence"].as_i64()), (Some(0), Some(1)), "SEQUENCE rises with the move");
     assert_eq!((parsed[1]["start"].as_str(), parsed[1]["end"].as_str()), (Some("2099-03-10T18:00:00Z"), Some("2099-03-10T20:00:00Z")));
     assert_eq!(parsed[1]["status"], "TENTATIVE", "moved: to be confirmed again");
@@ -1015,6 +1018,10 @@ async fn customers_reach_only_their_jobs_and_properties() {
     let (status, body) = h.call("manage-visit", &at("job_laundry", "vis_laundry_2", "reschedule", &alex)).await;
     assert_eq!((status, body["error"]["code"].as_str()), (409, Some("already_asked")), "one request at a time: {body}");
     assert_eq!(h.call("manage-visit", &at("job_laundry", "vis_laundry_2", "confirm", &h.dana())).await.0, 404, "another account's visit");
+    let viewer = h.token("acc_whitfield", "con_dana", "viewer", "portal");
+    assert_eq!(h.call("manage-visit", &events::with_token("manage-visit", "confirm", &viewer)).await.0, 403, "a viewer reads only");
+    let (_, home) = h.call("view-jobs", &events::with_token("view-jobs", "get", &viewer)).await;
+    assert!(home["visits"].as_array().unwrap().iter().all(|v| v["may_confirm"] == false && v["may_ask"] == false), "{home}");
     let viewing = h.token("acc_whitfield", "con_dana", "approver", "portal:read");
     assert_eq!(h.call("manage-visit", &events::with_token("manage-visit", "confirm", &viewing)).await.0, 403, "a staff view reads only");
     let link = h.token("acc_whitfield", "con_dana", "approver", "estimate:est_panel:view,sign");

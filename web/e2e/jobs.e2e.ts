@@ -207,6 +207,7 @@ describe('jobs and visits', () => {
     await mine.getByLabel('What', { exact: true }).fill('Main panel');
     await mine.getByLabel('Make and model').fill('Square D QO 200 A');
     await mine.getByLabel('Warranty until').fill('2036-03-02');
+    await mine.getByLabel('The whole job is done').check();
     await shot(tech, 'jobs-07-completing');
     await mine.getByRole('button', { name: 'Completed' }).click();
     await mine.getByText('Visit completed. Thank you!').waitFor();

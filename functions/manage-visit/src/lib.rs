@@ -57,6 +57,9 @@ async fn target(state: &State, req: &Call) -> Result<(CustomerSession, JobBundle
     if session.scope == Scope::ReadOnly {
         return Err(ApiError::Forbidden("This is a read-only view of the customer's portal."));
     }
+    if session.role == portal_domain::party::ContactRole::Viewer {
+        return Err(ApiError::Forbidden("Your access to this account is read only. Ask an approver on the account to change visits."));
+    }
     let job: JobId = path(req, "job", "job")?;
     let visit: VisitId = path(req, "visit", "visit")?;
     let b = jobs::load(state.table.as_ref(), &session.tenant, &session.account, &job)

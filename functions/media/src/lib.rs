@@ -238,7 +238,7 @@ pub async fn use_staff_photo(state: &State, req: &Call) -> Result<Response<Body>
         &req.origin,
         serde_json::json!({ "before": before, "photo": url, "width": photo.width, "height": photo.height }),
     );
-    state.table.transact(vec![parties::save_staff(&member)?, audit::append(&s.tenant, &entry)?]).await?;
+    state.table.transact(vec![parties::save_active_staff(&member)?, audit::append(&s.tenant, &entry)?]).await?;
     Ok(response::ok(&StaffPhoto { photo: url, width: photo.width, height: photo.height }))
 }
 

@@ -37,6 +37,12 @@ portal_http::http_function! {
     },
 }
 
+/// Whether the session may confirm visits and ask to move or cancel them: signed in to the
+/// whole account as a contact who is not a viewer (not staff viewing as the customer).
+pub fn acts_on_visits(session: &CustomerSession) -> bool {
+    session.scope == portal_http::session::Scope::Portal && session.role != portal_domain::party::ContactRole::Viewer
+}
+
 /// Whether the session sees this job: the whole account, at an allowed property.
 fn visible(session: &CustomerSession, b: &JobBundle) -> bool {
     session.sees_account() && session.at_property(b.job.property.as_ref())
@@ -84,7 +90,14 @@ pub async fn home(state: &State, req: &Call) -> Result<Response<Body>, ApiError>
         Balances { balance_due: Vec::new(), processing: Vec::new(), pay_balance: None }
     };
     let shown: Vec<&JobBundle> = work.jobs.iter().filter(|b| visible(&session, b)).collect();
-    let summary = |b: &JobBundle| JobSummary::of(&b.job, &b.visits, &b.reschedules, now);
+    let acts = acts_on_visits(&session);
+    let summary = |b: &JobBundle| {
+        let mut s = JobSummary::of(&b.job, &b.visits, &b.reschedules, now);
+        if !acts {
+            s.read_only();
+        }
+        s
+    };
     let next = shown
         .iter()
         .filter(|b| !b.job.status.is_closed())
@@ -111,7 +124,17 @@ pub async fn list(state: &State, req: &Call) -> Result<Response<Body>, ApiError>
     let work = jobs::account_work(state.table.as_ref(), &session.tenant, &session.account, false).await?;
     let mut shown: Vec<&JobBundle> = work.jobs.iter().filter(|b| visible(&session, b)).collect();
     shown.sort_by_key(|b| (b.job.status.is_closed(), std::cmp::Reverse(b.job.created_at)));
-    let jobs = shown.iter().map(|b| JobSummary::of(&b.job, &b.visits, &b.reschedules, req.now)).collect();
+    let acts = acts_on_visits(&session);
+    let jobs = shown
+        .iter()
+        .map(|b| {
+            let mut s = JobSummary::of(&b.job, &b.visits, &b.reschedules, req.now);
+            if !acts {
+                s.read_only();
+            }
+            s
+        })
+        .collect();
     Ok(response::ok(&JobList { jobs }))
 }
 
@@ -133,6 +156,10 @@ pub async fn one(state: &State, req: &Call) -> Result<Response<Body>, ApiError> 
     let session = req.customer(&state.verifier)?;
     let b = load(state, &session, req).await?;
     let mut view = JobView::of(&b.job, &b.visits, &b.reschedules, &b.invoices, req.now);
+    if !acts_on_visits(&session) {
+        view.summary.read_only();
+        view.visits.iter_mut().for_each(VisitView::read_only);
+    }
     if session.shows(Section::Invoices).is_err() {
         view.invoices.clear();
         view.timeline.retain(|e| !e.kind.starts_with("invoice_"));
@@ -260,7 +287,8 @@ pub async fn properties(state: &State, req: &Call) -> Result<Response<Body>, Api
         let agreements = work.agreements.iter().filter(|g| g.property.as_ref() == Some(&p.id)).map(agreement_view).collect();
         out.push(PropertyHistory { property: p.clone(), jobs, equipment, estimates, invoices, agreements });
     }
-    let agreements = work.agreements.iter().filter(|g| g.property.is_none()).map(agreement_view).collect();
+    // Agreements of the whole account name no property: not for a contact limited to some.
+    let agreements = work.agreements.iter().filter(|g| g.property.is_none() && session.at_property(None)).map(agreement_view).collect();
     Ok(response::ok(&PropertyList { properties: out, agreements }))
 }
 

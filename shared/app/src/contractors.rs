@@ -85,6 +85,6 @@ pub async fn save_profile(
     }
     let detail = serde_json::json!({ "display_name": staff.display_name, "photo": staff.photo });
     let audit = act.audit("staff.profile_changed", &staff.id, None, detail)?;
-    act.table.transact(vec![parties::save_staff(&staff)?, audit]).await?;
+    act.table.transact(vec![parties::save_active_staff(&staff)?, audit]).await?;
     Ok(staff)
 }

@@ -46,10 +46,15 @@ pub struct LocalWindow {
 impl LocalWindow {
     /// The window in `job`'s zone, checked (end after start, at most 12 hours, not begun).
     pub fn resolve(&self, job: &Job, field: &str, now: Timestamp) -> Result<Window, Error> {
+        self.resolve_in(&job.zone(), field, now)
+    }
+
+    /// The window in `zone`, checked the same way.
+    pub fn resolve_in(&self, zone: &jiff::tz::TimeZone, field: &str, now: Timestamp) -> Result<Window, Error> {
         if self.end <= self.start {
             return Err(Error::Unprocessable(FieldErrors::one(field, "must end after it starts")));
         }
-        let w = Window::local(self.date, self.start, self.end, &job.zone()).map_err(unprocessable)?;
+        let w = Window::local(self.date, self.start, self.end, zone).map_err(unprocessable)?;
         w.check(field, Some(now)).map_err(unprocessable)?;
         Ok(w)
     }
@@ -59,7 +64,7 @@ impl LocalWindow {
 /// chosen options, at its property, numbered after it. Written in the approval's transaction.
 pub fn for_approval(act: &Act<'_>, e: &Estimate, scope: &str, lines: Vec<portal_domain::estimate::LineItem>) -> Job {
     let zone = e.site.as_ref().map(|s| s.time_zone.clone()).unwrap_or_else(|| e.time_zone.clone());
-    Job::new(
+    let mut job = Job::new(
         NewJob {
             id: JobId::of_estimate(&e.id),
             tenant: e.tenant.clone(),
@@ -74,7 +79,12 @@ pub fn for_approval(act: &Act<'_>, e: &Estimate, scope: &str, lines: Vec<portal_
             time_zone: if zone.is_empty() { "UTC".into() } else { zone },
         },
         act.now,
-    )
+    );
+    // An estimate from before sites were kept still names its property.
+    if job.property.is_none() {
+        job.property = e.property.clone();
+    }
+    job
 }
 
 /// A job the office sets up without an estimate.
@@ -230,7 +240,9 @@ pub async fn act_on(act: &Act<'_>, b: &JobBundle, action: JobAction) -> Result<J
             let after = v.after(VisitEvent::Cancel, act.now).map_err(Error::Rule)?;
             writes.extend(jobs::save_visit(&job, v, &after, &job.zone())?);
             writes.extend(answer_pending(b, &v.id, Outcome::Cancelled, act.now)?);
-            writes.push(outbox::enqueue(&act.tenant, visit_notice(act, &job, v, VisitChange::Cancelled))?);
+            if event == JobEvent::Cancel {
+                writes.push(outbox::enqueue(&act.tenant, visit_notice(act, &job, v, VisitChange::Cancelled))?);
+            }
         }
     }
     if event == JobEvent::Complete {
@@ -254,6 +266,13 @@ fn job_refusal(from: JobStatus, event: JobEvent) -> String {
         (_, JobEvent::Resume { .. }) => "This job is not on hold.".into(),
         _ => format!("A job that is {} cannot do that.", from.as_str().replace('_', " ")),
     }
+}
+
+/// The job's write in a visit's transaction: saved when its status followed the visit,
+/// otherwise checked as read, so the visit cannot change on a job cancelled, completed or put
+/// on hold meanwhile.
+fn job_write(b: &JobBundle, job: &Job) -> Result<Write, Error> {
+    Ok(if job == &b.job { jobs::job_unchanged(&b.job) } else { jobs::save_job(job, b.job.rev)? })
 }
 
 fn visit_notice(act: &Act<'_>, job: &Job, v: &Visit, change: VisitChange) -> portal_domain::outbox::OutboxMessage {
@@ -337,9 +356,7 @@ pub async fn schedule(act: &Act<'_>, b: &JobBundle, id: VisitId, d: VisitDraft) 
     visits.push(v.clone());
     let job = b.job.follow(&visits, act.now);
     let mut writes = jobs::create_visit(&job, &v, &job.zone())?;
-    if job != b.job {
-        writes.push(jobs::save_job(&job, b.job.rev)?);
-    }
+    writes.push(job_write(b, &job)?);
     writes.push(outbox::enqueue(&act.tenant, visit_notice(act, &job, &v, VisitChange::Scheduled))?);
     let detail =
         serde_json::json!({ "visit": v.id, "window": v.window, "technicians": v.technicians.iter().map(|c| &c.id).collect::<Vec<_>>() });
@@ -418,6 +435,7 @@ pub async fn edit_visit(act: &Act<'_>, b: &JobBundle, visit: &VisitId, d: VisitE
     Error::fields(e)?;
     after.rev += 1;
     let mut writes = jobs::save_visit(&b.job, v, &after, &b.job.zone())?;
+    writes.push(jobs::job_unchanged(&b.job));
     let detail = serde_json::json!({ "visit": v.id, "technicians": after.technicians.iter().map(|c| &c.id).collect::<Vec<_>>() });
     writes.push(act.audit("visit.edited", &b.job.id, Some(&b.job.account), detail)?);
     act.table.transact(writes).await?;
@@ -435,6 +453,7 @@ pub async fn move_visit(act: &Act<'_>, b: &JobBundle, visit: &VisitId, window: L
         e => unprocessable(e),
     })?;
     let mut writes = jobs::save_visit(&b.job, v, &after, &b.job.zone())?;
+    writes.push(jobs::job_unchanged(&b.job));
     writes.extend(answer_pending(b, visit, Outcome::Moved { window: w }, act.now)?);
     writes.push(outbox::enqueue(&act.tenant, visit_notice(act, &b.job, &after, VisitChange::Moved))?);
     let detail = serde_json::json!({ "visit": v.id, "from": v.window, "to": w, "sequence": after.sequence });
@@ -456,9 +475,7 @@ pub async fn cancel_visit(act: &Act<'_>, b: &JobBundle, visit: &VisitId, reason:
     let visits: Vec<Visit> = b.visits.iter().map(|x| if x.id == after.id { after.clone() } else { x.clone() }).collect();
     let job = b.job.follow(&visits, act.now);
     let mut writes = jobs::save_visit(&job, v, &after, &job.zone())?;
-    if job != b.job {
-        writes.push(jobs::save_job(&job, b.job.rev)?);
-    }
+    writes.push(job_write(b, &job)?);
     writes.extend(answer_pending(b, visit, Outcome::Cancelled, act.now)?);
     writes.push(outbox::enqueue(&act.tenant, visit_notice(act, &job, &after, VisitChange::Cancelled))?);
     writes.push(act.audit("visit.cancelled", &job.id, Some(&job.account), serde_json::json!({ "visit": v.id, "reason": reason }))?);
@@ -481,6 +498,14 @@ pub async fn decline_request(act: &Act<'_>, b: &JobBundle, request: &RescheduleI
     after.decided_at = Some(act.now);
     let writes = vec![
         jobs::save_reschedule(&b.job, &after)?,
+        outbox::enqueue(
+            &act.tenant,
+            Notice::Visit { job: b.job.id.clone(), visit: r.visit.clone(), change: VisitChange::Declined }.message(
+                act.ids,
+                &b.job.account,
+                act.now,
+            ),
+        )?,
         act.audit("visit.request_declined", &b.job.id, Some(&b.job.account), serde_json::json!({ "request": r.id, "message": message }))?,
     ];
     act.table.transact(writes).await?;
@@ -499,6 +524,7 @@ pub async fn confirm(act: &Act<'_>, b: &JobBundle, visit: &VisitId) -> Result<Vi
     }
     let after = step(v, VisitEvent::Confirm, act.now)?;
     let mut writes = jobs::save_visit(&b.job, v, &after, &b.job.zone())?;
+    writes.push(jobs::job_unchanged(&b.job));
     let tell = OfficeEvent::VisitConfirmed { job: b.job.id.clone(), visit: v.id.clone() };
     writes.push(outbox::enqueue(&act.tenant, tell.message(act.ids, &b.job.account, act.now))?);
     writes.push(act.audit("visit.confirmed", &b.job.id, Some(&b.job.account), serde_json::json!({ "visit": v.id, "window": v.window }))?);
@@ -544,7 +570,8 @@ pub async fn ask(act: &Act<'_>, tenant: &Tenant, b: &JobBundle, visit: &VisitId,
         e.add("preferred", "give one to three windows that suit you");
     } else {
         for (i, w) in a.preferred.iter().enumerate() {
-            match w.resolve(&b.job, &format!("preferred[{i}]"), act.now) {
+            // Asked for from the contractor's working hours, so on the contractor's clock.
+            match w.resolve_in(&tenant.zone(), &format!("preferred[{i}]"), act.now) {
                 Ok(w) => preferred.push(w),
                 Err(err) => absorb(&mut e, err),
             }
@@ -572,6 +599,8 @@ pub async fn ask(act: &Act<'_>, tenant: &Tenant, b: &JobBundle, visit: &VisitId,
     let action = if r.cancel { "visit.cancel_requested" } else { "visit.reschedule_requested" };
     let writes = vec![
         jobs::create_reschedule(&b.job, &r)?,
+        jobs::visit_unchanged(&b.job, v),
+        jobs::job_unchanged(&b.job),
         outbox::enqueue(&act.tenant, tell.message(act.ids, &b.job.account, act.now))?,
         act.audit(
             action,
@@ -600,6 +629,7 @@ pub async fn depart(act: &Act<'_>, b: &JobBundle, visit: &VisitId, minutes: i64)
         e => unprocessable(e),
     })?;
     let mut writes = jobs::save_visit(&b.job, v, &after, &b.job.zone())?;
+    writes.push(jobs::job_unchanged(&b.job));
     writes.push(outbox::enqueue(&act.tenant, visit_notice(act, &b.job, &after, VisitChange::OnTheWay))?);
     writes.push(act.audit("visit.on_the_way", &b.job.id, Some(&b.job.account), serde_json::json!({ "visit": v.id, "eta": after.eta }))?);
     act.table.transact(writes).await?;
@@ -614,9 +644,7 @@ pub async fn arrive(act: &Act<'_>, b: &JobBundle, visit: &VisitId) -> Result<Vis
     let visits: Vec<Visit> = b.visits.iter().map(|x| if x.id == after.id { after.clone() } else { x.clone() }).collect();
     let job = b.job.follow(&visits, act.now);
     let mut writes = jobs::save_visit(&job, v, &after, &job.zone())?;
-    if job != b.job {
-        writes.push(jobs::save_job(&job, b.job.rev)?);
-    }
+    writes.push(job_write(b, &job)?);
     writes.push(act.audit("visit.arrived", &job.id, Some(&job.account), serde_json::json!({ "visit": v.id }))?);
     act.table.transact(writes).await?;
     Ok(after)
@@ -644,6 +672,9 @@ pub struct Finish {
 pub async fn finish(act: &Act<'_>, b: &JobBundle, visit: &VisitId, f: Finish) -> Result<(Visit, Job), Error> {
     open(&b.job)?;
     let v = visit_of(b, visit)?;
+    if f.complete_job && b.visits.iter().any(|x| x.id != v.id && matches!(x.status, VisitStatus::OnTheWay | VisitStatus::Arrived)) {
+        return Err(Error::conflict("visit_under_way", "Another visit of this job is under way: finish it before completing the job."));
+    }
     let mut e = FieldErrors::new();
     let notes = check_note("notes", &f.notes).map_err(|err| e.absorb("", err)).unwrap_or_default();
     if f.equipment.len() > 10 {
@@ -689,9 +720,9 @@ pub async fn finish(act: &Act<'_>, b: &JobBundle, visit: &VisitId, f: Finish) ->
             writes.extend(jobs::save_visit(&job, o, &cancelled, &job.zone())?);
             writes.push(outbox::enqueue(&act.tenant, visit_notice(act, &job, o, VisitChange::Cancelled))?);
         }
-        writes.push(jobs::save_job(&job, b.job.rev)?);
         writes.push(outbox::enqueue(&act.tenant, Notice::JobCompleted { job: job.id.clone() }.message(act.ids, &job.account, act.now))?);
     }
+    writes.push(job_write(b, &job)?);
     let detail = serde_json::json!({ "visit": v.id, "equipment": recorded, "job_completed": f.complete_job });
     writes.push(act.audit("visit.completed", &job.id, Some(&job.account), detail)?);
     act.table.transact(writes).await?;

@@ -609,6 +609,11 @@ impl Visit {
             VisitEvent::Complete => v.finished_at = Some(now),
             VisitEvent::Depart | VisitEvent::Move | VisitEvent::Cancel => {}
         }
+        if event == VisitEvent::Cancel {
+            // The calendar event changes (STATUS:CANCELLED): a new sequence makes every
+            // calendar take it.
+            v.sequence += 1;
+        }
         let what = match event {
             VisitEvent::Move => "moved",
             _ => v.status.as_str(),

@@ -82,6 +82,8 @@ pub enum VisitChange {
     Moved,
     Cancelled,
     OnTheWay,
+    /// The office answered the customer's request with a message, keeping the visit.
+    Declined,
 }
 
 impl Notice {

@@ -8,8 +8,9 @@ import type { JobStatus, VisitStatus, VisitView } from '../api/types';
 import { clock, windowDay, windowHours } from '../lib/when';
 import { Notice } from './Notice';
 
+/** As the office and technicians say it. */
 export const VISIT_LABELS: Record<VisitStatus, string> = {
-  scheduled: 'Please confirm',
+  scheduled: 'Awaiting confirmation',
   confirmed: 'Confirmed',
   on_the_way: 'On the way',
   arrived: 'Technician on site',
@@ -30,8 +31,10 @@ export function JobStatusBadge({ status }: { status: JobStatus }) {
   return <span class={`status job-${status}`}>{JOB_LABELS[status]}</span>;
 }
 
-export function VisitStatusBadge({ status }: { status: VisitStatus }) {
-  return <span class={`status visit-${status}`}>{VISIT_LABELS[status]}</span>;
+/** As the customer reads it: "Please confirm" only where they can. */
+export function VisitStatusBadge({ v }: { v: VisitView }) {
+  const label = v.status === 'scheduled' ? (v.may_confirm ? 'Please confirm' : 'Booked') : VISIT_LABELS[v.status];
+  return <span class={`status visit-${v.status}`}>{label}</span>;
 }
 
 /** Who is coming: their photo (or initial) and name. */
@@ -93,7 +96,7 @@ export function VisitCard({ v, title, onChanged, readOnly }: { v: VisitView; tit
           <br />
           Arrival between {windowHours(v.window, v.time_zone)}
         </p>
-        <VisitStatusBadge status={v.status} />
+        <VisitStatusBadge v={v} />
       </div>
       {v.status === 'on_the_way' && v.eta && (
         <p class="notice" role="status" data-testid="on-the-way">

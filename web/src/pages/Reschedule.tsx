@@ -50,6 +50,7 @@ export function ReschedulePage({ job, visit, tenant }: { job: string; visit: str
         Now booked: <strong>{windowText(v.window, v.time_zone)}</strong>. Pick up to three times that suit you; the office chooses one and
         tells you.
       </p>
+      {v.time_zone !== tenant.time_zone && <p class="muted">Times below are {tenant.name}'s ({tenant.time_zone}).</p>}
       {!v.may_ask && <p class="notice">This visit can no longer be moved here. Call the office to change it.</p>}
       <p class="muted" aria-live="polite">
         {picked.length === 0 ? 'None picked yet.' : `${picked.length} of ${MAX} picked.`}

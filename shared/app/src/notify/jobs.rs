@@ -33,7 +33,8 @@ pub fn portal_domain(tenant: &Tenant) -> String {
 /// The `.ics` of one visit, as the portal serves it and emails carry it.
 pub fn calendar_file(tenant: &Tenant, job: &Job, v: &Visit, now: Timestamp) -> String {
     let url = format!("{}/jobs/{}", tenant.portal_url.trim_end_matches('/'), job.id);
-    ics(job, v, &EventText { business: &tenant.name, domain: &portal_domain(tenant), url: &url, now })
+    let organizer = tenant.support_email.as_ref().or(tenant.notification_email.as_ref()).map(|e| e.as_str());
+    ics(job, v, &EventText { business: &tenant.name, domain: &portal_domain(tenant), url: &url, now, organizer })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -50,6 +51,16 @@ pub(super) async fn deliver_visit(
 ) -> Result<(), SendError> {
     let Some(b) = jobs::load(table, &tenant.id, account, job).await? else { return Ok(()) };
     let Some(v) = b.visit(visit) else { return Ok(()) };
+    // Said as things are when it is sent: a booking since cancelled, or "on the way" after
+    // the technician arrived, is not worth a message any more.
+    let stale = match change {
+        VisitChange::Scheduled | VisitChange::Moved | VisitChange::Declined => v.status.is_closed(),
+        VisitChange::OnTheWay => v.status != portal_domain::job::VisitStatus::OnTheWay,
+        VisitChange::Cancelled => v.status != portal_domain::job::VisitStatus::Cancelled,
+    };
+    if stale {
+        return Ok(());
+    }
     let job = &b.job;
     let when = window_words(job, v);
     let url = format!("{}/jobs/{}", tenant.portal_url.trim_end_matches('/'), job.id);
@@ -82,6 +93,28 @@ pub(super) async fn deliver_visit(
             ],
             format!("{business}: the visit for {} on {when} is cancelled: {url}", job.title),
         ),
+        VisitChange::Declined => {
+            let said = b
+                .reschedules
+                .iter()
+                .filter(|r| r.visit == v.id)
+                .filter_map(|r| match &r.outcome {
+                    Some(portal_domain::job::Outcome::Declined { message }) => Some((r.decided_at, message.clone())),
+                    _ => None,
+                })
+                .max_by_key(|(at, _)| *at)
+                .map(|(_, m)| m)
+                .unwrap_or_default();
+            (
+                format!("About your visit on {when}"),
+                vec![
+                    format!("{business} answered your request about the visit for {}:", job.title),
+                    said.clone(),
+                    format!("The visit stays booked for {when}."),
+                ],
+                format!("{business}: about your visit on {when}: {said} {url}"),
+            )
+        }
         VisitChange::OnTheWay => {
             let eta = v.eta.map(|t| t.to_zoned(job.zone()).strftime("%-H:%M").to_string()).unwrap_or_default();
             let who = who.clone().unwrap_or_else(|| "Your technician".to_string());
@@ -89,7 +122,7 @@ pub(super) async fn deliver_visit(
             (format!("{who} is on the way, arriving about {eta}"), vec![line.clone()], format!("{line} {url}"))
         }
     };
-    let attach = !matches!(change, VisitChange::OnTheWay);
+    let attach = matches!(change, VisitChange::Scheduled | VisitChange::Moved | VisitChange::Cancelled);
     let file = attach.then(|| Attachment {
         file_name: format!("visit-{}.ics", job.number.to_ascii_lowercase()),
         content_type: "text/calendar; charset=utf-8; method=PUBLISH".to_string(),

@@ -21,6 +21,8 @@ pub struct EventText<'a> {
     pub domain: &'a str,
     /// The job's page in the portal.
     pub url: &'a str,
+    /// The contractor's address for the ORGANIZER (RFC 5546 asks for one with PUBLISH).
+    pub organizer: Option<&'a str>,
     pub now: Timestamp,
 }
 
@@ -59,8 +61,13 @@ pub fn ics(job: &Job, v: &Visit, t: &EventText<'_>) -> String {
         format!("SUMMARY:{}", text(&format!("{}: {} ({})", t.business, job.title, job.number))),
         format!("DESCRIPTION:{}", text(&description)),
         format!("STATUS:{status}"),
-        format!("URL:{}", text(t.url)),
+        // A URI value, not TEXT: never backslash-escaped (RFC 5545 §3.3.13).
+        format!("URL:{}", t.url.replace(['\r', '\n'], "")),
     ];
+    if let Some(o) = t.organizer {
+        let name: String = t.business.chars().filter(|c| !matches!(c, '"' | '\r' | '\n')).collect();
+        lines.push(format!("ORGANIZER;CN=\"{name}\":mailto:{o}"));
+    }
     if !location.is_empty() {
         lines.push(format!("LOCATION:{}", text(location)));
     }

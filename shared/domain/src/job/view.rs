@@ -107,9 +107,25 @@ impl VisitView {
             completion_notes: v.completion_notes.clone(),
             installed: v.installed.clone(),
             sequence: v.sequence,
-            may_confirm: open && v.status == VisitStatus::Scheduled && pending.is_none(),
+            may_confirm: open && v.status == VisitStatus::Scheduled && pending.is_none() && job.status != JobStatus::OnHold,
             may_ask: open && pending.is_none() && !job.status.is_closed(),
             pending: pending.map(RequestView::of),
+        }
+    }
+}
+
+impl VisitView {
+    /// For a reader who may not act on visits (a viewer contact, staff viewing as the customer).
+    pub fn read_only(&mut self) {
+        self.may_confirm = false;
+        self.may_ask = false;
+    }
+}
+
+impl JobSummary {
+    pub fn read_only(&mut self) {
+        if let Some(v) = self.next_visit.as_mut() {
+            v.read_only();
         }
     }
 }
@@ -222,7 +238,7 @@ pub fn timeline(job: &Job, visits: &[Visit], requests: &[RescheduleRequest], inv
             out.push(e);
         }
     }
-    for i in invoices {
+    for i in invoices.iter().filter(|i| !i.void) {
         let doc = LinkedDoc { id: i.id.to_string(), number: i.number.clone() };
         let mut e = entry(i.issued_at, "invoice_issued".into());
         e.document = Some(doc.clone());

@@ -98,10 +98,23 @@ pub fn create_reschedule(j: &Job, r: &RescheduleRequest) -> Result<Write, StoreE
     Ok(Write::create(to_item("reschedule", &keys::reschedule(&j.tenant, &j.account, &j.id, &r.visit, &r.id), r)?))
 }
 
-/// Replaces a reschedule request (its outcome), which must exist.
+/// Answers a reschedule request (its outcome): only once, so an answer racing another changes
+/// nothing the second time.
 pub fn save_reschedule(j: &Job, r: &RescheduleRequest) -> Result<Write, StoreError> {
     let item = to_item("reschedule", &keys::reschedule(&j.tenant, &j.account, &j.id, &r.visit, &r.id), r)?;
-    Ok(Write::Put(Put { item, cond: Some(Cond::present()) }))
+    Ok(Write::Put(Put { item, cond: Some(Cond::present().and(Cond::NotExists("outcome".into()))) }))
+}
+
+/// The job is still as read (`rev`), for a transaction that changes only what is under it:
+/// a visit booked while the job is being cancelled fails instead.
+pub fn job_unchanged(j: &Job) -> Write {
+    Write::Check { key: keys::job(&j.tenant, &j.account, &j.id), cond: Cond::eq("rev", j.rev) }
+}
+
+/// The visit is still as read (`rev`): two requests about it cannot both pass the "one at a
+/// time" check.
+pub fn visit_unchanged(j: &Job, v: &Visit) -> Write {
+    Write::Check { key: keys::visit(&j.tenant, &j.account, &j.id, &v.id), cond: Cond::eq("rev", v.rev) }
 }
 
 /// One job of one account with everything under it, in one Query.

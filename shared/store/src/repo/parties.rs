@@ -245,6 +245,12 @@ pub fn save_staff(s: &Staff) -> Result<Write, StoreError> {
     Ok(Write::Put(Put { item: staff_item(s)?, cond: Some(Cond::present()) }))
 }
 
+/// Replaces an active staff member's profile (name and photo customers see): refused when they
+/// were removed meanwhile, so a profile change never brings a removed member back.
+pub fn save_active_staff(s: &Staff) -> Result<Write, StoreError> {
+    Ok(Write::Put(Put { item: staff_item(s)?, cond: Some(Cond::eq("active", true)) }))
+}
+
 pub async fn get_staff(table: &dyn Table, t: &TenantId, s: &StaffId) -> Result<Option<Staff>, StoreError> {
     table.get(&keys::staff(t, s)).await?.map(from_item).transpose()
 }

@@ -323,7 +323,7 @@ function JobActions({ page, onDone }: { page: JobPage; onDone: (p: JobPage) => v
   return (
     <div>
       <div class="actions">
-        {s !== 'unscheduled' && s !== 'on_hold' && (
+        {s !== 'unscheduled' && s !== 'on_hold' && !page.visits.some((v) => v.status === 'on_the_way' || v.status === 'arrived') && (
           <button type="button" class="button primary" disabled={busy} onClick={() => run({ action: 'complete' })}>
             Mark job completed
           </button>

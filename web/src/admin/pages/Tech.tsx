@@ -18,7 +18,7 @@ function Finish({ v, onDone }: { v: ScheduleRow; onDone: (r: ScheduleRow) => voi
   const [model, setModel] = useState('');
   const [serial, setSerial] = useState('');
   const [warranty, setWarranty] = useState('');
-  const [jobDone, setJobDone] = useState(true);
+  const [jobDone, setJobDone] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const submit = (e: Event) => {
