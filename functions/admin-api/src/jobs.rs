@@ -502,8 +502,9 @@ pub async fn schedule_view(state: &State, req: &Call) -> Result<Response<Body>, 
             }
         }
         None => {
+            // A job's header is read once however many of its visits the week holds.
+            let mut jobs_seen: std::collections::HashMap<(AccountId, JobId), Option<Job>> = std::collections::HashMap::new();
             for d in out.iter_mut() {
-                let mut jobs_seen: std::collections::HashMap<(AccountId, JobId), Option<Job>> = std::collections::HashMap::new();
                 for (a, v) in jobs::on_day(state.table.as_ref(), &s.tenant, d.date).await? {
                     let key = (a.clone(), v.job.clone());
                     if !jobs_seen.contains_key(&key) {

@@ -77,7 +77,7 @@ function short(t: string): string {
 export function choices(hours: WorkingHours, zone: string, days = 10, now = new Date()): ChoiceDay[] {
   const out: ChoiceDay[] = [];
   // Today's date in the contractor's zone; choices start tomorrow (a same-day move needs a call).
-  const today = now.toLocaleDateString('en-CA', { timeZone: zone });
+  const today = todayIn(zone, now);
   const [y, m, d] = today.split('-').map(Number);
   const cursor = new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1));
   for (let i = 0; i < 60 && out.length < days; i++) {
@@ -129,4 +129,16 @@ export function asLocal(w: Window, zone: string): LocalWindow {
   const s = wallClock(w.start, zone);
   const e = wallClock(w.end, zone);
   return { date: s.date, start: s.time, end: e.time };
+}
+
+/** Today's date in `zone` (the browser's when left out), as YYYY-MM-DD. */
+export function todayIn(zone?: string, now = new Date()): string {
+  return now.toLocaleDateString('en-CA', zone ? { timeZone: zone } : {});
+}
+
+/** `day` (YYYY-MM-DD) moved by `n` calendar days. */
+export function addDays(day: string, n: number): string {
+  const d = new Date(`${day}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
 }

@@ -7,7 +7,7 @@ import { Loading, Notice } from '../../components/Notice';
 import { JOB_LABELS, VISIT_LABELS } from '../../components/Visit';
 import { dateTime } from '../../lib/format';
 import { useLoad } from '../../lib/useLoad';
-import { asLocal, windowText } from '../../lib/when';
+import { addDays, asLocal, todayIn, windowText } from '../../lib/when';
 import {
   type AdminRequest,
   type AdminVisit,
@@ -119,14 +119,10 @@ function useRun(done: (p: JobPage) => void): { busy: boolean; error: unknown; ru
   return { busy, error, run };
 }
 
-function tomorrow(): string {
-  const d = new Date(Date.now() + 86_400_000);
-  return d.toISOString().slice(0, 10);
-}
 
 function BookVisit({ page, onDone }: { page: JobPage; onDone: (p: JobPage) => void }) {
   const [open, setOpen] = useState(false);
-  const [w, setW] = useState<LocalWindowIn>({ date: tomorrow(), start: '09:00', end: '11:00' });
+  const [w, setW] = useState<LocalWindowIn>({ date: addDays(todayIn(page.job.time_zone), 1), start: '09:00', end: '11:00' });
   const [techs, setTechs] = useState<string[]>([]);
   const [customerNotes, setCustomerNotes] = useState('');
   const [internal, setInternal] = useState('');

@@ -6,18 +6,10 @@ import { Loading, Notice } from '../../components/Notice';
 import { VISIT_LABELS } from '../../components/Visit';
 import { date } from '../../lib/format';
 import { useLoad } from '../../lib/useLoad';
-import { windowHours } from '../../lib/when';
+import { addDays, todayIn, windowHours } from '../../lib/when';
 import { listStaff, schedule } from '../api';
 
-function today(): string {
-  return new Date().toLocaleDateString('en-CA');
-}
-
-function shift(day: string, days: number): string {
-  const d = new Date(`${day}T12:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
+const today = () => todayIn();
 
 export function SchedulePage() {
   const [from, setFrom] = useState(today());
@@ -29,13 +21,13 @@ export function SchedulePage() {
       <h1>Schedule</h1>
       <div class="row">
         <div class="actions">
-          <button type="button" class="button secondary" onClick={() => setFrom(shift(from, -7))}>
+          <button type="button" class="button secondary" onClick={() => setFrom(addDays(from, -7))}>
             Previous week
           </button>
           <button type="button" class="button secondary" onClick={() => setFrom(today())}>
             This week
           </button>
-          <button type="button" class="button secondary" onClick={() => setFrom(shift(from, 7))}>
+          <button type="button" class="button secondary" onClick={() => setFrom(addDays(from, 7))}>
             Next week
           </button>
         </div>
