@@ -394,6 +394,7 @@ EVENTS = {
         "calendar": event("GET", "/api/jobs/{job}/visits/{visit}/calendar", "/api/jobs/job_garage_outlets/visits/vis_garage_outlets/calendar",
                           params={"job": "job_garage_outlets", "visit": "vis_garage_outlets"}),
         "properties": event("GET", "/api/properties", "/api/properties"),
+        "photos": event("GET", "/api/photos", "/api/photos"),
     },
     "manage-visit": {
         "confirm": event("POST", "/api/jobs/{job}/visits/{visit}/confirm", "/api/jobs/job_garage_outlets/visits/vis_garage_outlets/confirm",
@@ -471,6 +472,67 @@ EVENTS["send-notifications"] = {
     "schedule": {"version": "0", "id": "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa", "detail-type": "Scheduled Event",
                  "source": "aws.events", "account": "123456789012", "time": "2026-11-21T08:00:00Z", "region": "us-east-1",
                  "resources": ["arn:aws:events:us-east-1:123456789012:rule/switchboard-Sweep"], "detail": {}},
+}
+
+# upload-photo: slots for the customer and the office, how an upload went, the office's changes.
+PHOTO_SLOT = {"to": {"to": "job", "job": "job_bathfan"}, "kind": "photo", "content_type": "image/jpeg", "size": 2481733,
+              "name": "IMG_4821.jpg", "caption": "The fan's old grille", "tag": "before"}
+EVENTS["upload-photo"] = {
+    "slot": event("POST", "/api/uploads", "/api/uploads", body=PHOTO_SLOT),
+    "slot-invalid": event("POST", "/api/uploads", "/api/uploads",
+                          body={**PHOTO_SLOT, "content_type": "image/svg+xml", "size": 0, "doc_kind": "permit", "shared": False}),
+    "slot-document": event("POST", "/api/uploads", "/api/uploads",
+                           body={"to": {"to": "property", "property": "prp_maple"}, "kind": "document",
+                                 "content_type": "application/pdf", "size": 183244, "name": "Panel warranty.pdf", "doc_kind": "warranty"}),
+    "status": event("GET", "/api/uploads/{file}", "/api/uploads/fil_01jdemo0000000000000000001", params={"file": "fil_01jdemo0000000000000000001"}),
+    "delete-not-mine": event("DELETE", "/api/files/{file}", "/api/files/fil_kitchen_after", params={"file": "fil_kitchen_after"}),
+    "staff-slot": event("POST", "/api/admin/customers/{account}/uploads", "/api/admin/customers/acc_whitfield/uploads",
+                        params={"account": "acc_whitfield"},
+                        body={"to": {"to": "visit", "job": "job_bathfan", "visit": "vis_bathfan"}, "kind": "photo",
+                              "content_type": "image/jpeg", "size": 3120554, "name": "IMG_0042.jpg", "tag": "during", "shared": False}),
+    "staff-status": event("GET", "/api/admin/customers/{account}/uploads/{file}",
+                          "/api/admin/customers/acc_whitfield/uploads/fil_01jdemo0000000000000000001",
+                          params={"account": "acc_whitfield", "file": "fil_01jdemo0000000000000000001"}),
+    "staff-list": event("GET", "/api/admin/customers/{account}/files", "/api/admin/customers/acc_whitfield/files",
+                        params={"account": "acc_whitfield"}),
+    "staff-change": event("PATCH", "/api/admin/customers/{account}/files/{file}", "/api/admin/customers/acc_whitfield/files/fil_kitchen_after",
+                          params={"account": "acc_whitfield", "file": "fil_kitchen_after"},
+                          body={"caption": "Six LED downlights on the new dimmer (after)."}),
+    "staff-change-invalid": event("PATCH", "/api/admin/customers/{account}/files/{file}",
+                                  "/api/admin/customers/acc_whitfield/files/fil_kitchen_permit",
+                                  params={"account": "acc_whitfield", "file": "fil_kitchen_permit"}, body={"tag": "after"}),
+    "staff-delete": event("DELETE", "/api/admin/customers/{account}/files/{file}", "/api/admin/customers/acc_whitfield/files/fil_kitchen_panel",
+                          params={"account": "acc_whitfield", "file": "fil_kitchen_panel"}),
+}
+
+
+# process-upload: the bucket's ObjectCreated notification, as S3 sends it (compare
+# aws_lambda_events' example-s3-event.json): the key URL-encoded, one record per object.
+def s3_record(key, size, seq):
+    return {"eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": "us-east-1", "eventTime": "2026-11-21T15:08:24.512Z",
+            "eventName": "ObjectCreated:Put", "userIdentity": {"principalId": "AWS:AROA2DEMO0000000000:upload-photo"},
+            "requestParameters": {"sourceIPAddress": "203.0.113.24"},
+            "responseElements": {"x-amz-request-id": "C3D13FE58DE4C810", "x-amz-id-2": "FMyUVURIY8/IgAtTv8xRjskZQpcIZ9KG4V5Wp6S7S/JRWeUWerMUE5JgHvANOjpD"},
+            "s3": {"s3SchemaVersion": "1.0", "configurationId": "uploads",
+                   "bucket": {"name": "switchboard-blobbucket-1x2y3z", "ownerIdentity": {"principalId": "A3NL1KOZZKExample"},
+                              "arn": "arn:aws:s3:::switchboard-blobbucket-1x2y3z"},
+                   "object": {"key": urllib.parse.quote(key, safe="/"), "size": size, "eTag": "d41d8cd98f00b204e9800998ecf8427e",
+                              "sequencer": f"0A1B2C3D4E5F67890{seq}"}}}
+
+
+EVENTS["process-upload"] = {
+    "object-created": {"Records": [s3_record("uploads/ten_brightspark/acc_whitfield/fil_01jdemo0000000000000000001", 2481733, 1)]},
+    "logo-upload": {"Records": [s3_record("uploads/ten_brightspark/upl_01jdemo0000000000000000001", 48213, 2)]},
+    # The same, as the template routes it: the bucket's event through EventBridge.
+    "eventbridge-object-created": {
+        "version": "0", "id": "17793124-05d4-b198-2fde-7ededc63b103", "detail-type": "Object Created", "source": "aws.s3",
+        "account": "123456789012", "time": "2026-11-21T15:08:24Z", "region": "us-east-1",
+        "resources": ["arn:aws:s3:::switchboard-blobbucket-1x2y3z"],
+        "detail": {"version": "0", "bucket": {"name": "switchboard-blobbucket-1x2y3z"},
+                   "object": {"key": "uploads/ten_brightspark/acc_whitfield/fil_01jdemo0000000000000000002", "size": 183244,
+                              "etag": "b1946ac92492d2347c6235b4d2611184", "sequencer": "00617F08299329D189"},
+                   "request-id": "N4N7GDK58NMKJ12R", "requester": "123456789012", "source-ip-address": "203.0.113.24",
+                   "reason": "PutObject"}},
 }
 
 # The Stripe adapter's test stub answers with Stripe's own example objects.

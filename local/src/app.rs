@@ -116,6 +116,9 @@ impl App {
         } else {
             None
         };
+        if demo.is_some() {
+            crate::seed::files::write_blobs(blobs.as_ref()).await.map_err(|e| format!("seeding the demo's photos: {e}"))?;
+        }
         Ok(Self {
             routes: Router::new(from_template(TEMPLATE)?)?,
             functions,
@@ -263,6 +266,31 @@ impl App {
                 }
             }
             None => tracing::error!("send-notifications is not in the registry"),
+        }
+    }
+
+    /// Runs process-upload on the event S3 sends when an object is created (the same shape,
+    /// as `events/process-upload/` holds it), as the bucket's notification does in AWS.
+    pub async fn process_upload(&self, key: &str, size: usize) {
+        let event = serde_json::json!({ "Records": [{
+            "eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": "us-east-1",
+            "eventTime": self.clock.now().to_string(), "eventName": "ObjectCreated:Put",
+            "userIdentity": { "principalId": "AWS:LOCAL" },
+            "requestParameters": { "sourceIPAddress": "127.0.0.1" },
+            "responseElements": { "x-amz-request-id": "LOCAL", "x-amz-id-2": "LOCAL" },
+            "s3": {
+                "s3SchemaVersion": "1.0", "configurationId": "uploads",
+                "bucket": { "name": "local", "ownerIdentity": { "principalId": "LOCAL" }, "arn": "arn:aws:s3:::local" },
+                "object": { "key": portal_embedded::files::url_encode(key).replace("%2F", "/"), "size": size, "eTag": "", "sequencer": "0" }
+            }
+        }]});
+        match self.functions.event("process-upload") {
+            Some(f) => {
+                if let Err(e) = f.call(event).await {
+                    tracing::warn!(error = %e, "processing an upload failed");
+                }
+            }
+            None => tracing::error!("process-upload is not in the registry"),
         }
     }
 

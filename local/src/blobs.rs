@@ -1,6 +1,8 @@
 //! Local mode's S3 front door: `PUT /dev/blobs/{key}?expires=&length=&sig=` takes a browser
-//! upload to the address the media function signed; `GET /media/...` serves checked media
-//! (never uploads) with their stored type and cache headers, as CloudFront does in AWS.
+//! upload to the address a function signed, then (for `uploads/`) runs process-upload on the
+//! same S3 event the bucket sends in AWS; `GET /dev/blobs/{key}?expires=&dl=&sig=` serves a
+//! private file at a signed read address; `GET /media/...` serves checked media (never
+//! uploads) with their stored type and cache headers, as CloudFront does in AWS.
 use std::path::{Path, PathBuf};
 
 use bytes::Bytes;
@@ -25,6 +27,13 @@ fn query(req: &hyper::Request<Incoming>) -> std::collections::HashMap<String, St
 
 /// `PUT /dev/blobs/{key}`: a signed upload.
 pub async fn receive(app: &App, method: &http::Method, key: &str, req: hyper::Request<Incoming>) -> Resp {
+    if method == http::Method::GET || method == http::Method::HEAD {
+        return read(app, key, &query(&req)).await;
+    }
+    if method == http::Method::OPTIONS {
+        // Same origin locally: nothing to allow beyond what the browser already may.
+        return bytes_response(204, "text/plain", Bytes::new());
+    }
     if method != http::Method::PUT {
         return error(ApiError::NotFound("route"));
     }
@@ -42,12 +51,39 @@ pub async fn receive(app: &App, method: &http::Method, key: &str, req: hyper::Re
         Err(_) => return error(ApiError::PayloadTooLarge),
     };
     match app.blobs.receive(key, expires, length, &sig, &content_type, &body).await {
-        Ok(Ok(())) => bytes_response(200, "application/json", Bytes::from_static(b"{}")),
+        Ok(Ok(())) => {
+            if key.starts_with("uploads/") {
+                app.process_upload(key, body.len()).await;
+            }
+            bytes_response(200, "application/json", Bytes::from_static(b"{}"))
+        }
         Ok(Err(r @ (Refused::BadSignature | Refused::Expired))) => error(ApiError::Forbidden(match r {
             Refused::Expired => "This upload address has expired. Start the upload again.",
             _ => "This upload address is not valid.",
         })),
         Ok(Err(r)) => error(ApiError::BadRequest("upload_mismatch", r.to_string())),
+        Err(e) => error(ApiError::internal(e)),
+    }
+}
+
+/// `GET /dev/blobs/{key}`: a private file at a signed read address (as a presigned S3 GET).
+async fn read(app: &App, key: &str, q: &std::collections::HashMap<String, String>) -> Resp {
+    let expires = q.get("expires").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+    let dl = q.get("dl").and_then(|v| portal_embedded::files::url_decode(v)).unwrap_or_default();
+    let sig = q.get("sig").cloned().unwrap_or_default();
+    match app.blobs.serve(key, expires, &dl, &sig).await {
+        Ok(Ok((blob, disposition))) => {
+            let mut r = bytes_response(200, &blob.content_type, blob.bytes.into());
+            let h = r.headers_mut();
+            h.insert("cache-control", http::HeaderValue::from_static("private, max-age=86400, immutable"));
+            if let Some(v) = disposition.and_then(|d| http::HeaderValue::from_str(&d).ok()) {
+                h.insert("content-disposition", v);
+            }
+            r
+        }
+        Ok(Err(Refused::Gone)) => error(ApiError::NotFound("file")),
+        Ok(Err(Refused::Expired)) => error(ApiError::Forbidden("This address has expired. Reload the page.")),
+        Ok(Err(_)) => error(ApiError::Forbidden("This address is not valid.")),
         Err(e) => error(ApiError::internal(e)),
     }
 }

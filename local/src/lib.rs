@@ -120,3 +120,22 @@ pub fn openapi_json() -> String {
     s.push('\n');
     s
 }
+
+#[cfg(test)]
+mod tests {
+    /// Merging the functions' documents keeps one schema per name: two functions with a
+    /// struct of the same name and another shape would silently give one of them the wrong
+    /// type (and the web the wrong API types).
+    #[test]
+    fn no_two_functions_give_one_schema_name_two_shapes() {
+        let mut seen: std::collections::BTreeMap<String, serde_json::Value> = Default::default();
+        for part in crate::registry::openapi_parts() {
+            for (name, schema) in part.components.map(|c| c.schemas).unwrap_or_default() {
+                let shape = serde_json::to_value(&schema).unwrap_or_default();
+                if let Some(before) = seen.insert(name.clone(), shape.clone()) {
+                    assert_eq!(before, shape, "two functions name different schemas {name}");
+                }
+            }
+        }
+    }
+}

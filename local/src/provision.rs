@@ -109,6 +109,7 @@ pub async fn create_contractor(table: &dyn Table, ids: &dyn Ids, now: Timestamp,
         notification_email: Some(email.clone()),
         estimate_defaults: Default::default(),
         working_hours: Default::default(),
+        files: Default::default(),
     };
     let owner = Staff {
         id: StaffId::generate(ids),

@@ -17,8 +17,10 @@ pub const FUNCTIONS: &[Spec] = &[
     http::<pay::State>(),
     http::<admin_api::State>(),
     http::<media::State>(),
+    http::<upload_photo::State>(),
     http::<stripe_webhook::State>(),
     event::<send_notifications::State>(),
+    event::<process_upload::State>(),
 ];
 
 /// The registry's functions, built from one set of dependencies.

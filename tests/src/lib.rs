@@ -6,10 +6,12 @@
 //! - [`server`]: starts the local server with in-memory stores and the demo data.
 //! - [`emulator`]: the Lambda Runtime API, enough to boot a function binary and invoke it.
 //! - [`events`]: loads `events/<function>/<case>.json`.
+//! - [`harness`]: the registry on the embedded store with the demo, for handler tests.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod emulator;
 pub mod events;
+pub mod harness;
 pub mod http;
 pub mod lambda;
 pub mod server;

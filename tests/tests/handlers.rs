@@ -4,97 +4,11 @@
 
 use std::sync::Arc;
 
-use portal_domain::ports::{Clock, Ids, RandomIds, SystemClock};
-use portal_embedded::Store;
-use portal_http::function::Deps;
-use portal_http::token::{KeyFile, PublicKeys, Verifier};
 use portal_store::Table;
-use portal_testkit::counting::Counting;
 use portal_tests::events;
 use serde_json::Value;
 
-struct Harness {
-    table: Arc<Counting<portal_embedded::EmbeddedTable>>,
-    store: Store,
-    key: KeyFile,
-    /// Every function of the registry, as the local server builds them.
-    functions: portal_local::registry::Built,
-    blobs: Arc<portal_embedded::files::FileBlobs>,
-    _blob_dir: tempfile::TempDir,
-    simulator: Arc<portal_embedded::simulator::Simulator>,
-}
-
-impl Harness {
-    /// Runs the outbox sender once, as send-notifications would.
-    async fn deliver(&self) {
-        let sweep = serde_json::json!({ "source": "aws.events", "detail-type": "Scheduled Event" });
-        self.functions.event("send-notifications").unwrap().call(sweep).await.unwrap();
-    }
-}
-
-async fn harness() -> Harness {
-    let store = Store::in_memory().unwrap();
-    let table = Arc::new(Counting::new(store.table()));
-    portal_local::seed::seed(table.as_ref(), &RandomIds, SystemClock.now(), "https://portal.test").await.unwrap();
-    table.take();
-    let key = KeyFile::generate("test", RandomIds.secret()).unwrap();
-    let dyn_table: Arc<dyn Table> = table.clone();
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let ids: Arc<dyn Ids> = Arc::new(RandomIds);
-    let simulator = Arc::new(portal_embedded::simulator::Simulator::new("https://portal.test", ids.clone(), 60));
-    let blob_dir = tempfile::tempdir().unwrap();
-    let blobs = Arc::new(portal_embedded::files::FileBlobs::new(blob_dir.path(), "https://portal.test", RandomIds.secret(), clock.clone()));
-    let deps = every_port(dyn_table, &key, &store, simulator.clone(), blobs.clone()).with_clock(clock).with_ids(ids);
-    let functions = portal_local::registry::Built::new(&deps).unwrap();
-    Harness { table, store, key, functions, blobs, _blob_dir: blob_dir, simulator }
-}
-
-/// Every port a function of the registry may need, on `table`, with `key` signing and
-/// verifying tokens.
-fn every_port(
-    table: Arc<dyn Table>,
-    key: &KeyFile,
-    store: &Store,
-    payments: Arc<portal_embedded::simulator::Simulator>,
-    blobs: Arc<portal_embedded::files::FileBlobs>,
-) -> Deps {
-    Deps::new(table)
-        .with_verifier(Verifier::new(PublicKeys::from_jwks(&key.public_jwks().unwrap()).unwrap()))
-        .with_signing_key(Arc::new(portal_local::keys::LocalSecret(serde_json::to_string(key).unwrap())))
-        .with_webhook_secrets(Arc::new(portal_local::keys::LocalSecret(portal_tests::lambda::WEBHOOK_SECRET.into())))
-        .with_payments(payments)
-        .with_blobs(blobs)
-        .with_mailer(Arc::new(store.mailbox()))
-        .with_sms(Arc::new(store.mailbox()))
-}
-
-impl Harness {
-    /// An access token for a demo contact, as the auth function would issue it.
-    fn token(&self, account: &str, contact: &str, role: &str, scope: &str) -> String {
-        portal_tests::lambda::customer_token(&self.key, account, contact, role, scope)
-    }
-
-    fn dana(&self) -> String {
-        self.token("acc_whitfield", "con_dana", "approver", "portal")
-    }
-
-    async fn call(&self, function: &str, payload: &str) -> (u16, Value) {
-        let req = events::request(payload);
-        let resp = self.functions.http(function).unwrap_or_else(|| panic!("{function} is not in the registry")).call(req).await;
-        let kind = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
-        if resp.status() == 200 && kind.starts_with("text/calendar") {
-            // A visit's calendar file: the one download that is not JSON.
-            let lambda_http::Body::Text(t) = resp.body() else { panic!("{function}: a calendar file is text") };
-            return (200, Value::String(t.clone()));
-        }
-        assert_eq!(kind, "application/json", "{function}: JSON always");
-        let body = match resp.body() {
-            lambda_http::Body::Text(t) => serde_json::from_str(t).unwrap(),
-            other => panic!("{function}: unexpected body {other:?}"),
-        };
-        (resp.status().as_u16(), body)
-    }
-}
+use portal_tests::harness::{Harness, every_port, harness};
 
 /// The adoption counters the events kept equal a recount of every customer's records, for
 /// both demo contractors.
@@ -114,7 +28,10 @@ async fn the_seeded_demo_counts_what_its_records_hold() {
     counters_match_a_recount(h.table.as_ref()).await;
     let tenant = portal_store::repo::parties::get_tenant(h.table.as_ref(), &"ten_brightspark".parse().unwrap()).await.unwrap().unwrap();
     h.table.take();
-    let figures = portal_app::stats::figures(h.table.as_ref(), &tenant, SystemClock.now()).await.unwrap();
+    let figures =
+        portal_app::stats::figures(h.table.as_ref(), &tenant, portal_domain::ports::Clock::now(&portal_domain::ports::SystemClock))
+            .await
+            .unwrap();
     assert_eq!(h.table.take(), 3, "the figures are three Queries");
     assert_eq!(figures.contacts, 4, "Dana, Alex, Priya and Sam");
     let approved: u32 = figures.months.iter().map(|m| m.estimates_approved_in_portal).sum();
@@ -593,31 +510,26 @@ async fn admin_routes_answer_staff_of_this_contractor_only() {
 /// A 1x1 PNG.
 const PIXEL_PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
 
-impl Harness {
-    /// Asks for an upload address as `token`, then sends `bytes` to it as a browser would.
-    /// Returns the upload id.
-    async fn upload(&self, token: &str, content_type: &str, bytes: &[u8]) -> String {
-        let mut event: Value = serde_json::from_str(&events::with_token("media", "start-upload", token)).unwrap();
-        event["body"] = json_string(&serde_json::json!({"purpose": "logo", "content_type": content_type, "size": bytes.len()}));
-        let (status, ticket) = self.call("media", &event.to_string()).await;
-        assert_eq!(status, 200, "{ticket}");
-        let url = ticket["url"].as_str().unwrap();
-        let (path, query) = url.strip_prefix("https://portal.test/dev/blobs/").unwrap().split_once('?').unwrap();
-        let q: std::collections::HashMap<&str, &str> = query.split('&').filter_map(|kv| kv.split_once('=')).collect();
-        let received = self
-            .blobs
-            .receive(path, q["expires"].parse().unwrap(), q["length"].parse().unwrap(), q["sig"], content_type, bytes)
-            .await
-            .unwrap();
-        assert_eq!(received, Ok(()));
-        ticket["upload"].as_str().unwrap().to_string()
-    }
+/// Asks for an upload address as `token`, then sends `bytes` to it as a browser would.
+/// Returns the upload id.
+async fn upload_logo_file(h: &Harness, token: &str, content_type: &str, bytes: &[u8]) -> String {
+    let mut event: Value = serde_json::from_str(&events::with_token("media", "start-upload", token)).unwrap();
+    event["body"] = json_string(&serde_json::json!({"purpose": "logo", "content_type": content_type, "size": bytes.len()}));
+    let (status, ticket) = h.call("media", &event.to_string()).await;
+    assert_eq!(status, 200, "{ticket}");
+    let url = ticket["url"].as_str().unwrap();
+    let (path, query) = url.strip_prefix("https://portal.test/dev/blobs/").unwrap().split_once('?').unwrap();
+    let q: std::collections::HashMap<&str, &str> = query.split('&').filter_map(|kv| kv.split_once('=')).collect();
+    let received =
+        h.blobs.receive(path, q["expires"].parse().unwrap(), q["length"].parse().unwrap(), q["sig"], content_type, bytes).await.unwrap();
+    assert_eq!(received, Ok(()));
+    ticket["upload"].as_str().unwrap().to_string()
+}
 
-    async fn use_logo(&self, token: &str, upload: &str) -> (u16, Value) {
-        let mut event: Value = serde_json::from_str(&events::with_token("media", "use-logo", token)).unwrap();
-        event["body"] = json_string(&serde_json::json!({ "upload": upload }));
-        self.call("media", &event.to_string()).await
-    }
+async fn use_logo(h: &Harness, token: &str, upload: &str) -> (u16, Value) {
+    let mut event: Value = serde_json::from_str(&events::with_token("media", "use-logo", token)).unwrap();
+    event["body"] = json_string(&serde_json::json!({ "upload": upload }));
+    h.call("media", &event.to_string()).await
 }
 
 fn json_string(v: &Value) -> Value {
@@ -651,10 +563,10 @@ async fn the_owner_uploads_a_logo_checked_by_content() {
     }
 
     let png = base64::engine::general_purpose::STANDARD.decode(PIXEL_PNG).unwrap();
-    let upload = h.upload(&owner, "image/png", &png).await;
+    let upload = upload_logo_file(&h, &owner, "image/png", &png).await;
     // Another contractor's owner cannot use this upload: it is not under their tenant.
-    assert_eq!(h.use_logo(&stranger_token(&h), &upload).await.0, 409);
-    let (status, logo) = h.use_logo(&owner, &upload).await;
+    assert_eq!(use_logo(&h, &stranger_token(&h), &upload).await.0, 409);
+    let (status, logo) = use_logo(&h, &owner, &upload).await;
     assert_eq!(status, 200, "{logo}");
     let url = logo["logo_url"].as_str().unwrap();
     assert!(url.starts_with("https://portal.test/media/ten_brightspark/logo-") && url.ends_with(".png"), "{url}");
@@ -663,14 +575,14 @@ async fn the_owner_uploads_a_logo_checked_by_content() {
     assert!(cache.contains("immutable"));
     let (_, profile) = h.call("auth", &events::raw("auth", "tenant-profile")).await;
     assert_eq!(profile["branding"]["logo_url"], url, "the portal shows it");
-    assert_eq!(h.use_logo(&owner, &upload).await.0, 409, "an upload is used once");
+    assert_eq!(use_logo(&h, &owner, &upload).await.0, 409, "an upload is used once");
 
     // A GIF (or anything else) sent as image/png is refused by its content and removed.
     let gif = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;";
-    let upload = h.upload(&owner, "image/png", gif).await;
-    let (status, body) = h.use_logo(&owner, &upload).await;
+    let upload = upload_logo_file(&h, &owner, "image/png", gif).await;
+    let (status, body) = use_logo(&h, &owner, &upload).await;
     assert_eq!((status, body["error"]["code"].as_str()), (400, Some("not_an_image")), "{body}");
-    assert_eq!(h.use_logo(&owner, &upload).await.0, 409, "the refused file was deleted");
+    assert_eq!(use_logo(&h, &owner, &upload).await.0, 409, "the refused file was deleted");
     let (_, profile) = h.call("auth", &events::raw("auth", "tenant-profile")).await;
     assert_eq!(profile["branding"]["logo_url"], url, "the logo did not change");
 }
@@ -734,6 +646,9 @@ async fn a_broken_store_answers_500_internal_and_logs_the_cause_chain() {
 /// What names the first demo contractor's records: none of it may reach the second's sessions.
 const FIRST: &[&str] = &[
     "ten_brightspark",
+    "fil_kitchen_before",
+    "fil_kitchen_after",
+    "fil_kitchen_permit",
     "Bright Spark",
     "Whitfield",
     "Harbor View",
@@ -767,6 +682,7 @@ const FIRST: &[&str] = &[
 /// And the second's, for the other direction.
 const SECOND: &[&str] = &[
     "ten_northside",
+    "fil_waterheater_old",
     "Northside",
     "Lindqvist",
     "Pinecrest",
@@ -803,6 +719,7 @@ fn to_second(id: &str) -> Option<&'static str> {
         "stf" => "stf_quinn",
         "job" => "job_waterheater",
         "vis" => "vis_waterheater",
+        "fil" => "fil_waterheater_old",
         _ => return None,
     })
 }
@@ -820,10 +737,11 @@ async fn each_contractor_reaches_nothing_of_the_other() {
     let first_owner = portal_tests::lambda::staff_token(&h.key, "ten_brightspark", "stf_morgan", "owner");
     let mut checked = 0;
     for function in portal_local::registry::http_names().filter(|f| !matches!(*f, "auth" | "stripe-webhook")) {
-        let (second, first) = if function == "admin-api" { (&owner, &first_owner) } else { (&erik, &h.dana()) };
         for case in events::cases(function) {
             let raw: Value = serde_json::from_str(&events::raw(function, &case)).unwrap();
             let path = raw["rawPath"].as_str().unwrap_or_default().to_string();
+            // The office's routes with the owners' sessions, the portal's with the customers'.
+            let (second, first) = if path.starts_with("/api/admin/") { (&owner, &first_owner) } else { (&erik, &h.dana()) };
             let names_first = FIRST.iter().any(|id| path.contains(id));
             let (status, body) = h.call(function, &events::with_token(function, &case, second)).await;
             let text = body.to_string();

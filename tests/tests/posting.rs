@@ -437,6 +437,12 @@ impl Table for StopsAt {
     async fn get(&self, key: &portal_store::table::Key) -> Result<Option<portal_store::table::Item>, portal_store::StoreError> {
         self.inner.get(key).await
     }
+    async fn get_many(
+        &self,
+        keys: &[portal_store::table::Key],
+    ) -> Result<Vec<Option<portal_store::table::Item>>, portal_store::StoreError> {
+        self.inner.get_many(keys).await
+    }
     async fn query(&self, q: &portal_store::table::Query) -> Result<portal_store::table::Page, portal_store::StoreError> {
         self.inner.query(q).await
     }

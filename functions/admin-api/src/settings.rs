@@ -51,6 +51,9 @@ pub struct Settings {
     /// windows customers may ask for when they move a visit. Kept as it is when left out.
     #[serde(default)]
     pub working_hours: Option<WorkingHours>,
+    /// Photo and document limits. Kept as they are when left out.
+    #[serde(default)]
+    pub files: Option<portal_domain::file::FileSettings>,
 }
 
 pub(crate) fn of(t: &Tenant) -> Settings {
@@ -71,6 +74,7 @@ pub(crate) fn of(t: &Tenant) -> Settings {
         address: t.address.clone(),
         estimate_defaults: t.estimate_defaults.clone(),
         working_hours: Some(t.working_hours.clone()),
+        files: Some(t.files.clone()),
     }
 }
 
@@ -128,6 +132,9 @@ pub async fn put(state: &State, req: &Call) -> Result<Response<Body>, ApiError> 
     if let Some(Err(err)) = body.working_hours.as_ref().map(WorkingHours::check) {
         e.absorb("", err);
     }
+    if let Some(Err(err)) = body.files.as_ref().map(portal_domain::file::FileSettings::check) {
+        e.absorb("", err);
+    }
     e.into_result().map_err(unprocessable)?;
     let before = tenant(state, &s).await?;
     let mut t = before.clone();
@@ -148,6 +155,9 @@ pub async fn put(state: &State, req: &Call) -> Result<Response<Body>, ApiError> 
     t.estimate_defaults = body.estimate_defaults.clone();
     if let Some(h) = &body.working_hours {
         t.working_hours = h.clone();
+    }
+    if let Some(f) = &body.files {
+        t.files = f.clone();
     }
     let detail = serde_json::json!({ "before": of(&before), "after": of(&t) });
     portal_app::contractors::save_settings(&crate::common::act(state, &s, req), &before, &t, detail).await?;

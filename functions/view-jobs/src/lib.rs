@@ -7,6 +7,14 @@
 //! (its estimates, invoices, jobs and their visits sort together); the properties page is one
 //! Query too, over a wider range. A contact limited to some properties sees only theirs; a
 //! link to one document reaches none of this.
+//!
+//! Photos and documents are read here too: the job page's gallery, the Pictures page and each
+//! property's documents come with the same Queries (files sort under what they are attached
+//! to). Only shared files reach a customer, as short-lived S3 presigned GET addresses (signed
+//! by this function, so no bucket is public): the same address for a whole hour, so a
+//! photo seen twice in that hour comes from the browser's cache. Presigned S3 addresses
+//! rather than CloudFront signed URLs: no key pair to create, rotate and keep in a secret,
+//! and the files stay on the bucket's own origin, apart from the portal's.
 
 use lambda_http::{Body, Response};
 use portal_domain::estimate::EstimateStatus;
@@ -23,8 +31,13 @@ use portal_http::session::{Balances, CustomerSession};
 use portal_http::{ApiError, response};
 use portal_store::repo::jobs::{self, JobBundle};
 use portal_store::repo::parties;
+use std::sync::Arc;
 
-portal_http::base_state!("view-jobs");
+use portal_app::files::FileView;
+use portal_domain::file::{FileKind, StoredFile};
+use portal_domain::ports::Blobs;
+
+portal_http::base_state!("view-jobs", blobs: Arc<dyn Blobs> = blobs, "the Blobs port (BLOB_BUCKET)");
 
 portal_http::http_function! {
     name: "view-jobs",
@@ -34,6 +47,7 @@ portal_http::http_function! {
         "GET /api/jobs/{job}" => one,
         "GET /api/jobs/{job}/visits/{visit}/calendar" => calendar,
         "GET /api/properties" => properties,
+        "GET /api/photos" => photos,
     },
 }
 
@@ -147,15 +161,43 @@ async fn load(state: &State, session: &CustomerSession, req: &Call) -> Result<Jo
         .ok_or(ApiError::NotFound("job"))
 }
 
+/// The files of `files` this customer sees, as pages show them (signed addresses).
+async fn customer_files(
+    state: &State,
+    session: &CustomerSession,
+    files: &[&StoredFile],
+    now: jiff::Timestamp,
+) -> Result<Vec<FileView>, ApiError> {
+    let mut out = Vec::new();
+    for f in files.iter().filter(|f| f.customer_sees(session.properties.as_deref())) {
+        let mine = !f.by.staff && f.by.id == session.contact.as_str() && acts_on_visits(session);
+        out.push(portal_app::files::view(state.blobs.as_ref(), f, mine, now).await?);
+    }
+    Ok(out)
+}
+
+/// One job as its page shows it: the job, and its photos and documents.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct JobDetail {
+    #[serde(flatten)]
+    pub job: JobView,
+    /// Photos and documents of the job and its visits that the customer sees, oldest first.
+    pub files: Vec<FileView>,
+}
+
 #[utoipa::path(get, path = "/api/jobs/{job}", tag = "jobs", security(("bearer" = [])),
     params(("job" = String, Path, description = "Job id (job_...)")),
-    responses((status = 200, body = JobView), (status = 401, body = portal_http::error::ErrorBody),
+    responses((status = 200, body = JobDetail), (status = 401, body = portal_http::error::ErrorBody),
               (status = 404, body = portal_http::error::ErrorBody)))]
-/// One job with its visits, linked documents, equipment installed and timeline (one Query).
+/// One job with its visits, linked documents, equipment installed, photos and timeline (one
+/// Query).
 pub async fn one(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let session = req.customer(&state.verifier)?;
     let b = load(state, &session, req).await?;
     let mut view = JobView::of(&b.job, &b.visits, &b.reschedules, &b.invoices, req.now);
+    let shown: Vec<&StoredFile> = b.files.iter().filter(|f| f.customer_sees(session.properties.as_deref())).collect();
+    portal_domain::job::view::add_files(&mut view.timeline, &shown);
+    let files = customer_files(state, &session, &shown, req.now).await?;
     if !acts_on_visits(&session) {
         view.summary.read_only();
         view.visits.iter_mut().for_each(VisitView::read_only);
@@ -167,7 +209,7 @@ pub async fn one(state: &State, req: &Call) -> Result<Response<Body>, ApiError> 
     if session.shows(Section::Estimates).is_err() {
         view.estimates.clear();
     }
-    Ok(response::ok(&view))
+    Ok(response::ok(&JobDetail { job: view, files }))
 }
 
 #[utoipa::path(get, path = "/api/jobs/{job}/visits/{visit}/calendar", tag = "jobs", security(("bearer" = [])),
@@ -198,6 +240,9 @@ pub struct PropertyHistory {
     pub estimates: Vec<EstimateSummary>,
     pub invoices: Vec<InvoiceSummary>,
     pub agreements: Vec<AgreementView>,
+    /// Documents of the property and of its jobs, estimates and invoices (permits,
+    /// warranties, manuals, panel labels), newest first: downloads only.
+    pub documents: Vec<FileView>,
 }
 
 /// A job in a property's history.
@@ -285,13 +330,94 @@ pub async fn properties(state: &State, req: &Call) -> Result<Response<Body>, Api
             Vec::new()
         };
         let agreements = work.agreements.iter().filter(|g| g.property.as_ref() == Some(&p.id)).map(agreement_view).collect();
-        out.push(PropertyHistory { property: p.clone(), jobs, equipment, estimates, invoices, agreements });
+        let mut docs: Vec<&StoredFile> = all_files(&work)
+            .filter(|f| f.kind() == FileKind::Document && f.property.as_ref() == Some(&p.id))
+            .filter(|f| attached_visible(&session, &work, f))
+            .collect();
+        docs.sort_by_key(|f| std::cmp::Reverse(f.created_at));
+        let documents = customer_files(state, &session, &docs, now).await?;
+        out.push(PropertyHistory { property: p.clone(), jobs, equipment, estimates, invoices, agreements, documents });
     }
     // Agreements of the whole account name no property: not for a contact limited to some.
     let agreements = work.agreements.iter().filter(|g| g.property.is_none() && session.at_property(None)).map(agreement_view).collect();
     Ok(response::ok(&PropertyList { properties: out, agreements }))
 }
 
+/// Every file of an account's work: its jobs' and the rest (properties, estimates, invoices).
+fn all_files(work: &jobs::AccountWork) -> impl Iterator<Item = &StoredFile> {
+    work.jobs.iter().flat_map(|b| b.files.iter()).chain(work.files.iter())
+}
+
+/// Whether what a file is attached to is one this customer sees (the job, estimate or invoice
+/// itself; a property is checked by the file's own property).
+fn attached_visible(session: &CustomerSession, work: &jobs::AccountWork, f: &StoredFile) -> bool {
+    use portal_domain::file::Attached;
+    match &f.attached {
+        Attached::Job { job } | Attached::Visit { job, .. } => work.jobs.iter().any(|b| &b.job.id == job && visible(session, b)),
+        Attached::Property { .. } => true,
+        Attached::Estimate { estimate } => {
+            session.shows(Section::Estimates).is_ok()
+                && work.estimates.iter().any(|e| &e.id == estimate && e.status != EstimateStatus::Draft && session.can_see(e))
+        }
+        Attached::Invoice { invoice } => {
+            session.shows(Section::Invoices).is_ok() && work.invoices.iter().any(|i| &i.id == invoice && session.can_see_invoice(i))
+        }
+    }
+}
+
+/// Photos of one job (or of a property, for those attached to none).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct PhotoGroup {
+    /// The job's id, number and title (none for photos of a property).
+    pub job: Option<portal_domain::job::view::LinkedDoc>,
+    pub title: String,
+    /// The property's label and address.
+    pub place: Option<String>,
+    /// Oldest first; each says its visit and its before / during / after tag.
+    pub photos: Vec<FileView>,
+}
+
+/// Every shared photo of the account, grouped by job, newest job first.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Pictures {
+    pub groups: Vec<PhotoGroup>,
+}
+
+#[utoipa::path(get, path = "/api/photos", tag = "jobs", security(("bearer" = [])),
+    responses((status = 200, body = Pictures), (status = 401, body = portal_http::error::ErrorBody),
+              (status = 403, body = portal_http::error::ErrorBody)))]
+/// The Pictures page: every photo of the account the customer sees, grouped by job (one
+/// Query).
+pub async fn photos(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
+    let session = req.customer(&state.verifier)?;
+    session.needs_account()?;
+    let work = jobs::account_work(state.table.as_ref(), &session.tenant, &session.account, true).await?;
+    let place = |p: Option<&portal_domain::ids::PropertyId>| {
+        p.and_then(|p| work.properties.iter().find(|x| &x.id == p)).map(|x| format!("{} · {}", x.label, x.one_line()))
+    };
+    let photo = |f: &&StoredFile| f.kind() == FileKind::Photo && attached_visible(&session, &work, f);
+    let mut groups = Vec::new();
+    for b in work.jobs.iter().filter(|b| visible(&session, b)) {
+        let shown: Vec<&StoredFile> = b.files.iter().filter(photo).collect();
+        let photos = customer_files(state, &session, &shown, req.now).await?;
+        if !photos.is_empty() {
+            groups.push(PhotoGroup {
+                job: Some(portal_domain::job::view::LinkedDoc { id: b.job.id.to_string(), number: b.job.number.clone() }),
+                title: b.job.title.clone(),
+                place: place(b.job.property.as_ref()),
+                photos,
+            });
+        }
+    }
+    let mut others: Vec<&StoredFile> = work.files.iter().filter(photo).collect();
+    others.sort_by_key(|f| f.created_at);
+    let photos = customer_files(state, &session, &others, req.now).await?;
+    if !photos.is_empty() {
+        groups.push(PhotoGroup { job: None, title: "Other photos".into(), place: None, photos });
+    }
+    Ok(response::ok(&Pictures { groups }))
+}
+
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(home, list, one, calendar, properties))]
+#[openapi(paths(home, list, one, calendar, properties, photos))]
 pub struct Api;

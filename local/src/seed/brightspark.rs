@@ -57,6 +57,7 @@ pub(super) fn tenant(tenant_id: portal_domain::ids::TenantId, public_url: &str) 
         notification_email: Some(id_email("office@brightspark.example")),
         estimate_defaults: portal_domain::party::EstimateDefaults { tax_rate: "8.25".parse().unwrap_or_default(), terms: TERMS.into() },
         working_hours: Default::default(),
+        files: Default::default(),
     }
 }
 
@@ -396,5 +397,6 @@ pub(super) async fn populate(s: &Seeder<'_>) -> Result<(), Error> {
         in_days(21),
     );
     s.estimate("acc_ortiz", "est_smoke", "E-1053", Some("prp_ortiz"), EstimateStatus::Sent, vec![smoke], None, 1).await?;
-    super::work::brightspark(s).await
+    super::work::brightspark(s).await?;
+    super::files::records(s.table, "ten_brightspark", s.now).await
 }

@@ -18,6 +18,7 @@ use portal_store::repo::estimates::{self, EstimateBundle};
 use portal_store::repo::{invoices, parties};
 
 mod brightspark;
+pub mod files;
 mod northside;
 mod work;
 

@@ -55,6 +55,7 @@ pub(super) fn tenant(tenant_id: TenantId, public_url: &str) -> Result<Tenant, Er
         notification_email: Some(id_email("office@northside.example")),
         estimate_defaults: EstimateDefaults { tax_rate: "5".parse().unwrap_or_default(), terms: TERMS.into() },
         working_hours: Default::default(),
+        files: Default::default(),
     })
 }
 
@@ -174,5 +175,6 @@ pub(super) async fn populate(s: &Seeder<'_>) -> Result<(), Error> {
         in_days(45),
     );
     s.estimate("acc_pinecrest", "est_repipe", "E-3003", Some("prp_pinecrest"), EstimateStatus::Draft, vec![repipe], None, 0).await?;
-    super::work::northside(s).await
+    super::work::northside(s).await?;
+    super::files::records(s.table, "ten_northside", s.now).await
 }

@@ -18,6 +18,9 @@ pub enum Error {
     /// that breaks the document's own limits is a 400 through [`Error::Rule`]).
     #[error("some fields need attention")]
     Unprocessable(FieldErrors),
+    /// A limit the contractor sets is reached (uploads per day), with what to do.
+    #[error("{0}")]
+    Limited(&'static str),
     /// Stored records that contradict each other (a header naming a version that is not
     /// there): a defect, answered as a 500.
     #[error("{0}")]

@@ -8,6 +8,8 @@
 //! - [`customers`]: customers, their contacts and properties; portal invitations.
 //! - [`estimates`]: drafts, sending, revising, voiding; the customer's view and decisions; an
 //!   approval recorded by the office.
+//! - [`files`]: photos and documents: upload slots, the files as pages show them (signed
+//!   addresses), the office's changes and deletions.
 //! - [`invoices`]: issuing (from an approved estimate, crediting its deposit), sending, voiding.
 //! - [`jobs`]: jobs and visits: the office books and moves them, the customer confirms or asks
 //!   to move or cancel, the technician sets off, arrives and finishes.
@@ -24,6 +26,7 @@ pub mod contractors;
 pub mod customers;
 pub mod error;
 pub mod estimates;
+pub mod files;
 pub mod invoices;
 pub mod jobs;
 pub mod links;

@@ -5,9 +5,9 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, ConditionCheck, Delete as DDelete, GlobalSecondaryIndex, KeySchemaElement, KeyType,
-    Projection, ProjectionType, Put as DPut, ReturnValue, ScalarAttributeType, TransactWriteItem, Update as DUpdate,
+    KeysAndAttributes, Projection, ProjectionType, Put as DPut, ReturnValue, ScalarAttributeType, TransactWriteItem, Update as DUpdate,
 };
-use portal_store::table::{check_query, check_transaction};
+use portal_store::table::{check_get_many, check_query, check_transaction};
 use portal_store::{Cond, Cursor, Delete, Index, Item, Key, Page, Put, Query, SortKey, StoreError, Table, Update, Write};
 
 type Attrs = HashMap<String, AttributeValue>;
@@ -204,6 +204,36 @@ impl Table for DynamoTable {
             .await
             .map_err(unavailable("get"))?;
         out.item.map(from_attrs).transpose()
+    }
+
+    async fn get_many(&self, keys: &[Key]) -> Result<Vec<Option<Item>>, StoreError> {
+        check_get_many(keys)?;
+        let mut found: HashMap<Key, Item> = HashMap::new();
+        let mut pending = Some(
+            KeysAndAttributes::builder()
+                .set_keys(Some(keys.iter().map(key_attrs).collect()))
+                .consistent_read(true)
+                .build()
+                .map_err(unavailable("batch_get"))?,
+        );
+        // DynamoDB may answer part of a batch (UnprocessedKeys): ask again for the rest, with
+        // a short backoff, a bounded number of times.
+        for attempt in 0..8u32 {
+            let Some(ask) = pending.take() else { break };
+            if attempt > 0 {
+                tokio::time::sleep(std::time::Duration::from_millis(20 << attempt.min(5))).await;
+            }
+            let out = self.client().batch_get_item().request_items(&self.table, ask).send().await.map_err(unavailable("batch_get"))?;
+            for attrs in out.responses.and_then(|mut r| r.remove(&self.table)).unwrap_or_default() {
+                let item = from_attrs(attrs)?;
+                found.insert(Key::of(&item)?, item);
+            }
+            pending = out.unprocessed_keys.and_then(|mut u| u.remove(&self.table)).filter(|k| !k.keys.is_empty());
+        }
+        if pending.is_some() {
+            return Err(StoreError::Unavailable { what: "dynamodb batch_get: keys left unprocessed".into(), source: None });
+        }
+        Ok(keys.iter().map(|k| found.remove(k)).collect())
     }
 
     async fn query(&self, q: &Query) -> Result<Page, StoreError> {

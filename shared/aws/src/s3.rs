@@ -3,7 +3,7 @@
 use aws_sdk_s3::Client;
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
-use portal_domain::ports::{Blob, Blobs, Fetched, PortError, SignedRequest, valid_blob_key};
+use portal_domain::ports::{Blob, Blobs, Download, Fetched, PortError, SignedRequest, read_window, valid_blob_key};
 
 #[derive(Debug)]
 pub struct S3Blobs {
@@ -97,6 +97,24 @@ impl Blobs for S3Blobs {
             .await
             .map_err(|e| PortError::new("s3 put_object", e))?;
         Ok(())
+    }
+
+    async fn read_url(&self, key: &str, download: Option<&Download>, now: portal_domain::Timestamp) -> Result<String, PortError> {
+        // Signed as of the start of the hour: the same address all hour (same credentials),
+        // so the browser's cache serves a photo seen in that hour.
+        let (start, expires) = read_window(now);
+        let start_time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(u64::try_from(start).unwrap_or(0));
+        let presigning = PresigningConfig::builder()
+            .start_time(start_time)
+            .expires_in(std::time::Duration::from_secs(u64::try_from(expires - start).unwrap_or(0)))
+            .build()
+            .map_err(|e| PortError::new("s3 presigning", e))?;
+        let mut get = self.client.get().get_object().bucket(&self.bucket).key(self.key(key)?);
+        if let Some(d) = download {
+            get = get.response_content_disposition(d.disposition()).response_content_type(&d.content_type);
+        }
+        let signed = get.presigned(presigning).await.map_err(|e| PortError::new("s3 presign get_object", e))?;
+        Ok(signed.uri().to_string())
     }
 
     async fn delete(&self, key: &str) -> Result<(), PortError> {

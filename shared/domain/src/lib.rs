@@ -5,6 +5,7 @@
 //! - [`money`]: currencies, integer minor units and the one rounding rule.
 //! - [`party`]: tenants (contractors), accounts, contacts, properties, staff; emails and phones.
 //! - [`estimate`]: estimates, their versions, options, totals, the state machine and signatures.
+//! - [`file`]: photos and documents: what an upload is for, who sees it, how it is kept.
 //! - [`job`]: jobs, their visits and arrival windows, reschedule requests, working hours.
 //! - [`invoice`]: invoices, payments and the ledger that derives what is paid and owed.
 //! - [`payment`]: payment records, what they pay for, one account's money (credit, deposits).
@@ -18,6 +19,7 @@ pub mod adoption;
 pub mod audit;
 pub mod error;
 pub mod estimate;
+pub mod file;
 pub mod ids;
 pub mod invoice;
 pub mod job;
@@ -29,6 +31,8 @@ pub mod payments;
 pub mod ports;
 
 pub use error::{DomainError, FieldErrors};
+/// The time type every record and port uses (re-exported for adapters).
+pub use jiff::Timestamp;
 
 /// Hex SHA-256 of some bytes: used for link-token hashes and the signed-version fingerprint.
 pub fn sha256_hex(bytes: &[u8]) -> String {

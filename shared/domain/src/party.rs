@@ -163,6 +163,9 @@ pub struct Tenant {
     /// When the business works, per weekday, in its zone: the windows a customer may ask for.
     #[serde(default)]
     pub working_hours: crate::job::WorkingHours,
+    /// Photo and document limits: the storage quota and the uploads per contact per day.
+    #[serde(default)]
+    pub files: crate::file::FileSettings,
 }
 
 /// The business's defaults for new estimates.

@@ -209,7 +209,37 @@ pub trait Blobs: Send + Sync {
     async fn put(&self, key: &str, blob: &Blob, cache: &str) -> Result<(), PortError>;
     /// Removes an object; removing a missing one is not an error.
     async fn delete(&self, key: &str) -> Result<(), PortError>;
+    /// An address the browser reads `key` from itself, signed: valid from the start of the
+    /// hour `now` falls in ([`read_window`]) for two hours, so every call within one hour gives
+    /// the same address and a browser never downloads a photo it saw in that hour twice, and
+    /// an address always has an hour left. With `download`, the answer is an attachment of
+    /// that name and type, whatever the object's own type.
+    async fn read_url(&self, key: &str, download: Option<&Download>, now: Timestamp) -> Result<String, PortError>;
 }
+
+/// How a signed read address serves a document: as an attachment, never shown in the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Download {
+    /// The file name (only letters, digits, spaces and `. _ -`: [`crate::file::safe_name`]).
+    pub name: String,
+    pub content_type: String,
+}
+
+impl Download {
+    /// The `Content-Disposition` of the answer.
+    pub fn disposition(&self) -> String {
+        format!("attachment; filename=\"{}\"", self.name.replace(['"', '\\', '\r', '\n'], ""))
+    }
+}
+
+/// The hour a signed read address is made for, and when it stops working: `(start, expires)`
+/// in Unix seconds.
+pub fn read_window(now: Timestamp) -> (i64, i64) {
+    let start = now.as_second().div_euclid(READ_WINDOW) * READ_WINDOW;
+    (start, start + 2 * READ_WINDOW)
+}
+/// Seconds of one read window (an hour).
+pub const READ_WINDOW: i64 = 3600;
 
 /// Whether a blob key is one of ours: lower-case letters, digits, `_ - .` in `/`-separated
 /// segments, none empty or starting with a dot (no `..`, no absolute paths).

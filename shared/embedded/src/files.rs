@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 
 use base64::Engine;
 use hmac::{Hmac, Mac};
-use portal_domain::ports::{Blob, Blobs, Clock, Fetched, PortError, SignedRequest, valid_blob_key};
+use portal_domain::ports::{Blob, Blobs, Clock, Download, Fetched, PortError, SignedRequest, read_window, valid_blob_key};
 use sha2::Sha256;
 
-/// Largest object a local upload may carry (S3 allows more; our uploads are images).
-pub const MAX_UPLOAD: u64 = 20 * 1024 * 1024;
+/// Largest object a local upload may carry (S3 allows more; ours are photos and documents).
+pub const MAX_UPLOAD: u64 = portal_domain::file::MAX_FILE_BYTES;
 
 pub struct FileBlobs {
     root: PathBuf,
@@ -38,6 +38,8 @@ pub enum Refused {
     WrongLength(u64),
     #[error("the upload must be sent as {0}")]
     WrongType(String),
+    #[error("the file is no longer there")]
+    Gone,
 }
 
 fn err(what: &str) -> impl FnOnce(std::io::Error) -> PortError + '_ {
@@ -66,6 +68,43 @@ impl FileBlobs {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.key).unwrap_or_else(|_| unreachable!());
         mac.update(format!("PUT\n{key}\n{content_type}\n{length}\n{expires}").as_bytes());
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    }
+
+    fn read_signature(&self, key: &str, download: &str, expires: i64) -> String {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.key).unwrap_or_else(|_| unreachable!());
+        mac.update(format!("GET\n{key}\n{download}\n{expires}").as_bytes());
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    }
+
+    /// A read the local server received at a signed address (`/dev/blobs/{key}?expires=&dl=&sig=`):
+    /// the object, and the `Content-Disposition` and type to answer with for a download.
+    pub async fn serve(
+        &self,
+        key: &str,
+        expires: i64,
+        download: &str,
+        sig: &str,
+    ) -> Result<Result<(Blob, Option<String>), Refused>, PortError> {
+        let expected = self.read_signature(key, download, expires);
+        if !bool::from(subtle::ConstantTimeEq::ct_eq(expected.as_bytes(), sig.as_bytes())) {
+            return Ok(Err(Refused::BadSignature));
+        }
+        if self.clock.now().as_second() > expires {
+            return Ok(Err(Refused::Expired));
+        }
+        match self.get(key, u64::MAX).await? {
+            Fetched::Found(mut blob) => {
+                let disposition = match download.split_once(':') {
+                    Some((content_type, name)) => {
+                        blob.content_type = content_type.to_string();
+                        Some(Download { name: name.to_string(), content_type: content_type.to_string() }.disposition())
+                    }
+                    None => None,
+                };
+                Ok(Ok((blob, disposition)))
+            }
+            _ => Ok(Err(Refused::Gone)),
+        }
     }
 
     /// Checks an upload the local server received against its signed address, then stores it.
@@ -173,6 +212,16 @@ impl Blobs for FileBlobs {
         Ok(())
     }
 
+    async fn read_url(&self, key: &str, download: Option<&Download>, now: jiff::Timestamp) -> Result<String, PortError> {
+        self.path(key)?;
+        let (_, expires) = read_window(now);
+        // `type:name` for a download (percent-encoded in the address), empty otherwise.
+        let dl = download.map(|d| format!("{}:{}", d.content_type, d.name)).unwrap_or_default();
+        let sig = self.read_signature(key, &dl, expires);
+        let dl: String = url_encode(&dl);
+        Ok(format!("{}/dev/blobs/{key}?expires={expires}&dl={dl}&sig={sig}", self.base_url))
+    }
+
     async fn delete(&self, key: &str) -> Result<(), PortError> {
         let path = self.path(key)?;
         for p in [Self::meta_path(&path), path] {
@@ -184,6 +233,17 @@ impl Blobs for FileBlobs {
         }
         Ok(())
     }
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters.
+pub fn url_encode(s: &str) -> String {
+    const RESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+    percent_encoding::utf8_percent_encode(s, RESERVED).to_string()
+}
+
+/// Decodes `%XX` escapes; `None` when the result is not UTF-8.
+pub fn url_decode(s: &str) -> Option<String> {
+    percent_encoding::percent_decode_str(s).decode_utf8().ok().map(|c| c.into_owned())
 }
 
 #[cfg(test)]

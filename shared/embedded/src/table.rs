@@ -219,6 +219,16 @@ impl Table for EmbeddedTable {
         items.get((key.pk.as_str(), key.sk.as_str())).map_err(unavailable)?.map(|v| decode(v.value())).transpose()
     }
 
+    async fn get_many(&self, keys: &[Key]) -> Result<Vec<Option<Item>>, StoreError> {
+        portal_store::table::check_get_many(keys)?;
+        // One read transaction: every item as of one moment.
+        let txn = self.db.begin_read().map_err(unavailable)?;
+        let items = txn.open_table(ITEMS).map_err(unavailable)?;
+        keys.iter()
+            .map(|key| items.get((key.pk.as_str(), key.sk.as_str())).map_err(unavailable)?.map(|v| decode(v.value())).transpose())
+            .collect()
+    }
+
     async fn query(&self, query: &Query) -> Result<Page, StoreError> {
         self.query_sync(query)
     }

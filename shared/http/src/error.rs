@@ -36,6 +36,9 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("Too many tries in a short time. Wait 15 minutes, then try again.")]
     TooManyRequests,
+    /// A limit the contractor sets is reached (uploads per day): 429 with its own sentence.
+    #[error("{0}")]
+    Limited(&'static str),
     /// Something broke on our side. The source is logged, never sent.
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -57,7 +60,7 @@ impl ApiError {
             ApiError::Gone(..) => 410,
             ApiError::PayloadTooLarge => 413,
             ApiError::UnsupportedMediaType => 415,
-            ApiError::TooManyRequests => 429,
+            ApiError::TooManyRequests | ApiError::Limited(_) => 429,
             ApiError::Internal(_) => 500,
             ApiError::Unavailable(..) => 503,
         }
@@ -72,7 +75,7 @@ impl ApiError {
             ApiError::NotFound(_) => "not_found",
             ApiError::PayloadTooLarge => "payload_too_large",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
-            ApiError::TooManyRequests => "rate_limited",
+            ApiError::TooManyRequests | ApiError::Limited(_) => "rate_limited",
             ApiError::Internal(_) => "internal",
             ApiError::Unavailable(..) => "unavailable",
         }
@@ -170,6 +173,7 @@ impl From<portal_app::Error> for ApiError {
             portal_app::Error::Store(e) => e.into(),
             portal_app::Error::Rule(e) => e.into(),
             portal_app::Error::NotFound(what) => ApiError::NotFound(what),
+            portal_app::Error::Limited(m) => ApiError::Limited(m),
             portal_app::Error::Unprocessable(f) => ApiError::Unprocessable(f),
             portal_app::Error::Inconsistent(m) => ApiError::Internal(m.into()),
         }

@@ -102,6 +102,36 @@ pub const AGREEMENT_PREFIX: &str = "PLAN#";
 pub fn agreement(t: &TenantId, a: &AccountId, g: &portal_domain::ids::AgreementId) -> Key {
     Key::new(account_pk(t, a), format!("{AGREEMENT_PREFIX}{g}"))
 }
+/// An upload slot and what became of it (`UPLOAD#{f}`): what the processing function reads.
+pub fn upload(t: &TenantId, a: &AccountId, f: &portal_domain::ids::FileId) -> Key {
+    Key::new(account_pk(t, a), format!("UPLOAD#{f}"))
+}
+/// A photo or document, under what it is attached to (`JOB#{j}#FILE#{f}`,
+/// `PROPERTY#{p}#FILE#{f}`, `EST#{e}#FILE#{f}`, `INV#{i}#FILE#{f}`), so a job's page and the
+/// properties page read their files with the Query they already make.
+pub fn file(t: &TenantId, a: &AccountId, at: &portal_domain::file::Attached, f: &portal_domain::ids::FileId) -> Key {
+    use portal_domain::file::Attached;
+    let owner = match at {
+        Attached::Job { job } | Attached::Visit { job, .. } => format!("{JOB_PREFIX}{job}"),
+        Attached::Property { property } => format!("{PROPERTY_PREFIX}{property}"),
+        Attached::Estimate { estimate } => format!("{ESTIMATE_PREFIX}{estimate}"),
+        Attached::Invoice { invoice } => format!("{INVOICE_PREFIX}{invoice}"),
+    };
+    Key::new(account_pk(t, a), format!("{owner}#FILE#{f}"))
+}
+/// GSI1 partition of an account's files, newest first (the Pictures and Documents pages).
+pub fn account_files_gsi(t: &TenantId, a: &AccountId) -> String {
+    format!("T#{t}#A#{a}#FILES")
+}
+/// GSI2 partition finding one file by its id (edit, delete).
+pub fn file_id_gsi(t: &TenantId, f: &portal_domain::ids::FileId) -> String {
+    format!("T#{t}#FILE#{f}")
+}
+/// Bytes of files a tenant keeps (its quota's counter).
+pub fn file_usage(t: &TenantId) -> Key {
+    Key::new(tenant_pk(t), "USAGE#FILES")
+}
+
 /// The sort-key range of an account's documents and work: estimates, invoices, jobs (the
 /// dashboard's one Query) and, to `PROPERTY#~`, agreements, properties and equipment too.
 pub const DOCUMENTS_FROM: &str = "EST#";

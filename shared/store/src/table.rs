@@ -407,6 +407,9 @@ impl StoreError {
 #[async_trait::async_trait]
 pub trait Table: Send + Sync {
     async fn get(&self, key: &Key) -> Result<Option<Item>, StoreError>;
+    /// Reads up to [`MAX_GET_MANY`] items in one round trip (strongly consistent), in the
+    /// order of `keys`; `None` where there is no item. Keys must differ.
+    async fn get_many(&self, keys: &[Key]) -> Result<Vec<Option<Item>>, StoreError>;
     async fn query(&self, query: &Query) -> Result<Page, StoreError>;
     async fn put(&self, put: Put) -> Result<(), StoreError>;
     /// Returns the item as it is after the update.
@@ -414,6 +417,21 @@ pub trait Table: Send + Sync {
     async fn delete(&self, delete: Delete) -> Result<(), StoreError>;
     /// All writes or none; conditions are checked against the state before the transaction.
     async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError>;
+}
+
+/// Most keys one [`Table::get_many`] reads (DynamoDB's BatchGetItem takes 100).
+pub const MAX_GET_MANY: usize = 100;
+
+/// Checks what both backends refuse in a batch read: none, too many, one key twice.
+pub fn check_get_many(keys: &[Key]) -> Result<(), StoreError> {
+    if keys.is_empty() || keys.len() > MAX_GET_MANY {
+        return Err(StoreError::Invalid(format!("a batch read takes 1 to {MAX_GET_MANY} keys")));
+    }
+    let distinct: std::collections::BTreeSet<&Key> = keys.iter().collect();
+    if distinct.len() != keys.len() {
+        return Err(StoreError::Invalid("a batch read may not name one key twice".into()));
+    }
+    Ok(())
 }
 
 /// Checks a query's limit: 1..=1000 when given.

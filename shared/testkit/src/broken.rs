@@ -16,6 +16,9 @@ impl Table for Broken {
     async fn get(&self, _: &Key) -> Result<Option<Item>, StoreError> {
         fail()
     }
+    async fn get_many(&self, _: &[Key]) -> Result<Vec<Option<Item>>, StoreError> {
+        fail()
+    }
     async fn query(&self, _: &Query) -> Result<Page, StoreError> {
         fail()
     }

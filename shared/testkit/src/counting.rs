@@ -28,6 +28,10 @@ impl<T: Table> Table for Counting<T> {
         self.tick();
         self.inner.get(key).await
     }
+    async fn get_many(&self, keys: &[Key]) -> Result<Vec<Option<Item>>, StoreError> {
+        self.tick();
+        self.inner.get_many(keys).await
+    }
     async fn query(&self, query: &Query) -> Result<Page, StoreError> {
         self.tick();
         self.inner.query(query).await

@@ -7,12 +7,14 @@
 //! - [`counting`]: a Table decorator that counts round trips, for budgets and benchmarks.
 //! - [`broken`]: a Table that fails every call, for the 500 path.
 //! - [`moto`]: moto's server for the AWS adapters' tests.
+//! - [`photos`]: files made by the tests: photos with EXIF and GPS, bombs, polyglots, SVG, PDF.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod blob_contract;
 pub mod broken;
 pub mod counting;
 pub mod moto;
+pub mod photos;
 pub mod table_contract;
 
 /// A namespace no other test uses (table names, partitions, prefixes).

@@ -31,6 +31,22 @@ pub async fn get_returns_what_put_wrote(t: &dyn Table) {
     assert_eq!(t.get(&Key::new(&pk, "B")).await.unwrap(), None);
 }
 
+pub async fn get_many_reads_each_key_in_order(t: &dyn Table) {
+    let pk = ns();
+    let a = item(&pk, "A", json!({"n": 1}));
+    let c = item(&pk, "C", json!({"n": 3}));
+    t.put(Put { item: a.clone(), cond: None }).await.unwrap();
+    t.put(Put { item: c.clone(), cond: None }).await.unwrap();
+    let keys = [Key::new(&pk, "C"), Key::new(&pk, "B"), Key::new(&pk, "A")];
+    assert_eq!(t.get_many(&keys).await.unwrap(), vec![Some(c), None, Some(a)]);
+    let many: Vec<Key> = (0..100).map(|i| Key::new(&pk, format!("K{i:03}"))).collect();
+    assert_eq!(t.get_many(&many).await.unwrap().len(), 100, "a hundred keys in one read");
+    assert!(t.get_many(&[]).await.is_err(), "no keys");
+    assert!(t.get_many(&[Key::new(&pk, "A"), Key::new(&pk, "A")]).await.is_err(), "one key twice");
+    let too_many: Vec<Key> = (0..101).map(|i| Key::new(&pk, format!("K{i:03}"))).collect();
+    assert!(t.get_many(&too_many).await.is_err(), "more than a hundred");
+}
+
 pub async fn a_failed_condition_changes_nothing(t: &dyn Table) {
     let pk = ns();
     let first = item(&pk, "A", json!({"v": 1}));
@@ -240,7 +256,7 @@ pub async fn concurrent_conditional_writes_have_one_winner(t: std::sync::Arc<dyn
 macro_rules! table_contract_tests {
     ($make:expr) => {
         $crate::table_contract_tests!(@cases $make;
-            get_returns_what_put_wrote, a_failed_condition_changes_nothing,
+            get_returns_what_put_wrote, get_many_reads_each_key_in_order, a_failed_condition_changes_nothing,
             updates_set_remove_add_and_create, conditions_compare_like_dynamodb,
             a_cancelled_transaction_changes_nothing, a_transaction_applies_every_write,
             a_transaction_may_not_touch_one_item_twice, queries_follow_sort_key_order,

@@ -375,6 +375,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/customers/{account}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every photo and document of a customer (one Query of the account's file index), with
+         *     signed addresses.
+         */
+        get: operations["get_admin_customers_account_files"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/customers/{account}/files/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Deletes a file and its renditions; audited. */
+        delete: operations["delete_admin_customers_account_files_file"];
+        options?: never;
+        head?: never;
+        /**
+         * Changes a file's caption, before/during/after tag, document kind, or whether the customer
+         *     sees it; audited.
+         */
+        patch: operations["staff_change"];
+        trace?: never;
+    };
     "/api/admin/customers/{account}/invoices": {
         parameters: {
             query?: never;
@@ -712,6 +753,43 @@ export interface paths {
         post?: never;
         /** Takes a piece of equipment off the record (audited). */
         delete: operations["delete_admin_customers_account_properties_property_equipment_equipment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/customers/{account}/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A staff upload slot: the office to anything of the customer's, a technician to a visit
+         *     they are on. `shared: false` keeps it internal.
+         */
+        post: operations["post_admin_customers_account_uploads"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/customers/{account}/uploads/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How an upload went (a technician sees only their own). */
+        get: operations["get_admin_customers_account_uploads_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1234,6 +1312,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/files/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** A customer deletes a photo or document they added themselves; audited. */
+        delete: operations["delete_files_file"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/home": {
         parameters: {
             query?: never;
@@ -1339,7 +1434,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One job with its visits, linked documents, equipment installed and timeline (one Query). */
+        /**
+         * One job with its visits, linked documents, equipment installed, photos and timeline (one
+         *     Query).
+         */
         get: operations["get_jobs_job"];
         put?: never;
         post?: never;
@@ -1452,6 +1550,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Pictures page: every photo of the account the customer sees, grouped by job (one
+         *     Query).
+         */
+        get: operations["get_photos"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/properties": {
         parameters: {
             query?: never;
@@ -1482,6 +1600,43 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["post_stripe_webhook_tenant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A customer's upload slot for a photo or PDF attached to one of their jobs, visits,
+         *     properties, estimates or invoices (within the properties they may see).
+         */
+        post: operations["post_uploads"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/uploads/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How the customer's own upload went: pending, ready (with the file) or failed (with why). */
+        get: operations["get_uploads_file"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1712,6 +1867,29 @@ export interface components {
          * @enum {string}
          */
         ApprovedHow: "phone" | "paper" | "in_person" | "email";
+        /** @description What a file is attached to, in one account. */
+        Attached: {
+            job: components["schemas"]["JobId"];
+            /** @enum {string} */
+            to: "job";
+        } | {
+            job: components["schemas"]["JobId"];
+            /** @enum {string} */
+            to: "visit";
+            visit: components["schemas"]["VisitId"];
+        } | {
+            property: components["schemas"]["PropertyId"];
+            /** @enum {string} */
+            to: "property";
+        } | {
+            estimate: components["schemas"]["EstimateId"];
+            /** @enum {string} */
+            to: "estimate";
+        } | {
+            invoice: components["schemas"]["InvoiceId"];
+            /** @enum {string} */
+            to: "invoice";
+        };
         /** @description One line of the audit log. */
         AuditEntry: {
             account?: components["schemas"]["AccountId"] | null;
@@ -1960,6 +2138,20 @@ export interface components {
             kind: "fixed";
             label: string;
         };
+        /**
+         * @description What a document is.
+         * @enum {string}
+         */
+        DocKind: "permit" | "warranty" | "manual" | "panel_label" | "other";
+        /** @description A document, by signed address: always a download. */
+        DocumentView: {
+            /** Format: int64 */
+            bytes: number;
+            kind: components["schemas"]["DocKind"];
+            kind_label: string;
+            name: string;
+            url: string;
+        };
         /** @description The draft's new content. */
         DraftContent: {
             content: components["schemas"]["VersionContent"];
@@ -2103,6 +2295,43 @@ export interface components {
             valid_until: string;
             /** @description Sent versions, newest first. */
             versions: components["schemas"]["VersionView"][];
+        };
+        /**
+         * @description Photo or document.
+         * @enum {string}
+         */
+        FileKind: "photo" | "document";
+        /** @description The contractor's file settings. */
+        FileSettings: {
+            /**
+             * Format: int32
+             * @description Files one contact may upload in a day (default 30).
+             */
+            daily_per_contact: number;
+            /**
+             * Format: int64
+             * @description Bytes of photos and documents the contractor keeps at most (default 20 GB).
+             */
+            quota_bytes: number;
+        };
+        /** @description A file as pages show it. */
+        FileView: {
+            /** Format: date-time */
+            added_at: string;
+            /** @description Who added it (a name; "the office" is a staff member's name). */
+            by: string;
+            by_staff: boolean;
+            caption?: string | null;
+            document?: components["schemas"]["DocumentView"] | null;
+            id: string;
+            kind: components["schemas"]["FileKind"];
+            photo?: components["schemas"]["PhotoView"] | null;
+            property?: string | null;
+            /** @description Whether this session may delete it. */
+            removable: boolean;
+            shared: boolean;
+            tag?: components["schemas"]["PhotoTag"] | null;
+            to: components["schemas"]["Attached"];
         };
         /** @description How a technician finishes a visit. */
         Finish: {
@@ -2291,6 +2520,11 @@ export interface components {
          * @enum {string}
          */
         JobActionKind: "hold" | "resume" | "cancel" | "complete";
+        /** @description One job as its page shows it: the job, and its photos and documents. */
+        JobDetail: components["schemas"]["JobView"] & {
+            /** @description Photos and documents of the job and its visits that the customer sees, oldest first. */
+            files: components["schemas"]["FileView"][];
+        };
         /** @description A job the office sets up without an estimate. */
         JobDraft: {
             property?: components["schemas"]["PropertyId"] | null;
@@ -2389,6 +2623,14 @@ export interface components {
             time_zone: string;
             timeline: components["schemas"]["TimelineEntry"][];
             visits: components["schemas"]["VisitView"][];
+        };
+        /** @description The office's change to a file's labels. */
+        LabelChange: {
+            /** @description Empty text removes the caption. */
+            caption?: string | null;
+            doc_kind?: components["schemas"]["DocKind"] | null;
+            shared?: boolean | null;
+            tag?: components["schemas"]["PhotoTag"] | null;
         };
         /** @description An invoice's money, derived from its total and payments. */
         Ledger: {
@@ -2566,6 +2808,32 @@ export interface components {
         NewEstimate: {
             content: components["schemas"]["VersionContent"];
             property?: components["schemas"]["PropertyId"] | null;
+        };
+        /** @description What the browser asks a slot for. */
+        NewFile: {
+            caption?: string | null;
+            /**
+             * @description As the device declares it (the content is what is checked): `image/jpeg`,
+             *     `image/png`, `image/webp` for a photo, `application/pdf` for a document.
+             */
+            content_type: string;
+            doc_kind?: components["schemas"]["DocKind"] | null;
+            kind: components["schemas"]["FileKind"];
+            /** @description What the device called it (a document's download name). */
+            name: string;
+            /**
+             * @description Office only: shown to the customer (the default) or internal. A customer's uploads are
+             *     always shared with the office and the account.
+             */
+            shared?: boolean | null;
+            /**
+             * Format: int64
+             * @description Bytes, exactly: the upload address accepts only this length.
+             */
+            size: number;
+            tag?: components["schemas"]["PhotoTag"] | null;
+            /** @description What the file is attached to. */
+            to: components["schemas"]["Attached"];
         };
         /**
          * @description A new invoice: from an approved estimate (its chosen lines, tax and property; its deposit
@@ -2903,6 +3171,42 @@ export interface components {
         };
         /** @example +15125550142 */
         Phone: string;
+        /** @description Photos of one job (or of a property, for those attached to none). */
+        PhotoGroup: {
+            job?: components["schemas"]["LinkedDoc"] | null;
+            /** @description Oldest first; each says its visit and its before / during / after tag. */
+            photos: components["schemas"]["FileView"][];
+            /** @description The property's label and address. */
+            place?: string | null;
+            title: string;
+        };
+        /**
+         * @description When in the job a photo was taken.
+         * @enum {string}
+         */
+        PhotoTag: "before" | "during" | "after";
+        /** @description A photo's two renditions, by signed address. */
+        PhotoView: {
+            /** Format: int32 */
+            height: number;
+            /**
+             * @description The camera's own clock (no zone), when it said.
+             * @example 2026-11-30T14:05:09
+             */
+            taken_at?: string | null;
+            /** Format: int32 */
+            thumb_height: number;
+            thumb_url: string;
+            /** Format: int32 */
+            thumb_width: number;
+            url: string;
+            /** Format: int32 */
+            width: number;
+        };
+        /** @description Every shared photo of the account, grouped by job, newest job first. */
+        Pictures: {
+            groups: components["schemas"]["PhotoGroup"][];
+        };
         /** @description The parts of the portal a contractor shows their customers. */
         PortalSections: {
             estimates: boolean;
@@ -2929,6 +3233,11 @@ export interface components {
         /** @description One property with what happened there. */
         PropertyHistory: {
             agreements: components["schemas"]["AgreementView"][];
+            /**
+             * @description Documents of the property and of its jobs, estimates and invoices (permits,
+             *     warranties, manuals, panel labels), newest first: downloads only.
+             */
+            documents: components["schemas"]["FileView"][];
             equipment: components["schemas"]["Equipment"][];
             estimates: components["schemas"]["EstimateSummary"][];
             invoices: components["schemas"]["InvoiceSummary"][];
@@ -3092,6 +3401,7 @@ export interface components {
             currency: string;
             /** @description What new estimates start with: tax rate and terms (the deposit is `payments.default_deposit`). */
             estimate_defaults?: components["schemas"]["EstimateDefaults"];
+            files?: components["schemas"]["FileSettings"] | null;
             /**
              * @description BCP 47 (`en-US`).
              * @example en-US
@@ -3120,6 +3430,28 @@ export interface components {
             property: components["schemas"]["PropertyId"];
             /** @description IANA zone its times are shown in. */
             time_zone: string;
+        };
+        /** @description Where the browser sends the file. */
+        Slot: {
+            /**
+             * Format: int64
+             * @description Seconds the address works.
+             */
+            expires_in: number;
+            /** @description The file's id: ask `GET .../uploads/{file}` how processing went. */
+            file: string;
+            /** @description Headers to send unchanged with the file. */
+            headers: [
+                string,
+                string
+            ][];
+            method: string;
+            url: string;
+        };
+        /** @description Every file of a customer, for staff. */
+        StaffFiles: {
+            /** @description Newest first, internal ones included. */
+            files: components["schemas"]["FileView"][];
         };
         /** @example stf_01JD8X3G7N9QK2W5V4M6R8T0YB */
         StaffId: string;
@@ -3176,12 +3508,15 @@ export interface components {
             /** Format: date-time */
             at: string;
             document?: components["schemas"]["LinkedDoc"] | null;
+            /** @description The photo or document it is about. */
+            file?: string | null;
             /**
              * @description `job_created`, `job_scheduled`, `job_in_progress`, `job_on_hold`, `job_resumed`,
              *     `job_completed`, `job_cancelled`, `job_unscheduled`; `visit_scheduled`, `visit_confirmed`,
              *     `visit_moved`, `visit_on_the_way`, `visit_arrived`, `visit_completed`,
              *     `visit_cancelled`; `reschedule_requested`, `cancel_requested`, `request_declined`;
-             *     `invoice_issued`, `invoice_paid`.
+             *     `invoice_issued`, `invoice_paid`; `photo_added`, `document_added` (with the file's id
+             *     in `file` and its caption in `note`).
              */
             kind: string;
             note?: string | null;
@@ -3221,6 +3556,15 @@ export interface components {
          * @enum {string}
          */
         UploadPurpose: "logo" | "approval_scan" | "staff_photo";
+        /** @description How an upload went, for the uploader's page. */
+        UploadStatus: {
+            file: string;
+            /** @description For a failed upload: what happened and what to do, in plain words. */
+            reason?: string | null;
+            /** @description `pending`, `ready` or `failed`. */
+            state: string;
+            view?: components["schemas"]["FileView"] | null;
+        };
         /** @description Where to send the file, and the upload's id to use it by. */
         UploadTicket: {
             /** Format: int64 */
@@ -5129,6 +5473,153 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_admin_customers_account_files: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffFiles"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_admin_customers_account_files_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+                /** @description File id (fil_...) */
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted, with its renditions */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No token, or one that is expired, revoked or for another audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    staff_change: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+                /** @description File id (fil_...) */
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LabelChange"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description changed by someone else meanwhile */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7091,6 +7582,141 @@ export interface operations {
             };
         };
     };
+    post_admin_customers_account_uploads: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewFile"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Slot"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the storage is full */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than this route takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Well formed, but against a rule no schema states (fields that go together, what the record or the contractor allows); `fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description the day's uploads are used up */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_admin_customers_account_uploads_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+                /** @description File id (fil_...) */
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadStatus"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_admin_documents_subject_audit: {
         parameters: {
             query?: never;
@@ -8987,6 +9613,51 @@ export interface operations {
             };
         };
     };
+    delete_files_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description File id (fil_...) */
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted, with its renditions */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_home: {
         parameters: {
             query?: never;
@@ -9347,7 +10018,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["JobView"];
+                    "application/json": components["schemas"]["JobDetail"];
                 };
             };
             401: {
@@ -9711,6 +10382,41 @@ export interface operations {
             };
         };
     };
+    get_photos: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Pictures"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_properties: {
         parameters: {
             query?: never;
@@ -9793,6 +10499,145 @@ export interface operations {
                 };
             };
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_uploads: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewFile"];
+            };
+        };
+        responses: {
+            /** @description Send the file with `method` to `url` with `headers`, within `expires_in` seconds */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Slot"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the contractor's storage is full */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than this route takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Well formed, but against a rule no schema states (fields that go together, what the record or the contractor allows); `fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description the day's uploads are used up */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_uploads_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description File id (fil_...) */
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadStatus"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -191,7 +191,8 @@ pub struct TimelineEntry {
     /// `job_completed`, `job_cancelled`, `job_unscheduled`; `visit_scheduled`, `visit_confirmed`,
     /// `visit_moved`, `visit_on_the_way`, `visit_arrived`, `visit_completed`,
     /// `visit_cancelled`; `reschedule_requested`, `cancel_requested`, `request_declined`;
-    /// `invoice_issued`, `invoice_paid`.
+    /// `invoice_issued`, `invoice_paid`; `photo_added`, `document_added` (with the file's id
+    /// in `file` and its caption in `note`).
     pub kind: String,
     pub note: Option<String>,
     pub window: Option<Window>,
@@ -199,10 +200,29 @@ pub struct TimelineEntry {
     pub visit: Option<String>,
     /// The estimate or invoice it is about.
     pub document: Option<LinkedDoc>,
+    /// The photo or document it is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
 }
 
 fn entry(at: Timestamp, kind: String) -> TimelineEntry {
-    TimelineEntry { at, kind, note: None, window: None, visit: None, document: None }
+    TimelineEntry { at, kind, note: None, window: None, visit: None, document: None, file: None }
+}
+
+/// Adds the files a viewer sees to a job's timeline, in time order with the rest.
+pub fn add_files(timeline: &mut Vec<TimelineEntry>, files: &[&crate::file::StoredFile]) {
+    for f in files {
+        let kind = match f.kind() {
+            crate::file::FileKind::Photo => "photo_added",
+            crate::file::FileKind::Document => "document_added",
+        };
+        let mut e = entry(f.created_at, kind.into());
+        e.note = f.labels.caption.clone();
+        e.visit = f.attached.visit().map(|v| v.to_string());
+        e.file = Some(f.id.to_string());
+        timeline.push(e);
+    }
+    timeline.sort_by_key(|e| e.at);
 }
 
 /// The job's timeline, derived from its records (nothing is stored twice): its own history,

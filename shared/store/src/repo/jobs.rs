@@ -20,6 +20,8 @@ pub struct JobBundle {
     pub visits: Vec<Visit>,
     pub reschedules: Vec<RescheduleRequest>,
     pub invoices: Vec<JobInvoice>,
+    /// Photos and documents of the job and its visits, oldest first.
+    pub files: Vec<portal_domain::file::StoredFile>,
 }
 
 impl JobBundle {
@@ -143,7 +145,13 @@ impl Work {
     /// Takes one item if it is a job's or one of its records; `false` when it is neither.
     fn take(&mut self, item: Item) -> Result<bool, StoreError> {
         match kind(&item) {
-            "job" => self.jobs.push(JobBundle { job: from_item(item)?, visits: Vec::new(), reschedules: Vec::new(), invoices: Vec::new() }),
+            "job" => self.jobs.push(JobBundle {
+                job: from_item(item)?,
+                visits: Vec::new(),
+                reschedules: Vec::new(),
+                invoices: Vec::new(),
+                files: Vec::new(),
+            }),
             "visit" => {
                 let v: Visit = from_item(item)?;
                 if let Some(b) = self.jobs.iter_mut().rev().find(|b| b.job.id == v.job) {
@@ -161,6 +169,13 @@ impl Work {
                 let i: JobInvoice = from_item(item)?;
                 if let Some(b) = self.jobs.iter_mut().rev().find(|b| b.job.id == i.job) {
                     b.invoices.push(i);
+                }
+            }
+            "file" => {
+                let f: portal_domain::file::StoredFile = from_item(item)?;
+                if let Some(b) = self.jobs.iter_mut().rev().find(|b| f.attached.job() == Some(&b.job.id)) {
+                    b.files.push(f);
+                    b.files.sort_by_key(|f| f.created_at);
                 }
             }
             "visit_technician" => {}
@@ -182,6 +197,8 @@ pub struct AccountWork {
     pub agreements: Vec<Agreement>,
     pub properties: Vec<portal_domain::party::Property>,
     pub equipment: Vec<Equipment>,
+    /// Files of properties (with `places`), estimates and invoices; a job's are in its bundle.
+    pub files: Vec<portal_domain::file::StoredFile>,
 }
 
 /// One Query: the documents and jobs of an account (the dashboard), and with `places` its
@@ -198,6 +215,9 @@ pub async fn account_work(table: &dyn Table, t: &TenantId, a: &AccountId, places
             "agreement" => out.agreements.push(from_item(item)?),
             "property" => out.properties.push(from_item(item)?),
             "equipment" => out.equipment.push(from_item(item)?),
+            "file" if !item.get("sk").and_then(serde_json::Value::as_str).unwrap_or_default().starts_with(keys::JOB_PREFIX) => {
+                out.files.push(from_item(item)?)
+            }
             _ => {
                 work.take(item)?;
             }

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod customers;
 pub mod estimates;
+pub mod files;
 pub mod invoices;
 pub mod jobs;
 pub mod outbox;

@@ -1,0 +1,409 @@
+//! Photos and documents: an upload slot checked against its target, the quota and the
+//! uploader's daily count (one read, one transaction); the files as pages show them, with
+//! short-lived signed addresses; the office's label changes and deletions, audited.
+use jiff::Timestamp;
+use portal_domain::FieldErrors;
+use portal_domain::file::{self, Attached, FileKind, Kept, Labels, StoredFile, Upload, UploadState, Uploader};
+use portal_domain::ids::{AccountId, FileId, PropertyId, StaffId};
+use portal_domain::ports::{Blobs, Download, PortError, SignedRequest};
+use portal_store::keys;
+use portal_store::repo::files;
+use portal_store::table::{Item, Key};
+
+use crate::{Act, Error};
+
+/// What the browser asks a slot for.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewFile {
+    /// What the file is attached to.
+    pub to: Attached,
+    pub kind: FileKind,
+    /// As the device declares it (the content is what is checked): `image/jpeg`,
+    /// `image/png`, `image/webp` for a photo, `application/pdf` for a document.
+    #[schema(pattern = "^(image/(jpeg|png|webp)|application/pdf)$")]
+    pub content_type: String,
+    /// Bytes, exactly: the upload address accepts only this length.
+    #[schema(minimum = 1, maximum = 26214400)]
+    pub size: u64,
+    /// What the device called it (a document's download name).
+    #[schema(min_length = 1, max_length = 255)]
+    pub name: String,
+    #[schema(max_length = 200)]
+    pub caption: Option<String>,
+    /// A photo's place in the job.
+    pub tag: Option<file::PhotoTag>,
+    /// A document's kind.
+    pub doc_kind: Option<file::DocKind>,
+    /// Office only: shown to the customer (the default) or internal. A customer's uploads are
+    /// always shared with the office and the account.
+    pub shared: Option<bool>,
+}
+
+/// Who asks for a slot, as their verified session says.
+pub enum Asker<'a> {
+    /// A contact, limited to these properties (none: the whole account).
+    Customer { properties: Option<&'a [PropertyId]> },
+    /// The owner or office.
+    Office,
+    /// A technician: only to visits they are on.
+    Technician { staff: &'a StaffId },
+}
+
+/// Where the browser sends the file.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Slot {
+    /// The file's id: ask `GET .../uploads/{file}` how processing went.
+    #[schema(value_type = String)]
+    pub file: FileId,
+    pub method: String,
+    pub url: String,
+    /// Headers to send unchanged with the file.
+    pub headers: Vec<(String, String)>,
+    /// Seconds the address works.
+    pub expires_in: i64,
+}
+
+/// Declared types a photo and a document may have.
+const PHOTO_TYPES: &[&str] = &["image/jpeg", "image/png", "image/webp"];
+const DOCUMENT_TYPES: &[&str] = &["application/pdf"];
+
+/// The keys the slot's one read takes: what the file is attached to (the visit's technician
+/// line for a technician), and the tenant (quota and daily limit).
+fn target_keys(act: &Act<'_>, account: &AccountId, to: &Attached, asker: &Asker<'_>) -> Vec<Key> {
+    let (t, a) = (&act.tenant, account);
+    let mut keys = vec![match to {
+        Attached::Job { job } => keys::job(t, a, job),
+        Attached::Visit { job, visit } => keys::visit(t, a, job, visit),
+        Attached::Property { property } => Key::new(keys::account_pk(t, a), format!("{}{property}", keys::PROPERTY_PREFIX)),
+        Attached::Estimate { estimate } => keys::estimate(t, a, estimate),
+        Attached::Invoice { invoice } => keys::invoice(t, a, invoice),
+    }];
+    if let (Asker::Technician { staff }, Attached::Visit { job, visit }) = (asker, to) {
+        keys.push(keys::visit_technician(t, a, job, visit, staff));
+    }
+    keys.push(keys::tenant(t));
+    keys
+}
+
+/// The property of the target item, and whether it is one a customer sees (an estimate or
+/// invoice the office has sent; a job not cancelled is still the customer's).
+fn target_property(to: &Attached, item: &Item) -> Result<(Option<PropertyId>, bool), Error> {
+    let property = |name: &str| -> Option<PropertyId> { item.get(name).and_then(|v| v.as_str()).and_then(|s| s.parse().ok()) };
+    Ok(match to {
+        Attached::Job { .. } => (property("property"), true),
+        Attached::Visit { .. } => (property("property"), true),
+        Attached::Property { property: p } => (Some(p.clone()), true),
+        Attached::Estimate { .. } => {
+            let e: portal_domain::estimate::Estimate = portal_store::record::from_item(item.clone())?;
+            (e.property.clone(), e.status != portal_domain::estimate::EstimateStatus::Draft)
+        }
+        Attached::Invoice { .. } => {
+            let i: portal_domain::invoice::Invoice = portal_store::record::from_item(item.clone())?;
+            (i.property.clone(), i.status != portal_domain::invoice::InvoiceStatus::Draft)
+        }
+    })
+}
+
+/// Gives an upload slot: checks the request, the target (in the account, seen by the asker),
+/// then reserves the bytes against the contractor's quota and counts one of the uploader's
+/// uploads for today, with the slot, in one transaction.
+pub async fn start(act: &Act<'_>, blobs: &dyn Blobs, account: &AccountId, asker: Asker<'_>, body: &NewFile) -> Result<Slot, Error> {
+    let by = Uploader::of(&act.actor).ok_or(Error::NotFound("uploader"))?;
+    // Outside what any file may be (the limits the API document states): 400.
+    let mut e = FieldErrors::new();
+    if !PHOTO_TYPES.contains(&body.content_type.as_str()) && !DOCUMENT_TYPES.contains(&body.content_type.as_str()) {
+        e.add("content_type", "a JPEG, PNG or WebP photo, or a PDF");
+    }
+    if body.size == 0 || body.size > file::MAX_FILE_BYTES {
+        e.add("size", "at most 25 MB");
+    }
+    if body.name.is_empty() || body.name.chars().count() > 255 {
+        e.add("name", "1 to 255 characters");
+    }
+    let caption = file::caption(body.caption.as_deref(), &mut e);
+    e.into_result()?;
+    // Fields that must agree with each other, or with who asks: 422.
+    let mut e = FieldErrors::new();
+    let types = match body.kind {
+        FileKind::Photo => PHOTO_TYPES,
+        FileKind::Document => DOCUMENT_TYPES,
+    };
+    if !types.contains(&body.content_type.as_str()) {
+        e.add(
+            "content_type",
+            match body.kind {
+                FileKind::Photo => "a JPEG, PNG or WebP photo",
+                FileKind::Document => "a PDF",
+            },
+        );
+    }
+    let name = body.name.trim();
+    if name.is_empty() {
+        e.add("name", "the file's name");
+    }
+    if body.tag.is_some() && body.kind == FileKind::Document {
+        e.add("tag", "only photos have a before, during or after tag");
+    }
+    if body.doc_kind.is_some() && body.kind == FileKind::Photo {
+        e.add("doc_kind", "only documents have a kind");
+    }
+    if body.shared == Some(false) && matches!(asker, Asker::Customer { .. }) {
+        e.add("shared", "what a customer adds is always shared with the office");
+    }
+    if matches!(asker, Asker::Technician { .. }) && !matches!(body.to, Attached::Visit { .. }) {
+        e.add("to", "a technician adds files to one of their visits");
+    }
+    Error::fields(e)?;
+    // The one read: the target, (the technician's place on the visit,) the tenant.
+    let keys = target_keys(act, account, &body.to, &asker);
+    let found = act.table.get_many(&keys).await?;
+    let target = found.first().cloned().flatten().ok_or(Error::NotFound("what the file is for"))?;
+    let tenant: portal_domain::party::Tenant =
+        portal_store::record::from_item(found.last().cloned().flatten().ok_or(Error::NotFound("tenant"))?)?;
+    let (property, customer_sees) = target_property(&body.to, &target)?;
+    match &asker {
+        Asker::Customer { properties } => {
+            if !customer_sees || !portal_domain::party::within(*properties, property.as_ref()) {
+                return Err(Error::NotFound("what the file is for"));
+            }
+        }
+        Asker::Technician { .. } => {
+            if found.get(1).cloned().flatten().is_none() {
+                return Err(Error::NotFound("visit"));
+            }
+        }
+        Asker::Office => {}
+    }
+    if let Attached::Visit { job, .. } = &body.to {
+        // A visit's key names its job; the stored visit must agree.
+        let of_job = target.get("job").and_then(|v| v.as_str());
+        if of_job != Some(job.as_str()) {
+            return Err(Error::NotFound("visit"));
+        }
+    }
+    let upload = Upload {
+        id: FileId::generate(act.ids),
+        tenant: act.tenant.clone(),
+        account: account.clone(),
+        property,
+        attached: body.to.clone(),
+        kind: body.kind,
+        size: body.size,
+        labels: Labels {
+            caption,
+            tag: body.tag,
+            doc_kind: match body.kind {
+                FileKind::Document => Some(body.doc_kind.unwrap_or_default()),
+                FileKind::Photo => None,
+            },
+            shared: body.shared.unwrap_or(true),
+            name: file::safe_name(name, body.kind),
+        },
+        by,
+        created_at: act.now,
+        state: UploadState::Pending,
+    };
+    let writes = files::start(&upload, tenant.files.quota_bytes, tenant.files.daily_per_contact)?;
+    if let Err(err) = act.table.transact(writes).await {
+        return Err(match files::refusal(&err) {
+            Some(files::Refusal::Quota) => Error::conflict(
+                "storage_full",
+                "The contractor's storage for photos and documents is full. Please tell the office; nothing was uploaded.",
+            ),
+            Some(files::Refusal::Daily) => {
+                Error::Limited("You have added as many files as a day allows. Try again tomorrow, or send them to the office by email.")
+            }
+            None => err.into(),
+        });
+    }
+    let key = format!("uploads/{}/{}/{}", upload.tenant, upload.account, upload.id);
+    let expires = std::time::Duration::from_secs(file::SLOT_SECONDS.unsigned_abs());
+    let SignedRequest { method, url, headers } = blobs.upload_request(&key, &body.content_type, body.size, expires).await.map_err(port)?;
+    Ok(Slot { file: upload.id, method, url, headers, expires_in: file::SLOT_SECONDS })
+}
+
+fn port(e: PortError) -> Error {
+    Error::Inconsistent(format!("blob store: {e}"))
+}
+
+/// A photo's two renditions, by signed address.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct PhotoView {
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+    pub thumb_url: String,
+    pub thumb_width: u32,
+    pub thumb_height: u32,
+    /// The camera's own clock (no zone), when it said.
+    #[schema(value_type = Option<String>, example = "2026-11-30T14:05:09")]
+    pub taken_at: Option<jiff::civil::DateTime>,
+}
+
+/// A document, by signed address: always a download.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct DocumentView {
+    pub url: String,
+    pub name: String,
+    pub bytes: u64,
+    pub kind: file::DocKind,
+    pub kind_label: String,
+}
+
+/// A file as pages show it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct FileView {
+    #[schema(value_type = String)]
+    pub id: FileId,
+    pub kind: FileKind,
+    pub to: Attached,
+    #[schema(value_type = Option<String>)]
+    pub property: Option<PropertyId>,
+    pub caption: Option<String>,
+    pub tag: Option<file::PhotoTag>,
+    pub shared: bool,
+    /// Who added it (a name; "the office" is a staff member's name).
+    pub by: String,
+    pub by_staff: bool,
+    #[schema(value_type = String, format = DateTime)]
+    pub added_at: Timestamp,
+    /// Whether this session may delete it.
+    pub removable: bool,
+    pub photo: Option<PhotoView>,
+    pub document: Option<DocumentView>,
+}
+
+/// The view of a file with addresses signed for the hour `now` falls in.
+pub async fn view(blobs: &dyn Blobs, f: &StoredFile, removable: bool, now: Timestamp) -> Result<FileView, Error> {
+    let (photo, document) = match &f.kept {
+        Kept::Photo(p) => (
+            Some(PhotoView {
+                url: blobs.read_url(&p.display.key, None, now).await.map_err(port)?,
+                width: p.display.width,
+                height: p.display.height,
+                thumb_url: blobs.read_url(&p.thumb.key, None, now).await.map_err(port)?,
+                thumb_width: p.thumb.width,
+                thumb_height: p.thumb.height,
+                taken_at: p.taken_at,
+            }),
+            None,
+        ),
+        Kept::Document(d) => {
+            let download = Download { name: f.labels.name.clone(), content_type: d.content_type.clone() };
+            let kind = f.labels.doc_kind.unwrap_or_default();
+            (
+                None,
+                Some(DocumentView {
+                    url: blobs.read_url(&d.key, Some(&download), now).await.map_err(port)?,
+                    name: f.labels.name.clone(),
+                    bytes: d.bytes,
+                    kind,
+                    kind_label: kind.label().into(),
+                }),
+            )
+        }
+    };
+    Ok(FileView {
+        id: f.id.clone(),
+        kind: f.kind(),
+        to: f.attached.clone(),
+        property: f.property.clone(),
+        caption: f.labels.caption.clone(),
+        tag: f.labels.tag,
+        shared: f.labels.shared,
+        by: f.by.name.clone(),
+        by_staff: f.by.staff,
+        added_at: f.created_at,
+        removable,
+        photo,
+        document,
+    })
+}
+
+/// Views of several files; `removable` says which this session may delete.
+pub async fn views(
+    blobs: &dyn Blobs,
+    files: &[StoredFile],
+    removable: impl Fn(&StoredFile) -> bool,
+    now: Timestamp,
+) -> Result<Vec<FileView>, Error> {
+    let mut out = Vec::with_capacity(files.len());
+    for f in files {
+        out.push(view(blobs, f, removable(f), now).await?);
+    }
+    Ok(out)
+}
+
+/// How an upload went, for the uploader's page.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct UploadStatus {
+    #[schema(value_type = String)]
+    pub file: FileId,
+    /// `pending`, `ready` or `failed`.
+    pub state: String,
+    /// For a failed upload: what happened and what to do, in plain words.
+    pub reason: Option<String>,
+    /// The file, once ready.
+    pub view: Option<FileView>,
+}
+
+/// The status of an upload the uploader `by` made (none for anyone else's).
+pub async fn status(act: &Act<'_>, blobs: &dyn Blobs, account: &AccountId, id: &FileId, by: Option<&str>) -> Result<UploadStatus, Error> {
+    let upload = files::get_upload(act.table, &act.tenant, account, id).await?.ok_or(Error::NotFound("upload"))?;
+    if by.is_some_and(|who| who != upload.by.id) {
+        return Err(Error::NotFound("upload"));
+    }
+    let (state, reason) = match upload.state_at(act.now) {
+        UploadState::Pending => ("pending", None),
+        UploadState::Ready => ("ready", None),
+        UploadState::Failed { reason } => ("failed", Some(reason)),
+    };
+    let view = if state == "ready" {
+        let key = keys::file(&act.tenant, account, &upload.attached, id);
+        match act.table.get(&key).await? {
+            Some(item) => Some(view(blobs, &files::take(item)?, true, act.now).await?),
+            // Deleted since.
+            None => None,
+        }
+    } else {
+        None
+    };
+    Ok(UploadStatus { file: id.clone(), state: state.into(), reason, view })
+}
+
+/// A file of the account by id (`NotFound` for another account's or tenant's).
+pub async fn find(act: &Act<'_>, account: &AccountId, id: &FileId) -> Result<StoredFile, Error> {
+    files::by_id(act.table, &act.tenant, id).await?.filter(|f| &f.account == account).ok_or(Error::NotFound("file"))
+}
+
+/// The office changes a file's caption, tag, kind or visibility; audited.
+pub async fn relabel(act: &Act<'_>, f: &StoredFile, change: &file::LabelChange) -> Result<StoredFile, Error> {
+    let labels = change.apply(f).map_err(|e| match e {
+        // The tag and the kind must fit the file: a rule of the record, not of the request.
+        portal_domain::DomainError::Invalid(f) => Error::Unprocessable(f),
+        other => Error::Rule(other),
+    })?;
+    let detail = serde_json::json!({ "before": { "caption": f.labels.caption, "tag": f.labels.tag, "doc_kind": f.labels.doc_kind, "shared": f.labels.shared },
+        "after": { "caption": labels.caption, "tag": labels.tag, "doc_kind": labels.doc_kind, "shared": labels.shared } });
+    let mut next = f.clone();
+    next.labels = labels.clone();
+    next.rev += 1;
+    act.table.transact(vec![files::save_labels(f, labels)?, act.audit("file.changed", &f.id, Some(&f.account), detail)?]).await?;
+    Ok(next)
+}
+
+/// Deletes a file and its renditions; audited.
+pub async fn remove(act: &Act<'_>, blobs: &dyn Blobs, f: &StoredFile) -> Result<(), Error> {
+    let detail =
+        serde_json::json!({ "kind": f.kind(), "to": f.attached, "caption": f.labels.caption, "by": f.by.name, "bytes": f.stored_bytes() });
+    let mut writes = files::delete(f);
+    writes.push(act.audit("file.deleted", &f.id, Some(&f.account), detail)?);
+    act.table.transact(writes).await?;
+    // The record is gone first: a failure here leaves bytes nobody can reach, never a record
+    // pointing at nothing.
+    for key in f.blob_keys() {
+        blobs.delete(&key).await.map_err(port)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,156 @@
+//! Photos and documents: upload slots (`UPLOAD#{f}`, kept a week), the files they become
+//! (under what they are attached to, indexed by account for the Pictures page and by id for
+//! the office's changes), and the tenant's bytes kept (its quota's counter).
+use jiff::Timestamp;
+use portal_domain::file::{Labels, StoredFile, Upload, UploadState};
+use portal_domain::ids::{AccountId, FileId, TenantId};
+use serde_json::Value;
+
+use crate::keys;
+use crate::record::{from_item, kind, to_item, with_index};
+use crate::table::{Cond, Delete, Index, Item, Put, Query, SortKey, StoreError, Table, Update, Write};
+
+/// How long an upload's record is kept after its slot (the uploader's page asks how it went).
+const UPLOAD_KEPT_SECONDS: i64 = 7 * 24 * 3600;
+/// Days are counted in UTC for the per-contact limit.
+const DAY: i64 = 24 * 3600;
+
+fn upload_item(u: &Upload) -> Result<Item, StoreError> {
+    let mut item = to_item("upload", &keys::upload(&u.tenant, &u.account, &u.id), u)?;
+    item.insert("ttl".into(), Value::from(u.created_at.as_second() + UPLOAD_KEPT_SECONDS));
+    Ok(item)
+}
+
+/// Why a slot was not given.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The contractor's storage quota would be passed.
+    Quota,
+    /// The uploader's uploads for today are used up.
+    Daily,
+}
+
+/// Index of the quota's write and of the daily count's in [`start`]'s transaction.
+pub const QUOTA_WRITE: usize = 1;
+pub const DAILY_WRITE: usize = 2;
+
+/// The writes of a new upload slot, in one transaction: the slot, the bytes reserved against
+/// `quota` (refused when they would pass it) and one of the uploader's `daily` uploads.
+pub fn start(u: &Upload, quota: u64, daily: u32) -> Result<Vec<Write>, StoreError> {
+    let size = i64::try_from(u.size).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let room = i64::try_from(quota).unwrap_or(i64::MAX) - size;
+    let reserve = Update::new(keys::file_usage(&u.tenant))
+        .add("bytes", size)
+        .when(Cond::Or(vec![Cond::NotExists("bytes".into()), Cond::Le("bytes".into(), room.into())]));
+    let day = u.created_at.as_second().div_euclid(DAY);
+    let count = Update::new(keys::rate(&u.tenant, "upload", &u.by.id, day))
+        .add("count", 1)
+        .set("ttl", (day + 2) * DAY)
+        .when(Cond::Or(vec![Cond::absent(), Cond::Lt("count".into(), i64::from(daily).into())]));
+    Ok(vec![Write::create(upload_item(u)?), Write::Update(reserve), Write::Update(count)])
+}
+
+/// What a failed [`start`] transaction was refused for (`None`: another reason).
+pub fn refusal(e: &StoreError) -> Option<Refusal> {
+    match e {
+        StoreError::TransactionCancelled { failed } if failed.contains(&QUOTA_WRITE) => Some(Refusal::Quota),
+        StoreError::TransactionCancelled { failed } if failed.contains(&DAILY_WRITE) => Some(Refusal::Daily),
+        _ => None,
+    }
+}
+
+pub async fn get_upload(table: &dyn Table, t: &TenantId, a: &AccountId, f: &FileId) -> Result<Option<Upload>, StoreError> {
+    table.get(&keys::upload(t, a, f)).await?.map(from_item).transpose()
+}
+
+fn still_pending() -> Cond {
+    Cond::eq("state", "pending")
+}
+
+fn file_item(f: &StoredFile) -> Result<Item, StoreError> {
+    let item = to_item("file", &keys::file(&f.tenant, &f.account, &f.attached, &f.id), f)?;
+    let item = with_index(item, Index::Gsi1, keys::account_files_gsi(&f.tenant, &f.account), format!("{}#{}", f.created_at, f.id));
+    Ok(with_index(item, Index::Gsi2, keys::file_id_gsi(&f.tenant, &f.id), "FILE".into()))
+}
+
+/// The writes that keep a processed upload: the file, the upload marked ready (only if still
+/// pending: a second delivery of the same event changes nothing), and the quota's count moved
+/// from the bytes reserved to the bytes kept.
+pub fn finish(u: &Upload, f: &StoredFile) -> Result<Vec<Write>, StoreError> {
+    let mut done = u.clone();
+    done.state = UploadState::Ready;
+    let delta = i64::try_from(f.stored_bytes()).unwrap_or(i64::MAX) - i64::try_from(u.size).unwrap_or(0);
+    Ok(vec![
+        Write::Put(Put { item: upload_item(&done)?, cond: Some(still_pending()) }),
+        Write::create(file_item(f)?),
+        Write::Update(Update::new(keys::file_usage(&u.tenant)).add("bytes", delta)),
+    ])
+}
+
+/// The writes that record an upload refused or not processed, with what to tell the uploader,
+/// and give its reserved bytes back.
+pub fn fail(u: &Upload, reason: &str) -> Result<Vec<Write>, StoreError> {
+    let mut failed = u.clone();
+    failed.state = UploadState::Failed { reason: reason.into() };
+    Ok(vec![
+        Write::Put(Put { item: upload_item(&failed)?, cond: Some(still_pending()) }),
+        Write::Update(Update::new(keys::file_usage(&u.tenant)).add("bytes", -i64::try_from(u.size).unwrap_or(0))),
+    ])
+}
+
+/// The writes of a file kept without an upload (the demo's): the file and its bytes counted.
+pub fn create(f: &StoredFile) -> Result<Vec<Write>, StoreError> {
+    Ok(vec![
+        Write::create(file_item(f)?),
+        Write::Update(Update::new(keys::file_usage(&f.tenant)).add("bytes", i64::try_from(f.stored_bytes()).unwrap_or(0))),
+    ])
+}
+
+/// One file by its id, in the tenant (found through its index; `None` when it is not there).
+pub async fn by_id(table: &dyn Table, t: &TenantId, f: &FileId) -> Result<Option<StoredFile>, StoreError> {
+    let page = table.query(&Query::index(Index::Gsi2, keys::file_id_gsi(t, f)).sort(SortKey::Eq("FILE".into())).limit(1)).await?;
+    page.items.into_iter().next().map(from_item).transpose()
+}
+
+/// Every file of an account, newest first (one Query of its index).
+pub async fn of_account(table: &dyn Table, t: &TenantId, a: &AccountId) -> Result<Vec<StoredFile>, StoreError> {
+    let items = super::query_all(table, Query::index(Index::Gsi1, keys::account_files_gsi(t, a)).backwards()).await?;
+    items.into_iter().filter(|i| kind(i) == "file").map(from_item).collect()
+}
+
+/// Replaces a file's labels if nobody changed it since it was read.
+pub fn save_labels(f: &StoredFile, labels: Labels) -> Result<Write, StoreError> {
+    let mut next = f.clone();
+    next.labels = labels;
+    next.rev = f.rev + 1;
+    Ok(Write::Put(Put { item: file_item(&next)?, cond: Some(Cond::eq("rev", f.rev)) }))
+}
+
+/// Removes a file as read (its blobs are removed by the caller) and gives its bytes back.
+pub fn delete(f: &StoredFile) -> Vec<Write> {
+    vec![
+        Write::Delete(Delete { key: keys::file(&f.tenant, &f.account, &f.attached, &f.id), cond: Some(Cond::eq("rev", f.rev)) }),
+        Write::Update(Update::new(keys::file_usage(&f.tenant)).add("bytes", -i64::try_from(f.stored_bytes()).unwrap_or(0))),
+    ]
+}
+
+/// Bytes the tenant keeps (the quota's count).
+pub async fn usage(table: &dyn Table, t: &TenantId) -> Result<u64, StoreError> {
+    let item = table.get(&keys::file_usage(t)).await?;
+    Ok(item.and_then(|i| i.get("bytes").and_then(Value::as_i64)).map_or(0, |b| u64::try_from(b).unwrap_or(0)))
+}
+
+/// A file as stored by a repository's Query (`type` = `file`).
+pub fn take(item: Item) -> Result<StoredFile, StoreError> {
+    from_item(item)
+}
+
+/// Whether an item is a file's.
+pub fn is_file(item: &Item) -> bool {
+    kind(item) == "file"
+}
+
+/// The time an upload's day ends (for "try again tomorrow").
+pub fn day_ends(now: Timestamp) -> i64 {
+    (now.as_second().div_euclid(DAY) + 1) * DAY
+}
