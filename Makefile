@@ -58,7 +58,8 @@ openapi: ## regenerate infra/openapi.json from the code, and the web's API types
 	cargo run -q -p portal-local -- openapi > infra/openapi.json
 	cd web && npm run --silent types
 
-bench: web ## budgets of DESIGN.md §9: cold start, sizes, latency, requests/s, JS size, Lighthouse (release builds; slow)
+bench: web ## budgets of DESIGN.md §9: cold start, sizes, latency, requests/s, a photo against sharp, JS size, Lighthouse (release builds; slow)
+	npm --prefix infra/bench/sharp ci --no-audit --no-fund --loglevel=error
 	cargo build --release --workspace --bins
 	cargo run --release -p portal-tests --bin bench
 	infra/scripts/bench-web.sh

@@ -1,6 +1,6 @@
 //! Local mode's S3 front door: `PUT /dev/blobs/{key}?expires=&length=&sig=` takes a browser
 //! upload to the address a function signed, then (for `uploads/`) runs process-upload on the
-//! same S3 event the bucket sends in AWS; `GET /dev/blobs/{key}?expires=&dl=&sig=` serves a
+//! same S3 event the bucket sends in AWS; `GET /dev/blobs/{key}?expires=&sig=` serves a
 //! private file at a signed read address; `GET /media/...` serves checked media (never
 //! uploads) with their stored type and cache headers, as CloudFront does in AWS.
 use std::path::{Path, PathBuf};
@@ -69,9 +69,8 @@ pub async fn receive(app: &App, method: &http::Method, key: &str, req: hyper::Re
 /// `GET /dev/blobs/{key}`: a private file at a signed read address (as a presigned S3 GET).
 async fn read(app: &App, key: &str, q: &std::collections::HashMap<String, String>) -> Resp {
     let expires = q.get("expires").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
-    let dl = q.get("dl").and_then(|v| portal_embedded::files::url_decode(v)).unwrap_or_default();
     let sig = q.get("sig").cloned().unwrap_or_default();
-    match app.blobs.serve(key, expires, &dl, &sig).await {
+    match app.blobs.serve(key, expires, &sig).await {
         Ok(Ok((blob, disposition))) => {
             let mut r = bytes_response(200, &blob.content_type, blob.bytes.into());
             let h = r.headers_mut();

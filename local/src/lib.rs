@@ -59,7 +59,13 @@ fn operation_ids(doc: &mut utoipa::openapi::OpenApi) {
             .map(|s| s.trim_matches(|c| c == '{' || c == '}').replace('-', "_"))
             .collect::<Vec<_>>()
             .join("_");
-        for (method, op) in [("get", &mut item.get), ("put", &mut item.put), ("post", &mut item.post), ("delete", &mut item.delete)] {
+        for (method, op) in [
+            ("get", &mut item.get),
+            ("put", &mut item.put),
+            ("post", &mut item.post),
+            ("patch", &mut item.patch),
+            ("delete", &mut item.delete),
+        ] {
             if let Some(op) = op {
                 op.operation_id = Some(format!("{method}_{name}"));
             }
@@ -82,7 +88,7 @@ fn shared_answers(doc: &mut utoipa::openapi::OpenApi) {
     for (path, item) in doc.paths.paths.iter_mut() {
         // Stripe's webhook reads the raw body whatever its type (the signature covers it).
         let raw = path.starts_with("/api/stripe/");
-        for op in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete].into_iter().flatten() {
+        for op in [&mut item.get, &mut item.put, &mut item.post, &mut item.patch, &mut item.delete].into_iter().flatten() {
             let mut add = |code: &str, what: &str| {
                 op.responses.responses.entry(code.to_string()).or_insert_with(|| error(what));
             };

@@ -37,8 +37,7 @@ async fn read(h: &Harness, url: &str) -> (u16, Vec<u8>, Option<String>) {
     let (_, query) = url.split_once('?').unwrap();
     let key = url.split_once("/dev/blobs/").unwrap().1.split_once('?').unwrap().0;
     let q: std::collections::HashMap<&str, &str> = query.split('&').filter_map(|kv| kv.split_once('=')).collect();
-    let dl = portal_embedded::files::url_decode(q["dl"]).unwrap();
-    match h.blobs.serve(key, q["expires"].parse().unwrap(), &dl, q["sig"]).await.unwrap() {
+    match h.blobs.serve(key, q["expires"].parse().unwrap(), q["sig"]).await.unwrap() {
         Ok((blob, disposition)) => (200, blob.bytes, disposition),
         Err(_) => (403, Vec::new(), None),
     }

@@ -1,10 +1,10 @@
 // The admin page in Debian's Chromium at desktop size: the office signs in, creates a customer,
 // builds and sends an estimate with options, the customer approves it from the emailed link,
 // the office invoices it, the customer pays it, and the office sees it all.
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type Server, drawSignature, expectAccessible, expectNoOverflow, latestToken, launch, newContext, shot, signIn, startServer } from './harness';
+import { type Server, drawSignature, expectAccessible, expectNoOverflow, latestToken, launch, newContext, shot, signIn, staffSignIn, startServer } from './harness';
 
 /** A 1x1 PNG. */
 const PIXEL_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
@@ -19,17 +19,6 @@ afterAll(async () => {
   await browser?.close();
   servers.forEach((s) => s.stop());
 });
-
-async function staffSignIn(page: Page, base: string): Promise<void> {
-  await page.goto('/admin/signin');
-  await page.getByLabel('Work email').fill('morgan@brightspark.example');
-  await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
-  await page.getByRole('status').waitFor();
-  const token = await latestToken(base, 'morgan@brightspark.example');
-  await page.goto(`/admin/signin#token=${token}`);
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByRole('heading', { name: 'Customers' }).waitFor();
-}
 
 describe('the office', () => {
   it('takes a new customer from an estimate to a paid invoice', async () => {

@@ -147,6 +147,18 @@ export async function signIn(page: Page, base: string, email: string): Promise<v
   await page.getByRole('heading', { name: /Hello/ }).waitFor();
 }
 
+/** Signs in to the admin page as a staff member, through the emailed link, until `heading` shows. */
+export async function staffSignIn(page: Page, base: string, email = 'morgan@brightspark.example', heading = 'Customers'): Promise<void> {
+  await page.goto('/admin/signin');
+  await page.getByLabel('Work email').fill(email);
+  await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+  await page.getByRole('status').waitFor();
+  const token = await latestToken(base, email, 'sign-in link');
+  await page.goto(`/admin/signin#token=${token}`);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('heading', { name: heading }).waitFor();
+}
+
 /** Draws a signature stroke on the pad with the mouse (or a finger on the phone profile). */
 export async function drawSignature(page: Page): Promise<void> {
   const pad = page.locator('canvas.signature-pad');

@@ -4,7 +4,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type Server, advanceClock, drawSignature, expectAccessible, expectNoOverflow, expectTapTargets, latestToken, launch, newContext, shot, signIn, staffToken, startServer } from './harness';
+import { type Server, advanceClock, drawSignature, expectAccessible, expectNoOverflow, expectTapTargets, launch, newContext, shot, signIn, staffSignIn, staffToken, startServer } from './harness';
 
 let browser: Browser;
 const servers: Server[] = [];
@@ -175,13 +175,7 @@ describe('jobs and visits', () => {
     if (ahead > 1) await advanceClock(base, (ahead - 1) * 86_400);
     const techContext = await newContext(browser, 'phone', base);
     const tech = await techContext.newPage();
-    await tech.goto('/admin/signin');
-    await tech.getByLabel('Work email').fill('casey@brightspark.example');
-    await tech.getByRole('button', { name: 'Email me a sign-in link' }).click();
-    const techToken = await latestToken(base, 'casey@brightspark.example', 'sign-in link');
-    await tech.goto(`/admin/signin#token=${techToken}`);
-    await tech.getByRole('button', { name: 'Continue' }).click();
-    await tech.getByRole('heading', { name: 'My visits' }).waitFor();
+    await staffSignIn(tech, base, 'casey@brightspark.example', 'My visits');
     const mine = tech.getByTestId('tech-visit').filter({ hasText: 'Main panel upgrade' });
     await mine.waitFor();
     expect(await mine.locator('a.maps').getAttribute('href')).toContain('https://www.google.com/maps/search/');

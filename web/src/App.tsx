@@ -13,7 +13,8 @@ import { EstimateListPage } from './pages/Estimates';
 import { EstimatePage } from './pages/Estimate';
 import { InvoiceListPage, InvoicePage } from './pages/Invoices';
 import { JobListPage, JobPage } from './pages/Jobs';
-import { PropertiesPage } from './pages/Properties';
+import { PicturesPage } from './pages/Pictures';
+import { PropertiesPage, PropertyDocumentsPage } from './pages/Properties';
 import { ReschedulePage } from './pages/Reschedule';
 import { PaymentPage, PaymentsPage } from './pages/Pay';
 import { LinkLanding } from './pages/LinkLanding';
@@ -112,6 +113,9 @@ export function App() {
               Payments
             </a>
           )}
+          <a href="/pictures" data-route aria-current={path.startsWith('/pictures') ? 'page' : undefined}>
+            Pictures
+          </a>
           <a href="/properties" data-route aria-current={path.startsWith('/properties') ? 'page' : undefined}>
             Properties
           </a>
@@ -135,6 +139,7 @@ export function App() {
   const invoiceMatch = /^\/invoices\/([A-Za-z0-9_]+)$/.exec(path);
   const paymentMatch = /^\/payments\/([A-Za-z0-9_]+)$/.exec(path);
   const jobMatch = /^\/jobs\/([A-Za-z0-9_]+)$/.exec(path);
+  const documentsMatch = /^\/properties\/([A-Za-z0-9_]+)\/documents$/.exec(path);
   const rescheduleMatch = /^\/jobs\/([A-Za-z0-9_]+)\/visits\/([A-Za-z0-9_]+)\/reschedule$/.exec(path);
   if (path === '/signin' && token) {
     // Keyed by the token: a fresh link opened in the same tab starts afresh.
@@ -170,6 +175,10 @@ export function App() {
     page = <JobPage id={jobMatch[1]} />;
   } else if (path === '/jobs') {
     page = <JobListPage />;
+  } else if (documentsMatch?.[1]) {
+    page = <PropertyDocumentsPage id={documentsMatch[1]} />;
+  } else if (path === '/pictures') {
+    page = <PicturesPage />;
   } else if (path === '/properties') {
     page = <PropertiesPage />;
   } else if (path === '/payments') {

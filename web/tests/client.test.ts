@@ -98,3 +98,23 @@ describe('API client', () => {
     expect(session()).toBeNull();
   });
 });
+
+describe('uploads', () => {
+  it('asks how an upload went until it is processed, and gives up in plain words', async () => {
+    const { whenProcessed } = await import('../src/api/client');
+    const states = ['pending', 'pending', 'ready'];
+    let asked = 0;
+    const done = await whenProcessed(async () => ({ file: 'fil_1', state: states[asked++] ?? 'ready', reason: null, view: null }), 5);
+    expect(done.state).toBe('ready');
+    expect(asked).toBe(3);
+    const never = await whenProcessed(async () => ({ file: 'fil_2', state: 'pending', reason: null, view: null }), 1);
+    expect(never.state).toBe('failed');
+    expect(never.reason).toMatch(/Reload the page/);
+  });
+
+  it('reads a 204 deletion as done', async () => {
+    const { deleteFile } = await import('../src/api/client');
+    fake([() => new Response(null, { status: 204 })]);
+    await expect(deleteFile('fil_1')).resolves.toBeUndefined();
+  });
+});

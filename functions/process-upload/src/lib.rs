@@ -220,7 +220,9 @@ async fn keep(state: &State, upload: &Upload, bytes: Vec<u8>, _now: Timestamp) -
     if kind == FileKind::Document {
         let key = kept_key(upload, "document.pdf");
         let bytes_len = bytes.len() as u64;
-        state.blobs.put(&key, &Blob { bytes, content_type: "application/pdf".into() }, "private, max-age=3600").await?;
+        // Served only as a download, whoever reads it and however.
+        let download = portal_domain::ports::Download { name: upload.labels.name.clone(), content_type: "application/pdf".into() };
+        state.blobs.put_download(&key, &Blob { bytes, content_type: "application/pdf".into() }, "private, max-age=3600", &download).await?;
         return Ok(Ok(Kept::Document(DocumentFile { key, bytes: bytes_len, content_type: "application/pdf".into() })));
     }
     // Decoding is CPU work: off the async threads (the local server serves others meanwhile).

@@ -5,7 +5,7 @@
 use image::{Rgb, RgbImage};
 use jiff::{SignedDuration, Timestamp};
 use portal_domain::file::{Attached, DocKind, DocumentFile, Kept, Labels, PhotoFile, PhotoTag, Rendition, StoredFile, Uploader};
-use portal_domain::ports::{Blob, Blobs, Fetched, PortError};
+use portal_domain::ports::{Blob, Blobs, Download, Fetched, PortError};
 use portal_store::Table;
 use portal_store::repo::files;
 
@@ -174,7 +174,10 @@ pub async fn write_blobs(blobs: &dyn Blobs) -> Result<(), PortError> {
             continue;
         }
         if matches!(d.picture, Picture::Permit) {
-            blobs.put(&first, &Blob { bytes: permit(), content_type: "application/pdf".into() }, "private, max-age=3600").await?;
+            let download = Download { name: record(&d, Timestamp::now()).labels.name, content_type: "application/pdf".into() };
+            blobs
+                .put_download(&first, &Blob { bytes: permit(), content_type: "application/pdf".into() }, "private, max-age=3600", &download)
+                .await?;
             continue;
         }
         let drawn = draw(d.picture);

@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use portal_domain::FieldErrors;
 use portal_domain::file::{self, Attached, FileKind, Kept, Labels, StoredFile, Upload, UploadState, Uploader};
 use portal_domain::ids::{AccountId, FileId, PropertyId, StaffId};
-use portal_domain::ports::{Blobs, Download, PortError, SignedRequest};
+use portal_domain::ports::{Blobs, PortError, SignedRequest};
 use portal_store::keys;
 use portal_store::repo::files;
 use portal_store::table::{Item, Key};
@@ -279,10 +279,10 @@ pub async fn view(blobs: &dyn Blobs, f: &StoredFile, removable: bool, now: Times
     let (photo, document) = match &f.kept {
         Kept::Photo(p) => (
             Some(PhotoView {
-                url: blobs.read_url(&p.display.key, None, now).await.map_err(port)?,
+                url: blobs.read_url(&p.display.key, now).await.map_err(port)?,
                 width: p.display.width,
                 height: p.display.height,
-                thumb_url: blobs.read_url(&p.thumb.key, None, now).await.map_err(port)?,
+                thumb_url: blobs.read_url(&p.thumb.key, now).await.map_err(port)?,
                 thumb_width: p.thumb.width,
                 thumb_height: p.thumb.height,
                 taken_at: p.taken_at,
@@ -290,12 +290,11 @@ pub async fn view(blobs: &dyn Blobs, f: &StoredFile, removable: bool, now: Times
             None,
         ),
         Kept::Document(d) => {
-            let download = Download { name: f.labels.name.clone(), content_type: d.content_type.clone() };
             let kind = f.labels.doc_kind.unwrap_or_default();
             (
                 None,
                 Some(DocumentView {
-                    url: blobs.read_url(&d.key, Some(&download), now).await.map_err(port)?,
+                    url: blobs.read_url(&d.key, now).await.map_err(port)?,
                     name: f.labels.name.clone(),
                     bytes: d.bytes,
                     kind,

@@ -23,6 +23,31 @@ impl S3Blobs {
         Self { client: crate::lazy::LazyClient::new(config, client), bucket: bucket.into() }
     }
 
+    /// One PutObject: the bytes with their type, Cache-Control and (a download's)
+    /// Content-Disposition, all stored with the object and sent with every read of it.
+    async fn put_object(
+        &self,
+        key: &str,
+        blob: &Blob,
+        content_type: &str,
+        cache: &str,
+        disposition: Option<String>,
+    ) -> Result<(), PortError> {
+        self.client
+            .get()
+            .put_object()
+            .bucket(&self.bucket)
+            .key(self.key(key)?)
+            .content_type(content_type)
+            .cache_control(cache)
+            .set_content_disposition(disposition)
+            .body(ByteStream::from(blob.bytes.clone()))
+            .send()
+            .await
+            .map_err(|e| PortError::new("s3 put_object", e))?;
+        Ok(())
+    }
+
     fn key<'a>(&self, key: &'a str) -> Result<&'a str, PortError> {
         if valid_blob_key(key) { Ok(key) } else { Err(PortError::msg(format!("not a blob key: {key:?}"))) }
     }
@@ -85,21 +110,14 @@ impl Blobs for S3Blobs {
     }
 
     async fn put(&self, key: &str, blob: &Blob, cache: &str) -> Result<(), PortError> {
-        self.client
-            .get()
-            .put_object()
-            .bucket(&self.bucket)
-            .key(self.key(key)?)
-            .content_type(&blob.content_type)
-            .cache_control(cache)
-            .body(ByteStream::from(blob.bytes.clone()))
-            .send()
-            .await
-            .map_err(|e| PortError::new("s3 put_object", e))?;
-        Ok(())
+        self.put_object(key, blob, &blob.content_type, cache, None).await
     }
 
-    async fn read_url(&self, key: &str, download: Option<&Download>, now: portal_domain::Timestamp) -> Result<String, PortError> {
+    async fn put_download(&self, key: &str, blob: &Blob, cache: &str, download: &Download) -> Result<(), PortError> {
+        self.put_object(key, blob, &download.content_type, cache, Some(download.disposition())).await
+    }
+
+    async fn read_url(&self, key: &str, now: portal_domain::Timestamp) -> Result<String, PortError> {
         // Signed as of the start of the hour: the same address all hour (same credentials),
         // so the browser's cache serves a photo seen in that hour.
         let (start, expires) = read_window(now);
@@ -109,10 +127,7 @@ impl Blobs for S3Blobs {
             .expires_in(std::time::Duration::from_secs(u64::try_from(expires - start).unwrap_or(0)))
             .build()
             .map_err(|e| PortError::new("s3 presigning", e))?;
-        let mut get = self.client.get().get_object().bucket(&self.bucket).key(self.key(key)?);
-        if let Some(d) = download {
-            get = get.response_content_disposition(d.disposition()).response_content_type(&d.content_type);
-        }
+        let get = self.client.get().get_object().bucket(&self.bucket).key(self.key(key)?);
         let signed = get.presigned(presigning).await.map_err(|e| PortError::new("s3 presign get_object", e))?;
         Ok(signed.uri().to_string())
     }

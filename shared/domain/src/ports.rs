@@ -209,12 +209,14 @@ pub trait Blobs: Send + Sync {
     async fn put(&self, key: &str, blob: &Blob, cache: &str) -> Result<(), PortError>;
     /// Removes an object; removing a missing one is not an error.
     async fn delete(&self, key: &str) -> Result<(), PortError>;
+    /// Writes an object that is only ever served as a download: stored with its
+    /// `Content-Disposition: attachment` (and type), so every read of it answers so.
+    async fn put_download(&self, key: &str, blob: &Blob, cache: &str, download: &Download) -> Result<(), PortError>;
     /// An address the browser reads `key` from itself, signed: valid from the start of the
     /// hour `now` falls in ([`read_window`]) for two hours, so every call within one hour gives
     /// the same address and a browser never downloads a photo it saw in that hour twice, and
-    /// an address always has an hour left. With `download`, the answer is an attachment of
-    /// that name and type, whatever the object's own type.
-    async fn read_url(&self, key: &str, download: Option<&Download>, now: Timestamp) -> Result<String, PortError>;
+    /// an address always has an hour left.
+    async fn read_url(&self, key: &str, now: Timestamp) -> Result<String, PortError>;
 }
 
 /// How a signed read address serves a document: as an attachment, never shown in the page.

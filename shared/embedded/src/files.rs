@@ -25,6 +25,9 @@ pub struct FileBlobs {
 struct Meta {
     content_type: String,
     cache: String,
+    /// A download's `Content-Disposition` (documents).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    disposition: Option<String>,
 }
 
 /// Why an upload was refused.
@@ -70,22 +73,16 @@ impl FileBlobs {
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
     }
 
-    fn read_signature(&self, key: &str, download: &str, expires: i64) -> String {
+    fn read_signature(&self, key: &str, expires: i64) -> String {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.key).unwrap_or_else(|_| unreachable!());
-        mac.update(format!("GET\n{key}\n{download}\n{expires}").as_bytes());
+        mac.update(format!("GET\n{key}\n{expires}").as_bytes());
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
     }
 
-    /// A read the local server received at a signed address (`/dev/blobs/{key}?expires=&dl=&sig=`):
-    /// the object, and the `Content-Disposition` and type to answer with for a download.
-    pub async fn serve(
-        &self,
-        key: &str,
-        expires: i64,
-        download: &str,
-        sig: &str,
-    ) -> Result<Result<(Blob, Option<String>), Refused>, PortError> {
-        let expected = self.read_signature(key, download, expires);
+    /// A read the local server received at a signed address (`/dev/blobs/{key}?expires=&sig=`):
+    /// the object, and its `Content-Disposition` when it is a download.
+    pub async fn serve(&self, key: &str, expires: i64, sig: &str) -> Result<Result<(Blob, Option<String>), Refused>, PortError> {
+        let expected = self.read_signature(key, expires);
         if !bool::from(subtle::ConstantTimeEq::ct_eq(expected.as_bytes(), sig.as_bytes())) {
             return Ok(Err(Refused::BadSignature));
         }
@@ -93,18 +90,30 @@ impl FileBlobs {
             return Ok(Err(Refused::Expired));
         }
         match self.get(key, u64::MAX).await? {
-            Fetched::Found(mut blob) => {
-                let disposition = match download.split_once(':') {
-                    Some((content_type, name)) => {
-                        blob.content_type = content_type.to_string();
-                        Some(Download { name: name.to_string(), content_type: content_type.to_string() }.disposition())
-                    }
-                    None => None,
-                };
-                Ok(Ok((blob, disposition)))
+            Fetched::Found(blob) => {
+                let path = self.path(key)?;
+                let meta = tokio::fs::read(Self::meta_path(&path)).await.map_err(err("blob metadata"))?;
+                let meta: Meta = serde_json::from_slice(&meta).map_err(|e| PortError::new("blob metadata", e))?;
+                Ok(Ok((blob, meta.disposition)))
             }
             _ => Ok(Err(Refused::Gone)),
         }
+    }
+
+    /// Writes an object and its metadata (a download's disposition with it).
+    async fn write(&self, key: &str, blob: &Blob, cache: &str, disposition: Option<String>) -> Result<(), PortError> {
+        let path = self.path(key)?;
+        if let Some(dir) = path.parent() {
+            tokio::fs::create_dir_all(dir).await.map_err(err("blob folder"))?;
+        }
+        let meta = serde_json::to_vec(&Meta { content_type: blob.content_type.clone(), cache: cache.into(), disposition })
+            .map_err(|e| PortError::new("blob metadata", e))?;
+        // Written beside, then renamed: a reader never sees half an object.
+        let tmp = path.with_file_name(format!(".{}.part", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()));
+        tokio::fs::write(&tmp, &blob.bytes).await.map_err(err("blob write"))?;
+        tokio::fs::write(Self::meta_path(&path), meta).await.map_err(err("blob metadata"))?;
+        tokio::fs::rename(&tmp, &path).await.map_err(err("blob write"))?;
+        Ok(())
     }
 
     /// Checks an upload the local server received against its signed address, then stores it.
@@ -198,28 +207,19 @@ impl Blobs for FileBlobs {
     }
 
     async fn put(&self, key: &str, blob: &Blob, cache: &str) -> Result<(), PortError> {
-        let path = self.path(key)?;
-        if let Some(dir) = path.parent() {
-            tokio::fs::create_dir_all(dir).await.map_err(err("blob folder"))?;
-        }
-        let meta = serde_json::to_vec(&Meta { content_type: blob.content_type.clone(), cache: cache.into() })
-            .map_err(|e| PortError::new("blob metadata", e))?;
-        // Written beside, then renamed: a reader never sees half an object.
-        let tmp = path.with_file_name(format!(".{}.part", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()));
-        tokio::fs::write(&tmp, &blob.bytes).await.map_err(err("blob write"))?;
-        tokio::fs::write(Self::meta_path(&path), meta).await.map_err(err("blob metadata"))?;
-        tokio::fs::rename(&tmp, &path).await.map_err(err("blob write"))?;
-        Ok(())
+        self.write(key, blob, cache, None).await
     }
 
-    async fn read_url(&self, key: &str, download: Option<&Download>, now: jiff::Timestamp) -> Result<String, PortError> {
+    async fn put_download(&self, key: &str, blob: &Blob, cache: &str, download: &Download) -> Result<(), PortError> {
+        let typed = Blob { bytes: blob.bytes.clone(), content_type: download.content_type.clone() };
+        self.write(key, &typed, cache, Some(download.disposition())).await
+    }
+
+    async fn read_url(&self, key: &str, now: jiff::Timestamp) -> Result<String, PortError> {
         self.path(key)?;
         let (_, expires) = read_window(now);
-        // `type:name` for a download (percent-encoded in the address), empty otherwise.
-        let dl = download.map(|d| format!("{}:{}", d.content_type, d.name)).unwrap_or_default();
-        let sig = self.read_signature(key, &dl, expires);
-        let dl: String = url_encode(&dl);
-        Ok(format!("{}/dev/blobs/{key}?expires={expires}&dl={dl}&sig={sig}", self.base_url))
+        let sig = self.read_signature(key, expires);
+        Ok(format!("{}/dev/blobs/{key}?expires={expires}&sig={sig}", self.base_url))
     }
 
     async fn delete(&self, key: &str) -> Result<(), PortError> {
@@ -239,11 +239,6 @@ impl Blobs for FileBlobs {
 pub fn url_encode(s: &str) -> String {
     const RESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
     percent_encoding::utf8_percent_encode(s, RESERVED).to_string()
-}
-
-/// Decodes `%XX` escapes; `None` when the result is not UTF-8.
-pub fn url_decode(s: &str) -> Option<String> {
-    percent_encoding::percent_decode_str(s).decode_utf8().ok().map(|c| c.into_owned())
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-use portal_embedded::files::{FileBlobs, Refused, url_decode};
+use portal_embedded::files::{FileBlobs, Refused};
 use portal_testkit::blob_contract::{Answer, Reader};
 
 fn blobs() -> Arc<FileBlobs> {
@@ -21,8 +21,7 @@ pub async fn read(b: &FileBlobs, url: &str) -> Answer {
     let key = path.split_once("/dev/blobs/").map(|(_, k)| k).unwrap_or_default();
     let q: HashMap<&str, &str> = query.split('&').filter_map(|kv| kv.split_once('=')).collect();
     let expires = q.get("expires").and_then(|v| v.parse().ok()).unwrap_or(0);
-    let dl = url_decode(q.get("dl").copied().unwrap_or_default()).unwrap_or_default();
-    match b.serve(key, expires, &dl, q.get("sig").copied().unwrap_or_default()).await.unwrap() {
+    match b.serve(key, expires, q.get("sig").copied().unwrap_or_default()).await.unwrap() {
         Ok((blob, disposition)) => {
             let mut headers = HashMap::from([("content-type".to_string(), blob.content_type)]);
             if let Some(d) = disposition {
@@ -56,8 +55,13 @@ async fn an_expired_read_address_is_refused() {
     )
     .await
     .unwrap();
-    let url = portal_domain::ports::Blobs::read_url(&b, key, None, portal_domain::ports::Clock::now(clock.as_ref())).await.unwrap();
+    let url = portal_domain::ports::Blobs::read_url(&b, key, portal_domain::ports::Clock::now(clock.as_ref())).await.unwrap();
     assert_eq!(read(&b, &url).await.0, 200);
+    let mut forged = url.clone();
+    forged.replace_range(forged.len() - 4.., "AAAA");
+    assert_eq!(read(&b, &forged).await.0, 403, "a changed signature is refused");
+    let other = url.replace("fil_c-thumb", "fil_d-thumb");
+    assert_eq!(read(&b, &other).await.0, 403, "another key with this signature is refused");
     clock.advance(2 * 3600 + 1);
     assert_eq!(read(&b, &url).await.0, 403, "two hours after its window started");
 }

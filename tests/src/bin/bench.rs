@@ -7,7 +7,10 @@
 //!   a job page);
 //! - requests per second of GET estimate against the release local server on loopback;
 //! - the adoption figures of a contractor with 20,000 customers (read from their counters),
-//!   against recounting them from every customer's records.
+//!   against recounting them from every customer's records;
+//! - a 12 MP phone photo (4032 x 3024, EXIF orientation 6, about 6 MB) made into its two
+//!   renditions by process-upload's code and by sharp (libvips, installed for the bench only),
+//!   each in its own process: time and peak memory.
 //!
 //! Every load is bounded in requests and time and targets 127.0.0.1 only.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -332,4 +335,70 @@ async fn main() {
     handler_latency().await;
     throughput().await;
     adoption_at_scale().await;
+    photo_processing();
+}
+
+/// Runs `cmd` and reads the `{"ms", "peak_kb"}` line it prints.
+fn measured(cmd: &mut std::process::Command) -> (f64, f64, serde_json::Value) {
+    let out = cmd.output().expect("the photo benchmark runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON line");
+    (v["ms"].as_f64().unwrap_or(0.0), v["peak_kb"].as_f64().unwrap_or(0.0), v)
+}
+
+/// The median time and the highest peak of `runs` runs.
+fn runs(n: usize, mut run: impl FnMut() -> (f64, f64, serde_json::Value)) -> (f64, f64, serde_json::Value) {
+    let mut all: Vec<(f64, f64, serde_json::Value)> = (0..n).map(|_| run()).collect();
+    all.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let peak = all.iter().map(|x| x.1).fold(0.0, f64::max);
+    let mid = all.swap_remove(n / 2);
+    (mid.0, peak, mid.2)
+}
+
+fn photo_processing() {
+    const RUNS: usize = 7;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("phone-12mp.jpg");
+    // A camera's photo: noise keeps it as large as a real 12 MP JPEG at quality 92.
+    let img = image::RgbImage::from_fn(4032, 3024, |x, y| {
+        let n = (x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(40_503)) >> 27;
+        image::Rgb([(x / 16 + n) as u8, (y / 12 + n * 3) as u8, ((x + y) / 28) as u8])
+    });
+    let mut jpeg = Vec::new();
+    image::ImageEncoder::write_image(
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 92),
+        img.as_raw(),
+        4032,
+        3024,
+        image::ExtendedColorType::Rgb8,
+    )
+    .unwrap();
+    let photo = portal_testkit::photos::with_exif(&jpeg, 6, "2026:11:30 14:05:09");
+    std::fs::write(&path, &photo).unwrap();
+    let ours = runs(RUNS, || measured(std::process::Command::new(binary("photo-bench", true)).arg(&path)));
+    let sharp_dir = portal_tests::root().join("infra/bench/sharp");
+    let theirs = runs(RUNS, || measured(std::process::Command::new("node").arg(sharp_dir.join("photo.mjs")).arg(&path)));
+    println!(
+        "\n## A 12 MP photo into its renditions (4032 x 3024, {:.1} MB, orientation 6; median of {RUNS} runs, each its own process)\n",
+        photo.len() as f64 / 1e6
+    );
+    println!("| | time | peak memory | display / thumbnail |");
+    println!("|---|---|---|---|");
+    let row = |who: &str, r: &(f64, f64, serde_json::Value)| {
+        println!(
+            "| {who} | {:.0} ms | {:.0} MB | {:.0} KB / {:.0} KB |",
+            r.0,
+            r.1 / 1024.0,
+            r.2["display_bytes"].as_f64().unwrap_or(0.0) / 1024.0,
+            r.2["thumb_bytes"].as_f64().unwrap_or(0.0) / 1024.0
+        )
+    };
+    row("process-upload (one thread)", &ours);
+    row(&format!("sharp {} (libvips, {} threads)", "0.35.5", theirs.2["threads"]), &theirs);
+    let (t, m) = (ours.0 / theirs.0, ours.1 / theirs.1);
+    println!(
+        "\nOurs / sharp's: time {t:.2}x (goal 0.8x: {}), peak memory {m:.2}x (goal 0.6x: {}).",
+        if t <= 0.8 { "ok" } else { "OVER" },
+        if m <= 0.6 { "ok" } else { "OVER" }
+    );
 }

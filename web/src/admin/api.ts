@@ -167,3 +167,13 @@ export const depart = (account: string, job: string, visit: string, eta_minutes:
 export const arrive = (account: string, job: string, visit: string) => send<ScheduleRow>({ method: 'POST', path: `${visitPath(account, job, visit)}/arrive`, body: {} });
 export const finishVisit = (account: string, job: string, visit: string, body: { notes: string; equipment: EquipmentIn[]; complete_job: boolean }) =>
   send<ScheduleRow>({ method: 'POST', path: `${visitPath(account, job, visit)}/finish`, body });
+
+// Photos and documents (upload-photo).
+export type FileView = S['FileView'];
+export const customerFiles = (account: string) => send<S['StaffFiles']>({ path: `/api/admin/customers/${enc(account)}/files` });
+export const staffSlot = (account: string, body: S['NewFile']) => send<S['Slot']>({ method: 'POST', path: `/api/admin/customers/${enc(account)}/uploads`, body });
+export const staffUploadStatus = (account: string, file: string) =>
+  send<S['UploadStatus']>({ path: `/api/admin/customers/${enc(account)}/uploads/${enc(file)}` });
+export const changeFile = (account: string, file: string, body: S['LabelChange']) =>
+  send<FileView>({ method: 'PATCH', path: `/api/admin/customers/${enc(account)}/files/${enc(file)}`, body });
+export const removeFile = (account: string, file: string) => send<void>({ method: 'DELETE', path: `/api/admin/customers/${enc(account)}/files/${enc(file)}` });

@@ -7,8 +7,12 @@ import type {
   Home,
   InvoiceList,
   InvoiceView,
+  JobDetail,
   JobList,
-  JobView,
+  NewFile,
+  Pictures,
+  Slot,
+  UploadStatus,
   LocalWindow,
   PaymentDetail,
   PaymentHistory,
@@ -183,6 +187,8 @@ async function raw<T>(method: string, path: string, body: unknown, token: string
   } catch {
     throw new ApiError(0, 'network', NETWORK_MESSAGE);
   }
+  // A deletion answers 204 with nothing to read.
+  if (response.status === 204) return undefined as T;
   let json: unknown = null;
   try {
     json = await response.json();
@@ -341,7 +347,49 @@ export const requestChanges = (id: string, body: { version: number; comment: str
 const visitPath = (job: string, visit: string) => `/api/jobs/${encodeURIComponent(job)}/visits/${encodeURIComponent(visit)}`;
 export const getHome = () => send<Home>({ path: '/api/home' });
 export const listJobs = () => send<JobList>({ path: '/api/jobs' });
-export const getJob = (id: string) => send<JobView>({ path: `/api/jobs/${encodeURIComponent(id)}` });
+export const getJob = (id: string) => send<JobDetail>({ path: `/api/jobs/${encodeURIComponent(id)}` });
+export const listPictures = () => send<Pictures>({ path: '/api/photos' });
+export const uploadSlot = (body: NewFile) => send<Slot>({ method: 'POST', path: '/api/uploads', body });
+export const uploadStatus = (file: string) => send<UploadStatus>({ path: `/api/uploads/${encodeURIComponent(file)}` });
+export const deleteFile = (file: string) => send<void>({ method: 'DELETE', path: `/api/files/${encodeURIComponent(file)}` });
+
+/** What sending a file to its slot reports as it goes. */
+export interface Progress {
+  sent: number;
+  total: number;
+}
+
+/**
+ * Sends a file straight to the blob store at the address of its slot (a PUT of exactly its
+ * size, as signed), reporting progress; `signal` cancels it. XMLHttpRequest rather than fetch:
+ * fetch reports no upload progress.
+ */
+export function sendFile(slot: Slot, file: Blob, onProgress: (p: Progress) => void, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(slot.method, slot.url);
+    for (const [name, value] of slot.headers) xhr.setRequestHeader(name, value);
+    xhr.upload.onprogress = (e) => onProgress({ sent: e.loaded, total: e.lengthComputable ? e.total : file.size });
+    xhr.onload = () =>
+      xhr.status >= 200 && xhr.status < 300
+        ? resolve()
+        : reject(new ApiError(xhr.status, 'upload_failed', xhr.status === 403 ? 'The upload took too long and its address expired. Try again.' : 'The file could not be sent. Try again.'));
+    xhr.onerror = () => reject(new ApiError(0, 'network', NETWORK_MESSAGE));
+    xhr.onabort = () => reject(new ApiError(0, 'cancelled', 'Cancelled.'));
+    signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+    xhr.send(file);
+  });
+}
+
+/** Asks how an upload went until it is processed (or `tries` run out): about 30 s at most. */
+export async function whenProcessed(status: () => Promise<UploadStatus>, tries = 40): Promise<UploadStatus> {
+  for (let i = 0; i < tries; i++) {
+    const s = await status();
+    if (s.state !== 'pending') return s;
+    await new Promise((r) => setTimeout(r, Math.min(400 + i * 150, 1500)));
+  }
+  return { file: '', state: 'failed', reason: 'This is taking longer than it should. Reload the page in a minute to see if the file arrived.', view: null };
+}
 export const listProperties = () => send<PropertyList>({ path: '/api/properties' });
 export const visitCalendar = (job: string, visit: string) => download(`${visitPath(job, visit)}/calendar`);
 export const confirmVisit = (job: string, visit: string) => send<VisitView>({ method: 'POST', path: `${visitPath(job, visit)}/confirm`, body: {} });

@@ -413,7 +413,7 @@ export interface paths {
          * Changes a file's caption, before/during/after tag, document kind, or whether the customer
          *     sees it; audited.
          */
-        patch: operations["staff_change"];
+        patch: operations["patch_admin_customers_account_files_file"];
         trace?: never;
     };
     "/api/admin/customers/{account}/invoices": {
@@ -5569,7 +5569,7 @@ export interface operations {
             };
         };
     };
-    staff_change: {
+    patch_admin_customers_account_files_file: {
         parameters: {
             query?: never;
             header?: never;
@@ -5603,6 +5603,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description No token, or one that is expired, revoked or for another audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5626,6 +5635,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than this route takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Well formed, but against a rule no schema states (fields that go together, what the record or the contractor allows); `fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
         };

@@ -85,6 +85,7 @@ export type Crew = S['Crew'];
 export type VisitView = S['VisitView'];
 export type JobSummary = S['JobSummary'];
 export type JobView = S['JobView'];
+export type JobDetail = S['JobDetail'];
 export type JobList = S['JobList'];
 export type TimelineEntry = S['TimelineEntry'];
 export type RequestView = S['RequestView'];
@@ -95,3 +96,16 @@ export type Equipment = S['Equipment'];
 export type AgreementView = S['AgreementView'];
 /** A window as people give it: a day and two wall-clock times in the job's zone. */
 export type LocalWindow = S['LocalWindow'];
+
+// Photos and documents.
+export type FileView = S['FileView'];
+export type PhotoView = S['PhotoView'];
+export type DocumentView = S['DocumentView'];
+export type NewFile = S['NewFile'];
+export type Attached = S['Attached'];
+export type PhotoTag = S['PhotoTag'];
+export type DocKind = S['DocKind'];
+export type Slot = S['Slot'];
+export type UploadStatus = S['UploadStatus'];
+export type Pictures = S['Pictures'];
+export type PhotoGroup = S['PhotoGroup'];

@@ -2,9 +2,10 @@
 // equipment installed and its timeline in words.
 import { useState } from 'preact/hooks';
 
-import { askToCancelVisit, getJob, listJobs, session } from '../api/client';
-import type { JobSummary, JobView, TimelineEntry, VisitView } from '../api/types';
+import { askToCancelVisit, deleteFile, getJob, listJobs, session, uploadSlot, uploadStatus } from '../api/client';
+import type { FileView, JobDetail, JobSummary, TimelineEntry, VisitView } from '../api/types';
 import { EquipmentCard } from '../components/Equipment';
+import { DocumentList, Gallery, Uploader } from '../components/Files';
 import { Loading, Notice } from '../components/Notice';
 import { JobStatusBadge, VisitCard } from '../components/Visit';
 import { dateTime, money } from '../lib/format';
@@ -114,6 +115,10 @@ function says(e: TimelineEntry, zone: string): string {
       return `Invoice ${doc} issued`;
     case 'invoice_paid':
       return `Invoice ${doc} paid`;
+    case 'photo_added':
+      return 'Photo added';
+    case 'document_added':
+      return 'Document added';
     default:
       return e.kind.replace(/_/g, ' ');
   }
@@ -159,11 +164,24 @@ function CancelAsk({ v, onDone }: { v: VisitView; onDone: () => void }) {
 }
 
 export function JobPage({ id }: { id: string }) {
-  const { data, error, retry, set } = useLoad(() => getJob(id), [id]);
+  const { data, error, retry, set, update } = useLoad(() => getJob(id), [id]);
   const readOnly = session()?.scope === 'portal:read';
   if (error !== null) return <Notice error={error} onRetry={retry} />;
   if (!data) return <Loading />;
-  const j: JobView = data;
+  const j: JobDetail = data;
+  const added = (f: FileView) =>
+    update((x) => ({
+      ...x,
+      files: [...x.files, f],
+      timeline: [...x.timeline, { at: f.added_at, kind: f.kind === 'photo' ? 'photo_added' : 'document_added', note: f.caption ?? null, file: f.id }],
+    }));
+  const removed = (f: FileView) => update((x) => ({ ...x, files: x.files.filter((y) => y.id !== f.id), timeline: x.timeline.filter((e) => e.file !== f.id) }));
+  const remove = (f: FileView) =>
+    f.removable ? (
+      <button type="button" class="button link" onClick={() => window.confirm('Delete this photo? The office will no longer see it either.') && deleteFile(f.id).then(() => removed(f), retry)}>
+        Delete
+      </button>
+    ) : null;
   const changed = (v: VisitView) => set({ ...j, visits: j.visits.map((x) => (x.id === v.id ? v : x)) });
   const upcoming = j.visits.filter((v) => v.status !== 'completed' && v.status !== 'cancelled');
   const past = j.visits.filter((v) => v.status === 'completed' || v.status === 'cancelled');
@@ -242,6 +260,21 @@ export function JobPage({ id }: { id: string }) {
           </ul>
         </section>
       )}
+      <section aria-labelledby="photos-title">
+        <h2 id="photos-title">Photos</h2>
+        {j.files.some((f) => f.photo) ? (
+          <Gallery photos={j.files} actions={remove} label={`Photos of ${j.title}`} />
+        ) : (
+          <p class="muted">No photos yet.</p>
+        )}
+        <DocumentList files={j.files} actions={remove} />
+        {!readOnly && (
+          <>
+            <p class="muted">Add photos of the problem or the place: they go to the office with this job.</p>
+            <Uploader to={{ to: 'job', job: j.id }} api={{ slot: uploadSlot, status: uploadStatus }} onAdded={added} />
+          </>
+        )}
+      </section>
       {past.length > 0 && (
         <section aria-labelledby="past-visits">
           <h2 id="past-visits">Past visits</h2>

@@ -3,9 +3,10 @@
 // commercial account with several properties gets a filter.
 import { useState } from 'preact/hooks';
 
-import { listProperties } from '../api/client';
-import type { AgreementView, PropertyHistory } from '../api/types';
+import { listProperties, session, uploadSlot, uploadStatus } from '../api/client';
+import type { AgreementView, DocKind, PropertyHistory } from '../api/types';
 import { EquipmentCard } from '../components/Equipment';
+import { DOC_KINDS, DocumentList, Uploader } from '../components/Files';
 import { Loading, Notice } from '../components/Notice';
 import { date, money } from '../lib/format';
 import { useLoad } from '../lib/useLoad';
@@ -54,6 +55,13 @@ function Place({ p }: { p: PropertyHistory }) {
           ))}
         </ul>
       )}
+      <h3>Permits, warranties and manuals</h3>
+      {p.documents.length === 0 ? <p class="muted">No documents yet.</p> : <DocumentList files={p.documents.slice(0, 3)} />}
+      <p>
+        <a href={`/properties/${p.property.id}/documents`} data-route>
+          {p.documents.length > 3 ? `All ${p.documents.length} documents` : 'Documents'}
+        </a>
+      </p>
       <h3>Service history</h3>
       {p.jobs.length === 0 ? (
         <p class="muted">No jobs here yet.</p>
@@ -125,6 +133,52 @@ export function PropertiesPage() {
       {shown.map((p) => (
         <Place key={p.property.id} p={p} />
       ))}
+    </>
+  );
+}
+
+
+/** One property's documents: every permit, warranty, manual and panel label, as downloads;
+ *  the customer can add their own (a PDF). */
+export function PropertyDocumentsPage({ id }: { id: string }) {
+  const { data, error, retry, update } = useLoad(listProperties, []);
+  const [kind, setKind] = useState<DocKind>('warranty');
+  const readOnly = session()?.scope === 'portal:read';
+  if (error !== null) return <Notice error={error} onRetry={retry} />;
+  if (!data) return <Loading />;
+  const p = data.properties.find((x) => x.property.id === id);
+  if (!p) return <Notice error={new Error('This property is not one of yours.')} />;
+  const added = (f: PropertyHistory['documents'][number]) =>
+    update((d) => ({ ...d, properties: d.properties.map((x) => (x.property.id === id ? { ...x, documents: [f, ...x.documents] } : x)) }));
+  return (
+    <>
+      <p>
+        <a href="/properties" data-route>
+          Properties
+        </a>
+      </p>
+      <h1>Documents for {p.property.label}</h1>
+      {p.documents.length === 0 ? (
+        <p class="muted">No documents yet. Permits and warranties from your jobs appear here.</p>
+      ) : (
+        <DocumentList files={p.documents} />
+      )}
+      {!readOnly && (
+        <section aria-labelledby="add-doc">
+          <h2 id="add-doc">Add a document</h2>
+          <p>
+            <label for="doc-kind">What is it?</label>
+            <select id="doc-kind" value={kind} onChange={(e) => setKind((e.target as HTMLSelectElement).value as DocKind)}>
+              {DOC_KINDS.map(([k, l]) => (
+                <option key={k} value={k}>
+                  {l}
+                </option>
+              ))}
+            </select>
+          </p>
+          <Uploader to={{ to: 'property', property: id }} kind="document" api={{ slot: uploadSlot, status: uploadStatus }} onAdded={added} extra={() => ({ doc_kind: kind })} />
+        </section>
+      )}
     </>
   );
 }

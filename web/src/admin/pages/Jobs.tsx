@@ -24,6 +24,7 @@ import {
   scheduleVisit,
 } from '../api';
 import { ByStatus } from '../components/ByStatus';
+import { JobFiles } from '../components/JobFiles';
 
 const JOB_STATUSES = [
   ['unscheduled', 'To schedule'],
@@ -394,6 +395,8 @@ export function AdminJobPage({ account, job }: { account: string; job: string })
         ))}
       </ul>
       {j.status !== 'completed' && j.status !== 'cancelled' && j.status !== 'on_hold' && <BookVisit page={data} onDone={set} />}
+      <h2>Photos and documents</h2>
+      <JobFiles account={account} job={job} />
       <h2>Timeline</h2>
       <ol class="timeline">
         {[...data.timeline].reverse().map((e, i) => (

@@ -9,6 +9,7 @@ import { date } from '../../lib/format';
 import { useLoad } from '../../lib/useLoad';
 import { clock, windowHours } from '../../lib/when';
 import { type EquipmentIn, type ScheduleRow, arrive, depart, finishVisit, myVisits } from '../api';
+import { JobFiles } from '../components/JobFiles';
 
 const ETAS = [10, 15, 20, 25, 30, 45, 60, 90];
 
@@ -144,6 +145,12 @@ function TechVisit({ initial }: { initial: ScheduleRow }) {
         </button>
       )}
       {v.status === 'arrived' && <Finish v={v} onDone={(r) => (setV({ ...v, ...r, customer: v.customer ?? null }), setSaid('Visit completed. Thank you!'))} />}
+      {v.status !== 'cancelled' && (
+        <details class="tech-photos">
+          <summary>Photos</summary>
+          <JobFiles account={v.account} job={v.job} visit={v.visit} />
+        </details>
+      )}
     </li>
   );
 }
