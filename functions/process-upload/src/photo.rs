@@ -4,9 +4,10 @@
 //! decoded (no decompression bombs), the decoder's memory is bounded, and the renditions are
 //! fresh JPEGs, so EXIF (GPS included), XMP, comments and anything appended are gone.
 //!
-//! The renditions are baseline JPEGs: every browser the portal supports shows them, they are
-//! a fraction of a PNG's size for photos, and the `image` crate encodes them itself (it
-//! encodes WebP only losslessly, which would make photos larger, not smaller).
+//! The renditions are baseline JPEGs (4:2:0, `jpeg-encoder`): every browser the portal
+//! supports shows them and they are a fraction of a PNG's size for photos; WebP would be
+//! smaller still, but no maintained Rust crate encodes lossy WebP without linking libwebp (the
+//! `image` crate writes WebP only losslessly, which makes photos larger, not smaller).
 use std::io::Cursor;
 
 use fast_image_resize as fr;
@@ -179,14 +180,11 @@ fn encode(img: image::RgbImage, orientation: Orientation, quality: u8) -> Result
     let rgb = img.into_rgb8();
     let (width, height) = rgb.dimensions();
     let mut jpeg = Vec::with_capacity(rgb.as_raw().len() / 8);
-    image::ImageEncoder::write_image(
-        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, quality),
-        rgb.as_raw(),
-        width,
-        height,
-        image::ExtendedColorType::Rgb8,
-    )
-    .map_err(|_| Refused::Unreadable)?;
+    // 4:2:0 chroma below quality 90 (what cameras write); a JFIF header and nothing else.
+    let (w, h) = (u16::try_from(width).map_err(|_| Refused::TooManyPixels)?, u16::try_from(height).map_err(|_| Refused::TooManyPixels)?);
+    jpeg_encoder::Encoder::new(&mut jpeg, quality)
+        .encode(rgb.as_raw(), w, h, jpeg_encoder::ColorType::Rgb)
+        .map_err(|_| Refused::Unreadable)?;
     Ok(Encoded { jpeg, width, height })
 }
 

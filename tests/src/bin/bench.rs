@@ -82,6 +82,8 @@ async fn cold_starts() {
         ("pay", "pay without a token (no AWS call)", events::raw("pay", "pay-invoice")),
         ("admin-api", "me without a token (no AWS call)", events::raw("admin-api", "me")),
         ("media", "upload without a token (no AWS call)", events::raw("media", "start-upload")),
+        ("upload-photo", "slot without a token (no AWS call)", events::raw("upload-photo", "slot")),
+        ("process-upload", "a logo's upload, not a file's (no AWS call)", events::raw("process-upload", "logo-upload")),
         ("send-notifications", "an empty stream batch (no AWS call)", r#"{"Records": []}"#.to_string()),
         ("send-notifications", "the schedule (DynamoDB on moto)", events::raw("send-notifications", "schedule")),
         ("stripe-webhook", "no signature (no AWS call)", unsigned_webhook()),
@@ -148,7 +150,11 @@ async fn handler_latency() {
     portal_local::seed::seed(table.as_ref(), &RandomIds, SystemClock.now(), "https://portal.test").await.unwrap();
     let key = portal_http::token::KeyFile::generate("bench", RandomIds.secret()).unwrap();
     let verifier = portal_http::token::Verifier::new(portal_http::token::PublicKeys::from_jwks(&key.public_jwks().unwrap()).unwrap());
-    let deps = portal_http::function::Deps::new(table).with_verifier(verifier);
+    // The job page signs its photos' addresses (files, as locally; no request is made).
+    let blob_dir = tempfile::tempdir().unwrap();
+    let blobs =
+        Arc::new(portal_embedded::files::FileBlobs::new(blob_dir.path(), "https://portal.test", RandomIds.secret(), Arc::new(SystemClock)));
+    let deps = portal_http::function::Deps::new(table).with_verifier(verifier).with_blobs(blobs);
     let dana = token(&key, "acc_whitfield", "con_dana");
     println!("\n## Handler time in process, embedded store (20,000 calls each, incl. token verification)\n");
     println!("| read | p50 | p99 | budget p99 <= 2 ms |");
@@ -168,6 +174,11 @@ async fn handler_latency() {
     let job = events::with_token("view-jobs", "get", &dana);
     time_read("GET /api/jobs/{job} (with its timeline)", 20_000, async || {
         jobs.handle(events::request(&job), SystemClock.now()).await.status().as_u16()
+    })
+    .await;
+    let kitchen = job.replace("job_bathfan", "job_kitchen");
+    time_read("GET /api/jobs/{job} (two photos, four signed addresses)", 20_000, async || {
+        jobs.handle(events::request(&kitchen), SystemClock.now()).await.status().as_u16()
     })
     .await;
 }
