@@ -533,6 +533,10 @@ EVENTS["process-upload"] = {
                               "etag": "b1946ac92492d2347c6235b4d2611184", "sequencer": "00617F08299329D189"},
                    "request-id": "N4N7GDK58NMKJ12R", "requester": "123456789012", "source-ip-address": "203.0.113.24",
                    "reason": "PutObject"}},
+    # The sweep's schedule: slots never completed are given up and their bytes given back.
+    "sweep": {"version": "0", "id": "0c2f6b1e-4a7d-4d0e-9f1a-6f3b2d1c5e90", "detail-type": "Scheduled Event",
+              "source": "aws.events", "account": "123456789012", "time": "2026-11-21T16:00:00Z", "region": "us-east-1",
+              "resources": ["arn:aws:events:us-east-1:123456789012:rule/switchboard-UploadSweep"], "detail": {}},
 }
 
 # The Stripe adapter's test stub answers with Stripe's own example objects.

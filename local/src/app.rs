@@ -258,14 +258,19 @@ impl App {
     /// Runs send-notifications as its schedule would in AWS: every due outbox message
     /// (receipts) goes to the local mailbox.
     pub async fn send_outbox(&self) {
+        self.scheduled("send-notifications").await;
+    }
+
+    /// Runs `function` on the event its schedule sends in AWS.
+    async fn scheduled(&self, function: &str) {
         let sweep = serde_json::json!({ "source": "aws.events", "detail-type": "Scheduled Event" });
-        match self.functions.event("send-notifications") {
+        match self.functions.event(function) {
             Some(f) => {
                 if let Err(e) = f.call(sweep).await {
-                    tracing::warn!(error = %e, "outbox delivery failed");
+                    tracing::warn!(function, error = %e, "a scheduled run failed");
                 }
             }
-            None => tracing::error!("send-notifications is not in the registry"),
+            None => tracing::error!(function, "not in the registry"),
         }
     }
 
@@ -295,13 +300,16 @@ impl App {
     }
 
     /// Local background work, once a second: settling simulated bank debits and sending the
-    /// outbox.
+    /// outbox; once a minute, process-upload's sweep of slots never used.
     pub async fn background(self: Arc<Self>) {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
-        loop {
+        for n in 0u64.. {
             tick.tick().await;
             let due = self.simulator.settle_due(self.clock.now());
             self.deliver_all(&due).await;
+            if n % 60 == 59 {
+                self.scheduled("process-upload").await;
+            }
         }
     }
 }

@@ -115,6 +115,20 @@ async fn a_phone_photo_becomes_upright_renditions_without_its_exif_or_gps() {
     let (_, pictures_again) = h.call_with("view-jobs", "photos", &dana, None, &[]).await;
     let count = |p: &Value| p["groups"].as_array().unwrap().iter().map(|g| g["photos"].as_array().unwrap().len()).sum::<usize>();
     assert_eq!(count(&pictures_again), count(&pictures), "one photo, whatever the deliveries");
+    // The office makes it internal: Dana's upload page no longer shows it either.
+    let office = portal_tests::lambda::staff_token(&h.key, "ten_brightspark", "stf_jordan", "office");
+    let (status, _) = h
+        .call_with(
+            "upload-photo",
+            "staff-change",
+            &office,
+            Some(&json!({ "shared": false })),
+            &[("account", "acc_whitfield"), ("file", file)],
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, state) = h.call_with("upload-photo", "status", &dana, None, &[("file", file)]).await;
+    assert_eq!((state["state"].as_str(), &state["view"]), (Some("ready"), &Value::Null), "{state}");
 }
 
 #[tokio::test]
@@ -197,27 +211,15 @@ async fn a_file_larger_than_its_slot_is_refused_by_the_store_and_by_processing()
 
 #[tokio::test]
 async fn the_event_files_are_processed_once_and_a_failed_decode_is_reported() {
-    use portal_domain::file::{Attached, FileKind, Labels, Upload, UploadState, Uploader};
+    use portal_domain::file::UploadState;
     let h = harness().await;
     // The slot the `object-created` event file names, as upload-photo would have written it.
-    let upload = |id: &str, size: u64| Upload {
-        id: id.parse().unwrap(),
-        tenant: "ten_brightspark".parse().unwrap(),
-        account: "acc_whitfield".parse().unwrap(),
-        property: Some("prp_maple".parse().unwrap()),
-        attached: Attached::Job { job: "job_bathfan".parse().unwrap() },
-        kind: FileKind::Photo,
-        size,
-        labels: Labels { caption: None, tag: None, doc_kind: None, shared: true, name: "IMG_4821.jpg".into() },
-        by: Uploader { id: "con_dana".into(), name: "Dana Whitfield".into(), staff: false },
-        created_at: jiff::Timestamp::now(),
-        state: UploadState::Pending,
-    };
+    let upload = |id: &str, size: u64| pending_upload(id, size, jiff::Timestamp::now());
     let event: Value = serde_json::from_str(&portal_tests::events::raw("process-upload", "object-created")).unwrap();
     let key = event["Records"][0]["s3"]["object"]["key"].as_str().unwrap().to_string();
     let jpeg = photos::jpeg(640, 480);
     let u = upload("fil_01jdemo0000000000000000001", jpeg.len() as u64);
-    h.table.transact(portal_store::repo::files::start(&u, u64::MAX, 100).unwrap()).await.unwrap();
+    h.table.transact(portal_store::repo::files::start(&u, u64::MAX, Some(100)).unwrap()).await.unwrap();
     h.blobs.put(&key, &Blob { bytes: jpeg.clone(), content_type: "image/jpeg".into() }, "no-store").await.unwrap();
     let f = h.functions.event("process-upload").unwrap();
     assert_eq!(f.call(event.clone()).await.unwrap()["outcomes"], json!(["kept"]));
@@ -233,7 +235,7 @@ async fn the_event_files_are_processed_once_and_a_failed_decode_is_reported() {
     let key = bridge["detail"]["object"]["key"].as_str().unwrap().to_string();
     let broken = photos::truncated_jpeg();
     let u = upload("fil_01jdemo0000000000000000002", broken.len() as u64);
-    h.table.transact(portal_store::repo::files::start(&u, u64::MAX, 100).unwrap()).await.unwrap();
+    h.table.transact(portal_store::repo::files::start(&u, u64::MAX, Some(100)).unwrap()).await.unwrap();
     h.blobs.put(&key, &Blob { bytes: broken, content_type: "image/jpeg".into() }, "no-store").await.unwrap();
     assert_eq!(f.call(bridge).await.unwrap()["outcomes"], json!(["refused"]));
     assert_eq!(h.blobs.get(&key, u64::MAX).await.unwrap(), Fetched::Missing, "the original is deleted");
@@ -278,6 +280,15 @@ async fn internal_photos_never_reach_the_customer_and_the_office_decides_what_is
     let (status, slot) = h.call_with("upload-photo", "staff-slot", &casey, Some(&body), &[]).await;
     assert_eq!(status, 200, "{slot}");
     h.send_to_slot(&slot, "image/jpeg", &jpeg).await.unwrap();
+    // A visit's file belongs to its job's property (the property scope of contacts applies).
+    let (t, a) = ("ten_brightspark".parse().unwrap(), "acc_whitfield".parse().unwrap());
+    let job_item = h.table.get(&portal_store::keys::job(&t, &a, &"job_bathfan".parse().unwrap())).await.unwrap().unwrap();
+    let added = portal_store::repo::files::by_id(h.table.as_ref(), &t, &slot["file"].as_str().unwrap().parse().unwrap())
+        .await
+        .unwrap()
+        .expect("the visit's photo is kept");
+    assert_eq!(added.property.as_ref().map(ToString::to_string).as_deref(), job_item["property"].as_str());
+    assert!(added.property.is_some());
     // Another technician (not on the visit) is refused, and a technician adds only to visits.
     let other = portal_tests::lambda::staff_token(&h.key, "ten_brightspark", "stf_jordan", "technician");
     assert_eq!(h.call_with("upload-photo", "staff-slot", &other, Some(&body), &[]).await.0, 404, "not their visit");
@@ -350,6 +361,14 @@ async fn slots_are_refused_for_what_the_session_does_not_reach_and_past_the_limi
     let (status, body) = h.call_with("upload-photo", "slot", &dana, Some(&photo(bathfan())), &[]).await;
     assert_eq!((status, body["error"]["code"].as_str()), (429, Some("rate_limited")), "{body}");
     assert!(body["error"]["message"].as_str().unwrap().contains("tomorrow"));
+    // The count is a contact's: the office adds what the work needs.
+    let office = portal_tests::lambda::staff_token(&h.key, "ten_brightspark", "stf_jordan", "office");
+    let office_body = json!({ "to": { "to": "job", "job": "job_bathfan" }, "kind": "photo", "content_type": "image/jpeg",
+                              "size": 1000, "name": "IMG_1.jpg" });
+    for _ in 0..3 {
+        let (status, body) = h.call_with("upload-photo", "staff-slot", &office, Some(&office_body), &[("account", "acc_whitfield")]).await;
+        assert_eq!(status, 200, "{body}");
+    }
     // The contractor's quota: 409 once it would be passed.
     t.files.daily_per_contact = 100;
     t.files.quota_bytes = portal_store::repo::files::usage(h.table.as_ref(), &t.id).await.unwrap() + 1500;
@@ -397,4 +416,59 @@ async fn each_contractor_reaches_no_file_of_the_other() {
             .unwrap();
     assert!(still.is_some());
     let _: &dyn Blobs = h.blobs.as_ref();
+}
+
+#[tokio::test]
+async fn the_sweep_gives_back_what_slots_never_used_and_tells_the_uploader() {
+    use portal_domain::file::{GIVE_UP_SECONDS, NOT_FINISHED, Upload, UploadState};
+    let h = harness().await;
+    let now = jiff::Timestamp::now();
+    let upload = |id: &str, given: jiff::Timestamp| pending_upload(id, 4_000_000, given);
+    let tenant: portal_domain::ids::TenantId = "ten_brightspark".parse().unwrap();
+    let before = portal_store::repo::files::usage(h.table.as_ref(), &tenant).await.unwrap();
+    // A slot given long ago whose file never came (an original half-sent is left), and one
+    // given a minute ago.
+    let stale = upload("fil_01jstale000000000000000001", jiff::Timestamp::from_second(now.as_second() - GIVE_UP_SECONDS - 60).unwrap());
+    let fresh = upload("fil_01jfresh000000000000000001", jiff::Timestamp::from_second(now.as_second() - 60).unwrap());
+    for u in [&stale, &fresh] {
+        h.table.transact(portal_store::repo::files::start(u, u64::MAX, Some(100)).unwrap()).await.unwrap();
+    }
+    let left = process_upload::upload_key(&stale.tenant, &stale.account, &stale.id);
+    h.blobs.put(&left, &Blob { bytes: vec![0xFF, 0xD8], content_type: "image/jpeg".into() }, "no-store").await.unwrap();
+    assert_eq!(portal_store::repo::files::usage(h.table.as_ref(), &tenant).await.unwrap(), before + 8_000_000);
+    let sweep: Value = serde_json::from_str(&portal_tests::events::raw("process-upload", "sweep")).unwrap();
+    let f = h.functions.event("process-upload").unwrap();
+    assert_eq!(f.call(sweep.clone()).await.unwrap(), json!({ "released": 1 }));
+    let got =
+        async |u: &Upload| portal_store::repo::files::get_upload(h.table.as_ref(), &u.tenant, &u.account, &u.id).await.unwrap().unwrap();
+    assert_eq!(got(&stale).await.state, UploadState::Failed { reason: NOT_FINISHED.into() });
+    assert_eq!(got(&fresh).await.state, UploadState::Pending, "still within its time");
+    assert_eq!(
+        portal_store::repo::files::usage(h.table.as_ref(), &tenant).await.unwrap(),
+        before + 4_000_000,
+        "the stale bytes given back"
+    );
+    assert_eq!(h.blobs.get(&left, u64::MAX).await.unwrap(), Fetched::Missing, "what was left of it is deleted");
+    // Run again: nothing to do, one Query per contractor (and the list of contractors).
+    h.table.take();
+    assert_eq!(f.call(sweep).await.unwrap(), json!({ "released": 0 }));
+    assert_eq!(h.table.take(), 1 + 2, "the tenants, then one Query for each of the two");
+}
+
+/// A pending slot of Dana's for a photo of the bathroom fan job, as upload-photo writes it.
+fn pending_upload(id: &str, size: u64, given: jiff::Timestamp) -> portal_domain::file::Upload {
+    use portal_domain::file::{Attached, FileKind, Labels, Upload, UploadState, Uploader};
+    Upload {
+        id: id.parse().unwrap(),
+        tenant: "ten_brightspark".parse().unwrap(),
+        account: "acc_whitfield".parse().unwrap(),
+        property: Some("prp_maple".parse().unwrap()),
+        attached: Attached::Job { job: "job_bathfan".parse().unwrap() },
+        kind: FileKind::Photo,
+        size,
+        labels: Labels { caption: None, tag: None, doc_kind: None, shared: true, name: "IMG_4821.jpg".into() },
+        by: Uploader { id: "con_dana".into(), name: "Dana Whitfield".into(), staff: false },
+        created_at: given,
+        state: UploadState::Pending,
+    }
 }

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { ApiError, NETWORK_MESSAGE, exchange, listEstimates, restore, session, setFetch, signOut } from '../src/api/client';
 
@@ -102,14 +102,26 @@ describe('API client', () => {
 describe('uploads', () => {
   it('asks how an upload went until it is processed, and gives up in plain words', async () => {
     const { whenProcessed } = await import('../src/api/client');
-    const states = ['pending', 'pending', 'ready'];
+    const states = ['pending', 'pending', 'ready'] as const;
     let asked = 0;
     const done = await whenProcessed(async () => ({ file: 'fil_1', state: states[asked++] ?? 'ready', reason: null, view: null }), 5);
     expect(done.state).toBe('ready');
     expect(asked).toBe(3);
-    const never = await whenProcessed(async () => ({ file: 'fil_2', state: 'pending', reason: null, view: null }), 1);
+    const never = await whenProcessed(async () => ({ file: 'fil_2', state: 'pending' as const, reason: null, view: null }), 1);
     expect(never.state).toBe('failed');
     expect(never.reason).toMatch(/Reload the page/);
+  });
+
+  it('sends nothing for a file cancelled before its turn came', async () => {
+    const { sendFile } = await import('../src/api/client');
+    const opened = vi.fn();
+    vi.stubGlobal('XMLHttpRequest', class { open = opened; });
+    const cancel = new AbortController();
+    cancel.abort();
+    const slot = { file: 'fil_1', method: 'PUT', url: 'https://bucket.test/u', headers: [], expires_in: 900 };
+    await expect(sendFile(slot, new Blob(['x']), () => {}, cancel.signal)).rejects.toMatchObject({ code: 'cancelled' });
+    expect(opened).not.toHaveBeenCalled();
+    vi.unstubAllGlobals();
   });
 
   it('reads a 204 deletion as done', async () => {

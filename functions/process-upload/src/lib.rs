@@ -13,7 +13,7 @@
 use std::sync::Arc;
 
 use jiff::Timestamp;
-use portal_domain::file::{DocumentFile, FileKind, Kept, PhotoFile, Rendition, StoredFile, Upload, UploadState};
+use portal_domain::file::{DocumentFile, FileKind, GIVE_UP_SECONDS, Kept, PhotoFile, Rendition, StoredFile, Upload, UploadState};
 use portal_domain::ids::{AccountId, FileId, TenantId};
 use portal_domain::ports::{Blob, Blobs, Clock, Fetched, PortError};
 use portal_http::function::{Deps, EventFunction, Missing};
@@ -39,6 +39,12 @@ impl EventFunction for State {
         })
     }
     async fn event(&self, payload: Value, now: Timestamp) -> Result<Value, lambda_http::Error> {
+        if payload.get("detail-type").and_then(Value::as_str) == Some("Scheduled Event") {
+            let released = sweep(self, now).await.inspect_err(|e| {
+                tracing::error!(error = %portal_http::error::error_chain(e), "the sweep of pending uploads failed; the next one retries");
+            })?;
+            return Ok(serde_json::json!({ "released": released }));
+        }
         let mut outcomes = Vec::new();
         for key in object_keys(payload)? {
             match process(self, &key, now).await {
@@ -185,6 +191,33 @@ pub async fn process(state: &State, key: &str, now: Timestamp) -> Result<Outcome
     state.blobs.delete(key).await?;
     tracing::info!(kind = ?file.kind(), bytes = file.stored_bytes(), "upload kept");
     Ok(Outcome::Kept)
+}
+
+/// Slots handed out per tenant and sweep, at most (the next sweep takes the rest).
+const SWEEP_PAGE: u32 = 200;
+
+/// The scheduled sweep: upload slots still pending [`GIVE_UP_SECONDS`] after they were given
+/// (the browser never sent the file, or processing gave up after Lambda's retries) are marked
+/// failed, which gives their reserved bytes back to the quota and tells the uploader; an
+/// original left behind is deleted. One Query per tenant finds them (none, on most runs).
+/// Conditional like every outcome: an upload processed meanwhile is left as it is.
+pub async fn sweep(state: &State, now: Timestamp) -> Result<usize, Failure> {
+    let given_by = Timestamp::from_second(now.as_second() - GIVE_UP_SECONDS).unwrap_or(now);
+    let mut released = 0;
+    for tenant in portal_store::repo::parties::list_tenants(state.table.as_ref()).await? {
+        for upload in files::pending_before(state.table.as_ref(), &tenant, given_by, SWEEP_PAGE).await? {
+            match state.table.transact(files::fail(&upload, portal_domain::file::NOT_FINISHED)?).await {
+                Ok(()) => released += 1,
+                Err(StoreError::TransactionCancelled { failed }) if failed.contains(&0) => continue,
+                Err(e) => return Err(e.into()),
+            }
+            state.blobs.delete(&upload_key(&upload.tenant, &upload.account, &upload.id)).await?;
+        }
+    }
+    if released > 0 {
+        tracing::info!(released, "pending uploads given up");
+    }
+    Ok(released)
 }
 
 async fn refuse(state: &State, key: &str, upload: &Upload, reason: &str) -> Result<Outcome, Failure> {

@@ -125,14 +125,46 @@ pub fn render(bytes: &[u8], format: Identified) -> Result<Renditions, Refused> {
     Ok(Renditions { display: encode(display, orientation, 82)?, thumb: encode(thumb, orientation, 78)?, taken_at })
 }
 
-/// Whether a JPEG's last scan is followed by its end-of-image marker (FF D9): a file cut off
-/// mid-scan has none after it. (A marker's two bytes cannot occur inside scan data, where
-/// every FF is followed by 00 or a restart marker; an EXIF thumbnail's own markers come
-/// before the main image's scans.)
+/// Whether a JPEG reaches its end-of-image marker (FF D9), walking its segments from the
+/// start: a file cut off mid-scan never does. Walking (rather than looking for the last
+/// FF D9) accepts what phones append after the image, such as a Motion Photo's video, whose
+/// bytes may hold anything. The image decoders give no such answer, so it is written here.
 fn jpeg_complete(bytes: &[u8]) -> bool {
-    let last_scan = bytes.windows(2).rposition(|w| w == [0xFF, 0xDA]);
-    let last_end = bytes.windows(2).rposition(|w| w == [0xFF, 0xD9]);
-    matches!((last_scan, last_end), (Some(s), Some(e)) if e > s)
+    if !bytes.starts_with(&[0xFF, 0xD8]) {
+        return false;
+    }
+    let mut i = 2;
+    loop {
+        // A marker: FF (fill bytes FF allowed), then its code.
+        while bytes.get(i) == Some(&0xFF) && bytes.get(i + 1) == Some(&0xFF) {
+            i += 1;
+        }
+        let (Some(&0xFF), Some(&code)) = (bytes.get(i), bytes.get(i + 1)) else { return false };
+        i += 2;
+        match code {
+            0xD9 => return true,
+            // Markers without a length.
+            0x01 | 0xD0..=0xD7 => continue,
+            _ => {}
+        }
+        let Some(len) = bytes.get(i..i + 2).map(|b| usize::from(u16::from_be_bytes([b[0], b[1]]))) else { return false };
+        if len < 2 {
+            return false;
+        }
+        i += len;
+        if code == 0xDA {
+            // Entropy-coded data: FF is followed by 00 (a stuffed byte) or a restart marker;
+            // anything else is the next marker.
+            loop {
+                match (bytes.get(i), bytes.get(i + 1)) {
+                    (Some(&0xFF), Some(&(0x00 | 0xD0..=0xD7))) => i += 2,
+                    (Some(&0xFF), Some(_)) => break,
+                    (Some(_), _) => i += 1,
+                    (None, _) => return false,
+                }
+            }
+        }
+    }
 }
 
 fn to_rgb(img: DynamicImage) -> image::RgbImage {
@@ -206,4 +238,33 @@ fn taken_at(chunk: Vec<u8>) -> Option<jiff::civil::DateTime> {
         0,
     )
     .ok()
+}
+
+#[cfg(test)]
+mod jpeg_end_tests {
+    use super::jpeg_complete;
+
+    fn jpeg() -> Vec<u8> {
+        let img = image::RgbImage::from_pixel(64, 48, image::Rgb([200, 40, 40]));
+        let mut out = Vec::new();
+        image::DynamicImage::ImageRgb8(img).write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Jpeg).unwrap();
+        out
+    }
+
+    #[test]
+    fn a_whole_jpeg_is_complete_and_a_cut_one_is_not() {
+        let whole = jpeg();
+        assert!(jpeg_complete(&whole));
+        for cut in [whole.len() - 2, whole.len() / 2, 20, 2] {
+            assert!(!jpeg_complete(&whole[..cut]), "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn what_a_phone_appends_after_the_image_is_left_alone() {
+        // A Motion Photo: the image, then a video whose bytes hold a scan marker.
+        let mut motion = jpeg();
+        motion.extend_from_slice(b"\x00\x00\x00\x18ftypmp42\xFF\xDA\x00\x08 video");
+        assert!(jpeg_complete(&motion));
+    }
 }

@@ -68,9 +68,16 @@ pub struct Slot {
 const PHOTO_TYPES: &[&str] = &["image/jpeg", "image/png", "image/webp"];
 const DOCUMENT_TYPES: &[&str] = &["application/pdf"];
 
-/// The keys the slot's one read takes: what the file is attached to (the visit's technician
-/// line for a technician), and the tenant (quota and daily limit).
-fn target_keys(act: &Act<'_>, account: &AccountId, to: &Attached, asker: &Asker<'_>) -> Vec<Key> {
+/// The keys the slot's one read takes, in this order: what the file is attached to, the
+/// visit's job (its property is the job's), the visit's technician line (for a technician),
+/// the tenant (quota and daily limit).
+struct TargetRead {
+    keys: Vec<Key>,
+    job: Option<usize>,
+    technician: Option<usize>,
+}
+
+fn target_keys(act: &Act<'_>, account: &AccountId, to: &Attached, asker: &Asker<'_>) -> TargetRead {
     let (t, a) = (&act.tenant, account);
     let mut keys = vec![match to {
         Attached::Job { job } => keys::job(t, a, job),
@@ -79,20 +86,26 @@ fn target_keys(act: &Act<'_>, account: &AccountId, to: &Attached, asker: &Asker<
         Attached::Estimate { estimate } => keys::estimate(t, a, estimate),
         Attached::Invoice { invoice } => keys::invoice(t, a, invoice),
     }];
-    if let (Asker::Technician { staff }, Attached::Visit { job, visit }) = (asker, to) {
-        keys.push(keys::visit_technician(t, a, job, visit, staff));
+    let (mut job_at, mut technician) = (None, None);
+    if let Attached::Visit { job, visit } = to {
+        job_at = Some(keys.len());
+        keys.push(keys::job(t, a, job));
+        if let Asker::Technician { staff } = asker {
+            technician = Some(keys.len());
+            keys.push(keys::visit_technician(t, a, job, visit, staff));
+        }
     }
     keys.push(keys::tenant(t));
-    keys
+    TargetRead { keys, job: job_at, technician }
 }
 
-/// The property of the target item, and whether it is one a customer sees (an estimate or
-/// invoice the office has sent; a job not cancelled is still the customer's).
-fn target_property(to: &Attached, item: &Item) -> Result<(Option<PropertyId>, bool), Error> {
-    let property = |name: &str| -> Option<PropertyId> { item.get(name).and_then(|v| v.as_str()).and_then(|s| s.parse().ok()) };
+/// The property of the target (a visit's is its job's), and whether it is one a customer
+/// sees (an estimate or invoice the office has sent; a job is the customer's).
+fn target_property(to: &Attached, item: &Item, job: Option<&Item>) -> Result<(Option<PropertyId>, bool), Error> {
+    let property = |item: &Item| -> Option<PropertyId> { item.get("property").and_then(|v| v.as_str()).and_then(|s| s.parse().ok()) };
     Ok(match to {
-        Attached::Job { .. } => (property("property"), true),
-        Attached::Visit { .. } => (property("property"), true),
+        Attached::Job { .. } => (property(item), true),
+        Attached::Visit { .. } => (job.and_then(property), true),
         Attached::Property { property: p } => (Some(p.clone()), true),
         Attached::Estimate { .. } => {
             let e: portal_domain::estimate::Estimate = portal_store::record::from_item(item.clone())?;
@@ -156,12 +169,17 @@ pub async fn start(act: &Act<'_>, blobs: &dyn Blobs, account: &AccountId, asker:
     }
     Error::fields(e)?;
     // The one read: the target, (the technician's place on the visit,) the tenant.
-    let keys = target_keys(act, account, &body.to, &asker);
-    let found = act.table.get_many(&keys).await?;
-    let target = found.first().cloned().flatten().ok_or(Error::NotFound("what the file is for"))?;
+    let read = target_keys(act, account, &body.to, &asker);
+    let found = act.table.get_many(&read.keys).await?;
+    let at = |i: Option<usize>| i.and_then(|i| found.get(i).cloned().flatten());
+    let target = at(Some(0)).ok_or(Error::NotFound("what the file is for"))?;
     let tenant: portal_domain::party::Tenant =
         portal_store::record::from_item(found.last().cloned().flatten().ok_or(Error::NotFound("tenant"))?)?;
-    let (property, customer_sees) = target_property(&body.to, &target)?;
+    let job = at(read.job);
+    if read.job.is_some() && job.is_none() {
+        return Err(Error::NotFound("visit"));
+    }
+    let (property, customer_sees) = target_property(&body.to, &target, job.as_ref())?;
     match &asker {
         Asker::Customer { properties } => {
             if !customer_sees || !portal_domain::party::within(*properties, property.as_ref()) {
@@ -169,7 +187,7 @@ pub async fn start(act: &Act<'_>, blobs: &dyn Blobs, account: &AccountId, asker:
             }
         }
         Asker::Technician { .. } => {
-            if found.get(1).cloned().flatten().is_none() {
+            if at(read.technician).is_none() {
                 return Err(Error::NotFound("visit"));
             }
         }
@@ -204,7 +222,9 @@ pub async fn start(act: &Act<'_>, blobs: &dyn Blobs, account: &AccountId, asker:
         created_at: act.now,
         state: UploadState::Pending,
     };
-    let writes = files::start(&upload, tenant.files.quota_bytes, tenant.files.daily_per_contact)?;
+    // The daily count is a contact's: staff add what their work needs.
+    let daily = matches!(asker, Asker::Customer { .. }).then_some(tenant.files.daily_per_contact);
+    let writes = files::start(&upload, tenant.files.quota_bytes, daily)?;
     if let Err(err) = act.table.transact(writes).await {
         return Err(match files::refusal(&err) {
             Some(files::Refusal::Quota) => Error::conflict(
@@ -219,7 +239,16 @@ pub async fn start(act: &Act<'_>, blobs: &dyn Blobs, account: &AccountId, asker:
     }
     let key = format!("uploads/{}/{}/{}", upload.tenant, upload.account, upload.id);
     let expires = std::time::Duration::from_secs(file::SLOT_SECONDS.unsigned_abs());
-    let SignedRequest { method, url, headers } = blobs.upload_request(&key, &body.content_type, body.size, expires).await.map_err(port)?;
+    let SignedRequest { method, url, headers } = match blobs.upload_request(&key, &body.content_type, body.size, expires).await {
+        Ok(signed) => signed,
+        Err(e) => {
+            // No address, no upload: the bytes reserved are given back at once.
+            if let Err(undo) = act.table.transact(files::fail(&upload, "The upload could not start. Try again.")?).await {
+                tracing::error!(error = %undo, "giving back an unsigned slot's bytes failed; the sweep will");
+            }
+            return Err(port(e));
+        }
+    };
     Ok(Slot { file: upload.id, method, url, headers, expires_in: file::SLOT_SECONDS })
 }
 
@@ -339,36 +368,45 @@ pub async fn views(
 pub struct UploadStatus {
     #[schema(value_type = String)]
     pub file: FileId,
-    /// `pending`, `ready` or `failed`.
-    pub state: String,
+    pub state: UploadPhase,
     /// For a failed upload: what happened and what to do, in plain words.
     pub reason: Option<String>,
     /// The file, once ready.
     pub view: Option<FileView>,
 }
 
-/// The status of an upload the uploader `by` made (none for anyone else's).
+/// Where an upload is, as its uploader's page shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum UploadPhase {
+    Pending,
+    Ready,
+    Failed,
+}
+
+/// The status of an upload the uploader `by` made (none for anyone else's). A contact (`by`
+/// given) sees the file only while it is shared: the office may have made it internal since.
 pub async fn status(act: &Act<'_>, blobs: &dyn Blobs, account: &AccountId, id: &FileId, by: Option<&str>) -> Result<UploadStatus, Error> {
     let upload = files::get_upload(act.table, &act.tenant, account, id).await?.ok_or(Error::NotFound("upload"))?;
     if by.is_some_and(|who| who != upload.by.id) {
         return Err(Error::NotFound("upload"));
     }
     let (state, reason) = match upload.state_at(act.now) {
-        UploadState::Pending => ("pending", None),
-        UploadState::Ready => ("ready", None),
-        UploadState::Failed { reason } => ("failed", Some(reason)),
+        UploadState::Pending => (UploadPhase::Pending, None),
+        UploadState::Ready => (UploadPhase::Ready, None),
+        UploadState::Failed { reason } => (UploadPhase::Failed, Some(reason)),
     };
-    let view = if state == "ready" {
+    let view = if state == UploadPhase::Ready {
         let key = keys::file(&act.tenant, account, &upload.attached, id);
-        match act.table.get(&key).await? {
-            Some(item) => Some(view(blobs, &files::take(item)?, true, act.now).await?),
-            // Deleted since.
-            None => None,
+        match act.table.get(&key).await?.map(files::take).transpose()? {
+            Some(f) if f.labels.shared || by.is_none() => Some(view(blobs, &f, true, act.now).await?),
+            // Deleted since, or made internal.
+            _ => None,
         }
     } else {
         None
     };
-    Ok(UploadStatus { file: id.clone(), state: state.into(), reason, view })
+    Ok(UploadStatus { file: id.clone(), state, reason, view })
 }
 
 /// A file of the account by id (`NotFound` for another account's or tenant's).

@@ -26,6 +26,8 @@ pub const SLOT_SECONDS: i64 = 15 * 60;
 /// An upload still not processed this long after its slot was given is reported as failed
 /// (its event went to the dead-letter queue, or the file never arrived).
 pub const GIVE_UP_SECONDS: i64 = SLOT_SECONDS + 15 * 60;
+/// What the uploader is told of an upload given up.
+pub const NOT_FINISHED: &str = "This upload did not finish. Please try it again.";
 
 /// Photo or document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -191,7 +193,7 @@ impl Upload {
     pub fn state_at(&self, now: Timestamp) -> UploadState {
         match &self.state {
             UploadState::Pending if now.as_second() - self.created_at.as_second() > GIVE_UP_SECONDS => {
-                UploadState::Failed { reason: "This upload did not finish. Please try it again.".into() }
+                UploadState::Failed { reason: NOT_FINISHED.into() }
             }
             s => s.clone(),
         }

@@ -228,9 +228,56 @@ pub struct Download {
 }
 
 impl Download {
-    /// The `Content-Disposition` of the answer.
+    /// The `Content-Disposition` of the answer, in ASCII (S3 keeps and signs header values as
+    /// ASCII): a name with other letters (`Garantía.pdf`) is also given as `filename*`, UTF-8
+    /// percent-encoded (RFC 6266 section 4.3, RFC 8187), which every browser prefers, after
+    /// a `filename` with those letters as `_` for any that does not.
     pub fn disposition(&self) -> String {
-        format!("attachment; filename=\"{}\"", self.name.replace(['"', '\\', '\r', '\n'], ""))
+        let name: String = self.name.chars().filter(|c| !matches!(c, '"' | '\\') && !c.is_control()).collect();
+        if name.is_ascii() {
+            return format!("attachment; filename=\"{name}\"");
+        }
+        let fallback: String = name.chars().map(|c| if c.is_ascii() { c } else { '_' }).collect();
+        let encoded = percent_encoding::utf8_percent_encode(&name, RFC8187_ATTR);
+        format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
+    }
+}
+
+/// What RFC 8187 (section 3.2.1) lets stand unencoded in an extended value: letters, digits
+/// and `! # $ & + - . ^ _ ` | ~`.
+const RFC8187_ATTR: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'!')
+    .remove(b'#')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'+')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'^')
+    .remove(b'_')
+    .remove(b'`')
+    .remove(b'|')
+    .remove(b'~');
+
+#[cfg(test)]
+mod disposition_tests {
+    use super::Download;
+
+    fn of(name: &str) -> String {
+        Download { name: name.into(), content_type: "application/pdf".into() }.disposition()
+    }
+
+    #[test]
+    fn an_ascii_name_is_given_as_it_is() {
+        assert_eq!(of("Permit 2026.pdf"), "attachment; filename=\"Permit 2026.pdf\"");
+        assert_eq!(of("a\"b\\c\r\n.pdf"), "attachment; filename=\"abc.pdf\"");
+    }
+
+    #[test]
+    fn other_letters_are_given_encoded_and_the_header_stays_ascii() {
+        let d = of("Garantía Überprüfung.pdf");
+        assert!(d.is_ascii(), "{d}");
+        assert_eq!(d, "attachment; filename=\"Garant_a _berpr_fung.pdf\"; filename*=UTF-8''Garant%C3%ADa%20%C3%9Cberpr%C3%BCfung.pdf");
     }
 }
 

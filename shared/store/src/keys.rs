@@ -120,6 +120,11 @@ pub fn file(t: &TenantId, a: &AccountId, at: &portal_domain::file::Attached, f: 
     Key::new(account_pk(t, a), format!("{owner}#FILE#{f}"))
 }
 /// GSI1 partition of an account's files, newest first (the Pictures and Documents pages).
+/// GSI1 partition of a tenant's upload slots still pending, by when they were given (the
+/// sweep that gives back what never arrived).
+pub fn pending_uploads_gsi(t: &TenantId) -> String {
+    format!("T#{t}#UPLOADS#PENDING")
+}
 pub fn account_files_gsi(t: &TenantId, a: &AccountId) -> String {
     format!("T#{t}#A#{a}#FILES")
 }

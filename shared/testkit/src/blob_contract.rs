@@ -84,13 +84,17 @@ pub async fn a_read_address_serves_the_object_the_same_all_hour(b: &dyn Blobs, f
 pub async fn a_download_address_is_an_attachment(b: &dyn Blobs, fetch: Reader) {
     let now = jiff::Timestamp::now();
     let k = key("permit.pdf");
-    let d = portal_domain::ports::Download { name: "Permit 2026.pdf".into(), content_type: "application/pdf".into() };
+    let d = portal_domain::ports::Download { name: "Garantía 2026.pdf".into(), content_type: "application/pdf".into() };
     let blob = Blob { bytes: b"%PDF-1.7 permit".to_vec(), content_type: "application/octet-stream".into() };
     b.put_download(&k, &blob, "private, max-age=3600", &d).await.unwrap();
     let (status, headers, body) = fetch(b.read_url(&k, now).await.unwrap()).await;
     assert_eq!(status, 200);
     assert_eq!(body, b"%PDF-1.7 permit");
-    assert_eq!(headers.get("content-disposition").map(String::as_str), Some("attachment; filename=\"Permit 2026.pdf\""));
+    assert_eq!(
+        headers.get("content-disposition").map(String::as_str),
+        Some("attachment; filename=\"Garant_a 2026.pdf\"; filename*=UTF-8''Garant%C3%ADa%202026.pdf"),
+        "a name with other letters is stored and served in ASCII"
+    );
     assert_eq!(headers.get("content-type").map(String::as_str), Some("application/pdf"));
 }
 

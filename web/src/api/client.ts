@@ -366,6 +366,11 @@ export interface Progress {
  */
 export function sendFile(slot: Slot, file: Blob, onProgress: (p: Progress) => void, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
+    // Cancelled before its turn came (a phone sends one file at a time).
+    if (signal?.aborted) {
+      reject(new ApiError(0, 'cancelled', 'Cancelled.'));
+      return;
+    }
     const xhr = new XMLHttpRequest();
     xhr.open(slot.method, slot.url);
     for (const [name, value] of slot.headers) xhr.setRequestHeader(name, value);

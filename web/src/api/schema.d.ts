@@ -3552,6 +3552,11 @@ export interface components {
         /** @example upl_01JD8X3G7N9QK2W5V4M6R8T0YB */
         UploadId: string;
         /**
+         * @description Where an upload is, as its uploader's page shows it.
+         * @enum {string}
+         */
+        UploadPhase: "pending" | "ready" | "failed";
+        /**
          * @description What a file is for; each purpose has its own limits and its own role.
          * @enum {string}
          */
@@ -3561,8 +3566,7 @@ export interface components {
             file: string;
             /** @description For a failed upload: what happened and what to do, in plain words. */
             reason?: string | null;
-            /** @description `pending`, `ready` or `failed`. */
-            state: string;
+            state: components["schemas"]["UploadPhase"];
             view?: components["schemas"]["FileView"] | null;
         };
         /** @description Where to send the file, and the upload's id to use it by. */

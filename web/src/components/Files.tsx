@@ -267,8 +267,14 @@ export function Uploader({
   const patch = (key: string, p: Partial<Item>) => setItems((xs) => xs.map((x) => (x.key === key ? { ...x, ...p } : x)));
 
   const run = async (item: Item) => {
-    const { key } = item;
+    const { key, abort } = item;
+    const cancelled = () => {
+      patch(key, { state: 'cancelled', message: 'Cancelled.' });
+    };
+    // Cancelled while waiting for its turn: nothing is asked or sent.
+    if (abort.signal.aborted) return cancelled();
     const file = kind === 'photo' ? await shrink(item.file) : item.file;
+    if (abort.signal.aborted) return cancelled();
     if (file.size > MAX_BYTES) {
       patch(key, { state: 'failed', message: `This file is ${sizeText(file.size)}; the limit is 25 MB.` });
       return;
@@ -284,7 +290,7 @@ export function Uploader({
         name: file.name || (kind === 'document' ? 'document.pdf' : 'photo.jpg'),
         ...(extra?.() ?? {}),
       });
-      await sendFile(slot, file, (p: Progress) => patch(key, { sent: p.sent }), item.abort.signal);
+      await sendFile(slot, file, (p: Progress) => patch(key, { sent: p.sent }), abort.signal);
       patch(key, { state: 'processing', sent: file.size });
       const done = await whenProcessed(() => api.status(slot.file));
       if (done.state === 'ready' && done.view) {
@@ -294,10 +300,7 @@ export function Uploader({
         patch(key, { state: 'failed', message: done.reason ?? 'This file could not be added. Try again.' });
       }
     } catch (e) {
-      if (item.abort.signal.aborted) {
-        patch(key, { state: 'cancelled', message: 'Cancelled.' });
-        return;
-      }
+      if (abort.signal.aborted) return cancelled();
       const message = e instanceof ApiError ? e.message : 'The file could not be sent. Try again.';
       patch(key, { state: 'failed', message });
     }

@@ -15,10 +15,32 @@ const UPLOAD_KEPT_SECONDS: i64 = 7 * 24 * 3600;
 /// Days are counted in UTC for the per-contact limit.
 const DAY: i64 = 24 * 3600;
 
+/// An upload's record; a pending one is also in its tenant's index of pending slots (a
+/// record put ready or failed leaves it).
 fn upload_item(u: &Upload) -> Result<Item, StoreError> {
     let mut item = to_item("upload", &keys::upload(&u.tenant, &u.account, &u.id), u)?;
     item.insert("ttl".into(), Value::from(u.created_at.as_second() + UPLOAD_KEPT_SECONDS));
+    if u.state == UploadState::Pending {
+        item = with_index(item, Index::Gsi1, keys::pending_uploads_gsi(&u.tenant), pending_sort(u.created_at.as_second(), Some(&u.id)));
+    }
     Ok(item)
+}
+
+/// Sorts pending slots by the second they were given (fixed width, so text order is time
+/// order).
+fn pending_sort(second: i64, f: Option<&FileId>) -> String {
+    match f {
+        Some(f) => format!("{second:012}#{f}"),
+        None => format!("{second:012}#~"),
+    }
+}
+
+/// The tenant's upload slots still pending that were given at or before `given_by`, oldest
+/// first, at most `limit` (one Query: the sweep's, which finds none on most runs).
+pub async fn pending_before(table: &dyn Table, t: &TenantId, given_by: Timestamp, limit: u32) -> Result<Vec<Upload>, StoreError> {
+    let q =
+        Query::index(Index::Gsi1, keys::pending_uploads_gsi(t)).sort(SortKey::Le(pending_sort(given_by.as_second(), None))).limit(limit);
+    table.query(&q).await?.items.into_iter().map(from_item).collect()
 }
 
 /// Why a slot was not given.
@@ -35,19 +57,23 @@ pub const QUOTA_WRITE: usize = 1;
 pub const DAILY_WRITE: usize = 2;
 
 /// The writes of a new upload slot, in one transaction: the slot, the bytes reserved against
-/// `quota` (refused when they would pass it) and one of the uploader's `daily` uploads.
-pub fn start(u: &Upload, quota: u64, daily: u32) -> Result<Vec<Write>, StoreError> {
+/// `quota` (refused when they would pass it) and, for a contact, one of their `daily` uploads.
+pub fn start(u: &Upload, quota: u64, daily: Option<u32>) -> Result<Vec<Write>, StoreError> {
     let size = i64::try_from(u.size).map_err(|e| StoreError::Invalid(e.to_string()))?;
     let room = i64::try_from(quota).unwrap_or(i64::MAX) - size;
     let reserve = Update::new(keys::file_usage(&u.tenant))
         .add("bytes", size)
         .when(Cond::Or(vec![Cond::NotExists("bytes".into()), Cond::Le("bytes".into(), room.into())]));
-    let day = u.created_at.as_second().div_euclid(DAY);
-    let count = Update::new(keys::rate(&u.tenant, "upload", &u.by.id, day))
-        .add("count", 1)
-        .set("ttl", (day + 2) * DAY)
-        .when(Cond::Or(vec![Cond::absent(), Cond::Lt("count".into(), i64::from(daily).into())]));
-    Ok(vec![Write::create(upload_item(u)?), Write::Update(reserve), Write::Update(count)])
+    let mut writes = vec![Write::create(upload_item(u)?), Write::Update(reserve)];
+    if let Some(daily) = daily {
+        let day = u.created_at.as_second().div_euclid(DAY);
+        let count = Update::new(keys::rate(&u.tenant, "upload", &u.by.id, day))
+            .add("count", 1)
+            .set("ttl", (day + 2) * DAY)
+            .when(Cond::Or(vec![Cond::absent(), Cond::Lt("count".into(), i64::from(daily).into())]));
+        writes.push(Write::Update(count));
+    }
+    Ok(writes)
 }
 
 /// What a failed [`start`] transaction was refused for (`None`: another reason).
