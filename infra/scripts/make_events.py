@@ -506,6 +506,33 @@ EVENTS["upload-photo"] = {
 }
 
 
+THREADS = "/api/admin/customers/{account}/threads/{thread}"
+EVENTS["send-message"] = {
+    "list": event("GET", "/api/threads", "/api/threads"),
+    "get": event("GET", "/api/threads/{thread}", "/api/threads/general", params={"thread": "general"}),
+    "get-job": event("GET", "/api/threads/{thread}", "/api/threads/job_bathfan", params={"thread": "job_bathfan"}),
+    "post": event("POST", "/api/threads/{thread}/messages", "/api/threads/job_bathfan/messages", params={"thread": "job_bathfan"},
+                  body={"text": "Thanks! The driveway is free after 8.\nThe gate code is on the door."}),
+    "post-invalid": event("POST", "/api/threads/{thread}/messages", "/api/threads/general/messages", params={"thread": "general"},
+                          body={"text": " \n ", "attachments": ["fil_kitchen_after"]}),
+    "read": event("POST", "/api/threads/{thread}/read", "/api/threads/general/read", params={"thread": "general"}),
+    "inbox": event("GET", "/api/admin/inbox", "/api/admin/inbox"),
+    "inbox-unassigned": event("GET", "/api/admin/inbox", "/api/admin/inbox", query="filter=unassigned&limit=10"),
+    "staff-get": event("GET", THREADS, "/api/admin/customers/acc_whitfield/threads/job_bathfan",
+                       params={"account": "acc_whitfield", "thread": "job_bathfan"}),
+    "staff-change": event("PATCH", THREADS, "/api/admin/customers/acc_whitfield/threads/job_bathfan",
+                          params={"account": "acc_whitfield", "thread": "job_bathfan"}, body={"assigned": "stf_jordan"}),
+    "staff-post": event("POST", THREADS + "/messages", "/api/admin/customers/acc_whitfield/threads/job_bathfan/messages",
+                        params={"account": "acc_whitfield", "thread": "job_bathfan"},
+                        body={"text": "Yes, the driveway is fine. Casey will text when he is 15 minutes out."}),
+    "staff-read": event("POST", THREADS + "/read", "/api/admin/customers/acc_whitfield/threads/job_bathfan/read",
+                        params={"account": "acc_whitfield", "thread": "job_bathfan"}),
+    "staff-hide": event("POST", THREADS + "/messages/{message}/hide",
+                        "/api/admin/customers/acc_whitfield/threads/general/messages/mes_01jdemo0000000000000000001/hide",
+                        params={"account": "acc_whitfield", "thread": "general", "message": "mes_01jdemo0000000000000000001"}),
+}
+
+
 # process-upload: the bucket's ObjectCreated notification, as S3 sends it (compare
 # aws_lambda_events' example-s3-event.json): the key URL-encoded, one record per object.
 def s3_record(key, size, seq):

@@ -81,24 +81,31 @@ impl Harness {
     }
 
     pub async fn call(&self, function: &str, payload: &str) -> (u16, Value) {
+        let (status, _, body) = self.call_full(function, payload).await;
+        (status, body)
+    }
+
+    /// [`Harness::call`] with the answer's headers.
+    pub async fn call_full(&self, function: &str, payload: &str) -> (u16, lambda_http::http::HeaderMap, Value) {
         let req = events::request(payload);
         let resp = self.functions.http(function).unwrap_or_else(|| panic!("{function} is not in the registry")).call(req).await;
+        let headers = resp.headers().clone();
         let kind = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
         if resp.status() == 200 && kind.starts_with("text/calendar") {
             // A visit's calendar file: the one download that is not JSON.
             let lambda_http::Body::Text(t) = resp.body() else { panic!("{function}: a calendar file is text") };
-            return (200, Value::String(t.clone()));
+            return (200, headers, Value::String(t.clone()));
         }
-        if resp.status() == 204 {
-            assert!(matches!(resp.body(), lambda_http::Body::Empty), "{function}: 204 has no body");
-            return (204, Value::Null);
+        if resp.status() == 204 || resp.status() == 304 {
+            assert!(matches!(resp.body(), lambda_http::Body::Empty), "{function}: {} has no body", resp.status());
+            return (resp.status().as_u16(), headers, Value::Null);
         }
         assert_eq!(kind, "application/json", "{function}: JSON always");
         let body = match resp.body() {
             lambda_http::Body::Text(t) => serde_json::from_str(t).unwrap(),
             other => panic!("{function}: unexpected body {other:?}"),
         };
-        (resp.status().as_u16(), body)
+        (resp.status().as_u16(), headers, body)
     }
 }
 

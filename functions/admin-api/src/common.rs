@@ -1,13 +1,12 @@
 //! What the office's features share: the staff session, the tenant and the account of a
 //! request, paging, audit entries, and the request as a use case's act.
+use portal_domain::FieldErrors;
 use portal_domain::ids::AccountId;
 use portal_domain::party::{Account, Tenant};
-use portal_domain::{DomainError, FieldErrors};
-use portal_http::request::{path, query};
+use portal_http::request::path;
 use portal_http::session::StaffSession;
 use portal_http::{ApiError, Call};
 use portal_store::repo::parties;
-use portal_store::table::Cursor;
 
 use crate::State;
 
@@ -32,16 +31,7 @@ pub(crate) async fn account(state: &State, s: &StaffSession, req: &Call) -> Resu
     parties::get_account(state.table.as_ref(), &s.tenant, &id).await?.ok_or(ApiError::NotFound("customer"))
 }
 
-/// `?limit=` (1..=100, 25 by default) and `?cursor=`.
-pub(crate) fn paging(req: &Call) -> Result<(u32, Option<Cursor>), ApiError> {
-    let limit = match query(req, "limit") {
-        None => 25,
-        Some(l) => {
-            l.parse::<u32>().ok().filter(|l| (1..=100).contains(l)).ok_or_else(|| DomainError::invalid("limit", "must be 1 to 100"))?
-        }
-    };
-    Ok((limit, query(req, "cursor").map(Cursor)))
-}
+pub(crate) use portal_http::request::paging;
 
 /// A page of results and the cursor of the next.
 #[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]

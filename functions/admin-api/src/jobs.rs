@@ -156,7 +156,7 @@ pub async fn create(state: &State, req: &Call) -> Result<Response<Body>, ApiErro
     let a = account(state, &s, req).await?;
     let t = tenant(state, &s).await?;
     let job = portal_app::jobs::create(&act(state, &s, req), &t, &a.id, JobId::generate(state.ids.as_ref()), body, None).await?;
-    let b = JobBundle { job, visits: Vec::new(), reschedules: Vec::new(), invoices: Vec::new(), files: Vec::new() };
+    let b = JobBundle::new(job);
     Ok(response::json(201, &page(&b, a.name)?))
 }
 

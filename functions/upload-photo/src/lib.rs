@@ -98,13 +98,7 @@ pub async fn customer_delete(state: &State, req: &Call) -> Result<Response<Body>
         return Err(ApiError::Forbidden("Only the person who added a file can delete it. Ask the office to remove this one."));
     }
     files::remove(&act, state.blobs.as_ref(), &f).await?;
-    Ok(no_content())
-}
-
-fn no_content() -> Response<Body> {
-    let mut r = Response::new(Body::Empty);
-    *r.status_mut() = lambda_http::http::StatusCode::NO_CONTENT;
-    r
+    Ok(response::no_content())
 }
 
 /// The staff session and the path's account, which must be one of the tenant's.
@@ -213,7 +207,7 @@ pub async fn staff_delete(state: &State, req: &Call) -> Result<Response<Body>, A
     let (s, f) = staff_file(state, req).await?;
     let act = req.act(state.table.as_ref(), state.ids.as_ref(), &s.tenant, s.actor());
     files::remove(&act, state.blobs.as_ref(), &f).await?;
-    Ok(no_content())
+    Ok(response::no_content())
 }
 
 #[derive(utoipa::OpenApi)]

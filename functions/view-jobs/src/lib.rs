@@ -75,6 +75,8 @@ pub struct Home {
     pub next_visit: Option<JobSummary>,
     /// Jobs not yet completed or cancelled, newest first (each with its next visit).
     pub open_jobs: Vec<JobSummary>,
+    /// Messages from the office not yet read, over the threads this contact sees.
+    pub unread_messages: u32,
 }
 
 #[utoipa::path(get, path = "/api/home", tag = "jobs", security(("bearer" = [])),
@@ -119,7 +121,13 @@ pub async fn home(state: &State, req: &Call) -> Result<Response<Body>, ApiError>
         .min_by_key(|(_, v)| (!matches!(v.status, VisitStatus::OnTheWay | VisitStatus::Arrived), v.window.start))
         .map(|(b, _)| summary(b));
     let open_jobs = shown.iter().filter(|b| !b.job.status.is_closed()).map(|b| summary(b)).collect();
-    Ok(response::ok(&Home { waiting, balances, next_visit: next, open_jobs }))
+    let unread_messages = work
+        .threads
+        .iter()
+        .filter(|th| portal_app::messages::customer_sees(session.properties.as_deref(), th.property.as_ref(), &th.about))
+        .map(|th| th.customer_unread)
+        .sum();
+    Ok(response::ok(&Home { waiting, balances, next_visit: next, open_jobs, unread_messages }))
 }
 
 #[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -183,6 +191,8 @@ pub struct JobDetail {
     pub job: JobView,
     /// Photos and documents of the job and its visits that the customer sees, oldest first.
     pub files: Vec<FileView>,
+    /// The job's thread with the office (empty before its first message).
+    pub thread: portal_app::messages::ThreadPage,
 }
 
 #[utoipa::path(get, path = "/api/jobs/{job}", tag = "jobs", security(("bearer" = [])),
@@ -198,6 +208,11 @@ pub async fn one(state: &State, req: &Call) -> Result<Response<Body>, ApiError> 
     let shown: Vec<&StoredFile> = b.files.iter().filter(|f| f.customer_sees(session.properties.as_deref())).collect();
     portal_domain::job::view::add_files(&mut view.timeline, &shown);
     let files = customer_files(state, &session, &shown, req.now).await?;
+    let reader = portal_app::messages::Reader::Customer { me: session.contact.as_str(), properties: session.properties.as_deref() };
+    let th = b.thread.clone().unwrap_or_else(|| portal_app::messages::empty(&session.tenant, &session.account, "", Some(&b.job), req.now));
+    let thread = portal_app::messages::page(state.blobs.as_ref(), &th, &b.messages, &b.files, reader, req.now).await?;
+    let said: Vec<&portal_domain::message::Message> = b.messages.iter().filter(|m| m.hidden.is_none()).collect();
+    portal_domain::job::view::add_messages(&mut view.timeline, &said);
     if !acts_on_visits(&session) {
         view.summary.read_only();
         view.visits.iter_mut().for_each(VisitView::read_only);
@@ -209,7 +224,7 @@ pub async fn one(state: &State, req: &Call) -> Result<Response<Body>, ApiError> 
     if session.shows(Section::Estimates).is_err() {
         view.estimates.clear();
     }
-    Ok(response::ok(&JobDetail { job: view, files }))
+    Ok(response::ok(&JobDetail { job: view, files, thread }))
 }
 
 #[utoipa::path(get, path = "/api/jobs/{job}/visits/{visit}/calendar", tag = "jobs", security(("bearer" = [])),

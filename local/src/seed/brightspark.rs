@@ -398,5 +398,6 @@ pub(super) async fn populate(s: &Seeder<'_>) -> Result<(), Error> {
     );
     s.estimate("acc_ortiz", "est_smoke", "E-1053", Some("prp_ortiz"), EstimateStatus::Sent, vec![smoke], None, 1).await?;
     super::work::brightspark(s).await?;
+    super::messages::brightspark(s).await?;
     super::files::records(s.table, "ten_brightspark", s.now).await
 }

@@ -19,6 +19,7 @@ use portal_store::repo::{invoices, parties};
 
 mod brightspark;
 pub mod files;
+mod messages;
 mod northside;
 mod work;
 

@@ -176,5 +176,6 @@ pub(super) async fn populate(s: &Seeder<'_>) -> Result<(), Error> {
     );
     s.estimate("acc_pinecrest", "est_repipe", "E-3003", Some("prp_pinecrest"), EstimateStatus::Draft, vec![repipe], None, 0).await?;
     super::work::northside(s).await?;
+    super::messages::northside(s).await?;
     super::files::records(s.table, "ten_northside", s.now).await
 }

@@ -13,6 +13,8 @@
 //! - [`invoices`]: issuing (from an approved estimate, crediting its deposit), sending, voiding.
 //! - [`jobs`]: jobs and visits: the office books and moves them, the customer confirms or asks
 //!   to move or cancel, the technician sets off, arrives and finishes.
+//! - [`messages`]: posting to a thread (one read, one transaction), read markers, the office's
+//!   assign, close, reopen and hide.
 //! - [`links`]: who a document goes to, and the links and messages that carry it.
 //! - [`payments`]: posting what Stripe says exactly once, applying credit, moving a deposit,
 //!   recording a payment the office received.
@@ -31,6 +33,7 @@ pub mod invoices;
 pub mod jobs;
 pub mod links;
 pub mod mail;
+pub mod messages;
 pub mod notify;
 pub mod payments;
 pub mod stats;

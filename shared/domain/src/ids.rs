@@ -115,6 +115,8 @@ id_type!(/// A service agreement (maintenance plan).
     AgreementId, "agr");
 id_type!(/// A photo or document kept for an account (its upload's id until it is processed).
     FileId, "fil");
+id_type!(/// One message of a thread.
+    MessageId, "mes");
 
 /// Lower-case ULID text after a prefix: sortable by creation time, 80 random bits.
 pub fn ulid_id(prefix: &str, ms: u64, random: u128) -> String {

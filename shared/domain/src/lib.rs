@@ -7,6 +7,7 @@
 //! - [`estimate`]: estimates, their versions, options, totals, the state machine and signatures.
 //! - [`file`]: photos and documents: what an upload is for, who sees it, how it is kept.
 //! - [`job`]: jobs, their visits and arrival windows, reschedule requests, working hours.
+//! - [`message`]: threads between an account's contacts and the staff, and their messages.
 //! - [`invoice`]: invoices, payments and the ledger that derives what is paid and owed.
 //! - [`payment`]: payment records, what they pay for, one account's money (credit, deposits).
 //! - [`outbox`]: the messages a change queues, and their delivery's state machine.
@@ -23,6 +24,7 @@ pub mod file;
 pub mod ids;
 pub mod invoice;
 pub mod job;
+pub mod message;
 pub mod money;
 pub mod outbox;
 pub mod party;

@@ -72,6 +72,9 @@ pub enum Notice {
     Visit { job: JobId, visit: VisitId, change: VisitChange },
     /// A job was completed: what was done, with links to the job and its invoice.
     JobCompleted { job: JobId },
+    /// Staff wrote in a thread: the staff messages from `since` on (gathered for two
+    /// minutes), to the contacts who see the thread, with a link that opens it.
+    ThreadReply { about: crate::message::About, since: Timestamp },
 }
 
 /// What happened to a visit that its customer hears of.
@@ -131,6 +134,11 @@ pub enum OfficeEvent {
         visit: VisitId,
         request: RescheduleId,
     },
+    /// A customer wrote in a thread: to the staff member it is assigned to, else the office.
+    MessageReceived {
+        about: crate::message::About,
+        message: crate::ids::MessageId,
+    },
 }
 
 impl OfficeEvent {
@@ -182,7 +190,9 @@ impl Notice {
             Self::PortalInvite { contact, .. } => Self::PortalInvite { contact: contact.clone(), token: None },
             Self::StaffInvite { staff, .. } => Self::StaffInvite { staff: staff.clone(), token: None },
             Self::SignInRequested { .. } => Self::SignInRequested { ask: None },
-            Self::Receipt { .. } | Self::OfficeAlert { .. } | Self::Visit { .. } | Self::JobCompleted { .. } => self.clone(),
+            Self::Receipt { .. } | Self::OfficeAlert { .. } | Self::Visit { .. } | Self::JobCompleted { .. } | Self::ThreadReply { .. } => {
+                self.clone()
+            }
         }
     }
 }

@@ -230,3 +230,16 @@ fn is_schema_name(seg: &str) -> bool {
 pub fn origin(req: &Request) -> portal_domain::audit::Origin {
     portal_domain::audit::Origin { ip: source_ip(req), user_agent: user_agent(req) }
 }
+
+/// A page's `limit` (1 to 100, 25 when absent) and `cursor` from the query string.
+pub fn paging(req: &Request) -> Result<(u32, Option<portal_store::table::Cursor>), ApiError> {
+    let limit = match query(req, "limit") {
+        None => 25,
+        Some(l) => l
+            .parse::<u32>()
+            .ok()
+            .filter(|l| (1..=100).contains(l))
+            .ok_or_else(|| portal_domain::DomainError::invalid("limit", "must be 1 to 100"))?,
+    };
+    Ok((limit, query(req, "cursor").map(portal_store::table::Cursor)))
+}

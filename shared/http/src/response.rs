@@ -36,6 +36,13 @@ pub fn download(content_type: &str, file_name: &str, body: String) -> Response<B
     builder.body(Body::Text(body)).unwrap_or_else(|_| Response::new(Body::Empty))
 }
 
+/// 204: done, nothing to say.
+pub fn no_content() -> Response<Body> {
+    let mut r = Response::new(Body::Empty);
+    *r.status_mut() = http::StatusCode::NO_CONTENT;
+    r
+}
+
 /// Adds a header to a built response (for cookies).
 pub fn with_header(mut r: Response<Body>, name: &'static str, value: &str) -> Response<Body> {
     if let Ok(v) = http::HeaderValue::from_str(value) {

@@ -209,3 +209,32 @@ pub fn session(t: &TenantId, id: &portal_domain::ids::SessionId) -> Key {
 pub fn rate(t: &TenantId, kind: &str, subject: &str, window: i64) -> Key {
     Key::new(format!("T#{t}#RATE#{kind}#{subject}#{window}"), "RATE")
 }
+
+/// A thread's summary, in the customer's partition beside what it is about: a job's under the
+/// job (`JOB#{j}#THREAD`, so the job page's Query brings it), the general one at
+/// `GENERAL#THREAD` (inside the dashboard's range). Its messages sort under it.
+pub fn thread(t: &TenantId, a: &AccountId, about: &portal_domain::message::About) -> Key {
+    Key::new(account_pk(t, a), thread_sk(about))
+}
+pub fn thread_sk(about: &portal_domain::message::About) -> String {
+    match about {
+        portal_domain::message::About::General => "GENERAL#THREAD".into(),
+        portal_domain::message::About::Job(j) => format!("{JOB_PREFIX}{j}#THREAD"),
+    }
+}
+/// A message: `{thread}#M#{ms, 15 digits}#{id}`, oldest first.
+pub fn message(t: &TenantId, a: &AccountId, m: &portal_domain::message::Message) -> Key {
+    Key::new(account_pk(t, a), format!("{}#M#{:015}#{}", thread_sk(&m.about), m.at.as_millisecond(), m.id))
+}
+/// GSI1 partition of the staff inbox: a tenant's threads in one state, unread by staff first
+/// (`U#` sorts after `R#`; the inbox reads backwards), then by last activity.
+pub fn inbox_gsi(t: &TenantId, state: &str) -> String {
+    format!("T#{t}#INBOX#{state}")
+}
+/// GSI2 partition of the same, for one assignee (`none`: unassigned).
+pub fn inbox_assigned_gsi(t: &TenantId, state: &str, staff: Option<&StaffId>) -> String {
+    match staff {
+        Some(s) => format!("T#{t}#INBOX#{state}#{s}"),
+        None => format!("T#{t}#INBOX#{state}#none"),
+    }
+}

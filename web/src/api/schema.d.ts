@@ -758,6 +758,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/customers/{account}/threads/{thread}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A thread for the office: every message, hidden ones marked. */
+        get: operations["get_admin_customers_account_threads_thread"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Assigns a thread (or leaves it unassigned), closes or reopens it; audited. */
+        patch: operations["patch_admin_customers_account_threads_thread"];
+        trace?: never;
+    };
+    "/api/admin/customers/{account}/threads/{thread}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The office answers. The customer hears of it once: staff messages within two minutes make
+         *     one notice.
+         */
+        post: operations["post_admin_customers_account_threads_thread_messages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/customers/{account}/threads/{thread}/messages/{message}/hide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hides a message from the customer (kept for the office; audited). */
+        post: operations["post_admin_customers_account_threads_thread_messages_message_hide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/customers/{account}/threads/{thread}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks the thread read for the office. */
+        post: operations["post_admin_customers_account_threads_thread_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/customers/{account}/uploads": {
         parameters: {
             query?: never;
@@ -824,6 +896,26 @@ export interface paths {
          *     validity passed while `sent` is listed under `sent` and shown expired.
          */
         get: operations["get_admin_estimates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The staff inbox: every thread across customers, unread first, then by last activity (one
+         *     Query of an index per page).
+         */
+        get: operations["get_admin_inbox"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1606,6 +1698,80 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/threads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's threads this contact sees (one Query of the customer's partition). */
+        get: operations["get_threads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/threads/{thread}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One thread with its messages, oldest first (one Query). Asked again with the ETag it
+         *     answered, it is one GetItem and a 304 while nothing changed.
+         */
+        get: operations["get_threads_thread"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/threads/{thread}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sends a message to the office (one read, one transaction). Files are added to the job
+         *     first (`POST /api/uploads`) and named in `attachments`.
+         */
+        post: operations["post_threads_thread_messages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/threads/{thread}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks the thread read for the customer (staff viewing as the customer change nothing). */
+        post: operations["post_threads_thread_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/uploads": {
         parameters: {
             query?: never;
@@ -1867,6 +2033,11 @@ export interface components {
          * @enum {string}
          */
         ApprovedHow: "phone" | "paper" | "in_person" | "email";
+        /** @description A staff member as a thread names them. */
+        Assignee: {
+            id: string;
+            name: string;
+        };
         /** @description What a file is attached to, in one account. */
         Attached: {
             job: components["schemas"]["JobId"];
@@ -2296,6 +2467,8 @@ export interface components {
             /** @description Sent versions, newest first. */
             versions: components["schemas"]["VersionView"][];
         };
+        /** @example fil_01JD8X3G7N9QK2W5V4M6R8T0YB */
+        FileId: string;
         /**
          * @description Photo or document.
          * @enum {string}
@@ -2362,6 +2535,11 @@ export interface components {
             /** @description Jobs not yet completed or cancelled, newest first (each with its next visit). */
             open_jobs: components["schemas"]["JobSummary"][];
             /**
+             * Format: int32
+             * @description Messages from the office not yet read, over the threads this contact sees.
+             */
+            unread_messages: number;
+            /**
              * @description Estimates waiting for a decision (sent or viewed), newest first; empty when the
              *     contractor hides estimates.
              */
@@ -2373,6 +2551,13 @@ export interface components {
             close: string;
             /** @example 08:00 */
             open: string;
+        };
+        /** @description One page of the staff inbox. */
+        Inbox: {
+            /** @description Pass as `cursor` for the next page. */
+            next?: string | null;
+            /** @description Unread by staff first, then by last activity, newest first. */
+            threads: components["schemas"]["ThreadView"][];
         };
         /** @description What is billed. */
         InvoiceContent: {
@@ -2524,6 +2709,8 @@ export interface components {
         JobDetail: components["schemas"]["JobView"] & {
             /** @description Photos and documents of the job and its visits that the customer sees, oldest first. */
             files: components["schemas"]["FileView"][];
+            /** @description The job's thread with the office (empty before its first message). */
+            thread: components["schemas"]["ThreadPage"];
         };
         /** @description A job the office sets up without an estimate. */
         JobDraft: {
@@ -2762,6 +2949,25 @@ export interface components {
             tenant: string;
             time_zone: string;
         };
+        /**
+         * @description One message as a thread page shows it. The text is plain text: pages show it as text and
+         *     make only `http` and `https` addresses into links.
+         */
+        MessageView: {
+            /** Format: date-time */
+            at: string;
+            attachments: components["schemas"]["FileView"][];
+            /** @description The author's name ("Sam at Bright Spark" is the staff member's name). */
+            author: string;
+            from_staff: boolean;
+            /** @description Staff only: hidden from the customer, by whom. */
+            hidden_by?: string | null;
+            id: string;
+            /** @description Written by this session's person. */
+            mine: boolean;
+            text: string;
+            via: components["schemas"]["Via"];
+        };
         /** @description One month of adoption. */
         Month: {
             /** Format: int32 */
@@ -2853,6 +3059,13 @@ export interface components {
             tax_rate?: string | null;
             /** @description What it is for, in words (at most 120 characters); an estimate's title when left out. */
             title?: string | null;
+        };
+        /** @description What a message is sent with. */
+        NewMessage: {
+            /** @description Photos and documents already added to the job (`POST /api/uploads`), sent with it. */
+            attachments?: components["schemas"]["FileId"][];
+            /** @description Plain text; line breaks are kept. May be empty when files come with it. */
+            text?: string;
         };
         NewProperty: {
             city: string;
@@ -3213,6 +3426,11 @@ export interface components {
             invoices: boolean;
             payments: boolean;
         };
+        /** @description A message just posted, with its thread as it is now. */
+        Posted: {
+            message: components["schemas"]["MessageView"];
+            thread: components["schemas"]["ThreadView"];
+        };
         /** @description What customers see of a staff member. */
         Profile: {
             /** @description Empty for their first name. */
@@ -3421,6 +3639,11 @@ export interface components {
             welcome_message: string;
             working_hours?: components["schemas"]["WorkingHours"] | null;
         };
+        /**
+         * @description Which side of the conversation.
+         * @enum {string}
+         */
+        Side: "customer" | "staff";
         /** @description A property as documents carry it: enough to show and reach it without reading it again. */
         Site: {
             /** @description One line, for a maps link. */
@@ -3503,6 +3726,57 @@ export interface components {
             /** @description When the business works (the windows a customer may ask for), in `time_zone`. */
             working_hours: components["schemas"]["WorkingHours"];
         };
+        /** @description What the office changes on a thread. */
+        ThreadChange: {
+            assigned?: components["schemas"]["StaffId"] | null;
+            state?: components["schemas"]["ThreadState"] | null;
+        };
+        /** @description The account's threads. */
+        ThreadList: {
+            /** @description Unread first, then the latest; the general thread is always there. */
+            threads: components["schemas"]["ThreadView"][];
+            /**
+             * Format: int32
+             * @description Messages from the office not yet read, over every thread.
+             */
+            unread: number;
+        };
+        /** @description A thread with its messages, oldest first. */
+        ThreadPage: {
+            messages: components["schemas"]["MessageView"][];
+            thread: components["schemas"]["ThreadView"];
+        };
+        /**
+         * @description Open, or closed by the office (a new message from either side opens it again).
+         * @enum {string}
+         */
+        ThreadState: "open" | "closed";
+        /** @description A thread as lists show it. */
+        ThreadView: {
+            /** @description The customer (for staff). */
+            account: string;
+            assigned?: components["schemas"]["Assignee"] | null;
+            customer: string;
+            job?: string | null;
+            /**
+             * Format: date-time
+             * @description None before the first message.
+             */
+            last_at?: string | null;
+            last_preview: string;
+            last_side?: components["schemas"]["Side"] | null;
+            /** Format: int32 */
+            messages: number;
+            state: components["schemas"]["ThreadState"];
+            subject: string;
+            /** @description `general` or the job's id: the thread's name in paths. */
+            thread: string;
+            /**
+             * Format: int32
+             * @description Messages from the other side this side has not read.
+             */
+            unread: number;
+        };
         /** @description One entry of a job's timeline, oldest first. The web says it in words from `kind`. */
         TimelineEntry: {
             /** Format: date-time */
@@ -3516,7 +3790,8 @@ export interface components {
              *     `visit_moved`, `visit_on_the_way`, `visit_arrived`, `visit_completed`,
              *     `visit_cancelled`; `reschedule_requested`, `cancel_requested`, `request_declined`;
              *     `invoice_issued`, `invoice_paid`; `photo_added`, `document_added` (with the file's id
-             *     in `file` and its caption in `note`).
+             *     in `file` and its caption in `note`); `message_from_customer`, `message_from_staff`
+             *     (the author in `note`).
              */
             kind: string;
             note?: string | null;
@@ -3646,6 +3921,11 @@ export interface components {
             sent_at?: string | null;
             totals: components["schemas"]["Totals"];
         };
+        /**
+         * @description How a message arrived.
+         * @enum {string}
+         */
+        Via: "portal" | "admin" | "email" | "text";
         /** @description Which customer to look at. */
         ViewAs: {
             account: components["schemas"]["AccountId"];
@@ -7622,6 +7902,382 @@ export interface operations {
             };
         };
     };
+    get_admin_customers_account_threads_thread: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the page last read: 304 when nothing changed */
+                "If-None-Match"?: string | null;
+            };
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+                /** @description `general`, or a job's id (job_...) */
+                thread: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadPage"];
+                };
+            };
+            /** @description Nothing changed */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    patch_admin_customers_account_threads_thread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+                /** @description `general`, or a job's id (job_...) */
+                thread: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ThreadChange"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than this route takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Well formed, but against a rule no schema states (fields that go together, what the record or the contractor allows); `fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+        };
+    };
+    post_admin_customers_account_threads_thread_messages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+                /** @description `general`, or a job's id (job_...) */
+                thread: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewMessage"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Posted"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than this route takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_admin_customers_account_threads_thread_messages_message_hide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+                /** @description `general`, or a job's id (job_...) */
+                thread: string;
+                /** @description Message id (mes_...) */
+                message: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Hidden from the customer */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_admin_customers_account_threads_thread_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+                /** @description `general`, or a job's id (job_...) */
+                thread: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Marked read */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     post_admin_customers_account_uploads: {
         parameters: {
             query?: never;
@@ -7828,6 +8484,54 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_admin_inbox: {
+        parameters: {
+            query?: {
+                /** @description open (the default), mine, unassigned or closed */
+                filter?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Inbox"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10539,6 +11243,252 @@ export interface operations {
                 };
             };
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_threads: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadList"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_threads_thread: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the page last read: 304 when nothing changed */
+                "If-None-Match"?: string | null;
+            };
+            path: {
+                /** @description `general`, or a job's id (job_...) */
+                thread: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadPage"];
+                };
+            };
+            /** @description Nothing changed */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_threads_thread_messages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description `general`, or a job's id (job_...) */
+                thread: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewMessage"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Posted"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than this route takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description too many messages this hour */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_threads_thread_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description `general`, or a job's id (job_...) */
+                thread: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Marked read */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

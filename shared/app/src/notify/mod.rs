@@ -21,6 +21,7 @@ use portal_store::{StoreError, Table};
 use crate::SendError;
 
 pub mod jobs;
+pub mod messages;
 mod office;
 mod signin;
 pub use signin::LINK_MINUTES;
@@ -182,7 +183,13 @@ async fn send(
                 sms.send(phone, &format!("{}: your customer portal (link works once, 72 h): {url}", tenant.name)).await?;
             }
         }
+        Notice::OfficeAlert { about: portal_domain::outbox::OfficeEvent::MessageReceived { about, message } } => {
+            messages::deliver_received(table, mailer, tenant, account()?, about, message).await?
+        }
         Notice::OfficeAlert { about } => office::deliver(table, mailer, tenant, account()?, about).await?,
+        Notice::ThreadReply { about, since } => {
+            messages::deliver_reply(table, mailer, sms, ids, tenant, account()?, about, *since, now).await?
+        }
         Notice::Visit { job, visit, change } => {
             jobs::deliver_visit(table, mailer, sms, tenant, account()?, job, visit, *change, now).await?
         }

@@ -28,6 +28,8 @@ pub(super) async fn deliver(
     let base = tenant.portal_url.trim_end_matches('/');
     let estimate_page = |e: &EstimateId| format!("{base}/admin/customers/{account}/estimates/{e}");
     let (subject, lines, url) = match about {
+        // Its own notice: to the thread's assignee first (`notify::messages`).
+        OfficeEvent::MessageReceived { .. } => return Ok(()),
         OfficeEvent::EstimateApproved { estimate }
         | OfficeEvent::EstimateDeclined { estimate }
         | OfficeEvent::ChangesRequested { estimate }

@@ -192,7 +192,8 @@ pub struct TimelineEntry {
     /// `visit_moved`, `visit_on_the_way`, `visit_arrived`, `visit_completed`,
     /// `visit_cancelled`; `reschedule_requested`, `cancel_requested`, `request_declined`;
     /// `invoice_issued`, `invoice_paid`; `photo_added`, `document_added` (with the file's id
-    /// in `file` and its caption in `note`).
+    /// in `file` and its caption in `note`); `message_from_customer`, `message_from_staff`
+    /// (the author in `note`).
     pub kind: String,
     pub note: Option<String>,
     pub window: Option<Window>,
@@ -220,6 +221,18 @@ pub fn add_files(timeline: &mut Vec<TimelineEntry>, files: &[&crate::file::Store
         e.note = f.labels.caption.clone();
         e.visit = f.attached.visit().map(|v| v.to_string());
         e.file = Some(f.id.to_string());
+        timeline.push(e);
+    }
+    timeline.sort_by_key(|e| e.at);
+}
+
+/// Adds the messages of the job's thread a viewer sees to its timeline (who wrote, not what:
+/// the thread shows the text).
+pub fn add_messages(timeline: &mut Vec<TimelineEntry>, messages: &[&crate::message::Message]) {
+    for m in messages {
+        let kind = if m.author.staff { "message_from_staff" } else { "message_from_customer" };
+        let mut e = entry(m.at, kind.into());
+        e.note = Some(m.author.name.clone());
         timeline.push(e);
     }
     timeline.sort_by_key(|e| e.at);

@@ -22,9 +22,24 @@ pub struct JobBundle {
     pub invoices: Vec<JobInvoice>,
     /// Photos and documents of the job and its visits, oldest first.
     pub files: Vec<portal_domain::file::StoredFile>,
+    /// The job's thread (none before its first message) and its messages, oldest first.
+    pub thread: Option<portal_domain::message::Thread>,
+    pub messages: Vec<portal_domain::message::Message>,
 }
 
 impl JobBundle {
+    /// A job with nothing under it yet.
+    pub fn new(job: Job) -> Self {
+        JobBundle {
+            job,
+            visits: Vec::new(),
+            reschedules: Vec::new(),
+            invoices: Vec::new(),
+            files: Vec::new(),
+            thread: None,
+            messages: Vec::new(),
+        }
+    }
     pub fn visit(&self, id: &portal_domain::ids::VisitId) -> Option<&Visit> {
         self.visits.iter().find(|v| &v.id == id)
     }
@@ -145,13 +160,7 @@ impl Work {
     /// Takes one item if it is a job's or one of its records; `false` when it is neither.
     fn take(&mut self, item: Item) -> Result<bool, StoreError> {
         match kind(&item) {
-            "job" => self.jobs.push(JobBundle {
-                job: from_item(item)?,
-                visits: Vec::new(),
-                reschedules: Vec::new(),
-                invoices: Vec::new(),
-                files: Vec::new(),
-            }),
+            "job" => self.jobs.push(JobBundle::new(from_item(item)?)),
             "visit" => {
                 let v: Visit = from_item(item)?;
                 if let Some(b) = self.jobs.iter_mut().rev().find(|b| b.job.id == v.job) {
@@ -178,6 +187,20 @@ impl Work {
                     b.files.sort_by_key(|f| f.created_at);
                 }
             }
+            "thread" => {
+                let th: portal_domain::message::Thread = from_item(item)?;
+                match self.jobs.iter_mut().rev().find(|b| th.about.job() == Some(&b.job.id)) {
+                    Some(b) => b.thread = Some(th),
+                    None => return Ok(false),
+                }
+            }
+            "message" => {
+                let m: portal_domain::message::Message = from_item(item)?;
+                match self.jobs.iter_mut().rev().find(|b| m.about.job() == Some(&b.job.id)) {
+                    Some(b) => b.messages.push(m),
+                    None => return Ok(false),
+                }
+            }
             "visit_technician" => {}
             _ => return Ok(false),
         }
@@ -199,6 +222,8 @@ pub struct AccountWork {
     pub equipment: Vec<Equipment>,
     /// Files of properties (with `places`), estimates and invoices; a job's are in its bundle.
     pub files: Vec<portal_domain::file::StoredFile>,
+    /// Every thread's summary: the general one and each job's (also in its bundle).
+    pub threads: Vec<portal_domain::message::Thread>,
 }
 
 /// One Query: the documents and jobs of an account (the dashboard), and with `places` its
@@ -218,11 +243,17 @@ pub async fn account_work(table: &dyn Table, t: &TenantId, a: &AccountId, places
             "file" if !item.get("sk").and_then(serde_json::Value::as_str).unwrap_or_default().starts_with(keys::JOB_PREFIX) => {
                 out.files.push(from_item(item)?)
             }
+            "thread" | "message" if item.get("sk").and_then(serde_json::Value::as_str).unwrap_or_default().starts_with("GENERAL#") => {
+                if kind(&item) == "thread" {
+                    out.threads.push(from_item(item)?);
+                }
+            }
             _ => {
                 work.take(item)?;
             }
         }
     }
+    out.threads.extend(work.jobs.iter().filter_map(|b| b.thread.clone()));
     out.jobs = work.jobs;
     out.jobs.sort_by_key(|b| std::cmp::Reverse(b.job.created_at));
     Ok(out)

@@ -12,6 +12,7 @@ pub mod outbox;
 pub mod parties;
 pub mod payments;
 pub mod stats;
+pub mod threads;
 
 use crate::table::{Item, Page, Query, StoreError, Table};
 

@@ -19,7 +19,11 @@ const KEEP_SECONDS: i64 = 30 * 86_400;
 
 /// The write that queues a message; put it in the transaction of the change that causes it.
 pub fn enqueue(t: &TenantId, message: OutboxMessage) -> Result<Write, StoreError> {
-    let e = Envelope::new(message);
+    enqueue_envelope(t, Envelope::new(message))
+}
+
+/// [`enqueue`] with the envelope given (a message held back until `not_before`).
+pub fn enqueue_envelope(t: &TenantId, e: Envelope) -> Result<Write, StoreError> {
     Ok(Write::create(to_item("outbox", &keys::outbox(t, &e.message.id), &e)?))
 }
 
