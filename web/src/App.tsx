@@ -13,6 +13,7 @@ import { EstimateListPage } from './pages/Estimates';
 import { EstimatePage } from './pages/Estimate';
 import { InvoiceListPage, InvoicePage } from './pages/Invoices';
 import { JobListPage, JobPage } from './pages/Jobs';
+import { MessagesPage, ThreadRoute } from './pages/Messages';
 import { PicturesPage } from './pages/Pictures';
 import { PropertiesPage, PropertyDocumentsPage } from './pages/Properties';
 import { ReschedulePage } from './pages/Reschedule';
@@ -113,6 +114,9 @@ export function App() {
               Payments
             </a>
           )}
+          <a href="/messages" data-route aria-current={path.startsWith('/messages') ? 'page' : undefined}>
+            Messages
+          </a>
           <a href="/pictures" data-route aria-current={path.startsWith('/pictures') ? 'page' : undefined}>
             Pictures
           </a>
@@ -140,6 +144,7 @@ export function App() {
   const paymentMatch = /^\/payments\/([A-Za-z0-9_]+)$/.exec(path);
   const jobMatch = /^\/jobs\/([A-Za-z0-9_]+)$/.exec(path);
   const documentsMatch = /^\/properties\/([A-Za-z0-9_]+)\/documents$/.exec(path);
+  const threadMatch = /^\/messages\/(general|job_[A-Za-z0-9_]+)$/.exec(path);
   const rescheduleMatch = /^\/jobs\/([A-Za-z0-9_]+)\/visits\/([A-Za-z0-9_]+)\/reschedule$/.exec(path);
   if (path === '/signin' && token) {
     // Keyed by the token: a fresh link opened in the same tab starts afresh.
@@ -177,6 +182,10 @@ export function App() {
     page = <JobListPage />;
   } else if (documentsMatch?.[1]) {
     page = <PropertyDocumentsPage id={documentsMatch[1]} />;
+  } else if (threadMatch?.[1]) {
+    page = <ThreadRoute key={threadMatch[1]} thread={threadMatch[1]} />;
+  } else if (path === '/messages') {
+    page = <MessagesPage />;
   } else if (path === '/pictures') {
     page = <PicturesPage />;
   } else if (path === '/properties') {

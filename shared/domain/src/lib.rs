@@ -14,6 +14,7 @@
 //! - [`payments`]: the contractor's payment rules and the Payments port (Stripe / simulator).
 //! - [`audit`]: the append-only record of who did what.
 //! - [`adoption`]: the adoption figures, counted as events happen ([`adoption::Tally`]).
+//! - [`reply`]: what of an emailed reply is the reply (quoted original and signatures cut).
 //! - [`ports`]: the traits adapters implement (clock, ids, mail).
 //! - [`error`]: validation and rule errors shared by everything above.
 pub mod adoption;
@@ -31,6 +32,7 @@ pub mod party;
 pub mod payment;
 pub mod payments;
 pub mod ports;
+pub mod reply;
 
 pub use error::{DomainError, FieldErrors};
 /// The time type every record and port uses (re-exported for adapters).

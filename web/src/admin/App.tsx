@@ -8,19 +8,15 @@ import { Loading, Notice } from '../components/Notice';
 import { navigate, onLinkClick, useLocation } from '../lib/router';
 import { linkToken, tenantSlug } from '../lib/site';
 import { useLoad } from '../lib/useLoad';
-import { me } from './api';
-import { AdoptionPage } from './pages/Adoption';
-import { SettingsPage } from './pages/Settings';
+import { inbox, me } from './api';
 import { StaffPage } from './pages/Staff';
 import { CustomerPage, CustomersPage } from './pages/Customers';
-import { EstimateBuilder } from './pages/EstimateBuilder';
 import { EstimatesPage } from './pages/Estimates';
 import { InvoicesPage } from './pages/Invoices';
 import { useSubmit } from './components/Form';
 import { setLocale } from '../lib/format';
 import { AdminInvoicePage } from './pages/Invoice';
 import { AdminJobPage, JobsPage } from './pages/Jobs';
-import { SchedulePage } from './pages/Schedule';
 import { TechPage } from './pages/Tech';
 
 function Shell({ children, signedIn }: { children: ComponentChildren; signedIn: boolean }) {
@@ -36,6 +32,16 @@ function Shell({ children, signedIn }: { children: ComponentChildren; signedIn: 
   );
   // Technicians work from their visits; the office's pages are not theirs to run.
   const tech = who.data?.role === 'technician';
+  // Threads with messages the office has not read (the first page of the inbox: one Query),
+  // asked again on each page the office opens.
+  const [unread, setUnread] = useState(0);
+  useEffect(() => {
+    if (!signedIn || !who.data || tech) return;
+    inbox('open').then(
+      (p) => setUnread(p.threads.filter((t) => t.unread > 0).length),
+      () => undefined,
+    );
+  }, [signedIn, who.data, path]);
   return (
     <div onClick={onLinkClick}>
       <a class="skip" href="#main">
@@ -61,6 +67,15 @@ function Shell({ children, signedIn }: { children: ComponentChildren; signedIn: 
                 <>
                   <a href="/admin" data-route aria-current={path === '/admin' || path.startsWith('/admin/customers') ? 'page' : undefined}>
                     Customers
+                  </a>
+                  <a href="/admin/inbox" data-route aria-current={path.startsWith('/admin/inbox') ? 'page' : undefined}>
+                    Inbox
+                    {unread > 0 && (
+                      <span class="tag">
+                        {unread}
+                        <span class="visually-hidden"> unread</span>
+                      </span>
+                    )}
                   </a>
                   <a href="/admin/jobs" data-route aria-current={path.startsWith('/admin/jobs') ? 'page' : undefined}>
                     Jobs
@@ -171,21 +186,26 @@ export function AdminApp() {
   const estimate = /^\/admin\/customers\/([A-Za-z0-9_]+)\/estimates\/([A-Za-z0-9_]+)$/.exec(path);
   const invoice = /^\/admin\/customers\/([A-Za-z0-9_]+)\/invoices\/([A-Za-z0-9_]+)$/.exec(path);
   const job = /^\/admin\/jobs\/([A-Za-z0-9_]+)\/([A-Za-z0-9_]+)$/.exec(path);
+  const thread = /^\/admin\/inbox\/([A-Za-z0-9_]+)\/(general|job_[A-Za-z0-9_]+)$/.exec(path);
   if (!ready) page = <Loading />;
   else if (token) page = <Continue token={token} />;
   else if (!signedIn) page = <SignIn />;
-  else if (estimate?.[1] && estimate[2]) page = <EstimateBuilder account={estimate[1]} estimate={estimate[2] === 'new' ? null : estimate[2]} />;
+  else if (estimate?.[1] && estimate[2]) page = (
+      <Later key={path} load={() => import('./pages/EstimateBuilder').then((m) => m.EstimateBuilder)} props={{ account: estimate[1], estimate: estimate[2] === 'new' ? null : estimate[2] }} />
+    );
   else if (invoice?.[1] && invoice[2]) page = <AdminInvoicePage account={invoice[1]} invoice={invoice[2]} />;
   else if (customer?.[1]) page = <CustomerPage id={customer[1]} />;
   else if (job?.[1] && job[2]) page = <AdminJobPage account={job[1]} job={job[2]} />;
+  else if (thread?.[1] && thread[2]) page = <Later key={path} load={() => import('./pages/Inbox').then((m) => m.InboxThreadPage)} props={{ account: thread[1], thread: thread[2] }} />;
+  else if (path === '/admin/inbox') page = <Later key={path} load={() => import('./pages/Inbox').then((m) => m.InboxPage)} props={{}} />;
   else if (path === '/admin/jobs') page = <JobsPage />;
-  else if (path === '/admin/schedule') page = <SchedulePage />;
+  else if (path === '/admin/schedule') page = <Later key={path} load={() => import('./pages/Schedule').then((m) => m.SchedulePage)} props={{}} />;
   else if (path === '/admin/tech') page = <TechPage />;
   else if (path === '/admin/invoices') page = <InvoicesPage />;
   else if (path === '/admin/estimates') page = <EstimatesPage />;
-  else if (path === '/admin/adoption') page = <AdoptionPage />;
+  else if (path === '/admin/adoption') page = <Later key={path} load={() => import('./pages/Adoption').then((m) => m.AdoptionPage)} props={{}} />;
   else if (path === '/admin/staff') page = <StaffPage />;
-  else if (path === '/admin/settings') page = <SettingsPage />;
+  else if (path === '/admin/settings') page = <Later key={path} load={() => import('./pages/Settings').then((m) => m.SettingsPage)} props={{}} />;
   else if ((path === '/admin' || path === '/admin/' || path === '/admin/signin') && session()?.role === 'technician') page = <TechPage />;
   else if (path === '/admin' || path === '/admin/' || path === '/admin/signin' || path === '/admin/customers') page = <CustomersPage />;
   else
@@ -199,3 +219,18 @@ export function AdminApp() {
     );
   return <Shell signedIn={signedIn}>{page}</Shell>;
 }
+
+/** A page loaded when first opened (its code is not in the admin page's first download). */
+function Later<P extends object>({ load, props }: { load: () => Promise<preact.FunctionComponent<P>>; props: P }) {
+  const [Page, setPage] = useState<preact.FunctionComponent<P> | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    load().then(
+      (c) => setPage(() => c),
+      (e: unknown) => setError(e),
+    );
+  }, []);
+  if (error !== null) return <Notice error={error} />;
+  return Page ? <Page {...props} /> : <Loading />;
+}
+

@@ -2,7 +2,7 @@
 // staff access token in memory and renews it from the admin refresh cookie.
 import type { components } from '../api/schema';
 
-import { ApiError, send } from '../api/client';
+import { ApiError, send, sendIfChanged } from '../api/client';
 import type { OptionGroup, SessionResponse, VersionContent } from '../api/types';
 
 type S = components['schemas'];
@@ -177,3 +177,18 @@ export const staffUploadStatus = (account: string, file: string) =>
 export const changeFile = (account: string, file: string, body: S['LabelChange']) =>
   send<FileView>({ method: 'PATCH', path: `/api/admin/customers/${enc(account)}/files/${enc(file)}`, body });
 export const removeFile = (account: string, file: string) => send<void>({ method: 'DELETE', path: `/api/admin/customers/${enc(account)}/files/${enc(file)}` });
+
+export type Inbox = S['Inbox'];
+export type ThreadView = S['ThreadView'];
+const threadPath = (account: string, thread: string) => `/api/admin/customers/${enc(account)}/threads/${enc(thread)}`;
+export const inbox = (filter: string, cursor?: string | null) =>
+  send<Inbox>({ path: `/api/admin/inbox?filter=${enc(filter)}&limit=50${cursor ? `&cursor=${enc(cursor)}` : ''}` });
+export const staffThread = (account: string, thread: string, etag: string | null) => sendIfChanged<S['ThreadPage']>(threadPath(account, thread), etag);
+export const staffPost = (account: string, thread: string, body: S['NewMessage']) =>
+  send<S['Posted']>({ method: 'POST', path: `${threadPath(account, thread)}/messages`, body });
+export const staffRead = (account: string, thread: string) => send<void>({ method: 'POST', path: `${threadPath(account, thread)}/read` });
+export const changeThread = (account: string, thread: string, body: S['ThreadChange']) =>
+  send<ThreadView>({ method: 'PATCH', path: threadPath(account, thread), body });
+export const hideMessage = (account: string, thread: string, message: string) =>
+  send<void>({ method: 'POST', path: `${threadPath(account, thread)}/messages/${enc(message)}/hide` });
+

@@ -10,7 +10,11 @@ import type {
   JobDetail,
   JobList,
   NewFile,
+  NewMessage,
   Pictures,
+  Posted,
+  ThreadList,
+  ThreadPage,
   Slot,
   UploadStatus,
   LocalWindow,
@@ -255,19 +259,38 @@ export async function send<T>(req: { method?: string; path: string; body?: unkno
   }
 }
 
-/** Fetches a file as the signed-in person (a scan the office keeps), renewing the session when needed. */
-export async function download(path: string): Promise<Blob> {
+/** A GET as the signed-in person with `headers`, renewing the session when needed (once more after a 401). */
+async function authorizedGet(path: string, headers: Record<string, string>): Promise<Response> {
   if (auth && auth.expiresAt - Date.now() < 30_000) await renew();
-  const get = () => fetcher(path, { headers: auth?.token ? { authorization: `Bearer ${auth.token}` } : {}, credentials: 'same-origin' });
-  let r: Response;
+  const get = () => fetcher(path, { headers: auth?.token ? { ...headers, authorization: `Bearer ${auth.token}` } : headers, credentials: 'same-origin' });
   try {
-    r = await get();
-    if (r.status === 401 && auth && (await renew())) r = await get();
+    const r = await get();
+    return r.status === 401 && auth && (await renew()) ? await get() : r;
   } catch {
     throw new ApiError(0, 'network', NETWORK_MESSAGE);
   }
+}
+
+/** Fetches a file as the signed-in person (a scan the office keeps), renewing the session when needed. */
+export async function download(path: string): Promise<Blob> {
+  const r = await authorizedGet(path, {});
   if (!r.ok) throw new ApiError(r.status, 'download_failed', r.status === 404 ? 'No file is kept here.' : 'The file could not be fetched. Try again.');
   return r.blob();
+}
+
+/**
+ * A GET that asks only for what changed: `null` when the server answers 304 to `etag` (one
+ * cheap read on its side), else the page and its new ETag. Renews the session as `send` does.
+ */
+export async function sendIfChanged<T>(path: string, etag: string | null): Promise<{ data: T; etag: string } | null> {
+  const r = await authorizedGet(path, etag ? { accept: 'application/json', 'if-none-match': etag } : { accept: 'application/json' });
+  if (r.status === 304) return null;
+  const json: unknown = await r.json().catch(() => null);
+  if (!r.ok || json === null) {
+    const e = (json as { error?: { code?: string; message?: string } } | null)?.error;
+    throw new ApiError(r.status, e?.code ?? 'server', e?.message ?? 'Something went wrong on our side. Please try again.');
+  }
+  return { data: json as T, etag: r.headers.get('etag') ?? '' };
 }
 
 // Typed wrappers.
@@ -349,6 +372,11 @@ export const getHome = () => send<Home>({ path: '/api/home' });
 export const listJobs = () => send<JobList>({ path: '/api/jobs' });
 export const getJob = (id: string) => send<JobDetail>({ path: `/api/jobs/${encodeURIComponent(id)}` });
 export const listPictures = () => send<Pictures>({ path: '/api/photos' });
+const threadPath = (thread: string) => `/api/threads/${encodeURIComponent(thread)}`;
+export const listThreads = () => send<ThreadList>({ path: '/api/threads' });
+export const getThread = (thread: string, etag: string | null) => sendIfChanged<ThreadPage>(threadPath(thread), etag);
+export const postMessage = (thread: string, body: NewMessage) => send<Posted>({ method: 'POST', path: `${threadPath(thread)}/messages`, body });
+export const markThreadRead = (thread: string) => send<void>({ method: 'POST', path: `${threadPath(thread)}/read` });
 export const uploadSlot = (body: NewFile) => send<Slot>({ method: 'POST', path: '/api/uploads', body });
 export const uploadStatus = (file: string) => send<UploadStatus>({ path: `/api/uploads/${encodeURIComponent(file)}` });
 export const deleteFile = (file: string) => send<void>({ method: 'DELETE', path: `/api/files/${encodeURIComponent(file)}` });

@@ -109,3 +109,10 @@ export type Slot = S['Slot'];
 export type UploadStatus = S['UploadStatus'];
 export type Pictures = S['Pictures'];
 export type PhotoGroup = S['PhotoGroup'];
+export type ThreadList = S['ThreadList'];
+export type ThreadPage = S['ThreadPage'];
+export type ThreadView = S['ThreadView'];
+export type MessageView = S['MessageView'];
+export type NewMessage = S['NewMessage'];
+export type Posted = S['Posted'];
+

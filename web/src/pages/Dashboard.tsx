@@ -61,6 +61,13 @@ export function Dashboard({ tenant }: { tenant: TenantProfile | null }) {
       {tenant?.welcome_message && <p class="welcome">{tenant.welcome_message}</p>}
       {error !== null && <Notice error={error} onRetry={retry} />}
       {!data && error === null && <Loading />}
+      {data && data.unread_messages > 0 && (
+        <p class="notice" role="status">
+          <a href="/messages" data-route>
+            {data.unread_messages} new message{data.unread_messages === 1 ? '' : 's'} from the office
+          </a>
+        </p>
+      )}
       {next?.next_visit && (
         <section aria-labelledby="next-visit-title" class="next-visit">
           <h2 id="next-visit-title">
@@ -122,6 +129,11 @@ export function Dashboard({ tenant }: { tenant: TenantProfile | null }) {
       {(data || error !== null) && tenant && (tenant.support_phone || tenant.support_email) && (
         <section class="card contact" aria-labelledby="contact-title">
           <h2 id="contact-title">Contact {tenant.name}</h2>
+          <p>
+            <a href="/messages/general" data-route>
+              Send the office a message
+            </a>
+          </p>
           {tenant.support_phone && (
             <p>
               Call or text <a href={`tel:${tenant.support_phone}`}>{phone(tenant.support_phone)}</a>

@@ -2,11 +2,12 @@
 // equipment installed and its timeline in words.
 import { useState } from 'preact/hooks';
 
-import { askToCancelVisit, deleteFile, getJob, listJobs, session, uploadSlot, uploadStatus } from '../api/client';
+import { askToCancelVisit, deleteFile, getJob, getThread, listJobs, markThreadRead, postMessage, session, uploadSlot, uploadStatus } from '../api/client';
 import type { FileView, JobDetail, JobSummary, TimelineEntry, VisitView } from '../api/types';
 import { EquipmentCard } from '../components/Equipment';
 import { DocumentList, Gallery, Uploader } from '../components/Files';
 import { Loading, Notice } from '../components/Notice';
+import { Conversation } from '../components/Thread';
 import { JobStatusBadge, VisitCard } from '../components/Visit';
 import { dateTime, money } from '../lib/format';
 import { useLoad } from '../lib/useLoad';
@@ -119,6 +120,10 @@ function says(e: TimelineEntry, zone: string): string {
       return 'Photo added';
     case 'document_added':
       return 'Document added';
+    case 'message_from_customer':
+      return 'Message to the office';
+    case 'message_from_staff':
+      return 'Message from the office';
     default:
       return e.kind.replace(/_/g, ' ');
   }
@@ -274,6 +279,17 @@ export function JobPage({ id }: { id: string }) {
             <Uploader to={{ to: 'job', job: j.id }} api={{ slot: uploadSlot, status: uploadStatus }} onAdded={added} />
           </>
         )}
+      </section>
+      <section aria-labelledby="thread-title">
+        <h2 id="thread-title">Messages with the office</h2>
+        <Conversation
+          initial={j.thread}
+          api={{ get: (etag) => getThread(j.id, etag), post: (b) => postMessage(j.id, b), read: () => markThreadRead(j.id) }}
+          readOnly={readOnly}
+        />
+        <p class="muted">
+          To send photos with a message, <a href={`/messages/${j.id}`} data-route>open the conversation</a>.
+        </p>
       </section>
       {past.length > 0 && (
         <section aria-labelledby="past-visits">
