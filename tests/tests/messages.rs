@@ -130,6 +130,16 @@ async fn notices_go_to_the_office_and_gathered_answers_to_the_customer() {
     let answer = to_dana.iter().find(|m| m["text"].as_str().unwrap_or_default().contains("driveway is fine")).expect("the answer");
     assert!(answer["text"].as_str().unwrap().contains("Casey texts 15 minutes before."), "both in one notice: {answer}");
     assert!(answer["text"].as_str().unwrap().contains("/messages/job_bathfan"), "a link to the thread: {answer}");
+    // Replies come back to a reply address naming this thread and Dana (its token kept
+    // hashed), and References keep the thread's notices together in her mail client.
+    let reply_to = answer["reply_to"].as_str().expect("a reply address");
+    assert!(reply_to.ends_with(&format!("@{}", portal_embedded::mailbox::LOCAL_REPLY_DOMAIN)), "{reply_to}");
+    let token = portal_domain::message::token_of(reply_to).expect("our token");
+    let bound = portal_store::repo::threads::find_reply_token(h.table.as_ref(), &token).await.unwrap().expect("kept");
+    assert_eq!((bound.about.to_string(), bound.contact.to_string()), ("job_bathfan".to_string(), "con_dana".to_string()));
+    assert!(portal_store::repo::threads::find_reply_token(h.table.as_ref(), &"0".repeat(40)).await.unwrap().is_none());
+    assert!(answer["references"][0].as_str().unwrap().starts_with("<thread.acc_whitfield.job_bathfan."), "{answer}");
+    assert!(answer["text"].as_str().unwrap().contains("Reply to this email"), "{answer}");
     let thread = portal_store::repo::threads::get(
         h.table.as_ref(),
         &"ten_brightspark".parse().unwrap(),

@@ -11,7 +11,7 @@ async fn main() -> Result<(), Error> {
     portal_http::init_tracing();
     let config = portal_aws::sdk_config();
     let deps = Deps::new(Arc::new(portal_aws::table(&config, env("TABLE_NAME")?)))
-        .with_mailer(Arc::new(portal_aws::mailer(&config, env("MAIL_FROM")?)))
+        .with_mailer(Arc::new(portal_aws::mailer(&config, env("MAIL_FROM")?).with_reply_domain(std::env::var("INBOUND_DOMAIN").ok())))
         .with_sms(Arc::new(portal_aws::sms(&config)));
     run_event::<send_notifications::State>(deps).await
 }

@@ -85,7 +85,16 @@ pub fn branded_with_facts(
         n = esc(note),
         name = esc(&tenant.name),
     );
-    Mail { to: to.clone(), from_name: tenant.name.clone(), subject, text, html, attachments: Vec::new() }
+    Mail {
+        to: to.clone(),
+        from_name: tenant.name.clone(),
+        subject,
+        text,
+        html,
+        attachments: Vec::new(),
+        reply_to: None,
+        references: Vec::new(),
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! The Mailer port on SES v2.
 use aws_sdk_sesv2::Client;
-use aws_sdk_sesv2::types::{Attachment, AttachmentContentDisposition, Body, Content, Destination, EmailContent, Message};
+use aws_sdk_sesv2::types::{Attachment, AttachmentContentDisposition, Body, Content, Destination, EmailContent, Message, MessageHeader};
 use portal_domain::ports::{Mail, Mailer, PortError};
 
 #[derive(Debug)]
@@ -8,11 +8,19 @@ pub struct SesMailer {
     client: crate::lazy::LazyClient<Client>,
     /// Verified sender address of the deployment (`portal@contractor.example`).
     from_address: String,
+    /// The domain SES receives replies on (the template's `InboundDomain`), if any.
+    reply_domain: Option<String>,
 }
 
 impl SesMailer {
     pub fn new(config: &aws_config::SdkConfig, from_address: impl Into<String>) -> Self {
-        Self { client: crate::lazy::LazyClient::new(config, Client::new), from_address: from_address.into() }
+        Self { client: crate::lazy::LazyClient::new(config, Client::new), from_address: from_address.into(), reply_domain: None }
+    }
+
+    /// Replies are received on `domain` (none when empty).
+    pub fn with_reply_domain(mut self, domain: Option<String>) -> Self {
+        self.reply_domain = domain.filter(|d| !d.trim().is_empty());
+        self
     }
 }
 
@@ -39,16 +47,30 @@ impl Mailer for SesMailer {
                 .map_err(|e| PortError::new("ses attachment", e))?;
             message = message.attachments(attachment);
         }
+        if !mail.references.is_empty() {
+            let references = MessageHeader::builder()
+                .name("References")
+                .value(mail.references.join(" "))
+                .build()
+                .map_err(|e| PortError::new("ses header", e))?;
+            message = message.headers(references);
+        }
         let message = message.build();
-        self.client
+        let mut send = self
+            .client
             .get()
             .send_email()
             .from_email_address(format!("\"{name}\" <{}>", self.from_address))
             .destination(Destination::builder().to_addresses(mail.to.as_str()).build())
-            .content(EmailContent::builder().simple(message).build())
-            .send()
-            .await
-            .map_err(|e| PortError::new("ses send_email", e))?;
+            .content(EmailContent::builder().simple(message).build());
+        if let Some(reply_to) = &mail.reply_to {
+            send = send.reply_to_addresses(reply_to);
+        }
+        send.send().await.map_err(|e| PortError::new("ses send_email", e))?;
         Ok(())
+    }
+
+    fn reply_domain(&self) -> Option<&str> {
+        self.reply_domain.as_deref()
     }
 }

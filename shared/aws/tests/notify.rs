@@ -31,6 +31,8 @@ fn mail(to: &str, subject: &str) -> Mail {
             content_type: "text/calendar; method=PUBLISH".into(),
             content: "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n".into(),
         }],
+        reply_to: Some("reply+0123456789abcdef0123456789abcdef01234567@in.brightspark.example".into()),
+        references: vec!["<thread.acc_whitfield.general.ten_brightspark@in.brightspark.example>".into()],
     }
 }
 

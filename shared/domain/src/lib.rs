@@ -14,6 +14,7 @@
 //! - [`payments`]: the contractor's payment rules and the Payments port (Stripe / simulator).
 //! - [`audit`]: the append-only record of who did what.
 //! - [`adoption`]: the adoption figures, counted as events happen ([`adoption::Tally`]).
+//! - [`inbound`]: whether an emailed reply is posted, held for the office (and why), or ignored.
 //! - [`reply`]: what of an emailed reply is the reply (quoted original and signatures cut).
 //! - [`ports`]: the traits adapters implement (clock, ids, mail).
 //! - [`error`]: validation and rule errors shared by everything above.
@@ -23,6 +24,7 @@ pub mod error;
 pub mod estimate;
 pub mod file;
 pub mod ids;
+pub mod inbound;
 pub mod invoice;
 pub mod job;
 pub mod message;

@@ -231,6 +231,45 @@ impl Thread {
     }
 }
 
+/// What a reply address stands for: one thread and one contact. Its token is random and
+/// only its hash is kept; it lasts as long as the thread (a reply may come months later) and
+/// the office can revoke it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ReplyToken {
+    pub tenant: crate::ids::TenantId,
+    pub account: crate::ids::AccountId,
+    pub about: About,
+    pub contact: crate::ids::ContactId,
+    pub created_at: Timestamp,
+    #[serde(default)]
+    pub revoked_at: Option<Timestamp>,
+}
+
+/// A new reply token: 40 lower-case hex characters (an address's local part is matched
+/// without case by some servers, so nothing else), and the hash kept in its place.
+pub fn new_reply_token(ids: &dyn crate::ports::Ids) -> (String, String) {
+    let token = crate::sha256_hex(&ids.secret())[..40].to_string();
+    let hash = crate::sha256_hex(token.as_bytes());
+    (token, hash)
+}
+
+/// The address a reply goes to.
+pub fn reply_address(token: &str, domain: &str) -> String {
+    format!("reply+{token}@{domain}")
+}
+
+/// The token in a reply address (`reply+{token}@...`, any case), if it is one of ours.
+pub fn token_of(address: &str) -> Option<String> {
+    let (local, _) = address.trim().rsplit_once('@')?;
+    let token = local.to_ascii_lowercase().strip_prefix("reply+")?.to_string();
+    (token.len() == 40 && token.bytes().all(|b| b.is_ascii_hexdigit())).then_some(token)
+}
+
+/// The id every notice of a thread names in `References`, so mail clients keep them together.
+pub fn thread_reference(th: &Thread, domain: &str) -> String {
+    format!("<thread.{}.{}.{}@{domain}>", th.account, th.about, th.tenant)
+}
+
 /// A thread's last message as lists show it: its first characters on one line, or what it
 /// carries when it is only files.
 pub fn preview(text: &str, attachments: usize) -> String {
@@ -311,6 +350,19 @@ pub fn text(raw: &str, attachments: usize) -> Result<String, DomainError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reply_addresses_carry_a_token_only_we_can_read_back() {
+        let (token, hash) = new_reply_token(&crate::ports::RandomIds);
+        assert_eq!(token.len(), 40);
+        assert_ne!(token, hash);
+        let address = reply_address(&token, "in.brightspark.example");
+        assert_eq!(token_of(&address).as_deref(), Some(token.as_str()));
+        assert_eq!(token_of(&address.to_uppercase()).as_deref(), Some(token.as_str()), "case folded by a server");
+        for other in ["dana@example.com", "reply+short@x", "reply+zzzz@x", "reply+@x", ""] {
+            assert_eq!(token_of(other), None, "{other}");
+        }
+    }
 
     #[test]
     fn a_thread_is_named_in_paths_by_what_it_is_about() {

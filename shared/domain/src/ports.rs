@@ -82,6 +82,13 @@ pub struct Mail {
     /// Files sent with it (a visit's calendar event).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<Attachment>,
+    /// Where a reply goes (`reply+{token}@{inbound domain}`), when replies are received.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<String>,
+    /// `References` (`<...>` ids) that make mail clients put the notices of one thread
+    /// together. SES replaces a Message-ID we set, but keeps References.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
 }
 
 /// A file attached to an email.
@@ -116,6 +123,11 @@ impl PortError {
 #[async_trait::async_trait]
 pub trait Mailer: Send + Sync {
     async fn send(&self, mail: &Mail) -> Result<(), PortError>;
+    /// The domain that receives replies (`reply+{token}@` it), if this deployment receives
+    /// mail; `None`: notices say to answer in the portal.
+    fn reply_domain(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// Sends text messages: SNS in AWS, the local mailbox in local mode.

@@ -74,7 +74,15 @@ impl Mailer for Mailbox {
     async fn send(&self, mail: &Mail) -> Result<(), PortError> {
         self.deliver(Message::Email(mail.clone())).await
     }
+    /// Replies in local mode come back through the mailbox page.
+    fn reply_domain(&self) -> Option<&str> {
+        Some(LOCAL_REPLY_DOMAIN)
+    }
 }
+
+/// The domain local mode's reply addresses name (nothing resolves it: replies are typed in
+/// the mailbox page).
+pub const LOCAL_REPLY_DOMAIN: &str = "in.localhost";
 
 #[async_trait::async_trait]
 impl Sms for Mailbox {

@@ -16,6 +16,8 @@ async fn emails_and_texts_are_kept_newest_first() {
         text: "t".into(),
         html: "h".into(),
         attachments: vec![],
+        reply_to: Some("reply+0123456789abcdef0123456789abcdef01234567@in.localhost".into()),
+        references: vec!["<thread.acc_whitfield.general.ten_brightspark@in.localhost>".into()],
     };
     Mailer::send(&mailbox, &mail).await.unwrap();
     Sms::send(&mailbox, &Phone::try_from("+15125550188".to_string()).unwrap(), "hello").await.unwrap();

@@ -191,7 +191,7 @@ export function AdminApp() {
   else if (token) page = <Continue token={token} />;
   else if (!signedIn) page = <SignIn />;
   else if (estimate?.[1] && estimate[2]) page = (
-      <Later key={path} load={() => import('./pages/EstimateBuilder').then((m) => m.EstimateBuilder)} props={{ account: estimate[1], estimate: estimate[2] === 'new' ? null : estimate[2] }} />
+      <Later key="estimate-builder" load={() => import('./pages/EstimateBuilder').then((m) => m.EstimateBuilder)} props={{ account: estimate[1], estimate: estimate[2] === 'new' ? null : estimate[2] }} />
     );
   else if (invoice?.[1] && invoice[2]) page = <AdminInvoicePage account={invoice[1]} invoice={invoice[2]} />;
   else if (customer?.[1]) page = <CustomerPage id={customer[1]} />;
@@ -220,7 +220,11 @@ export function AdminApp() {
   return <Shell signedIn={signedIn}>{page}</Shell>;
 }
 
-/** A page loaded when first opened (its code is not in the admin page's first download). */
+/**
+ * A page loaded when first opened (its code is not in the admin page's first download). Give
+ * each use its own `key`; a page that moves to another path of its own (a new estimate saved
+ * under its id) keeps one key, so it keeps its state, as a page imported directly would.
+ */
 function Later<P extends object>({ load, props }: { load: () => Promise<preact.FunctionComponent<P>>; props: P }) {
   const [Page, setPage] = useState<preact.FunctionComponent<P> | null>(null);
   const [error, setError] = useState<unknown>(null);

@@ -91,15 +91,29 @@ pub(super) async fn deliver_reply(
                 }
             }
             let subject = format!("{}: {}", tenant.name, th.subject);
-            let mail = crate::mail::branded(
-                tenant,
-                email,
-                subject,
-                &lines,
-                "Answer in the portal",
-                &url,
-                "Sign in to the portal to answer; the office sees your answer with the job.",
-            );
+            let replies = mailer.reply_domain().map(str::to_string);
+            let note = if replies.is_some() {
+                "Reply to this email, or answer in the portal: the office sees your answer with the job."
+            } else {
+                "Sign in to the portal to answer; the office sees your answer with the job."
+            };
+            let mut mail = crate::mail::branded(tenant, email, subject, &lines, "Answer in the portal", &url, note);
+            if let Some(domain) = replies {
+                // A reply address for this thread and this contact, kept (hashed) before the
+                // email goes.
+                let (token, hash) = portal_domain::message::new_reply_token(ids);
+                let record = portal_domain::message::ReplyToken {
+                    tenant: tenant.id.clone(),
+                    account: account.clone(),
+                    about: about.clone(),
+                    contact: c.id.clone(),
+                    created_at: now,
+                    revoked_at: None,
+                };
+                table.transact(vec![threads::save_reply_token(&hash, &record)?]).await?;
+                mail.reply_to = Some(portal_domain::message::reply_address(&token, &domain));
+                mail.references = vec![portal_domain::message::thread_reference(&th, &domain)];
+            }
             mailer.send(&mail).await?;
         } else if let Some(phone) = &c.phone {
             let first = carried.first().map(|m| portal_domain::message::preview(&m.text, m.attachments.len())).unwrap_or_default();

@@ -1,7 +1,7 @@
 //! Threads and their messages: the summary (`JOB#{j}#THREAD` or `GENERAL#THREAD` in the
 //! customer's partition, in the staff inbox's two indexes) and the messages under it.
 use portal_domain::ids::{AccountId, StaffId, TenantId};
-use portal_domain::message::{About, Message, Thread, ThreadState};
+use portal_domain::message::{About, Message, ReplyToken, Thread, ThreadState};
 
 use crate::keys;
 use crate::record::{from_item, kind, to_item, with_index};
@@ -107,4 +107,20 @@ pub async fn inbox(
     };
     let page = table.query(&q.backwards().limit(limit).after(after)).await?;
     Ok((page.items.into_iter().map(from_item).collect::<Result<_, _>>()?, page.next))
+}
+
+/// A reply token's record, under its hash (global: a reply names only the token).
+fn reply_key(hash: &str) -> crate::table::Key {
+    crate::table::Key::new(format!("REPLY#{hash}"), "TOKEN")
+}
+
+/// Keeps a new reply token (by its hash).
+pub fn save_reply_token(hash: &str, t: &ReplyToken) -> Result<Write, StoreError> {
+    Ok(Write::create(to_item("reply_token", &reply_key(hash), t)?))
+}
+
+/// What a reply token stands for (`None`: not one of ours).
+pub async fn find_reply_token(table: &dyn Table, token: &str) -> Result<Option<ReplyToken>, StoreError> {
+    let hash = portal_domain::sha256_hex(token.as_bytes());
+    table.get(&reply_key(&hash)).await?.map(from_item).transpose()
 }
