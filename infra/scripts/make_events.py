@@ -530,6 +530,15 @@ EVENTS["send-message"] = {
     "staff-hide": event("POST", THREADS + "/messages/{message}/hide",
                         "/api/admin/customers/acc_whitfield/threads/general/messages/mes_01jdemo0000000000000000001/hide",
                         params={"account": "acc_whitfield", "thread": "general", "message": "mes_01jdemo0000000000000000001"}),
+    "staff-revoke": event("POST", THREADS + "/revoke-replies", "/api/admin/customers/acc_whitfield/threads/job_bathfan/revoke-replies",
+                          params={"account": "acc_whitfield", "thread": "job_bathfan"}),
+    "held-list": event("GET", "/api/admin/held", "/api/admin/held"),
+    "held-post": event("POST", "/api/admin/customers/{account}/held/{held}/post",
+                       "/api/admin/customers/acc_whitfield/held/hld_01jdemo0000000000000000001/post",
+                       params={"account": "acc_whitfield", "held": "hld_01jdemo0000000000000000001"}),
+    "held-dismiss": event("POST", "/api/admin/customers/{account}/held/{held}/dismiss",
+                          "/api/admin/customers/acc_whitfield/held/hld_01jdemo0000000000000000001/dismiss",
+                          params={"account": "acc_whitfield", "held": "hld_01jdemo0000000000000000001"}),
 }
 
 
@@ -564,6 +573,21 @@ EVENTS["process-upload"] = {
     "sweep": {"version": "0", "id": "0c2f6b1e-4a7d-4d0e-9f1a-6f3b2d1c5e90", "detail-type": "Scheduled Event",
               "source": "aws.events", "account": "123456789012", "time": "2026-11-21T16:00:00Z", "region": "us-east-1",
               "resources": ["arn:aws:events:us-east-1:123456789012:rule/switchboard-UploadSweep"], "detail": {}},
+}
+
+# inbound-email: SES's receipt rule stored a raw email under inbound/ (named by SES's own
+# message id); the bucket's event, in both shapes.
+INBOUND_KEY = "inbound/0r6pnb5d2f6d1i0q9g8c7lq5a2e0gk3nexample01"
+EVENTS["inbound-email"] = {
+    "object-created": {"Records": [s3_record(INBOUND_KEY, 4211, 3)]},
+    "eventbridge-object-created": {
+        "version": "0", "id": "5a1c7a52-3f1e-4c1b-a2d9-0f1d2c3b4a59", "detail-type": "Object Created", "source": "aws.s3",
+        "account": "123456789012", "time": "2026-11-21T17:41:02Z", "region": "us-east-1",
+        "resources": ["arn:aws:s3:::switchboard-blobbucket-1x2y3z"],
+        "detail": {"version": "0", "bucket": {"name": "switchboard-blobbucket-1x2y3z"},
+                   "object": {"key": INBOUND_KEY, "size": 4211, "etag": "5d41402abc4b2a76b9719d911017c592", "sequencer": "00617F0829A1C0D3E1"},
+                   "request-id": "Q2K8H1B5TZ9R3M7X", "requester": "ses.amazonaws.com", "source-ip-address": "10.0.75.12",
+                   "reason": "PutObject"}},
 }
 
 # The Stripe adapter's test stub answers with Stripe's own example objects.

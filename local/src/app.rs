@@ -178,7 +178,11 @@ impl App {
             }
             ("GET", "/dev/mailbox.json") => crate::dev::mailbox_json(&self.mailbox),
             ("POST", "/dev/clock") => self.advance_clock(req).await,
-            ("GET", "/dev/mailbox") => crate::dev::mailbox_html(&self.mailbox),
+            ("GET", "/dev/mailbox") => crate::dev::mailbox_html(&self.mailbox, req.uri().query()),
+            ("POST", p) if p.starts_with("/dev/mailbox/") && p.ends_with("/reply") => {
+                let id = p.trim_start_matches("/dev/mailbox/").trim_end_matches("/reply").parse().unwrap_or(0);
+                crate::dev::reply(self, id, req).await
+            }
             (_, p) if p.starts_with("/api/") => from_lambda(portal_http::ApiError::NotFound("route").into_response()),
             ("GET" | "HEAD", _) => crate::dev::static_file(self.web_dir.as_deref(), &path, self.demo.as_ref()),
             _ => from_lambda(portal_http::ApiError::NotFound("page").into_response()),
@@ -277,6 +281,30 @@ impl App {
     /// Runs process-upload on the event S3 sends when an object is created (the same shape,
     /// as `events/process-upload/` holds it), as the bucket's notification does in AWS.
     pub async fn process_upload(&self, key: &str, size: usize) {
+        if let Err(e) = self.object_created("process-upload", key, size).await {
+            tracing::warn!(error = %e, "processing an upload failed");
+        }
+    }
+
+    /// Runs inbound-email on the raw message stored at `key`, as the bucket's event does in
+    /// AWS once SES has stored a reply, then process-upload on the attachments it sent to the
+    /// pipeline. Returns what became of it (`posted`, `held:spf`, ...).
+    pub async fn receive_email(&self, key: &str, size: usize) -> Result<String, String> {
+        let out = self.object_created("inbound-email", key, size).await?;
+        for upload in out.get("uploads").and_then(serde_json::Value::as_array).into_iter().flatten() {
+            if let Some(k) = upload.as_str() {
+                let size = match portal_domain::ports::Blobs::get(self.blobs.as_ref(), k, 64 << 20).await {
+                    Ok(portal_domain::ports::Fetched::Found(b)) => b.bytes.len(),
+                    _ => 0,
+                };
+                self.process_upload(k, size).await;
+            }
+        }
+        Ok(out.pointer("/outcomes/0").and_then(serde_json::Value::as_str).unwrap_or("none").to_string())
+    }
+
+    /// Runs `function` on the event S3 sends when the object `key` is created.
+    async fn object_created(&self, function: &str, key: &str, size: usize) -> Result<serde_json::Value, String> {
         let event = serde_json::json!({ "Records": [{
             "eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": "us-east-1",
             "eventTime": self.clock.now().to_string(), "eventName": "ObjectCreated:Put",
@@ -284,19 +312,13 @@ impl App {
             "requestParameters": { "sourceIPAddress": "127.0.0.1" },
             "responseElements": { "x-amz-request-id": "LOCAL", "x-amz-id-2": "LOCAL" },
             "s3": {
-                "s3SchemaVersion": "1.0", "configurationId": "uploads",
+                "s3SchemaVersion": "1.0", "configurationId": function,
                 "bucket": { "name": "local", "ownerIdentity": { "principalId": "LOCAL" }, "arn": "arn:aws:s3:::local" },
                 "object": { "key": portal_embedded::files::url_encode(key).replace("%2F", "/"), "size": size, "eTag": "", "sequencer": "0" }
             }
         }]});
-        match self.functions.event("process-upload") {
-            Some(f) => {
-                if let Err(e) = f.call(event).await {
-                    tracing::warn!(error = %e, "processing an upload failed");
-                }
-            }
-            None => tracing::error!("process-upload is not in the registry"),
-        }
+        let f = self.functions.event(function).ok_or_else(|| format!("{function} is not in the registry"))?;
+        f.call(event).await.map_err(|e| e.to_string())
     }
 
     /// Local background work, once a second: settling simulated bank debits and sending the

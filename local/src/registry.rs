@@ -22,6 +22,7 @@ pub const FUNCTIONS: &[Spec] = &[
     http::<stripe_webhook::State>(),
     event::<send_notifications::State>(),
     event::<process_upload::State>(),
+    event::<inbound_email::State>(),
 ];
 
 /// The registry's functions, built from one set of dependencies.

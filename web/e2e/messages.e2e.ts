@@ -1,7 +1,10 @@
 // Messages end to end: the customer, on a phone at 360 px, writes on a job's thread (markup
 // and a link in it); the office, on a desktop, sees it unread in the inbox and answers; the
 // customer's email arrives once the answer is gathered (two minutes on the server's clock),
-// and the customer sees the answer on the job page. Markup stays text everywhere.
+// and the customer sees the answer on the job page. Markup stays text everywhere. She answers
+// the email from the local mailbox's Reply box (a real MIME reply through inbound-email): her
+// reply lands in the thread without the quoted original; a reply from someone else waits
+// under Held emails, where the office sets it aside.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -93,5 +96,32 @@ describe('messages', () => {
     await phone.getByText('Yes, that is the one. Casey brings a spare.').waitFor();
     await expect.poll(() => phone.getByTestId('timeline').textContent()).toContain('Message from the office');
     await shot(phone, 'messages-04-answer');
+
+    // She answers the email itself, from the mailbox page's Reply box, on the phone.
+    await phone.goto(`${base}/dev/mailbox`);
+    const notice = phone.locator('article', { hasText: 'Casey brings a spare' }).first();
+    const id = (await notice.getAttribute('id'))?.slice(1) ?? '';
+    await notice.getByLabel(/Reply as dana@example.com/).fill('Great, thank you!\nThe side door is open.');
+    await notice.getByRole('button', { name: 'Send reply' }).click();
+    await phone.getByText('Your reply was received and posted to the thread.').waitFor();
+    await phone.goto('/jobs/job_bathfan');
+    await phone.getByText('The side door is open.', { exact: false }).waitFor();
+    expect(await phone.locator('.message.mine').last().textContent()).not.toContain('wrote:');
+
+    // Someone else answers the same email: held, not posted; the office sets it aside.
+    const held = await fetch(`${base}/dev/mailbox/${id}/reply`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'Can you do my panel too?', from: 'neighbour@example.net' }),
+    });
+    expect(((await held.json()) as { outcome: string }).outcome).toBe('held:other_sender');
+    await desk.goto('/admin/inbox');
+    await desk.getByRole('button', { name: 'Held emails' }).click();
+    const card = desk.locator('article.held', { hasText: 'Can you do my panel too?' });
+    await card.getByText('Sent by someone other than the person we wrote to').waitFor();
+    await expectAccessible(desk, 'held emails');
+    await shot(desk, 'messages-05-held');
+    await card.getByRole('button', { name: 'Set aside' }).click();
+    await desk.getByText('Set aside. It is no longer in this list.').waitFor();
   });
 });

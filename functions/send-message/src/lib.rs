@@ -43,6 +43,10 @@ portal_http::http_function! {
         "POST /api/admin/customers/{account}/threads/{thread}/messages" => staff_post,
         "POST /api/admin/customers/{account}/threads/{thread}/read" => staff_read,
         "POST /api/admin/customers/{account}/threads/{thread}/messages/{message}/hide" => staff_hide,
+        "POST /api/admin/customers/{account}/threads/{thread}/revoke-replies" => staff_revoke,
+        "GET /api/admin/held" => held_list,
+        "POST /api/admin/customers/{account}/held/{held}/post" => held_post,
+        "POST /api/admin/customers/{account}/held/{held}/dismiss" => held_dismiss,
     },
 }
 
@@ -347,6 +351,160 @@ pub async fn staff_hide(state: &State, req: &Call) -> Result<Response<Body>, Api
     Ok(response::no_content())
 }
 
+/// Reply addresses revoked.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Revoked {
+    /// How many addresses given for the thread were revoked now.
+    pub revoked: u32,
+}
+
+#[utoipa::path(post, path = "/api/admin/customers/{account}/threads/{thread}/revoke-replies", tag = "admin", security(("bearer" = [])),
+    params(("account" = String, Path, description = "Account id (acc_...)"), ("thread" = String, Path, description = "`general`, or a job's id (job_...)")),
+    responses((status = 200, body = Revoked), (status = 400, body = portal_http::error::ErrorBody),
+              (status = 401, body = portal_http::error::ErrorBody), (status = 403, body = portal_http::error::ErrorBody),
+              (status = 404, body = portal_http::error::ErrorBody)))]
+/// Revokes every reply address sent for the thread (audited): an email to one of them is held
+/// for review from now on. The next notice carries a new one.
+pub async fn staff_revoke(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
+    let (s, a) = office(state, req).await?;
+    let about = thread_of(req)?;
+    threads::get(state.table.as_ref(), &s.tenant, &a.id, &about).await?.ok_or(ApiError::NotFound("thread"))?;
+    let act = req.act(state.table.as_ref(), state.ids.as_ref(), &s.tenant, s.actor());
+    let n = portal_app::inbound::revoke(&act, &a.id, &about).await?;
+    Ok(response::ok(&Revoked { revoked: u32::try_from(n).unwrap_or(u32::MAX) }))
+}
+
+/// An email reply held for review, as the office's list shows it.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct HeldView {
+    #[schema(value_type = String)]
+    pub id: portal_domain::ids::HeldId,
+    #[schema(value_type = String)]
+    pub account: AccountId,
+    pub customer: String,
+    /// `general`, or the job's id.
+    pub thread: String,
+    /// The address and name the email says it is from (not verified).
+    pub from: String,
+    pub from_name: String,
+    pub subject: String,
+    /// The reply without the quoted original, as it would be posted. Plain text.
+    pub text: String,
+    pub attachments: u32,
+    pub reason: portal_domain::inbound::HoldReason,
+    /// Why it was held, in words.
+    pub why: String,
+    /// Whether it can be posted as the contact its reply address was given to (not when
+    /// someone else wrote it: add them as a contact first, then it posts as theirs).
+    pub postable: bool,
+    #[schema(value_type = String, format = DateTime)]
+    pub received_at: jiff::Timestamp,
+    #[serde(flatten)]
+    pub state: portal_domain::inbound::HeldState,
+}
+
+impl HeldView {
+    fn of(h: &portal_domain::inbound::Held) -> Self {
+        HeldView {
+            id: h.id.clone(),
+            account: h.account.clone(),
+            customer: h.customer.clone(),
+            thread: h.about.to_string(),
+            from: h.from.clone(),
+            from_name: h.from_name.clone(),
+            subject: h.subject.clone(),
+            text: h.text.clone(),
+            attachments: h.attachments,
+            reason: h.reason,
+            why: h.reason.words().to_string(),
+            postable: h.contact.is_some() && h.reason != portal_domain::inbound::HoldReason::OtherSender,
+            received_at: h.received_at,
+            state: h.state.clone(),
+        }
+    }
+}
+
+/// Email replies waiting for review.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct HeldList {
+    /// Newest first.
+    pub held: Vec<HeldView>,
+    pub next: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/admin/held", tag = "admin", security(("bearer" = [])),
+    params(("limit" = Option<u32>, Query, minimum = 1, maximum = 100), ("cursor" = Option<String>, Query)),
+    responses((status = 200, body = HeldList), (status = 400, body = portal_http::error::ErrorBody),
+              (status = 401, body = portal_http::error::ErrorBody), (status = 403, body = portal_http::error::ErrorBody)))]
+/// Email replies held for review (a failed check, a reply address revoked, another sender),
+/// newest first: one Query of an index.
+pub async fn held_list(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
+    let s = req.staff(&state.verifier)?;
+    s.may_manage()?;
+    let (limit, cursor) = portal_http::request::paging(req)?;
+    let (found, next) = threads::held(state.table.as_ref(), &s.tenant, limit, cursor).await?;
+    Ok(response::ok(&HeldList { held: found.iter().map(HeldView::of).collect(), next: next.map(|c| c.0) }))
+}
+
+async fn held_of(state: &State, req: &Call) -> Result<(StaffSession, portal_domain::inbound::Held), ApiError> {
+    let (s, a) = office(state, req).await?;
+    let id: portal_domain::ids::HeldId = path(req, "held", "held email")?;
+    let h = threads::get_held(state.table.as_ref(), &s.tenant, &a.id, &id).await?.ok_or(ApiError::NotFound("held email"))?;
+    Ok((s, h))
+}
+
+/// What posting a held email made.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct HeldPosted {
+    #[schema(value_type = String)]
+    pub message: MessageId,
+    /// `general`, or the job's id: where it was posted.
+    pub thread: String,
+}
+
+#[utoipa::path(post, path = "/api/admin/customers/{account}/held/{held}/post", tag = "admin", security(("bearer" = [])),
+    params(("account" = String, Path, description = "Account id (acc_...)"), ("held" = String, Path, description = "Held email id (hld_...)")),
+    responses((status = 200, body = HeldPosted), (status = 400, body = portal_http::error::ErrorBody),
+              (status = 401, body = portal_http::error::ErrorBody), (status = 403, body = portal_http::error::ErrorBody),
+              (status = 404, body = portal_http::error::ErrorBody), (status = 409, body = portal_http::error::ErrorBody),
+              (status = 429, body = portal_http::error::ErrorBody)))]
+/// Posts a held email to its thread as the contact its reply address was given to, with its
+/// attachments while the original is kept (audited).
+pub async fn held_post(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
+    let (s, h) = held_of(state, req).await?;
+    let act = req.act(state.table.as_ref(), state.ids.as_ref(), &s.tenant, s.actor());
+    let message = portal_app::inbound::release(&act, state.blobs.as_ref(), &h).await?;
+    Ok(response::ok(&HeldPosted { message, thread: h.about.to_string() }))
+}
+
+#[utoipa::path(post, path = "/api/admin/customers/{account}/held/{held}/dismiss", tag = "admin", security(("bearer" = [])),
+    params(("account" = String, Path, description = "Account id (acc_...)"), ("held" = String, Path, description = "Held email id (hld_...)")),
+    responses((status = 200, body = HeldView), (status = 400, body = portal_http::error::ErrorBody),
+              (status = 401, body = portal_http::error::ErrorBody), (status = 403, body = portal_http::error::ErrorBody),
+              (status = 404, body = portal_http::error::ErrorBody), (status = 409, body = portal_http::error::ErrorBody)))]
+/// Sets a held email aside without posting it (audited).
+pub async fn held_dismiss(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
+    let (s, h) = held_of(state, req).await?;
+    let act = req.act(state.table.as_ref(), state.ids.as_ref(), &s.tenant, s.actor());
+    let next = portal_app::inbound::dismiss(&act, &h).await?;
+    Ok(response::ok(&HeldView::of(&next)))
+}
+
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(list, one, post, read, inbox, staff_one, staff_change, staff_post, staff_read, staff_hide))]
+#[openapi(paths(
+    list,
+    one,
+    post,
+    read,
+    inbox,
+    staff_one,
+    staff_change,
+    staff_post,
+    staff_read,
+    staff_hide,
+    staff_revoke,
+    held_list,
+    held_post,
+    held_dismiss
+))]
 pub struct Api;

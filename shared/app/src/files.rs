@@ -237,7 +237,7 @@ pub async fn start(act: &Act<'_>, blobs: &dyn Blobs, account: &AccountId, asker:
             None => err.into(),
         });
     }
-    let key = format!("uploads/{}/{}/{}", upload.tenant, upload.account, upload.id);
+    let key = file::upload_key(&upload.tenant, &upload.account, &upload.id);
     let expires = std::time::Duration::from_secs(file::SLOT_SECONDS.unsigned_abs());
     let SignedRequest { method, url, headers } = match blobs.upload_request(&key, &body.content_type, body.size, expires).await {
         Ok(signed) => signed,

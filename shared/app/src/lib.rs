@@ -29,6 +29,7 @@ pub mod customers;
 pub mod error;
 pub mod estimates;
 pub mod files;
+pub mod inbound;
 pub mod invoices;
 pub mod jobs;
 pub mod links;

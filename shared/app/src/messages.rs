@@ -106,7 +106,7 @@ pub async fn post(
     body: &NewMessage,
     via: Via,
 ) -> Result<(Thread, Message, Vec<StoredFile>), Error> {
-    let author = Author::of(&act.actor).ok_or(Error::NotFound("thread"))?;
+    Author::of(&act.actor).ok_or(Error::NotFound("thread"))?;
     if body.text.chars().count() > message::MAX_TEXT {
         let mut e = FieldErrors::new();
         e.add("text", "at most 4,000 characters");
@@ -127,6 +127,70 @@ pub async fn post(
         return Err(Error::Unprocessable(e));
     }
     let r = read(act, account, about, &body.attachments).await?;
+    commit(act, account, about, poster, r, text, body.attachments.clone(), via, None).await
+}
+
+/// What an email reply brings to a post beyond the message: its attachments' upload slots
+/// (written in the same transaction and processed after it, so they are not read first) with
+/// the storage quota they count against, and the writes only an email has: the marker that
+/// makes a second delivery of it change nothing, and its sender's hourly count.
+pub struct FromEmail {
+    /// The message's id, derived from the email (every delivery of it names the same).
+    pub message: MessageId,
+    pub uploads: Vec<portal_domain::file::Upload>,
+    pub quota: u64,
+    pub seen: Write,
+    pub sender_count: Write,
+}
+
+/// Why [`post_email`] did not post.
+#[derive(Debug, thiserror::Error)]
+pub enum EmailRefused {
+    /// Posted already by an earlier delivery of the same email.
+    #[error("already posted")]
+    Duplicate,
+    /// The business's storage cannot take the attachments.
+    #[error("the storage quota")]
+    Quota,
+    #[error(transparent)]
+    Other(#[from] Error),
+}
+
+/// Posts a contact's email reply (checked by the caller: the reply address, the sender, the
+/// verdicts) as the contact, with its attachments on their way through the upload pipeline.
+pub async fn post_email(
+    act: &Act<'_>,
+    account: &AccountId,
+    about: &About,
+    properties: Option<&[PropertyId]>,
+    text: &str,
+    email: FromEmail,
+) -> Result<(Thread, Message), EmailRefused> {
+    let attachments: Vec<FileId> = email.uploads.iter().map(|u| u.id.clone()).collect();
+    let text = message::text(text, attachments.len()).map_err(|e| EmailRefused::Other(unprocessable(e)))?;
+    let r = read(act, account, about, &[]).await?;
+    match commit(act, account, about, Poster::Customer { properties }, r, text, attachments, Via::Email, Some(email)).await {
+        Ok((th, m, _)) => Ok((th, m)),
+        Err(Error::Rule(portal_domain::DomainError::Conflict(ALREADY_RECEIVED, _))) => Err(EmailRefused::Duplicate),
+        Err(Error::Rule(portal_domain::DomainError::Conflict(STORAGE_FULL, _))) => Err(EmailRefused::Quota),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The one transaction of a post.
+#[allow(clippy::too_many_arguments)]
+async fn commit(
+    act: &Act<'_>,
+    account: &AccountId,
+    about: &About,
+    poster: Poster<'_>,
+    r: Read,
+    text: String,
+    attachments: Vec<FileId>,
+    via: Via,
+    email: Option<FromEmail>,
+) -> Result<(Thread, Message, Vec<StoredFile>), Error> {
+    let author = Author::of(&act.actor).ok_or(Error::NotFound("thread"))?;
     let before = r.thread.clone();
     let current = before.clone().unwrap_or_else(|| fresh(act, &r));
     if let Poster::Customer { properties } = &poster {
@@ -138,13 +202,13 @@ pub async fn post(
         }
     }
     let m = Message {
-        id: MessageId::generate(act.ids),
+        id: email.as_ref().map_or_else(|| MessageId::generate(act.ids), |e| e.message.clone()),
         about: about.clone(),
         author: author.clone(),
         text,
         at: act.now,
         via,
-        attachments: body.attachments.clone(),
+        attachments,
         hidden: None,
     };
     let mut next = current.with_message(&m);
@@ -172,7 +236,24 @@ pub async fn post(
     let detail =
         serde_json::json!({ "thread": about.to_string(), "via": via, "chars": m.text.chars().count(), "attachments": m.attachments.len() });
     writes.push(act.audit("message.posted", &m.id, Some(account), detail)?);
+    let (mut seen_at, mut quota_at) = (None, None);
+    if let Some(email) = email {
+        seen_at = Some(writes.len());
+        writes.push(email.seen);
+        writes.push(email.sender_count);
+        let slots = portal_store::repo::files::start_all(&email.uploads, email.quota)?;
+        if !slots.is_empty() {
+            quota_at = Some(writes.len() + slots.len() - 1);
+        }
+        writes.extend(slots);
+    }
     act.table.transact(writes).await.map_err(|e| match e {
+        portal_store::StoreError::TransactionCancelled { ref failed } if seen_at.is_some_and(|i| failed.contains(&i)) => {
+            Error::conflict(ALREADY_RECEIVED, "This email was posted already.")
+        }
+        portal_store::StoreError::TransactionCancelled { ref failed } if quota_at.is_some_and(|i| failed.contains(&i)) => {
+            Error::conflict(STORAGE_FULL, "The storage for photos and documents is full.")
+        }
         portal_store::StoreError::TransactionCancelled { ref failed } if failed.contains(&HOURLY_WRITE) && poster_is_customer(&poster) => {
             Error::Limited("You have sent many messages in the last hour. Please wait a little, or call the office.")
         }
@@ -183,6 +264,11 @@ pub async fn post(
     })?;
     Ok((next, m, r.files))
 }
+
+/// The conflict code of an email posted by an earlier delivery.
+const ALREADY_RECEIVED: &str = "already_received";
+/// The conflict code of attachments past the storage quota.
+const STORAGE_FULL: &str = "storage_full";
 
 fn poster_is_customer(p: &Poster<'_>) -> bool {
     matches!(p, Poster::Customer { .. })
@@ -374,6 +460,9 @@ pub struct MessageView {
     pub attachments: Vec<crate::files::FileView>,
     /// Staff only: hidden from the customer, by whom.
     pub hidden_by: Option<String>,
+    /// Staff only: a staff message's notice to the customer sent (`true`), or still gathering the
+    /// messages of its two minutes (`false`). None for a customer's message.
+    pub notified: Option<bool>,
 }
 
 /// A thread with its messages, oldest first.
@@ -429,6 +518,8 @@ pub async fn page(
             via: m.via,
             attachments,
             hidden_by: if staff_view { m.hidden.as_ref().map(|h| h.by.clone()) } else { None },
+            // The pending notice carries the staff messages from its first one on.
+            notified: (staff_view && m.author.staff).then(|| th.notice_pending.is_none_or(|first| m.at < first)),
         });
     }
     Ok(ThreadPage { thread: ThreadView::of(th, side), messages: out })

@@ -200,6 +200,11 @@ impl Upload {
     }
 }
 
+/// Where the bytes of an upload go before they are processed (`uploads/{tenant}/{account}/{file}`).
+pub fn upload_key(t: &TenantId, a: &crate::ids::AccountId, f: &FileId) -> String {
+    format!("uploads/{t}/{a}/{f}")
+}
+
 /// One rendition of a photo as stored.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Rendition {

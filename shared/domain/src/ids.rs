@@ -117,6 +117,8 @@ id_type!(/// A photo or document kept for an account (its upload's id until it i
     FileId, "fil");
 id_type!(/// One message of a thread.
     MessageId, "mes");
+id_type!(/// An email reply held for the office to review instead of posted.
+    HeldId, "hld");
 
 /// Lower-case ULID text after a prefix: sortable by creation time, 80 random bits.
 pub fn ulid_id(prefix: &str, ms: u64, random: u128) -> String {

@@ -56,6 +56,14 @@ impl Mailbox {
         tokio::task::spawn_blocking(move || this.append(message)).await.map_err(|e| PortError::new("local mailbox", e))?
     }
 
+    /// One message by its number.
+    pub fn get(&self, id: u64) -> Result<Option<Delivered>, PortError> {
+        let txn = self.db.begin_read().map_err(port_err)?;
+        let t = txn.open_table(MAIL).map_err(port_err)?;
+        let Some(v) = t.get(id).map_err(port_err)? else { return Ok(None) };
+        serde_json::from_slice(v.value()).map(Some).map_err(|e| PortError::new("local mailbox", e))
+    }
+
     /// Every message, newest first, at most `limit`.
     pub fn list(&self, limit: usize) -> Result<Vec<Delivered>, PortError> {
         let txn = self.db.begin_read().map_err(port_err)?;

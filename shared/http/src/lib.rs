@@ -12,6 +12,7 @@
 //! - [`session`]: the verified customer or staff session a handler acts for.
 pub mod error;
 pub mod function;
+pub mod objects;
 pub mod request;
 pub mod response;
 pub mod session;

@@ -232,6 +232,23 @@ pub fn inbox_gsi(t: &TenantId, state: &str) -> String {
     format!("T#{t}#INBOX#{state}")
 }
 /// GSI2 partition of the same, for one assignee (`none`: unassigned).
+/// GSI1 partition of a customer's reply tokens, by thread then contact (revoked together).
+pub fn reply_tokens_gsi(t: &TenantId, a: &AccountId) -> String {
+    format!("T#{t}#A#{a}#REPLIES")
+}
+/// An email reply held for review, in the customer's partition.
+pub fn held(t: &TenantId, a: &AccountId, h: &portal_domain::ids::HeldId) -> Key {
+    Key::new(account_pk(t, a), format!("HELD#{h}"))
+}
+/// GSI1 partition of a tenant's held replies in one state, newest last.
+pub fn held_gsi(t: &TenantId, state: &str) -> String {
+    format!("T#{t}#HELD#{state}")
+}
+/// The marker of a received email already handled (global: keyed by the hash of the raw
+/// message's key), so a second delivery of its event changes nothing.
+pub fn inbound_seen(hash: &str) -> Key {
+    Key::new(format!("INBOUND#{hash}"), "SEEN")
+}
 pub fn inbox_assigned_gsi(t: &TenantId, state: &str, staff: Option<&StaffId>) -> String {
     match staff {
         Some(s) => format!("T#{t}#INBOX#{state}#{s}"),

@@ -84,6 +84,7 @@ async fn cold_starts() {
         ("media", "upload without a token (no AWS call)", events::raw("media", "start-upload")),
         ("upload-photo", "slot without a token (no AWS call)", events::raw("upload-photo", "slot")),
         ("process-upload", "a logo's upload, not a file's (no AWS call)", events::raw("process-upload", "logo-upload")),
+        ("inbound-email", "an object outside inbound/ (no AWS call)", events::raw("process-upload", "logo-upload")),
         ("send-notifications", "an empty stream batch (no AWS call)", r#"{"Records": []}"#.to_string()),
         ("send-notifications", "the schedule (DynamoDB on moto)", events::raw("send-notifications", "schedule")),
         ("stripe-webhook", "no signature (no AWS call)", unsigned_webhook()),
@@ -347,6 +348,19 @@ async fn main() {
     throughput().await;
     adoption_at_scale().await;
     photo_processing();
+    inbound_email();
+}
+
+/// A 1 MB email reply (a photo attached) parsed and checked, in its own process.
+fn inbound_email() {
+    let r = runs(5, || measured(&mut std::process::Command::new(binary("inbound-bench", true))));
+    println!(
+        "\n## An email reply of {:.1} MB (text and a photo) parsed and checked by inbound-email\n",
+        r.2["bytes"].as_f64().unwrap_or(0.0) / 1e6
+    );
+    println!("| time (median of 50 parses) | peak memory of the process | budget |");
+    println!("|---|---|---|");
+    println!("| {:.1} ms | {:.0} MB | Lambda's 512 MB, 30 s |", r.0, r.1 / 1024.0);
 }
 
 /// Runs `cmd` and reads the `{"ms", "peak_kb"}` line it prints.

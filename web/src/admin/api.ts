@@ -189,6 +189,14 @@ export const staffPost = (account: string, thread: string, body: S['NewMessage']
 export const staffRead = (account: string, thread: string) => send<void>({ method: 'POST', path: `${threadPath(account, thread)}/read` });
 export const changeThread = (account: string, thread: string, body: S['ThreadChange']) =>
   send<ThreadView>({ method: 'PATCH', path: threadPath(account, thread), body });
+export type HeldView = S['HeldView'];
+export const heldEmails = () => send<S['HeldList']>({ path: '/api/admin/held?limit=50' });
+export const postHeld = (account: string, held: string) =>
+  send<S['HeldPosted']>({ method: 'POST', path: `/api/admin/customers/${enc(account)}/held/${enc(held)}/post` });
+export const dismissHeld = (account: string, held: string) =>
+  send<HeldView>({ method: 'POST', path: `/api/admin/customers/${enc(account)}/held/${enc(held)}/dismiss` });
+export const revokeReplies = (account: string, thread: string) =>
+  send<S['Revoked']>({ method: 'POST', path: `${threadPath(account, thread)}/revoke-replies` });
 export const hideMessage = (account: string, thread: string, message: string) =>
   send<void>({ method: 'POST', path: `${threadPath(account, thread)}/messages/${enc(message)}/hide` });
 

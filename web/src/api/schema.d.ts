@@ -416,6 +416,43 @@ export interface paths {
         patch: operations["patch_admin_customers_account_files_file"];
         trace?: never;
     };
+    "/api/admin/customers/{account}/held/{held}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sets a held email aside without posting it (audited). */
+        post: operations["post_admin_customers_account_held_held_dismiss"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/customers/{account}/held/{held}/post": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Posts a held email to its thread as the contact its reply address was given to, with its
+         *     attachments while the original is kept (audited).
+         */
+        post: operations["post_admin_customers_account_held_held_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/customers/{account}/invoices": {
         parameters: {
             query?: never;
@@ -830,6 +867,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/customers/{account}/threads/{thread}/revoke-replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revokes every reply address sent for the thread (audited): an email to one of them is held
+         *     for review from now on. The next notice carries a new one.
+         */
+        post: operations["post_admin_customers_account_threads_thread_revoke_replies"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/customers/{account}/uploads": {
         parameters: {
             query?: never;
@@ -896,6 +953,26 @@ export interface paths {
          *     validity passed while `sent` is listed under `sent` and shown expired.
          */
         get: operations["get_admin_estimates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/held": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Email replies held for review (a failed check, a reply address revoked, another sender),
+         *     newest first: one Query of an index.
+         */
+        get: operations["get_admin_held"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2529,6 +2606,67 @@ export interface components {
             estimate: string;
             number: string;
         };
+        /** @description Email replies waiting for review. */
+        HeldList: {
+            /** @description Newest first. */
+            held: components["schemas"]["HeldView"][];
+            next?: string | null;
+        };
+        /** @description What posting a held email made. */
+        HeldPosted: {
+            message: string;
+            /** @description `general`, or the job's id: where it was posted. */
+            thread: string;
+        };
+        /** @description What became of a held email. */
+        HeldState: {
+            /** @enum {string} */
+            state: "held";
+        } | {
+            /** Format: date-time */
+            at: string;
+            by: string;
+            message: string;
+            /** @enum {string} */
+            state: "posted";
+        } | {
+            /** Format: date-time */
+            at: string;
+            by: string;
+            /** @enum {string} */
+            state: "dismissed";
+        };
+        /** @description An email reply held for review, as the office's list shows it. */
+        HeldView: components["schemas"]["HeldState"] & {
+            account: string;
+            /** Format: int32 */
+            attachments: number;
+            customer: string;
+            /** @description The address and name the email says it is from (not verified). */
+            from: string;
+            from_name: string;
+            id: string;
+            /**
+             * @description Whether it can be posted as the contact its reply address was given to (not when
+             *     someone else wrote it: add them as a contact first, then it posts as theirs).
+             */
+            postable: boolean;
+            reason: components["schemas"]["HoldReason"];
+            /** Format: date-time */
+            received_at: string;
+            subject: string;
+            /** @description The reply without the quoted original, as it would be posted. Plain text. */
+            text: string;
+            /** @description `general`, or the job's id. */
+            thread: string;
+            /** @description Why it was held, in words. */
+            why: string;
+        };
+        /**
+         * @description Why a message is held rather than posted.
+         * @enum {string}
+         */
+        HoldReason: "spam" | "virus" | "spf" | "dkim" | "unknown_address" | "other_thread" | "other_sender" | "too_many";
         /** @description The dashboard: one Query of the customer's partition. */
         Home: components["schemas"]["Balances"] & {
             next_visit?: components["schemas"]["JobSummary"] | null;
@@ -2965,6 +3103,11 @@ export interface components {
             id: string;
             /** @description Written by this session's person. */
             mine: boolean;
+            /**
+             * @description Staff only: a staff message's notice to the customer sent (`true`), or still gathering the
+             *     messages of its two minutes (`false`). None for a customer's message.
+             */
+            notified?: boolean | null;
             text: string;
             via: components["schemas"]["Via"];
         };
@@ -3530,6 +3673,14 @@ export interface components {
             /** @description One to three windows that suit the customer, in the future, inside working hours. */
             preferred: components["schemas"]["Window"][];
             visit: components["schemas"]["VisitId"];
+        };
+        /** @description Reply addresses revoked. */
+        Revoked: {
+            /**
+             * Format: int32
+             * @description How many addresses given for the thread were revoked now.
+             */
+            revoked: number;
         };
         /** @description A file kept privately with an approval (never served to customers). */
         Scan: {
@@ -5950,6 +6101,142 @@ export interface operations {
             };
         };
     };
+    post_admin_customers_account_held_held_dismiss: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+                /** @description Held email id (hld_...) */
+                held: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeldView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_admin_customers_account_held_held_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+                /** @description Held email id (hld_...) */
+                held: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeldPosted"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     post_admin_customers_account_invoices: {
         parameters: {
             query?: never;
@@ -8278,6 +8565,62 @@ export interface operations {
             };
         };
     };
+    post_admin_customers_account_threads_thread_revoke_replies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+                /** @description `general`, or a job's id (job_...) */
+                thread: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Revoked"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     post_admin_customers_account_uploads: {
         parameters: {
             query?: never;
@@ -8484,6 +8827,52 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_admin_held: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeldList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -48,6 +48,8 @@ function Bubble({ m, actions }: { m: MessageView; actions?: ((m: MessageView) =>
         <strong>{m.author}</strong> <time dateTime={m.at}>{dateTime(m.at)}</time>
         {m.via === 'email' && <span class="muted"> · by email</span>}
         {m.via === 'text' && <span class="muted"> · by text</span>}
+        {m.notified === true && <span class="muted"> · the customer was told</span>}
+        {m.notified === false && <span class="muted"> · the customer is told within two minutes</span>}
       </p>
       {m.hidden_by && <p class="muted">Hidden from the customer by {m.hidden_by}.</p>}
       {m.text && (

@@ -76,6 +76,22 @@ pub fn start(u: &Upload, quota: u64, daily: Option<u32>) -> Result<Vec<Write>, S
     Ok(writes)
 }
 
+/// The slots of several files arriving together (an email's attachments): each slot, and
+/// their bytes reserved against `quota` in one update (the last of the returned writes). No daily count: the sender's hourly count bounds them.
+pub fn start_all(uploads: &[Upload], quota: u64) -> Result<Vec<Write>, StoreError> {
+    let Some(first) = uploads.first() else { return Ok(Vec::new()) };
+    let total: u64 = uploads.iter().map(|u| u.size).sum();
+    let size = i64::try_from(total).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let room = i64::try_from(quota).unwrap_or(i64::MAX) - size;
+    let mut writes = uploads.iter().map(|u| Ok(Write::create(upload_item(u)?))).collect::<Result<Vec<_>, StoreError>>()?;
+    writes.push(Write::Update(
+        Update::new(keys::file_usage(&first.tenant))
+            .add("bytes", size)
+            .when(Cond::Or(vec![Cond::NotExists("bytes".into()), Cond::Le("bytes".into(), room.into())])),
+    ));
+    Ok(writes)
+}
+
 /// What a failed [`start`] transaction was refused for (`None`: another reason).
 pub fn refusal(e: &StoreError) -> Option<Refusal> {
     match e {

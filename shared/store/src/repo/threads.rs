@@ -1,6 +1,7 @@
 //! Threads and their messages: the summary (`JOB#{j}#THREAD` or `GENERAL#THREAD` in the
 //! customer's partition, in the staff inbox's two indexes) and the messages under it.
-use portal_domain::ids::{AccountId, StaffId, TenantId};
+use portal_domain::ids::{AccountId, HeldId, StaffId, TenantId};
+use portal_domain::inbound::Held;
 use portal_domain::message::{About, Message, ReplyToken, Thread, ThreadState};
 
 use crate::keys;
@@ -114,9 +115,76 @@ fn reply_key(hash: &str) -> crate::table::Key {
     crate::table::Key::new(format!("REPLY#{hash}"), "TOKEN")
 }
 
+fn reply_token_item(hash: &str, t: &ReplyToken) -> Result<Item, StoreError> {
+    let mut item = to_item("reply_token", &reply_key(hash), t)?;
+    // Kept beside the record, so the office can revoke a thread's tokens by its index.
+    item.insert("hash".into(), hash.into());
+    let sort = format!("{}#{}#{hash}", t.about, t.contact);
+    Ok(with_index(item, Index::Gsi1, keys::reply_tokens_gsi(&t.tenant, &t.account), sort))
+}
+
 /// Keeps a new reply token (by its hash).
 pub fn save_reply_token(hash: &str, t: &ReplyToken) -> Result<Write, StoreError> {
-    Ok(Write::create(to_item("reply_token", &reply_key(hash), t)?))
+    Ok(Write::create(reply_token_item(hash, t)?))
+}
+
+/// The reply tokens given for a thread (every contact), with their hashes: one Query.
+pub async fn reply_tokens(table: &dyn Table, t: &TenantId, a: &AccountId, about: &About) -> Result<Vec<(String, ReplyToken)>, StoreError> {
+    let q = Query::index(Index::Gsi1, keys::reply_tokens_gsi(t, a)).prefix(format!("{about}#"));
+    let items = super::query_all(table, q).await?;
+    items
+        .into_iter()
+        .map(|item| {
+            let hash = item.get("hash").and_then(serde_json::Value::as_str).unwrap_or_default().to_string();
+            Ok((hash, from_item(item)?))
+        })
+        .collect()
+}
+
+/// A token revoked: a reply to its address is held for review from now on.
+pub fn revoke_reply_token(hash: &str, t: &ReplyToken, now: jiff::Timestamp) -> Result<Write, StoreError> {
+    let mut revoked = t.clone();
+    revoked.revoked_at = Some(now);
+    Ok(Write::Put(Put { item: reply_token_item(hash, &revoked)?, cond: Some(Cond::present()) }))
+}
+
+fn held_item(h: &Held) -> Result<Item, StoreError> {
+    let item = to_item("held", &keys::held(&h.tenant, &h.account, &h.id), h)?;
+    let sort = format!("{:015}#{}", h.received_at.as_millisecond(), h.id);
+    Ok(with_index(item, Index::Gsi1, keys::held_gsi(&h.tenant, h.state.as_str()), sort))
+}
+
+/// A held reply: created once (a second delivery of its email finds it there), or moved on
+/// from the state it was read in.
+pub fn save_held(before: Option<&Held>, h: &Held) -> Result<Write, StoreError> {
+    let item = held_item(h)?;
+    Ok(match before {
+        None => Write::create(item),
+        Some(b) => Write::Put(Put { item, cond: Some(Cond::eq("state", b.state.as_str())) }),
+    })
+}
+
+pub async fn get_held(table: &dyn Table, t: &TenantId, a: &AccountId, h: &HeldId) -> Result<Option<Held>, StoreError> {
+    table.get(&keys::held(t, a, h)).await?.map(from_item).transpose()
+}
+
+/// The replies waiting for review, newest first (one Query).
+pub async fn held(table: &dyn Table, t: &TenantId, limit: u32, after: Option<Cursor>) -> Result<(Vec<Held>, Option<Cursor>), StoreError> {
+    let q = Query::index(Index::Gsi1, keys::held_gsi(t, "held")).backwards().limit(limit).after(after);
+    let page = table.query(&q).await?;
+    Ok((page.items.into_iter().map(from_item).collect::<Result<_, _>>()?, page.next))
+}
+
+/// Marks an email handled (in the transaction that posts or holds it): refused when it was,
+/// so a second delivery changes nothing. Kept for 30 days, past any redelivery.
+pub fn mark_received(hash: &str, now: jiff::Timestamp) -> Write {
+    let mut item = Item::new();
+    let key = keys::inbound_seen(hash);
+    item.insert("pk".into(), key.pk.into());
+    item.insert("sk".into(), key.sk.into());
+    item.insert("type".into(), "inbound_seen".into());
+    item.insert("ttl".into(), (now.as_second() + 30 * 86_400).into());
+    Write::create(item)
 }
 
 /// What a reply token stands for (`None`: not one of ours).
