@@ -51,7 +51,7 @@ fn reply(from: &str, to: &str, references: &str, text: &str, checks: &Checks, ex
          Received: from mail-yw1-f171.google.com (mail-yw1-f171.google.com [209.85.128.171]) by inbound-smtp.us-east-1.amazonaws.com with SMTP id 0r6pnb5d2f6d1i0q9g8c7lq5a2 for {to}; Tue, 01 Dec 2026 17:41:02 +0000 (UTC)\r\n\
          X-SES-Spam-Verdict: PASS\r\n\
          X-SES-Virus-Verdict: PASS\r\n\
-         Authentication-Results: amazonses.com;\r\n spf={spf} (spfCheck: domain of example.com designates 209.85.128.171 as permitted sender) client-ip=209.85.128.171; envelope-from={from}; helo=mail-yw1-f171.google.com;\r\n dkim={dkim} header.i=@{signer};\r\n dmarc=pass header.from=example.com;\r\n\
+         Authentication-Results: amazonses.com;\r\n spf={spf} (spfCheck: domain of example.com designates 209.85.128.171 as permitted sender) client-ip=209.85.128.171; envelope-from={from}; helo=mail-yw1-f171.google.com;\r\n dkim={dkim} header.i=@{signer};\r\n dmarc={dmarc} header.from={from_domain};\r\n\
          {extra}\
          MIME-Version: 1.0\r\n\
          References: {references} <0100019380example@email.amazonses.com>\r\n\
@@ -72,6 +72,9 @@ fn reply(from: &str, to: &str, references: &str, text: &str, checks: &Checks, ex
         spf = checks.spf,
         dkim = checks.dkim,
         signer = checks.signer,
+        // DMARC passes when DKIM passes for the From domain itself.
+        dmarc = if checks.dkim == "pass" && from.ends_with(&format!("@{}", checks.signer)) { "pass" } else { "fail" },
+        from_domain = from.rsplit('@').next().unwrap_or_default(),
         n = portal_domain::ports::Ids::id(&portal_domain::ports::RandomIds, "m"),
     )
     .into_bytes()
@@ -134,8 +137,14 @@ async fn a_reply_by_email_lands_in_the_thread_once_with_its_photo() {
     let key = "inbound/0r6pnb5d2f6d1i0q9g8c7lq5a2first";
     let out = receive(&h, key, &raw).await;
     assert_eq!(outcome(&out), "posted", "{out}");
-    // The photo went to the pipeline; process-upload keeps it as for any upload.
+    // The photo went to the pipeline. Say the function stopped before its bytes were put
+    // there: the next delivery of the event sends them again (the same slot), once.
     let upload = out["uploads"][0].as_str().expect("one attachment sent to the pipeline").to_string();
+    // (The handler then failed before deleting the raw message: it is still there.)
+    h.blobs.delete(&upload).await.unwrap();
+    let again = receive(&h, key, &raw).await;
+    assert_eq!((outcome(&again), again["uploads"][0].as_str()), ("duplicate", Some(upload.as_str())), "{again}");
+    // process-upload keeps it as for any upload.
     assert_eq!(h.object_created(&upload, photo.len()).await["outcomes"][0], "kept");
     let texts = thread_texts(&h).await;
     let last = texts.last().unwrap();
@@ -145,10 +154,11 @@ async fn a_reply_by_email_lands_in_the_thread_once_with_its_photo() {
     assert_eq!((m["author"].as_str(), m["from_staff"].as_bool()), (Some("Dana Whitfield"), Some(false)), "{m}");
     assert_eq!(m["attachments"].as_array().unwrap().len(), 1, "the photo is in the thread: {m}");
     // Posted: the raw message is gone. Delivered again (S3 delivers at least once, and the
-    // raw message put back): nothing changes.
+    // raw message put back): nothing changes, and nothing is sent on again.
     assert!(matches!(h.blobs.get(key, 1 << 20).await.unwrap(), portal_domain::ports::Fetched::Missing));
     assert_eq!(outcome(&deliver(&h, key).await), "duplicate");
-    assert_eq!(outcome(&receive(&h, key, &raw).await), "duplicate");
+    let third = receive(&h, key, &raw).await;
+    assert_eq!((outcome(&third), third["uploads"].as_array().map(Vec::len)), ("duplicate", Some(0)), "{third}");
     assert_eq!(thread_texts(&h).await.len(), texts.len(), "one message");
     // The office hears of it as of any customer message.
     h.deliver().await;
@@ -169,6 +179,12 @@ async fn replies_that_fail_a_check_are_held_for_the_office_never_posted() {
         ("dkim", reply("dana@example.com", &to, &references, "Thursday works.", &Checks { dkim: "fail", ..PASS }, ""), "held:dkim"),
         // Dana forwarded the notice; her neighbour answered it.
         ("forwarded", reply("sam.neighbour@example.com", &to, &references, "Can you do my panel too?", &PASS, ""), "held:other_sender"),
+        // Not to her reply address, naming only the thread's id (which is no secret).
+        (
+            "no-token",
+            reply("dana@example.com", "office@in.localhost", &references, "Thursday works, Jordan.", &PASS, ""),
+            "held:unknown_address",
+        ),
     ];
     for (name, raw, expected) in &cases {
         let out = receive(&h, &format!("inbound/held-{name}"), raw).await;
@@ -196,14 +212,21 @@ async fn replies_that_fail_a_check_are_held_for_the_office_never_posted() {
     // Revoked: the office revokes the thread's reply addresses; Dana's reply is held.
     let (status, revoked) = h.call_with("send-message", "staff-revoke", &office(&h), None, &[]).await;
     assert_eq!(status, 200, "{revoked}");
-    assert_eq!(revoked["revoked"], 1, "the one address sent: {revoked}");
+    // The notice went out on a clock three minutes ahead (to gather it): the stop is moved
+    // past it, as it is in real time.
+    let (ten, acc, fan) = ("ten_brightspark".parse().unwrap(), "acc_whitfield".parse().unwrap(), "job_bathfan".parse().unwrap());
+    let th = portal_store::repo::threads::get(h.table.as_ref(), &ten, &acc, &fan).await.unwrap().unwrap();
+    assert!(th.replies_revoked_at.is_some(), "stopped on the thread");
+    let mut later = th.clone();
+    later.replies_revoked_at = jiff::Timestamp::now().checked_add(jiff::SignedDuration::from_mins(10)).ok();
+    h.table.transact(vec![portal_store::repo::threads::save(Some(&th), &later).unwrap()]).await.unwrap();
     let out = receive(&h, "inbound/held-revoked", &reply("dana@example.com", &to, "", "Thursday works.", &PASS, "")).await;
     assert_eq!(outcome(&out), "held:unknown_address", "{out}");
     assert_eq!(thread_texts(&h).await.len(), before, "nothing posted");
     // The office sees every one, with why, newest first, and posts the revoked one (it was
     // Dana after all) or sets one aside.
     let list = held(&h).await;
-    assert_eq!(list.len(), 6, "Erik's is held for the other contractor: {list:?}");
+    assert_eq!(list.len(), 7, "Erik's is held for the other contractor: {list:?}");
     assert!(list.iter().all(|x| !x["why"].as_str().unwrap().is_empty() && x["state"] == "held"));
     let revoked =
         list.iter().find(|x| x["text"] == "Thursday works." && x["reason"] == "unknown_address" && x["postable"] == true).unwrap();
@@ -218,7 +241,7 @@ async fn replies_that_fail_a_check_are_held_for_the_office_never_posted() {
     assert_eq!((status, refused["error"]["code"].as_str()), (409, Some("held_no_contact")), "not posted as Dana: {refused}");
     let (status, dismissed) = h.call_with("send-message", "held-dismiss", &office(&h), None, &[("held", &forwarded)]).await;
     assert_eq!((status, dismissed["state"].as_str()), (200, Some("dismissed")), "{dismissed}");
-    assert_eq!(held(&h).await.len(), 4, "what is left to review");
+    assert_eq!(held(&h).await.len(), 5, "what is left to review");
     // The second contractor's office sees only the reply to its own address, and cannot
     // post or dismiss the first's.
     let riley = portal_tests::lambda::staff_token(&h.key, "ten_northside", "stf_riley", "office");
@@ -283,4 +306,32 @@ async fn an_email_naming_no_thread_is_not_posted_and_the_local_reply_is_a_real_m
     assert!(parsed.references.iter().any(|r| r.starts_with("thread.acc_whitfield.job_bathfan.")), "{:?}", parsed.references);
     assert_eq!(outcome(&receive(&h, "inbound/local", &raw).await), "posted");
     assert_eq!(thread_texts(&h).await.last().unwrap().0, "Gracias, el jueves está bien.");
+}
+
+#[tokio::test]
+async fn forged_mail_in_a_contacts_name_uses_up_nothing_of_theirs_and_virus_mail_is_never_posted() {
+    let h = harness().await;
+    let (to, references) = notice_to_dana(&h).await;
+    // Twenty-five forged replies in Dana's name (the sender's own, passing, results below
+    // SES's failing ones): held, and not counted against her.
+    let forged_results = "Authentication-Results: amazonses.com; spf=pass; dkim=pass header.d=example.com\r\n";
+    for n in 0..25 {
+        let raw = reply("dana@example.com", &to, &references, &format!("Forged {n}"), &Checks { dkim: "fail", ..PASS }, forged_results);
+        assert_eq!(outcome(&receive(&h, &format!("inbound/forged-{n}"), &raw).await), "held:dkim");
+    }
+    let genuine = reply("dana@example.com", &to, &references, "This one is really me.", &PASS, "");
+    assert_eq!(outcome(&receive(&h, "inbound/genuine", &genuine).await), "posted");
+    // A reply with nothing in it: held, not an error retried forever.
+    let whole = String::from_utf8(reply("dana@example.com", &to, &references, "", &PASS, "")).unwrap();
+    let empty = whole.split("On Tue").next().unwrap().to_string();
+    assert_eq!(outcome(&receive(&h, "inbound/empty", empty.as_bytes()).await), "held:empty");
+    // A virus verdict: held, and the office cannot post it.
+    let virus = String::from_utf8(reply("dana@example.com", &to, &references, "See the invoice.", &PASS, ""))
+        .unwrap()
+        .replace("X-SES-Virus-Verdict: PASS", "X-SES-Virus-Verdict: FAIL");
+    assert_eq!(outcome(&receive(&h, "inbound/virus", virus.as_bytes()).await), "held:virus");
+    let list = held(&h).await;
+    let id = list.iter().find(|x| x["reason"] == "virus").unwrap()["id"].as_str().unwrap().to_string();
+    let (status, refused) = h.call_with("send-message", "held-post", &office(&h), None, &[("held", &id)]).await;
+    assert_eq!((status, refused["error"]["code"].as_str()), (409, Some("held_virus")), "{refused}");
 }

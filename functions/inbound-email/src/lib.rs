@@ -4,9 +4,10 @@
 //! `portal_app::inbound`'s: post the reply to its thread, hold it for the office, or ignore
 //! an automatic one; once, however often the event comes.
 //!
-//! A posted reply's raw message is deleted (its text and files are kept in the thread); a
-//! held one is kept for the office to post with its attachments; what names no thread of
-//! ours stays until the bucket's lifecycle rule removes `inbound/` objects.
+//! A posted reply's raw message is deleted (its text and files are kept in the thread), and
+//! an automatic reply's; a held one is kept for the office to post with its attachments;
+//! what names no thread of ours, or comes past the hourly limits, stays (logged) until the
+//! bucket's lifecycle rule removes `inbound/` objects after 30 days.
 use std::sync::Arc;
 
 use jiff::Timestamp;
@@ -43,7 +44,7 @@ impl EventFunction for State {
             match handle(self, &key, now).await {
                 Ok(r) => {
                     outcomes.push(outcome(&r));
-                    if let Received::Posted { uploads: u, .. } = r {
+                    if let Received::Posted { uploads: u, .. } | Received::Duplicate { uploads: u, .. } = r {
                         uploads.extend(u);
                     }
                 }
@@ -64,8 +65,8 @@ pub fn outcome(r: &Received) -> String {
         Received::Held(reason) => {
             format!("held:{}", serde_json::to_value(reason).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default())
         }
-        Received::Ignored(why) => format!("ignored:{why}"),
-        Received::Duplicate => "duplicate".into(),
+        Received::Ignored { why, .. } => format!("ignored:{why}"),
+        Received::Duplicate { .. } => "duplicate".into(),
         Received::Unrouted => "unrouted".into(),
     }
 }
@@ -74,20 +75,20 @@ pub fn outcome(r: &Received) -> String {
 pub async fn handle(state: &State, key: &str, now: Timestamp) -> Result<Received, portal_app::Error> {
     if !key.starts_with(PREFIX) {
         tracing::info!("an object outside inbound/; not an email");
-        return Ok(Received::Ignored("not an inbound email"));
+        return Ok(Received::Ignored { why: "not an inbound email", keep: true });
     }
     let raw = match state.blobs.get(key, inbound::MAX_RAW).await.map_err(port)? {
         Fetched::Found(b) => b.bytes,
         // Posted by an earlier delivery (which deleted it).
-        Fetched::Missing => return Ok(Received::Duplicate),
+        Fetched::Missing => return Ok(Received::Duplicate { uploads: Vec::new(), keep: false }),
         Fetched::TooLarge => {
             tracing::warn!("an inbound email larger than SES sends; left to the lifecycle rule");
-            return Ok(Received::Ignored("too large"));
+            return Ok(Received::Ignored { why: "too large", keep: true });
         }
     };
     let r = inbound::receive(state.table.as_ref(), state.blobs.as_ref(), state.ids.as_ref(), key, &raw, now).await?;
-    if matches!(r, Received::Posted { .. } | Received::Ignored(_)) {
-        // Kept in the thread (or nothing to keep): the raw message goes.
+    if !r.keeps_raw() {
+        // Kept in the thread (or an automatic reply): the raw message goes.
         state.blobs.delete(key).await.map_err(port)?;
     }
     Ok(r)

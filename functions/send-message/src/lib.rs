@@ -351,27 +351,20 @@ pub async fn staff_hide(state: &State, req: &Call) -> Result<Response<Body>, Api
     Ok(response::no_content())
 }
 
-/// Reply addresses revoked.
-#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-pub struct Revoked {
-    /// How many addresses given for the thread were revoked now.
-    pub revoked: u32,
-}
-
 #[utoipa::path(post, path = "/api/admin/customers/{account}/threads/{thread}/revoke-replies", tag = "admin", security(("bearer" = [])),
     params(("account" = String, Path, description = "Account id (acc_...)"), ("thread" = String, Path, description = "`general`, or a job's id (job_...)")),
-    responses((status = 200, body = Revoked), (status = 400, body = portal_http::error::ErrorBody),
+    responses((status = 200, body = ThreadView), (status = 400, body = portal_http::error::ErrorBody),
               (status = 401, body = portal_http::error::ErrorBody), (status = 403, body = portal_http::error::ErrorBody),
-              (status = 404, body = portal_http::error::ErrorBody)))]
-/// Revokes every reply address sent for the thread (audited): an email to one of them is held
-/// for review from now on. The next notice carries a new one.
+              (status = 404, body = portal_http::error::ErrorBody), (status = 409, body = portal_http::error::ErrorBody)))]
+/// Stops every reply address sent for the thread so far (audited): an email to one of them is
+/// held for review from now on. The next notice carries a new one.
 pub async fn staff_revoke(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let (s, a) = office(state, req).await?;
     let about = thread_of(req)?;
-    threads::get(state.table.as_ref(), &s.tenant, &a.id, &about).await?.ok_or(ApiError::NotFound("thread"))?;
+    let th = threads::get(state.table.as_ref(), &s.tenant, &a.id, &about).await?.ok_or(ApiError::NotFound("thread"))?;
     let act = req.act(state.table.as_ref(), state.ids.as_ref(), &s.tenant, s.actor());
-    let n = portal_app::inbound::revoke(&act, &a.id, &about).await?;
-    Ok(response::ok(&Revoked { revoked: u32::try_from(n).unwrap_or(u32::MAX) }))
+    let next = portal_app::inbound::revoke(&act, &th).await?;
+    Ok(response::ok(&ThreadView::of(&next, Side::Staff)))
 }
 
 /// An email reply held for review, as the office's list shows it.

@@ -20,7 +20,7 @@ use portal_domain::ports::{Blob, Blobs, Ids};
 use portal_store::Table;
 use portal_store::keys;
 use portal_store::repo::{parties, threads};
-use portal_store::table::{Update, Write};
+use portal_store::table::{Cond, Update, Write};
 
 use crate::messages::{EmailRefused, FromEmail};
 use crate::{Act, Error};
@@ -32,6 +32,10 @@ pub const MAX_RAW: u64 = 40 * 1024 * 1024;
 pub const SENDER_HOURLY: i64 = 10;
 /// The largest attachment kept (the upload pipeline's own limit).
 pub const MAX_ATTACHMENT: u64 = 25 * 1024 * 1024;
+/// Recipient addresses looked at for a reply address (`To`, `Cc`, `Delivered-To`).
+pub const MAX_RECIPIENTS: usize = 10;
+/// Ids of `In-Reply-To` and `References` looked at.
+pub const MAX_REFERENCES: usize = 30;
 /// Images smaller than this are taken for a signature's logo or icons, not a photo.
 pub const MIN_PHOTO: usize = 12 * 1024;
 
@@ -85,6 +89,10 @@ pub fn parse(raw: &[u8]) -> Option<Parsed> {
         }
         headers.push((name, value));
     }
+    // A reply names one address of ours and a few ids; a message naming thousands is not
+    // read past these (each address may cost a lookup).
+    recipients.dedup();
+    recipients.truncate(MAX_RECIPIENTS);
     let mut references = Vec::new();
     for value in [msg.in_reply_to(), msg.references()] {
         if let Some(list) = value.as_text_list() {
@@ -93,6 +101,7 @@ pub fn parse(raw: &[u8]) -> Option<Parsed> {
             references.push(one.trim_matches(['<', '>', ' ']).to_string());
         }
     }
+    references.truncate(MAX_REFERENCES);
     let body = msg.body_text(0).map(|t| t.into_owned()).unwrap_or_default();
     let text = portal_domain::reply::strip_quoted(&body);
     let (mut parts, mut left_out) = (Vec::new(), 0);
@@ -183,14 +192,32 @@ pub enum Received {
     Posted { message: portal_domain::ids::MessageId, uploads: Vec<String> },
     /// Held for the office, with why.
     Held(HoldReason),
-    /// An automatic reply, or past twice a sender's hourly count: not posted, not held.
-    Ignored(&'static str),
-    /// Handled by an earlier delivery of the same event.
-    Duplicate,
+    /// Not posted and not held: an automatic reply (dropped), or more than an hour allows
+    /// from one sender, or held for a contractor (kept in the bucket, logged).
+    Ignored { why: &'static str, keep: bool },
+    /// Handled by an earlier delivery of the same event: posted (its attachments still
+    /// waiting for the pipeline sent again), or held (`keep`).
+    Duplicate { uploads: Vec<String>, keep: bool },
     /// Names no thread of ours (no reply token, no thread reference): nothing to hold it
     /// for; logged, and the raw message is left to the lifecycle rule.
     Unrouted,
 }
+
+impl Received {
+    /// Whether the raw message stays in the bucket (for the office, or for a look): all but
+    /// what is posted (kept in the thread) and automatic replies.
+    pub fn keeps_raw(&self) -> bool {
+        match self {
+            Received::Posted { .. } => false,
+            Received::Ignored { keep, .. } | Received::Duplicate { keep, .. } => *keep,
+            Received::Held(_) | Received::Unrouted => true,
+        }
+    }
+}
+
+/// Email replies held for one contractor in an hour, at most: past them a flood of forged
+/// mail stops making work for the office (each is logged and kept in the bucket).
+pub const HELD_HOURLY: i64 = 200;
 
 /// What the hourly count of one sender is (one GetItem).
 async fn sender_count(table: &dyn Table, tenant: &TenantId, sender: &str, hour: i64) -> Result<i64, Error> {
@@ -207,19 +234,12 @@ fn count_sender(tenant: &TenantId, sender: &str, hour: i64) -> Write {
     Write::Update(Update::new(sender_key(tenant, sender, hour)).add("count", 1).set("ttl", (hour + 2) * 3600))
 }
 
-/// The contact a reply is from: the token's contact (or, by reference, the account's contact
-/// with the sender's address) when they still exist, may use the portal and see the thread.
-fn who<'c>(route: &Route, contacts: &'c [Contact], th: &message::Thread, from: &str) -> Result<&'c Contact, HoldReason> {
+/// The contact a reply is from: the token's contact, when they still exist, may use the
+/// portal, see the thread, and are who wrote it.
+fn who<'c>(token: &ReplyToken, contacts: &'c [Contact], th: &message::Thread, from: &str) -> Result<&'c Contact, HoldReason> {
     let sees = |c: &&Contact| c.portal_enabled && crate::messages::customer_sees(c.properties.as_deref(), th.property.as_ref(), &th.about);
-    let same = |c: &&Contact| c.email.as_ref().is_some_and(|e| inbound::same_address(e.as_str(), from));
-    match route {
-        Route::Token(t) => {
-            let c = contacts.iter().find(|c| c.id == t.contact).filter(sees).ok_or(HoldReason::UnknownAddress)?;
-            if same(&c) { Ok(c) } else { Err(HoldReason::OtherSender) }
-        }
-        Route::Reference { .. } => contacts.iter().filter(sees).find(same).ok_or(HoldReason::OtherSender),
-        Route::Unknown => Err(HoldReason::UnknownAddress),
-    }
+    let c = contacts.iter().find(|c| c.id == token.contact).filter(sees).ok_or(HoldReason::UnknownAddress)?;
+    if c.email.as_ref().is_some_and(|e| inbound::same_address(e.as_str(), from)) { Ok(c) } else { Err(HoldReason::OtherSender) }
 }
 
 /// The id an email's records get from its raw message's key: a second delivery makes the same.
@@ -242,7 +262,7 @@ pub async fn receive(
     };
     if inbound::is_automatic(&p.headers) {
         tracing::info!("an automatic reply, ignored");
-        return Ok(Received::Ignored("automatic reply"));
+        return Ok(Received::Ignored { why: "automatic reply", keep: false });
     }
     let route = route(table, &p).await?;
     let (tenant, account, about) = match &route {
@@ -262,38 +282,45 @@ pub async fn receive(
     };
     let hash = portal_domain::sha256_hex(key.as_bytes());
     let hour = now.as_second().div_euclid(3600);
-    let count = sender_count(table, &tenant, &p.from, hour).await?;
-    if count >= 2 * SENDER_HOURLY {
-        tracing::warn!("a sender past twice the hourly count; ignored (the raw message stays until the lifecycle rule)");
-        return Ok(Received::Ignored("too many from one sender"));
-    }
     let contacts = parties::list_contacts(table, &tenant, &account).await?;
-    let revoked = matches!(&route, Route::Token(t) if t.revoked_at.is_some());
+    // Stopped for one address, or for the whole thread since it was given.
+    let revoked = matches!(&route, Route::Token(t) if t.revoked_at.is_some()
+        || th.replies_revoked_at.is_some_and(|at| t.created_at <= at));
     // A reply address of one thread on an answer to another's notice: copied, not replied.
     let crossed = matches!(&route, Route::Token(t) if p.references.iter().filter_map(|r| thread_of_reference(r))
         .any(|(rt, ra, rb)| (rt, ra, rb) != (t.tenant.clone(), t.account.clone(), t.about.clone())));
-    let found = if revoked {
-        Err(HoldReason::UnknownAddress)
-    } else if crossed {
-        Err(HoldReason::OtherThread)
-    } else {
-        who(&route, &contacts, &th, &p.from)
+    let found = match &route {
+        _ if revoked => Err(HoldReason::UnknownAddress),
+        _ if crossed => Err(HoldReason::OtherThread),
+        Route::Token(t) => who(t, &contacts, &th, &p.from),
+        // Only a reply address (a secret) posts: a thread's id in References is no secret,
+        // so what names only that is held for the office, with the contact it may be from.
+        _ => Err(HoldReason::UnknownAddress),
     };
-    let reason =
-        inbound::verdict(&p.headers, &p.from).or(found.as_ref().err().copied()).or((count >= SENDER_HOURLY).then_some(HoldReason::TooMany));
-    let contact = match (reason, found) {
-        (None, Ok(c)) => c,
-        (reason, found) => {
-            let reason = reason.unwrap_or(HoldReason::UnknownAddress);
-            let contact = match (&route, found) {
-                (_, Ok(c)) => Some(c.id.clone()),
-                (Route::Token(t), Err(_)) => Some(t.contact.clone()),
-                _ => None,
-            };
-            return hold(table, &th, &p, contact, reason, key, &hash, hour, now).await;
-        }
+    let held_as = |found: &Result<&Contact, HoldReason>| match (&route, found) {
+        (_, Ok(c)) => Some(c.id.clone()),
+        (Route::Token(t), Err(_)) => Some(t.contact.clone()),
+        _ => contacts.iter().find(|c| c.email.as_ref().is_some_and(|e| inbound::same_address(e.as_str(), &p.from))).map(|c| c.id.clone()),
     };
-    deliver(table, blobs, ids, &th, contact, &p, key, &hash, hour, now, true).await
+    let reason = inbound::verdict(&p.headers, &p.from).or(found.as_ref().err().copied());
+    if let Some(reason) = reason {
+        return hold(table, &th, &p, held_as(&found), reason, key, &hash, hour, now).await;
+    }
+    let Ok(contact) = found else { return hold(table, &th, &p, None, HoldReason::UnknownAddress, key, &hash, hour, now).await };
+    // Counted only once the sender is known to be who they say: forged mail in someone's
+    // name cannot use up their replies.
+    let count = sender_count(table, &tenant, &p.from, hour).await?;
+    if count >= 2 * SENDER_HOURLY {
+        tracing::warn!("a sender past twice the hourly count; not posted, kept in the bucket until the lifecycle rule");
+        return Ok(Received::Ignored { why: "too many from one sender", keep: true });
+    }
+    if count >= SENDER_HOURLY {
+        return hold(table, &th, &p, Some(contact.id.clone()), HoldReason::TooMany, key, &hash, hour, now).await;
+    }
+    if p.text.trim().is_empty() && p.parts.is_empty() {
+        return hold(table, &th, &p, Some(contact.id.clone()), HoldReason::Empty, key, &hash, hour, now).await;
+    }
+    deliver(table, blobs, ids, &th, contact, &p, key, &hash, hour, now, true, Vec::new()).await
 }
 
 /// Posts `p` to `th` as `contact`, with its attachments sent to the upload pipeline; `seen`
@@ -312,6 +339,7 @@ async fn deliver(
     hour: i64,
     now: Timestamp,
     hold_on_limit: bool,
+    checks: Vec<Write>,
 ) -> Result<Received, Error> {
     let (tenant, account, about) = (&th.tenant, &th.account, &th.about);
     let tenant_record = parties::get_tenant(table, tenant).await?.ok_or(Error::NotFound("tenant"))?;
@@ -347,19 +375,34 @@ async fn deliver(
         quota: tenant_record.files.quota_bytes,
         seen: threads::mark_received(seen, now),
         sender_count: count_sender(tenant, &p.from, hour),
+        checks: checks.clone(),
     };
     let properties = contact.properties.as_deref();
     let posted = match crate::messages::post_email(&act, account, about, properties, &text, email(true)).await {
         Err(EmailRefused::Quota) => {
             let note = format!("{text}\n\n(The attachments could not be kept: the storage for photos and documents is full.)");
             let note: String = note.chars().take(message::MAX_TEXT).collect();
-            crate::messages::post_email(&act, account, about, properties, &note, email(false)).await.map(|(_, m)| (m, Vec::new()))
+            crate::messages::post_email(&act, account, about, properties, &note, email(false)).await.map(|(_, m)| (m, false))
         }
-        other => other.map(|(_, m)| (m, uploads)),
+        other => other.map(|(_, m)| (m, true)),
     };
-    let (message, uploads) = match posted {
+    let (message, with_files) = match posted {
         Ok(done) => done,
-        Err(EmailRefused::Duplicate) => return Ok(Received::Duplicate),
+        // Posted by an earlier delivery, which may have stopped before sending every file
+        // to the pipeline: a slot still waiting for its bytes gets them (the same ids, so
+        // the same slots); one processed or given up is left as it is.
+        Err(EmailRefused::Duplicate) => {
+            let mut sent = Vec::new();
+            for (u, part) in &uploads {
+                let waiting = portal_store::repo::files::get_upload(table, &u.tenant, &u.account, &u.id)
+                    .await?
+                    .is_some_and(|found| found.state == UploadState::Pending);
+                if waiting {
+                    sent.push(send_file(blobs, u, part).await?);
+                }
+            }
+            return Ok(Received::Duplicate { uploads: sent, keep: false });
+        }
         Err(EmailRefused::Quota) => return Err(Error::conflict("storage_full", "The storage for photos and documents is full.")),
         Err(EmailRefused::Other(Error::Limited(_))) if hold_on_limit => {
             return hold(table, th, p, Some(contact.id.clone()), HoldReason::TooMany, key, seen, hour, now).await;
@@ -369,16 +412,22 @@ async fn deliver(
     // The slots are written: each file goes to the pipeline (its bucket event starts
     // process-upload, as a browser's upload does).
     let mut sent = Vec::new();
-    for (u, part) in uploads {
-        let k = portal_domain::file::upload_key(&u.tenant, &u.account, &u.id);
-        blobs
-            .put(&k, &Blob { bytes: part.bytes.clone(), content_type: part.content_type.clone() }, "private, no-store")
-            .await
-            .map_err(|e| Error::Inconsistent(format!("blob store: {e}")))?;
-        sent.push(k);
+    for (u, part) in uploads.iter().filter(|_| with_files) {
+        sent.push(send_file(blobs, u, part).await?);
     }
     tracing::info!(attachments = sent.len(), "an email reply posted");
     Ok(Received::Posted { message: message.id, uploads: sent })
+}
+
+/// Puts an attachment's bytes where its upload slot expects them (its bucket event starts
+/// process-upload); the key.
+async fn send_file(blobs: &dyn Blobs, u: &Upload, part: &Part) -> Result<String, Error> {
+    let k = portal_domain::file::upload_key(&u.tenant, &u.account, &u.id);
+    blobs
+        .put(&k, &Blob { bytes: part.bytes.clone(), content_type: part.content_type.clone() }, "private, no-store")
+        .await
+        .map_err(|e| Error::Inconsistent(format!("blob store: {e}")))?;
+    Ok(k)
 }
 
 /// An attachment's upload slot on the job (shared: the customer sent it).
@@ -417,6 +466,9 @@ async fn hold(
     hour: i64,
     now: Timestamp,
 ) -> Result<Received, Error> {
+    // A sender known to be who they say is counted for what they send, held or not; forged
+    // mail is not counted against the address it borrows.
+    let verified = matches!(reason, HoldReason::TooMany | HoldReason::Empty);
     let held = Held {
         id: derived(HeldId::PREFIX, key, 0).parse().map_err(Error::Rule)?,
         tenant: th.tenant.clone(),
@@ -434,14 +486,27 @@ async fn hold(
         received_at: now,
         state: HeldState::Held,
     };
-    let writes = vec![threads::mark_received(hash, now), threads::save_held(None, &held)?, count_sender(&th.tenant, &p.from, hour)];
+    let cap = Write::Update(
+        Update::new(keys::rate(&th.tenant, "held", "all", hour))
+            .add("count", 1)
+            .set("ttl", (hour + 2) * 3600)
+            .when(Cond::Or(vec![Cond::absent(), Cond::Lt("count".into(), HELD_HOURLY.into())])),
+    );
+    let mut writes = vec![threads::mark_received(hash, now), threads::save_held(None, &held)?, cap];
+    if verified {
+        writes.push(count_sender(&th.tenant, &p.from, hour));
+    }
     match table.transact(writes).await {
         Ok(()) => {
             tracing::info!(reason = ?reason, "an email reply held for review");
             Ok(Received::Held(reason))
         }
         Err(portal_store::StoreError::TransactionCancelled { failed }) if failed.contains(&0) || failed.contains(&1) => {
-            Ok(Received::Duplicate)
+            Ok(Received::Duplicate { uploads: Vec::new(), keep: true })
+        }
+        Err(portal_store::StoreError::TransactionCancelled { failed }) if failed.contains(&2) => {
+            tracing::warn!(reason = ?reason, "more replies held this hour than the office is shown; kept in the bucket, not listed");
+            Ok(Received::Ignored { why: "too many held this hour", keep: true })
         }
         Err(e) => Err(e.into()),
     }
@@ -451,7 +516,13 @@ async fn hold(
 /// its attachments while the raw message is kept.
 pub async fn release(act: &Act<'_>, blobs: &dyn Blobs, held: &Held) -> Result<portal_domain::ids::MessageId, Error> {
     if held.state != HeldState::Held {
-        return Err(Error::conflict("held_done", "This email was posted or set aside already. Reload the list."));
+        return Err(done_error());
+    }
+    if held.reason == HoldReason::Virus {
+        return Err(Error::conflict(
+            "held_virus",
+            "The mail service found, or could not rule out, a virus in this email, so it cannot be posted. Ask the customer to send it again.",
+        ));
     }
     // Posted as whoever wrote it when they are a contact of the customer (the office may have
     // added the neighbour who answered a forwarded notice); else, unless someone else wrote
@@ -476,10 +547,14 @@ pub async fn release(act: &Act<'_>, blobs: &dyn Blobs, held: &Held) -> Result<po
     p.from = contact.email.as_ref().map(|e| e.as_str().to_string()).unwrap_or_default();
     let seen = portal_domain::sha256_hex(format!("{}#posted", held.raw).as_bytes());
     let hour = act.now.as_second().div_euclid(3600);
-    match deliver(act.table, blobs, act.ids, &th, &contact, &p, &held.raw, &seen, hour, act.now, false).await? {
+    // Only while it is still held (not set aside meanwhile), in the post's transaction.
+    let still = Write::Check { key: keys::held(&act.tenant, &held.account, &held.id), cond: Cond::eq("state", "held") };
+    match deliver(act.table, blobs, act.ids, &th, &contact, &p, &held.raw, &seen, hour, act.now, false, vec![still]).await {
         // Posted now, or by an earlier try whose second step failed: the same message.
-        Received::Posted { .. } | Received::Duplicate => {}
-        _ => return Err(Error::Limited("This customer has sent many messages in the last hour. Try again later.")),
+        Ok(Received::Posted { .. } | Received::Duplicate { .. }) => {}
+        Ok(_) => return Err(Error::Limited("This customer has sent many messages in the last hour. Try again later.")),
+        Err(e) if e.is_conflict() => return Err(done_error()),
+        Err(e) => return Err(e),
     }
     let id = email_message_id(&seen)?;
     settle(act, held, HeldState::Posted { by: act.name().to_string(), at: act.now, message: id.clone() }, "held_email.posted").await?;
@@ -507,30 +582,41 @@ fn email_message_id(seen: &str) -> Result<portal_domain::ids::MessageId, Error> 
 /// The office sets a held reply aside (audited); it stays listed as dismissed.
 pub async fn dismiss(act: &Act<'_>, held: &Held) -> Result<Held, Error> {
     if held.state != HeldState::Held {
-        return Err(Error::conflict("held_done", "This email was posted or set aside already. Reload the list."));
+        return Err(done_error());
     }
     settle(act, held, HeldState::Dismissed { by: act.name().to_string(), at: act.now }, "held_email.dismissed").await
 }
 
 fn done(e: portal_store::StoreError) -> Error {
     match e {
-        portal_store::StoreError::TransactionCancelled { .. } => {
-            Error::conflict("held_done", "This email was posted or set aside already. Reload the list.")
-        }
+        portal_store::StoreError::TransactionCancelled { .. } => done_error(),
         other => other.into(),
     }
 }
 
-/// Revokes every reply address given for a thread (audited): replies to them are held for
-/// review from now on. Returns how many were revoked.
-pub async fn revoke(act: &Act<'_>, account: &AccountId, about: &About) -> Result<usize, Error> {
-    let tokens = threads::reply_tokens(act.table, &act.tenant, account, about).await?;
-    let live: Vec<_> = tokens.iter().filter(|(_, t)| t.revoked_at.is_none()).collect();
-    for chunk in live.chunks(portal_store::table::MAX_TRANSACTION - 1) {
-        let mut writes = chunk.iter().map(|(h, t)| threads::revoke_reply_token(h, t, act.now)).collect::<Result<Vec<_>, _>>()?;
-        let detail = serde_json::json!({ "thread": about.to_string(), "addresses": chunk.len() });
-        writes.push(act.audit("reply_addresses.revoked", about.to_string(), Some(account), detail)?);
-        act.table.transact(writes).await?;
-    }
-    Ok(live.len())
+fn done_error() -> Error {
+    Error::conflict("held_done", "This email was posted or set aside already. Reload the list.")
+}
+
+/// Stops every reply address given for a thread so far (audited): replies to them are held
+/// for review from now on; the next notice carries a new one. One write, on the thread's
+/// summary, whichever addresses were given.
+pub async fn revoke(act: &Act<'_>, th: &message::Thread) -> Result<message::Thread, Error> {
+    let mut next = th.clone();
+    next.replies_revoked_at = Some(act.now);
+    next.rev += 1;
+    let detail = serde_json::json!({ "thread": th.about.to_string() });
+    act.table
+        .transact(vec![
+            threads::save(Some(th), &next)?,
+            act.audit("reply_addresses.revoked", th.about.to_string(), Some(&th.account), detail)?,
+        ])
+        .await
+        .map_err(|e| match e {
+            portal_store::StoreError::TransactionCancelled { .. } => {
+                Error::conflict("thread_changed", "The thread changed meanwhile. Reload it and try again.")
+            }
+            other => other.into(),
+        })?;
+    Ok(next)
 }

@@ -141,6 +141,9 @@ pub struct FromEmail {
     pub quota: u64,
     pub seen: Write,
     pub sender_count: Write,
+    /// Conditions the post needs besides its own (the held email the office posts is still
+    /// held).
+    pub checks: Vec<Write>,
 }
 
 /// Why [`post_email`] did not post.
@@ -236,11 +239,14 @@ async fn commit(
     let detail =
         serde_json::json!({ "thread": about.to_string(), "via": via, "chars": m.text.chars().count(), "attachments": m.attachments.len() });
     writes.push(act.audit("message.posted", &m.id, Some(account), detail)?);
-    let (mut seen_at, mut quota_at) = (None, None);
+    let (mut seen_at, mut quota_at, mut checks_failed) = (None, None, Vec::<usize>::new());
     if let Some(email) = email {
         seen_at = Some(writes.len());
         writes.push(email.seen);
         writes.push(email.sender_count);
+        let checks_at = writes.len();
+        writes.extend(email.checks);
+        checks_failed = (checks_at..writes.len()).collect();
         let slots = portal_store::repo::files::start_all(&email.uploads, email.quota)?;
         if !slots.is_empty() {
             quota_at = Some(writes.len() + slots.len() - 1);
@@ -250,6 +256,9 @@ async fn commit(
     act.table.transact(writes).await.map_err(|e| match e {
         portal_store::StoreError::TransactionCancelled { ref failed } if seen_at.is_some_and(|i| failed.contains(&i)) => {
             Error::conflict(ALREADY_RECEIVED, "This email was posted already.")
+        }
+        portal_store::StoreError::TransactionCancelled { ref failed } if failed.iter().any(|i| checks_failed.contains(i)) => {
+            portal_store::StoreError::TransactionCancelled { failed: failed.clone() }.into()
         }
         portal_store::StoreError::TransactionCancelled { ref failed } if quota_at.is_some_and(|i| failed.contains(&i)) => {
             Error::conflict(STORAGE_FULL, "The storage for photos and documents is full.")

@@ -41,6 +41,8 @@ pub enum HoldReason {
     OtherSender,
     /// The sender wrote more than an hour allows.
     TooMany,
+    /// Nothing to post: no text once the quoted original is taken off, and no file we keep.
+    Empty,
 }
 
 impl HoldReason {
@@ -51,50 +53,114 @@ impl HoldReason {
             HoldReason::Virus => "The mail service found, or could not rule out, a virus.",
             HoldReason::Spf => "The sender's domain did not confirm it sent this (SPF).",
             HoldReason::Dkim => "The email's signature did not check out (DKIM).",
-            HoldReason::UnknownAddress => "Sent to a reply address that is not, or no longer, one of ours.",
+            HoldReason::UnknownAddress => "Not sent to a reply address of ours, or to one the office has stopped.",
             HoldReason::OtherThread => "The reply address belongs to one conversation, the email it answers to another.",
             HoldReason::OtherSender => "Sent by someone other than the person we wrote to (perhaps a forwarded email).",
             HoldReason::TooMany => "This sender wrote more emails in an hour than we post.",
+            HoldReason::Empty => "It had no text of its own and no photo or PDF to post.",
         }
     }
 }
 
 /// The first reason SES's verdicts give to hold a message from `from` (the `From` address),
-/// `None` when they all pass. DKIM must pass for the `From` address's own domain (or a
-/// parent of it), so a message signed by some other domain cannot borrow a contact's address.
+/// `None` when they all pass.
+///
+/// Only what SES wrote counts: its verdict headers and its `Authentication-Results`, which it
+/// puts on top of the message. A sender can write headers of the same names further down
+/// (or a result of another server's): those are never read. SPF must pass (for whatever
+/// domain sent the envelope), and the `From` address's own domain (or a parent of it) must
+/// be vouched for: a passing DKIM signature of that domain, or DMARC passing for it. So a
+/// message signed by another domain cannot borrow a contact's address.
 pub fn verdict(headers: &[Header], from: &str) -> Option<HoldReason> {
-    let pass = |name: &str| values(headers, name).next().is_some_and(|v| v.eq_ignore_ascii_case("pass"));
-    if !pass("x-ses-virus-verdict") {
+    let first = |name: &str| values(headers, name).next();
+    if !first("x-ses-virus-verdict").is_some_and(|v| v.eq_ignore_ascii_case("pass")) {
         return Some(HoldReason::Virus);
     }
-    if !pass("x-ses-spam-verdict") {
+    if !first("x-ses-spam-verdict").is_some_and(|v| v.eq_ignore_ascii_case("pass")) {
         return Some(HoldReason::Spam);
     }
     // `Authentication-Results: amazonses.com; spf=pass (...) smtp.mailfrom=...; dkim=pass header.i=...`
-    let results: Vec<String> = values(headers, "authentication-results").map(str::to_ascii_lowercase).collect();
-    let parts = || results.iter().flat_map(|r| r.split(';')).map(str::trim);
-    let passed =
-        |method: &str| parts().filter(|p| p.strip_prefix(method).is_some_and(|rest| rest.starts_with("=pass"))).collect::<Vec<_>>();
-    if passed("spf").is_empty() {
+    let Some(results) = first("authentication-results").map(results).filter(|r| r.server == "amazonses.com") else {
+        return Some(HoldReason::Spf);
+    };
+    if !results.methods.iter().any(|m| m.method == "spf" && m.result == "pass") {
         return Some(HoldReason::Spf);
     }
     let domain = from.rsplit_once('@').map(|(_, d)| d.trim().trim_end_matches('>').to_ascii_lowercase()).unwrap_or_default();
-    if !passed("dkim").iter().any(|p| signed_for(p, &domain)) {
+    let vouched = results.methods.iter().any(|m| {
+        m.result == "pass"
+            && match m.method.as_str() {
+                "dkim" => m.prop("header.d").or(m.prop("header.i")).is_some_and(|signer| within_domain(&domain, signer)),
+                "dmarc" => m.prop("header.from").is_some_and(|d| within_domain(&domain, d)),
+                _ => false,
+            }
+    });
+    if !vouched {
         return Some(HoldReason::Dkim);
     }
     None
 }
 
-/// Whether a `dkim=pass header.i=@example.com` (or `header.d=example.com`) result signs for
-/// `domain`: the same domain or a parent of it.
-fn signed_for(result: &str, domain: &str) -> bool {
-    if domain.is_empty() {
-        return false;
+/// Whether `domain` is `signer` (an address's domain, `@example.com`, or a domain) or one of
+/// its subdomains.
+fn within_domain(domain: &str, signer: &str) -> bool {
+    let signer = signer.rsplit('@').next().unwrap_or(signer);
+    !domain.is_empty() && !signer.is_empty() && (domain == signer || domain.ends_with(&format!(".{signer}")))
+}
+
+/// One `method=result prop=value ...` of an `Authentication-Results` header (RFC 8601).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Method {
+    method: String,
+    result: String,
+    props: Vec<(String, String)>,
+}
+
+impl Method {
+    fn prop(&self, name: &str) -> Option<&str> {
+        self.props.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
-    result.split_whitespace().filter_map(|w| w.strip_prefix("header.i=").or_else(|| w.strip_prefix("header.d="))).any(|v| {
-        let signer = v.rsplit('@').next().unwrap_or(v).trim_matches(|c: char| c == ';' || c == '"');
-        !signer.is_empty() && (domain == signer || domain.ends_with(&format!(".{signer}")))
-    })
+}
+
+/// An `Authentication-Results` header read: who wrote it (its authserv-id) and its results.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Results {
+    server: String,
+    methods: Vec<Method>,
+}
+
+/// Reads an `Authentication-Results` value, lower-cased. Comments (in parentheses, nested)
+/// and quoted strings are dropped first: they may hold text the sender chose (a quoted
+/// envelope address, a HELO name), which must not read as a result. Written by hand: it is
+/// twenty lines, and the one crate that reads these headers brings a whole DKIM verifier.
+fn results(value: &str) -> Results {
+    let mut plain = String::with_capacity(value.len());
+    let (mut depth, mut quoted, mut escaped) = (0u32, false, false);
+    for c in value.chars() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\\' if quoted || depth > 0 => escaped = true,
+            '"' if depth == 0 => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted && depth > 0 => depth -= 1,
+            _ if quoted || depth > 0 => {}
+            c => plain.push(c.to_ascii_lowercase()),
+        }
+    }
+    let mut parts = plain.split(';').map(str::trim);
+    let server = parts.next().unwrap_or_default().split_whitespace().next().unwrap_or_default().to_string();
+    let methods = parts
+        .filter_map(|part| {
+            let mut words = part.split_whitespace();
+            let (method, result) = words.next()?.split_once('=')?;
+            let props = words.filter_map(|w| w.split_once('=')).map(|(n, v)| (n.to_string(), v.to_string())).collect();
+            Some(Method { method: method.to_string(), result: result.to_string(), props })
+        })
+        .collect();
+    Results { server, methods }
 }
 
 /// Whether two plain addresses are the same one (compared without case: mail servers and
@@ -208,6 +274,36 @@ mod tests {
         );
         assert_eq!(with("Authentication-Results", "amazonses.com; spf=pass; dkim=none"), Some(HoldReason::Dkim));
         assert_eq!(verdict(&[], "dana@example.com"), Some(HoldReason::Virus), "no verdicts: not known to be clean");
+    }
+
+    #[test]
+    fn only_what_ses_wrote_on_top_counts() {
+        let ses = |results: &str| {
+            let mut all = h(&[("X-SES-Spam-Verdict", "PASS"), ("X-SES-Virus-Verdict", "PASS")]);
+            all.push(("Authentication-Results".into(), results.into()));
+            all
+        };
+        // SES says DKIM signed for the attacker's domain; the sender's own header below says
+        // otherwise, and the sender's verdict headers below SES's are not read either.
+        let mut forged = ses("amazonses.com; spf=pass smtp.mailfrom=x@evil.example; dkim=pass header.i=@evil.example");
+        forged.push(("Authentication-Results".into(), "amazonses.com; spf=pass; dkim=pass header.d=example.com".into()));
+        assert_eq!(verdict(&forged, "dana@example.com"), Some(HoldReason::Dkim));
+        let mut spam = h(&[("X-SES-Virus-Verdict", "PASS"), ("X-SES-Spam-Verdict", "FAIL"), ("X-SES-Spam-Verdict", "PASS")]);
+        spam.extend(h(CLEAN).into_iter().filter(|(n, _)| n == "Authentication-Results"));
+        assert_eq!(verdict(&spam, "dana@example.com"), Some(HoldReason::Spam));
+        // Text the sender chose inside SES's header (a quoted address, a comment) is no result.
+        let quoted = ses(
+            "amazonses.com; spf=pass smtp.mailfrom=\"a;dkim=pass header.d=example.com\"@evil.example (dkim=pass header.d=example.com); dkim=fail",
+        );
+        assert_eq!(verdict(&quoted, "dana@example.com"), Some(HoldReason::Dkim));
+        // Another server's results on top: not SES's.
+        assert_eq!(verdict(&ses("mx.evil.example; spf=pass; dkim=pass header.d=example.com"), "dana@example.com"), Some(HoldReason::Spf));
+        // A mail service signing as itself, with DMARC passing for the sender's domain: vouched.
+        let relayed = ses(
+            "amazonses.com; spf=pass smtp.mailfrom=bounce@mail.esp.example; dkim=pass header.d=esp.example; dmarc=pass header.from=example.com",
+        );
+        assert_eq!(verdict(&relayed, "dana@example.com"), None);
+        assert_eq!(verdict(&relayed, "dana@example.net"), Some(HoldReason::Dkim));
     }
 
     #[test]

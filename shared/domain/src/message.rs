@@ -148,6 +148,10 @@ pub struct Thread {
     /// within [`NOTICE_GATHER_SECONDS`] make one notice): the first message it carries.
     #[serde(default)]
     pub notice_pending: Option<Timestamp>,
+    /// When the office stopped the reply addresses given so far: a reply to one made before
+    /// is held for review.
+    #[serde(default)]
+    pub replies_revoked_at: Option<Timestamp>,
     /// Changes with every write, so two writers never both succeed on one version, and so
     /// a page polling the thread can ask "anything new since this?".
     pub rev: u64,
@@ -184,6 +188,7 @@ impl Thread {
             staff_unread: 0,
             messages: 0,
             notice_pending: None,
+            replies_revoked_at: None,
             rev: 0,
         }
     }

@@ -232,10 +232,6 @@ pub fn inbox_gsi(t: &TenantId, state: &str) -> String {
     format!("T#{t}#INBOX#{state}")
 }
 /// GSI2 partition of the same, for one assignee (`none`: unassigned).
-/// GSI1 partition of a customer's reply tokens, by thread then contact (revoked together).
-pub fn reply_tokens_gsi(t: &TenantId, a: &AccountId) -> String {
-    format!("T#{t}#A#{a}#REPLIES")
-}
 /// An email reply held for review, in the customer's partition.
 pub fn held(t: &TenantId, a: &AccountId, h: &portal_domain::ids::HeldId) -> Key {
     Key::new(account_pk(t, a), format!("HELD#{h}"))

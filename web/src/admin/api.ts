@@ -196,7 +196,7 @@ export const postHeld = (account: string, held: string) =>
 export const dismissHeld = (account: string, held: string) =>
   send<HeldView>({ method: 'POST', path: `/api/admin/customers/${enc(account)}/held/${enc(held)}/dismiss` });
 export const revokeReplies = (account: string, thread: string) =>
-  send<S['Revoked']>({ method: 'POST', path: `${threadPath(account, thread)}/revoke-replies` });
+  send<ThreadView>({ method: 'POST', path: `${threadPath(account, thread)}/revoke-replies` });
 export const hideMessage = (account: string, thread: string, message: string) =>
   send<void>({ method: 'POST', path: `${threadPath(account, thread)}/messages/${enc(message)}/hide` });
 

@@ -877,8 +877,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Revokes every reply address sent for the thread (audited): an email to one of them is held
-         *     for review from now on. The next notice carries a new one.
+         * Stops every reply address sent for the thread so far (audited): an email to one of them is
+         *     held for review from now on. The next notice carries a new one.
          */
         post: operations["post_admin_customers_account_threads_thread_revoke_replies"];
         delete?: never;
@@ -2666,7 +2666,7 @@ export interface components {
          * @description Why a message is held rather than posted.
          * @enum {string}
          */
-        HoldReason: "spam" | "virus" | "spf" | "dkim" | "unknown_address" | "other_thread" | "other_sender" | "too_many";
+        HoldReason: "spam" | "virus" | "spf" | "dkim" | "unknown_address" | "other_thread" | "other_sender" | "too_many" | "empty";
         /** @description The dashboard: one Query of the customer's partition. */
         Home: components["schemas"]["Balances"] & {
             next_visit?: components["schemas"]["JobSummary"] | null;
@@ -3673,14 +3673,6 @@ export interface components {
             /** @description One to three windows that suit the customer, in the future, inside working hours. */
             preferred: components["schemas"]["Window"][];
             visit: components["schemas"]["VisitId"];
-        };
-        /** @description Reply addresses revoked. */
-        Revoked: {
-            /**
-             * Format: int32
-             * @description How many addresses given for the thread were revoked now.
-             */
-            revoked: number;
         };
         /** @description A file kept privately with an approval (never served to customers). */
         Scan: {
@@ -8584,7 +8576,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Revoked"];
+                    "application/json": components["schemas"]["ThreadView"];
                 };
             };
             400: {
@@ -8612,6 +8604,14 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -115,37 +115,9 @@ fn reply_key(hash: &str) -> crate::table::Key {
     crate::table::Key::new(format!("REPLY#{hash}"), "TOKEN")
 }
 
-fn reply_token_item(hash: &str, t: &ReplyToken) -> Result<Item, StoreError> {
-    let mut item = to_item("reply_token", &reply_key(hash), t)?;
-    // Kept beside the record, so the office can revoke a thread's tokens by its index.
-    item.insert("hash".into(), hash.into());
-    let sort = format!("{}#{}#{hash}", t.about, t.contact);
-    Ok(with_index(item, Index::Gsi1, keys::reply_tokens_gsi(&t.tenant, &t.account), sort))
-}
-
 /// Keeps a new reply token (by its hash).
 pub fn save_reply_token(hash: &str, t: &ReplyToken) -> Result<Write, StoreError> {
-    Ok(Write::create(reply_token_item(hash, t)?))
-}
-
-/// The reply tokens given for a thread (every contact), with their hashes: one Query.
-pub async fn reply_tokens(table: &dyn Table, t: &TenantId, a: &AccountId, about: &About) -> Result<Vec<(String, ReplyToken)>, StoreError> {
-    let q = Query::index(Index::Gsi1, keys::reply_tokens_gsi(t, a)).prefix(format!("{about}#"));
-    let items = super::query_all(table, q).await?;
-    items
-        .into_iter()
-        .map(|item| {
-            let hash = item.get("hash").and_then(serde_json::Value::as_str).unwrap_or_default().to_string();
-            Ok((hash, from_item(item)?))
-        })
-        .collect()
-}
-
-/// A token revoked: a reply to its address is held for review from now on.
-pub fn revoke_reply_token(hash: &str, t: &ReplyToken, now: jiff::Timestamp) -> Result<Write, StoreError> {
-    let mut revoked = t.clone();
-    revoked.revoked_at = Some(now);
-    Ok(Write::Put(Put { item: reply_token_item(hash, &revoked)?, cond: Some(Cond::present()) }))
+    Ok(Write::create(to_item("reply_token", &reply_key(hash), t)?))
 }
 
 fn held_item(h: &Held) -> Result<Item, StoreError> {

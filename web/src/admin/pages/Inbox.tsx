@@ -90,8 +90,9 @@ function HeldEmails() {
   const { data, error, retry } = useLoad(heldEmails, []);
   const [said, setSaid] = useState<string | null>(null);
   const [failed, setFailed] = useState<unknown>(null);
-  const act = (h: HeldView, what: 'post' | 'dismiss') =>
-    (what === 'post' ? postHeld(h.account, h.id) : dismissHeld(h.account, h.id)).then(
+  const act = (h: HeldView, what: 'post' | 'dismiss') => {
+    if (what === 'post' && !window.confirm(`The sender of this email is not verified (${h.why}) Post it to ${h.customer}'s thread as theirs?`)) return;
+    void (what === 'post' ? postHeld(h.account, h.id) : dismissHeld(h.account, h.id)).then(
       () => {
         setSaid(what === 'post' ? `Posted to ${h.customer}'s thread.` : 'Set aside. It is no longer in this list.');
         setFailed(null);
@@ -99,6 +100,7 @@ function HeldEmails() {
       },
       (e: unknown) => setFailed(e),
     );
+  };
   return (
     <section aria-labelledby="held-title">
       <h2 id="held-title">Email replies held for review</h2>
@@ -124,13 +126,13 @@ function HeldEmails() {
             <strong>Why it was held:</strong> {h.why}
           </p>
           <p class="message-text">{h.text || '(no text)'}</p>
-          {h.attachments > 0 && <p class="muted">{h.attachments} attachment(s), added to the job when posted.</p>}
+          {h.attachments > 0 && <p class="muted">{h.attachments} attachment(s), added to the job when posted (while the email is kept: 30 days).</p>}
           {!h.postable && <p class="muted">To post it, add {h.from} as a contact of this customer first; it then posts as theirs.</p>}
           <div class="actions">
-            <button type="button" class="button primary" onClick={() => void act(h, 'post')}>
+            <button type="button" class="button primary" onClick={() => act(h, 'post')}>
               Post to the thread
             </button>
-            <button type="button" class="button secondary" onClick={() => void act(h, 'dismiss')}>
+            <button type="button" class="button secondary" onClick={() => act(h, 'dismiss')}>
               Set aside
             </button>
             <a class="button link" href={`/admin/inbox/${h.account}/${h.thread}`} data-route>
@@ -211,9 +213,10 @@ export function InboxThreadPage({ account, thread }: { account: string; thread: 
             onClick={() =>
               window.confirm('Stop the reply addresses sent for this thread? Email replies to them will be held for review; the next notice carries a new one.') &&
               void revokeReplies(account, thread).then(
-                (r) => {
+                (v) => {
+                  setView(v);
                   setError(null);
-                  setStopped(`${r.revoked} reply address(es) stopped. Replies to them will wait under Held emails.`);
+                  setStopped('The reply addresses sent so far are stopped. Replies to them wait under Held emails; the next notice carries a new one.');
                 },
                 (e: unknown) => setError(e),
               )
