@@ -514,7 +514,7 @@ EVENTS["send-message"] = {
     "post": event("POST", "/api/threads/{thread}/messages", "/api/threads/job_bathfan/messages", params={"thread": "job_bathfan"},
                   body={"text": "Thanks! The driveway is free after 8.\nThe gate code is on the door."}),
     "post-invalid": event("POST", "/api/threads/{thread}/messages", "/api/threads/general/messages", params={"thread": "general"},
-                          body={"text": " \n ", "attachments": ["fil_kitchen_after"]}),
+                          body={"text": " \n ", "attachments": ["fil_kitchen_after", "fil_kitchen_after"]}),
     "read": event("POST", "/api/threads/{thread}/read", "/api/threads/general/read", params={"thread": "general"}),
     "inbox": event("GET", "/api/admin/inbox", "/api/admin/inbox"),
     "inbox-unassigned": event("GET", "/api/admin/inbox", "/api/admin/inbox", query="filter=unassigned&limit=10"),

@@ -87,7 +87,7 @@ impl Backend {
                 env.push(("AUTH_PUBLIC_KEYS".into(), self.key.public_jwks().expect("jwks")));
                 env.push(("BLOB_BUCKET".into(), self.bucket.clone()));
             }
-            "process-upload" => env.push(("BLOB_BUCKET".into(), self.bucket.clone())),
+            "process-upload" | "inbound-email" => env.push(("BLOB_BUCKET".into(), self.bucket.clone())),
             _ => env.push(("AUTH_PUBLIC_KEYS".into(), self.key.public_jwks().expect("jwks"))),
         }
         env

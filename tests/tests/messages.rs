@@ -240,3 +240,34 @@ async fn bad_messages_limits_and_scope_are_refused_and_change_nothing() {
     assert_eq!((status, body["error"]["code"].as_str()), (429, Some("rate_limited")), "{body}");
     assert!(n < portal_domain::message::CONTACT_HOURLY as usize, "the messages above count too: {n}");
 }
+
+#[tokio::test]
+async fn photos_go_with_the_general_thread_and_every_contact_of_the_account_sees_them() {
+    let h = harness().await;
+    let dana = h.dana();
+    let photo = portal_testkit::photos::jpeg(800, 600);
+    let body =
+        json!({ "to": { "to": "messages" }, "kind": "photo", "content_type": "image/jpeg", "size": photo.len(), "name": "IMG_0042.jpg" });
+    let (status, slot) = h.call_with("upload-photo", "slot", &dana, Some(&body), &[]).await;
+    assert_eq!(status, 200, "{slot}");
+    assert_eq!(h.send_to_slot(&slot, "image/jpeg", &photo).await.unwrap()["outcomes"][0], "kept");
+    let file = slot["file"].as_str().unwrap().to_string();
+    let text = json!({ "text": "The outlet by the door sparks.", "attachments": [file] });
+    let (status, posted) = h.call_with("send-message", "post", &dana, Some(&text), &[("thread", "general")]).await;
+    assert_eq!(status, 201, "{posted}");
+    assert!(posted["message"]["attachments"][0]["photo"]["thumb_url"].is_string(), "{posted}");
+    // The thread page brings it in its one Query; a contact limited to a property sees it too
+    // (the general thread is the account's); the office sees it.
+    let limited = portal_tests::lambda::limited_token(&h.key, "acc_whitfield", "con_dana", "approver", &["prp_nowhere"]);
+    for token in [&dana, &limited] {
+        let (_, page) = h.call_with("send-message", "get", token, None, &[]).await;
+        let last = page["messages"].as_array().unwrap().last().unwrap().clone();
+        assert_eq!(last["attachments"].as_array().unwrap().len(), 1, "{last}");
+    }
+    let (_, staff) = h.call_with("send-message", "staff-get", &office(&h), None, &[("thread", "general")]).await;
+    assert_eq!(staff["messages"].as_array().unwrap().last().unwrap()["attachments"].as_array().unwrap().len(), 1);
+    // Another account's customer cannot send it, nor reach it.
+    let alex = portal_tests::lambda::customer_token(&h.key, "acc_harbor", "con_alex", "approver", "portal");
+    let theirs = json!({ "text": "mine now", "attachments": [slot["file"]] });
+    assert_eq!(h.call_with("send-message", "post", &alex, Some(&theirs), &[("thread", "general")]).await.0, 404);
+}

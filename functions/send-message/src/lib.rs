@@ -112,10 +112,9 @@ async fn load(
 ) -> Result<Option<(Thread, Vec<Message>, Vec<StoredFile>)>, ApiError> {
     Ok(match about {
         About::General => {
-            let (th, ms) = threads::load(state.table.as_ref(), tenant, account, about)
-                .await?
-                .unwrap_or_else(|| (messages::empty(tenant, account, customer, None, now), Vec::new()));
-            Some((th, ms, Vec::new()))
+            let (found, files) = threads::load_with_files(state.table.as_ref(), tenant, account, about).await?;
+            let (th, ms) = found.unwrap_or_else(|| (messages::empty(tenant, account, customer, None, now), Vec::new()));
+            Some((th, ms, files))
         }
         About::Job(j) => jobs::load(state.table.as_ref(), tenant, account, j).await?.map(|b| {
             let th = b.thread.unwrap_or_else(|| messages::empty(tenant, account, customer, Some(&b.job), now));

@@ -369,7 +369,7 @@ fn attached_visible(session: &CustomerSession, work: &jobs::AccountWork, f: &Sto
     use portal_domain::file::Attached;
     match &f.attached {
         Attached::Job { job } | Attached::Visit { job, .. } => work.jobs.iter().any(|b| &b.job.id == job && visible(session, b)),
-        Attached::Property { .. } => true,
+        Attached::Property { .. } | Attached::Messages => true,
         Attached::Estimate { estimate } => {
             session.shows(Section::Estimates).is_ok()
                 && work.estimates.iter().any(|e| &e.id == estimate && e.status != EstimateStatus::Draft && session.can_see(e))

@@ -85,6 +85,7 @@ fn target_keys(act: &Act<'_>, account: &AccountId, to: &Attached, asker: &Asker<
         Attached::Property { property } => Key::new(keys::account_pk(t, a), format!("{}{property}", keys::PROPERTY_PREFIX)),
         Attached::Estimate { estimate } => keys::estimate(t, a, estimate),
         Attached::Invoice { invoice } => keys::invoice(t, a, invoice),
+        Attached::Messages => keys::account(t, a),
     }];
     let (mut job_at, mut technician) = (None, None);
     if let Attached::Visit { job, visit } = to {
@@ -115,6 +116,8 @@ fn target_property(to: &Attached, item: &Item, job: Option<&Item>) -> Result<(Op
             let i: portal_domain::invoice::Invoice = portal_store::record::from_item(item.clone())?;
             (i.property.clone(), i.status != portal_domain::invoice::InvoiceStatus::Draft)
         }
+        // The general thread: every contact of the account sees it, at no property.
+        Attached::Messages => (None, true),
     })
 }
 
@@ -182,7 +185,8 @@ pub async fn start(act: &Act<'_>, blobs: &dyn Blobs, account: &AccountId, asker:
     let (property, customer_sees) = target_property(&body.to, &target, job.as_ref())?;
     match &asker {
         Asker::Customer { properties } => {
-            if !customer_sees || !portal_domain::party::within(*properties, property.as_ref()) {
+            let anywhere = body.to == Attached::Messages;
+            if !customer_sees || !(anywhere || portal_domain::party::within(*properties, property.as_ref())) {
                 return Err(Error::NotFound("what the file is for"));
             }
         }

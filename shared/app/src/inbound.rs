@@ -348,23 +348,14 @@ async fn deliver(
         Act { table, ids, tenant: tenant.clone(), actor, origin: Origin { ip: String::new(), user_agent: "email reply".into() }, now };
     let by = Uploader { id: contact.id.to_string(), name: contact.name.clone(), staff: false };
     let mut text = p.text.clone();
-    let files_go = matches!(about, About::Job(_));
-    let uploads: Vec<(Upload, &Part)> = if files_go {
-        p.parts
-            .iter()
-            .enumerate()
-            .map(|(i, part)| slot(th, &by, part, derived(FileId::PREFIX, seen, i), now).map(|u| (u, part)))
-            .collect::<Result<_, _>>()?
-    } else {
-        Vec::new()
-    };
-    let not_kept = p.left_out + if files_go { 0 } else { p.parts.len() };
-    if not_kept > 0 {
-        let note = if files_go {
-            format!("({not_kept} attachment(s) of this email could not be kept: only photos and PDFs up to 25 MB, 10 at most.)")
-        } else {
-            format!("({not_kept} attachment(s) of this email are not kept here: photos and documents go with a job's thread.)")
-        };
+    let uploads: Vec<(Upload, &Part)> = p
+        .parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| slot(th, &by, part, derived(FileId::PREFIX, seen, i), now).map(|u| (u, part)))
+        .collect::<Result<_, _>>()?;
+    if p.left_out > 0 {
+        let note = format!("({} attachment(s) of this email could not be kept: only photos and PDFs up to 25 MB, 10 at most.)", p.left_out);
         text = if text.is_empty() { note } else { format!("{text}\n\n{note}") };
     }
     let text: String = text.chars().take(message::MAX_TEXT).collect();
@@ -430,15 +421,18 @@ async fn send_file(blobs: &dyn Blobs, u: &Upload, part: &Part) -> Result<String,
     Ok(k)
 }
 
-/// An attachment's upload slot on the job (shared: the customer sent it).
+/// An attachment's upload slot on what the thread is about (shared: the customer sent it).
 fn slot(th: &message::Thread, by: &Uploader, part: &Part, id: String, now: Timestamp) -> Result<Upload, Error> {
-    let job = th.about.job().cloned().ok_or(Error::NotFound("job"))?;
+    let attached = match &th.about {
+        About::Job(job) => portal_domain::file::Attached::Job { job: job.clone() },
+        About::General => portal_domain::file::Attached::Messages,
+    };
     Ok(Upload {
         id: id.parse().map_err(Error::Rule)?,
         tenant: th.tenant.clone(),
         account: th.account.clone(),
         property: th.property.clone(),
-        attached: portal_domain::file::Attached::Job { job },
+        attached,
         kind: part.kind,
         size: part.bytes.len() as u64,
         labels: Labels {

@@ -47,11 +47,15 @@ struct Read {
 async fn read(act: &Act<'_>, account: &AccountId, about: &About, attachments: &[FileId]) -> Result<Read, Error> {
     let t = &act.tenant;
     let mut wanted: Vec<Key> = vec![keys::thread(t, account, about), keys::account(t, account)];
-    if let About::Job(j) = about {
-        wanted.push(keys::job(t, account, j));
-        for f in attachments {
-            wanted.push(keys::file(t, account, &Attached::Job { job: j.clone() }, f));
+    let attached = match about {
+        About::Job(j) => {
+            wanted.push(keys::job(t, account, j));
+            Attached::Job { job: j.clone() }
         }
+        About::General => Attached::Messages,
+    };
+    for f in attachments {
+        wanted.push(keys::file(t, account, &attached, f));
     }
     let found = act.table.get_many(&wanted).await?;
     let mut found = found.into_iter();
@@ -119,11 +123,6 @@ pub async fn post(
     if unique.len() != body.attachments.len() {
         let mut e = FieldErrors::new();
         e.add("attachments", "each file once");
-        return Err(Error::Unprocessable(e));
-    }
-    if about == &About::General && !body.attachments.is_empty() {
-        let mut e = FieldErrors::new();
-        e.add("attachments", "files go with a job's messages; add them on the job's page");
         return Err(Error::Unprocessable(e));
     }
     let r = read(act, account, about, &body.attachments).await?;

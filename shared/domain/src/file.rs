@@ -76,11 +76,25 @@ impl DocKind {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case", tag = "to")]
 pub enum Attached {
-    Job { job: JobId },
-    Visit { job: JobId, visit: VisitId },
-    Property { property: PropertyId },
-    Estimate { estimate: EstimateId },
-    Invoice { invoice: InvoiceId },
+    Job {
+        job: JobId,
+    },
+    Visit {
+        job: JobId,
+        visit: VisitId,
+    },
+    Property {
+        property: PropertyId,
+    },
+    Estimate {
+        estimate: EstimateId,
+    },
+    Invoice {
+        invoice: InvoiceId,
+    },
+    /// Sent in the account's general thread ("Questions for the office"), which every contact
+    /// of the account sees.
+    Messages,
 }
 
 impl Attached {
@@ -294,7 +308,7 @@ impl StoredFile {
     /// Whether a customer of the account may see it, where `allowed` are the properties the
     /// contact is limited to (none: the whole account): shared, and at one of those.
     pub fn customer_sees(&self, allowed: Option<&[PropertyId]>) -> bool {
-        self.labels.shared && crate::party::within(allowed, self.property.as_ref())
+        self.labels.shared && (self.attached == Attached::Messages || crate::party::within(allowed, self.property.as_ref()))
     }
 }
 

@@ -116,6 +116,8 @@ pub fn file(t: &TenantId, a: &AccountId, at: &portal_domain::file::Attached, f: 
         Attached::Property { property } => format!("{PROPERTY_PREFIX}{property}"),
         Attached::Estimate { estimate } => format!("{ESTIMATE_PREFIX}{estimate}"),
         Attached::Invoice { invoice } => format!("{INVOICE_PREFIX}{invoice}"),
+        // Under the general thread's summary, so its Query brings them.
+        Attached::Messages => "GENERAL#THREAD".to_string(),
     };
     Key::new(account_pk(t, a), format!("{owner}#FILE#{f}"))
 }

@@ -2137,6 +2137,9 @@ export interface components {
             invoice: components["schemas"]["InvoiceId"];
             /** @enum {string} */
             to: "invoice";
+        } | {
+            /** @enum {string} */
+            to: "messages";
         };
         /** @description One line of the audit log. */
         AuditEntry: {

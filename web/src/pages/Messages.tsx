@@ -75,7 +75,8 @@ export function ThreadRoute({ thread }: { thread: string }) {
       <Conversation
         api={{ get: (etag) => getThread(thread, etag), post: (b) => postMessage(thread, b), read: () => markThreadRead(thread) }}
         readOnly={readOnly}
-        {...(isJob ? { uploadTo: { to: 'job' as const, job: thread }, uploadApi: { slot: uploadSlot, status: uploadStatus } } : {})}
+        uploadTo={isJob ? { to: 'job', job: thread } : { to: 'messages' }}
+        uploadApi={{ slot: uploadSlot, status: uploadStatus }}
       />
     </>
   );

@@ -49,19 +49,33 @@ pub async fn get(table: &dyn Table, t: &TenantId, a: &AccountId, about: &About) 
 
 /// A thread with its messages, oldest first (one Query; `None` before its first message).
 pub async fn load(table: &dyn Table, t: &TenantId, a: &AccountId, about: &About) -> Result<Option<(Thread, Vec<Message>)>, StoreError> {
+    Ok(load_with_files(table, t, a, about).await?.0)
+}
+
+/// The same Query, with the files sent in the thread when they sort under it (the general
+/// thread's, `GENERAL#THREAD#FILE#{f}`; a job's files sort under the job instead). The
+/// files come even before the thread's first message (sent with it moments later).
+pub async fn load_with_files(
+    table: &dyn Table,
+    t: &TenantId,
+    a: &AccountId,
+    about: &About,
+) -> Result<(Option<(Thread, Vec<Message>)>, Vec<portal_domain::file::StoredFile>), StoreError> {
     let sk = keys::thread_sk(about);
     let items = super::query_all(table, Query::partition(keys::account_pk(t, a)).prefix(sk.clone())).await?;
     let mut thread = None;
-    let mut messages = Vec::new();
+    let (mut messages, mut files) = (Vec::new(), Vec::new());
     for item in items {
         let item_sk = item.get("sk").and_then(serde_json::Value::as_str).unwrap_or_default();
         if item_sk == sk {
             thread = Some(from_item(item)?);
         } else if item_sk.starts_with(&format!("{sk}#M#")) {
             messages.push(from_item(item)?);
+        } else if item_sk.starts_with(&format!("{sk}#FILE#")) {
+            files.push(from_item(item)?);
         }
     }
-    Ok(thread.map(|th| (th, messages)))
+    Ok((thread.map(|th| (th, messages)), files))
 }
 
 /// Whether an item is a thread's summary or a message (for readers of a whole range).

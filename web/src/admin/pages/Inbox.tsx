@@ -246,9 +246,8 @@ export function InboxThreadPage({ account, thread }: { account: string; thread: 
           post: (b) => staffPost(account, thread, b),
           read: () => staffRead(account, thread),
         }}
-        {...(isJob
-          ? { uploadTo: { to: 'job' as const, job: thread }, uploadApi: { slot: (b) => staffSlot(account, b), status: (f) => staffUploadStatus(account, f) } }
-          : {})}
+        uploadTo={isJob ? { to: 'job', job: thread } : { to: 'messages' }}
+        uploadApi={{ slot: (b) => staffSlot(account, b), status: (f) => staffUploadStatus(account, f) }}
         actions={(m) =>
           !m.hidden_by ? (
             <button
