@@ -255,6 +255,12 @@ async fn replies_that_fail_a_check_are_held_for_the_office_never_posted() {
         let (status, _) = h.call_with("send-message", case, &riley, None, &[("account", "acc_lindqvist"), ("held", &spf)]).await;
         assert_eq!(status, 404, "{case} with their own customer's id");
     }
+    // Nor stop the first's reply addresses; its own customer's thread it can.
+    let (status, _) = h.call_with("send-message", "staff-revoke", &riley, None, &[]).await;
+    assert_eq!(status, 404, "another contractor's customer");
+    let (status, stopped) =
+        h.call_with("send-message", "staff-revoke", &riley, None, &[("account", "acc_lindqvist"), ("thread", "general")]).await;
+    assert_eq!(status, 200, "{stopped}");
     // A customer has no such routes.
     assert_eq!(h.call_with("send-message", "held-list", &h.dana(), None, &[]).await.0, 401, "not a staff session");
 }

@@ -606,11 +606,6 @@ pub async fn revoke(act: &Act<'_>, th: &message::Thread) -> Result<message::Thre
             act.audit("reply_addresses.revoked", th.about.to_string(), Some(&th.account), detail)?,
         ])
         .await
-        .map_err(|e| match e {
-            portal_store::StoreError::TransactionCancelled { .. } => {
-                Error::conflict("thread_changed", "The thread changed meanwhile. Reload it and try again.")
-            }
-            other => other.into(),
-        })?;
+        .map_err(crate::messages::changed)?;
     Ok(next)
 }

@@ -369,7 +369,7 @@ pub async fn change(act: &Act<'_>, th: &Thread, change: &ThreadChange) -> Result
     Ok(next)
 }
 
-fn changed(e: portal_store::StoreError) -> Error {
+pub(crate) fn changed(e: portal_store::StoreError) -> Error {
     match e {
         portal_store::StoreError::TransactionCancelled { .. } => {
             Error::conflict("thread_changed", "The thread changed meanwhile. Reload it and try again.")
