@@ -150,6 +150,15 @@ describe('photos and documents', () => {
     await page.mouse.move(area.x + area.width * 0.2, area.y + area.height / 2, { steps: 5 });
     await page.mouse.up();
     expect(await box.textContent()).toContain('1 of 2');
+    // Focus stays inside the dialog: Tab past its last button returns to Close, Shift+Tab back.
+    const inDialog = () => page.evaluate(() => document.activeElement?.closest('[role="dialog"]') !== null);
+    for (let n = 0; n < 5; n++) {
+      await page.keyboard.press('Tab');
+      expect(await inDialog()).toBe(true);
+    }
+    await box.getByRole('button', { name: 'Close' }).focus();
+    await page.keyboard.press('Shift+Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Next photo');
     await page.keyboard.press('Escape');
     expect(await page.getByRole('dialog').count()).toBe(0);
 

@@ -92,6 +92,7 @@ export function Gallery({ photos, actions, label = 'Photos' }: { photos: FileVie
 export function Lightbox({ photos, index, onClose }: { photos: FileView[]; index: number; onClose: () => void }) {
   const [i, setI] = useState(index);
   const close = useRef<HTMLButtonElement>(null);
+  const dialog = useRef<HTMLDivElement>(null);
   const start = useRef<number | null>(null);
   const f = photos[i];
   const go = (d: number) => setI((x) => (x + d + photos.length) % photos.length);
@@ -102,6 +103,21 @@ export function Lightbox({ photos, index, onClose }: { photos: FileView[]; index
       if (e.key === 'Escape') onClose();
       else if (e.key === 'ArrowRight') go(1);
       else if (e.key === 'ArrowLeft') go(-1);
+      else if (e.key === 'Tab') {
+        // Focus stays in the dialog: Tab from its last button goes to its first, and back.
+        const buttons = [...(dialog.current?.querySelectorAll<HTMLElement>('button') ?? [])];
+        const first = buttons[0];
+        const last = buttons[buttons.length - 1];
+        if (!first || !last) return;
+        const inside = dialog.current?.contains(document.activeElement) ?? false;
+        if (e.shiftKey && (!inside || document.activeElement === first)) {
+          e.preventDefault();
+          last.focus();
+        } else if (!e.shiftKey && (!inside || document.activeElement === last)) {
+          e.preventDefault();
+          first.focus();
+        }
+      }
     };
     document.addEventListener('keydown', key);
     return () => {
@@ -115,6 +131,7 @@ export function Lightbox({ photos, index, onClose }: { photos: FileView[]; index
   return (
     <div
       class="lightbox"
+      ref={dialog}
       role="dialog"
       aria-modal="true"
       aria-label={title || 'Photo'}
