@@ -217,14 +217,14 @@ const BAND_ROWS: u32 = 128;
 /// seam and the result is the same, byte for byte, as one pass (a test checks it).
 fn resize_in_bands(from: &fr::images::ImageRef<'_>, to: &mut fr::images::Image<'_>, band: u32) -> Result<(), fr::ResizeError> {
     let (w, h, dw, dh) = (from.width(), from.height(), to.width(), to.height());
-    let rows_per_row = f64::from(h) / f64::from(dh);
+    let source_rows_per_row = f64::from(h) / f64::from(dh);
     let algorithm = fr::ResizeOptions::new().resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Lanczos3));
     let mut resizer = fr::Resizer::new();
     let mut top = 0;
     while top < dh {
         let rows = band.min(dh - top);
         let mut part = fr::images::CroppedImageMut::new(to, 0, top, dw, rows)?;
-        let crop = algorithm.crop(0.0, f64::from(top) * rows_per_row, f64::from(w), f64::from(rows) * rows_per_row);
+        let crop = algorithm.crop(0.0, f64::from(top) * source_rows_per_row, f64::from(w), f64::from(rows) * source_rows_per_row);
         resizer.resize(from, &mut part, &crop)?;
         top += rows;
     }

@@ -342,7 +342,8 @@ async fn adoption_at_scale() {
 #[tokio::main]
 async fn main() {
     println!("# Switchboard benchmarks");
-    // `bench photo`: the photo against sharp alone (it needs photo-bench built in release).
+    // `bench photo`: the photo against sharp alone (after `make bench` built photo-bench and
+    // installed sharp).
     if std::env::args().nth(1).as_deref() == Some("photo") {
         photo_processing();
         return;
