@@ -312,6 +312,8 @@ async fn internal_photos_never_reach_the_customer_and_the_office_decides_what_is
         .await
         .unwrap();
     assert!(audit.iter().any(|e| e.action == "file.deleted"), "{audit:?}");
+    let tenant = "ten_brightspark".parse().unwrap();
+    assert_eq!(portal_store::repo::files::leftovers(h.table.as_ref(), &tenant, 10).await.unwrap(), vec![], "nothing left to sweep");
     // Dana cannot delete Casey's photo.
     let (status, _) = h.call_with("upload-photo", "delete-not-mine", &dana, None, &[("file", "fil_kitchen_before")]).await;
     assert_eq!(status, 403);
@@ -329,6 +331,12 @@ async fn slots_are_refused_for_what_the_session_does_not_reach_and_past_the_limi
         assert!(body["error"]["fields"][field].is_array(), "{field}: {body}");
     }
     assert!(!body.to_string().contains("svg+xml"));
+    // A HEIC photo the browser could not convert: refused before any upload, with advice.
+    let heic = slot_body(bathfan(), "photo", "image/heic", 1000, "IMG_0042.HEIC");
+    let (status, body) = h.call_with("upload-photo", "slot", &dana, Some(&heic), &[]).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error"]["fields"]["content_type"][0], portal_domain::file::HEIC_ADVICE, "{body}");
+    assert!(!body.to_string().contains("IMG_0042"), "nothing echoed: {body}");
     // Well formed, but fields that do not go together: 422.
     let mut mixed = slot_body(bathfan(), "photo", "application/pdf", 1000, "a.pdf");
     mixed["doc_kind"] = json!("permit");
@@ -452,7 +460,34 @@ async fn the_sweep_gives_back_what_slots_never_used_and_tells_the_uploader() {
     // Run again: nothing to do, one Query per contractor (and the list of contractors).
     h.table.take();
     assert_eq!(f.call(sweep).await.unwrap(), json!({ "released": 0 }));
-    assert_eq!(h.table.take(), 1 + 2, "the tenants, then one Query for each of the two");
+    assert_eq!(h.table.take(), 1 + 2 * 2, "the tenants, then two Queries for each of the two (slots, leftovers)");
+}
+
+#[tokio::test]
+async fn a_delete_whose_blobs_could_not_be_removed_is_finished_by_the_sweep() {
+    let h = harness().await;
+    let tenant: portal_domain::ids::TenantId = "ten_brightspark".parse().unwrap();
+    let panel = portal_store::repo::files::by_id(h.table.as_ref(), &tenant, &"fil_kitchen_panel".parse().unwrap()).await.unwrap().unwrap();
+    for key in panel.blob_keys() {
+        h.blobs.put(&key, &Blob { bytes: vec![0xFF, 0xD8, 0xFF], content_type: "image/jpeg".into() }, "no-store").await.unwrap();
+    }
+    // The delete's transaction went through, then the blob store failed (the request died):
+    // the file is gone for everyone, its bytes are still there.
+    h.table.transact(portal_store::repo::files::delete(&panel).unwrap()).await.unwrap();
+    assert!(portal_store::repo::files::by_id(h.table.as_ref(), &tenant, &panel.id).await.unwrap().is_none());
+    let left = portal_store::repo::files::leftovers(h.table.as_ref(), &tenant, 10).await.unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].blobs, panel.blob_keys());
+    // The next sweep removes them, and forgets the leftover.
+    let sweep: Value = serde_json::from_str(&portal_tests::events::raw("process-upload", "sweep")).unwrap();
+    let f = h.functions.event("process-upload").unwrap();
+    assert_eq!(f.call(sweep.clone()).await.unwrap(), json!({ "released": 0 }));
+    for key in panel.blob_keys() {
+        assert_eq!(h.blobs.get(&key, u64::MAX).await.unwrap(), Fetched::Missing, "{key} removed by the sweep");
+    }
+    assert_eq!(portal_store::repo::files::leftovers(h.table.as_ref(), &tenant, 10).await.unwrap(), vec![]);
+    // Run again: nothing left, nothing fails.
+    assert_eq!(f.call(sweep).await.unwrap(), json!({ "released": 0 }));
 }
 
 /// A pending slot of Dana's for a photo of the bathroom fan job, as upload-photo writes it.

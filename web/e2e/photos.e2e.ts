@@ -131,6 +131,23 @@ describe('photos and documents', () => {
     await expectAccessible(page, 'job with photos');
     await shot(page, 'photos-01-job-gallery');
 
+    // An iPhone HEIC photo Chromium cannot draw: refused at once in plain words, no slot asked
+    // for, nothing to try again.
+    const slots: string[] = [];
+    const listen = (r: { url(): string; method(): string }) => {
+      if (r.method() === 'POST' && r.url().includes('/uploads')) slots.push(r.url());
+    };
+    page.on('request', listen);
+    const heic = Buffer.concat([Buffer.from('\0\0\0\x18ftypheic\0\0\0\0mif1heic', 'latin1'), Buffer.alloc(4096)]);
+    await page.getByTestId('photo-input').setInputFiles([{ name: 'IMG_4823.HEIC', mimeType: 'image/heic', buffer: heic }]);
+    const refused = page.locator('.upload-failed');
+    await expect.poll(() => refused.textContent()).toContain('iPhone HEIC photo');
+    expect(await refused.getByRole('button', { name: 'Try again' }).count()).toBe(0);
+    expect(slots).toEqual([]);
+    page.off('request', listen);
+    expect(await gallery.locator('img').count()).toBe(2);
+    await shot(page, 'photos-01b-heic-refused');
+
     // The lightbox: opens on the first, → and a swipe page through, Esc closes.
     await gallery.getByRole('button', { name: /Open photo/ }).first().click();
     const box = page.getByRole('dialog');
@@ -174,6 +191,25 @@ describe('photos and documents', () => {
     await expectNoOverflow(page, 'pictures');
     await expectAccessible(page, 'pictures');
     await shot(page, 'photos-03-pictures');
+
+    // A signed address that stops working early (S3 refuses it once the credentials that
+    // signed it expire): the page asks again for fresh addresses, once, without a reload.
+    let asked = 0;
+    const count = (r: { url(): string }) => {
+      if (new URL(r.url()).pathname === '/api/photos') asked++;
+    };
+    page.on('request', count);
+    let failedOnce = false;
+    await page.route(/thumb\.jpg/, async (route) => {
+      if (failedOnce) return route.continue();
+      failedOnce = true;
+      await route.fulfill({ status: 403, body: '' });
+    });
+    await page.reload();
+    await expect.poll(() => asked, { timeout: 10_000 }).toBe(2);
+    expect(failedOnce).toBe(true);
+    await page.unroute(/thumb\.jpg/);
+    page.off('request', count);
 
     // The property's documents: the permit, a download.
     await page.goto('/properties/prp_maple/documents');

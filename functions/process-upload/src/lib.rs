@@ -165,7 +165,8 @@ const SWEEP_PAGE: u32 = 200;
 /// (the browser never sent the file, or processing gave up after Lambda's retries) are marked
 /// failed, which gives their reserved bytes back to the quota and tells the uploader; an
 /// original left behind is deleted. One Query per tenant finds them (none, on most runs).
-/// Conditional like every outcome: an upload processed meanwhile is left as it is.
+/// Conditional like every outcome: an upload processed meanwhile is left as it is. A second
+/// Query per tenant finds the blobs of deleted files that their delete could not remove.
 pub async fn sweep(state: &State, now: Timestamp) -> Result<usize, Failure> {
     let given_by = Timestamp::from_second(now.as_second() - GIVE_UP_SECONDS).unwrap_or(now);
     let mut released = 0;
@@ -177,6 +178,14 @@ pub async fn sweep(state: &State, now: Timestamp) -> Result<usize, Failure> {
                 Err(e) => return Err(e.into()),
             }
             state.blobs.delete(&upload_key(&upload.tenant, &upload.account, &upload.id)).await?;
+        }
+        // Blobs of deleted files that the delete could not remove at the time.
+        for leftover in files::leftovers(state.table.as_ref(), &tenant, SWEEP_PAGE).await? {
+            for key in &leftover.blobs {
+                state.blobs.delete(key).await?;
+            }
+            state.table.delete(files::leftover_done(&leftover)).await?;
+            tracing::info!("a deleted file's blobs removed");
         }
     }
     if released > 0 {
@@ -205,7 +214,7 @@ async fn keep(state: &State, upload: &Upload, bytes: Vec<u8>, _now: Timestamp) -
         Identified::Jpeg | Identified::Png | Identified::WebP => FileKind::Photo,
         Identified::Pdf => FileKind::Document,
         Identified::Heic => {
-            return Ok(Err("This is an iPhone HEIC photo, which browsers cannot show. Choose it again from Photos (it is sent as a JPEG), or set Camera > Formats to Most Compatible.".into()));
+            return Ok(Err(portal_domain::file::HEIC_ADVICE.into()));
         }
         Identified::Markup => return Ok(Err("SVG and web pages cannot be added. Send a JPEG, PNG or WebP photo, or a PDF.".into())),
         Identified::Unknown => return Ok(Err("This file is not a photo (JPEG, PNG or WebP) or a PDF. Send one of those.".into())),

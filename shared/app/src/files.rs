@@ -67,6 +67,8 @@ pub struct Slot {
 /// Declared types a photo and a document may have.
 const PHOTO_TYPES: &[&str] = &["image/jpeg", "image/png", "image/webp"];
 const DOCUMENT_TYPES: &[&str] = &["application/pdf"];
+/// What an iPhone declares for a photo its browser could not convert: refused with advice.
+const HEIC_TYPES: &[&str] = &["image/heic", "image/heif", "image/heic-sequence", "image/heif-sequence"];
 
 /// The keys the slot's one read takes, in this order: what the file is attached to, the
 /// visit's job (its property is the job's), the visit's technician line (for a technician),
@@ -128,7 +130,9 @@ pub async fn start(act: &Act<'_>, blobs: &dyn Blobs, account: &AccountId, asker:
     let by = Uploader::of(&act.actor).ok_or(Error::NotFound("uploader"))?;
     // Outside what any file may be (the limits the API document states): 400.
     let mut e = FieldErrors::new();
-    if !PHOTO_TYPES.contains(&body.content_type.as_str()) && !DOCUMENT_TYPES.contains(&body.content_type.as_str()) {
+    if HEIC_TYPES.contains(&body.content_type.as_str()) {
+        e.add("content_type", file::HEIC_ADVICE);
+    } else if !PHOTO_TYPES.contains(&body.content_type.as_str()) && !DOCUMENT_TYPES.contains(&body.content_type.as_str()) {
         e.add("content_type", "a JPEG, PNG or WebP photo, or a PDF");
     }
     if body.size == 0 || body.size > file::MAX_FILE_BYTES {
@@ -438,13 +442,24 @@ pub async fn relabel(act: &Act<'_>, f: &StoredFile, change: &file::LabelChange) 
 pub async fn remove(act: &Act<'_>, blobs: &dyn Blobs, f: &StoredFile) -> Result<(), Error> {
     let detail =
         serde_json::json!({ "kind": f.kind(), "to": f.attached, "caption": f.labels.caption, "by": f.by.name, "bytes": f.stored_bytes() });
-    let mut writes = files::delete(f);
+    let mut writes = files::delete(f)?;
     writes.push(act.audit("file.deleted", &f.id, Some(&f.account), detail)?);
     act.table.transact(writes).await?;
-    // The record is gone first: a failure here leaves bytes nobody can reach, never a record
-    // pointing at nothing.
-    for key in f.blob_keys() {
-        blobs.delete(&key).await.map_err(port)?;
+    // The record is gone first, never a record pointing at nothing; its blobs go next. When
+    // that fails the file is still deleted for everyone: the leftover written with the delete
+    // makes the upload sweep remove them within 15 minutes.
+    let leftover = files::Leftover { tenant: f.tenant.clone(), file: f.id.clone(), blobs: f.blob_keys() };
+    if let Err(e) = remove_leftover(act.table, blobs, &leftover).await {
+        tracing::warn!(error = %e, "a deleted file's blobs are left for the sweep");
     }
+    Ok(())
+}
+
+/// Removes a deleted file's blobs, then forgets the leftover (the upload sweep's work too).
+pub async fn remove_leftover(table: &dyn portal_store::Table, blobs: &dyn Blobs, l: &files::Leftover) -> Result<(), Error> {
+    for key in &l.blobs {
+        blobs.delete(key).await.map_err(port)?;
+    }
+    table.delete(files::leftover_done(l)).await?;
     Ok(())
 }

@@ -12,6 +12,9 @@ use crate::{DomainError, FieldErrors};
 
 /// The largest photo or document accepted, in bytes as uploaded.
 pub const MAX_FILE_BYTES: u64 = 25 * 1024 * 1024;
+/// What a customer is told when a photo is an iPhone HEIC (no browser but Safari shows one,
+/// and the portal converts only what the browser can draw).
+pub const HEIC_ADVICE: &str = "This is an iPhone HEIC photo, which browsers cannot show. Choose it again from Photos (it is sent as a JPEG), or set Camera > Formats to Most Compatible.";
 /// A caption's length limit (characters).
 pub const MAX_CAPTION: usize = 200;
 /// A file name's length limit (characters) as kept for a document's download.

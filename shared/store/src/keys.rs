@@ -138,6 +138,14 @@ pub fn file_id_gsi(t: &TenantId, f: &portal_domain::ids::FileId) -> String {
 pub fn file_usage(t: &TenantId) -> Key {
     Key::new(tenant_pk(t), "USAGE#FILES")
 }
+/// The blobs of deleted files still to remove, one item a file (written with the delete,
+/// removed once its blobs are gone; the upload sweep finishes what a failed delete left).
+pub fn leftovers_pk(t: &TenantId) -> String {
+    format!("T#{t}#LEFTOVERS")
+}
+pub fn leftover(t: &TenantId, f: &portal_domain::ids::FileId) -> Key {
+    Key::new(leftovers_pk(t), format!("FILE#{f}"))
+}
 
 /// The sort-key range of an account's documents and work: estimates, invoices, jobs (the
 /// dashboard's one Query) and, to `PROPERTY#~`, agreements, properties and equipment too.

@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, type Progress, sendFile, whenProcessed } from '../api/client';
 import type { DocKind, FileView, NewFile, PhotoTag, Slot, UploadStatus } from '../api/types';
 import { date, dateTime } from '../lib/format';
+import { addressesExpired } from '../lib/useLoad';
 
 export const TAG_LABELS: Record<PhotoTag, string> = { before: 'Before', during: 'During', after: 'After' };
 
@@ -35,7 +36,15 @@ function Thumb({ f, onOpen }: { f: FileView; onOpen: () => void }) {
   return (
     <figure class="thumb">
       <button type="button" class="thumb-button" onClick={onOpen} aria-label={`Open photo: ${label}`}>
-        <img src={p.thumb_url} width={p.thumb_width} height={p.thumb_height} loading="lazy" decoding="async" alt={f.caption ?? label} />
+        <img
+          src={p.thumb_url}
+          width={p.thumb_width}
+          height={p.thumb_height}
+          loading="lazy"
+          decoding="async"
+          alt={f.caption ?? label}
+          onError={addressesExpired}
+        />
       </button>
       <figcaption>
         {f.tag && <span class={`tag tag-${f.tag}`}>{TAG_LABELS[f.tag]}</span>}
@@ -153,7 +162,7 @@ export function Lightbox({ photos, index, onClose }: { photos: FileView[]; index
           Close
         </button>
       </div>
-      <img src={p.url} width={p.width} height={p.height} alt={f.caption ?? (title || 'Photo')} draggable={false} />
+      <img src={p.url} width={p.width} height={p.height} alt={f.caption ?? (title || 'Photo')} draggable={false} onError={addressesExpired} />
       <p class="lightbox-caption">
         {title && <strong>{title}</strong>}
         <span>
@@ -218,7 +227,7 @@ const SHRINK_FROM = 1.5 * 1024 * 1024;
  * the server checks it either way.
  */
 export async function shrink(file: File): Promise<File> {
-  const heic = /\.(heic|heif)$/i.test(file.name) || /heic|heif/.test(file.type);
+  const heic = isHeic(file);
   if ((file.size < SHRINK_FROM && !heic) || typeof createImageBitmap !== 'function') return file;
   try {
     const bitmap = await createImageBitmap(file);
@@ -241,6 +250,23 @@ export async function shrink(file: File): Promise<File> {
   }
 }
 
+/** An iPhone HEIC or HEIF photo, by its name or declared type. */
+function isHeic(file: File): boolean {
+  return /\.(heic|heif)$/i.test(file.name) || /heic|heif/i.test(file.type);
+}
+
+/** What the customer is told when a HEIC photo could not be redrawn as a JPEG here (any
+ *  browser but Safari); the server says the same when one gets through. */
+export const HEIC_ADVICE =
+  'This is an iPhone HEIC photo, which browsers cannot show. Choose it again from Photos (it is sent as a JPEG), or set Camera > Formats to Most Compatible.';
+
+/** The words to show for a refused slot: the field's own advice when the server gave one. */
+function refusal(e: ApiError): string {
+  const first = Object.values(e.fields).find((m) => m.length > 0)?.[0];
+  if (!first) return e.message;
+  return `${first.charAt(0).toUpperCase()}${first.slice(1)}${/[.!?]$/.test(first) ? '' : '.'}`;
+}
+
 /** One file on its way. */
 interface Item {
   key: string;
@@ -250,6 +276,9 @@ interface Item {
   state: 'sending' | 'processing' | 'done' | 'failed' | 'cancelled';
   sent: number;
   message: string;
+  /** A failure that sending again would not change (a HEIC photo, a file over the limit, a
+   *  slot refused for what it asked): no Try again. */
+  settled?: boolean;
   abort: AbortController;
 }
 
@@ -292,11 +321,16 @@ export function Uploader({
     if (abort.signal.aborted) return cancelled();
     const file = kind === 'photo' ? await shrink(item.file) : item.file;
     if (abort.signal.aborted) return cancelled();
-    if (file.size > MAX_BYTES) {
-      patch(key, { state: 'failed', message: `This file is ${sizeText(file.size)}; the limit is 25 MB.` });
+    if (kind === 'photo' && isHeic(file)) {
+      // This browser could not draw it (only Safari decodes HEIC): no slot is asked for.
+      patch(key, { state: 'failed', message: HEIC_ADVICE, settled: true });
       return;
     }
-    patch(key, { state: 'sending', sent: 0, message: '', size: file.size });
+    if (file.size > MAX_BYTES) {
+      patch(key, { state: 'failed', message: `This file is ${sizeText(file.size)}; the limit is 25 MB.`, settled: true });
+      return;
+    }
+    patch(key, { state: 'sending', sent: 0, message: '', size: file.size, settled: false });
     try {
       const declared = file.type || (kind === 'document' ? 'application/pdf' : 'image/jpeg');
       const slot = await api.slot({
@@ -318,8 +352,8 @@ export function Uploader({
       }
     } catch (e) {
       if (abort.signal.aborted) return cancelled();
-      const message = e instanceof ApiError ? e.message : 'The file could not be sent. Try again.';
-      patch(key, { state: 'failed', message });
+      const message = e instanceof ApiError ? refusal(e) : 'The file could not be sent. Try again.';
+      patch(key, { state: 'failed', message, settled: e instanceof ApiError && !e.retryable });
     }
   };
 
@@ -384,7 +418,7 @@ export function Uploader({
         }}
       />
       {items.length > 0 && (
-        <ul class="upload-list" aria-live="polite">
+        <ul class="upload-list">
           {items.map((x) => (
             <li key={x.key} class={`upload upload-${x.state}`} data-bytes={x.size}>
               <span class="upload-name">{x.file.name || 'Photo'}</span>
@@ -397,15 +431,16 @@ export function Uploader({
                   </button>
                 </>
               )}
-              {x.state === 'processing' && <span>Sent. Getting it ready…</span>}
-              {x.state === 'done' && <span class="ok">Added.</span>}
-              {(x.state === 'failed' || x.state === 'cancelled') && (
-                <>
-                  <span class={x.state === 'failed' ? 'error' : 'muted'}>{x.message}</span>
-                  <button type="button" class="button link" onClick={() => retry(x)}>
-                    Try again
-                  </button>
-                </>
+              {/* Only the changes of state are announced, not every percent sent. */}
+              <span role="status" class={x.state === 'failed' ? 'error' : x.state === 'done' ? 'ok' : x.state === 'cancelled' ? 'muted' : undefined}>
+                {x.state === 'processing' && 'Sent. Getting it ready…'}
+                {x.state === 'done' && 'Added.'}
+                {(x.state === 'failed' || x.state === 'cancelled') && x.message}
+              </span>
+              {(x.state === 'failed' || x.state === 'cancelled') && !x.settled && (
+                <button type="button" class="button link" onClick={() => retry(x)}>
+                  Try again
+                </button>
               )}
             </li>
           ))}

@@ -1,5 +1,20 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 
+/** Fired when a signed photo or document address stopped working before its time (S3
+ *  refuses it once the credentials that signed it expire): every loaded page asks again,
+ *  quietly, for fresh addresses. */
+const EXPIRED = 'switchboard:addresses-expired';
+let lastRenewal = 0;
+
+/** Says a signed address failed; at most once a minute, so a store that is down does not
+ *  make the page ask again and again. */
+export function addressesExpired(): void {
+  const now = Date.now();
+  if (now - lastRenewal < 60_000) return;
+  lastRenewal = now;
+  window.dispatchEvent(new Event(EXPIRED));
+}
+
 /** Loads data for a page, with the error and a retry; `update` changes what was loaded from
  *  its latest value (for changes that arrive one after another, such as uploads finishing). */
 export function useLoad<T>(
@@ -20,6 +35,17 @@ export function useLoad<T>(
       live = false;
     };
   }, [...deps, attempt]);
+  useEffect(() => {
+    // A quiet reload: what is shown stays until the fresh answer replaces it.
+    const renew = () => {
+      load().then(
+        (d) => setData(d),
+        () => undefined,
+      );
+    };
+    window.addEventListener(EXPIRED, renew);
+    return () => window.removeEventListener(EXPIRED, renew);
+  }, [...deps]);
   const retry = useCallback(() => setAttempt((a) => a + 1), []);
   const update = useCallback((f: (t: T) => T) => setData((d) => (d === null ? d : f(d))), []);
   return { data, error, retry, set: setData, update };

@@ -169,11 +169,33 @@ pub fn save_labels(f: &StoredFile, labels: Labels) -> Result<Write, StoreError> 
 }
 
 /// Removes a file as read (its blobs are removed by the caller) and gives its bytes back.
-pub fn delete(f: &StoredFile) -> Vec<Write> {
-    vec![
+pub fn delete(f: &StoredFile) -> Result<Vec<Write>, StoreError> {
+    let leftover = Leftover { tenant: f.tenant.clone(), file: f.id.clone(), blobs: f.blob_keys() };
+    Ok(vec![
         Write::Delete(Delete { key: keys::file(&f.tenant, &f.account, &f.attached, &f.id), cond: Some(Cond::eq("rev", f.rev)) }),
         Write::Update(Update::new(keys::file_usage(&f.tenant)).add("bytes", -i64::try_from(f.stored_bytes()).unwrap_or(0))),
-    ]
+        Write::Put(Put { item: to_item("leftover", &keys::leftover(&f.tenant, &f.id), &leftover)?, cond: None }),
+    ])
+}
+
+/// A deleted file's blobs still to remove: written in the delete's transaction, so bytes
+/// nobody can reach are never forgotten when removing them fails.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Leftover {
+    pub tenant: TenantId,
+    pub file: FileId,
+    pub blobs: Vec<String>,
+}
+
+/// The tenant's leftovers, at most `limit` (one Query; empty on most sweeps).
+pub async fn leftovers(table: &dyn Table, t: &TenantId, limit: u32) -> Result<Vec<Leftover>, StoreError> {
+    let q = Query::partition(keys::leftovers_pk(t)).limit(limit);
+    table.query(&q).await?.items.into_iter().map(from_item).collect()
+}
+
+/// Forgets a leftover once its blobs are gone.
+pub fn leftover_done(l: &Leftover) -> Delete {
+    Delete { key: keys::leftover(&l.tenant, &l.file), cond: None }
 }
 
 /// Bytes the tenant keeps (the quota's count).
