@@ -542,6 +542,24 @@ EVENTS["send-message"] = {
 }
 
 
+EVENTS["rate-us"] = {
+    "list": event("GET", "/api/ratings", "/api/ratings"),
+    "get": event("GET", "/api/ratings/{job}", "/api/ratings/job_kitchen", params={"job": "job_kitchen"}),
+    "rate": event("PUT", "/api/ratings/{job}", "/api/ratings/job_kitchen", params={"job": "job_kitchen"},
+                  body={"stars": 2, "comment": "The lights work, but the crew left drywall dust on the counters.", "technician": "stf_casey"}),
+    "rate-invalid": event("PUT", "/api/ratings/{job}", "/api/ratings/job_kitchen", params={"job": "job_kitchen"},
+                          body={"stars": 6, "comment": "x" * 2001}),
+    "rate-not-completed": event("PUT", "/api/ratings/{job}", "/api/ratings/job_bathfan", params={"job": "job_bathfan"},
+                                body={"stars": 5}),
+    "staff-list": event("GET", "/api/admin/ratings", "/api/admin/ratings"),
+    "staff-open": event("GET", "/api/admin/ratings", "/api/admin/ratings", query="follow_up=open"),
+    "staff-figures": event("GET", "/api/admin/ratings/figures", "/api/admin/ratings/figures"),
+    "staff-change": event("PATCH", "/api/admin/customers/{account}/ratings/{job}", "/api/admin/customers/acc_whitfield/ratings/job_kitchen",
+                          params={"account": "acc_whitfield", "job": "job_kitchen"},
+                          body={"assigned": "stf_jordan", "note": "Called Dana; we send the crew back to clean on Friday."}),
+}
+
+
 # process-upload: the bucket's ObjectCreated notification, as S3 sends it (compare
 # aws_lambda_events' example-s3-event.json): the key URL-encoded, one record per object.
 def s3_record(key, size, seq):

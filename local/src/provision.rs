@@ -110,6 +110,7 @@ pub async fn create_contractor(table: &dyn Table, ids: &dyn Ids, now: Timestamp,
         estimate_defaults: Default::default(),
         working_hours: Default::default(),
         files: Default::default(),
+        review_links: Default::default(),
     };
     let owner = Staff {
         id: StaffId::generate(ids),

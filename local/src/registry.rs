@@ -13,6 +13,7 @@ pub const FUNCTIONS: &[Spec] = &[
     http::<view_jobs::State>(),
     http::<manage_visit::State>(),
     http::<send_message::State>(),
+    http::<rate_us::State>(),
     http::<approve_estimate::State>(),
     http::<view_invoice::State>(),
     http::<pay::State>(),

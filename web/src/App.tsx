@@ -16,6 +16,7 @@ import { JobListPage, JobPage } from './pages/Jobs';
 import { MessagesPage, ThreadRoute } from './pages/Messages';
 import { PicturesPage } from './pages/Pictures';
 import { PropertiesPage, PropertyDocumentsPage } from './pages/Properties';
+import { RateListPage, RatePage } from './pages/Rate';
 import { ReschedulePage } from './pages/Reschedule';
 import { PaymentPage, PaymentsPage } from './pages/Pay';
 import { LinkLanding } from './pages/LinkLanding';
@@ -123,6 +124,9 @@ export function App() {
           <a href="/properties" data-route aria-current={path.startsWith('/properties') ? 'page' : undefined}>
             Properties
           </a>
+          <a href="/rate" data-route aria-current={path.startsWith('/rate') ? 'page' : undefined}>
+            Rate us
+          </a>
         </>
       )}
       {documentOnly ? (
@@ -145,6 +149,7 @@ export function App() {
   const jobMatch = /^\/jobs\/([A-Za-z0-9_]+)$/.exec(path);
   const documentsMatch = /^\/properties\/([A-Za-z0-9_]+)\/documents$/.exec(path);
   const threadMatch = /^\/messages\/(general|job_[A-Za-z0-9_]+)$/.exec(path);
+  const rateMatch = /^\/rate\/([A-Za-z0-9_]+)$/.exec(path);
   const rescheduleMatch = /^\/jobs\/([A-Za-z0-9_]+)\/visits\/([A-Za-z0-9_]+)\/reschedule$/.exec(path);
   if (path === '/signin' && token) {
     // Keyed by the token: a fresh link opened in the same tab starts afresh.
@@ -158,6 +163,8 @@ export function App() {
     page = <EstimatePage id={estimateMatch[1]} tenant={tenant} />;
   } else if (invoiceMatch?.[1] && (!documentOnly || documentOnly === path)) {
     page = <InvoicePage id={invoiceMatch[1]} />;
+  } else if (rateMatch?.[1] && (!documentOnly || documentOnly === path)) {
+    page = <RatePage job={rateMatch[1]} tenant={tenant} />;
   } else if (documentOnly) {
     page = (
       <section class="card narrow">
@@ -186,6 +193,8 @@ export function App() {
     page = <ThreadRoute key={threadMatch[1]} thread={threadMatch[1]} />;
   } else if (path === '/messages') {
     page = <MessagesPage />;
+  } else if (path === '/rate') {
+    page = <RateListPage />;
   } else if (path === '/pictures') {
     page = <PicturesPage />;
   } else if (path === '/properties') {

@@ -54,6 +54,10 @@ pub struct Settings {
     /// Photo and document limits. Kept as they are when left out.
     #[serde(default)]
     pub files: Option<portal_domain::file::FileSettings>,
+    /// The business's public review pages (Google, Facebook, Yelp), offered to every
+    /// customer after they rate a job, whatever the score. Kept as they are when left out.
+    #[serde(default)]
+    pub review_links: Option<portal_domain::review::ReviewLinks>,
 }
 
 pub(crate) fn of(t: &Tenant) -> Settings {
@@ -75,6 +79,7 @@ pub(crate) fn of(t: &Tenant) -> Settings {
         estimate_defaults: t.estimate_defaults.clone(),
         working_hours: Some(t.working_hours.clone()),
         files: Some(t.files.clone()),
+        review_links: Some(t.review_links.clone()),
     }
 }
 
@@ -135,6 +140,9 @@ pub async fn put(state: &State, req: &Call) -> Result<Response<Body>, ApiError> 
     if let Some(Err(err)) = body.files.as_ref().map(portal_domain::file::FileSettings::check) {
         e.absorb("", err);
     }
+    if let Some(Err(err)) = body.review_links.as_ref().map(portal_domain::review::ReviewLinks::check) {
+        e.absorb("", err);
+    }
     e.into_result().map_err(unprocessable)?;
     let before = tenant(state, &s).await?;
     let mut t = before.clone();
@@ -158,6 +166,9 @@ pub async fn put(state: &State, req: &Call) -> Result<Response<Body>, ApiError> 
     }
     if let Some(f) = &body.files {
         t.files = f.clone();
+    }
+    if let Some(l) = &body.review_links {
+        t.review_links = l.clone();
     }
     let detail = serde_json::json!({ "before": of(&before), "after": of(&t) });
     portal_app::contractors::save_settings(&crate::common::act(state, &s, req), &before, &t, detail).await?;

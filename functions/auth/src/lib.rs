@@ -103,6 +103,8 @@ pub struct TenantProfile {
     /// When the business works (the windows a customer may ask for), in `time_zone`.
     pub working_hours: portal_domain::job::WorkingHours,
     pub time_zone: String,
+    /// The business's public review pages, offered after every rating whatever its score.
+    pub review_links: Vec<portal_domain::review::ReviewLink>,
 }
 
 impl From<&Tenant> for TenantProfile {
@@ -119,6 +121,7 @@ impl From<&Tenant> for TenantProfile {
             sections: t.sections,
             working_hours: t.working_hours.clone(),
             time_zone: t.time_zone.clone(),
+            review_links: t.review_links.listed(),
         }
     }
 }

@@ -42,6 +42,8 @@ pub struct SessionResponse {
     pub estimate: Option<String>,
     /// For a document link: the invoice it opens.
     pub invoice: Option<String>,
+    /// For a review request's link: the job it rates.
+    pub rating: Option<String>,
 }
 
 /// Who the session is for, as resolved from the store (role and limits as they are now).
@@ -147,7 +149,7 @@ async fn mint_as(
     let access_token = state.signer().await?.sign(&claims)?;
     let document = Scope::parse(scope).and_then(|s| s.document());
     let opens = |kind: &str| document.as_ref().filter(|(k, _)| *k == kind).map(|(_, id)| id.clone());
-    let (estimate, invoice) = (opens("estimate"), opens("invoice"));
+    let (estimate, invoice, rating) = (opens("estimate"), opens("invoice"), opens("rating"));
     Ok(SessionResponse {
         access_token,
         token_type: "Bearer".into(),
@@ -161,6 +163,7 @@ async fn mint_as(
         role: p.role.clone(),
         estimate,
         invoice,
+        rating,
     })
 }
 
@@ -175,6 +178,7 @@ fn document_scope(purpose: &LinkPurpose) -> Option<Scope> {
         LinkPurpose::SignIn => None,
         LinkPurpose::Estimate { estimate, rights } => Some(Scope::Estimate { id: estimate.clone(), sign: has(rights, "sign") }),
         LinkPurpose::Invoice { invoice, rights } => Some(Scope::Invoice { id: invoice.clone(), pay: has(rights, "pay") }),
+        LinkPurpose::Rating { job } => Some(Scope::Rating { job: job.clone() }),
     }
 }
 
@@ -193,7 +197,8 @@ fn link_state_error(link: &LinkRecord, now: Timestamp) -> ApiError {
 pub struct LinkInfo {
     /// The contractor's name.
     pub business: String,
-    /// `portal` (a sign-in link), `admin` (a staff sign-in link), `estimate` or `invoice`.
+    /// `portal` (a sign-in link), `admin` (a staff sign-in link), `estimate`, `invoice`, or
+    /// `rating` (a review request: the job's number and title).
     pub opens: String,
     /// The document's printed number (`E-1042`, `INV-2031`), for a document link.
     pub number: Option<String>,
@@ -266,6 +271,10 @@ pub async fn link_info(state: &State, req: &Call) -> Result<Response<Body>, ApiE
         (LinkPurpose::Invoice { invoice, .. }, Some(a)) => {
             let i = portal_store::repo::invoices::load(state.table.as_ref(), &tenant_id, a, invoice).await?.map(|b| b.invoice);
             ("invoice", i.as_ref().map(|i| i.number.clone()), i.map(|i| i.what_for()))
+        }
+        (LinkPurpose::Rating { job }, Some(a)) => {
+            let j = portal_store::repo::jobs::load(state.table.as_ref(), &tenant_id, a, job).await?.map(|b| b.job);
+            ("rating", j.as_ref().map(|j| j.number.clone()), j.map(|j| j.title))
         }
         (_, None) => return Err(invalid()),
     };

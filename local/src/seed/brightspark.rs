@@ -58,6 +58,11 @@ pub(super) fn tenant(tenant_id: portal_domain::ids::TenantId, public_url: &str) 
         estimate_defaults: portal_domain::party::EstimateDefaults { tax_rate: "8.25".parse().unwrap_or_default(), terms: TERMS.into() },
         working_hours: Default::default(),
         files: Default::default(),
+        review_links: portal_domain::review::ReviewLinks {
+            google: Some("https://g.page/r/bright-spark-electric/review".into()),
+            facebook: Some("https://www.facebook.com/brightsparkelectric/reviews".into()),
+            yelp: None,
+        },
     }
 }
 

@@ -56,6 +56,11 @@ pub(super) fn tenant(tenant_id: TenantId, public_url: &str) -> Result<Tenant, Er
         estimate_defaults: EstimateDefaults { tax_rate: "5".parse().unwrap_or_default(), terms: TERMS.into() },
         working_hours: Default::default(),
         files: Default::default(),
+        review_links: portal_domain::review::ReviewLinks {
+            google: None,
+            facebook: None,
+            yelp: Some("https://www.yelp.com/writeareview/biz/northside-plumbing".into()),
+        },
     })
 }
 

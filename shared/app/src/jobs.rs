@@ -246,7 +246,7 @@ pub async fn act_on(act: &Act<'_>, b: &JobBundle, action: JobAction) -> Result<J
         }
     }
     if event == JobEvent::Complete {
-        writes.push(outbox::enqueue(&act.tenant, Notice::JobCompleted { job: job.id.clone() }.message(act.ids, &job.account, act.now))?);
+        writes.extend(completed_notices(act, &job)?);
     }
     let action_name = match event {
         JobEvent::Hold => "job.on_hold",
@@ -720,7 +720,7 @@ pub async fn finish(act: &Act<'_>, b: &JobBundle, visit: &VisitId, f: Finish) ->
             writes.extend(jobs::save_visit(&job, o, &cancelled, &job.zone())?);
             writes.push(outbox::enqueue(&act.tenant, visit_notice(act, &job, o, VisitChange::Cancelled))?);
         }
-        writes.push(outbox::enqueue(&act.tenant, Notice::JobCompleted { job: job.id.clone() }.message(act.ids, &job.account, act.now))?);
+        writes.extend(completed_notices(act, &job)?);
     }
     writes.push(job_write(b, &job)?);
     let detail = serde_json::json!({ "visit": v.id, "equipment": recorded, "job_completed": f.complete_job });
@@ -912,4 +912,13 @@ pub async fn cancel_agreement(
     ];
     act.table.transact(writes).await?;
     Ok(after)
+}
+
+/// What a completed job sends its customer: what was done, then (once: a job is completed
+/// once) the request to rate it.
+fn completed_notices(act: &Act<'_>, job: &Job) -> Result<Vec<Write>, Error> {
+    Ok(vec![
+        outbox::enqueue(&act.tenant, Notice::JobCompleted { job: job.id.clone() }.message(act.ids, &job.account, act.now))?,
+        outbox::enqueue(&act.tenant, Notice::ReviewRequest { job: job.id.clone() }.message(act.ids, &job.account, act.now))?,
+    ])
 }

@@ -37,6 +37,7 @@ pub mod mail;
 pub mod messages;
 pub mod notify;
 pub mod payments;
+pub mod reviews;
 pub mod stats;
 
 pub use act::Act;

@@ -321,18 +321,10 @@ pub async fn mark_read(act: &Act<'_>, th: &Thread, side: Side) -> Result<(), Err
 #[serde(deny_unknown_fields)]
 pub struct ThreadChange {
     /// A staff member's id to assign the thread to; `null` to leave it unassigned.
-    #[serde(default, with = "double_option")]
+    #[serde(default, with = "portal_domain::serde_util::double_option")]
     #[schema(value_type = Option<portal_domain::ids::StaffId>)]
     pub assigned: Option<Option<portal_domain::ids::StaffId>>,
     pub state: Option<ThreadState>,
-}
-
-/// Tells an absent field (`None`) from a `null` (`Some(None)`).
-mod double_option {
-    use serde::{Deserialize, Deserializer};
-    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
-        Option::<T>::deserialize(d).map(Some)
-    }
 }
 
 /// Assigns, closes or reopens a thread; audited.

@@ -16,6 +16,8 @@
 //! - [`adoption`]: the adoption figures, counted as events happen ([`adoption::Tally`]).
 //! - [`inbound`]: whether an emailed reply is posted, held for the office (and why), or ignored.
 //! - [`reply`]: what of an emailed reply is the reply (quoted original and signatures cut).
+//! - [`review`]: ratings of completed jobs, their follow-ups, and the public review links
+//!   offered to every rater (no review gating).
 //! - [`ports`]: the traits adapters implement (clock, ids, mail).
 //! - [`error`]: validation and rule errors shared by everything above.
 pub mod adoption;
@@ -35,6 +37,8 @@ pub mod payment;
 pub mod payments;
 pub mod ports;
 pub mod reply;
+pub mod review;
+pub mod serde_util;
 
 pub use error::{DomainError, FieldErrors};
 /// The time type every record and port uses (re-exported for adapters).

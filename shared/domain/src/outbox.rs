@@ -72,6 +72,9 @@ pub enum Notice {
     Visit { job: JobId, visit: VisitId, change: VisitChange },
     /// A job was completed: what was done, with links to the job and its invoice.
     JobCompleted { job: JobId },
+    /// A completed job's customer is asked, once, to rate it: to the contacts who see the
+    /// job, each with a link that opens its Rate us page (issued when it is sent).
+    ReviewRequest { job: JobId },
     /// Staff wrote in a thread: the staff messages from `since` on (gathered for two
     /// minutes), to the contacts who see the thread, with a link that opens it.
     ThreadReply { about: crate::message::About, since: Timestamp },
@@ -134,6 +137,13 @@ pub enum OfficeEvent {
         visit: VisitId,
         request: RescheduleId,
     },
+    /// A customer rated a job [`crate::review::FOLLOW_UP_AT_OR_BELOW`] stars or fewer: a
+    /// follow-up is open.
+    LowRating {
+        job: JobId,
+        /// The score that opened it (the rating may change before this is sent).
+        stars: u8,
+    },
     /// A customer wrote in a thread: to the staff member it is assigned to, else the office.
     MessageReceived {
         about: crate::message::About,
@@ -190,9 +200,12 @@ impl Notice {
             Self::PortalInvite { contact, .. } => Self::PortalInvite { contact: contact.clone(), token: None },
             Self::StaffInvite { staff, .. } => Self::StaffInvite { staff: staff.clone(), token: None },
             Self::SignInRequested { .. } => Self::SignInRequested { ask: None },
-            Self::Receipt { .. } | Self::OfficeAlert { .. } | Self::Visit { .. } | Self::JobCompleted { .. } | Self::ThreadReply { .. } => {
-                self.clone()
-            }
+            Self::Receipt { .. }
+            | Self::OfficeAlert { .. }
+            | Self::Visit { .. }
+            | Self::JobCompleted { .. }
+            | Self::ReviewRequest { .. }
+            | Self::ThreadReply { .. } => self.clone(),
         }
     }
 }

@@ -166,6 +166,9 @@ pub struct Tenant {
     /// Photo and document limits: the storage quota and the uploads per contact per day.
     #[serde(default)]
     pub files: crate::file::FileSettings,
+    /// The business's public review pages, offered to every customer after they rate a job.
+    #[serde(default)]
+    pub review_links: crate::review::ReviewLinks,
 }
 
 /// The business's defaults for new estimates.

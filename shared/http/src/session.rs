@@ -2,7 +2,7 @@
 //! nowhere else: never from a path, a query or a body.
 use lambda_http::Request;
 use portal_domain::estimate::Estimate;
-use portal_domain::ids::{AccountId, ContactId, EstimateId, InvoiceId, PropertyId, TenantId};
+use portal_domain::ids::{AccountId, ContactId, EstimateId, InvoiceId, JobId, PropertyId, TenantId};
 use portal_domain::invoice::Invoice;
 use portal_domain::invoice::InvoiceStatus;
 use portal_domain::party::{ContactRole, Section};
@@ -21,6 +21,8 @@ pub enum Scope {
     Estimate { id: EstimateId, sign: bool },
     /// One invoice from an emailed link: view, and pay it if `pay`.
     Invoice { id: InvoiceId, pay: bool },
+    /// One completed job from a review request: see it and rate it, nothing else.
+    Rating { job: JobId },
 }
 
 /// What a customer is paying for, to check against the session's scope.
@@ -47,6 +49,7 @@ impl Scope {
                 match kind {
                     "estimate" => Some(Scope::Estimate { id: id.parse().ok()?, sign: rights.contains(&"sign") }),
                     "invoice" => Some(Scope::Invoice { id: id.parse().ok()?, pay: rights.contains(&"pay") }),
+                    "rating" if rights.contains(&"rate") => Some(Scope::Rating { job: id.parse().ok()? }),
                     _ => None,
                 }
             }
@@ -58,6 +61,7 @@ impl Scope {
             Scope::ReadOnly => "portal:read".into(),
             Scope::Estimate { id, sign } => format!("estimate:{id}:{}", if *sign { "view,sign" } else { "view" }),
             Scope::Invoice { id, pay } => format!("invoice:{id}:{}", if *pay { "view,pay" } else { "view" }),
+            Scope::Rating { job } => format!("rating:{job}:view,rate"),
         }
     }
 
@@ -66,6 +70,7 @@ impl Scope {
         match self {
             Scope::Estimate { id, .. } => Some(("estimate", id.to_string())),
             Scope::Invoice { id, .. } => Some(("invoice", id.to_string())),
+            Scope::Rating { job } => Some(("rating", job.to_string())),
             Scope::Portal | Scope::ReadOnly => None,
         }
     }
@@ -167,7 +172,7 @@ impl CustomerSession {
         let in_scope = match &self.scope {
             Scope::Portal | Scope::ReadOnly => true,
             Scope::Estimate { id, .. } => id == &e.id,
-            Scope::Invoice { .. } => false,
+            Scope::Invoice { .. } | Scope::Rating { .. } => false,
         };
         in_scope && self.at_property(e.property.as_ref())
     }
@@ -177,7 +182,7 @@ impl CustomerSession {
         let in_scope = match &self.scope {
             Scope::Portal | Scope::ReadOnly => true,
             Scope::Invoice { id, .. } => id == &i.id,
-            Scope::Estimate { .. } => false,
+            Scope::Estimate { .. } | Scope::Rating { .. } => false,
         };
         in_scope && i.status != InvoiceStatus::Draft && self.at_property(i.property.as_ref())
     }
@@ -222,7 +227,7 @@ impl CustomerSession {
             Scope::Portal => true,
             Scope::ReadOnly => return Err(ApiError::Forbidden("This is a read-only view of the customer's portal.")),
             Scope::Estimate { id, sign } => *sign && id == &e.id,
-            Scope::Invoice { .. } => false,
+            Scope::Invoice { .. } | Scope::Rating { .. } => false,
         };
         if !signs {
             return Err(ApiError::Forbidden("This link does not allow signing. Sign in to continue."));
@@ -242,7 +247,7 @@ impl CustomerSession {
             (Scope::ReadOnly, _) => return Err(ApiError::Forbidden("This is a read-only view of the customer's portal.")),
             (Scope::Estimate { id, sign: true }, PayTarget::Deposit(e)) if id == e => {}
             (Scope::Invoice { id, pay: true }, PayTarget::Invoice(i)) if id == i => {}
-            (Scope::Estimate { .. } | Scope::Invoice { .. }, _) => {
+            (Scope::Estimate { .. } | Scope::Invoice { .. } | Scope::Rating { .. }, _) => {
                 return Err(ApiError::Forbidden("This link does not allow paying this. Sign in to continue."));
             }
         }

@@ -138,6 +138,18 @@ pub fn file_id_gsi(t: &TenantId, f: &portal_domain::ids::FileId) -> String {
 pub fn file_usage(t: &TenantId) -> Key {
     Key::new(tenant_pk(t), "USAGE#FILES")
 }
+/// A job's rating, under the job.
+pub fn rating(t: &TenantId, a: &AccountId, j: &portal_domain::ids::JobId) -> Key {
+    Key::new(account_pk(t, a), format!("{JOB_PREFIX}{j}#RATING"))
+}
+/// GSI1 partition of a tenant's ratings (by when first given).
+pub fn ratings_gsi(t: &TenantId) -> String {
+    format!("T#{t}#RATINGS")
+}
+/// GSI2 partition of a tenant's open follow-ups of low ratings (by when opened).
+pub fn open_follow_ups_gsi(t: &TenantId) -> String {
+    format!("T#{t}#FOLLOWUPS#OPEN")
+}
 /// The blobs of deleted files still to remove, one item a file (written with the delete,
 /// removed once its blobs are gone; the upload sweep finishes what a failed delete left).
 pub fn leftovers_pk(t: &TenantId) -> String {

@@ -92,6 +92,9 @@ function Shell({ children, signedIn }: { children: ComponentChildren; signedIn: 
                   <a href="/admin/invoices" data-route aria-current={path.startsWith('/admin/invoices') ? 'page' : undefined}>
                     Invoices
                   </a>
+                  <a href="/admin/ratings" data-route aria-current={path === '/admin/ratings' ? 'page' : undefined}>
+                    Ratings
+                  </a>
                   <a href="/admin/adoption" data-route aria-current={path === '/admin/adoption' ? 'page' : undefined}>
                     Adoption
                   </a>
@@ -203,6 +206,7 @@ export function AdminApp() {
   else if (path === '/admin/tech') page = <TechPage />;
   else if (path === '/admin/invoices') page = <InvoicesPage />;
   else if (path === '/admin/estimates') page = <EstimatesPage />;
+  else if (path === '/admin/ratings') page = <Later key={path} load={() => import('./pages/Ratings').then((m) => m.RatingsPage)} props={{}} />;
   else if (path === '/admin/adoption') page = <Later key={path} load={() => import('./pages/Adoption').then((m) => m.AdoptionPage)} props={{}} />;
   else if (path === '/admin/staff') page = <StaffPage />;
   else if (path === '/admin/settings') page = <Later key={path} load={() => import('./pages/Settings').then((m) => m.SettingsPage)} props={{}} />;

@@ -200,3 +200,11 @@ export const revokeReplies = (account: string, thread: string) =>
 export const hideMessage = (account: string, thread: string, message: string) =>
   send<void>({ method: 'POST', path: `${threadPath(account, thread)}/messages/${enc(message)}/hide` });
 
+
+// Ratings and their follow-ups.
+export type Rating = S['Rating'];
+export const staffRatings = (followUp: 'all' | 'open', cursor?: string | null) =>
+  send<S['StaffRatings']>({ path: `/api/admin/ratings?${followUp === 'open' ? 'follow_up=open&' : ''}limit=50${cursor ? `&cursor=${enc(cursor)}` : ''}` });
+export const ratingFigures = () => send<S['Figures']>({ path: '/api/admin/ratings/figures' });
+export const changeFollowUp = (account: string, job: string, body: S['FollowUpChange']) =>
+  send<Rating>({ method: 'PATCH', path: `/api/admin/customers/${enc(account)}/ratings/${enc(job)}`, body });

@@ -13,6 +13,9 @@ import type {
   NewMessage,
   Pictures,
   Posted,
+  NewRating,
+  RatingList,
+  RatingPage,
   ThreadList,
   ThreadPage,
   Slot,
@@ -82,6 +85,7 @@ export function setFetch(f: Fetch): void {
 export function documentPath(s: SessionResponse | null): string | null {
   if (s?.estimate) return `/estimates/${s.estimate}`;
   if (s?.invoice) return `/invoices/${s.invoice}`;
+  if (s?.rating) return `/rate/${s.rating}`;
   return null;
 }
 
@@ -335,7 +339,7 @@ export const requestLink = (body: { tenant: string; email?: string; phone?: stri
   raw<{ status: string; message: string }>('POST', '/api/auth/link', body, null);
 /** What a link opens, without spending it. */
 export const linkInfo = (token: string) =>
-  raw<{ business: string; opens: 'portal' | 'admin' | 'estimate' | 'invoice'; number: string | null; title: string | null; stale: boolean; message: string | null }>(
+  raw<{ business: string; opens: 'portal' | 'admin' | 'estimate' | 'invoice' | 'rating'; number: string | null; title: string | null; stale: boolean; message: string | null }>(
     'POST',
     '/api/auth/link-info',
     { token },
@@ -380,6 +384,10 @@ export const markThreadRead = (thread: string) => send<void>({ method: 'POST', p
 export const uploadSlot = (body: NewFile) => send<Slot>({ method: 'POST', path: '/api/uploads', body });
 export const uploadStatus = (file: string) => send<UploadStatus>({ path: `/api/uploads/${encodeURIComponent(file)}` });
 export const deleteFile = (file: string) => send<void>({ method: 'DELETE', path: `/api/files/${encodeURIComponent(file)}` });
+// Rate us.
+export const listRatings = () => send<RatingList>({ path: '/api/ratings' });
+export const getRating = (job: string) => send<RatingPage>({ path: `/api/ratings/${encodeURIComponent(job)}` });
+export const rateJob = (job: string, body: NewRating) => send<RatingPage>({ method: 'PUT', path: `/api/ratings/${encodeURIComponent(job)}`, body });
 
 /** What sending a file to its slot reports as it goes. */
 export interface Progress {

@@ -795,6 +795,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/customers/{account}/ratings/{job}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** The office assigns a low rating's follow-up, notes what it did, closes or reopens it. */
+        patch: operations["patch_admin_customers_account_ratings_job"];
+        trace?: never;
+    };
     "/api/admin/customers/{account}/threads/{thread}": {
         parameters: {
             query?: never;
@@ -1042,6 +1059,46 @@ export interface paths {
             cookie?: never;
         };
         get: operations["get_admin_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/ratings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The office's ratings, newest first (one Query of an index per page), or the open
+         *     follow-ups.
+         */
+        get: operations["get_admin_ratings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/ratings/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The average, the distribution, month by month and per technician, and the follow-ups
+         *     open and closed, over the newest 5,000 ratings.
+         */
+        get: operations["get_admin_ratings_figures"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1752,6 +1809,44 @@ export interface paths {
          */
         get: operations["get_properties"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ratings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Rate us page: every completed job this contact sees, newest first, rated or not (one
+         *     Query of the customer's partition).
+         */
+        get: operations["get_ratings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ratings/{job}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One completed job's Rate us page (404 for a job not completed, or not this session's). */
+        get: operations["get_ratings_job"];
+        /** Rates a completed job, or changes its rating for 14 days after it was first given. */
+        put: operations["put_ratings_job"];
         post?: never;
         delete?: never;
         options?: never;
@@ -2547,6 +2642,26 @@ export interface components {
             /** @description Sent versions, newest first. */
             versions: components["schemas"]["VersionView"][];
         };
+        /** @description The office's figures over the ratings read. */
+        Figures: {
+            /**
+             * Format: double
+             * @description Mean stars, one decimal; `null` with no rating.
+             */
+            average?: number | null;
+            /** Format: int32 */
+            count: number;
+            /** @description How many ratings gave 1, 2, 3, 4 and 5 stars. */
+            distribution: number[];
+            /** Format: int32 */
+            follow_ups_closed: number;
+            /** Format: int32 */
+            follow_ups_open: number;
+            /** @description The last twelve months (by first rating, in the contractor's zone), oldest first. */
+            months: components["schemas"]["MonthFigures"][];
+            /** @description Ratings that named a technician. */
+            technicians: components["schemas"]["TechnicianFigures"][];
+        };
         /** @example fil_01JD8X3G7N9QK2W5V4M6R8T0YB */
         FileId: string;
         /**
@@ -2594,6 +2709,28 @@ export interface components {
             equipment?: components["schemas"]["EquipmentDetails"][];
             /** @description What was done, for the customer. */
             notes?: string;
+        };
+        /** @description The office's follow-up of a low rating. */
+        FollowUp: {
+            /** @description Who handles it. */
+            assigned?: string | null;
+            /** Format: date-time */
+            closed_at?: string | null;
+            /** @description The staff member who closed it. */
+            closed_by?: string | null;
+            /** @description What the office did (for the office only). */
+            note?: string;
+            open: boolean;
+            /** Format: date-time */
+            opened_at: string;
+        };
+        /** @description The office changes a follow-up: assigns it, writes a note, closes or reopens it. */
+        FollowUpChange: {
+            /** @description A staff member's id; `null` unassigns. */
+            assigned?: string | null;
+            note?: string | null;
+            /** @description `false` closes it, `true` reopens it. */
+            open?: boolean | null;
         };
         /** @example grp_01JD8X3G7N9QK2W5V4M6R8T0YB */
         GroupId: string;
@@ -3034,7 +3171,10 @@ export interface components {
             message?: string | null;
             /** @description The document's printed number (`E-1042`, `INV-2031`), for a document link. */
             number?: string | null;
-            /** @description `portal` (a sign-in link), `admin` (a staff sign-in link), `estimate` or `invoice`. */
+            /**
+             * @description `portal` (a sign-in link), `admin` (a staff sign-in link), `estimate`, `invoice`, or
+             *     `rating` (a review request: the job's number and title).
+             */
             opens: string;
             /** @description The link can no longer be used (spent, expired or withdrawn): a fresh one can be asked for. */
             stale: boolean;
@@ -3128,6 +3268,14 @@ export interface components {
             invoices_paid_offline: number;
             /** Format: int32 */
             invoices_paid_online: number;
+            /** @description `2026-11`. */
+            month: string;
+        };
+        MonthFigures: {
+            /** Format: double */
+            average?: number | null;
+            /** Format: int32 */
+            count: number;
             /** @description `2026-11`. */
             month: string;
         };
@@ -3228,6 +3376,14 @@ export interface components {
              * @example America/Denver
              */
             time_zone?: string | null;
+        };
+        /** @description What a customer sends. */
+        NewRating: {
+            comment?: string | null;
+            /** Format: int32 */
+            stars: number;
+            /** @description One of the job's technicians (their id), when the rating is about them. */
+            technician?: string | null;
         };
         NewStaff: {
             email: components["schemas"]["Email"];
@@ -3624,6 +3780,70 @@ export interface components {
          * @enum {string}
          */
         Purpose: "invoice" | "deposit" | "credit" | "balance";
+        /** @description The technician a rating is about. */
+        RatedTechnician: {
+            id: string;
+            name: string;
+        };
+        /** @description A job's rating, as stored (one per job, under it). */
+        Rating: {
+            account: string;
+            /** @description What they wrote (may be empty). */
+            comment: string;
+            /** @description Who rated it last. */
+            contact: string;
+            contact_name: string;
+            /** Format: date-time */
+            created_at: string;
+            follow_up?: components["schemas"]["FollowUp"] | null;
+            job: string;
+            /** @description `J-1012 · Bathroom exhaust fan`, as the job was named when rated. */
+            job_number: string;
+            job_title: string;
+            /** Format: int64 */
+            rev: number;
+            /**
+             * Format: int32
+             * @description 1 to 5.
+             */
+            stars: number;
+            technician?: components["schemas"]["RatedTechnician"] | null;
+            tenant: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description The account's completed jobs, newest first, with their ratings. */
+        RatingList: {
+            jobs: components["schemas"]["RatingPage"][];
+        };
+        /** @description A job's Rate us page. */
+        RatingPage: {
+            /** Format: date-time */
+            completed_at?: string | null;
+            job: string;
+            number: string;
+            rating?: components["schemas"]["RatingView"] | null;
+            /** @description Who came: the customer may say the rating is about one of them. */
+            technicians: components["schemas"]["RatedTechnician"][];
+            title: string;
+        };
+        /** @description A rating as its customer sees it (never the office's follow-up). */
+        RatingView: {
+            /** @description Who gave it (another contact of the account may have). */
+            by: string;
+            comment: string;
+            editable: boolean;
+            /**
+             * Format: date-time
+             * @description Until when it may still change.
+             */
+            editable_until: string;
+            /** Format: int32 */
+            stars: number;
+            technician?: components["schemas"]["RatedTechnician"] | null;
+            /** Format: date-time */
+            updated_at: string;
+        };
         /** @description Why, in words the customer sees (may be empty). */
         Reason: {
             reason?: string;
@@ -3676,6 +3896,19 @@ export interface components {
             /** @description One to three windows that suit the customer, in the future, inside working hours. */
             preferred: components["schemas"]["Window"][];
             visit: components["schemas"]["VisitId"];
+        };
+        /** @description One public review page. */
+        ReviewLink: {
+            /** @description `Google`, `Facebook` or `Yelp`. */
+            site: string;
+            url: string;
+        };
+        /** @description The contractor's public review pages, offered to every rater after they rate. */
+        ReviewLinks: {
+            facebook?: string | null;
+            /** @description `https://g.page/r/...` or the business's Google review address. */
+            google?: string | null;
+            yelp?: string | null;
         };
         /** @description A file kept privately with an approval (never served to customers). */
         Scan: {
@@ -3750,6 +3983,8 @@ export interface components {
             expires_in: number;
             /** @description For a document link: the invoice it opens. */
             invoice?: string | null;
+            /** @description For a review request's link: the job it rates. */
+            rating?: string | null;
             role: string;
             scope: string;
             staff?: string | null;
@@ -3777,6 +4012,7 @@ export interface components {
             payments: components["schemas"]["PaymentRules"];
             /** @description `#rrggbb`. */
             primary_color: string;
+            review_links?: components["schemas"]["ReviewLinks"] | null;
             sections: components["schemas"]["PortalSections"];
             support_email?: components["schemas"]["Email"] | null;
             support_phone?: components["schemas"]["Phone"] | null;
@@ -3832,6 +4068,13 @@ export interface components {
             /** Format: int32 */
             width: number;
         };
+        /** @description A page of the office's ratings. */
+        StaffRatings: {
+            /** @description Pass as `cursor` for the next page. */
+            next?: string | null;
+            /** @description Newest first; with `follow_up=open`, the open follow-ups, oldest first. */
+            ratings: components["schemas"]["Rating"][];
+        };
         /** @description A staff member as the admin page shows them. */
         StaffView: {
             active: boolean;
@@ -3853,6 +4096,14 @@ export interface components {
             payment: string;
             purpose: components["schemas"]["Purpose"];
         };
+        TechnicianFigures: {
+            /** Format: double */
+            average?: number | null;
+            /** Format: int32 */
+            count: number;
+            id: string;
+            name: string;
+        };
         /** @example ten_01JD8X3G7N9QK2W5V4M6R8T0YB */
         TenantId: string;
         /** @description What anyone may know about a contractor: shown on the sign-in page before a token is spent. */
@@ -3861,6 +4112,8 @@ export interface components {
             id: string;
             locale: string;
             name: string;
+            /** @description The business's public review pages, offered after every rating whatever its score. */
+            review_links: components["schemas"]["ReviewLink"][];
             /** @description Which parts of the portal the contractor shows. */
             sections: components["schemas"]["PortalSections"];
             slug: string;
@@ -8184,6 +8437,100 @@ export interface operations {
             };
         };
     };
+    patch_admin_customers_account_ratings_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+                /** @description Job id (job_...) */
+                job: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FollowUpChange"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rating"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than this route takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_admin_customers_account_threads_thread: {
         parameters: {
             query?: never;
@@ -9033,6 +9380,89 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_admin_ratings: {
+        parameters: {
+            query?: {
+                /** @description `open`: only the open follow-ups, oldest first */
+                follow_up?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffRatings"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_admin_ratings_figures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Figures"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11579,6 +12009,181 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_ratings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingList"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_ratings_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Job id (job_...) */
+                job: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingPage"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_ratings_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Job id (job_...) */
+                job: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewRating"];
+            };
+        };
+        responses: {
+            /** @description Rated (the portal then offers the public review links, whatever the score) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingPage"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description rating_final: more than 14 days after it was given */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than this route takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -116,3 +116,14 @@ export type MessageView = S['MessageView'];
 export type NewMessage = S['NewMessage'];
 export type Posted = S['Posted'];
 
+// Rate us.
+export type RatingPage = S['RatingPage'];
+export type RatingList = S['RatingList'];
+export type RatingView = S['RatingView'];
+export type NewRating = S['NewRating'];
+export type RatedTechnician = S['RatedTechnician'];
+export type ReviewLink = S['ReviewLink'];
+export type Rating = S['Rating'];
+export type StaffRatings = S['StaffRatings'];
+export type RatingFigures = S['Figures'];
+export type FollowUpChange = S['FollowUpChange'];

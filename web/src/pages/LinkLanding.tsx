@@ -28,7 +28,9 @@ export function LinkLanding({ token, tenant }: { token: string; tenant: TenantPr
         const business = i.business || tenant?.name || 'the business';
         const doc = i.number ? `${i.opens === 'estimate' ? 'Estimate' : 'Invoice'} ${i.number}${i.title ? `: ${i.title}` : ''}` : null;
         setOpens(
-          i.opens === 'estimate' || i.opens === 'invoice'
+          i.opens === 'rating'
+            ? `Rate ${i.title ? `${i.title}${i.number ? ` (${i.number})` : ''}` : 'your job'} for ${business}. Press Continue.`
+            : i.opens === 'estimate' || i.opens === 'invoice'
             ? `${doc ?? (i.opens === 'estimate' ? 'An estimate' : 'An invoice')} from ${business}. Press Continue to open it.`
             : i.opens === 'admin'
               ? `Press Continue to sign in to ${business}'s admin page.`

@@ -209,3 +209,56 @@ pub(super) async fn deliver_completed(
     }
     Ok(())
 }
+
+/// How long a review request's link opens the job's Rate us page.
+pub const REVIEW_LINK_DAYS: i64 = portal_domain::review::EDIT_DAYS;
+
+/// Asks the contacts who see a completed job to rate it: each gets a link that opens its
+/// Rate us page (that page only) until the rating can no longer change. Nothing when it was
+/// rated meanwhile, or the job is not completed any more.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn deliver_review_request(
+    table: &dyn Table,
+    mailer: &dyn Mailer,
+    sms: &dyn Sms,
+    ids: &dyn portal_domain::ports::Ids,
+    tenant: &Tenant,
+    account: &AccountId,
+    job: &JobId,
+    now: Timestamp,
+) -> Result<(), SendError> {
+    use portal_store::repo::auth::{LinkPurpose, Subject, issue_link};
+    let Some(b) = jobs::load(table, &tenant.id, account, job).await? else { return Ok(()) };
+    if b.rating.is_some() || b.job.status != portal_domain::job::JobStatus::Completed {
+        return Ok(());
+    }
+    let job = &b.job;
+    let base = tenant.portal_url.trim_end_matches('/');
+    let contacts = parties::list_contacts(table, &tenant.id, account).await?;
+    let ttl = jiff::SignedDuration::from_hours(24 * REVIEW_LINK_DAYS);
+    for c in crate::links::recipients(&contacts, job.property.as_ref(), |_| true) {
+        let subject = Subject::Contact { account: account.clone(), contact: c.id.clone() };
+        let (token, link) = issue_link(ids, &tenant.id, subject, LinkPurpose::Rating { job: job.id.clone() }, now, ttl)?;
+        table.transact(vec![link]).await?;
+        let url = format!("{base}/signin#token={token}");
+        if let Some(email) = &c.email {
+            let mail = crate::mail::branded(
+                tenant,
+                email,
+                format!("How did we do? {} · {}", job.title, tenant.name),
+                &[
+                    format!("Hello {},", c.name),
+                    format!("{} finished {} ({}). How did it go?", tenant.name, job.title, job.number),
+                    "Tap a star: it takes a few seconds, and only the business sees it.".into(),
+                ],
+                "Rate this job",
+                &url,
+                "The link opens this job's rating for 14 days; you can change your rating until then.",
+            );
+            mailer.send(&mail).await?;
+        } else if let Some(phone) = &c.phone {
+            sms.send(phone, &format!("{}: how did we do on {}? Rate it in a few seconds: {url}", tenant.name, job.title)).await?;
+        }
+    }
+    Ok(())
+}

@@ -194,6 +194,7 @@ async fn send(
             jobs::deliver_visit(table, mailer, sms, tenant, account()?, job, visit, *change, now).await?
         }
         Notice::JobCompleted { job } => jobs::deliver_completed(table, mailer, sms, tenant, account()?, job).await?,
+        Notice::ReviewRequest { job } => jobs::deliver_review_request(table, mailer, sms, ids, tenant, account()?, job, now).await?,
         Notice::SignInRequested { ask } => {
             let ask = ask.as_ref().ok_or(SendError::Missing("the sign-in request was already handled"))?;
             signin::deliver(table, mailer, sms, ids, tenant, ask, now).await?;

@@ -108,6 +108,23 @@ pub(super) async fn deliver(
                 (format!("Payment received: {amount} from {customer}"), vec![format!("{customer} paid {amount} for {what}.")], url)
             }
         }
+        OfficeEvent::LowRating { job, stars } => {
+            let r = portal_store::repo::reviews::get(table, t, account, job).await?.ok_or(SendError::Missing("the rating is gone"))?;
+            let words = |n: u8| if n == 1 { "1 star".to_string() } else { format!("{n} stars") };
+            let stars = words(*stars);
+            let mut lines = vec![format!("{} ({customer}) rated {} ({}) {stars}.", r.contact_name, r.job_title, r.job_number)];
+            if words(r.stars) != stars {
+                lines.push(format!("They have changed it since: {} now.", words(r.stars)));
+            }
+            if let Some(t) = &r.technician {
+                lines.push(format!("About {}.", t.name));
+            }
+            if !r.comment.is_empty() {
+                lines.push(format!("They wrote: {}", r.comment));
+            }
+            lines.push("A follow-up is open on the Ratings page: call them or answer in the job's thread.".into());
+            (format!("{stars} from {customer} for {}", r.job_number), lines, format!("{base}/admin/ratings"))
+        }
         OfficeEvent::VisitConfirmed { job, visit } | OfficeEvent::VisitChangeAsked { job, visit, .. } => {
             let b = portal_store::repo::jobs::load(table, t, account, job).await?.ok_or(SendError::Missing("the job is gone"))?;
             let v = b.visit(visit).ok_or(SendError::Missing("the visit is gone"))?;

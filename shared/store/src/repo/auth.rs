@@ -26,6 +26,9 @@ pub enum LinkPurpose {
     Estimate { estimate: EstimateId, rights: Vec<String> },
     /// Opens one invoice (view, pay) the same way.
     Invoice { invoice: InvoiceId, rights: Vec<String> },
+    /// Opens one completed job's rating page from a review request (usable more than once
+    /// until it expires, so the customer can come back and change their rating).
+    Rating { job: portal_domain::ids::JobId },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -25,6 +25,8 @@ pub struct JobBundle {
     /// The job's thread (none before its first message) and its messages, oldest first.
     pub thread: Option<portal_domain::message::Thread>,
     pub messages: Vec<portal_domain::message::Message>,
+    /// The customer's rating, once given.
+    pub rating: Option<portal_domain::review::Rating>,
 }
 
 impl JobBundle {
@@ -38,6 +40,7 @@ impl JobBundle {
             files: Vec::new(),
             thread: None,
             messages: Vec::new(),
+            rating: None,
         }
     }
     pub fn visit(&self, id: &portal_domain::ids::VisitId) -> Option<&Visit> {
@@ -199,6 +202,12 @@ impl Work {
                 match self.jobs.iter_mut().rev().find(|b| m.about.job() == Some(&b.job.id)) {
                     Some(b) => b.messages.push(m),
                     None => return Ok(false),
+                }
+            }
+            "rating" => {
+                let r: portal_domain::review::Rating = from_item(item)?;
+                if let Some(b) = self.jobs.iter_mut().rev().find(|b| b.job.id == r.job) {
+                    b.rating = Some(r);
                 }
             }
             "visit_technician" => {}
