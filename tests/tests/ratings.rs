@@ -60,6 +60,13 @@ async fn a_completed_job_asks_once_and_its_link_rates_that_job_only() {
     assert_eq!(h.call_with("view-jobs", "home", &link, None, &[]).await.0, 403);
     assert_eq!(h.call_with("rate-us", "get", &link, None, &[]).await.0, 404, "another completed job of hers");
     assert_ne!(h.call_with("view-estimate", "get", &link, None, &[]).await.0, 200, "no estimate");
+    // Nor any payment or receipt of the account (a deposit on an estimate, an invoice's).
+    for payment in ["pay_bathfan_deposit", "pay_generator_cheque"] {
+        assert_eq!(h.call_with("view-invoice", "payment", &link, None, &[("payment", payment)]).await.0, 404, "{payment}");
+    }
+    for (function, case) in [("view-invoice", "payments"), ("view-invoice", "list"), ("send-message", "list"), ("view-jobs", "photos")] {
+        assert_eq!(h.call_with(function, case, &link, None, &[]).await.0, 403, "{function} {case}");
+    }
     // Rated through the link: one read and one transaction.
     h.table.take();
     let (status, rated) = h.call_with("rate-us", "rate", &link, Some(&json!({ "stars": 5, "comment": "Spotless." })), &bathfan).await;
@@ -68,6 +75,17 @@ async fn a_completed_job_asks_once_and_its_link_rates_that_job_only() {
     assert_eq!((rated["rating"]["stars"].as_u64(), rated["rating"]["editable"].as_bool()), (Some(5), Some(true)));
     assert_eq!(rated["rating"]["by"], "Dana Whitfield");
     assert!(rated["rating"].get("follow_up").is_none(), "the follow-up is the office's");
+    // The adoption figures count the request and its answer, as a recount of the records does.
+    let tenant = portal_store::repo::parties::get_tenant(h.table.as_ref(), &"ten_brightspark".parse().unwrap()).await.unwrap().unwrap();
+    let kept = portal_app::stats::stored(h.table.as_ref(), &tenant.id).await.unwrap();
+    let recount = portal_app::stats::summed(&portal_app::stats::recount(h.table.as_ref(), &tenant).await.unwrap());
+    assert_eq!(kept, recount, "the counters and a recount");
+    let owner = portal_tests::lambda::staff_token(&h.key, "ten_brightspark", "stf_morgan", "owner");
+    let (status, adoption) = h.call("admin-api", &events::with_token("admin-api", "adoption", &owner)).await;
+    assert_eq!(status, 200, "{adoption}");
+    assert_eq!(adoption["ratings"], 1, "{adoption}");
+    assert!(adoption["review_requests"].as_u64().unwrap() >= 2, "the seed's completed jobs and this one: {adoption}");
+    assert_eq!(adoption["months"][11]["ratings"], 1);
     // A five-star rating opens no follow-up.
     let (_, open) = h.call_with("rate-us", "staff-open", &office(&h), None, &[]).await;
     assert_eq!(open["ratings"], json!([]));
@@ -170,6 +188,9 @@ async fn bad_ratings_are_refused_and_change_nothing() {
     // Read-only (staff viewing as the customer) and a viewer's link to one estimate: refused.
     let view_as = h.token("acc_whitfield", "con_dana", "approver", "portal:read");
     assert_eq!(h.call_with("rate-us", "rate", &view_as, None, &[]).await.0, 403);
+    let viewer = h.token("acc_whitfield", "con_dana", "viewer", "portal");
+    assert_eq!(h.call_with("rate-us", "rate", &viewer, None, &[]).await.0, 403, "viewers read only");
+    assert_eq!(h.call_with("rate-us", "get", &viewer, None, &[]).await.0, 200);
     let estimate_link = h.token("acc_whitfield", "con_dana", "approver", "estimate:est_kitchen:view,sign");
     assert_eq!(h.call_with("rate-us", "get", &estimate_link, None, &[]).await.0, 404);
     // Technicians have no ratings list; customers none of the office's routes.

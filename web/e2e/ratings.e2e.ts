@@ -93,6 +93,7 @@ describe('rate us', () => {
     expect(await card.textContent()).toContain('the hallway was left dusty');
     expect(await card.getByRole('img', { name: '2 stars' }).count()).toBe(1);
     await expect.poll(() => desk.getByRole('region', { name: 'Figures' }).textContent()).toContain('1 open');
+    expect(await desk.getByRole('region', { name: 'Figures' }).textContent()).toContain('Review requests answered: 1 of');
     await expectAccessible(desk, 'ratings');
     await shot(desk, 'ratings-04-office');
     await card.getByRole('link', { name: "Answer in the job's thread" }).click();

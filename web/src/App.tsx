@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 
 import { ApiError, adoptViewAs, displayName, documentPath, onSessionChange, restore, session, signOut, tenantProfile } from './api/client';
 import type { TenantProfile } from './api/types';
+import { Later } from './components/Later';
 import { Layout } from './components/Layout';
 import { Loading, Notice } from './components/Notice';
 import { applyBrand } from './lib/brand';
@@ -16,7 +17,6 @@ import { JobListPage, JobPage } from './pages/Jobs';
 import { MessagesPage, ThreadRoute } from './pages/Messages';
 import { PicturesPage } from './pages/Pictures';
 import { PropertiesPage, PropertyDocumentsPage } from './pages/Properties';
-import { RateListPage, RatePage } from './pages/Rate';
 import { ReschedulePage } from './pages/Reschedule';
 import { PaymentPage, PaymentsPage } from './pages/Pay';
 import { LinkLanding } from './pages/LinkLanding';
@@ -164,7 +164,7 @@ export function App() {
   } else if (invoiceMatch?.[1] && (!documentOnly || documentOnly === path)) {
     page = <InvoicePage id={invoiceMatch[1]} />;
   } else if (rateMatch?.[1] && (!documentOnly || documentOnly === path)) {
-    page = <RatePage job={rateMatch[1]} tenant={tenant} />;
+    page = <Later key={path} load={() => import('./pages/Rate').then((m) => m.RatePage)} props={{ job: rateMatch[1], tenant }} />;
   } else if (documentOnly) {
     page = (
       <section class="card narrow">
@@ -194,7 +194,7 @@ export function App() {
   } else if (path === '/messages') {
     page = <MessagesPage />;
   } else if (path === '/rate') {
-    page = <RateListPage />;
+    page = <Later key={path} load={() => import('./pages/Rate').then((m) => m.RateListPage)} props={{}} />;
   } else if (path === '/pictures') {
     page = <PicturesPage />;
   } else if (path === '/properties') {

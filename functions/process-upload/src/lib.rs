@@ -181,17 +181,26 @@ pub async fn sweep(state: &State, now: Timestamp) -> Result<usize, Failure> {
         }
         // Blobs of deleted files that the delete could not remove at the time.
         for leftover in files::leftovers(state.table.as_ref(), &tenant, SWEEP_PAGE).await? {
-            for key in &leftover.blobs {
-                state.blobs.delete(key).await?;
+            // One that fails again waits for the next sweep; the others, and the other
+            // tenants, go on.
+            if let Err(e) = remove_leftover(state, &leftover).await {
+                tracing::warn!(error = %e, "a deleted file's blobs are left for the next sweep");
             }
-            state.table.delete(files::leftover_done(&leftover)).await?;
-            tracing::info!("a deleted file's blobs removed");
         }
     }
     if released > 0 {
         tracing::info!(released, "pending uploads given up");
     }
     Ok(released)
+}
+
+async fn remove_leftover(state: &State, leftover: &files::Leftover) -> Result<(), Failure> {
+    for key in &leftover.blobs {
+        state.blobs.delete(key).await?;
+    }
+    state.table.delete(files::leftover_done(leftover)).await?;
+    tracing::info!("a deleted file's blobs removed");
+    Ok(())
 }
 
 async fn refuse(state: &State, key: &str, upload: &Upload, reason: &str) -> Result<Outcome, Failure> {

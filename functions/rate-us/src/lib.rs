@@ -114,6 +114,9 @@ pub async fn rate(state: &State, req: &Call) -> Result<Response<Body>, ApiError>
     if session.scope == Scope::ReadOnly {
         return Err(ApiError::Forbidden("This is a read-only view of the customer's portal."));
     }
+    if session.role == portal_domain::party::ContactRole::Viewer {
+        return Err(ApiError::Forbidden("Viewers on this account can look but not rate. Ask an approver to rate the job."));
+    }
     let b = load(state, &session, req).await?;
     let act = req.act(state.table.as_ref(), state.ids.as_ref(), &session.tenant, session.actor());
     let page = reviews::rate(&act, &b, Rater { contact: &session.contact, name: &session.name }, &body).await?;
@@ -142,8 +145,8 @@ pub async fn staff_list(state: &State, req: &Call) -> Result<Response<Body>, Api
             Ok(response::ok(&StaffRatings { ratings, next: next.map(|c| c.0) }))
         }
         Some("open") => {
-            let ratings = repo::open_follow_ups(state.table.as_ref(), &s.tenant, 100).await?;
-            Ok(response::ok(&StaffRatings { ratings, next: None }))
+            let (ratings, next) = repo::open_follow_ups(state.table.as_ref(), &s.tenant, limit, cursor).await?;
+            Ok(response::ok(&StaffRatings { ratings, next: next.map(|c| c.0) }))
         }
         Some(_) => Err(portal_domain::DomainError::invalid("follow_up", "open, or leave it out").into()),
     }

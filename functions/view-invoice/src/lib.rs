@@ -128,6 +128,8 @@ fn payment_visible(session: &CustomerSession, money: &AccountPayments, p: &Payme
         (Scope::Estimate { .. }, _) => false,
         (Scope::Invoice { id, .. }, Document::Invoice(i)) => id == i,
         (Scope::Invoice { .. }, _) => false,
+        // A review request's link rates one job; it sees no payment.
+        (Scope::Rating { .. }, _) => false,
         (_, Document::Invoice(i)) => money.invoices.iter().any(|x| &x.id == i && visible(session, x)),
         (_, Document::Estimate(e)) => money.estimates.iter().any(|x| &x.id == e && session.at_property(x.property.as_ref())),
         (_, Document::Account) => session.properties.is_none(),

@@ -916,9 +916,14 @@ pub async fn cancel_agreement(
 
 /// What a completed job sends its customer: what was done, then (once: a job is completed
 /// once) the request to rate it.
+/// The review request counts for the adoption figures (the share answered).
 fn completed_notices(act: &Act<'_>, job: &Job) -> Result<Vec<Write>, Error> {
-    Ok(vec![
+    let mut tally = portal_domain::adoption::Tally::default();
+    tally.review_requested(job.completed_at.unwrap_or(act.now), &job.zone());
+    let mut writes = vec![
         outbox::enqueue(&act.tenant, Notice::JobCompleted { job: job.id.clone() }.message(act.ids, &job.account, act.now))?,
         outbox::enqueue(&act.tenant, Notice::ReviewRequest { job: job.id.clone() }.message(act.ids, &job.account, act.now))?,
-    ])
+    ];
+    writes.extend(portal_store::repo::stats::writes(&act.tenant, &job.account, &tally));
+    Ok(writes)
 }

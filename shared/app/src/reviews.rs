@@ -120,7 +120,7 @@ pub async fn rate(act: &Act<'_>, b: &JobBundle, rater: Rater<'_>, new: &NewRatin
             "Ratings can be changed for 14 days. Write to the office from the job's page to tell them more.",
         ));
     }
-    let follow_up = Rating::follow_up_after(before.and_then(|r| r.follow_up.as_ref()), stars, act.now);
+    let follow_up = Rating::follow_up_after(before, stars, act.now);
     let opened = follow_up.as_ref().is_some_and(|f| f.open) && !before.and_then(|r| r.follow_up.as_ref()).is_some_and(|f| f.open);
     let rating = Rating {
         tenant: act.tenant.clone(),
@@ -146,6 +146,12 @@ pub async fn rate(act: &Act<'_>, b: &JobBundle, rater: Rater<'_>, new: &NewRatin
         reviews::save(&rating, before.map(|r| r.rev))?,
         act.audit(if before.is_some() { "rating.changed" } else { "rating.given" }, &b.job.id, Some(&b.job.account), detail)?,
     ];
+    if before.is_none() {
+        // A first rating answers the review request (the adoption figures' share).
+        let mut tally = portal_domain::adoption::Tally::default();
+        tally.rated(act.now, &b.job.zone());
+        writes.extend(portal_store::repo::stats::writes(&act.tenant, &b.job.account, &tally));
+    }
     if opened {
         let notice = OfficeEvent::LowRating { job: b.job.id.clone(), stars }.message(act.ids, &b.job.account, act.now);
         writes.push(outbox::enqueue(&act.tenant, notice)?);
@@ -193,6 +199,10 @@ pub async fn change_follow_up(act: &Act<'_>, r: &Rating, change: &FollowUpChange
             next.closed_by = None;
         }
         _ => {}
+    }
+    if &next == f {
+        // Nothing changes: nothing written, nothing audited.
+        return Ok(r.clone());
     }
     let mut rating = r.clone();
     rating.follow_up = Some(next);

@@ -50,6 +50,7 @@ async fn recount_account(table: &dyn Table, tenant: &Tenant, a: &AccountId) -> R
     let zone = tenant.zone();
     let items = query_all(table, Query::partition(keys::account_pk(&tenant.id, a))).await?;
     let (mut estimates, mut invoices, mut pays, mut signed) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut jobs, mut ratings) = (Vec::new(), Vec::new());
     let mut tally = Tally::default();
     for item in items {
         match kind(&item) {
@@ -57,6 +58,8 @@ async fn recount_account(table: &dyn Table, tenant: &Tenant, a: &AccountId) -> R
             "estimate" => estimates.push(from_item::<Estimate>(item)?),
             "invoice" => invoices.push(from_item::<Invoice>(item)?),
             "payment" => pays.push(from_item::<PaymentRecord>(item)?),
+            "job" => jobs.push(from_item::<portal_domain::job::Job>(item)?),
+            "rating" => ratings.push(from_item::<portal_domain::review::Rating>(item)?),
             "estimate_decision" => {
                 #[derive(serde::Deserialize)]
                 struct Rec {
@@ -80,6 +83,15 @@ async fn recount_account(table: &dyn Table, tenant: &Tenant, a: &AccountId) -> R
         if let Some(p) = paid(i, &pays) {
             tally.paid(&p, 1, &recorded_zone(&i.time_zone).unwrap_or_else(|| zone.clone()));
         }
+    }
+    for j in &jobs {
+        if let (portal_domain::job::JobStatus::Completed, Some(at)) = (j.status, j.completed_at) {
+            tally.review_requested(at, &j.zone());
+        }
+    }
+    for r in &ratings {
+        let job_zone = jobs.iter().find(|j| j.id == r.job).map_or_else(|| zone.clone(), portal_domain::job::Job::zone);
+        tally.rated(r.created_at, &job_zone);
     }
     Ok(tally)
 }

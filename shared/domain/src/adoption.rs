@@ -40,6 +40,10 @@ pub mod field {
     pub const APPROVED_OFFLINE: &str = "approved_offline";
     pub const PAID_ONLINE: &str = "paid_online";
     pub const PAID_OFFLINE: &str = "paid_offline";
+    /// Completed jobs, each asked once to be rated (the review request).
+    pub const REVIEW_REQUESTS: &str = "review_requests";
+    /// Jobs rated (counted when first rated).
+    pub const RATED: &str = "rated";
     /// On a [`super::Cell::Day`]: contacts last seen that day.
     pub const SEEN: &str = "seen";
     /// Histogram prefixes: `{prefix}{bucket}`.
@@ -225,6 +229,18 @@ impl Tally {
         }
     }
 
+    /// A job completed at `at`: its review request (in the job's zone).
+    pub fn review_requested(&mut self, at: Timestamp, zone: &TimeZone) {
+        self.add(Cell::Totals, field::REVIEW_REQUESTS, 1);
+        self.add(Self::month(at, zone), field::REVIEW_REQUESTS, 1);
+    }
+
+    /// A job first rated at `at` (in the job's zone).
+    pub fn rated(&mut self, at: Timestamp, zone: &TimeZone) {
+        self.add(Cell::Totals, field::RATED, 1);
+        self.add(Self::month(at, zone), field::RATED, 1);
+    }
+
     /// An invoice's payment in full as it was and as it is now.
     pub fn paid_change(&mut self, before: Option<Paid>, after: Option<Paid>, zone: &TimeZone) {
         if before != after {
@@ -256,6 +272,10 @@ pub struct Adoption {
     /// Median days from an invoice's issue to its last payment: paid online, against paid by
     /// cheque, cash or credit only.
     pub days_to_pay: Compared,
+    /// Completed jobs asked to be rated, and jobs rated: the share of review requests
+    /// answered.
+    pub review_requests: u32,
+    pub ratings: u32,
 }
 
 /// One month of adoption.
@@ -269,6 +289,9 @@ pub struct Month {
     pub estimates_approved_offline: u32,
     pub invoices_paid_online: u32,
     pub invoices_paid_offline: u32,
+    /// Jobs completed (each asked once to be rated), and jobs first rated, that month.
+    pub review_requests: u32,
+    pub ratings: u32,
 }
 
 /// One figure for the documents the portal handled, and for those it did not.
@@ -328,6 +351,8 @@ impl Counts {
                     estimates_approved_offline: n(&c, field::APPROVED_OFFLINE),
                     invoices_paid_online: n(&c, field::PAID_ONLINE),
                     invoices_paid_offline: n(&c, field::PAID_OFFLINE),
+                    review_requests: n(&c, field::REVIEW_REQUESTS),
+                    ratings: n(&c, field::RATED),
                     month: key,
                 }
             })
@@ -347,6 +372,8 @@ impl Counts {
             contacts_active_90_days: u32::try_from(active).unwrap_or(0),
             hours_to_approve: self.compared(&HOURS, field::APPROVE_PORTAL_HOURS, field::APPROVE_OFFLINE_HOURS),
             days_to_pay: self.compared(&DAYS, field::PAY_ONLINE_DAYS, field::PAY_OFFLINE_DAYS),
+            review_requests: n(&Cell::Totals, field::REVIEW_REQUESTS),
+            ratings: n(&Cell::Totals, field::RATED),
         }
     }
 }

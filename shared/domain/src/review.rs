@@ -96,7 +96,7 @@ pub struct NewRating {
     pub comment: Option<String>,
     /// One of the job's technicians (their id), when the rating is about them.
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<StaffId>)]
     pub technician: Option<StaffId>,
 }
 
@@ -157,16 +157,17 @@ impl Rating {
         stars <= FOLLOW_UP_AT_OR_BELOW
     }
 
-    /// The follow-up after a (new or changed) score: opened when the score falls to a low one
-    /// and none is open; one already opened stays as the office left it.
-    pub fn follow_up_after(before: Option<&FollowUp>, stars: u8, now: Timestamp) -> Option<FollowUp> {
-        match before {
-            Some(f) if f.open || !Self::needs_follow_up(stars) => Some(f.clone()),
-            _ if Self::needs_follow_up(stars) => {
-                Some(FollowUp { open: true, assigned: None, opened_at: now, closed_at: None, closed_by: None, note: String::new() })
-            }
-            other => other.cloned(),
+    /// The follow-up after a new or changed score: a fresh one opens only when the score
+    /// falls to a low one (a first rating, or one above [`FOLLOW_UP_AT_OR_BELOW`] before);
+    /// otherwise the follow-up stays as the office left it (open, or closed with its note),
+    /// however the comment or a low score changes.
+    pub fn follow_up_after(before: Option<&Rating>, stars: u8, now: Timestamp) -> Option<FollowUp> {
+        let was_low = before.is_some_and(|r| Self::needs_follow_up(r.stars));
+        let kept = before.and_then(|r| r.follow_up.clone());
+        if Self::needs_follow_up(stars) && !was_low && !kept.as_ref().is_some_and(|f| f.open) {
+            return Some(FollowUp { open: true, assigned: None, opened_at: now, closed_at: None, closed_by: None, note: String::new() });
         }
+        kept
     }
 }
 
@@ -176,7 +177,7 @@ impl Rating {
 pub struct FollowUpChange {
     /// A staff member's id; `null` unassigns.
     #[serde(default, with = "crate::serde_util::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<StaffId>)]
     pub assigned: Option<Option<StaffId>>,
     #[schema(max_length = 1000)]
     pub note: Option<String>,
@@ -248,25 +249,8 @@ mod tests {
         assert!(r(1, &"x".repeat(MAX_COMMENT + 1)).is_err());
     }
 
-    #[test]
-    fn a_low_score_opens_one_follow_up_and_the_office_keeps_it() {
-        let now = at(1_000);
-        assert_eq!(Rating::follow_up_after(None, 4, now), None);
-        let opened = Rating::follow_up_after(None, 3, now).unwrap();
-        assert!(opened.open);
-        // Raised to 5 later: the office's follow-up stays open until they close it.
-        assert_eq!(Rating::follow_up_after(Some(&opened), 5, at(2_000)), Some(opened.clone()));
-        let closed = FollowUp { open: false, closed_at: Some(at(3_000)), ..opened.clone() };
-        assert_eq!(Rating::follow_up_after(Some(&closed), 4, at(4_000)), Some(closed.clone()));
-        // Lowered again after the office closed it: a fresh one opens.
-        let again = Rating::follow_up_after(Some(&closed), 2, at(5_000)).unwrap();
-        assert!(again.open);
-        assert_eq!(again.opened_at, at(5_000));
-    }
-
-    #[test]
-    fn editable_for_fourteen_days() {
-        let r = Rating {
+    fn rating(stars: u8, follow_up: Option<FollowUp>) -> Rating {
+        Rating {
             tenant: "ten_a".parse().unwrap(),
             account: "acc_a".parse().unwrap(),
             job: "job_a".parse().unwrap(),
@@ -274,14 +258,43 @@ mod tests {
             job_title: "Fan".into(),
             contact: "con_a".parse().unwrap(),
             contact_name: "Dana".into(),
-            stars: 4,
+            stars,
             comment: String::new(),
             technician: None,
             created_at: at(0),
             updated_at: at(0),
-            follow_up: None,
+            follow_up,
             rev: 1,
-        };
+        }
+    }
+
+    #[test]
+    fn a_low_score_opens_one_follow_up_and_the_office_keeps_it() {
+        let now = at(1_000);
+        assert_eq!(Rating::follow_up_after(None, 4, now), None);
+        let opened = Rating::follow_up_after(None, 3, now).unwrap();
+        assert!(opened.open);
+        // Raised to 5 later: the office's follow-up stays open until they close it.
+        assert_eq!(Rating::follow_up_after(Some(&rating(3, Some(opened.clone()))), 5, at(2_000)), Some(opened.clone()));
+        let closed = FollowUp { open: false, closed_at: Some(at(3_000)), note: "Called her.".into(), ..opened.clone() };
+        // Closed by the office: saving a low score again (a comment fixed, 2 to 3) keeps it
+        // closed with its note; no second alert.
+        for (was, now_stars) in [(2, 2), (2, 3), (3, 1)] {
+            assert_eq!(Rating::follow_up_after(Some(&rating(was, Some(closed.clone()))), now_stars, at(4_000)), Some(closed.clone()));
+        }
+        assert_eq!(Rating::follow_up_after(Some(&rating(2, Some(closed.clone()))), 4, at(4_000)), Some(closed.clone()));
+        // Raised, then lowered again after the office closed it: a fresh one opens.
+        let again = Rating::follow_up_after(Some(&rating(5, Some(closed.clone()))), 2, at(5_000)).unwrap();
+        assert!(again.open);
+        assert_eq!(again.opened_at, at(5_000));
+        assert_eq!(again.note, "");
+        // Raised and lowered while still open: the same one.
+        assert_eq!(Rating::follow_up_after(Some(&rating(5, Some(opened.clone()))), 1, at(6_000)), Some(opened));
+    }
+
+    #[test]
+    fn editable_for_fourteen_days() {
+        let r = rating(4, None);
         assert!(r.editable(at(EDIT_DAYS * 86_400 - 1)));
         assert!(!r.editable(at(EDIT_DAYS * 86_400)));
     }

@@ -4,6 +4,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 
 import { exchange, onSessionChange, requestLink, restore, session, signOut } from '../api/client';
+import { Later } from '../components/Later';
 import { Loading, Notice } from '../components/Notice';
 import { navigate, onLinkClick, useLocation } from '../lib/router';
 import { linkToken, tenantSlug } from '../lib/site';
@@ -15,7 +16,6 @@ import { EstimatesPage } from './pages/Estimates';
 import { InvoicesPage } from './pages/Invoices';
 import { useSubmit } from './components/Form';
 import { setLocale } from '../lib/format';
-import { AdminInvoicePage } from './pages/Invoice';
 import { AdminJobPage, JobsPage } from './pages/Jobs';
 import { TechPage } from './pages/Tech';
 
@@ -196,7 +196,7 @@ export function AdminApp() {
   else if (estimate?.[1] && estimate[2]) page = (
       <Later key="estimate-builder" load={() => import('./pages/EstimateBuilder').then((m) => m.EstimateBuilder)} props={{ account: estimate[1], estimate: estimate[2] === 'new' ? null : estimate[2] }} />
     );
-  else if (invoice?.[1] && invoice[2]) page = <AdminInvoicePage account={invoice[1]} invoice={invoice[2]} />;
+  else if (invoice?.[1] && invoice[2]) page = <Later key={path} load={() => import('./pages/Invoice').then((m) => m.AdminInvoicePage)} props={{ account: invoice[1], invoice: invoice[2] }} />;
   else if (customer?.[1]) page = <CustomerPage id={customer[1]} />;
   else if (job?.[1] && job[2]) page = <AdminJobPage account={job[1]} job={job[2]} />;
   else if (thread?.[1] && thread[2]) page = <Later key={path} load={() => import('./pages/Inbox').then((m) => m.InboxThreadPage)} props={{ account: thread[1], thread: thread[2] }} />;
@@ -224,21 +224,4 @@ export function AdminApp() {
   return <Shell signedIn={signedIn}>{page}</Shell>;
 }
 
-/**
- * A page loaded when first opened (its code is not in the admin page's first download). Give
- * each use its own `key`; a page that moves to another path of its own (a new estimate saved
- * under its id) keeps one key, so it keeps its state, as a page imported directly would.
- */
-function Later<P extends object>({ load, props }: { load: () => Promise<preact.FunctionComponent<P>>; props: P }) {
-  const [Page, setPage] = useState<preact.FunctionComponent<P> | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
-    load().then(
-      (c) => setPage(() => c),
-      (e: unknown) => setError(e),
-    );
-  }, []);
-  if (error !== null) return <Notice error={error} />;
-  return Page ? <Page {...props} /> : <Loading />;
-}
 

@@ -2082,6 +2082,14 @@ export interface components {
              */
             hours_to_approve: components["schemas"]["Compared"];
             months: components["schemas"]["Month"][];
+            /** Format: int32 */
+            ratings: number;
+            /**
+             * Format: int32
+             * @description Completed jobs asked to be rated, and jobs rated: the share of review requests
+             *     answered.
+             */
+            review_requests: number;
         };
         /** @description A service agreement (maintenance plan) of an account, or of one of its properties. */
         Agreement: {
@@ -2726,8 +2734,7 @@ export interface components {
         };
         /** @description The office changes a follow-up: assigns it, writes a note, closes or reopens it. */
         FollowUpChange: {
-            /** @description A staff member's id; `null` unassigns. */
-            assigned?: string | null;
+            assigned?: components["schemas"]["StaffId"] | null;
             note?: string | null;
             /** @description `false` closes it, `true` reopens it. */
             open?: boolean | null;
@@ -3270,6 +3277,13 @@ export interface components {
             invoices_paid_online: number;
             /** @description `2026-11`. */
             month: string;
+            /** Format: int32 */
+            ratings: number;
+            /**
+             * Format: int32
+             * @description Jobs completed (each asked once to be rated), and jobs first rated, that month.
+             */
+            review_requests: number;
         };
         MonthFigures: {
             /** Format: double */
@@ -3382,8 +3396,7 @@ export interface components {
             comment?: string | null;
             /** Format: int32 */
             stars: number;
-            /** @description One of the job's technicians (their id), when the rating is about them. */
-            technician?: string | null;
+            technician?: components["schemas"]["StaffId"] | null;
         };
         NewStaff: {
             email: components["schemas"]["Email"];

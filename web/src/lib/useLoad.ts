@@ -36,15 +36,20 @@ export function useLoad<T>(
     };
   }, [...deps, attempt]);
   useEffect(() => {
-    // A quiet reload: what is shown stays until the fresh answer replaces it.
+    // A quiet reload: what is shown stays until the fresh answer replaces it (and an answer
+    // that comes after the page moved on is dropped).
+    let live = true;
     const renew = () => {
       load().then(
-        (d) => setData(d),
+        (d) => live && setData(d),
         () => undefined,
       );
     };
     window.addEventListener(EXPIRED, renew);
-    return () => window.removeEventListener(EXPIRED, renew);
+    return () => {
+      live = false;
+      window.removeEventListener(EXPIRED, renew);
+    };
   }, [...deps]);
   const retry = useCallback(() => setAttempt((a) => a + 1), []);
   const update = useCallback((f: (t: T) => T) => setData((d) => (d === null ? d : f(d))), []);

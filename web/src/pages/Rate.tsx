@@ -6,7 +6,7 @@
 // the same page either way.
 import { useState } from 'preact/hooks';
 
-import { getRating, listRatings, rateJob } from '../api/client';
+import { documentPath, getRating, listRatings, rateJob, session } from '../api/client';
 import type { RatingPage, ReviewLink, TenantProfile } from '../api/types';
 import { Loading, Notice } from '../components/Notice';
 import { Stars, starsText } from '../components/Stars';
@@ -95,10 +95,17 @@ function RateForm({ page, tenant, onSaved }: { page: RatingPage; tenant: TenantP
           )}
         </section>
         <PublicLinks links={tenant?.review_links ?? []} business={business} />
+        {/* A review request's link opens this page only: the job is a sign-in away. */}
         <p>
-          <a href={`/jobs/${page.job}`} data-route>
-            See the job
-          </a>
+          {documentPath(session()) ? (
+            <a href="/signin" data-route>
+              Sign in to see the job and your account
+            </a>
+          ) : (
+            <a href={`/jobs/${page.job}`} data-route>
+              See the job
+            </a>
+          )}
         </p>
       </div>
     );

@@ -236,7 +236,8 @@ pub(super) async fn deliver_review_request(
     let base = tenant.portal_url.trim_end_matches('/');
     let contacts = parties::list_contacts(table, &tenant.id, account).await?;
     let ttl = jiff::SignedDuration::from_hours(24 * REVIEW_LINK_DAYS);
-    for c in crate::links::recipients(&contacts, job.property.as_ref(), |_| true) {
+    // Viewers read only: they are not asked to rate.
+    for c in crate::links::recipients(&contacts, job.property.as_ref(), |c| c.role != portal_domain::party::ContactRole::Viewer) {
         let subject = Subject::Contact { account: account.clone(), contact: c.id.clone() };
         let (token, link) = issue_link(ids, &tenant.id, subject, LinkPurpose::Rating { job: job.id.clone() }, now, ttl)?;
         table.transact(vec![link]).await?;
@@ -253,7 +254,7 @@ pub(super) async fn deliver_review_request(
                 ],
                 "Rate this job",
                 &url,
-                "The link opens this job's rating for 14 days; you can change your rating until then.",
+                "The link works for 14 days. You can change your rating for 14 days after you give it (after the link ends, sign in to the portal and open Rate us).",
             );
             mailer.send(&mail).await?;
         } else if let Some(phone) = &c.phone {

@@ -6,7 +6,7 @@ use portal_domain::review::Rating;
 
 use crate::keys;
 use crate::record::{from_item, to_item, with_index};
-use crate::table::{Cond, Index, Item, Put, Query, SortKey, StoreError, Table, Write};
+use crate::table::{Cond, Index, Item, Put, Query, StoreError, Table, Write};
 
 /// Ratings read for the office's figures at most (years of a contractor's ratings; the list
 /// itself pages).
@@ -65,8 +65,14 @@ pub async fn for_figures(table: &dyn Table, t: &TenantId) -> Result<Vec<Rating>,
     }
 }
 
-/// Follow-ups still open, oldest first (one Query).
-pub async fn open_follow_ups(table: &dyn Table, t: &TenantId, limit: u32) -> Result<Vec<Rating>, StoreError> {
-    let q = Query::index(Index::Gsi2, keys::open_follow_ups_gsi(t)).sort(SortKey::All).limit(limit);
-    table.query(&q).await?.items.into_iter().map(from_item).collect()
+/// A page of the follow-ups still open, oldest first (one Query).
+pub async fn open_follow_ups(
+    table: &dyn Table,
+    t: &TenantId,
+    limit: u32,
+    after: Option<crate::table::Cursor>,
+) -> Result<(Vec<Rating>, Option<crate::table::Cursor>), StoreError> {
+    let q = Query::index(Index::Gsi2, keys::open_follow_ups_gsi(t)).limit(limit).after(after);
+    let page = table.query(&q).await?;
+    Ok((page.items.into_iter().map(from_item).collect::<Result<_, _>>()?, page.next))
 }

@@ -101,6 +101,12 @@ function median(v: number | null | undefined, unit: string, n: number, what: str
   return `${v} ${unit} (${n} ${what})`;
 }
 
+/** "3 of 4 (75%)": jobs rated of those whose customer was asked. */
+export function answered(ratings: number, requests: number): string {
+  if (requests === 0) return 'No job completed yet';
+  return `${ratings} of ${requests} (${Math.round((Math.min(ratings, requests) / requests) * 100)}%)`;
+}
+
 export function AdoptionPage() {
   const { data, error, retry } = useLoad(adoption, []);
   if (error !== null && !data) return <Notice error={error} onRetry={retry} />;
@@ -124,6 +130,10 @@ export function AdoptionPage() {
         <div>
           <dt>Active in the last 90 days</dt>
           <dd>{data.contacts_active_90_days}</dd>
+        </div>
+        <div>
+          <dt>Review requests answered</dt>
+          <dd data-testid="reviews-answered">{answered(data.ratings, data.review_requests)}</dd>
         </div>
       </dl>
       <h2>Portal against offline</h2>
@@ -159,6 +169,7 @@ export function AdoptionPage() {
           labels={['in the portal', 'offline']}
         />
         <Bars title="Invoices paid" months={data.months} a={(m) => m.invoices_paid_online} b={(m) => m.invoices_paid_offline} labels={['online', 'offline']} />
+        <Bars title="Jobs completed and rated" months={data.months} a={(m) => m.review_requests} b={(m) => m.ratings} labels={['asked to rate', 'rated']} />
       </div>
     </>
   );

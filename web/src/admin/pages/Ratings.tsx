@@ -8,10 +8,12 @@ import { Loading, Notice } from '../../components/Notice';
 import { dateTime } from '../../lib/format';
 import { useLoad } from '../../lib/useLoad';
 import { Stars } from '../../components/Stars';
-import { type Rating, changeFollowUp, listStaff, ratingFigures, staffRatings } from '../api';
+import { type Rating, adoption, changeFollowUp, listStaff, ratingFigures, staffRatings } from '../api';
+import { answered } from './Adoption';
 
 function Figures() {
   const { data, error, retry } = useLoad(ratingFigures, []);
+  const asked = useLoad(adoption, []);
   if (error !== null) return <Notice error={error} onRetry={retry} />;
   if (!data) return <Loading />;
   const most = Math.max(1, ...data.distribution);
@@ -28,6 +30,7 @@ function Figures() {
           </>
         )}
       </p>
+      {asked.data && <p>Review requests answered: {answered(asked.data.ratings, asked.data.review_requests)}</p>}
       <table class="table">
         <caption class="visually-hidden">How many ratings gave each score</caption>
         <tbody>
@@ -146,6 +149,18 @@ function FollowUp({ r, staff, onChanged }: { r: Rating; staff: { id: string; nam
 export function RatingsPage() {
   const [which, setWhich] = useState<'open' | 'all'>('open');
   const { data, error, retry, update } = useLoad(() => staffRatings(which), [which]);
+  const [more, setMore] = useState<{ busy: boolean; error: unknown }>({ busy: false, error: null });
+  const older = () => {
+    if (!data?.next) return;
+    setMore({ busy: true, error: null });
+    staffRatings(which, data.next).then(
+      (page) => {
+        update((d) => ({ ratings: [...d.ratings, ...page.ratings], next: page.next ?? null }));
+        setMore({ busy: false, error: null });
+      },
+      (e: unknown) => setMore({ busy: false, error: e }),
+    );
+  };
   const staff = useLoad(listStaff, []);
   const people = (staff.data ?? []).filter((s) => s.active).map((s) => ({ id: s.id, name: s.name }));
   const replace = (r: Rating) =>
@@ -185,6 +200,12 @@ export function RatingsPage() {
             </li>
           ))}
         </ul>
+      )}
+      {more.error !== null && <Notice error={more.error} />}
+      {data?.next && (
+        <button type="button" class="button secondary" disabled={more.busy} onClick={older}>
+          {more.busy ? 'Loading…' : which === 'open' ? 'Show more follow-ups' : 'Show older ratings'}
+        </button>
       )}
     </>
   );

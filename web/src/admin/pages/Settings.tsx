@@ -1,4 +1,5 @@
-// The contractor's settings: business, branding, payment rules, estimate defaults.
+// The contractor's settings: business, branding, payment rules, estimate defaults, the public
+// review pages offered after a rating.
 import { useState } from 'preact/hooks';
 
 import { Loading, Notice } from '../../components/Notice';
@@ -112,6 +113,20 @@ export function SettingsPage() {
           Terms
           <textarea rows={3} value={data.estimate_defaults?.terms ?? ''} onInput={(e) => edit({ estimate_defaults: { ...data.estimate_defaults, terms: e.currentTarget.value } })} />
         </label>
+      </fieldset>
+      <fieldset>
+        <legend>Public review pages</legend>
+        <p class="muted">Offered to every customer after they rate a job, whatever their score (asking only happy customers is review gating, which Google and the FTC forbid).</p>
+        {(['google', 'facebook', 'yelp'] as const).map((site) => (
+          <Field
+            key={site}
+            label={`${site === 'google' ? 'Google' : site === 'facebook' ? 'Facebook' : 'Yelp'} review address (https://…)`}
+            name={`review_links.${site}`}
+            value={data.review_links?.[site] ?? ''}
+            onInput={(v) => edit({ review_links: { ...(data.review_links ?? {}), [site]: v.trim() || null } })}
+            error={saveError}
+          />
+        ))}
       </fieldset>
       <button class="button primary">Save settings</button>
     </form>
