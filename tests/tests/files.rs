@@ -507,3 +507,35 @@ fn pending_upload(id: &str, size: u64, given: jiff::Timestamp) -> portal_domain:
         state: UploadState::Pending,
     }
 }
+
+/// A table whose first `n` transactions are cancelled as DynamoDB cancels one that another
+/// transaction got in the way of (no condition false).
+fn conflicts(h: &Harness, n: usize) -> portal_testkit::interfering::Interfering {
+    portal_testkit::interfering::Interfering::new(h.table.clone(), move |i| {
+        (i <= n).then(|| portal_store::StoreError::TransactionCancelled { failed: vec![] })
+    })
+}
+
+#[tokio::test]
+async fn a_slot_that_loses_a_race_for_the_tenants_counter_is_tried_again() {
+    let h = harness().await;
+    let upload = pending_upload("fil_01jrace0000000000000000001", 1_000, jiff::Timestamp::now());
+    let before = portal_store::repo::files::usage(h.table.as_ref(), &upload.tenant).await.unwrap();
+    let table = conflicts(&h, 2);
+    let writes = portal_store::repo::files::start(&upload, u64::MAX, Some(100)).unwrap();
+    portal_store::table::transact_retrying(&table, writes.clone(), 3).await.expect("the third try goes through");
+    assert_eq!(table.transactions(), 3);
+    assert_eq!(portal_store::repo::files::usage(h.table.as_ref(), &upload.tenant).await.unwrap(), before + 1_000, "counted once");
+    // Out of tries: the conflict is answered (a 409 to try again), nothing written.
+    let other = pending_upload("fil_01jrace0000000000000000002", 1_000, jiff::Timestamp::now());
+    let table = conflicts(&h, 5);
+    let err =
+        portal_store::table::transact_retrying(&table, portal_store::repo::files::start(&other, u64::MAX, Some(100)).unwrap(), 3).await;
+    assert!(matches!(err, Err(portal_store::StoreError::TransactionCancelled { .. })), "{err:?}");
+    assert_eq!(table.transactions(), 3);
+    // A condition that is false (the slot exists already) is not tried again.
+    let table = conflicts(&h, 0);
+    let err = portal_store::table::transact_retrying(&table, writes, 3).await;
+    assert!(matches!(&err, Err(portal_store::StoreError::TransactionCancelled { failed }) if !failed.is_empty()), "{err:?}");
+    assert_eq!(table.transactions(), 1);
+}

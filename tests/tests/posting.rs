@@ -426,41 +426,10 @@ async fn balance_deliveries_in_any_order_end_in_the_same_state(table: Arc<dyn Ta
 }
 
 /// A table whose `n`-th transaction fails as if the function stopped there.
-struct StopsAt {
-    inner: Arc<dyn Table>,
-    n: usize,
-    count: std::sync::atomic::AtomicUsize,
-}
-
-#[async_trait::async_trait]
-impl Table for StopsAt {
-    async fn get(&self, key: &portal_store::table::Key) -> Result<Option<portal_store::table::Item>, portal_store::StoreError> {
-        self.inner.get(key).await
-    }
-    async fn get_many(
-        &self,
-        keys: &[portal_store::table::Key],
-    ) -> Result<Vec<Option<portal_store::table::Item>>, portal_store::StoreError> {
-        self.inner.get_many(keys).await
-    }
-    async fn query(&self, q: &portal_store::table::Query) -> Result<portal_store::table::Page, portal_store::StoreError> {
-        self.inner.query(q).await
-    }
-    async fn put(&self, put: portal_store::table::Put) -> Result<(), portal_store::StoreError> {
-        self.inner.put(put).await
-    }
-    async fn update(&self, u: portal_store::table::Update) -> Result<portal_store::table::Item, portal_store::StoreError> {
-        self.inner.update(u).await
-    }
-    async fn delete(&self, d: portal_store::table::Delete) -> Result<(), portal_store::StoreError> {
-        self.inner.delete(d).await
-    }
-    async fn transact(&self, writes: Vec<portal_store::table::Write>) -> Result<(), portal_store::StoreError> {
-        if self.count.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1 == self.n {
-            return Err(portal_store::StoreError::Unavailable { what: "stopped".into(), source: None });
-        }
-        self.inner.transact(writes).await
-    }
+fn stops_at(inner: Arc<dyn Table>, n: usize) -> portal_testkit::interfering::Interfering {
+    portal_testkit::interfering::Interfering::new(inner, move |i| {
+        (i == n).then(|| portal_store::StoreError::Unavailable { what: "stopped".into(), source: None })
+    })
 }
 
 /// A delivery that stopped after the first invoice was posted is finished by Stripe's next
@@ -468,7 +437,7 @@ impl Table for StopsAt {
 /// only once every invoice is paid.
 async fn a_balance_delivery_that_stopped_half_way_is_finished_by_the_next(table: Arc<dyn Table>) {
     let (at, parts) = balance_checkout(table.as_ref()).await;
-    let stops = StopsAt { inner: table.clone(), n: 2, count: Default::default() };
+    let stops = stops_at(table.clone(), 2);
     assert!(portal_app::payments::post(&stops, &RandomIds, &at, PaymentFact::Succeeded, &PI, "evt_half", Timestamp::now()).await.is_err());
     let half = parts_state(table.as_ref(), &parts).await;
     assert_eq!(half.iter().map(|x| x.3).collect::<Vec<_>>(), vec![InvoiceStatus::Paid, InvoiceStatus::Open, InvoiceStatus::Open]);

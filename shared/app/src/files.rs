@@ -233,7 +233,9 @@ pub async fn start(act: &Act<'_>, blobs: &dyn Blobs, account: &AccountId, asker:
     // The daily count is a contact's: staff add what their work needs.
     let daily = matches!(asker, Asker::Customer { .. }).then_some(tenant.files.daily_per_contact);
     let writes = files::start(&upload, tenant.files.quota_bytes, daily)?;
-    if let Err(err) = act.table.transact(writes).await {
+    // The tenant's bytes are one item every upload adds to: a slot that lost a race for it
+    // is tried again rather than refused.
+    if let Err(err) = portal_store::table::transact_retrying(act.table, writes, 3).await {
         return Err(match files::refusal(&err) {
             Some(files::Refusal::Quota) => Error::conflict(
                 "storage_full",

@@ -443,3 +443,21 @@ pub fn check_query(q: &Query) -> Result<(), StoreError> {
         _ => Ok(()),
     }
 }
+
+/// Tries a transaction again, up to `tries` times in all, when another transaction got in
+/// its way (DynamoDB's `TransactionConflict`: cancelled with no condition false), after
+/// 20 ms, then 60 ms, and so on. For a transaction that touches a counter many requests
+/// share (a tenant's bytes of files): two customers uploading at the same moment both get
+/// their slot. A condition that is false is answered at once, as before.
+pub async fn transact_retrying(table: &dyn Table, writes: Vec<Write>, tries: u32) -> Result<(), StoreError> {
+    let mut attempt = 1;
+    loop {
+        match table.transact(writes.clone()).await {
+            Err(StoreError::TransactionCancelled { failed }) if failed.is_empty() && attempt < tries => {
+                tokio::time::sleep(std::time::Duration::from_millis(20 * 3u64.pow(attempt - 1))).await;
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}

@@ -6,6 +6,7 @@
 //! - [`blob_contract`]: the same for `Blobs` ([`blob_contract_tests!`]).
 //! - [`counting`]: a Table decorator that counts round trips, for budgets and benchmarks.
 //! - [`broken`]: a Table that fails every call, for the 500 path.
+//! - [`interfering`]: a Table whose chosen transactions fail (stopped half way, conflicts).
 //! - [`moto`]: moto's server for the AWS adapters' tests.
 //! - [`photos`]: files made by the tests: photos with EXIF and GPS, bombs, polyglots, SVG, PDF.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -13,6 +14,7 @@
 pub mod blob_contract;
 pub mod broken;
 pub mod counting;
+pub mod interfering;
 pub mod moto;
 pub mod photos;
 pub mod table_contract;

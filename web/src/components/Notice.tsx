@@ -24,9 +24,10 @@ export function Notice({ error, onRetry }: { error: unknown; onRetry?: () => voi
   );
 }
 
-export function Loading({ label = 'Loading…' }: { label?: string }) {
+/** `page`: what loads is the rest of the page (it holds the footer below the fold). */
+export function Loading({ label = 'Loading…', page = false }: { label?: string; page?: boolean }) {
   return (
-    <p class="loading" role="status" aria-live="polite">
+    <p class={page ? 'loading page-loading' : 'loading'} role="status" aria-live="polite">
       {label}
     </p>
   );

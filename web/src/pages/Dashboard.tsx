@@ -60,7 +60,7 @@ export function Dashboard({ tenant }: { tenant: TenantProfile | null }) {
       <h1>{name ? `Hello, ${name}` : 'Welcome'}</h1>
       {tenant?.welcome_message && <p class="welcome">{tenant.welcome_message}</p>}
       {error !== null && <Notice error={error} onRetry={retry} />}
-      {!data && error === null && <Loading />}
+      {!data && error === null && <Loading page />}
       {data && data.unread_messages > 0 && (
         <p class="notice" role="status">
           <a href="/messages" data-route>
