@@ -45,6 +45,9 @@ async fn a_completed_job_asks_once_and_its_link_rates_that_job_only() {
         assert_eq!(status, 200, "{case}: {body}");
     }
     h.deliver().await;
+    // The dashboard asks too.
+    let (_, home) = h.call_with("view-jobs", "home", &h.dana(), None, &[]).await;
+    assert_eq!(home["to_rate"][0]["job"], "job_bathfan", "{home}");
     let token = review_link(&h, "dana@example.com");
     let session = exchange(&h, &token).await;
     assert_eq!(session["scope"], "rating:job_bathfan:view,rate", "{session}");
@@ -75,6 +78,11 @@ async fn a_completed_job_asks_once_and_its_link_rates_that_job_only() {
     assert_eq!((rated["rating"]["stars"].as_u64(), rated["rating"]["editable"].as_bool()), (Some(5), Some(true)));
     assert_eq!(rated["rating"]["by"], "Dana Whitfield");
     assert!(rated["rating"].get("follow_up").is_none(), "the follow-up is the office's");
+    let (_, home) = h.call_with("view-jobs", "home", &h.dana(), None, &[]).await;
+    assert!(!home["to_rate"].to_string().contains("job_bathfan"), "rated: no longer asked {home}");
+    let viewer = h.token("acc_whitfield", "con_dana", "viewer", "portal");
+    let (_, home) = h.call_with("view-jobs", "home", &viewer, None, &[]).await;
+    assert_eq!(home["to_rate"], json!([]), "viewers are not asked");
     // The adoption figures count the request and its answer, as a recount of the records does.
     let tenant = portal_store::repo::parties::get_tenant(h.table.as_ref(), &"ten_brightspark".parse().unwrap()).await.unwrap().unwrap();
     let kept = portal_app::stats::stored(h.table.as_ref(), &tenant.id).await.unwrap();

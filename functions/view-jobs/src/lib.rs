@@ -77,7 +77,22 @@ pub struct Home {
     pub open_jobs: Vec<JobSummary>,
     /// Messages from the office not yet read, over the threads this contact sees.
     pub unread_messages: u32,
+    /// Jobs completed in the last 14 days and not rated yet, newest first: the dashboard
+    /// asks how it went (Rate us).
+    pub to_rate: Vec<ToRate>,
 }
+
+/// A completed job waiting for its rating.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct ToRate {
+    #[schema(value_type = String)]
+    pub job: JobId,
+    pub number: String,
+    pub title: String,
+}
+
+/// How long after a job is completed the dashboard asks for its rating.
+const ASK_TO_RATE_DAYS: i64 = 14;
 
 #[utoipa::path(get, path = "/api/home", tag = "jobs", security(("bearer" = [])),
     responses((status = 200, body = Home), (status = 401, body = portal_http::error::ErrorBody),
@@ -127,7 +142,20 @@ pub async fn home(state: &State, req: &Call) -> Result<Response<Body>, ApiError>
         .filter(|th| portal_app::messages::customer_sees(session.properties.as_deref(), th.property.as_ref(), &th.about))
         .map(|th| th.customer_unread)
         .sum();
-    Ok(response::ok(&Home { waiting, balances, next_visit: next, open_jobs, unread_messages }))
+    let since = now.checked_sub(jiff::SignedDuration::from_hours(24 * ASK_TO_RATE_DAYS)).unwrap_or(now);
+    let mut done: Vec<&&JobBundle> = shown
+        .iter()
+        .filter(|b| b.job.status == JobStatus::Completed && b.rating.is_none() && b.job.completed_at.is_some_and(|at| at >= since))
+        .collect();
+    done.sort_by_key(|b| std::cmp::Reverse(b.job.completed_at));
+    // Only where the contact may rate (not a viewer, not staff viewing as the customer).
+    let rates = acts && session.role != portal_domain::party::ContactRole::Viewer;
+    let to_rate = if rates {
+        done.iter().map(|b| ToRate { job: b.job.id.clone(), number: b.job.number.clone(), title: b.job.title.clone() }).collect()
+    } else {
+        Vec::new()
+    };
+    Ok(response::ok(&Home { waiting, balances, next_visit: next, open_jobs, unread_messages, to_rate }))
 }
 
 #[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]

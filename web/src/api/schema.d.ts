@@ -2820,6 +2820,11 @@ export interface components {
             /** @description Jobs not yet completed or cancelled, newest first (each with its next visit). */
             open_jobs: components["schemas"]["JobSummary"][];
             /**
+             * @description Jobs completed in the last 14 days and not rated yet, newest first: the dashboard
+             *     asks how it went (Rate us).
+             */
+            to_rate: components["schemas"]["ToRate"][];
+            /**
              * Format: int32
              * @description Messages from the office not yet read, over the threads this contact sees.
              */
@@ -4210,6 +4215,12 @@ export interface components {
             /** @description The visit it is about. */
             visit?: string | null;
             window?: components["schemas"]["Window"] | null;
+        };
+        /** @description A completed job waiting for its rating. */
+        ToRate: {
+            job: string;
+            number: string;
+            title: string;
         };
         TokenBody: {
             /** @description The token from the link (`ten_....<secret>`). */

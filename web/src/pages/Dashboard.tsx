@@ -125,6 +125,19 @@ export function Dashboard({ tenant }: { tenant: TenantProfile | null }) {
           </ul>
         </section>
       )}
+      {data && data.to_rate.length > 0 && (
+        <section class="card" aria-labelledby="rate-title">
+          <h2 id="rate-title">How did we do?</h2>
+          {data.to_rate.map((j) => (
+            <p key={j.job}>
+              {j.title} ({j.number}) is done.{' '}
+              <a class="button secondary" href={`/rate/${j.job}`} data-route>
+                Rate this job
+              </a>
+            </p>
+          ))}
+        </section>
+      )}
       {/* Shown with the list, not before it, so nothing moves once the page has painted. */}
       {(data || error !== null) && tenant && (tenant.support_phone || tenant.support_email) && (
         <section class="card contact" aria-labelledby="contact-title">
