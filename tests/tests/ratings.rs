@@ -254,6 +254,9 @@ async fn each_contractor_reaches_no_rating_of_the_other() {
     assert_eq!(h.call_with("rate-us", "get", &erik, None, &[]).await.0, 404, "Bright Spark's job under Erik's session");
     assert_eq!(h.call_with("rate-us", "rate", &erik, Some(&json!({ "stars": 1 })), &[]).await.0, 404);
     assert_eq!(h.call_with("rate-us", "get", &erik, None, &[("job", "job_waterheater")]).await.0, 404, "not completed");
+    let (status, list) = h.call_with("rate-us", "list", &erik, None, &[]).await;
+    assert_eq!(status, 200, "{list}");
+    assert!(!list.to_string().contains("job_kitchen") && !list.to_string().contains("job_bathfan"), "{list}");
     let (_, list) = h.call_with("rate-us", "staff-list", &quinn, None, &[]).await;
     assert_eq!(list["ratings"], json!([]), "{list}");
     let (_, open) = h.call_with("rate-us", "staff-open", &quinn, None, &[]).await;

@@ -100,9 +100,6 @@ pub struct NewRating {
     pub technician: Option<StaffId>,
 }
 
-/// Who may be rated on a job: its visits' technicians, once each.
-pub type Technicians = Vec<RatedTechnician>;
-
 impl NewRating {
     /// The stars and comment as kept: the comment trimmed, direction overrides and control
     /// characters (but line breaks) dropped. 400 when outside what any rating may be.

@@ -126,16 +126,20 @@ export function Dashboard({ tenant }: { tenant: TenantProfile | null }) {
         </section>
       )}
       {data && data.to_rate.length > 0 && (
-        <section class="card" aria-labelledby="rate-title">
+        <section aria-labelledby="rate-title">
           <h2 id="rate-title">How did we do?</h2>
-          {data.to_rate.map((j) => (
-            <p key={j.job}>
-              {j.title} ({j.number}) is done.{' '}
-              <a class="button secondary" href={`/rate/${j.job}`} data-route>
-                Rate this job
-              </a>
-            </p>
-          ))}
+          <ul class="cards">
+            {data.to_rate.map((j) => (
+              <li key={j.job} class="card">
+                <p>
+                  {j.title} ({j.number}) is done.
+                </p>
+                <a class="button secondary" href={`/rate/${j.job}`} data-route>
+                  Rate this job
+                </a>
+              </li>
+            ))}
+          </ul>
         </section>
       )}
       {/* Shown with the list, not before it, so nothing moves once the page has painted. */}
