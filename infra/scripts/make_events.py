@@ -560,6 +560,31 @@ EVENTS["rate-us"] = {
 }
 
 
+REQUEST = "/api/admin/customers/{account}/requests/{request}"
+DEMO_REQUEST = {"account": "acc_whitfield", "request": "req_porchlight"}
+EVENTS["work-request"] = {
+    "form": event("GET", "/api/request-form", "/api/request-form"),
+    "list": event("GET", "/api/requests", "/api/requests"),
+    "get": event("GET", "/api/requests/{request}", "/api/requests/req_porchlight", params={"request": "req_porchlight"}),
+    "create": event("POST", "/api/requests", "/api/requests",
+                    body={"category": "EV charger", "description": "We bought an EV and would like a 48 A charger in the garage, next to the panel.",
+                          "property": "prp_maple", "preferred": [], "urgent": False, "reach": "email"}),
+    "create-invalid": event("POST", "/api/requests", "/api/requests",
+                            body={"category": "EV charger", "description": "x" * 4001, "reach": "email",
+                                  "preferred": [{"start": "2026-12-08T15:00:00Z", "end": "2026-12-08T19:00:00Z"}] * 4}),
+    "staff-inbox": event("GET", "/api/admin/requests", "/api/admin/requests"),
+    "staff-inbox-declined": event("GET", "/api/admin/requests", "/api/admin/requests", query="status=declined"),
+    "staff-get": event("GET", REQUEST, "/api/admin/customers/acc_whitfield/requests/req_porchlight", params=DEMO_REQUEST),
+    "staff-review": event("POST", REQUEST + "/review", "/api/admin/customers/acc_whitfield/requests/req_porchlight/review", params=DEMO_REQUEST),
+    "staff-decline": event("POST", REQUEST + "/decline", "/api/admin/customers/acc_whitfield/requests/req_porchlight/decline", params=DEMO_REQUEST,
+                           body={"message": "We do not install landscape lighting; Oak Lawn Outdoor Lighting does, and does it well."}),
+    "staff-job": event("POST", REQUEST + "/job", "/api/admin/customers/acc_whitfield/requests/req_porchlight/job", params=DEMO_REQUEST,
+                       body={"window": {"date": "2026-12-15", "start": "08:00", "end": "12:00"}, "technicians": ["stf_casey"]}),
+    "staff-estimate": event("POST", REQUEST + "/estimate", "/api/admin/customers/acc_whitfield/requests/req_porchlight/estimate",
+                            params=DEMO_REQUEST, body={}),
+}
+
+
 # process-upload: the bucket's ObjectCreated notification, as S3 sends it (compare
 # aws_lambda_events' example-s3-event.json): the key URL-encoded, one record per object.
 def s3_record(key, size, seq):

@@ -111,6 +111,7 @@ pub async fn create_contractor(table: &dyn Table, ids: &dyn Ids, now: Timestamp,
         working_hours: Default::default(),
         files: Default::default(),
         review_links: Default::default(),
+        requests: Default::default(),
     };
     let owner = Staff {
         id: StaffId::generate(ids),

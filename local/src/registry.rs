@@ -14,6 +14,7 @@ pub const FUNCTIONS: &[Spec] = &[
     http::<manage_visit::State>(),
     http::<send_message::State>(),
     http::<rate_us::State>(),
+    http::<work_request::State>(),
     http::<approve_estimate::State>(),
     http::<view_invoice::State>(),
     http::<pay::State>(),

@@ -82,6 +82,11 @@ async fn every_event_gets_its_expected_answer() {
         ("manage-visit", "confirm", true, 200),
         ("manage-visit", "reschedule", true, 201),
         ("manage-visit", "cancel", true, 409),
+        ("work-request", "form", true, 200),
+        ("work-request", "list", true, 200),
+        ("work-request", "get", true, 200),
+        ("work-request", "create", true, 201),
+        ("work-request", "create-invalid", true, 400),
     ];
     let h = harness().await;
     let token = h.dana();

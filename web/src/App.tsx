@@ -124,6 +124,9 @@ export function App() {
           <a href="/properties" data-route aria-current={path.startsWith('/properties') ? 'page' : undefined}>
             Properties
           </a>
+          <a href="/requests" data-route aria-current={path.startsWith('/requests') ? 'page' : undefined}>
+            Request work
+          </a>
           <a href="/rate" data-route aria-current={path.startsWith('/rate') ? 'page' : undefined}>
             Rate us
           </a>
@@ -148,7 +151,8 @@ export function App() {
   const paymentMatch = /^\/payments\/([A-Za-z0-9_]+)$/.exec(path);
   const jobMatch = /^\/jobs\/([A-Za-z0-9_]+)$/.exec(path);
   const documentsMatch = /^\/properties\/([A-Za-z0-9_]+)\/documents$/.exec(path);
-  const threadMatch = /^\/messages\/(general|job_[A-Za-z0-9_]+)$/.exec(path);
+  const threadMatch = /^\/messages\/(general|(?:job|req)_[A-Za-z0-9_]+)$/.exec(path);
+  const requestMatch = /^\/requests\/(req_[A-Za-z0-9_]+)$/.exec(path);
   const rateMatch = /^\/rate\/([A-Za-z0-9_]+)$/.exec(path);
   const rescheduleMatch = /^\/jobs\/([A-Za-z0-9_]+)\/visits\/([A-Za-z0-9_]+)\/reschedule$/.exec(path);
   if (path === '/signin' && token) {
@@ -193,6 +197,13 @@ export function App() {
     page = <ThreadRoute key={threadMatch[1]} thread={threadMatch[1]} />;
   } else if (path === '/messages') {
     page = <MessagesPage />;
+  } else if (path === '/requests') {
+    page = <Later key={path} load={() => import('./pages/Requests').then((m) => m.RequestsPage)} props={{}} />;
+  } else if (path === '/requests/new') {
+    page = <Later key={path} load={() => import('./pages/Requests').then((m) => m.NewRequestPage)} props={{}} />;
+  } else if (requestMatch?.[1]) {
+    const sent = new URLSearchParams(location.search).has('sent');
+    page = <Later key={path} load={() => import('./pages/Requests').then((m) => m.RequestPage)} props={{ id: requestMatch[1], sent }} />;
   } else if (path === '/rate') {
     page = <Later key={path} load={() => import('./pages/Rate').then((m) => m.RateListPage)} props={{}} />;
   } else if (path === '/pictures') {

@@ -58,6 +58,10 @@ pub struct Settings {
     /// customer after they rate a job, whatever the score. Kept as they are when left out.
     #[serde(default)]
     pub review_links: Option<portal_domain::review::ReviewLinks>,
+    /// Work requests: the categories customers choose from, the text shown with the phone
+    /// number when one is urgent, the months of workmanship warranty. Kept when left out.
+    #[serde(default)]
+    pub requests: Option<portal_domain::request::RequestSettings>,
 }
 
 pub(crate) fn of(t: &Tenant) -> Settings {
@@ -80,6 +84,7 @@ pub(crate) fn of(t: &Tenant) -> Settings {
         working_hours: Some(t.working_hours.clone()),
         files: Some(t.files.clone()),
         review_links: Some(t.review_links.clone()),
+        requests: Some(t.requests.clone()),
     }
 }
 
@@ -143,6 +148,9 @@ pub async fn put(state: &State, req: &Call) -> Result<Response<Body>, ApiError> 
     if let Some(Err(err)) = body.review_links.as_ref().map(portal_domain::review::ReviewLinks::check) {
         e.absorb("", err);
     }
+    if let Some(Err(err)) = body.requests.as_ref().map(portal_domain::request::RequestSettings::check) {
+        e.absorb("", err);
+    }
     e.into_result().map_err(unprocessable)?;
     let before = tenant(state, &s).await?;
     let mut t = before.clone();
@@ -169,6 +177,9 @@ pub async fn put(state: &State, req: &Call) -> Result<Response<Body>, ApiError> 
     }
     if let Some(l) = &body.review_links {
         t.review_links = l.clone();
+    }
+    if let Some(r) = &body.requests {
+        t.requests = r.cleaned();
     }
     let detail = serde_json::json!({ "before": of(&before), "after": of(&t) });
     portal_app::contractors::save_settings(&crate::common::act(state, &s, req), &before, &t, detail).await?;

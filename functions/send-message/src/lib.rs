@@ -120,6 +120,12 @@ async fn load(
             let th = b.thread.unwrap_or_else(|| messages::empty(tenant, account, customer, Some(&b.job), now));
             (th, b.messages, b.files)
         }),
+        About::Request(r) => {
+            portal_store::repo::requests::load_with_messages(state.table.as_ref(), tenant, account, r).await?.map(|(b, ms)| {
+                let th = b.thread.unwrap_or_else(|| messages::empty_for_request(tenant, account, customer, &b.request, now));
+                (th, ms, b.files)
+            })
+        }
     })
 }
 
@@ -146,7 +152,7 @@ pub async fn list(state: &State, req: &Call) -> Result<Response<Body>, ApiError>
 }
 
 #[utoipa::path(get, path = "/api/threads/{thread}", tag = "messages", security(("bearer" = [])),
-    params(("thread" = String, Path, description = "`general`, or a job's id (job_...)"),
+    params(("thread" = String, Path, description = "`general`, a job's id (job_...) or a work request's (req_...)"),
            ("If-None-Match" = Option<String>, Header, description = "The ETag of the page last read: 304 when nothing changed")),
     responses((status = 200, body = ThreadPage, headers(("ETag" = String))), (status = 304, description = "Nothing changed"),
               (status = 400, body = portal_http::error::ErrorBody), (status = 401, body = portal_http::error::ErrorBody),
@@ -188,7 +194,7 @@ async fn posted(
 }
 
 #[utoipa::path(post, path = "/api/threads/{thread}/messages", tag = "messages", security(("bearer" = [])), request_body = NewMessage,
-    params(("thread" = String, Path, description = "`general`, or a job's id (job_...)")),
+    params(("thread" = String, Path, description = "`general`, a job's id (job_...) or a work request's (req_...)")),
     responses((status = 201, body = Posted), (status = 400, body = portal_http::error::ErrorBody),
               (status = 401, body = portal_http::error::ErrorBody), (status = 403, body = portal_http::error::ErrorBody),
               (status = 404, body = portal_http::error::ErrorBody), (status = 409, body = portal_http::error::ErrorBody),
@@ -211,7 +217,7 @@ pub async fn post(state: &State, req: &Call) -> Result<Response<Body>, ApiError>
 }
 
 #[utoipa::path(post, path = "/api/threads/{thread}/read", tag = "messages", security(("bearer" = [])),
-    params(("thread" = String, Path, description = "`general`, or a job's id (job_...)")),
+    params(("thread" = String, Path, description = "`general`, a job's id (job_...) or a work request's (req_...)")),
     responses((status = 204, description = "Marked read"), (status = 400, body = portal_http::error::ErrorBody),
               (status = 401, body = portal_http::error::ErrorBody), (status = 404, body = portal_http::error::ErrorBody)))]
 /// Marks the thread read for the customer (staff viewing as the customer change nothing).
@@ -263,7 +269,7 @@ pub async fn inbox(state: &State, req: &Call) -> Result<Response<Body>, ApiError
 }
 
 #[utoipa::path(get, path = "/api/admin/customers/{account}/threads/{thread}", tag = "admin", security(("bearer" = [])),
-    params(("account" = String, Path, description = "Account id (acc_...)"), ("thread" = String, Path, description = "`general`, or a job's id (job_...)"),
+    params(("account" = String, Path, description = "Account id (acc_...)"), ("thread" = String, Path, description = "`general`, a job's id (job_...) or a work request's (req_...)"),
            ("If-None-Match" = Option<String>, Header, description = "The ETag of the page last read: 304 when nothing changed")),
     responses((status = 200, body = ThreadPage, headers(("ETag" = String))), (status = 304, description = "Nothing changed"),
               (status = 400, body = portal_http::error::ErrorBody), (status = 401, body = portal_http::error::ErrorBody),
@@ -285,7 +291,7 @@ pub async fn staff_one(state: &State, req: &Call) -> Result<Response<Body>, ApiE
 }
 
 #[utoipa::path(post, path = "/api/admin/customers/{account}/threads/{thread}/messages", tag = "admin", security(("bearer" = [])), request_body = NewMessage,
-    params(("account" = String, Path, description = "Account id (acc_...)"), ("thread" = String, Path, description = "`general`, or a job's id (job_...)")),
+    params(("account" = String, Path, description = "Account id (acc_...)"), ("thread" = String, Path, description = "`general`, a job's id (job_...) or a work request's (req_...)")),
     responses((status = 201, body = Posted), (status = 400, body = portal_http::error::ErrorBody),
               (status = 401, body = portal_http::error::ErrorBody), (status = 403, body = portal_http::error::ErrorBody),
               (status = 404, body = portal_http::error::ErrorBody), (status = 409, body = portal_http::error::ErrorBody),
@@ -302,7 +308,7 @@ pub async fn staff_post(state: &State, req: &Call) -> Result<Response<Body>, Api
 }
 
 #[utoipa::path(post, path = "/api/admin/customers/{account}/threads/{thread}/read", tag = "admin", security(("bearer" = [])),
-    params(("account" = String, Path, description = "Account id (acc_...)"), ("thread" = String, Path, description = "`general`, or a job's id (job_...)")),
+    params(("account" = String, Path, description = "Account id (acc_...)"), ("thread" = String, Path, description = "`general`, a job's id (job_...) or a work request's (req_...)")),
     responses((status = 204, description = "Marked read"), (status = 400, body = portal_http::error::ErrorBody),
               (status = 401, body = portal_http::error::ErrorBody), (status = 403, body = portal_http::error::ErrorBody),
               (status = 404, body = portal_http::error::ErrorBody)))]
@@ -317,7 +323,7 @@ pub async fn staff_read(state: &State, req: &Call) -> Result<Response<Body>, Api
 }
 
 #[utoipa::path(patch, path = "/api/admin/customers/{account}/threads/{thread}", tag = "admin", security(("bearer" = [])), request_body = ThreadChange,
-    params(("account" = String, Path, description = "Account id (acc_...)"), ("thread" = String, Path, description = "`general`, or a job's id (job_...)")),
+    params(("account" = String, Path, description = "Account id (acc_...)"), ("thread" = String, Path, description = "`general`, a job's id (job_...) or a work request's (req_...)")),
     responses((status = 200, body = ThreadView), (status = 400, body = portal_http::error::ErrorBody),
               (status = 401, body = portal_http::error::ErrorBody), (status = 403, body = portal_http::error::ErrorBody),
               (status = 404, body = portal_http::error::ErrorBody), (status = 409, body = portal_http::error::ErrorBody)))]
@@ -333,7 +339,7 @@ pub async fn staff_change(state: &State, req: &Call) -> Result<Response<Body>, A
 }
 
 #[utoipa::path(post, path = "/api/admin/customers/{account}/threads/{thread}/messages/{message}/hide", tag = "admin", security(("bearer" = [])),
-    params(("account" = String, Path, description = "Account id (acc_...)"), ("thread" = String, Path, description = "`general`, or a job's id (job_...)"),
+    params(("account" = String, Path, description = "Account id (acc_...)"), ("thread" = String, Path, description = "`general`, a job's id (job_...) or a work request's (req_...)"),
            ("message" = String, Path, description = "Message id (mes_...)")),
     responses((status = 204, description = "Hidden from the customer"), (status = 400, body = portal_http::error::ErrorBody),
               (status = 401, body = portal_http::error::ErrorBody), (status = 403, body = portal_http::error::ErrorBody),
@@ -351,7 +357,7 @@ pub async fn staff_hide(state: &State, req: &Call) -> Result<Response<Body>, Api
 }
 
 #[utoipa::path(post, path = "/api/admin/customers/{account}/threads/{thread}/revoke-replies", tag = "admin", security(("bearer" = [])),
-    params(("account" = String, Path, description = "Account id (acc_...)"), ("thread" = String, Path, description = "`general`, or a job's id (job_...)")),
+    params(("account" = String, Path, description = "Account id (acc_...)"), ("thread" = String, Path, description = "`general`, a job's id (job_...) or a work request's (req_...)")),
     responses((status = 200, body = ThreadView), (status = 400, body = portal_http::error::ErrorBody),
               (status = 401, body = portal_http::error::ErrorBody), (status = 403, body = portal_http::error::ErrorBody),
               (status = 404, body = portal_http::error::ErrorBody), (status = 409, body = portal_http::error::ErrorBody)))]

@@ -398,6 +398,8 @@ fn attached_visible(session: &CustomerSession, work: &jobs::AccountWork, f: &Sto
     match &f.attached {
         Attached::Job { job } | Attached::Visit { job, .. } => work.jobs.iter().any(|b| &b.job.id == job && visible(session, b)),
         Attached::Property { .. } | Attached::Messages => true,
+        // Shown on the request's own page.
+        Attached::Request { .. } => false,
         Attached::Estimate { estimate } => {
             session.shows(Section::Estimates).is_ok()
                 && work.estimates.iter().any(|e| &e.id == estimate && e.status != EstimateStatus::Draft && session.can_see(e))

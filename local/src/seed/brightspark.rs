@@ -63,6 +63,7 @@ pub(super) fn tenant(tenant_id: portal_domain::ids::TenantId, public_url: &str) 
             facebook: Some("https://www.facebook.com/brightsparkelectric/reviews".into()),
             yelp: None,
         },
+        requests: Default::default(),
     }
 }
 
@@ -404,5 +405,6 @@ pub(super) async fn populate(s: &Seeder<'_>) -> Result<(), Error> {
     s.estimate("acc_ortiz", "est_smoke", "E-1053", Some("prp_ortiz"), EstimateStatus::Sent, vec![smoke], None, 1).await?;
     super::work::brightspark(s).await?;
     super::messages::brightspark(s).await?;
+    super::requests::brightspark(s).await?;
     super::files::records(s.table, "ten_brightspark", s.now).await
 }

@@ -21,6 +21,7 @@ mod brightspark;
 pub mod files;
 mod messages;
 mod northside;
+mod requests;
 mod work;
 
 pub use brightspark::{CUSTOMER, PANEL_ESTIMATE, STAFF, TENANT};

@@ -61,6 +61,11 @@ pub(super) fn tenant(tenant_id: TenantId, public_url: &str) -> Result<Tenant, Er
             facebook: None,
             yelp: Some("https://www.yelp.com/writeareview/biz/northside-plumbing".into()),
         },
+        requests: portal_domain::request::RequestSettings {
+            categories: ["Leak", "Water heater", "Drain", "Fixture install", "Other"].map(String::from).to_vec(),
+            emergency_text: "For a burst pipe, turn off the main water valve, then call us now.".into(),
+            workmanship_months: 24,
+        },
     })
 }
 
@@ -182,5 +187,6 @@ pub(super) async fn populate(s: &Seeder<'_>) -> Result<(), Error> {
     s.estimate("acc_pinecrest", "est_repipe", "E-3003", Some("prp_pinecrest"), EstimateStatus::Draft, vec![repipe], None, 0).await?;
     super::work::northside(s).await?;
     super::messages::northside(s).await?;
+    super::requests::northside(s).await?;
     super::files::records(s.table, "ten_northside", s.now).await
 }

@@ -287,7 +287,8 @@ pub(super) async fn brightspark(s: &Seeder<'_>) -> Result<(), Error> {
 }
 
 /// A weekday `n` working days after `day` (Monday to Friday).
-fn next_weekday(day: Date, n: i64) -> Date {
+/// The `n`th working day (Monday to Friday) after `day`.
+pub(super) fn next_weekday(day: Date, n: i64) -> Date {
     let mut d = day;
     let mut left = n;
     while left > 0 {

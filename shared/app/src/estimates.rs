@@ -71,10 +71,23 @@ fn current(b: &EstimateBundle) -> Result<&EstimateVersion, Error> {
 
 /// Creates a draft (version 1, not sent) with the next estimate number.
 pub async fn create(act: &Act<'_>, tenant: &Tenant, d: Draft) -> Result<Estimate, Error> {
+    create_with(act, tenant, d, None, Vec::new()).await
+}
+
+/// Creates a draft as [`create`] does, in one transaction with `extra` writes; `new_place`
+/// is a property those writes make (so not yet stored), when the draft is at it.
+pub async fn create_with(
+    act: &Act<'_>,
+    tenant: &Tenant,
+    d: Draft,
+    new_place: Option<portal_domain::party::Property>,
+    extra: Vec<portal_store::table::Write>,
+) -> Result<Estimate, Error> {
     check(&d.content, tenant.today(act.now), &tenant.currency)?;
     let mut site = None;
     if let Some(p) = &d.property {
-        let known = parties::list_properties(act.table, &act.tenant, &d.account).await?;
+        let mut known = parties::list_properties(act.table, &act.tenant, &d.account).await?;
+        known.extend(new_place);
         match known.iter().find(|k| &k.id == p) {
             Some(k) => site = Some(k.site(&tenant.time_zone)),
             None => return Err(portal_domain::DomainError::invalid("property", "is not a property of this customer").into()),
@@ -109,6 +122,7 @@ pub async fn create(act: &Act<'_>, tenant: &Tenant, d: Draft) -> Result<Estimate
     let mut writes = estimates::create(&header, &version)?;
     let detail = serde_json::json!({ "number": header.number, "title": header.title });
     writes.push(act.audit("estimate.created", &header.id, Some(&header.account), detail)?);
+    writes.extend(extra);
     act.table.transact(writes).await?;
     Ok(header)
 }

@@ -88,6 +88,7 @@ fn target_keys(act: &Act<'_>, account: &AccountId, to: &Attached, asker: &Asker<
         Attached::Estimate { estimate } => keys::estimate(t, a, estimate),
         Attached::Invoice { invoice } => keys::invoice(t, a, invoice),
         Attached::Messages => keys::account(t, a),
+        Attached::Request { request } => keys::work_request(t, a, request),
     }];
     let (mut job_at, mut technician) = (None, None);
     if let Attached::Visit { job, visit } = to {
@@ -120,6 +121,8 @@ fn target_property(to: &Attached, item: &Item, job: Option<&Item>) -> Result<(Op
         }
         // The general thread: every contact of the account sees it, at no property.
         Attached::Messages => (None, true),
+        // A request at an address still to confirm has no property yet.
+        Attached::Request { .. } => (property(item), true),
     })
 }
 
@@ -189,7 +192,7 @@ pub async fn start(act: &Act<'_>, blobs: &dyn Blobs, account: &AccountId, asker:
     let (property, customer_sees) = target_property(&body.to, &target, job.as_ref())?;
     match &asker {
         Asker::Customer { properties } => {
-            let anywhere = body.to == Attached::Messages;
+            let anywhere = body.to == Attached::Messages || (matches!(body.to, Attached::Request { .. }) && property.is_none());
             if !customer_sees || !(anywhere || portal_domain::party::within(*properties, property.as_ref())) {
                 return Err(Error::NotFound("what the file is for"));
             }

@@ -426,6 +426,7 @@ fn slot(th: &message::Thread, by: &Uploader, part: &Part, id: String, now: Times
     let attached = match &th.about {
         About::Job(job) => portal_domain::file::Attached::Job { job: job.clone() },
         About::General => portal_domain::file::Attached::Messages,
+        About::Request(r) => portal_domain::file::Attached::Request { request: r.clone() },
     };
     Ok(Upload {
         id: id.parse().map_err(Error::Rule)?,

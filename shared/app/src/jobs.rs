@@ -275,7 +275,7 @@ fn job_write(b: &JobBundle, job: &Job) -> Result<Write, Error> {
     Ok(if job == &b.job { jobs::job_unchanged(&b.job) } else { jobs::save_job(job, b.job.rev)? })
 }
 
-fn visit_notice(act: &Act<'_>, job: &Job, v: &Visit, change: VisitChange) -> portal_domain::outbox::OutboxMessage {
+pub(crate) fn visit_notice(act: &Act<'_>, job: &Job, v: &Visit, change: VisitChange) -> portal_domain::outbox::OutboxMessage {
     Notice::Visit { job: job.id.clone(), visit: v.id.clone(), change }.message(act.ids, &job.account, act.now)
 }
 
@@ -293,7 +293,7 @@ fn answer_pending(b: &JobBundle, visit: &VisitId, outcome: Outcome, now: Timesta
 
 /// The technicians named, as customers will see them: each an active staff member of this
 /// contractor, at most five, no repeats.
-async fn crew(act: &Act<'_>, ids: &[StaffId]) -> Result<Vec<Crew>, Error> {
+pub(crate) async fn crew(act: &Act<'_>, ids: &[StaffId]) -> Result<Vec<Crew>, Error> {
     let mut e = FieldErrors::new();
     if ids.len() > 5 {
         e.add("technicians", "at most five per visit");
@@ -366,7 +366,7 @@ pub async fn schedule(act: &Act<'_>, b: &JobBundle, id: VisitId, d: VisitDraft) 
 }
 
 /// Folds a use case's field errors into `e`; other errors are kept as they are by the caller.
-fn absorb(e: &mut FieldErrors, err: Error) {
+pub(crate) fn absorb(e: &mut FieldErrors, err: Error) {
     match err {
         Error::Unprocessable(f) => {
             for (k, msgs) in f.0 {

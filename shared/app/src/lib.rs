@@ -16,6 +16,8 @@
 //! - [`messages`]: posting to a thread (one read, one transaction), read markers, the office's
 //!   assign, close, reopen and hide.
 //! - [`links`]: who a document goes to, and the links and messages that carry it.
+//! - [`requests`]: work requests: a customer asks (one read, one transaction); the office
+//!   reviews, makes an estimate or a job with a visit from it, or declines it.
 //! - [`payments`]: posting what Stripe says exactly once, applying credit, moving a deposit,
 //!   recording a payment the office received.
 //! - [`notify`]: delivering the outbox (receipts, document links, invitations, sign-in links,
@@ -37,6 +39,7 @@ pub mod mail;
 pub mod messages;
 pub mod notify;
 pub mod payments;
+pub mod requests;
 pub mod reviews;
 pub mod stats;
 

@@ -40,6 +40,7 @@ pub enum Poster<'a> {
 struct Read {
     thread: Option<Thread>,
     job: Option<portal_domain::job::Job>,
+    request: Option<portal_domain::request::WorkRequest>,
     account: portal_domain::party::Account,
     files: Vec<StoredFile>,
 }
@@ -52,6 +53,10 @@ async fn read(act: &Act<'_>, account: &AccountId, about: &About, attachments: &[
             wanted.push(keys::job(t, account, j));
             Attached::Job { job: j.clone() }
         }
+        About::Request(r) => {
+            wanted.push(keys::work_request(t, account, r));
+            Attached::Request { request: r.clone() }
+        }
         About::General => Attached::Messages,
     };
     for f in attachments {
@@ -62,15 +67,16 @@ async fn read(act: &Act<'_>, account: &AccountId, about: &About, attachments: &[
     let thread = found.next().flatten().map(portal_store::record::from_item).transpose()?;
     let account: portal_domain::party::Account =
         portal_store::record::from_item(found.next().flatten().ok_or(Error::NotFound("customer"))?)?;
-    let job = match about {
-        About::Job(_) => Some(portal_store::record::from_item(found.next().flatten().ok_or(Error::NotFound("job"))?)?),
-        About::General => None,
+    let (job, request) = match about {
+        About::Job(_) => (Some(portal_store::record::from_item(found.next().flatten().ok_or(Error::NotFound("job"))?)?), None),
+        About::Request(_) => (None, Some(portal_store::record::from_item(found.next().flatten().ok_or(Error::NotFound("request"))?)?)),
+        About::General => (None, None),
     };
     let mut files = Vec::new();
     for item in found {
         files.push(portal_store::repo::files::take(item.ok_or(Error::NotFound("attachment"))?)?);
     }
-    Ok(Read { thread, job, account, files })
+    Ok(Read { thread, job, request, account, files })
 }
 
 /// Whether a contact limited to `properties` sees a thread about `about` at `property`.
@@ -78,6 +84,8 @@ pub fn customer_sees(properties: Option<&[PropertyId]>, property: Option<&Proper
     match about {
         About::General => true,
         About::Job(_) => portal_domain::party::within(properties, property),
+        // A request at an address the office has not confirmed yet is at no property.
+        About::Request(_) => property.is_none() || portal_domain::party::within(properties, property),
     }
 }
 
@@ -96,8 +104,23 @@ pub fn empty(
     Thread::new(tenant.clone(), account.clone(), about, property, subject, customer.to_string(), now)
 }
 
+/// A work request's thread as it is before its first message.
+pub fn empty_for_request(
+    tenant: &portal_domain::ids::TenantId,
+    account: &AccountId,
+    customer: &str,
+    r: &portal_domain::request::WorkRequest,
+    now: jiff::Timestamp,
+) -> Thread {
+    let subject = format!("Request: {}", r.category);
+    Thread::new(tenant.clone(), account.clone(), About::Request(r.id.clone()), r.property.clone(), subject, customer.to_string(), now)
+}
+
 fn fresh(act: &Act<'_>, r: &Read) -> Thread {
-    empty(&act.tenant, &r.account.id, &r.account.name, r.job.as_ref(), act.now)
+    match &r.request {
+        Some(q) => empty_for_request(&act.tenant, &r.account.id, &r.account.name, q, act.now),
+        None => empty(&act.tenant, &r.account.id, &r.account.name, r.job.as_ref(), act.now),
+    }
 }
 
 /// Posts a message: checks the text, the thread (seen by the poster), the attachments (the

@@ -98,6 +98,10 @@ pub enum Attached {
     /// Sent in the account's general thread ("Questions for the office"), which every contact
     /// of the account sees.
     Messages,
+    /// A work request's photos (and what is sent in its thread).
+    Request {
+        request: crate::ids::RequestId,
+    },
 }
 
 impl Attached {

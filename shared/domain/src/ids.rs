@@ -119,6 +119,8 @@ id_type!(/// One message of a thread.
     MessageId, "mes");
 id_type!(/// An email reply held for the office to review instead of posted.
     HeldId, "hld");
+id_type!(/// A customer's request for work (from the portal or the public form).
+    RequestId, "req");
 
 /// Lower-case ULID text after a prefix: sortable by creation time, 80 random bits.
 pub fn ulid_id(prefix: &str, ms: u64, random: u128) -> String {

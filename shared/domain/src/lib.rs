@@ -37,6 +37,7 @@ pub mod payment;
 pub mod payments;
 pub mod ports;
 pub mod reply;
+pub mod request;
 pub mod review;
 pub mod serde_util;
 

@@ -32,13 +32,15 @@ pub const NOTICE_GATHER_SECONDS: i64 = 120;
 pub enum About {
     General,
     Job(JobId),
+    /// A work request's thread (`req_...`).
+    Request(crate::ids::RequestId),
 }
 
 impl About {
     pub fn job(&self) -> Option<&JobId> {
         match self {
             About::Job(j) => Some(j),
-            About::General => None,
+            About::General | About::Request(_) => None,
         }
     }
 }
@@ -48,6 +50,7 @@ impl fmt::Display for About {
         match self {
             About::General => f.write_str("general"),
             About::Job(j) => write!(f, "{j}"),
+            About::Request(r) => write!(f, "{r}"),
         }
     }
 }
@@ -58,7 +61,12 @@ impl FromStr for About {
         if s == "general" {
             return Ok(About::General);
         }
-        s.parse::<JobId>().map(About::Job).map_err(|_| DomainError::invalid("thread", "general, or a job's id (job_...)"))
+        if let Ok(r) = s.parse::<crate::ids::RequestId>() {
+            return Ok(About::Request(r));
+        }
+        s.parse::<JobId>()
+            .map(About::Job)
+            .map_err(|_| DomainError::invalid("thread", "general, a job's id (job_...) or a work request's (req_...)"))
     }
 }
 
@@ -374,6 +382,7 @@ mod tests {
         assert_eq!("general".parse::<About>().unwrap(), About::General);
         assert_eq!("job_kitchen".parse::<About>().unwrap(), About::Job("job_kitchen".parse().unwrap()));
         assert_eq!(About::Job("job_kitchen".parse().unwrap()).to_string(), "job_kitchen");
+        assert_eq!("req_porch".parse::<About>().unwrap(), About::Request("req_porch".parse().unwrap()));
         for bad in ["", "General", "est_1", "job_", "job_a/b", "../general"] {
             assert!(bad.parse::<About>().is_err(), "{bad}");
         }

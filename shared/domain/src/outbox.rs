@@ -75,6 +75,9 @@ pub enum Notice {
     /// A completed job's customer is asked, once, to rate it: to the contacts who see the
     /// job, each with a link that opens its Rate us page (issued when it is sent).
     ReviewRequest { job: JobId },
+    /// A work request's status changed (in review, estimate on its way, declined): to the
+    /// contact who asked.
+    RequestUpdate { request: crate::ids::RequestId },
     /// Staff wrote in a thread: the staff messages from `since` on (gathered for two
     /// minutes), to the contacts who see the thread, with a link that opens it.
     ThreadReply { about: crate::message::About, since: Timestamp },
@@ -144,6 +147,10 @@ pub enum OfficeEvent {
         /// The score that opened it (the rating may change before this is sent).
         stars: u8,
     },
+    /// A new work request (from the portal or the public form).
+    WorkRequested {
+        request: crate::ids::RequestId,
+    },
     /// A customer wrote in a thread: to the staff member it is assigned to, else the office.
     MessageReceived {
         about: crate::message::About,
@@ -205,6 +212,7 @@ impl Notice {
             | Self::Visit { .. }
             | Self::JobCompleted { .. }
             | Self::ReviewRequest { .. }
+            | Self::RequestUpdate { .. }
             | Self::ThreadReply { .. } => self.clone(),
         }
     }

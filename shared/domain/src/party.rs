@@ -169,6 +169,10 @@ pub struct Tenant {
     /// The business's public review pages, offered to every customer after they rate a job.
     #[serde(default)]
     pub review_links: crate::review::ReviewLinks,
+    /// Work requests: the categories customers choose from, the emergency text, the
+    /// workmanship warranty.
+    #[serde(default)]
+    pub requests: crate::request::RequestSettings,
 }
 
 /// The business's defaults for new estimates.

@@ -118,6 +118,7 @@ pub fn file(t: &TenantId, a: &AccountId, at: &portal_domain::file::Attached, f: 
         Attached::Invoice { invoice } => format!("{INVOICE_PREFIX}{invoice}"),
         // Under the general thread's summary, so its Query brings them.
         Attached::Messages => "GENERAL#THREAD".to_string(),
+        Attached::Request { request } => format!("{REQUEST_PREFIX}{request}"),
     };
     Key::new(account_pk(t, a), format!("{owner}#FILE#{f}"))
 }
@@ -157,6 +158,24 @@ pub fn leftovers_pk(t: &TenantId) -> String {
 }
 pub fn leftover(t: &TenantId, f: &portal_domain::ids::FileId) -> Key {
     Key::new(leftovers_pk(t), format!("FILE#{f}"))
+}
+
+/// A work request (`INQ#{r}`), its photos (`INQ#{r}#FILE#{f}`) and its thread
+/// (`INQ#{r}#THREAD`, then its messages). `INQ#` sorts between invoices and jobs, inside the
+/// dashboard's range, so the dashboard's one Query shows the account's requests and the
+/// threads list finds their threads.
+pub const REQUEST_PREFIX: &str = "INQ#";
+pub fn work_request(t: &TenantId, a: &AccountId, r: &portal_domain::ids::RequestId) -> Key {
+    Key::new(account_pk(t, a), format!("{REQUEST_PREFIX}{r}"))
+}
+/// GSI1 partition of a tenant's requests in one status, newest first.
+pub fn requests_gsi(t: &TenantId, status: portal_domain::request::RequestStatus) -> String {
+    format!("T#{t}#REQUESTS#{}", status.as_str())
+}
+/// GSI2 partition of a tenant's requests still open (received or in review): urgent first,
+/// then newest first (the inbox as it opens).
+pub fn open_requests_gsi(t: &TenantId) -> String {
+    format!("T#{t}#REQUESTS#OPEN")
 }
 
 /// The sort-key range of an account's documents and work: estimates, invoices, jobs (the
@@ -242,6 +261,7 @@ pub fn thread_sk(about: &portal_domain::message::About) -> String {
     match about {
         portal_domain::message::About::General => "GENERAL#THREAD".into(),
         portal_domain::message::About::Job(j) => format!("{JOB_PREFIX}{j}#THREAD"),
+        portal_domain::message::About::Request(r) => format!("{REQUEST_PREFIX}{r}#THREAD"),
     }
 }
 /// A message: `{thread}#M#{ms, 15 digits}#{id}`, oldest first.

@@ -77,6 +77,9 @@ function Shell({ children, signedIn }: { children: ComponentChildren; signedIn: 
                       </span>
                     )}
                   </a>
+                  <a href="/admin/requests" data-route aria-current={path.startsWith('/admin/requests') ? 'page' : undefined}>
+                    Requests
+                  </a>
                   <a href="/admin/jobs" data-route aria-current={path.startsWith('/admin/jobs') ? 'page' : undefined}>
                     Jobs
                   </a>
@@ -189,7 +192,8 @@ export function AdminApp() {
   const estimate = /^\/admin\/customers\/([A-Za-z0-9_]+)\/estimates\/([A-Za-z0-9_]+)$/.exec(path);
   const invoice = /^\/admin\/customers\/([A-Za-z0-9_]+)\/invoices\/([A-Za-z0-9_]+)$/.exec(path);
   const job = /^\/admin\/jobs\/([A-Za-z0-9_]+)\/([A-Za-z0-9_]+)$/.exec(path);
-  const thread = /^\/admin\/inbox\/([A-Za-z0-9_]+)\/(general|job_[A-Za-z0-9_]+)$/.exec(path);
+  const thread = /^\/admin\/inbox\/([A-Za-z0-9_]+)\/(general|(?:job|req)_[A-Za-z0-9_]+)$/.exec(path);
+  const request = /^\/admin\/requests\/([A-Za-z0-9_]+)\/(req_[A-Za-z0-9_]+)$/.exec(path);
   if (!ready) page = <Loading />;
   else if (token) page = <Continue token={token} />;
   else if (!signedIn) page = <SignIn />;
@@ -206,6 +210,8 @@ export function AdminApp() {
   else if (path === '/admin/tech') page = <TechPage />;
   else if (path === '/admin/invoices') page = <InvoicesPage />;
   else if (path === '/admin/estimates') page = <EstimatesPage />;
+  else if (request?.[1] && request[2]) page = <Later key={path} load={() => import('./pages/Requests').then((m) => m.RequestAdminPage)} props={{ account: request[1], id: request[2] }} />;
+  else if (path === '/admin/requests') page = <Later key={path} load={() => import('./pages/Requests').then((m) => m.RequestsInboxPage)} props={{}} />;
   else if (path === '/admin/ratings') page = <Later key={path} load={() => import('./pages/Ratings').then((m) => m.RatingsPage)} props={{}} />;
   else if (path === '/admin/adoption') page = <Later key={path} load={() => import('./pages/Adoption').then((m) => m.AdoptionPage)} props={{}} />;
   else if (path === '/admin/staff') page = <StaffPage />;

@@ -812,6 +812,94 @@ export interface paths {
         patch: operations["patch_admin_customers_account_ratings_job"];
         trace?: never;
     };
+    "/api/admin/customers/{account}/requests/{request}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One request with every photo (internal ones too) and the warranty check. */
+        get: operations["get_admin_customers_account_requests_request"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/customers/{account}/requests/{request}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Declines a request with a message the customer reads (and is sent). */
+        post: operations["post_admin_customers_account_requests_request_decline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/customers/{account}/requests/{request}/estimate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Makes a draft estimate from the request; the customer sees "Estimate on its way". */
+        post: operations["post_admin_customers_account_requests_request_estimate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/customers/{account}/requests/{request}/job": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Makes a job with a visit from the request (the property made from its address when the
+         *     office had it to confirm), in one transaction.
+         */
+        post: operations["post_admin_customers_account_requests_request_job"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/customers/{account}/requests/{request}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The office starts on a request: the customer sees "In review" and is told. */
+        post: operations["post_admin_customers_account_requests_request_review"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/customers/{account}/threads/{thread}": {
         parameters: {
             query?: never;
@@ -1099,6 +1187,23 @@ export interface paths {
          *     open and closed, over the newest 5,000 ratings.
          */
         get: operations["get_admin_ratings_figures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The office's requests inbox (one Query of an index per page). */
+        get: operations["get_admin_requests"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1854,6 +1959,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/request-form": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the Request work page offers: the contractor's categories, emergency text and
+         *     phone, working hours, and this contact's properties, completed jobs and equipment.
+         */
+        get: operations["get_request_form"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's requests, newest first (one Query of the customer's partition). */
+        get: operations["get_requests"];
+        put?: never;
+        /** Asks for work: one read and one transaction. */
+        post: operations["post_requests"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/requests/{request}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One request with its status, history and photos (one Query). */
+        get: operations["get_requests_request"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stripe/webhook/{tenant}": {
         parameters: {
             query?: never;
@@ -1985,6 +2145,13 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A past job or a piece of equipment the request may be about. */
+        AboutOption: {
+            /** @description `job_...` or `eqp_...`. */
+            id: string;
+            label: string;
+            property?: string | null;
+        };
         /** @description The one answer to every link request. */
         Accepted: {
             message: string;
@@ -2243,6 +2410,10 @@ export interface components {
         } | {
             /** @enum {string} */
             to: "messages";
+        } | {
+            request: components["schemas"]["RequestId"];
+            /** @enum {string} */
+            to: "request";
         };
         /** @description One line of the audit log. */
         AuditEntry: {
@@ -3307,6 +3478,17 @@ export interface components {
             /** @description Today and tomorrow at the business, each by window start. */
             days: components["schemas"]["ScheduleDay"][];
         };
+        /**
+         * @description Where the work is: one of the account's properties, or an address for the office to
+         *     confirm.
+         */
+        NewAddress: {
+            city: string;
+            line1: string;
+            line2?: string | null;
+            postal_code: string;
+            region: string;
+        };
         /** @description A person at the customer who uses the portal. */
         NewContact: {
             email?: components["schemas"]["Email"] | null;
@@ -3402,6 +3584,21 @@ export interface components {
             /** Format: int32 */
             stars: number;
             technician?: components["schemas"]["StaffId"] | null;
+        };
+        /** @description What a signed-in customer sends. */
+        NewRequest: {
+            address?: components["schemas"]["NewAddress"] | null;
+            /** @description One of the contractor's categories. */
+            category: string;
+            description: string;
+            equipment?: components["schemas"]["EquipmentId"] | null;
+            job?: components["schemas"]["JobId"] | null;
+            phone?: components["schemas"]["Phone"] | null;
+            /** @description Up to three windows that suit you, inside the working hours. */
+            preferred?: components["schemas"]["LocalWindow"][];
+            property?: components["schemas"]["PropertyId"] | null;
+            reach: components["schemas"]["Reach"];
+            urgent?: boolean;
         };
         NewStaff: {
             email: components["schemas"]["Email"];
@@ -3740,6 +3937,14 @@ export interface components {
         Pictures: {
             groups: components["schemas"]["PhotoGroup"][];
         };
+        /** @description A property the customer may ask about. */
+        PlaceOption: {
+            address: string;
+            id: string;
+            label: string;
+            /** @description The zone its windows are in. */
+            time_zone: string;
+        };
         /** @description The parts of the portal a contractor shows their customers. */
         PortalSections: {
             estimates: boolean;
@@ -3862,6 +4067,11 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /**
+         * @description How the customer would like to be reached about it.
+         * @enum {string}
+         */
+        Reach: "email" | "call" | "text";
         /** @description Why, in words the customer sees (may be empty). */
         Reason: {
             reason?: string;
@@ -3878,6 +4088,95 @@ export interface components {
         RefreshRequest: {
             /** @description Which session to refresh: `portal` (default) or `admin`. */
             audience?: string | null;
+        };
+        /** @description What a past job or a piece of equipment the request is about says of its warranty. */
+        Regarding: {
+            equipment?: components["schemas"]["EquipmentId"] | null;
+            job?: components["schemas"]["JobId"] | null;
+            /** @description `J-1012 · Bathroom exhaust fan`, `Main panel · Square D QO 200 A`. */
+            label: string;
+            /** @description Whether the request came within it (the office sees "under warranty"). */
+            under_warranty: boolean;
+            /**
+             * Format: date
+             * @description The warranty's last day, when there is one.
+             */
+            warranty_until?: string | null;
+        };
+        /** @description What a request became. */
+        RequestConverted: {
+            estimate?: string | null;
+            job?: string | null;
+            request: components["schemas"]["WorkRequest"];
+            visit?: string | null;
+        };
+        /** @description What the office does with a request. */
+        RequestDecline: {
+            /** @description What the customer reads ("We do not work in Oak Lawn, try ..."). */
+            message: string;
+        };
+        /** @description What the Request work page offers (one Query of the account and the tenant's record). */
+        RequestForm: {
+            categories: string[];
+            contact_phone?: string | null;
+            /** @description The contact's own email and phone (how they may be reached). */
+            email?: string | null;
+            /** @description Shown with `phone` when the customer says it is urgent. */
+            emergency_text: string;
+            equipment: components["schemas"]["AboutOption"][];
+            jobs: components["schemas"]["AboutOption"][];
+            /** @description The business's number, as people write it. */
+            phone?: string | null;
+            properties: components["schemas"]["PlaceOption"][];
+            time_zone: string;
+            /** @description The windows offered are inside these hours, in each property's zone. */
+            working_hours: components["schemas"]["WorkingHours"];
+        };
+        /** @example req_01JD8X3G7N9QK2W5V4M6R8T0YB */
+        RequestId: string;
+        /** @description A page of the office's inbox. */
+        RequestInbox: {
+            /** @description Pass as `cursor` for the next page. */
+            next?: string | null;
+            requests: components["schemas"]["WorkRequest"][];
+        };
+        /** @description The account's requests this contact sees, newest first. */
+        RequestList: {
+            requests: components["schemas"]["WorkRequestView"][];
+        };
+        /** @description What the contractor sets about requests (Settings). */
+        RequestSettings: {
+            /**
+             * @description What customers choose from ("Panel upgrade", "EV charger", ...); the last is usually
+             *     "Other".
+             */
+            categories: string[];
+            /** @description Shown at once, with the business's phone number, when a customer says it is urgent. */
+            emergency_text: string;
+            /**
+             * Format: int32
+             * @description Months the business stands behind its own work after a job is completed (a request
+             *     about a past job within them is marked "under warranty"); 0: no workmanship warranty.
+             */
+            workmanship_months: number;
+        };
+        /**
+         * @description Where a request came from.
+         * @enum {string}
+         */
+        RequestSource: "portal" | "form";
+        /**
+         * @description Where a request stands, as the customer sees it.
+         * @enum {string}
+         */
+        RequestStatus: "received" | "in_review" | "estimate" | "scheduled" | "declined";
+        /** @description One step of a request's life. */
+        RequestStep: {
+            /** Format: date-time */
+            at: string;
+            /** @description Who moved it there (`Casey Ortiz`, or the customer's name). */
+            by: string;
+            status: components["schemas"]["RequestStatus"];
         };
         /** @description A customer's pending request about a visit. */
         RequestView: {
@@ -4030,6 +4329,7 @@ export interface components {
             payments: components["schemas"]["PaymentRules"];
             /** @description `#rrggbb`. */
             primary_color: string;
+            requests?: components["schemas"]["RequestSettings"] | null;
             review_links?: components["schemas"]["ReviewLinks"] | null;
             sections: components["schemas"]["PortalSections"];
             support_email?: components["schemas"]["Email"] | null;
@@ -4092,6 +4392,18 @@ export interface components {
             next?: string | null;
             /** @description Newest first; with `follow_up=open`, the open follow-ups, oldest first. */
             ratings: components["schemas"]["Rating"][];
+        };
+        /** @description A request as the office sees it: everything asked, the warranty check, every photo. */
+        StaffRequestView: {
+            /** @description The customer's account name. */
+            customer: string;
+            photos: components["schemas"]["FileView"][];
+            request: components["schemas"]["WorkRequest"];
+            /**
+             * Format: int32
+             * @description Messages from the customer in its thread not read by the office.
+             */
+            unread: number;
         };
         /** @description A staff member as the admin page shows them. */
         StaffView: {
@@ -4215,6 +4527,22 @@ export interface components {
             /** @description The visit it is about. */
             visit?: string | null;
             window?: components["schemas"]["Window"] | null;
+        };
+        /**
+         * @description An estimate made from a request: a draft with the request's category as its title and
+         *     first line (at no price yet), its description as the scope, at its property; the customer sees "Estimate on its way".
+         */
+        ToEstimate: {
+            /** @description The estimate's title (the request's category when left out). */
+            title?: string | null;
+        };
+        /** @description A job with its first visit, made from a request. */
+        ToJob: {
+            technicians?: components["schemas"]["StaffId"][];
+            /** @description The job's title (the request's category when left out). */
+            title?: string | null;
+            /** @description The visit's window: usually one of the customer's preferred windows. */
+            window: components["schemas"]["LocalWindow"];
         };
         /** @description A completed job waiting for its rating. */
         ToRate: {
@@ -4456,6 +4784,73 @@ export interface components {
             end: string;
             /** Format: date-time */
             start: string;
+        };
+        /** @description A work request as stored. */
+        WorkRequest: {
+            account: components["schemas"]["AccountId"];
+            address?: components["schemas"]["NewAddress"] | null;
+            category: string;
+            contact?: components["schemas"]["ContactId"] | null;
+            /** Format: date-time */
+            created_at: string;
+            description: string;
+            email?: string | null;
+            estimate?: components["schemas"]["EstimateId"] | null;
+            history: components["schemas"]["RequestStep"][];
+            id: components["schemas"]["RequestId"];
+            job?: components["schemas"]["JobId"] | null;
+            /** @description The office's message when it declined. */
+            message?: string | null;
+            name: string;
+            phone?: string | null;
+            /** @description Where, on one line, as it was asked. */
+            place: string;
+            /** @description Up to three windows that suit the customer (none: any time). */
+            preferred: components["schemas"]["Window"][];
+            property?: components["schemas"]["PropertyId"] | null;
+            reach: components["schemas"]["Reach"];
+            regarding?: components["schemas"]["Regarding"] | null;
+            /** Format: int64 */
+            rev: number;
+            source: components["schemas"]["RequestSource"];
+            status: components["schemas"]["RequestStatus"];
+            tenant: components["schemas"]["TenantId"];
+            /** @description The zone its windows are in (the property's, else the contractor's). */
+            time_zone: string;
+            /** Format: date-time */
+            updated_at: string;
+            urgent: boolean;
+            visit?: components["schemas"]["VisitId"] | null;
+        };
+        /** @description A request as its customer sees it. */
+        WorkRequestView: {
+            by: string;
+            category: string;
+            /** Format: date-time */
+            created_at: string;
+            description: string;
+            history: components["schemas"]["RequestStep"][];
+            id: string;
+            job?: string | null;
+            /** @description The office's message when it declined. */
+            message?: string | null;
+            /** @description Its photos (the ones this contact may see). */
+            photos: components["schemas"]["FileView"][];
+            place: string;
+            preferred: components["schemas"]["Window"][];
+            reach: components["schemas"]["Reach"];
+            /** @description What it is about (a past job or a piece of equipment). */
+            regarding?: string | null;
+            status: components["schemas"]["RequestStatus"];
+            /** @description `Received`, `In review`, `Estimate on its way`, `Scheduled`, `Declined`. */
+            status_words: string;
+            time_zone: string;
+            /**
+             * Format: int32
+             * @description Messages in its thread not read yet.
+             */
+            unread: number;
+            urgent: boolean;
         };
         /** @description When the contractor works, per weekday (none: closed that day), in its own zone. */
         WorkingHours: {
@@ -8555,6 +8950,411 @@ export interface operations {
             };
         };
     };
+    get_admin_customers_account_requests_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+                /** @description Request id (req_...) */
+                request: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffRequestView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_admin_customers_account_requests_request_decline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+                /** @description Request id (req_...) */
+                request: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestDecline"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkRequest"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than this route takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_admin_customers_account_requests_request_estimate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+                /** @description Request id (req_...) */
+                request: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ToEstimate"];
+            };
+        };
+        responses: {
+            /** @description A draft estimate with the request's description as its scope */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestConverted"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than this route takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_admin_customers_account_requests_request_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+                /** @description Request id (req_...) */
+                request: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ToJob"];
+            };
+        };
+        responses: {
+            /** @description A job with its first visit; the customer is sent the booking */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestConverted"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than this route takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_admin_customers_account_requests_request_review: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Account id (acc_...) */
+                account: string;
+                /** @description Request id (req_...) */
+                request: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description In review (the customer sees it); already so: unchanged */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkRequest"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_admin_customers_account_threads_thread: {
         parameters: {
             query?: never;
@@ -8565,7 +9365,7 @@ export interface operations {
             path: {
                 /** @description Account id (acc_...) */
                 account: string;
-                /** @description `general`, or a job's id (job_...) */
+                /** @description `general`, a job's id (job_...) or a work request's (req_...) */
                 thread: string;
             };
             cookie?: never;
@@ -8629,7 +9429,7 @@ export interface operations {
             path: {
                 /** @description Account id (acc_...) */
                 account: string;
-                /** @description `general`, or a job's id (job_...) */
+                /** @description `general`, a job's id (job_...) or a work request's (req_...) */
                 thread: string;
             };
             cookie?: never;
@@ -8724,7 +9524,7 @@ export interface operations {
             path: {
                 /** @description Account id (acc_...) */
                 account: string;
-                /** @description `general`, or a job's id (job_...) */
+                /** @description `general`, a job's id (job_...) or a work request's (req_...) */
                 thread: string;
             };
             cookie?: never;
@@ -8818,7 +9618,7 @@ export interface operations {
             path: {
                 /** @description Account id (acc_...) */
                 account: string;
-                /** @description `general`, or a job's id (job_...) */
+                /** @description `general`, a job's id (job_...) or a work request's (req_...) */
                 thread: string;
                 /** @description Message id (mes_...) */
                 message: string;
@@ -8883,7 +9683,7 @@ export interface operations {
             path: {
                 /** @description Account id (acc_...) */
                 account: string;
-                /** @description `general`, or a job's id (job_...) */
+                /** @description `general`, a job's id (job_...) or a work request's (req_...) */
                 thread: string;
             };
             cookie?: never;
@@ -8938,7 +9738,7 @@ export interface operations {
             path: {
                 /** @description Account id (acc_...) */
                 account: string;
-                /** @description `general`, or a job's id (job_...) */
+                /** @description `general`, a job's id (job_...) or a work request's (req_...) */
                 thread: string;
             };
             cookie?: never;
@@ -9476,6 +10276,56 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Figures"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_admin_requests: {
+        parameters: {
+            query?: {
+                /** @description Only requests in this status; left out: the open ones (received or in review), urgent first */
+                status?: string;
+                /** @description Only the urgent ones */
+                urgent?: boolean;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestInbox"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             401: {
@@ -12217,6 +13067,228 @@ export interface operations {
             };
         };
     };
+    get_request_form: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestForm"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_requests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestList"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_requests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewRequest"];
+            };
+        };
+        responses: {
+            /** @description Asked: add its photos with upload slots on the request */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkRequestView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than this route takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_requests_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Request id (req_...) */
+                request: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkRequestView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     post_stripe_webhook_tenant: {
         parameters: {
             query?: never;
@@ -12316,7 +13388,7 @@ export interface operations {
                 "If-None-Match"?: string | null;
             };
             path: {
-                /** @description `general`, or a job's id (job_...) */
+                /** @description `general`, a job's id (job_...) or a work request's (req_...) */
                 thread: string;
             };
             cookie?: never;
@@ -12378,7 +13450,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description `general`, or a job's id (job_...) */
+                /** @description `general`, a job's id (job_...) or a work request's (req_...) */
                 thread: string;
             };
             cookie?: never;
@@ -12479,7 +13551,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description `general`, or a job's id (job_...) */
+                /** @description `general`, a job's id (job_...) or a work request's (req_...) */
                 thread: string;
             };
             cookie?: never;

@@ -127,3 +127,16 @@ export type Rating = S['Rating'];
 export type StaffRatings = S['StaffRatings'];
 export type RatingFigures = S['Figures'];
 export type FollowUpChange = S['FollowUpChange'];
+// Work requests.
+export type RequestForm = S['RequestForm'];
+export type WorkRequestView = S['WorkRequestView'];
+export type RequestList = S['RequestList'];
+export type NewRequest = S['NewRequest'];
+export type NewAddress = S['NewAddress'];
+export type Reach = S['Reach'];
+export type RequestStatus = S['RequestStatus'];
+export type WorkRequest = S['WorkRequest'];
+export type StaffRequestView = S['StaffRequestView'];
+export type RequestInbox = S['RequestInbox'];
+export type RequestConverted = S['RequestConverted'];
+export type ToJob = S['ToJob'];

@@ -7,6 +7,7 @@ import type { TenantProfile } from '../api/types';
 import { Loading, Notice } from '../components/Notice';
 import { navigate } from '../lib/router';
 import { useLoad } from '../lib/useLoad';
+import { WindowPicker } from '../components/WindowPicker';
 import { type Choice, choices, windowText } from '../lib/when';
 
 const MAX = 3;
@@ -22,8 +23,6 @@ export function ReschedulePage({ job, visit, tenant }: { job: string; visit: str
   if (!data || !tenant) return <Loading />;
   const v = data.visits.find((x) => x.id === visit);
   if (!v) return <Notice error={new Error('This visit is not on this job.')} />;
-  const toggle = (c: Choice) =>
-    setPicked((p) => (p.some((x) => x.key === c.key) ? p.filter((x) => x.key !== c.key) : p.length < MAX ? [...p, c] : p));
   const submit = (e: Event) => {
     e.preventDefault();
     setBusy(true);
@@ -55,26 +54,7 @@ export function ReschedulePage({ job, visit, tenant }: { job: string; visit: str
       <p class="muted" aria-live="polite">
         {picked.length === 0 ? 'None picked yet.' : `${picked.length} of ${MAX} picked.`}
       </p>
-      {days.map((d) => (
-        <fieldset key={d.date} class="day">
-          <legend>{d.label}</legend>
-          {d.choices.map((c) => {
-            const on = picked.some((x) => x.key === c.key);
-            return (
-              <button
-                key={c.key}
-                type="button"
-                class={`chip${on ? ' on' : ''}`}
-                aria-pressed={on}
-                disabled={!on && picked.length >= MAX}
-                onClick={() => toggle(c)}
-              >
-                {c.label}
-              </button>
-            );
-          })}
-        </fieldset>
-      ))}
+      <WindowPicker days={days} picked={picked} max={MAX} onPick={setPicked} />
       <label for="reschedule-note">Anything the office should know? (optional)</label>
       <textarea id="reschedule-note" rows={3} maxLength={2000} value={note} onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} />
       {sendError !== null && <Notice error={sendError} />}

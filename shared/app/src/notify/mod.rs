@@ -23,6 +23,7 @@ use crate::SendError;
 pub mod jobs;
 pub mod messages;
 mod office;
+mod requests;
 mod signin;
 pub use signin::LINK_MINUTES;
 
@@ -194,6 +195,7 @@ async fn send(
             jobs::deliver_visit(table, mailer, sms, tenant, account()?, job, visit, *change, now).await?
         }
         Notice::JobCompleted { job } => jobs::deliver_completed(table, mailer, sms, tenant, account()?, job).await?,
+        Notice::RequestUpdate { request } => requests::deliver_update(table, mailer, sms, tenant, account()?, request).await?,
         Notice::ReviewRequest { job } => jobs::deliver_review_request(table, mailer, sms, ids, tenant, account()?, job, now).await?,
         Notice::SignInRequested { ask } => {
             let ask = ask.as_ref().ok_or(SendError::Missing("the sign-in request was already handled"))?;

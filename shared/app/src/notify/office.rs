@@ -108,6 +108,24 @@ pub(super) async fn deliver(
                 (format!("Payment received: {amount} from {customer}"), vec![format!("{customer} paid {amount} for {what}.")], url)
             }
         }
+        OfficeEvent::WorkRequested { request } => {
+            let r =
+                portal_store::repo::requests::get(table, t, account, request).await?.ok_or(SendError::Missing("the request is gone"))?;
+            let mut lines = vec![format!("{} ({customer}) asks for work: {}.", r.name, r.category), format!("Where: {}", r.place)];
+            if r.urgent {
+                lines.insert(0, "They marked it urgent.".into());
+            }
+            if let Some(g) = &r.regarding {
+                let warranty = if g.under_warranty { " (under warranty)" } else { "" };
+                lines.push(format!("About: {}{warranty}", g.label));
+            }
+            lines.push(format!("They wrote: {}", r.description));
+            if !r.preferred.is_empty() {
+                lines.push(format!("{} window(s) suit them; see the request.", r.preferred.len()));
+            }
+            let urgent = if r.urgent { "Urgent: " } else { "" };
+            (format!("{urgent}work request from {customer}: {}", r.category), lines, format!("{base}/admin/requests/{account}/{request}"))
+        }
         OfficeEvent::LowRating { job, stars } => {
             let r = portal_store::repo::reviews::get(table, t, account, job).await?.ok_or(SendError::Missing("the rating is gone"))?;
             let words = |n: u8| if n == 1 { "1 star".to_string() } else { format!("{n} stars") };

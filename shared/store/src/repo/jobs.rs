@@ -231,8 +231,11 @@ pub struct AccountWork {
     pub equipment: Vec<Equipment>,
     /// Files of properties (with `places`), estimates and invoices; a job's are in its bundle.
     pub files: Vec<portal_domain::file::StoredFile>,
-    /// Every thread's summary: the general one and each job's (also in its bundle).
+    /// Every thread's summary: the general one, each job's and each work request's (also in
+    /// their bundles).
     pub threads: Vec<portal_domain::message::Thread>,
+    /// Work requests with their photos and thread, oldest first.
+    pub requests: Vec<super::requests::RequestBundle>,
 }
 
 /// One Query: the documents and jobs of an account (the dashboard), and with `places` its
@@ -242,7 +245,12 @@ pub async fn account_work(table: &dyn Table, t: &TenantId, a: &AccountId, places
     let q = Query::partition(keys::account_pk(t, a)).sort(SortKey::Between(keys::DOCUMENTS_FROM.into(), to.into()));
     let mut out = AccountWork::default();
     let mut work = Work::default();
+    let mut asked = super::requests::Gather::default();
     for item in super::query_all(table, q).await? {
+        if item.get("sk").and_then(serde_json::Value::as_str).is_some_and(|sk| sk.starts_with(keys::REQUEST_PREFIX)) {
+            asked.take(item)?;
+            continue;
+        }
         match kind(&item) {
             "estimate" => out.estimates.push(from_item(item)?),
             "invoice" => out.invoices.push(from_item(item)?),
@@ -263,6 +271,8 @@ pub async fn account_work(table: &dyn Table, t: &TenantId, a: &AccountId, places
         }
     }
     out.threads.extend(work.jobs.iter().filter_map(|b| b.thread.clone()));
+    out.threads.extend(asked.requests.iter().filter_map(|b| b.thread.clone()));
+    out.requests = asked.requests;
     out.jobs = work.jobs;
     out.jobs.sort_by_key(|b| std::cmp::Reverse(b.job.created_at));
     Ok(out)

@@ -11,6 +11,7 @@ pub mod jobs;
 pub mod outbox;
 pub mod parties;
 pub mod payments;
+pub mod requests;
 pub mod reviews;
 pub mod stats;
 pub mod threads;

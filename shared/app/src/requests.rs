@@ -1,0 +1,632 @@
+//! Work requests: a signed-in customer asks for work (one read, one transaction); the office
+//! reviews it, turns it into an estimate or a job with a visit, or declines it with a message,
+//! each step audited and the customer told through the outbox.
+use jiff::Timestamp;
+use portal_domain::ids::{AccountId, ContactId, EquipmentId, JobId, PropertyId, RequestId, StaffId};
+use portal_domain::job::assets::Equipment;
+use portal_domain::job::{Job, JobStatus, NewJob, Visit, WorkingHours};
+use portal_domain::outbox::{Notice, OfficeEvent};
+use portal_domain::party::{Contact, Property, Tenant};
+use portal_domain::request::{
+    self as domain, MAX_CATEGORY, MAX_DESCRIPTION, NewAddress, Reach, Regarding, RequestSource, RequestStatus, RequestStep, WorkRequest,
+    check_windows,
+};
+use portal_domain::review::clean;
+use portal_domain::{DomainError, FieldErrors};
+use portal_store::keys;
+use portal_store::record::from_item;
+use portal_store::repo::jobs::AccountWork;
+use portal_store::repo::requests::{self, RequestBundle};
+use portal_store::repo::{outbox, parties};
+use portal_store::table::Write;
+
+use crate::files::FileView;
+use crate::jobs::LocalWindow;
+use crate::{Act, Error};
+
+/// What a signed-in customer sends.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewRequest {
+    /// One of the contractor's categories.
+    #[schema(min_length = 1, max_length = 60)]
+    pub category: String,
+    #[schema(min_length = 1, max_length = 4000)]
+    pub description: String,
+    /// One of the account's properties; or leave it out and give `address`.
+    #[serde(default)]
+    #[schema(value_type = Option<PropertyId>)]
+    pub property: Option<PropertyId>,
+    #[serde(default)]
+    pub address: Option<NewAddress>,
+    /// Up to three windows that suit you, inside the working hours.
+    #[serde(default)]
+    #[schema(max_items = 3)]
+    pub preferred: Vec<LocalWindow>,
+    #[serde(default)]
+    pub urgent: bool,
+    pub reach: Reach,
+    /// A number to call or text, when it is not the contact's own.
+    #[serde(default)]
+    pub phone: Option<portal_domain::party::Phone>,
+    /// A past job it is about (a callback).
+    #[serde(default)]
+    #[schema(value_type = Option<JobId>)]
+    pub job: Option<JobId>,
+    /// A piece of equipment it is about (give its `property` too).
+    #[serde(default)]
+    #[schema(value_type = Option<EquipmentId>)]
+    pub equipment: Option<EquipmentId>,
+}
+
+/// The fields as kept, checked against nothing but themselves: the description, the
+/// address, the number; `blank` holds what was left empty after trimming (a 422: the
+/// API document's limits allow a blank).
+pub struct Checked {
+    pub description: String,
+    pub address: Option<NewAddress>,
+    pub phone: Option<portal_domain::party::Phone>,
+    pub blank: FieldErrors,
+}
+
+/// A description trimmed, controls and direction overrides dropped (line breaks kept); too
+/// long into `e` (400), empty into `blank` (422).
+fn description(e: &mut FieldErrors, blank: &mut FieldErrors, text: &str) -> String {
+    let d = clean(text);
+    if d.chars().count() > MAX_DESCRIPTION {
+        e.add("description", "at most 4,000 characters");
+    } else if d.is_empty() {
+        blank.add("description", "say what you need");
+    }
+    d
+}
+
+impl NewRequest {
+    /// 400 when outside what any request may be.
+    pub fn checked(&self) -> Result<Checked, DomainError> {
+        let mut e = FieldErrors::new();
+        let mut blank = FieldErrors::new();
+        let description = description(&mut e, &mut blank, &self.description);
+        if self.category.chars().count() > MAX_CATEGORY {
+            e.add("category", "at most 60 characters");
+        }
+        let address = match &self.address {
+            Some(a) => a.checked("address.", &mut blank).map_err(|err| e.absorb("", err)).ok(),
+            None => None,
+        };
+        if self.property.is_some() && self.address.is_some() {
+            e.add("address", "give a property or an address, not both");
+        }
+        if self.preferred.len() > portal_domain::job::MAX_PREFERRED {
+            e.add("preferred", "at most three windows");
+        }
+        let phone = self.phone.clone();
+        if self.equipment.is_some() && self.property.is_none() {
+            e.add("equipment", "give the property it is at");
+        }
+        e.into_result()?;
+        Ok(Checked { description, address, phone, blank })
+    }
+}
+
+/// A property the customer may ask about.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct PlaceOption {
+    #[schema(value_type = String)]
+    pub id: PropertyId,
+    pub label: String,
+    pub address: String,
+    /// The zone its windows are in.
+    pub time_zone: String,
+}
+
+/// A past job or a piece of equipment the request may be about.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct AboutOption {
+    /// `job_...` or `eqp_...`.
+    pub id: String,
+    #[schema(value_type = Option<String>)]
+    pub property: Option<PropertyId>,
+    pub label: String,
+}
+
+/// What the Request work page offers (one Query of the account and the tenant's record).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct RequestForm {
+    pub categories: Vec<String>,
+    /// Shown with `phone` when the customer says it is urgent.
+    pub emergency_text: String,
+    /// The business's number, as people write it.
+    pub phone: Option<String>,
+    /// The windows offered are inside these hours, in each property's zone.
+    pub working_hours: WorkingHours,
+    pub time_zone: String,
+    pub properties: Vec<PlaceOption>,
+    pub jobs: Vec<AboutOption>,
+    pub equipment: Vec<AboutOption>,
+    /// The contact's own email and phone (how they may be reached).
+    pub email: Option<String>,
+    pub contact_phone: Option<String>,
+}
+
+/// The form's choices for a contact limited to `allowed` properties (none: all of them).
+pub fn form(tenant: &Tenant, work: &AccountWork, allowed: Option<&[PropertyId]>, me: Option<&Contact>) -> RequestForm {
+    let sees = |p: Option<&PropertyId>| portal_domain::party::within(allowed, p);
+    let properties = work
+        .properties
+        .iter()
+        .filter(|p| sees(Some(&p.id)))
+        .map(|p| PlaceOption {
+            id: p.id.clone(),
+            label: p.label.clone(),
+            address: p.one_line(),
+            time_zone: p.time_zone.clone().unwrap_or_else(|| tenant.time_zone.clone()),
+        })
+        .collect();
+    let mut done: Vec<&Job> =
+        work.jobs.iter().map(|b| &b.job).filter(|j| j.status == JobStatus::Completed && sees(j.property.as_ref())).collect();
+    done.sort_by_key(|j| std::cmp::Reverse(j.completed_at));
+    let jobs = done
+        .into_iter()
+        .take(20)
+        .map(|j| AboutOption { id: j.id.to_string(), property: j.property.clone(), label: format!("{} · {}", j.number, j.title) })
+        .collect();
+    let equipment = work
+        .equipment
+        .iter()
+        .filter(|e| sees(Some(&e.property)))
+        .map(|e| AboutOption { id: e.id.to_string(), property: Some(e.property.clone()), label: equipment_label(e) })
+        .collect();
+    RequestForm {
+        categories: tenant.requests.categories.clone(),
+        emergency_text: tenant.requests.emergency_text.clone(),
+        phone: tenant.support_phone.as_ref().map(portal_domain::party::Phone::display),
+        working_hours: tenant.working_hours.clone(),
+        time_zone: tenant.time_zone.clone(),
+        properties,
+        jobs,
+        equipment,
+        email: me.and_then(|c| c.email.as_ref()).map(|e| e.as_str().to_string()),
+        contact_phone: me.and_then(|c| c.phone.as_ref()).map(portal_domain::party::Phone::display),
+    }
+}
+
+fn equipment_label(e: &Equipment) -> String {
+    if e.make_model.is_empty() { e.kind.clone() } else { format!("{} · {}", e.kind, e.make_model) }
+}
+
+/// Who asks: the verified session's contact.
+pub struct Asker<'a> {
+    pub contact: &'a ContactId,
+    pub name: &'a str,
+    pub properties: Option<&'a [PropertyId]>,
+}
+
+/// What the one read of a submission brings.
+struct Read {
+    tenant: Tenant,
+    contact: Contact,
+    property: Option<Property>,
+    equipment: Option<Equipment>,
+    job: Option<Job>,
+}
+
+async fn read(act: &Act<'_>, account: &AccountId, asker: &Asker<'_>, body: &NewRequest) -> Result<Read, Error> {
+    let (t, a) = (&act.tenant, account);
+    let mut wanted = vec![keys::tenant(t), keys::contact(t, a, asker.contact)];
+    if let Some(p) = &body.property {
+        wanted.push(portal_store::table::Key::new(keys::account_pk(t, a), format!("{}{p}", keys::PROPERTY_PREFIX)));
+        if let Some(e) = &body.equipment {
+            wanted.push(keys::equipment(t, a, p, e));
+        }
+    }
+    if let Some(j) = &body.job {
+        wanted.push(keys::job(t, a, j));
+    }
+    let mut found = act.table.get_many(&wanted).await?.into_iter();
+    let tenant: Tenant = from_item(found.next().flatten().ok_or(Error::NotFound("contractor"))?)?;
+    let contact: Contact = from_item(found.next().flatten().ok_or(Error::NotFound("contact"))?)?;
+    let property = if body.property.is_some() { found.next().flatten().map(from_item).transpose()? } else { None };
+    let equipment =
+        if body.property.is_some() && body.equipment.is_some() { found.next().flatten().map(from_item).transpose()? } else { None };
+    let job = if body.job.is_some() { found.next().flatten().map(from_item).transpose()? } else { None };
+    Ok(Read { tenant, contact, property, equipment, job })
+}
+
+/// What the request is about, with its warranty on `today`: the equipment's own date, or
+/// the business's workmanship months after the job was completed.
+fn regarding(tenant: &Tenant, job: Option<&Job>, equipment: Option<&Equipment>, today: jiff::civil::Date) -> Option<Regarding> {
+    if let Some(e) = equipment {
+        return Some(Regarding {
+            job: e.installed_by.clone(),
+            equipment: Some(e.id.clone()),
+            label: equipment_label(e),
+            warranty_until: e.warranty_until,
+            under_warranty: e.under_warranty(today),
+        });
+    }
+    let j = job?;
+    let completed = j.completed_at.map(|c| c.to_zoned(j.zone()).date());
+    let until = completed.and_then(|d| domain::workmanship_until(d, tenant.requests.workmanship_months));
+    Some(Regarding {
+        job: Some(j.id.clone()),
+        equipment: None,
+        label: format!("{} · {}", j.number, j.title),
+        warranty_until: until,
+        under_warranty: until.is_some_and(|u| today <= u),
+    })
+}
+
+/// A signed-in customer asks for work: one read (the tenant, the contact, and the property,
+/// equipment and job named) and one transaction (the request, its audit entry, the office's
+/// notice). Photos are added afterwards through upload slots on the request.
+pub async fn submit(act: &Act<'_>, account: &AccountId, asker: &Asker<'_>, body: &NewRequest, id: RequestId) -> Result<WorkRequest, Error> {
+    let checked = body.checked()?;
+    let r = read(act, account, asker, body).await?;
+    let tenant = &r.tenant;
+    let mut e = checked.blank;
+    let category = match domain::category(&tenant.requests, &body.category) {
+        Some(c) => c.to_string(),
+        None => {
+            e.add("category", format!("one of: {}", tenant.requests.categories.join(", ")));
+            String::new()
+        }
+    };
+    let property = r.property.as_ref().filter(|p| portal_domain::party::within(asker.properties, Some(&p.id)));
+    if body.property.is_some() && property.is_none() {
+        e.add("property", "is not one of your properties");
+    }
+    if body.property.is_none() && checked.address.is_none() {
+        e.add("property", "choose one of your properties, or give the address");
+    }
+    if body.equipment.is_some() && r.equipment.is_none() && property.is_some() {
+        e.add("equipment", "is not on record at this property");
+    }
+    let job = r.job.as_ref().filter(|j| portal_domain::party::within(asker.properties, j.property.as_ref()));
+    if body.job.is_some() && job.is_none() {
+        e.add("job", "is not one of your jobs");
+    }
+    let time_zone = property.map_or_else(|| tenant.time_zone.clone(), |p| p.time_zone.clone().unwrap_or_else(|| tenant.time_zone.clone()));
+    let zone = jiff::tz::TimeZone::get(&time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let mut preferred = Vec::new();
+    for (i, w) in body.preferred.iter().enumerate() {
+        match w.resolve_in(&zone, &format!("preferred[{i}]"), act.now) {
+            Ok(w) => preferred.push(w),
+            Err(err) => crate::jobs::absorb(&mut e, err),
+        }
+    }
+    if preferred.len() == body.preferred.len()
+        && let Err(err) = check_windows(&preferred, &tenant.working_hours, &zone, act.now)
+    {
+        e.absorb("", err);
+    }
+    let phone = checked.phone.clone().or_else(|| r.contact.phone.clone());
+    match body.reach {
+        Reach::Call | Reach::Text if phone.is_none() => e.add("phone", "give a number to call or text"),
+        Reach::Email if r.contact.email.is_none() => e.add("reach", "we have no email address for you: choose call or text"),
+        _ => {}
+    }
+    Error::fields(e)?;
+    let today = act.now.to_zoned(zone.clone()).date();
+    let request = WorkRequest {
+        id,
+        tenant: act.tenant.clone(),
+        account: account.clone(),
+        source: RequestSource::Portal,
+        category,
+        description: checked.description,
+        property: property.map(|p| p.id.clone()),
+        address: if property.is_some() { None } else { checked.address.clone() },
+        place: property.map_or_else(
+            || checked.address.as_ref().map(NewAddress::one_line).unwrap_or_default(),
+            |p| format!("{} · {}", p.label, p.one_line()),
+        ),
+        preferred,
+        urgent: body.urgent,
+        reach: body.reach,
+        contact: Some(asker.contact.clone()),
+        name: asker.name.to_string(),
+        email: r.contact.email.clone(),
+        phone,
+        regarding: regarding(tenant, job, r.equipment.as_ref(), today),
+        status: RequestStatus::Received,
+        message: None,
+        estimate: None,
+        job: None,
+        visit: None,
+        time_zone,
+        created_at: act.now,
+        updated_at: act.now,
+        history: vec![RequestStep { at: act.now, status: RequestStatus::Received, by: asker.name.to_string() }],
+        rev: 1,
+    };
+    let detail = serde_json::json!({
+        "category": request.category, "urgent": request.urgent, "property": request.property,
+        "windows": request.preferred.len(), "under_warranty": request.regarding.as_ref().map(|g| g.under_warranty),
+    });
+    let tell = OfficeEvent::WorkRequested { request: request.id.clone() }.message(act.ids, account, act.now);
+    act.table
+        .transact(vec![
+            requests::create(&request)?,
+            act.audit("request.created", &request.id, Some(account), detail)?,
+            outbox::enqueue(&act.tenant, tell)?,
+        ])
+        .await?;
+    Ok(request)
+}
+
+/// A request as its customer sees it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct WorkRequestView {
+    #[schema(value_type = String)]
+    pub id: RequestId,
+    pub category: String,
+    pub description: String,
+    pub place: String,
+    pub preferred: Vec<portal_domain::job::Window>,
+    pub time_zone: String,
+    pub urgent: bool,
+    pub reach: Reach,
+    pub status: RequestStatus,
+    /// `Received`, `In review`, `Estimate on its way`, `Scheduled`, `Declined`.
+    pub status_words: String,
+    /// The office's message when it declined.
+    pub message: Option<String>,
+    /// What it is about (a past job or a piece of equipment).
+    pub regarding: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub job: Option<JobId>,
+    pub by: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Timestamp,
+    pub history: Vec<RequestStep>,
+    /// Its photos (the ones this contact may see).
+    pub photos: Vec<FileView>,
+    /// Messages in its thread not read yet.
+    pub unread: u32,
+}
+
+pub async fn view(blobs: &dyn portal_domain::ports::Blobs, b: &RequestBundle, me: &str, now: Timestamp) -> Result<WorkRequestView, Error> {
+    let r = &b.request;
+    let shown: Vec<_> = b.files.iter().filter(|f| f.labels.shared).cloned().collect();
+    let photos = crate::files::views(blobs, &shown, |f| f.by.id == me, now).await?;
+    Ok(WorkRequestView {
+        id: r.id.clone(),
+        category: r.category.clone(),
+        description: r.description.clone(),
+        place: r.place.clone(),
+        preferred: r.preferred.clone(),
+        time_zone: r.time_zone.clone(),
+        urgent: r.urgent,
+        reach: r.reach,
+        status: r.status,
+        status_words: r.status.words().into(),
+        message: r.message.clone(),
+        regarding: r.regarding.as_ref().map(|g| g.label.clone()),
+        job: r.job.clone(),
+        by: r.name.clone(),
+        created_at: r.created_at,
+        history: r.history.clone(),
+        photos,
+        unread: b.thread.as_ref().map_or(0, |t| t.unread(portal_domain::message::Side::Customer)),
+    })
+}
+
+/// Whether a contact limited to `allowed` properties sees the request: one at a property
+/// they see, or one with an address still to confirm that they made themselves.
+pub fn customer_sees(r: &WorkRequest, allowed: Option<&[PropertyId]>, me: &ContactId) -> bool {
+    match &r.property {
+        Some(p) => portal_domain::party::within(allowed, Some(p)),
+        None => allowed.is_none() || r.contact.as_ref() == Some(me),
+    }
+}
+
+fn changed(act: &Act<'_>, before: &WorkRequest, after: &WorkRequest, action: &str, detail: serde_json::Value) -> Result<Vec<Write>, Error> {
+    Ok(vec![requests::save(after, before.rev)?, act.audit(action, &after.id, Some(&after.account), detail)?])
+}
+
+fn tell_customer(act: &Act<'_>, r: &WorkRequest) -> Result<Write, Error> {
+    Ok(outbox::enqueue(&act.tenant, Notice::RequestUpdate { request: r.id.clone() }.message(act.ids, &r.account, act.now))?)
+}
+
+fn refuse_if_decided(r: &WorkRequest) -> Result<(), Error> {
+    r.decidable().map_err(|m| Error::conflict("request_decided", m))
+}
+
+/// The office starts looking at a new request: the customer sees "In review".
+pub async fn review(act: &Act<'_>, r: &WorkRequest) -> Result<WorkRequest, Error> {
+    if r.status != RequestStatus::Received {
+        refuse_if_decided(r)?;
+        return Ok(r.clone());
+    }
+    let next = r.moved(RequestStatus::InReview, act.name(), act.now);
+    let mut writes = changed(act, r, &next, "request.in_review", serde_json::json!({}))?;
+    writes.push(tell_customer(act, &next)?);
+    act.table.transact(writes).await?;
+    Ok(next)
+}
+
+/// The office declines, with a message the customer reads.
+pub async fn decline(act: &Act<'_>, r: &WorkRequest, message: &str) -> Result<WorkRequest, Error> {
+    let message = clean(message);
+    let mut e = FieldErrors::new();
+    if message.is_empty() {
+        e.add("message", "say why, and what the customer could do instead");
+    }
+    Error::fields(e)?;
+    if message.chars().count() > domain::MAX_MESSAGE {
+        return Err(DomainError::invalid("message", "at most 2,000 characters").into());
+    }
+    refuse_if_decided(r)?;
+    let mut next = r.moved(RequestStatus::Declined, act.name(), act.now);
+    next.message = Some(message);
+    let mut writes = changed(act, r, &next, "request.declined", serde_json::json!({ "message": next.message }))?;
+    writes.push(tell_customer(act, &next)?);
+    act.table.transact(writes).await?;
+    Ok(next)
+}
+
+/// The property a request becomes work at: its own, or (an address still to confirm) a new
+/// property of the account, written with the conversion.
+fn place_of(r: &WorkRequest, id: PropertyId) -> Option<Property> {
+    let a = r.address.as_ref()?;
+    Some(Property {
+        id,
+        label: a.line1.clone(),
+        line1: a.line1.clone(),
+        line2: a.line2.clone(),
+        city: a.city.clone(),
+        region: a.region.clone(),
+        postal_code: a.postal_code.clone(),
+        country: "US".into(),
+        time_zone: None,
+    })
+}
+
+/// A job with its first visit, made from a request.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ToJob {
+    /// The job's title (the request's category when left out).
+    #[serde(default)]
+    #[schema(max_length = 120)]
+    pub title: Option<String>,
+    /// The visit's window: usually one of the customer's preferred windows.
+    pub window: LocalWindow,
+    #[serde(default)]
+    #[schema(max_items = 5)]
+    pub technicians: Vec<StaffId>,
+}
+
+/// Makes a job and books its first visit from a request, in one transaction with the
+/// request's change (and the property, for an address the office now confirms); the customer
+/// hears of the visit (the booking's notice, with its calendar file).
+pub async fn to_job(act: &Act<'_>, tenant: &Tenant, r: &WorkRequest, d: &ToJob) -> Result<(Job, Visit), Error> {
+    refuse_if_decided(r)?;
+    let mut e = FieldErrors::new();
+    let title = clean(d.title.as_deref().unwrap_or(&r.category));
+    if title.is_empty() {
+        e.add("title", "is required");
+    } else if title.chars().count() > 120 {
+        return Err(DomainError::invalid("title", "can be at most 120 characters").into());
+    }
+    let zone = r.zone();
+    let window = d.window.resolve_in(&zone, "window", act.now).map_err(|err| crate::jobs::absorb(&mut e, err)).ok();
+    let technicians = crate::jobs::crew(act, &d.technicians).await.map_err(|err| crate::jobs::absorb(&mut e, err)).unwrap_or_default();
+    Error::fields(e)?;
+    let Some(window) = window else { return Err(Error::Inconsistent("a window refused without an error".into())) };
+    let new_place = if r.property.is_none() { place_of(r, PropertyId::generate(act.ids)) } else { None };
+    let property = match (&r.property, &new_place) {
+        (Some(p), _) => parties::list_properties(act.table, &act.tenant, &r.account).await?.into_iter().find(|x| &x.id == p),
+        (None, Some(p)) => Some(p.clone()),
+        (None, None) => None,
+    };
+    let site = property.as_ref().map(|p| p.site(&tenant.time_zone));
+    let n = parties::next_number(act.table, &act.tenant, "EST", crate::estimates::FIRST_ESTIMATE_NUMBER).await?;
+    let time_zone = site.as_ref().map_or_else(|| r.time_zone.clone(), |s| s.time_zone.clone());
+    let job = Job::new(
+        NewJob {
+            id: JobId::generate(act.ids),
+            tenant: act.tenant.clone(),
+            account: r.account.clone(),
+            site,
+            number: format!("J-{n}"),
+            title,
+            scope: r.description.clone(),
+            lines: Vec::new(),
+            estimate: None,
+            agreement: None,
+            time_zone,
+        },
+        act.now,
+    );
+    let v = Visit::new(portal_domain::ids::VisitId::generate(act.ids), job.id.clone(), window, technicians, act.now);
+    let job = job.follow(std::slice::from_ref(&v), act.now);
+    let mut next = r.moved(RequestStatus::Scheduled, act.name(), act.now);
+    next.job = Some(job.id.clone());
+    next.visit = Some(v.id.clone());
+    if let Some(p) = &new_place {
+        next.property = Some(p.id.clone());
+    }
+    let detail = serde_json::json!({ "job": job.id, "number": job.number, "visit": v.id, "window": v.window, "property": job.property });
+    let mut writes = changed(act, r, &next, "request.scheduled", detail)?;
+    if let Some(p) = &new_place {
+        writes.push(parties::put_property(&act.tenant, &r.account, p)?);
+    }
+    writes.push(portal_store::repo::jobs::create_job(&job)?);
+    writes.extend(portal_store::repo::jobs::create_visit(&job, &v, &job.zone())?);
+    writes.push(outbox::enqueue(&act.tenant, crate::jobs::visit_notice(act, &job, &v, portal_domain::outbox::VisitChange::Scheduled))?);
+    act.table.transact(writes).await?;
+    Ok((job, v))
+}
+
+/// An estimate made from a request: a draft with the request's category as its title and
+/// first line (at no price yet), its description as the scope, at its property; the customer sees "Estimate on its way".
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ToEstimate {
+    /// The estimate's title (the request's category when left out).
+    #[serde(default)]
+    #[schema(max_length = 200)]
+    pub title: Option<String>,
+}
+
+/// Makes the draft estimate and moves the request, in one transaction.
+pub async fn to_estimate(
+    act: &Act<'_>,
+    tenant: &Tenant,
+    r: &WorkRequest,
+    d: &ToEstimate,
+) -> Result<portal_domain::estimate::Estimate, Error> {
+    refuse_if_decided(r)?;
+    let title = clean(d.title.as_deref().unwrap_or(&r.category));
+    if title.is_empty() {
+        return Err(Error::Unprocessable(FieldErrors::one("title", "is required")));
+    }
+    let new_place = if r.property.is_none() { place_of(r, PropertyId::generate(act.ids)) } else { None };
+    let today = tenant.today(act.now);
+    let asked = r.created_at.to_zoned(r.zone()).date();
+    let mut scope = r.description.clone();
+    scope.push_str(&format!("\n\n(From {}'s work request of {asked}; its photos are on the request.)", r.name));
+    let content = portal_domain::estimate::VersionContent {
+        title,
+        scope,
+        // One line to price: a draft needs a line, and the office sets what it costs.
+        items: vec![portal_domain::estimate::LineItem {
+            id: portal_domain::ids::LineItemId::generate(act.ids),
+            name: r.category.clone(),
+            description: String::new(),
+            quantity: rust_decimal::Decimal::ONE,
+            unit_price: 0,
+            taxable: true,
+        }],
+        groups: Vec::new(),
+        tax_rate: tenant.estimate_defaults.tax_rate,
+        deposit: tenant.payments.default_deposit.clone(),
+        terms: tenant.estimate_defaults.terms.clone(),
+        valid_until: today.checked_add(jiff::Span::new().days(30)).unwrap_or(today),
+        currency: tenant.currency.clone(),
+    };
+    let id = portal_domain::ids::EstimateId::generate(act.ids);
+    let mut next = r.moved(RequestStatus::Estimate, act.name(), act.now);
+    next.estimate = Some(id.clone());
+    let mut extra = changed(act, r, &next, "request.estimate", serde_json::json!({ "estimate": id }))?;
+    extra.push(tell_customer(act, &next)?);
+    let property = match &new_place {
+        Some(p) => {
+            extra.push(parties::put_property(&act.tenant, &r.account, p)?);
+            next.property = Some(p.id.clone());
+            extra[0] = requests::save(&next, r.rev)?;
+            Some(p.clone())
+        }
+        None => None,
+    };
+    let draft = crate::estimates::Draft {
+        id,
+        account: r.account.clone(),
+        property: next.property.clone(),
+        content,
+        number: crate::estimates::Number::Next,
+    };
+    crate::estimates::create_with(act, tenant, draft, property, extra).await
+}

@@ -1,0 +1,405 @@
+//! Work requests on the demo: a customer asks (one read, one transaction), with photos and
+//! preferred windows; bad input; roles and scopes; the warranty check; the office's inbox,
+//! review, decline and conversions to a job with a visit and to an estimate; the request's
+//! thread; the second contractor's ids.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use portal_store::Table;
+use portal_testkit::photos;
+use portal_tests::harness::{Harness, harness};
+use serde_json::{Value, json};
+
+fn office(h: &Harness) -> String {
+    portal_tests::lambda::staff_token(&h.key, "ten_brightspark", "stf_jordan", "office")
+}
+
+/// The `n`th working day after today on Bright Spark's clock.
+fn working_day(n: i64) -> String {
+    let mut d = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::get("America/Chicago").unwrap()).date();
+    let mut left = n;
+    while left > 0 {
+        d = d.tomorrow().unwrap();
+        if !matches!(d.weekday(), jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday) {
+            left -= 1;
+        }
+    }
+    d.to_string()
+}
+
+fn window(day: i64, start: &str, end: &str) -> Value {
+    json!({ "date": working_day(day), "start": start, "end": end })
+}
+
+fn ask(preferred: Vec<Value>) -> Value {
+    json!({
+        "category": "EV charger",
+        "description": "We bought an EV: a 48 A charger in the garage, please.",
+        "property": "prp_maple",
+        "preferred": preferred,
+        "urgent": false,
+        "reach": "email",
+    })
+}
+
+async fn submit(h: &Harness, token: &str, body: &Value) -> (u16, Value) {
+    h.call_with("work-request", "create", token, Some(body), &[]).await
+}
+
+fn req(id: &str) -> [(&str, &str); 2] {
+    [("account", "acc_whitfield"), ("request", id)]
+}
+
+/// The office's inbox with `query` (`status=declined`, `urgent=true`).
+async fn inbox(h: &Harness, token: &str, query: &str) -> (u16, Value) {
+    let mut event: Value = serde_json::from_str(&portal_tests::events::with_token("work-request", "staff-inbox", token)).unwrap();
+    event["rawQueryString"] = Value::String(query.into());
+    let params: serde_json::Map<String, Value> =
+        query.split('&').filter_map(|kv| kv.split_once('=')).map(|(k, v)| (k.to_string(), Value::String(v.to_string()))).collect();
+    event["queryStringParameters"] = Value::Object(params);
+    h.call("work-request", &event.to_string()).await
+}
+
+fn mails_to(h: &Harness, to: &str) -> Vec<String> {
+    h.store
+        .mailbox()
+        .list(200)
+        .unwrap()
+        .iter()
+        .map(|d| serde_json::to_value(&d.message).unwrap().to_string())
+        .filter(|m| m.contains(to))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_customer_asks_with_windows_and_photos_in_one_read_and_one_transaction() {
+    let h = harness().await;
+    let dana = h.dana();
+    let (status, form) = h.call_with("work-request", "form", &dana, None, &[]).await;
+    assert_eq!(status, 200, "{form}");
+    assert!(form["categories"].as_array().unwrap().iter().any(|c| c == "EV charger"), "{form}");
+    assert!(form["emergency_text"].as_str().unwrap().contains("call us now"));
+    assert_eq!(form["properties"][0]["id"], "prp_maple");
+    assert!(form["jobs"].as_array().unwrap().iter().any(|j| j["id"] == "job_kitchen"), "completed jobs to ask about: {form}");
+
+    h.table.take();
+    let (status, r) = submit(&h, &dana, &ask(vec![window(2, "08:00", "12:00"), window(3, "13:00", "17:00")])).await;
+    assert_eq!(status, 201, "{r}");
+    assert_eq!(h.table.take(), 2, "one read (a batch) and one transaction");
+    assert_eq!((r["status"].as_str(), r["status_words"].as_str()), (Some("received"), Some("Received")));
+    assert_eq!(r["preferred"].as_array().unwrap().len(), 2);
+    let id = r["id"].as_str().unwrap().to_string();
+
+    // Two photos through the upload pipeline, on the request.
+    for n in 0..2 {
+        let bytes = photos::jpeg(640, 480);
+        let body = json!({ "to": { "to": "request", "request": id }, "kind": "photo", "content_type": "image/jpeg",
+                           "size": bytes.len(), "name": format!("garage-{n}.jpg") });
+        let (status, slot) = h.call_with("upload-photo", "slot", &dana, Some(&body), &[]).await;
+        assert_eq!(status, 200, "{slot}");
+        h.send_to_slot(&slot, "image/jpeg", &bytes).await.expect("accepted");
+    }
+    let (status, mine) = h.call_with("work-request", "get", &dana, None, &[("request", &id)]).await;
+    assert_eq!(status, 200, "{mine}");
+    assert_eq!(mine["photos"].as_array().unwrap().len(), 2, "{mine}");
+    assert!(mine["photos"][0]["photo"]["thumb_width"].as_u64().unwrap() > 0);
+    let (_, list) = h.call_with("work-request", "list", &dana, None, &[]).await;
+    assert_eq!(list["requests"][0]["id"], id.as_str(), "newest first: {list}");
+
+    // The office hears of it.
+    h.deliver().await;
+    assert!(mails_to(&h, "office@brightspark.example").iter().any(|m| m.contains("work request from Dana Whitfield")), "office told");
+
+    // The office reviews it: the customer sees "In review" and is told.
+    let ids = req(&id);
+    let (status, staff) = h.call_with("work-request", "staff-get", &office(&h), None, &ids).await;
+    assert_eq!(status, 200, "{staff}");
+    assert_eq!(staff["photos"].as_array().unwrap().len(), 2);
+    let (status, reviewed) = h.call_with("work-request", "staff-review", &office(&h), None, &ids).await;
+    assert_eq!((status, reviewed["status"].as_str()), (200, Some("in_review")), "{reviewed}");
+    h.deliver().await;
+    assert!(mails_to(&h, "dana@example.com").iter().any(|m| m.contains("We are looking at your request")), "customer told");
+
+    // RequestConverted to a job with a visit in her first window.
+    let first = window(2, "08:00", "12:00");
+    let (status, made) =
+        h.call_with("work-request", "staff-job", &office(&h), Some(&json!({ "window": first, "technicians": ["stf_casey"] })), &ids).await;
+    assert_eq!(status, 201, "{made}");
+    assert_eq!(made["request"]["status"], "scheduled");
+    let job = made["job"].as_str().unwrap().to_string();
+    let (_, mine) = h.call_with("work-request", "get", &dana, None, &[("request", &id)]).await;
+    assert_eq!((mine["status_words"].as_str(), mine["job"].as_str()), (Some("Scheduled"), Some(job.as_str())));
+    let (_, home) = h.call_with("view-jobs", "home", &dana, None, &[]).await;
+    assert!(home.to_string().contains(&job), "the visit is on the dashboard: {home}");
+    // Decided once.
+    let (status, again) = h.call_with("work-request", "staff-estimate", &office(&h), Some(&json!({})), &ids).await;
+    assert_eq!((status, again["error"]["code"].as_str()), (409, Some("request_decided")), "{again}");
+    h.deliver().await;
+    assert!(mails_to(&h, "dana@example.com").iter().any(|m| m.contains("Visit booked")), "the booking is sent");
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_and_changes_nothing() {
+    let h = harness().await;
+    let dana = h.dana();
+    let (_, before) = h.call_with("work-request", "list", &dana, None, &[]).await;
+    let four: Vec<Value> = (1..=4).map(|d| window(d, "09:00", "11:00")).collect();
+    let cases: Vec<(Value, u16, &str)> = vec![
+        (ask(four), 400, "preferred"),
+        (
+            {
+                let mut b = ask(vec![]);
+                b["description"] = Value::String("x".repeat(4001));
+                b
+            },
+            400,
+            "description",
+        ),
+        (
+            {
+                let mut b = ask(vec![]);
+                b["description"] = Value::String("   ".into());
+                b
+            },
+            422,
+            "description",
+        ),
+        (ask(vec![window(2, "06:00", "07:30")]), 422, "preferred[0]"),
+        (ask(vec![window(2, "18:00", "20:00")]), 422, "preferred[0]"),
+        (
+            {
+                let mut b = ask(vec![]);
+                b["category"] = Value::String("Roofing".into());
+                b
+            },
+            422,
+            "category",
+        ),
+        (
+            {
+                let mut b = ask(vec![]);
+                b["property"] = Value::String("prp_lakeside".into());
+                b
+            },
+            422,
+            "property",
+        ),
+        (
+            {
+                let mut b = ask(vec![]);
+                b["property"] = Value::String("prp_birch".into());
+                b
+            },
+            422,
+            "property",
+        ),
+        (
+            {
+                let mut b = ask(vec![]);
+                b["job"] = Value::String("job_waterheater".into());
+                b
+            },
+            422,
+            "job",
+        ),
+        (
+            {
+                let mut b = ask(vec![]);
+                b.as_object_mut().unwrap().remove("property");
+                b
+            },
+            422,
+            "property",
+        ),
+        (
+            {
+                let mut b = ask(vec![]);
+                b["reach"] = Value::String("call".into());
+                b
+            },
+            201,
+            "",
+        ),
+        (
+            {
+                let mut b = ask(vec![]);
+                b["secret"] = Value::String("<script>".into());
+                b
+            },
+            400,
+            "",
+        ),
+    ];
+    let mut made = 0;
+    for (body, expected, field) in cases {
+        let (status, answer) = submit(&h, &dana, &body).await;
+        assert_eq!(status, expected, "{body}: {answer}");
+        if status >= 400 {
+            assert!(!answer.to_string().contains("<script>") && !answer.to_string().contains("Roofing"), "echoes nothing: {answer}");
+            if !field.is_empty() {
+                assert!(answer["error"]["fields"][field].is_array(), "{field}: {answer}");
+            }
+        } else {
+            made += 1;
+        }
+    }
+    let (_, after) = h.call_with("work-request", "list", &dana, None, &[]).await;
+    assert_eq!(after["requests"].as_array().unwrap().len(), before["requests"].as_array().unwrap().len() + made);
+}
+
+#[tokio::test]
+async fn who_may_ask_and_who_may_see() {
+    let h = harness().await;
+    let body = ask(vec![]);
+    // A viewer, the office's read-only view and a one-document link may not ask.
+    let viewer = h.token("acc_whitfield", "con_dana", "viewer", "portal");
+    assert_eq!(submit(&h, &viewer, &body).await.0, 403);
+    let view_as = h.token("acc_whitfield", "con_dana", "approver", "portal:read");
+    assert_eq!(submit(&h, &view_as, &body).await.0, 403);
+    let link = h.token("acc_whitfield", "con_dana", "approver", "estimate:est_panel:view,sign");
+    assert_eq!(submit(&h, &link, &body).await.0, 403);
+    assert_eq!(h.call_with("work-request", "get", &link, None, &[("request", "req_porchlight")]).await.0, 403);
+    // The viewer reads.
+    assert_eq!(h.call_with("work-request", "get", &viewer, None, &[("request", "req_porchlight")]).await.0, 200);
+    // Another account's contact, and the second contractor's, get 404 for Dana's request.
+    let alex = h.token("acc_harbor", "con_alex", "approver", "portal");
+    assert_eq!(h.call_with("work-request", "get", &alex, None, &[("request", "req_porchlight")]).await.0, 404);
+    let erik = portal_tests::lambda::customer_token_in(
+        &h.key,
+        portal_local::seed::SECOND_TENANT,
+        "acc_lindqvist",
+        "con_erik",
+        "approver",
+        "portal",
+    );
+    assert_eq!(h.call_with("work-request", "get", &erik, None, &[("request", "req_porchlight")]).await.0, 404);
+    let (status, his) = h.call_with("work-request", "get", &erik, None, &[("request", "req_slowdrain")]).await;
+    assert_eq!((status, his["category"].as_str()), (200, Some("Drain")), "{his}");
+    let (_, his_list) = h.call_with("work-request", "list", &erik, None, &[]).await;
+    assert!(!his_list.to_string().contains("req_porchlight"), "{his_list}");
+    // Bright Spark's office cannot reach Northside's request, nor Northside's office Dana's.
+    let slowdrain = [("account", "acc_lindqvist"), ("request", "req_slowdrain")];
+    for case in ["staff-get", "staff-review"] {
+        assert_eq!(h.call_with("work-request", case, &office(&h), None, &slowdrain).await.0, 404, "{case}");
+    }
+    let quinn = portal_tests::lambda::staff_token(&h.key, portal_local::seed::SECOND_TENANT, "stf_quinn", "office");
+    for case in ["staff-get", "staff-review"] {
+        assert_eq!(h.call_with("work-request", case, &quinn, None, &req("req_porchlight")).await.0, 404, "{case}");
+    }
+    let (_, theirs) = inbox(&h, &quinn, "").await;
+    assert!(theirs.to_string().contains("req_slowdrain") && !theirs.to_string().contains("req_porchlight"), "{theirs}");
+    // A technician reads but does not run the inbox; a customer token is no staff token.
+    let casey = portal_tests::lambda::staff_token(&h.key, "ten_brightspark", "stf_casey", "technician");
+    assert_eq!(inbox(&h, &casey, "").await.0, 403);
+    assert_eq!(inbox(&h, &h.dana(), "").await.0, 401);
+    assert_eq!(inbox(&h, &office(&h), "status=open").await.0, 400);
+}
+
+#[tokio::test]
+async fn a_request_about_equipment_or_a_past_job_is_checked_against_its_warranty() {
+    let h = harness().await;
+    let dana = h.dana();
+    // Equipment on record: one still under warranty, one whose warranty ended.
+    let mut ids = Vec::new();
+    for until in ["2031-01-01", "2024-01-01"] {
+        let body = json!({ "kind": "EV charger", "make_model": "ChargePoint Home Flex", "serial": until,
+                           "installed_on": "2023-01-01", "warranty_until": until });
+        let (status, e) = h.call_with("admin-api", "add-equipment", &office(&h), Some(&body), &[]).await;
+        assert!(status == 200 || status == 201, "{e}");
+        ids.push(e["id"].as_str().unwrap().to_string());
+    }
+    let mut marks = Vec::new();
+    for e in &ids {
+        let mut b = ask(vec![]);
+        b["equipment"] = Value::String(e.clone());
+        let (status, r) = submit(&h, &dana, &b).await;
+        assert_eq!(status, 201, "{r}");
+        let (_, staff) = h.call_with("work-request", "staff-get", &office(&h), None, &req(r["id"].as_str().unwrap())).await;
+        marks.push(staff["request"]["regarding"]["under_warranty"].as_bool().unwrap());
+    }
+    assert_eq!(marks, [true, false], "within its warranty, and past it");
+    // A callback about the kitchen job, completed days ago: the business's 12 months.
+    let mut b = ask(vec![]);
+    b["job"] = Value::String("job_kitchen".into());
+    let (_, r) = submit(&h, &dana, &b).await;
+    let (_, staff) = h.call_with("work-request", "staff-get", &office(&h), None, &req(r["id"].as_str().unwrap())).await;
+    assert_eq!(staff["request"]["regarding"]["under_warranty"], true, "{staff}");
+    assert!(staff["request"]["regarding"]["label"].as_str().unwrap().contains("J-"), "{staff}");
+    // Equipment at another property of hers is refused.
+    let mut b = ask(vec![]);
+    b["equipment"] = Value::String("eqp_lakeside_spring_1".into());
+    assert_eq!(submit(&h, &dana, &b).await.0, 422);
+}
+
+#[tokio::test]
+async fn the_office_declines_or_makes_an_estimate_and_the_customer_follows() {
+    let h = harness().await;
+    let dana = h.dana();
+    // The inbox opens on the open requests, urgent first.
+    let mut urgent = ask(vec![]);
+    urgent["urgent"] = Value::Bool(true);
+    urgent["category"] = Value::String("Troubleshooting".into());
+    let (_, u) = submit(&h, &dana, &urgent).await;
+    let (status, open) = inbox(&h, &office(&h), "").await;
+    assert_eq!(status, 200, "{open}");
+    assert_eq!(open["requests"][0]["id"], u["id"], "urgent first: {open}");
+    assert!(open.to_string().contains("req_porchlight"));
+    let (_, only) = inbox(&h, &office(&h), "urgent=true").await;
+    assert_eq!(only["requests"].as_array().unwrap().len(), 1, "{only}");
+
+    // Declined with a message.
+    let ids = req("req_porchlight");
+    let (status, blank) = h.call_with("work-request", "staff-decline", &office(&h), Some(&json!({ "message": "  " })), &ids).await;
+    assert_eq!(status, 422, "{blank}");
+    let (status, d) = h.call_with("work-request", "staff-decline", &office(&h), None, &ids).await;
+    assert_eq!((status, d["status"].as_str()), (200, Some("declined")), "{d}");
+    let (_, mine) = h.call_with("work-request", "get", &dana, None, &[("request", "req_porchlight")]).await;
+    assert_eq!(mine["status_words"], "Declined");
+    assert!(mine["message"].as_str().unwrap().contains("Oak Lawn"), "{mine}");
+    let (_, declined) = inbox(&h, &office(&h), "status=declined").await;
+    assert!(declined.to_string().contains("req_porchlight"));
+    let (_, open) = inbox(&h, &office(&h), "").await;
+    assert!(!open.to_string().contains("req_porchlight"), "no longer open");
+    h.deliver().await;
+    assert!(mails_to(&h, "dana@example.com").iter().any(|m| m.contains("cannot take on your request")));
+
+    // The urgent one becomes a draft estimate with its description as the scope.
+    let uid = u["id"].as_str().unwrap().to_string();
+    let (status, made) = h.call_with("work-request", "staff-estimate", &office(&h), Some(&json!({})), &req(&uid)).await;
+    assert_eq!(status, 201, "{made}");
+    let estimate = made["estimate"].as_str().unwrap();
+    let (_, mine) = h.call_with("work-request", "get", &dana, None, &[("request", &uid)]).await;
+    assert_eq!(mine["status_words"], "Estimate on its way");
+    let item = h
+        .table
+        .get(&portal_store::keys::estimate(
+            &"ten_brightspark".parse().unwrap(),
+            &"acc_whitfield".parse().unwrap(),
+            &estimate.parse().unwrap(),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(item["status"], "draft");
+    assert_eq!(item["title"], "Troubleshooting");
+    // A draft is not the customer's yet.
+    let (_, estimates) = h.call_with("view-estimate", "list", &dana, None, &[]).await;
+    assert!(!estimates.to_string().contains(estimate));
+}
+
+#[tokio::test]
+async fn each_request_has_its_own_thread() {
+    let h = harness().await;
+    let dana = h.dana();
+    let thread = [("thread", "req_porchlight")];
+    let (status, posted) =
+        h.call_with("send-message", "post", &dana, Some(&json!({ "text": "The switch is the one by the front door." })), &thread).await;
+    assert!(status == 200 || status == 201, "{posted}");
+    let (_, threads) = h.call_with("send-message", "list", &dana, None, &[]).await;
+    assert!(threads.to_string().contains("Request: Lighting"), "{threads}");
+    let (status, page) = h.call_with("send-message", "get", &dana, None, &thread).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.to_string().contains("front door"));
+    // Not another account's.
+    let alex = h.token("acc_harbor", "con_alex", "approver", "portal");
+    assert_eq!(h.call_with("send-message", "get", &alex, None, &thread).await.0, 404);
+}

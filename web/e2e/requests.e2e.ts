@@ -1,0 +1,115 @@
+// Work requests end to end: on a phone, a customer asks for work with two preferred windows and
+// two photos; an urgent request shows the business's phone at once; on a desktop the office
+// makes it a job with a visit in the customer's first window; the customer sees the request
+// "Scheduled" and the visit on the dashboard.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { type Server, expectAccessible, expectNoOverflow, expectTapTargets, launch, newContext, shot, signIn, staffSignIn, startServer } from './harness';
+
+let browser: Browser;
+const servers: Server[] = [];
+
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+  servers.forEach((s) => s.stop());
+});
+
+/** A JPEG drawn in the page (a real camera-like file, without a fixture). */
+async function jpeg(page: Page, hue: number): Promise<Buffer> {
+  const bytes = await page.evaluate(async (hue) => {
+    const c = document.createElement('canvas');
+    c.width = 800;
+    c.height = 600;
+    const g = c.getContext('2d');
+    if (!g) throw new Error('no canvas');
+    g.fillStyle = `hsl(${hue}, 60%, 45%)`;
+    g.fillRect(0, 0, 800, 600);
+    g.fillStyle = '#fff';
+    g.fillRect(300, 200, 200, 200);
+    const blob = await new Promise<Blob | null>((r) => c.toBlob(r, 'image/jpeg', 0.9));
+    if (!blob) throw new Error('no jpeg');
+    return Array.from(new Uint8Array(await blob.arrayBuffer()));
+  }, hue);
+  return Buffer.from(bytes);
+}
+
+describe('work requests', () => {
+  it('a customer asks with two windows and two photos; the office books it; the customer sees it scheduled', async () => {
+    const server = await startServer();
+    servers.push(server);
+    const base = server.base;
+    const page = await (await newContext(browser, 'phone', base)).newPage();
+    await page.setViewportSize({ width: 360, height: 740 });
+    await signIn(page, base, 'dana@example.com');
+
+    await page.getByRole('link', { name: 'Request work' }).first().click();
+    await page.getByRole('heading', { name: 'Work requests' }).waitFor();
+    // The demo's request is listed with its status.
+    await page.getByText('Lighting').waitFor();
+    await page.getByRole('link', { name: 'Request work' }).last().click();
+    await page.getByRole('heading', { name: 'Request work' }).waitFor();
+
+    // Urgent shows the phone number and the emergency text at once.
+    await page.getByLabel('It is urgent').check();
+    await page.getByRole('alert').getByText('call us now').waitFor();
+    expect(await page.getByRole('link', { name: /^Call / }).getAttribute('href')).toMatch(/^tel:\+?\d+$/);
+    await shot(page, 'requests-01-urgent');
+    await page.getByLabel('It is urgent').uncheck();
+
+    await page.getByRole('button', { name: 'EV charger' }).click();
+    await page.getByLabel('Tell us about it').fill('We bought an EV: a 48 A charger in the garage, next to the panel.');
+    const chips = page.locator('fieldset.day .chip');
+    await chips.nth(0).click();
+    await chips.nth(3).click();
+    await page.getByText('2 of 3 picked.').waitFor();
+    await expectNoOverflow(page, 'request form');
+    await expectTapTargets(page, 'request form');
+    await expectAccessible(page, 'request form');
+    await shot(page, 'requests-02-form');
+    await page.getByRole('button', { name: 'Send request' }).click();
+
+    await page.getByText('Request sent.').waitFor();
+    await page.getByText('Received').first().waitFor();
+    await page.getByTestId('photo-input').setInputFiles([
+      { name: 'garage.jpg', mimeType: 'image/jpeg', buffer: await jpeg(page, 20) },
+      { name: 'panel.jpg', mimeType: 'image/jpeg', buffer: await jpeg(page, 200) },
+    ]);
+    await expect.poll(() => page.locator('.upload-done').count(), { timeout: 20_000 }).toBe(2);
+    const id = /\/requests\/(req_[A-Za-z0-9_]+)/.exec(page.url())?.[1];
+    expect(id).toBeTruthy();
+    await page.reload();
+    await expect.poll(() => page.locator('.gallery img').count(), { timeout: 10_000 }).toBe(2);
+    await expectNoOverflow(page, 'request');
+    await expectTapTargets(page, 'request');
+    await expectAccessible(page, 'request');
+    await shot(page, 'requests-03-sent-with-photos');
+
+    // The office finds it in the inbox and books it in Dana's first window.
+    const desk = await (await newContext(browser, 'desktop', base)).newPage();
+    await staffSignIn(desk, base);
+    await desk.getByRole('link', { name: 'Requests' }).click();
+    await desk.getByRole('heading', { name: 'Work requests' }).waitFor();
+    await desk.getByRole('link', { name: 'EV charger' }).click();
+    await desk.getByRole('heading', { name: /EV charger/ }).waitFor();
+    await expect.poll(() => desk.locator('.gallery img').count()).toBe(2);
+    const first = desk.getByRole('group', { name: 'Their windows' }).getByRole('button').first();
+    expect(await first.getAttribute('aria-pressed')).toBe('true');
+    await desk.getByLabel('Technician').selectOption({ label: 'Casey Nguyen' });
+    await shot(desk, 'requests-04-office');
+    await desk.getByRole('button', { name: 'Make the job and book the visit' }).click();
+    await desk.waitForURL(/\/admin\/jobs\/acc_whitfield\/job_/);
+
+    // Dana sees it scheduled, and the visit on her dashboard.
+    await page.reload();
+    await page.getByText('Scheduled').first().waitFor();
+    await page.getByRole('link', { name: 'See the job and its visit' }).click();
+    await page.getByRole('heading', { name: /EV charger/ }).waitFor();
+    await page.goto('/');
+    await page.getByText('EV charger').first().waitFor();
+    await shot(page, 'requests-05-dashboard');
+  });
+});
