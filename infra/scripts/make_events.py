@@ -562,7 +562,15 @@ EVENTS["rate-us"] = {
 
 REQUEST = "/api/admin/customers/{account}/requests/{request}"
 DEMO_REQUEST = {"account": "acc_whitfield", "request": "req_porchlight"}
+PUBLIC_BODY = {"name": "Jamie Rivera", "email": "jamie@example.net", "address": {"line1": "915 Pecan Street", "city": "Austin", "region": "TX",
+               "postal_code": "78702"}, "category": "Troubleshooting", "description": "Half the kitchen outlets stopped working this morning.",
+               "preferred": [], "urgent": False, "reach": "email", "website": "", "elapsed_ms": 48210}
 EVENTS["work-request"] = {
+    "public-form": event("GET", "/api/public/{tenant}/request-form", "/api/public/bright-spark/request-form", params={"tenant": "bright-spark"}),
+    "public-create": event("POST", "/api/public/{tenant}/requests", "/api/public/bright-spark/requests", params={"tenant": "bright-spark"},
+                           body=PUBLIC_BODY),
+    "public-robot": event("POST", "/api/public/{tenant}/requests", "/api/public/bright-spark/requests", params={"tenant": "bright-spark"},
+                          body={**PUBLIC_BODY, "website": "https://cheap-seo.example", "elapsed_ms": 400}),
     "form": event("GET", "/api/request-form", "/api/request-form"),
     "list": event("GET", "/api/requests", "/api/requests"),
     "get": event("GET", "/api/requests/{request}", "/api/requests/req_porchlight", params={"request": "req_porchlight"}),
@@ -580,6 +588,8 @@ EVENTS["work-request"] = {
                            body={"message": "We do not install landscape lighting; Oak Lawn Outdoor Lighting does, and does it well."}),
     "staff-job": event("POST", REQUEST + "/job", "/api/admin/customers/acc_whitfield/requests/req_porchlight/job", params=DEMO_REQUEST,
                        body={"window": {"date": "2026-12-15", "start": "08:00", "end": "12:00"}, "technicians": ["stf_casey"]}),
+    "staff-merge": event("POST", REQUEST + "/merge", "/api/admin/customers/acc_whitfield/requests/req_porchlight/merge",
+                         params=DEMO_REQUEST, body={"into": "acc_harbor"}),
     "staff-estimate": event("POST", REQUEST + "/estimate", "/api/admin/customers/acc_whitfield/requests/req_porchlight/estimate",
                             params=DEMO_REQUEST, body={}),
 }

@@ -403,3 +403,144 @@ async fn each_request_has_its_own_thread() {
     let alex = h.token("acc_harbor", "con_alex", "approver", "portal");
     assert_eq!(h.call_with("send-message", "get", &alex, None, &thread).await.0, 404);
 }
+
+/// The public form's event with `body` changed by `edit`, sent from `ip`.
+async fn public(h: &Harness, ip: &str, edit: impl FnOnce(&mut Value)) -> (u16, Value) {
+    let mut event: Value = serde_json::from_str(&portal_tests::events::raw("work-request", "public-create")).unwrap();
+    let mut body: Value = serde_json::from_str(event["body"].as_str().unwrap()).unwrap();
+    edit(&mut body);
+    event["body"] = Value::String(body.to_string());
+    event["requestContext"]["http"]["sourceIp"] = Value::String(ip.into());
+    h.call("work-request", &event.to_string()).await
+}
+
+async fn open_count(h: &Harness) -> usize {
+    inbox(h, &office(h), "").await.1["requests"].as_array().unwrap().len()
+}
+
+#[tokio::test]
+async fn the_public_form_makes_a_lead_and_says_the_same_to_everyone() {
+    let h = harness().await;
+    let (status, form) = h.call("work-request", &portal_tests::events::raw("work-request", "public-form")).await;
+    assert_eq!((status, form["business"].as_str()), (200, Some("Bright Spark Electric")), "{form}");
+    assert!(form["categories"].as_array().unwrap().iter().any(|c| c == "Troubleshooting"));
+    let before = open_count(&h).await;
+
+    // Someone new: one read (the business by its name) and one transaction.
+    h.table.take();
+    let (status, unknown) = public(&h, "198.51.100.1", |_| {}).await;
+    assert_eq!(status, 202, "{unknown}");
+    assert_eq!(h.table.take(), 2, "one read and one transaction");
+    // A known customer's address gets exactly the same answer (and a lead of its own: the
+    // office decides whether it is Dana).
+    let (status, known) = public(&h, "198.51.100.2", |b| {
+        b["email"] = json!("dana@example.com");
+        b["address"]["line1"] = json!("1842 Maple Street");
+    })
+    .await;
+    assert_eq!((status, &known), (202, &unknown), "identical answers");
+    assert_eq!(open_count(&h).await, before + 2);
+    // A robot: the hidden field filled in, or sent too fast: the same answer, nothing kept.
+    assert_eq!(h.call("work-request", &portal_tests::events::raw("work-request", "public-robot")).await, (202, unknown.clone()));
+    let (status, fast) = public(&h, "198.51.100.3", |b| b["elapsed_ms"] = json!(800)).await;
+    assert_eq!((status, &fast), (202, &unknown));
+    assert_eq!(open_count(&h).await, before + 2, "robots leave nothing");
+
+    // The office finds the lead; its contact has no portal access yet.
+    let (_, open) = inbox(&h, &office(&h), "").await;
+    let lead = open["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "Jamie Rivera" && r["email"] == "jamie@example.net")
+        .unwrap()
+        .clone();
+    assert_eq!(lead["source"], "form");
+    assert_eq!(lead["place"], "915 Pecan Street, Austin, TX 78702");
+    let account = lead["account"].as_str().unwrap();
+    let item =
+        h.table.get(&portal_store::keys::account(&"ten_brightspark".parse().unwrap(), &account.parse().unwrap())).await.unwrap().unwrap();
+    assert_eq!(item["lead"], true);
+    h.deliver().await;
+    assert!(mails_to(&h, "office@brightspark.example").iter().any(|m| m.contains("work request from Jamie Rivera")));
+    // Booked: the address becomes the lead's property, and Jamie hears of it by email.
+    let ids = [("account", account), ("request", lead["id"].as_str().unwrap())];
+    let (status, made) =
+        h.call_with("work-request", "staff-job", &office(&h), Some(&json!({ "window": window(3, "09:00", "11:00") })), &ids).await;
+    assert_eq!(status, 201, "{made}");
+    assert!(made["request"]["property"].as_str().unwrap().starts_with("prp_"), "{made}");
+}
+
+#[tokio::test]
+async fn the_public_form_is_bounded_and_limited() {
+    let h = harness().await;
+    for (edit, expected, field) in [
+        (Box::new(|b: &mut Value| b["description"] = json!("x".repeat(4001))) as Box<dyn FnOnce(&mut Value)>, 400, "description"),
+        (Box::new(|b: &mut Value| b["name"] = json!("x".repeat(121))), 400, "name"),
+        (Box::new(|b: &mut Value| b["address"]["line1"] = json!("x".repeat(121))), 400, "address.line1"),
+        (Box::new(|b: &mut Value| b["evil"] = json!("<script>")), 400, ""),
+        (Box::new(|b: &mut Value| b.as_object_mut().unwrap().remove("email").map(|_| ()).unwrap_or(())), 422, "email"),
+        (Box::new(|b: &mut Value| b["name"] = json!("   ")), 422, "name"),
+        (Box::new(|b: &mut Value| b["category"] = json!("Roofing")), 422, "category"),
+        (Box::new(|b: &mut Value| b["preferred"] = json!([window(2, "05:00", "06:00")])), 422, "preferred[0]"),
+    ] {
+        let (status, answer) = public(&h, "192.0.2.7", edit).await;
+        assert_eq!(status, expected, "{answer}");
+        assert!(!answer.to_string().contains("<script>") && !answer.to_string().contains("Roofing"), "{answer}");
+        if !field.is_empty() {
+            assert!(answer["error"]["fields"][field].is_array(), "{field}: {answer}");
+        }
+    }
+    // An unknown business is 404.
+    let mut event: Value = serde_json::from_str(&portal_tests::events::raw("work-request", "public-create")).unwrap();
+    event["pathParameters"]["tenant"] = json!("nobody-here");
+    event["rawPath"] = json!("/api/public/nobody-here/requests");
+    assert_eq!(h.call("work-request", &event.to_string()).await.0, 404);
+
+    // Five an hour from one address; the sixth is refused, and changes nothing.
+    for n in 0..5 {
+        let (status, body) = public(&h, "192.0.2.8", |b| b["address"]["line1"] = json!(format!("{n} Elm Street"))).await;
+        assert_eq!(status, 202, "{n}: {body}");
+    }
+    let before = open_count(&h).await;
+    let (status, body) = public(&h, "192.0.2.8", |b| b["address"]["line1"] = json!("99 Elm Street")).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (429, Some("rate_limited")), "{body}");
+    assert_eq!(open_count(&h).await, before);
+    // Three a day for one street address, however it is written and wherever it comes from.
+    for (n, line) in ["7 Oak Lane", "7 OAK LANE", "7 Oak Lane."].into_iter().enumerate() {
+        assert_eq!(public(&h, &format!("192.0.2.{}", 20 + n), |b| b["address"]["line1"] = json!(line)).await.0, 202);
+    }
+    assert_eq!(public(&h, "192.0.2.30", |b| b["address"]["line1"] = json!("7 oak lane")).await.0, 429);
+}
+
+#[tokio::test]
+async fn the_office_merges_a_lead_into_the_customer_it_is() {
+    let h = harness().await;
+    // Dana, not signed in, uses the public form.
+    let (status, _) = public(&h, "198.51.100.9", |b| {
+        b["name"] = json!("Dana W.");
+        b["email"] = json!("dana@example.com");
+        b["address"]["line1"] = json!("1842 Maple Street");
+    })
+    .await;
+    assert_eq!(status, 202);
+    let (_, open) = inbox(&h, &office(&h), "").await;
+    let lead = open["requests"].as_array().unwrap().iter().find(|r| r["name"] == "Dana W.").unwrap().clone();
+    let (lead_account, id) = (lead["account"].as_str().unwrap().to_string(), lead["id"].as_str().unwrap().to_string());
+    let ids = [("account", lead_account.as_str()), ("request", id.as_str())];
+    // Not into another lead, nor a made-up customer; a customer's own request is no lead.
+    let (status, _) = h.call_with("work-request", "staff-merge", &office(&h), Some(&json!({ "into": lead_account })), &ids).await;
+    assert_eq!(status, 422);
+    let (status, body) =
+        h.call_with("work-request", "staff-merge", &office(&h), Some(&json!({ "into": "acc_whitfield" })), &req("req_porchlight")).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (409, Some("not_a_lead")), "{body}");
+    let (status, merged) = h.call_with("work-request", "staff-merge", &office(&h), Some(&json!({ "into": "acc_whitfield" })), &ids).await;
+    assert_eq!(status, 200, "{merged}");
+    assert_eq!((merged["account"].as_str(), merged["contact"].as_str()), (Some("acc_whitfield"), Some("con_dana")));
+    // Dana sees it in her portal; the lead is gone.
+    let (status, mine) = h.call_with("work-request", "get", &h.dana(), None, &[("request", &id)]).await;
+    assert_eq!(status, 200, "{mine}");
+    let t: portal_domain::ids::TenantId = "ten_brightspark".parse().unwrap();
+    assert!(h.table.get(&portal_store::keys::account(&t, &lead_account.parse().unwrap())).await.unwrap().is_none());
+    assert_eq!(h.call_with("work-request", "staff-get", &office(&h), None, &ids).await.0, 404);
+}

@@ -112,4 +112,45 @@ describe('work requests', () => {
     await page.getByText('EV charger').first().waitFor();
     await shot(page, 'requests-05-dashboard');
   });
+
+  it('someone without an account uses the public form, and the office finds the lead', async () => {
+    const server = await startServer();
+    servers.push(server);
+    const base = server.base;
+    const page = await (await newContext(browser, 'phone', base)).newPage();
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.goto('/request-work');
+    await page.getByRole('heading', { name: 'Request work from Bright Spark Electric' }).waitFor();
+    const opened = Date.now();
+    await page.getByRole('button', { name: 'Troubleshooting' }).click();
+    await page.getByLabel('Tell us about it').fill('Half the kitchen outlets stopped working this morning.');
+    await page.getByLabel('Your name').fill('Jamie Rivera');
+    await page.getByLabel('Email address').fill('jamie@example.net');
+    await page.getByLabel('Street and number').fill('915 Pecan Street');
+    await page.getByLabel('City').fill('Austin');
+    await page.getByLabel('State or province').fill('TX');
+    await page.getByLabel('ZIP or postal code').fill('78702');
+    await page.locator('fieldset.day .chip').first().click();
+    await expectNoOverflow(page, 'public form');
+    await expectTapTargets(page, 'public form');
+    await expectAccessible(page, 'public form');
+    await shot(page, 'requests-06-public-form');
+    // A person takes longer than the form's minimum fill time (3 s) to write all that.
+    await page.waitForTimeout(Math.max(0, 3200 - (Date.now() - opened)));
+    await page.getByRole('button', { name: 'Send request' }).click();
+    await page.getByRole('heading', { name: 'Request sent' }).waitFor();
+    await page.getByText('Bright Spark Electric has your request').waitFor();
+    await shot(page, 'requests-07-public-sent');
+
+    const desk = await (await newContext(browser, 'desktop', base)).newPage();
+    await staffSignIn(desk, base);
+    await desk.goto('/admin/requests');
+    const row = desk.getByRole('row', { name: /Troubleshooting.*Jamie Rivera/ });
+    await row.waitFor();
+    await row.getByText('Lead').waitFor();
+    await row.getByRole('link', { name: 'Troubleshooting' }).click();
+    await desk.getByRole('heading', { name: 'Already a customer?' }).waitFor();
+    await desk.getByText('915 Pecan Street, Austin, TX 78702').first().waitFor();
+    await shot(desk, 'requests-08-office-lead');
+  });
 });

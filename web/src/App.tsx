@@ -155,7 +155,9 @@ export function App() {
   const requestMatch = /^\/requests\/(req_[A-Za-z0-9_]+)$/.exec(path);
   const rateMatch = /^\/rate\/([A-Za-z0-9_]+)$/.exec(path);
   const rescheduleMatch = /^\/jobs\/([A-Za-z0-9_]+)\/visits\/([A-Za-z0-9_]+)\/reschedule$/.exec(path);
-  if (path === '/signin' && token) {
+  if (path === '/request-work') {
+    page = <Later key={path} load={() => import('./pages/PublicRequest').then((m) => m.PublicRequestPage)} props={{ tenantKey }} />;
+  } else if (path === '/signin' && token) {
     // Keyed by the token: a fresh link opened in the same tab starts afresh.
     page = <LinkLanding key={token} token={token} tenant={tenant} />;
   } else if (!signedIn || (path === '/signin' && documentOnly)) {

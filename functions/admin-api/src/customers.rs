@@ -95,8 +95,14 @@ pub async fn create_customer(state: &State, req: &Call) -> Result<Response<Body>
     let body: NewCustomer = json(req, MAX_BODY)?;
     let mut e = FieldErrors::new();
     let name = text(&mut e, "name", &body.name, 120);
-    let account =
-        Account { id: AccountId::generate(state.ids.as_ref()), tenant: s.tenant.clone(), name, kind: body.kind, stripe_customer: None };
+    let account = Account {
+        id: AccountId::generate(state.ids.as_ref()),
+        tenant: s.tenant.clone(),
+        name,
+        kind: body.kind,
+        stripe_customer: None,
+        lead: false,
+    };
     let property = body.property.as_ref().map(|p| property_of(PropertyId::generate(state.ids.as_ref()), p, &mut e, "property."));
     let known: Vec<PropertyId> = property.iter().map(|p| p.id.clone()).collect();
     let contact = contact_of(&s, &account.id, ContactId::generate(state.ids.as_ref()), &body.contact, &known, &mut e, "contact.");

@@ -8,7 +8,9 @@ use std::sync::Arc;
 
 use lambda_http::{Body, Response};
 use portal_app::files::FileView;
-use portal_app::requests::{self, Asker, NewRequest, RequestForm, ToEstimate, ToJob, WorkRequestView};
+use portal_app::requests::{
+    self, Asker, MergeLead, NewRequest, PublicReceipt, PublicRequest, RequestForm, ToEstimate, ToJob, WorkRequestView,
+};
 use portal_domain::ids::{AccountId, RequestId};
 use portal_domain::party::ContactRole;
 use portal_domain::ports::Blobs;
@@ -25,6 +27,8 @@ portal_http::base_state!("work-request", blobs: Arc<dyn Blobs> = blobs, "the Blo
 portal_http::http_function! {
     name: "work-request",
     routes: {
+        "GET /api/public/{tenant}/request-form" => public_form,
+        "POST /api/public/{tenant}/requests" => public_create,
         "GET /api/request-form" => form,
         "GET /api/requests" => list,
         "POST /api/requests" => create,
@@ -35,6 +39,7 @@ portal_http::http_function! {
         "POST /api/admin/customers/{account}/requests/{request}/decline" => decline,
         "POST /api/admin/customers/{account}/requests/{request}/job" => to_job,
         "POST /api/admin/customers/{account}/requests/{request}/estimate" => to_estimate,
+        "POST /api/admin/customers/{account}/requests/{request}/merge" => merge,
     },
 }
 
@@ -50,6 +55,8 @@ pub struct StaffRequestView {
     pub request: WorkRequest,
     /// The customer's account name.
     pub customer: String,
+    /// The account is a lead from the public form, not a customer yet.
+    pub lead: bool,
     pub photos: Vec<FileView>,
     /// Messages from the customer in its thread not read by the office.
     pub unread: u32,
@@ -73,6 +80,61 @@ pub struct RequestConverted {
     pub visit: Option<portal_domain::ids::VisitId>,
     #[schema(value_type = Option<String>)]
     pub estimate: Option<portal_domain::ids::EstimateId>,
+}
+
+/// What the public request form offers (no session: the business's public choices only).
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct PublicForm {
+    pub business: String,
+    pub categories: Vec<String>,
+    pub emergency_text: String,
+    pub phone: Option<String>,
+    pub working_hours: portal_domain::job::WorkingHours,
+    pub time_zone: String,
+}
+
+async fn public_tenant(state: &State, req: &Call) -> Result<portal_domain::party::Tenant, ApiError> {
+    let slug = lambda_http::RequestExt::path_parameters_ref(&**req).and_then(|p| p.first("tenant").map(str::to_string)).unwrap_or_default();
+    if slug.is_empty() || slug.len() > 63 || !slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+        return Err(ApiError::NotFound("business"));
+    }
+    parties::find_tenant_by_slug(state.table.as_ref(), &slug).await?.ok_or(ApiError::NotFound("business"))
+}
+
+#[utoipa::path(get, path = "/api/public/{tenant}/request-form", tag = "requests",
+    params(("tenant" = String, Path, description = "The business's short name (`bright-spark`)")),
+    responses((status = 200, body = PublicForm), (status = 404, body = portal_http::error::ErrorBody)))]
+/// The public request form's choices: categories, emergency text and phone, working hours.
+pub async fn public_form(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
+    let t = public_tenant(state, req).await?;
+    Ok(response::ok(&PublicForm {
+        business: t.name.clone(),
+        categories: t.requests.categories.clone(),
+        emergency_text: t.requests.emergency_text.clone(),
+        phone: t.support_phone.as_ref().map(portal_domain::party::Phone::display),
+        working_hours: t.working_hours.clone(),
+        time_zone: t.time_zone.clone(),
+    }))
+}
+
+#[utoipa::path(post, path = "/api/public/{tenant}/requests", tag = "requests", request_body = PublicRequest,
+    params(("tenant" = String, Path, description = "The business's short name (`bright-spark`)")),
+    responses((status = 202, body = PublicReceipt, description = "The same answer for everyone: known customer or not"),
+              (status = 400, body = portal_http::error::ErrorBody), (status = 404, body = portal_http::error::ErrorBody),
+              (status = 422, body = portal_http::error::ErrorBody),
+              (status = 429, body = portal_http::error::ErrorBody, description = "Too many requests from this address (5 an hour) or for this street address (3 a day)")))]
+/// Someone without an account asks for work: a new lead for the office, one read (the
+/// business) and one transaction. It never says whether they are already a customer.
+pub async fn public_create(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
+    let body: PublicRequest = json(req, MAX_BODY)?;
+    let t = public_tenant(state, req).await?;
+    if requests::robot(&body) {
+        tracing::info!(tenant = %t.id, "public request form turned away (hidden field or too fast)");
+        return Ok(response::json(202, &requests::receipt(&t)));
+    }
+    let act = req.act(state.table.as_ref(), state.ids.as_ref(), &t.id, portal_domain::audit::Actor::System);
+    requests::submit_public(&act, &t, &body, &req.origin.ip).await?;
+    Ok(response::json(202, &requests::receipt(&t)))
 }
 
 fn customer(state: &State, req: &Call) -> Result<CustomerSession, ApiError> {
@@ -194,10 +256,11 @@ pub async fn inbox(state: &State, req: &Call) -> Result<Response<Body>, ApiError
 pub async fn staff_one(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = office(state, req)?;
     let b = staff_load(state, &s, req).await?;
-    let customer = parties::get_account(state.table.as_ref(), &s.tenant, &b.request.account).await?.map(|a| a.name).unwrap_or_default();
+    let account = parties::get_account(state.table.as_ref(), &s.tenant, &b.request.account).await?;
+    let (customer, lead) = account.map_or((String::new(), false), |a| (a.name, a.lead));
     let photos = portal_app::files::views(state.blobs.as_ref(), &b.files, |_| true, req.now).await?;
     let unread = b.thread.as_ref().map_or(0, |t| t.unread(portal_domain::message::Side::Staff));
-    Ok(response::ok(&StaffRequestView { request: b.request, customer, photos, unread }))
+    Ok(response::ok(&StaffRequestView { request: b.request, customer, lead, photos, unread }))
 }
 
 #[utoipa::path(post, path = "/api/admin/customers/{account}/requests/{request}/review", tag = "admin", security(("bearer" = [])),
@@ -272,6 +335,21 @@ pub async fn to_estimate(state: &State, req: &Call) -> Result<Response<Body>, Ap
     Ok(response::json(201, &RequestConverted { request, job: None, visit: None, estimate: Some(e.id) }))
 }
 
+#[utoipa::path(post, path = "/api/admin/customers/{account}/requests/{request}/merge", tag = "admin", security(("bearer" = [])), request_body = MergeLead,
+    params(("account" = String, Path, description = "The lead's account id (acc_...)"), ("request" = String, Path, description = "Request id (req_...)")),
+    responses((status = 200, body = WorkRequest, description = "The request, now the customer's; the lead is gone"),
+              (status = 400, body = portal_http::error::ErrorBody), (status = 401, body = portal_http::error::ErrorBody),
+              (status = 403, body = portal_http::error::ErrorBody), (status = 404, body = portal_http::error::ErrorBody),
+              (status = 409, body = portal_http::error::ErrorBody), (status = 422, body = portal_http::error::ErrorBody)))]
+/// Merges a lead (a request from the public form) into an existing customer.
+pub async fn merge(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
+    let body: MergeLead = json(req, MAX_BODY)?;
+    let s = office(state, req)?;
+    let b = staff_load(state, &s, req).await?;
+    let act = req.act(state.table.as_ref(), state.ids.as_ref(), &s.tenant, s.actor());
+    Ok(response::ok(&requests::merge(&act, &b, &body.into).await?))
+}
+
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(form, list, one, create, inbox, staff_one, review, decline, to_job, to_estimate))]
+#[openapi(paths(public_form, public_create, form, list, one, create, inbox, staff_one, review, decline, to_job, to_estimate, merge))]
 pub struct Api;

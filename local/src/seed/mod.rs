@@ -254,7 +254,7 @@ impl Seeder<'_> {
 
     /// A customer account of the demo contractor.
     fn account(&self, aid: &str, name: &str, kind: AccountKind) -> Account {
-        Account { id: id(aid), tenant: self.tenant.id.clone(), name: name.into(), kind, stripe_customer: None }
+        Account { id: id(aid), tenant: self.tenant.id.clone(), name: name.into(), kind, stripe_customer: None, lead: false }
     }
 
     /// A contact of account `aid`, with the portal on and no activity yet.

@@ -24,6 +24,16 @@ fn added(c: &Contact) -> Vec<portal_store::Write> {
 
 /// Creates the customer account with its first contact and, if given, its first property.
 pub async fn create(act: &Act<'_>, account: &Account, contact: &Contact, property: Option<&Property>) -> Result<(), Error> {
+    Ok(act.table.transact(creation(act, account, contact, property)?).await?)
+}
+
+/// The writes that create a customer (for a use case that adds its own to the transaction).
+pub(crate) fn creation(
+    act: &Act<'_>,
+    account: &Account,
+    contact: &Contact,
+    property: Option<&Property>,
+) -> Result<Vec<portal_store::Write>, Error> {
     let mut writes = vec![parties::put_account(account)?, parties::put_contact(contact)?];
     if let Some(p) = property {
         writes.push(parties::put_property(&act.tenant, &account.id, p)?);
@@ -32,7 +42,7 @@ pub async fn create(act: &Act<'_>, account: &Account, contact: &Contact, propert
         serde_json::json!({ "name": account.name, "kind": account.kind, "contact": contact.id, "property": property.map(|p| &p.id) });
     writes.push(act.audit("customer.created", &account.id, Some(&account.id), detail)?);
     writes.extend(added(contact));
-    Ok(act.table.transact(writes).await?)
+    Ok(writes)
 }
 
 /// Adds a contact to the customer (`contact.account`).

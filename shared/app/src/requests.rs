@@ -71,7 +71,7 @@ pub struct Checked {
 
 /// A description trimmed, controls and direction overrides dropped (line breaks kept); too
 /// long into `e` (400), empty into `blank` (422).
-fn description(e: &mut FieldErrors, blank: &mut FieldErrors, text: &str) -> String {
+pub(crate) fn description(e: &mut FieldErrors, blank: &mut FieldErrors, text: &str) -> String {
     let d = clean(text);
     if d.chars().count() > MAX_DESCRIPTION {
         e.add("description", "at most 4,000 characters");
@@ -202,6 +202,30 @@ pub struct Asker<'a> {
     pub properties: Option<&'a [PropertyId]>,
 }
 
+/// The windows asked for, in `zone`, each checked (not begun, at most 12 hours) and all
+/// inside the working hours; what is wrong is added to `e` (a 422).
+fn windows(
+    asked: &[LocalWindow],
+    tenant: &Tenant,
+    zone: &jiff::tz::TimeZone,
+    now: Timestamp,
+    e: &mut FieldErrors,
+) -> Vec<portal_domain::job::Window> {
+    let mut out = Vec::new();
+    for (i, w) in asked.iter().enumerate() {
+        match w.resolve_in(zone, &format!("preferred[{i}]"), now) {
+            Ok(w) => out.push(w),
+            Err(err) => crate::jobs::absorb(e, err),
+        }
+    }
+    if out.len() == asked.len()
+        && let Err(err) = check_windows(&out, &tenant.working_hours, zone, now)
+    {
+        e.absorb("", err);
+    }
+    out
+}
+
 /// What the one read of a submission brings.
 struct Read {
     tenant: Tenant,
@@ -288,18 +312,7 @@ pub async fn submit(act: &Act<'_>, account: &AccountId, asker: &Asker<'_>, body:
     }
     let time_zone = property.map_or_else(|| tenant.time_zone.clone(), |p| p.time_zone.clone().unwrap_or_else(|| tenant.time_zone.clone()));
     let zone = jiff::tz::TimeZone::get(&time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let mut preferred = Vec::new();
-    for (i, w) in body.preferred.iter().enumerate() {
-        match w.resolve_in(&zone, &format!("preferred[{i}]"), act.now) {
-            Ok(w) => preferred.push(w),
-            Err(err) => crate::jobs::absorb(&mut e, err),
-        }
-    }
-    if preferred.len() == body.preferred.len()
-        && let Err(err) = check_windows(&preferred, &tenant.working_hours, &zone, act.now)
-    {
-        e.absorb("", err);
-    }
+    let preferred = windows(&body.preferred, tenant, &zone, act.now, &mut e);
     let phone = checked.phone.clone().or_else(|| r.contact.phone.clone());
     match body.reach {
         Reach::Call | Reach::Text if phone.is_none() => e.add("phone", "give a number to call or text"),
@@ -556,6 +569,7 @@ pub async fn to_job(act: &Act<'_>, tenant: &Tenant, r: &WorkRequest, d: &ToJob) 
     writes.push(portal_store::repo::jobs::create_job(&job)?);
     writes.extend(portal_store::repo::jobs::create_visit(&job, &v, &job.zone())?);
     writes.push(outbox::enqueue(&act.tenant, crate::jobs::visit_notice(act, &job, &v, portal_domain::outbox::VisitChange::Scheduled))?);
+    writes.extend(admission(act, &r.account).await?);
     act.table.transact(writes).await?;
     Ok((job, v))
 }
@@ -612,6 +626,7 @@ pub async fn to_estimate(
     next.estimate = Some(id.clone());
     let mut extra = changed(act, r, &next, "request.estimate", serde_json::json!({ "estimate": id }))?;
     extra.push(tell_customer(act, &next)?);
+    let admitted = admission(act, &r.account).await?;
     let property = match &new_place {
         Some(p) => {
             extra.push(parties::put_property(&act.tenant, &r.account, p)?);
@@ -621,6 +636,7 @@ pub async fn to_estimate(
         }
         None => None,
     };
+    extra.extend(admitted);
     let draft = crate::estimates::Draft {
         id,
         account: r.account.clone(),
@@ -629,4 +645,261 @@ pub async fn to_estimate(
         number: crate::estimates::Number::Next,
     };
     crate::estimates::create_with(act, tenant, draft, property, extra).await
+}
+
+/// Requests the public form takes from one address (IP) in an hour.
+pub const FORM_PER_SOURCE_HOURLY: i64 = 5;
+/// Requests the public form takes for one street address in a day.
+pub const FORM_PER_ADDRESS_DAILY: i64 = 3;
+/// Less time than this between showing the form and sending it is a robot's.
+pub const FORM_MIN_FILL_MS: u64 = 3000;
+
+/// What someone without an account sends from the public form (the contractor's website's
+/// "Request work" link).
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublicRequest {
+    #[schema(min_length = 1, max_length = 120)]
+    pub name: String,
+    /// An email address or a phone number (or both), to be reached.
+    #[serde(default)]
+    pub email: Option<portal_domain::party::Email>,
+    #[serde(default)]
+    pub phone: Option<portal_domain::party::Phone>,
+    pub address: NewAddress,
+    #[schema(min_length = 1, max_length = 60)]
+    pub category: String,
+    #[schema(min_length = 1, max_length = 4000)]
+    pub description: String,
+    #[serde(default)]
+    #[schema(max_items = 3)]
+    pub preferred: Vec<LocalWindow>,
+    #[serde(default)]
+    pub urgent: bool,
+    pub reach: Reach,
+    /// Left empty by people (the form hides it); robots fill it in.
+    #[serde(default)]
+    #[schema(max_length = 200)]
+    pub website: String,
+    /// Milliseconds between the form being shown and sent.
+    #[serde(default)]
+    pub elapsed_ms: u64,
+}
+
+/// What the public form answers: the same words whoever sends it (known customer or not,
+/// person or turned-away robot), so it tells nobody who is a customer.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct PublicReceipt {
+    pub message: String,
+}
+
+pub fn receipt(tenant: &Tenant) -> PublicReceipt {
+    PublicReceipt {
+        message: format!("Thank you. {} has your request and will contact you soon. For anything urgent, call us.", tenant.name),
+    }
+}
+
+/// Whether the form was sent by a simple robot (the hidden field filled in, or sent faster
+/// than a person fills it in): answered like anyone, and nothing is kept.
+pub fn robot(body: &PublicRequest) -> bool {
+    !body.website.trim().is_empty() || body.elapsed_ms < FORM_MIN_FILL_MS
+}
+
+fn limit(t: &portal_domain::ids::TenantId, kind: &str, subject: &str, window: i64, seconds: i64, most: i64) -> Write {
+    use portal_store::table::{Cond, Update};
+    Write::Update(
+        Update::new(keys::rate(t, kind, subject, window))
+            .add("count", 1)
+            .set("ttl", (window + 2) * seconds)
+            .when(Cond::Or(vec![Cond::absent(), Cond::Lt("count".into(), most.into())])),
+    )
+}
+
+/// A lead asks for work: a new account waiting for the office (its contact's portal access
+/// off until the office makes it a customer), its address kept for the office to confirm,
+/// and the request, in one transaction with the limits per source and per address and the
+/// office's notice. Never joined to an existing customer here: the office decides (merge).
+pub async fn submit_public(act: &Act<'_>, tenant: &Tenant, body: &PublicRequest, source: &str) -> Result<(), Error> {
+    let mut e = FieldErrors::new();
+    let mut blank = FieldErrors::new();
+    let name = clean(&body.name).replace('\n', " ");
+    if name.chars().count() > 120 {
+        e.add("name", "at most 120 characters");
+    }
+    let description = description(&mut e, &mut blank, &body.description);
+    if body.category.chars().count() > MAX_CATEGORY {
+        e.add("category", "at most 60 characters");
+    }
+    if body.preferred.len() > portal_domain::job::MAX_PREFERRED {
+        e.add("preferred", "at most three windows");
+    }
+    let address = body.address.checked("address.", &mut blank).map_err(|err| e.absorb("", err)).ok();
+    e.into_result()?;
+    let mut e = blank;
+    if name.is_empty() {
+        e.add("name", "your name");
+    }
+    if body.email.is_none() && body.phone.is_none() {
+        e.add("email", "an email address or a phone number, so we can reach you");
+    }
+    match body.reach {
+        Reach::Email if body.email.is_none() => e.add("email", "the address to write to"),
+        Reach::Call | Reach::Text if body.phone.is_none() => e.add("phone", "the number to call or text"),
+        _ => {}
+    }
+    let category = domain::category(&tenant.requests, &body.category).map(str::to_string);
+    if category.is_none() {
+        e.add("category", format!("one of: {}", tenant.requests.categories.join(", ")));
+    }
+    let zone = tenant.zone();
+    let preferred = windows(&body.preferred, tenant, &zone, act.now, &mut e);
+    Error::fields(e)?;
+    let (Some(address), Some(category)) = (address, category) else { return Err(Error::Inconsistent("checked fields missing".into())) };
+    let account = portal_domain::party::Account {
+        id: AccountId::generate(act.ids),
+        tenant: act.tenant.clone(),
+        name: name.clone(),
+        kind: portal_domain::party::AccountKind::Residential,
+        stripe_customer: None,
+        lead: true,
+    };
+    let contact = Contact {
+        id: ContactId::generate(act.ids),
+        tenant: act.tenant.clone(),
+        account: account.id.clone(),
+        name: name.clone(),
+        email: body.email.clone(),
+        phone: body.phone.clone(),
+        role: portal_domain::party::ContactRole::Approver,
+        properties: None,
+        portal_enabled: false,
+        activity: Default::default(),
+    };
+    let act = act.by(portal_domain::audit::Actor::Contact { id: contact.id.to_string(), name: name.clone() });
+    let request = WorkRequest {
+        id: RequestId::generate(act.ids),
+        tenant: act.tenant.clone(),
+        account: account.id.clone(),
+        source: RequestSource::Form,
+        category,
+        description,
+        property: None,
+        place: address.one_line(),
+        address: Some(address.clone()),
+        preferred,
+        urgent: body.urgent,
+        reach: body.reach,
+        contact: Some(contact.id.clone()),
+        name: name.clone(),
+        email: body.email.clone(),
+        phone: body.phone.clone(),
+        regarding: None,
+        status: RequestStatus::Received,
+        message: None,
+        estimate: None,
+        job: None,
+        visit: None,
+        time_zone: tenant.time_zone.clone(),
+        created_at: act.now,
+        updated_at: act.now,
+        history: vec![RequestStep { at: act.now, status: RequestStatus::Received, by: name.clone() }],
+        rev: 1,
+    };
+    let hour = act.now.as_second().div_euclid(3600);
+    let day = act.now.as_second().div_euclid(86_400);
+    // Counted under hashes: the keys hold neither the address nor the street.
+    let hashed = |s: &str| portal_domain::sha256_hex(s.as_bytes())[..24].to_string();
+    let mut writes = vec![
+        limit(&act.tenant, "form-source", &hashed(source), hour, 3600, FORM_PER_SOURCE_HOURLY),
+        limit(&act.tenant, "form-address", &hashed(&address.fingerprint()), day, 86_400, FORM_PER_ADDRESS_DAILY),
+    ];
+    writes.extend(crate::customers::creation(&act, &account, &contact, None)?);
+    let detail = serde_json::json!({ "category": request.category, "urgent": request.urgent, "source": "form" });
+    writes.push(requests::create(&request)?);
+    writes.push(act.audit("request.created", &request.id, Some(&account.id), detail)?);
+    let tell = OfficeEvent::WorkRequested { request: request.id.clone() }.message(act.ids, &account.id, act.now);
+    writes.push(outbox::enqueue(&act.tenant, tell)?);
+    act.table.transact(writes).await.map_err(|err| match err {
+        portal_store::StoreError::TransactionCancelled { ref failed } if failed.contains(&0) || failed.contains(&1) => {
+            Error::Limited("We have had many requests from here today. Please call us instead.")
+        }
+        other => other.into(),
+    })
+}
+
+/// When the request is a lead's, the writes that make it a customer: the account no longer a
+/// lead, its contact's portal access on (they can sign in with the address they gave).
+async fn admission(act: &Act<'_>, account: &AccountId) -> Result<Vec<Write>, Error> {
+    let Some(a) = parties::get_account(act.table, &act.tenant, account).await?.filter(|a| a.lead) else { return Ok(Vec::new()) };
+    let mut writes = vec![parties::admit_lead(&a)?];
+    for c in parties::list_contacts(act.table, &act.tenant, account).await?.iter().filter(|c| !c.portal_enabled) {
+        writes.push(parties::enable_portal(c)?);
+    }
+    Ok(writes)
+}
+
+/// Which customer a lead joins.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MergeLead {
+    #[schema(value_type = String)]
+    pub into: AccountId,
+}
+
+/// The office decides a lead is an existing customer: the request and its photos move to that
+/// customer (asked by its contact with the same email or phone, when there is one), and the
+/// lead's account and contact are removed, in one transaction.
+pub async fn merge(act: &Act<'_>, b: &RequestBundle, into: &AccountId) -> Result<WorkRequest, Error> {
+    let r = &b.request;
+    let lead = parties::get_account(act.table, &act.tenant, &r.account).await?.ok_or(Error::NotFound("customer"))?;
+    if !lead.lead {
+        return Err(Error::conflict("not_a_lead", "Only a request from the public form (a lead) can be merged into a customer."));
+    }
+    if b.thread.as_ref().is_some_and(|t| t.messages > 0) {
+        return Err(Error::conflict(
+            "lead_has_messages",
+            "This lead's request has messages: make the lead a customer instead of merging it.",
+        ));
+    }
+    let target = parties::get_account(act.table, &act.tenant, into).await?.filter(|a| !a.lead && a.id != lead.id);
+    let Some(target) = target else { return Err(Error::Unprocessable(FieldErrors::one("into", "an existing customer (not a lead)"))) };
+    let contacts = parties::list_contacts(act.table, &act.tenant, &target.id).await?;
+    let same = contacts.iter().find(|c| (r.email.is_some() && c.email == r.email) || (r.phone.is_some() && c.phone == r.phone));
+    let lead_contacts = parties::list_contacts(act.table, &act.tenant, &lead.id).await?;
+    let mut next = r.clone();
+    next.account = target.id.clone();
+    next.contact = same.map(|c| c.id.clone());
+    if let Some(c) = same {
+        next.name = c.name.clone();
+    }
+    next.updated_at = act.now;
+    next.rev = 1;
+    let mut writes = vec![
+        portal_store::table::Write::Delete(portal_store::table::Delete {
+            key: keys::work_request(&act.tenant, &lead.id, &r.id),
+            cond: Some(portal_store::table::Cond::eq("rev", r.rev)),
+        }),
+        requests::create(&next)?,
+    ];
+    for f in &b.files {
+        writes.extend(portal_store::repo::files::moved(f, &target.id)?);
+    }
+    let zone = crate::stats::zone(act.table, &act.tenant).await?;
+    for c in &lead_contacts {
+        let mut tally = portal_domain::adoption::Tally::default();
+        tally.contact(&c.activity, -1, &zone);
+        writes.push(parties::delete_contact_seen(c));
+        writes.extend(portal_store::repo::stats::writes(&act.tenant, &lead.id, &tally));
+    }
+    if let Some(th) = &b.thread {
+        writes.push(portal_store::table::Write::Delete(portal_store::table::Delete {
+            key: keys::thread(&act.tenant, &lead.id, &th.about),
+            cond: None,
+        }));
+    }
+    writes.push(parties::delete_account(&lead));
+    let detail = serde_json::json!({ "lead": lead.id, "lead_name": lead.name, "contact": next.contact });
+    writes.push(act.audit("request.merged", &next.id, Some(&target.id), detail)?);
+    act.table.transact(writes).await?;
+    Ok(next)
 }

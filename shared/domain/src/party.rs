@@ -283,6 +283,10 @@ pub struct Account {
     /// payment so saved methods are offered the next time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stripe_customer: Option<String>,
+    /// Made by the public request form: a lead waiting for the office, who makes it a
+    /// customer (its portal access on) or merges it into an existing one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub lead: bool,
 }
 
 /// What a contact may do in the portal.

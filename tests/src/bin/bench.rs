@@ -282,6 +282,7 @@ async fn adoption_at_scale() {
             name: format!("Customer {i:05}"),
             kind: AccountKind::Residential,
             stripe_customer: None,
+            lead: false,
         };
         let contact = Contact {
             id: portal_domain::ids::ContactId::generate(&RandomIds),

@@ -883,6 +883,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/customers/{account}/requests/{request}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Merges a lead (a request from the public form) into an existing customer. */
+        post: operations["post_admin_customers_account_requests_request_merge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/customers/{account}/requests/{request}/review": {
         parameters: {
             query?: never;
@@ -1915,6 +1932,43 @@ export interface paths {
         get: operations["get_properties"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/{tenant}/request-form": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The public request form's choices: categories, emergency text and phone, working hours. */
+        get: operations["get_public_tenant_request_form"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/{tenant}/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Someone without an account asks for work: a new lead for the office, one read (the
+         *     business) and one transaction. It never says whether they are already a customer.
+         */
+        post: operations["post_public_tenant_requests"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3413,6 +3467,10 @@ export interface components {
             tenant: string;
             time_zone: string;
         };
+        /** @description Which customer a lead joins. */
+        MergeLead: {
+            into: string;
+        };
         /**
          * @description One message as a thread page shows it. The text is plain text: pages show it as text and
          *     make only `http` and `https` addresses into links.
@@ -3998,6 +4056,44 @@ export interface components {
             agreements: components["schemas"]["AgreementView"][];
             properties: components["schemas"]["PropertyHistory"][];
         };
+        /** @description What the public request form offers (no session: the business's public choices only). */
+        PublicForm: {
+            business: string;
+            categories: string[];
+            emergency_text: string;
+            phone?: string | null;
+            time_zone: string;
+            working_hours: components["schemas"]["WorkingHours"];
+        };
+        /**
+         * @description What the public form answers: the same words whoever sends it (known customer or not,
+         *     person or turned-away robot), so it tells nobody who is a customer.
+         */
+        PublicReceipt: {
+            message: string;
+        };
+        /**
+         * @description What someone without an account sends from the public form (the contractor's website's
+         *     "Request work" link).
+         */
+        PublicRequest: {
+            address: components["schemas"]["NewAddress"];
+            category: string;
+            description: string;
+            /**
+             * Format: int64
+             * @description Milliseconds between the form being shown and sent.
+             */
+            elapsed_ms?: number;
+            email?: components["schemas"]["Email"] | null;
+            name: string;
+            phone?: components["schemas"]["Phone"] | null;
+            preferred?: components["schemas"]["LocalWindow"][];
+            reach: components["schemas"]["Reach"];
+            urgent?: boolean;
+            /** @description Left empty by people (the form hides it); robots fill it in. */
+            website?: string;
+        };
         /**
          * @description What a payment is for; named in the Checkout metadata.
          * @enum {string}
@@ -4397,6 +4493,8 @@ export interface components {
         StaffRequestView: {
             /** @description The customer's account name. */
             customer: string;
+            /** @description The account is a lead from the public form, not a customer yet. */
+            lead: boolean;
             photos: components["schemas"]["FileView"][];
             request: components["schemas"]["WorkRequest"];
             /**
@@ -9290,6 +9388,101 @@ export interface operations {
             };
         };
     };
+    post_admin_customers_account_requests_request_merge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The lead's account id (acc_...) */
+                account: string;
+                /** @description Request id (req_...) */
+                request: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MergeLead"];
+            };
+        };
+        responses: {
+            /** @description The request, now the customer's; the lead is gone */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkRequest"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than this route takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     post_admin_customers_account_requests_request_review: {
         parameters: {
             query?: never;
@@ -12883,6 +13076,114 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_public_tenant_request_form: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The business's short name (`bright-spark`) */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicForm"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_public_tenant_requests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The business's short name (`bright-spark`) */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicRequest"];
+            };
+        };
+        responses: {
+            /** @description The same answer for everyone: known customer or not */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicReceipt"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than this route takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests from this address (5 an hour) or for this street address (3 a day) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

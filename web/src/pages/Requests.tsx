@@ -8,6 +8,7 @@ import { send, uploadSlot, uploadStatus } from '../api/client';
 import type { FileView, NewAddress, NewRequest, Reach, RequestForm, RequestList, RequestStatus, WorkRequestView } from '../api/types';
 import { Gallery, Uploader } from '../components/Files';
 import { Loading, Notice } from '../components/Notice';
+import { AddressFields, CategoryPicker, Urgent } from '../components/RequestParts';
 import { WindowPicker } from '../components/WindowPicker';
 import { date, dateTime } from '../lib/format';
 import { navigate } from '../lib/router';
@@ -108,7 +109,6 @@ function RequestFormPage({ form }: { form: RequestForm }) {
   const days = useMemo(() => choices(form.working_hours, zone, 6), [form, zone]);
   const equipment = form.equipment.filter((e) => e.property === property);
   const jobs = form.jobs.filter((j) => !place || !j.property || j.property === property);
-  const field = (k: keyof NewAddress) => (e: Event) => setAddress({ ...address, [k]: (e.target as HTMLInputElement).value });
   const submit = (e: Event) => {
     e.preventDefault();
     setBusy(true);
@@ -138,32 +138,8 @@ function RequestFormPage({ form }: { form: RequestForm }) {
         </a>
       </p>
       <h1>Request work</h1>
-      <fieldset>
-        <legend>What do you need?</legend>
-        {form.categories.map((c) => (
-          <button key={c} type="button" class={`chip${category === c ? ' on' : ''}`} aria-pressed={category === c} onClick={() => setCategory(c)}>
-            {c}
-          </button>
-        ))}
-      </fieldset>
-      <label class="check">
-        <input type="checkbox" checked={urgent} onChange={(e) => setUrgent((e.target as HTMLInputElement).checked)} /> It is urgent
-      </label>
-      {urgent && (
-        <div class="notice notice-error" role="alert">
-          <p>
-            <strong>{form.emergency_text}</strong>
-          </p>
-          {form.phone && (
-            <p>
-              <a class="button" href={`tel:${form.phone.replace(/[^+\d]/g, '')}`}>
-                Call {form.phone}
-              </a>
-            </p>
-          )}
-          <p>You can still send this request: the office sees it first.</p>
-        </div>
-      )}
+      <CategoryPicker categories={form.categories} value={category} onPick={setCategory} />
+      <Urgent urgent={urgent} onChange={setUrgent} text={form.emergency_text} phone={form.phone} note="You can still send this request: the office sees it first." />
       <label for="request-description">Tell us about it</label>
       <textarea
         id="request-description"
@@ -184,19 +160,7 @@ function RequestFormPage({ form }: { form: RequestForm }) {
         <option value="other">Another address</option>
       </select>
       {!place && (
-        <fieldset>
-          <legend>The address (the office confirms it)</legend>
-          <label for="a-line1">Street and number</label>
-          <input id="a-line1" required maxLength={120} autocomplete="address-line1" value={address.line1} onInput={field('line1')} />
-          <label for="a-line2">Apartment, unit (optional)</label>
-          <input id="a-line2" maxLength={120} autocomplete="address-line2" value={address.line2 ?? ''} onInput={field('line2')} />
-          <label for="a-city">City</label>
-          <input id="a-city" required maxLength={80} autocomplete="address-level2" value={address.city} onInput={field('city')} />
-          <label for="a-region">State or province</label>
-          <input id="a-region" required maxLength={80} autocomplete="address-level1" value={address.region} onInput={field('region')} />
-          <label for="a-postal">ZIP or postal code</label>
-          <input id="a-postal" required maxLength={20} autocomplete="postal-code" value={address.postal_code} onInput={field('postal_code')} />
-        </fieldset>
+        <AddressFields id="a" value={address} onChange={setAddress} legend="The address (the office confirms it)" />
       )}
       {(jobs.length > 0 || equipment.length > 0) && (
         <>

@@ -168,6 +168,18 @@ pub fn save_labels(f: &StoredFile, labels: Labels) -> Result<Write, StoreError> 
     Ok(Write::Put(Put { item: file_item(&next)?, cond: Some(Cond::eq("rev", f.rev)) }))
 }
 
+/// A file moved to another account of the tenant as read (a lead's request merged into a
+/// customer): the same blobs and bytes, under the new account.
+pub fn moved(f: &StoredFile, to: &AccountId) -> Result<Vec<Write>, StoreError> {
+    let mut next = f.clone();
+    next.account = to.clone();
+    next.rev = f.rev + 1;
+    Ok(vec![
+        Write::Delete(Delete { key: keys::file(&f.tenant, &f.account, &f.attached, &f.id), cond: Some(Cond::eq("rev", f.rev)) }),
+        Write::create(file_item(&next)?),
+    ])
+}
+
 /// Removes a file as read (its blobs are removed by the caller) and gives its bytes back.
 pub fn delete(f: &StoredFile) -> Result<Vec<Write>, StoreError> {
     let leftover = Leftover { tenant: f.tenant.clone(), file: f.id.clone(), blobs: f.blob_keys() };

@@ -46,6 +46,25 @@ pub fn put_account(a: &Account) -> Result<Write, StoreError> {
     Ok(Write::create(account_item(a)?))
 }
 
+/// A lead the office took on: a customer from now on (only if it is still a lead).
+pub fn admit_lead(a: &Account) -> Result<Write, StoreError> {
+    let mut next = a.clone();
+    next.lead = false;
+    Ok(Write::Put(Put { item: account_item(&next)?, cond: Some(Cond::eq("lead", true)) }))
+}
+
+/// Removes an account's own record (a lead merged into another customer).
+pub fn delete_account(a: &Account) -> Write {
+    Write::Delete(crate::table::Delete { key: keys::account(&a.tenant, &a.id), cond: Some(Cond::present()) })
+}
+
+/// A contact's portal access switched on, if nobody changed the contact since it was read.
+pub fn enable_portal(c: &Contact) -> Result<Write, StoreError> {
+    let mut next = c.clone();
+    next.portal_enabled = true;
+    Ok(Write::Put(Put { item: contact_item(&next)?, cond: Some(Cond::eq("portal_enabled", false)) }))
+}
+
 /// A page of a tenant's accounts, by name.
 /// The tenant's accounts by name, a page at a time; with `starting`, only those whose name
 /// starts with it (any case): a Query of the name index, not a scan.

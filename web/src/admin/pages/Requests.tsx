@@ -13,7 +13,7 @@ import { date, dateTime } from '../../lib/format';
 import { navigate } from '../../lib/router';
 import { useLoad } from '../../lib/useLoad';
 import { asLocal, windowText } from '../../lib/when';
-import { listStaff } from '../api';
+import { listCustomers, listStaff } from '../api';
 
 const enc = encodeURIComponent;
 const base = (account: string, id: string) => `/api/admin/customers/${enc(account)}/requests/${enc(id)}`;
@@ -41,7 +41,7 @@ const FILTERS: [string, string][] = [
 function Marks({ r }: { r: WorkRequest }) {
   return (
     <>
-      {r.urgent && <span class="status status-declined">Urgent</span>} {r.regarding?.under_warranty && <span class="status status-approved">Under warranty</span>}{' '}
+      {r.source === 'form' && <span class="status status-sent">Lead</span>} {r.urgent && <span class="status status-declined">Urgent</span>} {r.regarding?.under_warranty && <span class="status status-approved">Under warranty</span>}{' '}
       <span class="status">{WORDS[r.status]}</span>
     </>
   );
@@ -216,6 +216,7 @@ function RequestDetail({ view, onChanged }: { view: StaffRequestView; onChanged:
         </p>
       </section>
       {err !== null && <Notice error={err} />}
+      {view.lead && <Merge r={r} onMerged={(next) => navigate(`/admin/requests/${next.account}/${next.id}`)} />}
       {open && (
         <>
           {r.status === 'received' && (
@@ -287,5 +288,45 @@ function RequestDetail({ view, onChanged }: { view: StaffRequestView; onChanged:
         ))}
       </ol>
     </>
+  );
+}
+
+/** A lead (from the public form) found to be an existing customer: its request moves there. */
+function Merge({ r, onMerged }: { r: WorkRequest; onMerged: (r: WorkRequest) => void }) {
+  const [q, setQ] = useState(r.name);
+  const [into, setInto] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [err, setErr] = useState<unknown>(null);
+  const found = useLoad(() => listCustomers(q), [q]);
+  const choices = (found.data?.items ?? []).filter((c) => c.id !== r.account);
+  const submit = (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setErr(null);
+    send<WorkRequest>({ method: 'POST', path: `${base(r.account, r.id)}/merge`, body: { into } })
+      .then(onMerged)
+      .catch((x: unknown) => setErr(x))
+      .finally(() => setBusy(false));
+  };
+  return (
+    <form class="card" onSubmit={submit} aria-labelledby="merge-lead">
+      <h2 id="merge-lead">Already a customer?</h2>
+      <p>This came from the public form. If it is an existing customer, merge it: the request and its photos move to them, and the lead goes.</p>
+      <label for="merge-q">Find the customer</label>
+      <input id="merge-q" value={q} onInput={(e) => setQ((e.target as HTMLInputElement).value)} />
+      <label for="merge-into">Customer</label>
+      <select id="merge-into" value={into} required onChange={(e) => setInto((e.target as HTMLSelectElement).value)}>
+        <option value="">Choose…</option>
+        {choices.map((c) => (
+          <option key={c.id} value={c.id}>
+            {c.name}
+          </option>
+        ))}
+      </select>
+      {err !== null && <Notice error={err} />}
+      <button type="submit" class="button secondary" disabled={busy || !into}>
+        Merge into this customer
+      </button>
+    </form>
   );
 }
