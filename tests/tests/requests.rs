@@ -544,3 +544,55 @@ async fn the_office_merges_a_lead_into_the_customer_it_is() {
     assert!(h.table.get(&portal_store::keys::account(&t, &lead_account.parse().unwrap())).await.unwrap().is_none());
     assert_eq!(h.call_with("work-request", "staff-get", &office(&h), None, &ids).await.0, 404);
 }
+
+#[tokio::test]
+async fn an_address_to_confirm_is_seen_by_its_asker_and_whole_account_contacts_only() {
+    let h = harness().await;
+    let dana = h.dana();
+    let mut b = ask(vec![]);
+    b.as_object_mut().unwrap().remove("property");
+    b["address"] = json!({ "line1": "5 Lakeview Court", "city": "Austin", "region": "TX", "postal_code": "78704" });
+    let (status, r) = submit(&h, &dana, &b).await;
+    assert_eq!(status, 201, "{r}");
+    let id = r["id"].as_str().unwrap().to_string();
+    // Another contact of the account, limited to the Maple Street home, sees neither the
+    // request nor its thread, and cannot add to it.
+    let limited = portal_tests::lambda::limited_token(&h.key, "acc_whitfield", "con_dana_partner", "approver", &["prp_maple"]);
+    assert_eq!(h.call_with("work-request", "get", &limited, None, &[("request", &id)]).await.0, 404);
+    let thread = [("thread", id.as_str())];
+    assert_eq!(h.call_with("send-message", "get", &limited, None, &thread).await.0, 404);
+    let body =
+        json!({ "to": { "to": "request", "request": id }, "kind": "photo", "content_type": "image/jpeg", "size": 1000, "name": "x.jpg" });
+    assert_eq!(h.call_with("upload-photo", "slot", &limited, Some(&body), &[]).await.0, 404);
+    // Dana, who asked, does.
+    assert_eq!(h.call_with("work-request", "get", &dana, None, &[("request", &id)]).await.0, 200);
+    assert_eq!(h.call_with("upload-photo", "slot", &dana, Some(&body), &[]).await.0, 200);
+    // Both a property and an address, or equipment without its property: 422, not 400.
+    let mut both = ask(vec![]);
+    both["address"] = b["address"].clone();
+    assert_eq!(submit(&h, &dana, &both).await.0, 422);
+    let mut loose = b.clone();
+    loose["equipment"] = json!("eqp_somewhere");
+    assert_eq!(submit(&h, &dana, &loose).await.0, 422);
+}
+
+#[tokio::test]
+async fn a_lead_the_office_added_work_to_is_not_merged() {
+    let h = harness().await;
+    assert_eq!(public(&h, "2001:db8:1:2::10", |b| b["name"] = json!("Robin Park")).await.0, 202);
+    let (_, open) = inbox(&h, &office(&h), "").await;
+    let lead = open["requests"].as_array().unwrap().iter().find(|r| r["name"] == "Robin Park").unwrap().clone();
+    let account = lead["account"].as_str().unwrap().to_string();
+    let body = json!({ "label": "Cabin", "line1": "1 Ridge Road", "city": "Wimberley", "region": "TX", "postal_code": "78676" });
+    let (status, added) = h.call_with("admin-api", "add-property", &office(&h), Some(&body), &[("account", &account)]).await;
+    assert!(status == 200 || status == 201, "{added}");
+    let ids = [("account", account.as_str()), ("request", lead["id"].as_str().unwrap())];
+    let (status, refused) = h.call_with("work-request", "staff-merge", &office(&h), Some(&json!({ "into": "acc_whitfield" })), &ids).await;
+    assert_eq!((status, refused["error"]["code"].as_str()), (409, Some("lead_has_more")), "{refused}");
+    // Another address in the same IPv6 /64 counts as the same source.
+    for n in 0..4 {
+        let ip = format!("2001:db8:1:2::{}", 20 + n);
+        assert_eq!(public(&h, &ip, |b| b["address"]["line1"] = json!(format!("{n} Ash Street"))).await.0, 202, "{ip}");
+    }
+    assert_eq!(public(&h, "2001:db8:1:2:ffff::1", |b| b["address"]["line1"] = json!("9 Ash Street")).await.0, 429);
+}

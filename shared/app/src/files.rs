@@ -192,7 +192,9 @@ pub async fn start(act: &Act<'_>, blobs: &dyn Blobs, account: &AccountId, asker:
     let (property, customer_sees) = target_property(&body.to, &target, job.as_ref())?;
     match &asker {
         Asker::Customer { properties } => {
-            let anywhere = body.to == Attached::Messages || (matches!(body.to, Attached::Request { .. }) && property.is_none());
+            // A request at an address still to confirm is at no property: a contact who sees
+            // the whole account may add to it.
+            let anywhere = body.to == Attached::Messages || (matches!(body.to, Attached::Request { .. }) && properties.is_none());
             if !customer_sees || !(anywhere || portal_domain::party::within(*properties, property.as_ref())) {
                 return Err(Error::NotFound("what the file is for"));
             }

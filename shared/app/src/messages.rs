@@ -84,8 +84,9 @@ pub fn customer_sees(properties: Option<&[PropertyId]>, property: Option<&Proper
     match about {
         About::General => true,
         About::Job(_) => portal_domain::party::within(properties, property),
-        // A request at an address the office has not confirmed yet is at no property.
-        About::Request(_) => property.is_none() || portal_domain::party::within(properties, property),
+        // A request at an address the office has not confirmed yet is at no property: only
+        // contacts who see the whole account see its thread.
+        About::Request(_) => portal_domain::party::within(properties, property),
     }
 }
 

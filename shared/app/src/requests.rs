@@ -95,14 +95,14 @@ impl NewRequest {
             None => None,
         };
         if self.property.is_some() && self.address.is_some() {
-            e.add("address", "give a property or an address, not both");
+            blank.add("address", "give a property or an address, not both");
         }
         if self.preferred.len() > portal_domain::job::MAX_PREFERRED {
             e.add("preferred", "at most three windows");
         }
         let phone = self.phone.clone();
         if self.equipment.is_some() && self.property.is_none() {
-            e.add("equipment", "give the property it is at");
+            blank.add("equipment", "give the property it is at");
         }
         e.into_result()?;
         Ok(Checked { description, address, phone, blank })
@@ -130,7 +130,8 @@ pub struct AboutOption {
     pub label: String,
 }
 
-/// What the Request work page offers (one Query of the account and the tenant's record).
+/// What the Request work page offers (the tenant's record, the properties page's Query, the
+/// contact's record).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct RequestForm {
     pub categories: Vec<String>,
@@ -425,13 +426,15 @@ pub async fn view(blobs: &dyn portal_domain::ports::Blobs, b: &RequestBundle, me
     })
 }
 
-/// Whether a contact limited to `allowed` properties sees the request: one at a property
-/// they see, or one with an address still to confirm that they made themselves.
+/// Whether a contact limited to `allowed` properties sees the request: one they made
+/// themselves, or one at a property they see (an address still to confirm: only contacts
+/// who see the whole account).
 pub fn customer_sees(r: &WorkRequest, allowed: Option<&[PropertyId]>, me: &ContactId) -> bool {
-    match &r.property {
-        Some(p) => portal_domain::party::within(allowed, Some(p)),
-        None => allowed.is_none() || r.contact.as_ref() == Some(me),
-    }
+    r.contact.as_ref() == Some(me)
+        || match &r.property {
+            Some(p) => portal_domain::party::within(allowed, Some(p)),
+            None => allowed.is_none(),
+        }
 }
 
 fn changed(act: &Act<'_>, before: &WorkRequest, after: &WorkRequest, action: &str, detail: serde_json::Value) -> Result<Vec<Write>, Error> {
@@ -651,6 +654,8 @@ pub async fn to_estimate(
 pub const FORM_PER_SOURCE_HOURLY: i64 = 5;
 /// Requests the public form takes for one street address in a day.
 pub const FORM_PER_ADDRESS_DAILY: i64 = 3;
+/// Requests the public form takes for one contractor in a day (a flood from many addresses).
+pub const FORM_PER_TENANT_DAILY: i64 = 200;
 /// Less time than this between showing the form and sending it is a robot's.
 pub const FORM_MIN_FILL_MS: u64 = 3000;
 
@@ -681,8 +686,7 @@ pub struct PublicRequest {
     #[serde(default)]
     #[schema(max_length = 200)]
     pub website: String,
-    /// Milliseconds between the form being shown and sent.
-    #[serde(default)]
+    /// Milliseconds between the form being shown and sent (under 3,000 is taken for a robot's).
     pub elapsed_ms: u64,
 }
 
@@ -703,6 +707,18 @@ pub fn receipt(tenant: &Tenant) -> PublicReceipt {
 /// than a person fills it in): answered like anyone, and nothing is kept.
 pub fn robot(body: &PublicRequest) -> bool {
     !body.website.trim().is_empty() || body.elapsed_ms < FORM_MIN_FILL_MS
+}
+
+/// The network an address stands for: an IPv4 address itself, an IPv6 address's /64 (one
+/// home or phone gets a whole /64, so counting single IPv6 addresses would count nothing).
+fn network(ip: &str) -> String {
+    match ip.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        _ => ip.to_string(),
+    }
 }
 
 fn limit(t: &portal_domain::ids::TenantId, kind: &str, subject: &str, window: i64, seconds: i64, most: i64) -> Write {
@@ -810,8 +826,9 @@ pub async fn submit_public(act: &Act<'_>, tenant: &Tenant, body: &PublicRequest,
     // Counted under hashes: the keys hold neither the address nor the street.
     let hashed = |s: &str| portal_domain::sha256_hex(s.as_bytes())[..24].to_string();
     let mut writes = vec![
-        limit(&act.tenant, "form-source", &hashed(source), hour, 3600, FORM_PER_SOURCE_HOURLY),
+        limit(&act.tenant, "form-source", &hashed(&network(source)), hour, 3600, FORM_PER_SOURCE_HOURLY),
         limit(&act.tenant, "form-address", &hashed(&address.fingerprint()), day, 86_400, FORM_PER_ADDRESS_DAILY),
+        limit(&act.tenant, "form-all", "all", day, 86_400, FORM_PER_TENANT_DAILY),
     ];
     writes.extend(crate::customers::creation(&act, &account, &contact, None)?);
     let detail = serde_json::json!({ "category": request.category, "urgent": request.urgent, "source": "form" });
@@ -820,8 +837,8 @@ pub async fn submit_public(act: &Act<'_>, tenant: &Tenant, body: &PublicRequest,
     let tell = OfficeEvent::WorkRequested { request: request.id.clone() }.message(act.ids, &account.id, act.now);
     writes.push(outbox::enqueue(&act.tenant, tell)?);
     act.table.transact(writes).await.map_err(|err| match err {
-        portal_store::StoreError::TransactionCancelled { ref failed } if failed.contains(&0) || failed.contains(&1) => {
-            Error::Limited("We have had many requests from here today. Please call us instead.")
+        portal_store::StoreError::TransactionCancelled { ref failed } if failed.iter().any(|i| *i < 3) => {
+            Error::Limited("We have had many requests from here. Please try again later, or call us.")
         }
         other => other.into(),
     })
@@ -842,7 +859,6 @@ async fn admission(act: &Act<'_>, account: &AccountId) -> Result<Vec<Write>, Err
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MergeLead {
-    #[schema(value_type = String)]
     pub into: AccountId,
 }
 
@@ -858,8 +874,23 @@ pub async fn merge(act: &Act<'_>, b: &RequestBundle, into: &AccountId) -> Result
     if b.thread.as_ref().is_some_and(|t| t.messages > 0) {
         return Err(Error::conflict(
             "lead_has_messages",
-            "This lead's request has messages: make the lead a customer instead of merging it.",
+            "This lead's request has messages: make a job or an estimate from it (the lead becomes a customer) instead of merging it.",
         ));
+    }
+    // Only what the public form made may go: anything the office added to the lead since
+    // (an estimate, a job, a property) would be left without its account.
+    let own = keys::work_request(&act.tenant, &lead.id, &r.id).sk;
+    let q = portal_store::table::Query::partition(keys::account_pk(&act.tenant, &lead.id));
+    for item in portal_store::repo::query_all(act.table, q).await? {
+        let sk = item.get("sk").and_then(serde_json::Value::as_str).unwrap_or_default();
+        let kept =
+            matches!(portal_store::record::kind(&item), "account" | "contact" | "audit") || sk == own || sk.starts_with(&format!("{own}#"));
+        if !kept {
+            return Err(Error::conflict(
+                "lead_has_more",
+                "The office has already added work to this lead: make it a customer by making a job or an estimate from its request.",
+            ));
+        }
     }
     let target = parties::get_account(act.table, &act.tenant, into).await?.filter(|a| !a.lead && a.id != lead.id);
     let Some(target) = target else { return Err(Error::Unprocessable(FieldErrors::one("into", "an existing customer (not a lead)"))) };

@@ -136,7 +136,7 @@ impl VersionContent {
     /// Checks everything a contractor can get wrong while building an estimate.
     pub fn validate(&self) -> Result<(), DomainError> {
         let mut e = FieldErrors::new();
-        if self.title.trim().is_empty() || self.title.len() > 200 {
+        if self.title.trim().is_empty() || self.title.chars().count() > 200 {
             e.add("title", "must be 1 to 200 characters");
         }
         if self.scope.len() > 20_000 {

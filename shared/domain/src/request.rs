@@ -201,11 +201,12 @@ impl NewAddress {
         format!("{}, {} {}", parts.join(", "), self.region, self.postal_code)
     }
 
-    /// The same address, compared loosely (case, spaces and punctuation do not count): the
-    /// public form's limit per address.
+    /// The same street address, compared loosely (case, spaces and punctuation do not count;
+    /// the apartment or unit neither, so "Apt 1", "Apt 2" ... are one address): the public
+    /// form's limit per address.
     pub fn fingerprint(&self) -> String {
         let squash = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
-        format!("{}|{}|{}", squash(&self.line1), squash(self.line2.as_deref().unwrap_or("")), squash(&self.postal_code))
+        format!("{}|{}", squash(&self.line1), squash(&self.postal_code))
     }
 }
 

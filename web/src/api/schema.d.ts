@@ -3469,7 +3469,7 @@ export interface components {
         };
         /** @description Which customer a lead joins. */
         MergeLead: {
-            into: string;
+            into: components["schemas"]["AccountId"];
         };
         /**
          * @description One message as a thread page shows it. The text is plain text: pages show it as text and
@@ -4082,9 +4082,9 @@ export interface components {
             description: string;
             /**
              * Format: int64
-             * @description Milliseconds between the form being shown and sent.
+             * @description Milliseconds between the form being shown and sent (under 3,000 is taken for a robot's).
              */
-            elapsed_ms?: number;
+            elapsed_ms: number;
             email?: components["schemas"]["Email"] | null;
             name: string;
             phone?: components["schemas"]["Phone"] | null;
@@ -4211,7 +4211,10 @@ export interface components {
             /** @description What the customer reads ("We do not work in Oak Lawn, try ..."). */
             message: string;
         };
-        /** @description What the Request work page offers (one Query of the account and the tenant's record). */
+        /**
+         * @description What the Request work page offers (the tenant's record, the properties page's Query, the
+         *     contact's record).
+         */
         RequestForm: {
             categories: string[];
             contact_phone?: string | null;

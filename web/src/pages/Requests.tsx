@@ -4,7 +4,7 @@
 // first opened (the portal's first download stays within its budget).
 import { useMemo, useState } from 'preact/hooks';
 
-import { send, uploadSlot, uploadStatus } from '../api/client';
+import { send, session, uploadSlot, uploadStatus } from '../api/client';
 import type { FileView, NewAddress, NewRequest, Reach, RequestForm, RequestList, RequestStatus, WorkRequestView } from '../api/types';
 import { Gallery, Uploader } from '../components/Files';
 import { Loading, Notice } from '../components/Notice';
@@ -21,6 +21,13 @@ const getForm = () => send<RequestForm>({ path: '/api/request-form' });
 const listRequests = () => send<RequestList>({ path: '/api/requests' });
 const getRequest = (id: string) => send<WorkRequestView>({ path: `/api/requests/${enc(id)}` });
 const askForWork = (body: NewRequest) => send<WorkRequestView>({ method: 'POST', path: '/api/requests', body });
+
+/** Viewers, and the office viewing as the customer, look but do not ask. */
+function mayAsk(): boolean {
+  const s = session();
+  return s !== null && s.role !== 'viewer' && s.scope !== 'portal:read';
+}
+const VIEW_ONLY = 'You can see this account’s requests. To ask for work, ask an approver on the account, or call the office.';
 
 const STATUS_CLASS: Record<RequestStatus, string> = {
   received: 'status-sent',
@@ -57,11 +64,15 @@ export function RequestsPage() {
   return (
     <>
       <h1>Work requests</h1>
-      <p>
-        <a class="button" href="/requests/new" data-route>
-          Request work
-        </a>
-      </p>
+      {mayAsk() ? (
+        <p>
+          <a class="button" href="/requests/new" data-route>
+            Request work
+          </a>
+        </p>
+      ) : (
+        <p class="notice">{VIEW_ONLY}</p>
+      )}
       {data.requests.length === 0 ? (
         <p>No requests yet. Ask for your next job here: add photos and the times that suit you.</p>
       ) : (
@@ -85,6 +96,7 @@ export function RequestsPage() {
 
 export function NewRequestPage() {
   const { data, error, retry } = useLoad(getForm, []);
+  if (!mayAsk()) return <p class="notice">{VIEW_ONLY}</p>;
   if (error !== null) return <Notice error={error} onRetry={retry} />;
   if (!data) return <Loading />;
   return <RequestFormPage form={data} />;
@@ -151,7 +163,16 @@ function RequestFormPage({ form }: { form: RequestForm }) {
         onInput={(e) => setDescription((e.target as HTMLTextAreaElement).value)}
       />
       <label for="request-where">Where</label>
-      <select id="request-where" value={property} onChange={(e) => setProperty((e.target as HTMLSelectElement).value)}>
+      <select
+        id="request-where"
+        value={property}
+        onChange={(e) => {
+          // What it is about and when suit depend on the place: chosen again for the new one.
+          setProperty((e.target as HTMLSelectElement).value);
+          setAbout('');
+          setPicked([]);
+        }}
+      >
         {form.properties.map((p) => (
           <option key={p.id} value={p.id}>
             {p.label} · {p.address}
@@ -281,7 +302,7 @@ export function RequestPage({ id, sent }: { id: string; sent: boolean }) {
       <section class="card" aria-labelledby="request-photos">
         <h2 id="request-photos">Photos</h2>
         {r.photos.length > 0 ? <Gallery photos={r.photos} /> : <p class="muted">No photos yet.</p>}
-        {open && <Uploader to={{ to: 'request', request: r.id }} api={{ slot: uploadSlot, status: uploadStatus }} onAdded={added} label="Add photos" />}
+        {open && mayAsk() && <Uploader to={{ to: 'request', request: r.id }} api={{ slot: uploadSlot, status: uploadStatus }} onAdded={added} label="Add photos" />}
       </section>
       <p>
         <a class="button secondary" href={`/messages/${r.id}`} data-route>

@@ -229,6 +229,7 @@ pub async fn property_in_use(table: &dyn Table, t: &TenantId, a: &AccountId, p: 
             "job" => from_item::<portal_domain::job::Job>(item)?.property.as_ref() == Some(p),
             "equipment" => &from_item::<portal_domain::job::assets::Equipment>(item)?.property == p,
             "agreement" => from_item::<portal_domain::job::assets::Agreement>(item)?.property.as_ref() == Some(p),
+            "work_request" => from_item::<portal_domain::request::WorkRequest>(item)?.property.as_ref() == Some(p),
             // A photo or document of the property (or of a job there) keeps it.
             "file" => from_item::<portal_domain::file::StoredFile>(item)?.property.as_ref() == Some(p),
             _ => false,
