@@ -596,3 +596,45 @@ async fn a_lead_the_office_added_work_to_is_not_merged() {
     }
     assert_eq!(public(&h, "2001:db8:1:2:ffff::1", |b| b["address"]["line1"] = json!("9 Ash Street")).await.0, 429);
 }
+
+#[tokio::test]
+async fn the_second_contractors_public_form_is_its_own() {
+    let h = harness().await;
+    let quinn = portal_tests::lambda::staff_token(&h.key, portal_local::seed::SECOND_TENANT, "stf_quinn", "office");
+    let mut event: Value = serde_json::from_str(&portal_tests::events::raw("work-request", "public-form")).unwrap();
+    event["pathParameters"]["tenant"] = json!("northside");
+    event["rawPath"] = json!("/api/public/northside/request-form");
+    let (status, form) = h.call("work-request", &event.to_string()).await;
+    assert_eq!(status, 200, "{form}");
+    assert!(form["categories"].as_array().unwrap().iter().any(|c| c == "Drain"), "{form}");
+    assert!(!form.to_string().contains("Bright Spark"), "{form}");
+    // A request sent to it is a lead of the second contractor only.
+    let mut event: Value = serde_json::from_str(&portal_tests::events::raw("work-request", "public-create")).unwrap();
+    let mut body: Value = serde_json::from_str(event["body"].as_str().unwrap()).unwrap();
+    body["category"] = json!("Drain");
+    body["name"] = json!("Avery Northside");
+    event["body"] = Value::String(body.to_string());
+    event["pathParameters"]["tenant"] = json!("northside");
+    event["rawPath"] = json!("/api/public/northside/requests");
+    assert_eq!(h.call("work-request", &event.to_string()).await.0, 202);
+    let (_, theirs) = inbox(&h, &quinn, "").await;
+    assert!(theirs.to_string().contains("Avery Northside"), "{theirs}");
+    let (_, ours) = inbox(&h, &office(&h), "").await;
+    assert!(!ours.to_string().contains("Avery Northside"), "{ours}");
+}
+
+#[tokio::test]
+async fn the_owner_sets_what_customers_choose_from() {
+    let h = harness().await;
+    let owner = portal_tests::lambda::staff_token(&h.key, "ten_brightspark", "stf_morgan", "owner");
+    let (_, mut settings) = h.call_with("admin-api", "get-settings", &owner, None, &[]).await;
+    settings["requests"] = json!({ "categories": ["Generator", "Other"], "emergency_text": "Call now.", "workmanship_months": 24 });
+    let (status, saved) = h.call_with("admin-api", "put-settings", &owner, Some(&settings), &[]).await;
+    assert_eq!(status, 200, "{saved}");
+    let (_, form) = h.call_with("work-request", "form", &h.dana(), None, &[]).await;
+    assert_eq!(form["categories"], json!(["Generator", "Other"]));
+    assert_eq!(form["emergency_text"], "Call now.");
+    // A category twice, or none, is refused.
+    settings["requests"]["categories"] = json!(["Other", "other"]);
+    assert_eq!(h.call_with("admin-api", "put-settings", &owner, Some(&settings), &[]).await.0, 422);
+}

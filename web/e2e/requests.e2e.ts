@@ -87,13 +87,23 @@ describe('work requests', () => {
     await expectTapTargets(page, 'request');
     await expectAccessible(page, 'request');
     await shot(page, 'requests-03-sent-with-photos');
+    // The same page on a desktop.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await shot(page, 'requests-03-desktop');
+    await page.setViewportSize({ width: 360, height: 740 });
 
     // The office finds it in the inbox and books it in Dana's first window.
     const desk = await (await newContext(browser, 'desktop', base)).newPage();
     await staffSignIn(desk, base);
     await desk.getByRole('link', { name: 'Requests' }).click();
     await desk.getByRole('heading', { name: 'Work requests' }).waitFor();
+    // The inbox and the request on the office manager's phone too.
+    await desk.setViewportSize({ width: 360, height: 740 });
+    await shot(desk, 'requests-04-inbox-phone');
     await desk.getByRole('link', { name: 'EV charger' }).click();
+    await desk.getByRole('heading', { name: /EV charger/ }).waitFor();
+    await shot(desk, 'requests-04-office-phone');
+    await desk.setViewportSize({ width: 1280, height: 900 });
     await desk.getByRole('heading', { name: /EV charger/ }).waitFor();
     await expect.poll(() => desk.locator('.gallery img').count()).toBe(2);
     const first = desk.getByRole('group', { name: 'Their windows' }).getByRole('button').first();
@@ -141,11 +151,15 @@ describe('work requests', () => {
     await page.getByRole('heading', { name: 'Request sent' }).waitFor();
     await page.getByText('Bright Spark Electric has your request').waitFor();
     await shot(page, 'requests-07-public-sent');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto('/request-work');
+    await page.getByRole('heading', { name: 'Request work from Bright Spark Electric' }).waitFor();
+    await shot(page, 'requests-06-public-form-desktop');
 
     const desk = await (await newContext(browser, 'desktop', base)).newPage();
     await staffSignIn(desk, base);
     await desk.goto('/admin/requests');
-    const row = desk.getByRole('row', { name: /Troubleshooting.*Jamie Rivera/ });
+    const row = desk.getByRole('listitem').filter({ hasText: /Troubleshooting.*Jamie Rivera/ });
     await row.waitFor();
     await row.getByText('Lead').waitFor();
     await row.getByRole('link', { name: 'Troubleshooting' }).click();

@@ -14,7 +14,6 @@ use portal_http::request::{MAX_BODY, json, path};
 use portal_http::session::{CustomerSession, Scope};
 use portal_http::{ApiError, response};
 use portal_store::repo::jobs::{self, JobBundle};
-use portal_store::repo::parties;
 
 portal_http::base_state!("manage-visit");
 
@@ -95,7 +94,7 @@ pub async fn confirm(state: &State, req: &Call) -> Result<Response<Body>, ApiErr
 pub async fn reschedule(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let body: RescheduleBody = json(req, MAX_BODY)?;
     let (session, b, visit) = target(state, req).await?;
-    let tenant = parties::get_tenant(state.table.as_ref(), &session.tenant).await?.ok_or(ApiError::NotFound("contractor"))?;
+    let tenant = portal_app::contractors::tenant(state.table.as_ref(), &session.tenant).await?;
     let act = req.act(state.table.as_ref(), state.ids.as_ref(), &session.tenant, session.actor());
     let ask = Ask {
         id: portal_domain::ids::RescheduleId::generate(state.ids.as_ref()),
@@ -118,7 +117,7 @@ pub async fn reschedule(state: &State, req: &Call) -> Result<Response<Body>, Api
 pub async fn cancel(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let body: CancelBody = portal_http::request::json_or_default(req, MAX_BODY)?;
     let (session, b, visit) = target(state, req).await?;
-    let tenant = parties::get_tenant(state.table.as_ref(), &session.tenant).await?.ok_or(ApiError::NotFound("contractor"))?;
+    let tenant = portal_app::contractors::tenant(state.table.as_ref(), &session.tenant).await?;
     let act = req.act(state.table.as_ref(), state.ids.as_ref(), &session.tenant, session.actor());
     let ask = Ask {
         id: portal_domain::ids::RescheduleId::generate(state.ids.as_ref()),

@@ -68,10 +68,6 @@ async fn load(state: &State, session: &CustomerSession, req: &Call) -> Result<Jo
         .ok_or(ApiError::NotFound("job"))
 }
 
-async fn tenant(state: &State, t: &portal_domain::ids::TenantId) -> Result<portal_domain::party::Tenant, ApiError> {
-    parties::get_tenant(state.table.as_ref(), t).await?.ok_or(ApiError::NotFound("contractor"))
-}
-
 #[utoipa::path(get, path = "/api/ratings", tag = "ratings", security(("bearer" = [])),
     responses((status = 200, body = RatingList), (status = 401, body = portal_http::error::ErrorBody),
               (status = 403, body = portal_http::error::ErrorBody)))]
@@ -159,7 +155,7 @@ pub async fn staff_list(state: &State, req: &Call) -> Result<Response<Body>, Api
 /// open and closed, over the newest 5,000 ratings.
 pub async fn staff_figures(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = office(state, req)?;
-    let t = tenant(state, &s.tenant).await?;
+    let t = portal_app::contractors::tenant(state.table.as_ref(), &s.tenant).await?;
     let ratings = repo::for_figures(state.table.as_ref(), &s.tenant).await?;
     let zone = t.zone();
     let today = req.now.to_zoned(zone.clone()).date();

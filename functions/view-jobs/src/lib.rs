@@ -30,7 +30,6 @@ use portal_http::request::path;
 use portal_http::session::{Balances, CustomerSession};
 use portal_http::{ApiError, response};
 use portal_store::repo::jobs::{self, JobBundle};
-use portal_store::repo::parties;
 use std::sync::Arc;
 
 use portal_app::files::FileView;
@@ -266,7 +265,7 @@ pub async fn calendar(state: &State, req: &Call) -> Result<Response<Body>, ApiEr
     let b = load(state, &session, req).await?;
     let visit: VisitId = path(req, "visit", "visit")?;
     let v = b.visit(&visit).ok_or(ApiError::NotFound("visit"))?;
-    let tenant = parties::get_tenant(state.table.as_ref(), &session.tenant).await?.ok_or(ApiError::NotFound("contractor"))?;
+    let tenant = portal_app::contractors::tenant(state.table.as_ref(), &session.tenant).await?;
     let file = portal_app::notify::jobs::calendar_file(&tenant, &b.job, v, req.now);
     let name = format!("visit-{}.ics", b.job.number.to_ascii_lowercase());
     Ok(response::download("text/calendar; charset=utf-8", &name, file))

@@ -162,7 +162,7 @@ async fn load(state: &State, s: &CustomerSession, req: &Call) -> Result<RequestB
 /// phone, working hours, and this contact's properties, completed jobs and equipment.
 pub async fn form(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = customer(state, req)?;
-    let t = parties::get_tenant(state.table.as_ref(), &s.tenant).await?.ok_or(ApiError::NotFound("contractor"))?;
+    let t = portal_app::contractors::tenant(state.table.as_ref(), &s.tenant).await?;
     let work = jobs::account_work(state.table.as_ref(), &s.tenant, &s.account, true).await?;
     let me = parties::get_contact(state.table.as_ref(), &s.tenant, &s.account, &s.contact).await?;
     Ok(response::ok(&requests::form(&t, &work, s.properties.as_deref(), me.as_ref())))
@@ -295,10 +295,6 @@ pub async fn decline(state: &State, req: &Call) -> Result<Response<Body>, ApiErr
     Ok(response::ok(&requests::decline(&act, &b.request, &body.message).await?))
 }
 
-async fn tenant(state: &State, s: &StaffSession) -> Result<portal_domain::party::Tenant, ApiError> {
-    parties::get_tenant(state.table.as_ref(), &s.tenant).await?.ok_or(ApiError::NotFound("contractor"))
-}
-
 #[utoipa::path(post, path = "/api/admin/customers/{account}/requests/{request}/job", tag = "admin", security(("bearer" = [])), request_body = ToJob,
     params(("account" = String, Path, description = "Account id (acc_...)"), ("request" = String, Path, description = "Request id (req_...)")),
     responses((status = 201, body = RequestConverted, description = "A job with its first visit; the customer is sent the booking"),
@@ -311,11 +307,9 @@ pub async fn to_job(state: &State, req: &Call) -> Result<Response<Body>, ApiErro
     let body: ToJob = json(req, MAX_BODY)?;
     let s = office(state, req)?;
     let b = staff_load(state, &s, req).await?;
-    let t = tenant(state, &s).await?;
+    let t = portal_app::contractors::tenant(state.table.as_ref(), &s.tenant).await?;
     let act = req.act(state.table.as_ref(), state.ids.as_ref(), &s.tenant, s.actor());
-    let (job, visit) = requests::to_job(&act, &t, &b.request, &body).await?;
-    let request =
-        repo::get(state.table.as_ref(), &s.tenant, &b.request.account, &b.request.id).await?.ok_or(ApiError::NotFound("request"))?;
+    let (request, job, visit) = requests::to_job(&act, &t, &b.request, &body).await?;
     Ok(response::json(201, &RequestConverted { request, job: Some(job.id), visit: Some(visit.id), estimate: None }))
 }
 
@@ -330,11 +324,9 @@ pub async fn to_estimate(state: &State, req: &Call) -> Result<Response<Body>, Ap
     let body: ToEstimate = json(req, MAX_BODY)?;
     let s = office(state, req)?;
     let b = staff_load(state, &s, req).await?;
-    let t = tenant(state, &s).await?;
+    let t = portal_app::contractors::tenant(state.table.as_ref(), &s.tenant).await?;
     let act = req.act(state.table.as_ref(), state.ids.as_ref(), &s.tenant, s.actor());
-    let e = requests::to_estimate(&act, &t, &b.request, &body).await?;
-    let request =
-        repo::get(state.table.as_ref(), &s.tenant, &b.request.account, &b.request.id).await?.ok_or(ApiError::NotFound("request"))?;
+    let (request, e) = requests::to_estimate(&act, &t, &b.request, &body).await?;
     Ok(response::json(201, &RequestConverted { request, job: None, visit: None, estimate: Some(e.id) }))
 }
 

@@ -8,6 +8,11 @@ use portal_store::Table;
 use portal_store::repo::auth::{LinkPurpose, Subject, issue_link};
 use portal_store::repo::{outbox, parties};
 
+/// The contractor a verified session or a link names (404 `contractor` when it is gone).
+pub async fn tenant(table: &dyn Table, t: &portal_domain::ids::TenantId) -> Result<Tenant, Error> {
+    parties::get_tenant(table, t).await?.ok_or(Error::NotFound("contractor"))
+}
+
 use crate::estimates::FIRST_ESTIMATE_NUMBER;
 use crate::invoices::FIRST_INVOICE_NUMBER;
 use crate::{Act, Error, links};

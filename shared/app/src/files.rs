@@ -84,7 +84,7 @@ fn target_keys(act: &Act<'_>, account: &AccountId, to: &Attached, asker: &Asker<
     let mut keys = vec![match to {
         Attached::Job { job } => keys::job(t, a, job),
         Attached::Visit { job, visit } => keys::visit(t, a, job, visit),
-        Attached::Property { property } => Key::new(keys::account_pk(t, a), format!("{}{property}", keys::PROPERTY_PREFIX)),
+        Attached::Property { property } => keys::property(t, a, property),
         Attached::Estimate { estimate } => keys::estimate(t, a, estimate),
         Attached::Invoice { invoice } => keys::invoice(t, a, invoice),
         Attached::Messages => keys::account(t, a),

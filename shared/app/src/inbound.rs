@@ -481,12 +481,7 @@ async fn hold(
         received_at: now,
         state: HeldState::Held,
     };
-    let cap = Write::Update(
-        Update::new(keys::rate(&th.tenant, "held", "all", hour))
-            .add("count", 1)
-            .set("ttl", (hour + 2) * 3600)
-            .when(Cond::Or(vec![Cond::absent(), Cond::Lt("count".into(), HELD_HOURLY.into())])),
-    );
+    let cap = Write::Update(portal_store::repo::rate_count(&th.tenant, "held", "all", now, 3600, HELD_HOURLY));
     let mut writes = vec![threads::mark_received(hash, now), threads::save_held(None, &held)?, cap];
     if verified {
         writes.push(count_sender(&th.tenant, &p.from, hour));

@@ -8,7 +8,7 @@ use portal_domain::message::{self, About, Assignee, Author, Hidden, Message, Sid
 use portal_domain::outbox::{Envelope, Notice, OfficeEvent};
 use portal_store::keys;
 use portal_store::repo::{outbox, threads};
-use portal_store::table::{Cond, Key, Update, Write};
+use portal_store::table::{Key, Write};
 
 use crate::{Act, Error};
 
@@ -311,13 +311,7 @@ const HOURLY_WRITE: usize = 2;
 
 /// One more of a contact's messages this hour, refused past [`message::CONTACT_HOURLY`].
 fn hourly(act: &Act<'_>, who: &str) -> Write {
-    let hour = act.now.as_second().div_euclid(3600);
-    Write::Update(
-        Update::new(keys::rate(&act.tenant, "message", who, hour))
-            .add("count", 1)
-            .set("ttl", (hour + 2) * 3600)
-            .when(Cond::Or(vec![Cond::absent(), Cond::Lt("count".into(), i64::from(message::CONTACT_HOURLY).into())])),
-    )
+    Write::Update(portal_store::repo::rate_count(&act.tenant, "message", who, act.now, 3600, i64::from(message::CONTACT_HOURLY)))
 }
 
 fn unprocessable(e: portal_domain::DomainError) -> Error {

@@ -8,8 +8,8 @@ use portal_domain::job::{Job, JobStatus, NewJob, Visit, WorkingHours};
 use portal_domain::outbox::{Notice, OfficeEvent};
 use portal_domain::party::{Contact, Property, Tenant};
 use portal_domain::request::{
-    self as domain, MAX_CATEGORY, MAX_DESCRIPTION, NewAddress, Reach, Regarding, RequestSource, RequestStatus, RequestStep, WorkRequest,
-    check_windows,
+    self as domain, Asked, MAX_CATEGORY, MAX_DESCRIPTION, NewAddress, Reach, Regarding, RequestSource, RequestStatus, RequestStep,
+    WorkRequest, check_windows,
 };
 use portal_domain::review::clean;
 use portal_domain::{DomainError, FieldErrors};
@@ -59,13 +59,12 @@ pub struct NewRequest {
     pub equipment: Option<EquipmentId>,
 }
 
-/// The fields as kept, checked against nothing but themselves: the description, the
-/// address, the number; `blank` holds what was left empty after trimming (a 422: the
+/// The fields as kept, checked against nothing but themselves: the description and the
+/// address; `blank` holds what was left empty after trimming (a 422: the
 /// API document's limits allow a blank).
 pub struct Checked {
     pub description: String,
     pub address: Option<NewAddress>,
-    pub phone: Option<portal_domain::party::Phone>,
     pub blank: FieldErrors,
 }
 
@@ -100,12 +99,11 @@ impl NewRequest {
         if self.preferred.len() > portal_domain::job::MAX_PREFERRED {
             e.add("preferred", "at most three windows");
         }
-        let phone = self.phone.clone();
         if self.equipment.is_some() && self.property.is_none() {
             blank.add("equipment", "give the property it is at");
         }
         e.into_result()?;
-        Ok(Checked { description, address, phone, blank })
+        Ok(Checked { description, address, blank })
     }
 }
 
@@ -170,7 +168,7 @@ pub fn form(tenant: &Tenant, work: &AccountWork, allowed: Option<&[PropertyId]>,
     let jobs = done
         .into_iter()
         .take(20)
-        .map(|j| AboutOption { id: j.id.to_string(), property: j.property.clone(), label: format!("{} · {}", j.number, j.title) })
+        .map(|j| AboutOption { id: j.id.to_string(), property: j.property.clone(), label: job_label(j) })
         .collect();
     let equipment = work
         .equipment
@@ -190,6 +188,10 @@ pub fn form(tenant: &Tenant, work: &AccountWork, allowed: Option<&[PropertyId]>,
         email: me.and_then(|c| c.email.as_ref()).map(|e| e.as_str().to_string()),
         contact_phone: me.and_then(|c| c.phone.as_ref()).map(portal_domain::party::Phone::display),
     }
+}
+
+fn job_label(j: &Job) -> String {
+    format!("{} · {}", j.number, j.title)
 }
 
 fn equipment_label(e: &Equipment) -> String {
@@ -240,7 +242,7 @@ async fn read(act: &Act<'_>, account: &AccountId, asker: &Asker<'_>, body: &NewR
     let (t, a) = (&act.tenant, account);
     let mut wanted = vec![keys::tenant(t), keys::contact(t, a, asker.contact)];
     if let Some(p) = &body.property {
-        wanted.push(portal_store::table::Key::new(keys::account_pk(t, a), format!("{}{p}", keys::PROPERTY_PREFIX)));
+        wanted.push(keys::property(t, a, p));
         if let Some(e) = &body.equipment {
             wanted.push(keys::equipment(t, a, p, e));
         }
@@ -276,7 +278,7 @@ fn regarding(tenant: &Tenant, job: Option<&Job>, equipment: Option<&Equipment>, 
     Some(Regarding {
         job: Some(j.id.clone()),
         equipment: None,
-        label: format!("{} · {}", j.number, j.title),
+        label: job_label(j),
         warranty_until: until,
         under_warranty: until.is_some_and(|u| today <= u),
     })
@@ -311,10 +313,10 @@ pub async fn submit(act: &Act<'_>, account: &AccountId, asker: &Asker<'_>, body:
     if body.job.is_some() && job.is_none() {
         e.add("job", "is not one of your jobs");
     }
-    let time_zone = property.map_or_else(|| tenant.time_zone.clone(), |p| p.time_zone.clone().unwrap_or_else(|| tenant.time_zone.clone()));
+    let time_zone = property.map_or_else(|| tenant.time_zone.clone(), |p| p.site(&tenant.time_zone).time_zone);
     let zone = jiff::tz::TimeZone::get(&time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
     let preferred = windows(&body.preferred, tenant, &zone, act.now, &mut e);
-    let phone = checked.phone.clone().or_else(|| r.contact.phone.clone());
+    let phone = body.phone.clone().or_else(|| r.contact.phone.clone());
     match body.reach {
         Reach::Call | Reach::Text if phone.is_none() => e.add("phone", "give a number to call or text"),
         Reach::Email if r.contact.email.is_none() => e.add("reach", "we have no email address for you: choose call or text"),
@@ -322,38 +324,32 @@ pub async fn submit(act: &Act<'_>, account: &AccountId, asker: &Asker<'_>, body:
     }
     Error::fields(e)?;
     let today = act.now.to_zoned(zone.clone()).date();
-    let request = WorkRequest {
-        id,
-        tenant: act.tenant.clone(),
-        account: account.clone(),
-        source: RequestSource::Portal,
-        category,
-        description: checked.description,
-        property: property.map(|p| p.id.clone()),
-        address: if property.is_some() { None } else { checked.address.clone() },
-        place: property.map_or_else(
-            || checked.address.as_ref().map(NewAddress::one_line).unwrap_or_default(),
-            |p| format!("{} · {}", p.label, p.one_line()),
-        ),
-        preferred,
-        urgent: body.urgent,
-        reach: body.reach,
-        contact: Some(asker.contact.clone()),
-        name: asker.name.to_string(),
-        email: r.contact.email.clone(),
-        phone,
-        regarding: regarding(tenant, job, r.equipment.as_ref(), today),
-        status: RequestStatus::Received,
-        message: None,
-        estimate: None,
-        job: None,
-        visit: None,
-        time_zone,
-        created_at: act.now,
-        updated_at: act.now,
-        history: vec![RequestStep { at: act.now, status: RequestStatus::Received, by: asker.name.to_string() }],
-        rev: 1,
-    };
+    let request = WorkRequest::received(
+        Asked {
+            id,
+            tenant: act.tenant.clone(),
+            account: account.clone(),
+            source: RequestSource::Portal,
+            category,
+            description: checked.description,
+            property: property.map(|p| p.id.clone()),
+            address: if property.is_some() { None } else { checked.address.clone() },
+            place: property.map_or_else(
+                || checked.address.as_ref().map(NewAddress::one_line).unwrap_or_default(),
+                |p| format!("{} · {}", p.label, p.one_line()),
+            ),
+            preferred,
+            urgent: body.urgent,
+            reach: body.reach,
+            contact: Some(asker.contact.clone()),
+            name: asker.name.to_string(),
+            email: r.contact.email.clone(),
+            phone,
+            regarding: regarding(tenant, job, r.equipment.as_ref(), today),
+            time_zone,
+        },
+        act.now,
+    );
     let detail = serde_json::json!({
         "category": request.category, "urgent": request.urgent, "property": request.property,
         "windows": request.preferred.len(), "under_warranty": request.regarding.as_ref().map(|g| g.under_warranty),
@@ -482,21 +478,15 @@ pub async fn decline(act: &Act<'_>, r: &WorkRequest, message: &str) -> Result<Wo
     Ok(next)
 }
 
-/// The property a request becomes work at: its own, or (an address still to confirm) a new
-/// property of the account, written with the conversion.
-fn place_of(r: &WorkRequest, id: PropertyId) -> Option<Property> {
-    let a = r.address.as_ref()?;
-    Some(Property {
-        id,
-        label: a.line1.clone(),
-        line1: a.line1.clone(),
-        line2: a.line2.clone(),
-        city: a.city.clone(),
-        region: a.region.clone(),
-        postal_code: a.postal_code.clone(),
-        country: "US".into(),
-        time_zone: None,
-    })
+/// The property a request's address to confirm becomes when the office makes work of it:
+/// `next` (the request as it will be) names it, and it is written with the conversion.
+fn confirm_place(act: &Act<'_>, next: &mut WorkRequest) -> Option<Property> {
+    if next.property.is_some() {
+        return None;
+    }
+    let p = next.address.as_ref()?.property(PropertyId::generate(act.ids));
+    next.property = Some(p.id.clone());
+    Some(p)
 }
 
 /// A job with its first visit, made from a request.
@@ -516,8 +506,9 @@ pub struct ToJob {
 
 /// Makes a job and books its first visit from a request, in one transaction with the
 /// request's change (and the property, for an address the office now confirms); the customer
-/// hears of the visit (the booking's notice, with its calendar file).
-pub async fn to_job(act: &Act<'_>, tenant: &Tenant, r: &WorkRequest, d: &ToJob) -> Result<(Job, Visit), Error> {
+/// hears of the visit (the booking's notice, with its calendar file). Returns the request as
+/// it now is, with the job and its visit.
+pub async fn to_job(act: &Act<'_>, tenant: &Tenant, r: &WorkRequest, d: &ToJob) -> Result<(WorkRequest, Job, Visit), Error> {
     refuse_if_decided(r)?;
     let mut e = FieldErrors::new();
     let title = clean(d.title.as_deref().unwrap_or(&r.category));
@@ -531,11 +522,11 @@ pub async fn to_job(act: &Act<'_>, tenant: &Tenant, r: &WorkRequest, d: &ToJob) 
     let technicians = crate::jobs::crew(act, &d.technicians).await.map_err(|err| crate::jobs::absorb(&mut e, err)).unwrap_or_default();
     Error::fields(e)?;
     let Some(window) = window else { return Err(Error::Inconsistent("a window refused without an error".into())) };
-    let new_place = if r.property.is_none() { place_of(r, PropertyId::generate(act.ids)) } else { None };
+    let mut next = r.moved(RequestStatus::Scheduled, act.name(), act.now);
+    let new_place = confirm_place(act, &mut next);
     let property = match (&r.property, &new_place) {
         (Some(p), _) => parties::list_properties(act.table, &act.tenant, &r.account).await?.into_iter().find(|x| &x.id == p),
-        (None, Some(p)) => Some(p.clone()),
-        (None, None) => None,
+        (None, new) => new.clone(),
     };
     let site = property.as_ref().map(|p| p.site(&tenant.time_zone));
     let n = parties::next_number(act.table, &act.tenant, "EST", crate::estimates::FIRST_ESTIMATE_NUMBER).await?;
@@ -558,12 +549,8 @@ pub async fn to_job(act: &Act<'_>, tenant: &Tenant, r: &WorkRequest, d: &ToJob) 
     );
     let v = Visit::new(portal_domain::ids::VisitId::generate(act.ids), job.id.clone(), window, technicians, act.now);
     let job = job.follow(std::slice::from_ref(&v), act.now);
-    let mut next = r.moved(RequestStatus::Scheduled, act.name(), act.now);
     next.job = Some(job.id.clone());
     next.visit = Some(v.id.clone());
-    if let Some(p) = &new_place {
-        next.property = Some(p.id.clone());
-    }
     let detail = serde_json::json!({ "job": job.id, "number": job.number, "visit": v.id, "window": v.window, "property": job.property });
     let mut writes = changed(act, r, &next, "request.scheduled", detail)?;
     if let Some(p) = &new_place {
@@ -574,7 +561,7 @@ pub async fn to_job(act: &Act<'_>, tenant: &Tenant, r: &WorkRequest, d: &ToJob) 
     writes.push(outbox::enqueue(&act.tenant, crate::jobs::visit_notice(act, &job, &v, portal_domain::outbox::VisitChange::Scheduled))?);
     writes.extend(admission(act, &r.account).await?);
     act.table.transact(writes).await?;
-    Ok((job, v))
+    Ok((next, job, v))
 }
 
 /// An estimate made from a request: a draft with the request's category as its title and
@@ -588,19 +575,19 @@ pub struct ToEstimate {
     pub title: Option<String>,
 }
 
-/// Makes the draft estimate and moves the request, in one transaction.
+/// Makes the draft estimate and moves the request, in one transaction; returns the request as
+/// it now is, with the estimate.
 pub async fn to_estimate(
     act: &Act<'_>,
     tenant: &Tenant,
     r: &WorkRequest,
     d: &ToEstimate,
-) -> Result<portal_domain::estimate::Estimate, Error> {
+) -> Result<(WorkRequest, portal_domain::estimate::Estimate), Error> {
     refuse_if_decided(r)?;
     let title = clean(d.title.as_deref().unwrap_or(&r.category));
     if title.is_empty() {
         return Err(Error::Unprocessable(FieldErrors::one("title", "is required")));
     }
-    let new_place = if r.property.is_none() { place_of(r, PropertyId::generate(act.ids)) } else { None };
     let today = tenant.today(act.now);
     let asked = r.created_at.to_zoned(r.zone()).date();
     let mut scope = r.description.clone();
@@ -627,19 +614,13 @@ pub async fn to_estimate(
     let id = portal_domain::ids::EstimateId::generate(act.ids);
     let mut next = r.moved(RequestStatus::Estimate, act.name(), act.now);
     next.estimate = Some(id.clone());
+    let new_place = confirm_place(act, &mut next);
     let mut extra = changed(act, r, &next, "request.estimate", serde_json::json!({ "estimate": id }))?;
     extra.push(tell_customer(act, &next)?);
-    let admitted = admission(act, &r.account).await?;
-    let property = match &new_place {
-        Some(p) => {
-            extra.push(parties::put_property(&act.tenant, &r.account, p)?);
-            next.property = Some(p.id.clone());
-            extra[0] = requests::save(&next, r.rev)?;
-            Some(p.clone())
-        }
-        None => None,
-    };
-    extra.extend(admitted);
+    if let Some(p) = &new_place {
+        extra.push(parties::put_property(&act.tenant, &r.account, p)?);
+    }
+    extra.extend(admission(act, &r.account).await?);
     let draft = crate::estimates::Draft {
         id,
         account: r.account.clone(),
@@ -647,7 +628,8 @@ pub async fn to_estimate(
         content,
         number: crate::estimates::Number::Next,
     };
-    crate::estimates::create_with(act, tenant, draft, property, extra).await
+    let estimate = crate::estimates::create_with(act, tenant, draft, new_place, extra).await?;
+    Ok((next, estimate))
 }
 
 /// Requests the public form takes from one address (IP) in an hour.
@@ -721,16 +703,6 @@ fn network(ip: &str) -> String {
     }
 }
 
-fn limit(t: &portal_domain::ids::TenantId, kind: &str, subject: &str, window: i64, seconds: i64, most: i64) -> Write {
-    use portal_store::table::{Cond, Update};
-    Write::Update(
-        Update::new(keys::rate(t, kind, subject, window))
-            .add("count", 1)
-            .set("ttl", (window + 2) * seconds)
-            .when(Cond::Or(vec![Cond::absent(), Cond::Lt("count".into(), most.into())])),
-    )
-}
-
 /// A lead asks for work: a new account waiting for the office (its contact's portal access
 /// off until the office makes it a customer), its address kept for the office to confirm,
 /// and the request, in one transaction with the limits per source and per address and the
@@ -792,43 +764,38 @@ pub async fn submit_public(act: &Act<'_>, tenant: &Tenant, body: &PublicRequest,
         activity: Default::default(),
     };
     let act = act.by(portal_domain::audit::Actor::Contact { id: contact.id.to_string(), name: name.clone() });
-    let request = WorkRequest {
-        id: RequestId::generate(act.ids),
-        tenant: act.tenant.clone(),
-        account: account.id.clone(),
-        source: RequestSource::Form,
-        category,
-        description,
-        property: None,
-        place: address.one_line(),
-        address: Some(address.clone()),
-        preferred,
-        urgent: body.urgent,
-        reach: body.reach,
-        contact: Some(contact.id.clone()),
-        name: name.clone(),
-        email: body.email.clone(),
-        phone: body.phone.clone(),
-        regarding: None,
-        status: RequestStatus::Received,
-        message: None,
-        estimate: None,
-        job: None,
-        visit: None,
-        time_zone: tenant.time_zone.clone(),
-        created_at: act.now,
-        updated_at: act.now,
-        history: vec![RequestStep { at: act.now, status: RequestStatus::Received, by: name.clone() }],
-        rev: 1,
-    };
-    let hour = act.now.as_second().div_euclid(3600);
-    let day = act.now.as_second().div_euclid(86_400);
+    let request = WorkRequest::received(
+        Asked {
+            id: RequestId::generate(act.ids),
+            tenant: act.tenant.clone(),
+            account: account.id.clone(),
+            source: RequestSource::Form,
+            category,
+            description,
+            property: None,
+            place: address.one_line(),
+            address: Some(address.clone()),
+            preferred,
+            urgent: body.urgent,
+            reach: body.reach,
+            contact: Some(contact.id.clone()),
+            name: name.clone(),
+            email: body.email.clone(),
+            phone: body.phone.clone(),
+            regarding: None,
+            time_zone: tenant.time_zone.clone(),
+        },
+        act.now,
+    );
     // Counted under hashes: the keys hold neither the address nor the street.
     let hashed = |s: &str| portal_domain::sha256_hex(s.as_bytes())[..24].to_string();
+    let limit = |kind: &str, subject: &str, seconds: i64, most: i64| {
+        Write::Update(portal_store::repo::rate_count(&act.tenant, kind, subject, act.now, seconds, most))
+    };
     let mut writes = vec![
-        limit(&act.tenant, "form-source", &hashed(&network(source)), hour, 3600, FORM_PER_SOURCE_HOURLY),
-        limit(&act.tenant, "form-address", &hashed(&address.fingerprint()), day, 86_400, FORM_PER_ADDRESS_DAILY),
-        limit(&act.tenant, "form-all", "all", day, 86_400, FORM_PER_TENANT_DAILY),
+        limit("form-source", &hashed(&network(source)), 3600, FORM_PER_SOURCE_HOURLY),
+        limit("form-address", &hashed(&address.fingerprint()), 86_400, FORM_PER_ADDRESS_DAILY),
+        limit("form-all", "all", 86_400, FORM_PER_TENANT_DAILY),
     ];
     writes.extend(crate::customers::creation(&act, &account, &contact, None)?);
     let detail = serde_json::json!({ "category": request.category, "urgent": request.urgent, "source": "form" });
@@ -867,7 +834,22 @@ pub struct MergeLead {
 /// lead's account and contact are removed, in one transaction.
 pub async fn merge(act: &Act<'_>, b: &RequestBundle, into: &AccountId) -> Result<WorkRequest, Error> {
     let r = &b.request;
-    let lead = parties::get_account(act.table, &act.tenant, &r.account).await?.ok_or(Error::NotFound("customer"))?;
+    // The lead's whole partition (one Query): its account and contacts, and whether the
+    // office has added anything to it since the public form made it.
+    let own = keys::work_request(&act.tenant, &r.account, &r.id).sk;
+    let q = portal_store::table::Query::partition(keys::account_pk(&act.tenant, &r.account));
+    let (mut lead, mut lead_contacts, mut more) = (None, Vec::new(), false);
+    for item in portal_store::repo::query_all(act.table, q).await? {
+        let sk = item.get("sk").and_then(serde_json::Value::as_str).unwrap_or_default();
+        let under_request = sk == own || sk.starts_with(&format!("{own}#"));
+        match portal_store::record::kind(&item) {
+            "account" => lead = Some(from_item::<portal_domain::party::Account>(item)?),
+            "contact" => lead_contacts.push(from_item::<Contact>(item)?),
+            "audit" => {}
+            _ => more |= !under_request,
+        }
+    }
+    let lead = lead.ok_or(Error::NotFound("customer"))?;
     if !lead.lead {
         return Err(Error::conflict("not_a_lead", "Only a request from the public form (a lead) can be merged into a customer."));
     }
@@ -879,24 +861,16 @@ pub async fn merge(act: &Act<'_>, b: &RequestBundle, into: &AccountId) -> Result
     }
     // Only what the public form made may go: anything the office added to the lead since
     // (an estimate, a job, a property) would be left without its account.
-    let own = keys::work_request(&act.tenant, &lead.id, &r.id).sk;
-    let q = portal_store::table::Query::partition(keys::account_pk(&act.tenant, &lead.id));
-    for item in portal_store::repo::query_all(act.table, q).await? {
-        let sk = item.get("sk").and_then(serde_json::Value::as_str).unwrap_or_default();
-        let kept =
-            matches!(portal_store::record::kind(&item), "account" | "contact" | "audit") || sk == own || sk.starts_with(&format!("{own}#"));
-        if !kept {
-            return Err(Error::conflict(
-                "lead_has_more",
-                "The office has already added work to this lead: make it a customer by making a job or an estimate from its request.",
-            ));
-        }
+    if more {
+        return Err(Error::conflict(
+            "lead_has_more",
+            "The office has already added work to this lead: make it a customer by making a job or an estimate from its request.",
+        ));
     }
     let target = parties::get_account(act.table, &act.tenant, into).await?.filter(|a| !a.lead && a.id != lead.id);
     let Some(target) = target else { return Err(Error::Unprocessable(FieldErrors::one("into", "an existing customer (not a lead)"))) };
     let contacts = parties::list_contacts(act.table, &act.tenant, &target.id).await?;
     let same = contacts.iter().find(|c| (r.email.is_some() && c.email == r.email) || (r.phone.is_some() && c.phone == r.phone));
-    let lead_contacts = parties::list_contacts(act.table, &act.tenant, &lead.id).await?;
     let mut next = r.clone();
     next.account = target.id.clone();
     next.contact = same.map(|c| c.id.clone());

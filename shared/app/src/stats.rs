@@ -28,7 +28,7 @@ pub fn writes(t: &TenantId, a: &AccountId, tally: &Tally) -> Vec<Write> {
 
 /// The contractor's time zone, which months and days are counted in.
 pub(crate) async fn zone(table: &dyn Table, t: &TenantId) -> Result<jiff::tz::TimeZone, Error> {
-    let tenant = parties::get_tenant(table, t).await?.ok_or(Error::NotFound("contractor"))?;
+    let tenant = crate::contractors::tenant(table, t).await?;
     Ok(tenant.zone())
 }
 

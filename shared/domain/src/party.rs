@@ -385,15 +385,18 @@ pub struct Property {
     pub time_zone: Option<String>,
 }
 
+/// An address on one line (`12 Elm St, Apt 3, Springfield, IL 62701`).
+pub fn address_line(line1: &str, line2: Option<&str>, city: &str, region: &str, postal_code: &str) -> String {
+    let mut parts = vec![line1];
+    parts.extend(line2);
+    parts.push(city);
+    format!("{}, {region} {postal_code}", parts.join(", ")).trim().to_string()
+}
+
 impl Property {
     /// The address on one line (`12 Elm St, Apt 3, Springfield, IL 62701`).
     pub fn one_line(&self) -> String {
-        let mut parts = vec![self.line1.as_str()];
-        if let Some(l2) = self.line2.as_deref() {
-            parts.push(l2);
-        }
-        parts.push(self.city.as_str());
-        format!("{}, {} {}", parts.join(", "), self.region, self.postal_code).trim().to_string()
+        address_line(&self.line1, self.line2.as_deref(), &self.city, &self.region, &self.postal_code)
     }
 
     /// Where work happens at this property, in `default_zone` unless it has its own.

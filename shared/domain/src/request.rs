@@ -193,12 +193,22 @@ impl NewAddress {
 
     /// `12 Elm St, Apt 3, Springfield, IL 62701`.
     pub fn one_line(&self) -> String {
-        let mut parts = vec![self.line1.as_str()];
-        if let Some(l2) = self.line2.as_deref() {
-            parts.push(l2);
+        crate::party::address_line(&self.line1, self.line2.as_deref(), &self.city, &self.region, &self.postal_code)
+    }
+
+    /// The property it becomes once the office confirms it (named after its street).
+    pub fn property(&self, id: crate::ids::PropertyId) -> crate::party::Property {
+        crate::party::Property {
+            id,
+            label: self.line1.clone(),
+            line1: self.line1.clone(),
+            line2: self.line2.clone(),
+            city: self.city.clone(),
+            region: self.region.clone(),
+            postal_code: self.postal_code.clone(),
+            country: "US".into(),
+            time_zone: None,
         }
-        parts.push(self.city.as_str());
-        format!("{}, {} {}", parts.join(", "), self.region, self.postal_code)
     }
 
     /// The same street address, compared loosely (case, spaces and punctuation do not count;
@@ -338,7 +348,62 @@ pub struct RequestDecline {
     pub message: String,
 }
 
+/// What a request is when it is asked: everything but what happens to it after.
+pub struct Asked {
+    pub id: RequestId,
+    pub tenant: TenantId,
+    pub account: AccountId,
+    pub source: RequestSource,
+    pub category: String,
+    pub description: String,
+    pub property: Option<PropertyId>,
+    pub address: Option<NewAddress>,
+    pub place: String,
+    pub preferred: Vec<Window>,
+    pub urgent: bool,
+    pub reach: Reach,
+    pub contact: Option<ContactId>,
+    pub name: String,
+    pub email: Option<crate::party::Email>,
+    pub phone: Option<crate::party::Phone>,
+    pub regarding: Option<Regarding>,
+    pub time_zone: String,
+}
+
 impl WorkRequest {
+    /// A request just asked at `now`: received, its first step by whoever asked.
+    pub fn received(a: Asked, now: Timestamp) -> WorkRequest {
+        WorkRequest {
+            history: vec![RequestStep { at: now, status: RequestStatus::Received, by: a.name.clone() }],
+            id: a.id,
+            tenant: a.tenant,
+            account: a.account,
+            source: a.source,
+            category: a.category,
+            description: a.description,
+            property: a.property,
+            address: a.address,
+            place: a.place,
+            preferred: a.preferred,
+            urgent: a.urgent,
+            reach: a.reach,
+            contact: a.contact,
+            name: a.name,
+            email: a.email,
+            phone: a.phone,
+            regarding: a.regarding,
+            status: RequestStatus::Received,
+            message: None,
+            estimate: None,
+            job: None,
+            visit: None,
+            time_zone: a.time_zone,
+            created_at: now,
+            updated_at: now,
+            rev: 1,
+        }
+    }
+
     /// The request moved to `status` at `now` by `by`.
     pub fn moved(&self, status: RequestStatus, by: &str, now: Timestamp) -> WorkRequest {
         let mut r = self.clone();

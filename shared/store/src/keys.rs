@@ -56,6 +56,14 @@ pub fn contact_phone_gsi(t: &TenantId, phone: &str) -> String {
     format!("T#{t}#PHONE#{phone}")
 }
 pub const PROPERTY_PREFIX: &str = "PROPERTY#";
+/// A property of an account (`PROPERTY#{p}`).
+pub fn property(t: &TenantId, a: &AccountId, p: &portal_domain::ids::PropertyId) -> Key {
+    Key::new(account_pk(t, a), format!("{PROPERTY_PREFIX}{p}"))
+}
+/// Instants in sort keys: unix seconds, 12 digits (sorts as text up to the year 33658).
+pub fn seconds(t: jiff::Timestamp) -> String {
+    format!("{:012}", t.as_second().max(0))
+}
 
 pub const ESTIMATE_PREFIX: &str = "EST#";
 /// Header of an estimate; its versions and decisions sort right after it.

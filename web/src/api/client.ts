@@ -216,6 +216,9 @@ async function raw<T>(method: string, path: string, body: unknown, token: string
   return json as T;
 }
 
+/** A call without a session (the public request form). */
+export const sendAnonymous = <T>(method: string, path: string, body?: unknown) => raw<T>(method, path, body, null);
+
 /**
  * One refresh at a time across this browser's tabs. They share the refresh cookie: a tab that
  * waits presents the cookie the one before it rotated, instead of a replaced one (which the

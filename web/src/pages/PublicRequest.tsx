@@ -4,7 +4,7 @@
 // minimum fill time turn away simple robots (the server answers them like anyone).
 import { useMemo, useState } from 'preact/hooks';
 
-import { ApiError, NETWORK_MESSAGE } from '../api/client';
+import { sendAnonymous } from '../api/client';
 import type { components } from '../api/schema';
 import { Loading, Notice } from '../components/Notice';
 import { AddressFields, CategoryPicker, Urgent } from '../components/RequestParts';
@@ -15,21 +15,10 @@ import { type Choice, choices } from '../lib/when';
 type S = components['schemas'];
 type Reach = S['Reach'];
 
-async function call<T>(path: string, body?: unknown): Promise<T> {
-  let r: Response;
-  try {
-    r = await fetch(path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  } catch {
-    throw new ApiError(0, 'network', NETWORK_MESSAGE);
-  }
-  const data = (await r.json().catch(() => ({}))) as { error?: { code: string; message: string; fields?: Record<string, string[]> } };
-  if (!r.ok) throw new ApiError(r.status, data.error?.code ?? 'error', data.error?.message ?? 'Something went wrong.', data.error?.fields ?? {});
-  return data as T;
-}
 
 export function PublicRequestPage({ tenantKey }: { tenantKey: string }) {
   const base = `/api/public/${encodeURIComponent(tenantKey)}`;
-  const { data, error, retry } = useLoad(() => call<S['PublicForm']>(`${base}/request-form`), [base]);
+  const { data, error, retry } = useLoad(() => sendAnonymous<S['PublicForm']>('GET', `${base}/request-form`), [base]);
   if (error !== null) return <Notice error={error} onRetry={retry} />;
   if (!data) return <Loading />;
   return <Form form={data} base={base} />;
@@ -77,7 +66,7 @@ function Form({ form, base }: { form: S['PublicForm']; base: string }) {
       ...(email.trim() ? { email: email.trim() } : {}),
       ...(phone.trim() ? { phone: phone.trim() } : {}),
     };
-    call<S['PublicReceipt']>(`${base}/requests`, body)
+    sendAnonymous<S['PublicReceipt']>('POST', `${base}/requests`, body)
       .then((r) => setDone(r.message))
       .catch((x: unknown) => setErr(x))
       .finally(() => setBusy(false));

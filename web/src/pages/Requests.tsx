@@ -10,7 +10,7 @@ import { Gallery, Uploader } from '../components/Files';
 import { Loading, Notice } from '../components/Notice';
 import { AddressFields, CategoryPicker, Urgent } from '../components/RequestParts';
 import { WindowPicker } from '../components/WindowPicker';
-import { date, dateTime } from '../lib/format';
+import { dateTime } from '../lib/format';
 import { navigate } from '../lib/router';
 import { useLoad } from '../lib/useLoad';
 import { type Choice, choices, windowText } from '../lib/when';
@@ -84,7 +84,7 @@ export function RequestsPage() {
               </a>{' '}
               <RequestStatusPill r={r} />
               <p class="muted">
-                Asked {date(r.created_at)} · {r.place}
+                Asked {dateTime(r.created_at)} · {r.place}
               </p>
             </li>
           ))}

@@ -158,12 +158,7 @@ pub async fn rate_hit(
     window_seconds: i64,
     limit: i64,
 ) -> Result<bool, StoreError> {
-    let window = now.as_second() / window_seconds;
-    let update = Update::new(keys::rate(t, kind, subject, window))
-        .add("count", 1)
-        .set("ttl", (window + 2) * window_seconds)
-        .when(Cond::Or(vec![Cond::absent(), Cond::Lt("count".into(), limit.into())]));
-    match table.update(update).await {
+    match table.update(super::rate_count(t, kind, subject, now, window_seconds, limit)).await {
         Ok(_) => Ok(true),
         Err(StoreError::ConditionFailed) => Ok(false),
         Err(e) => Err(e),

@@ -66,12 +66,7 @@ pub fn start(u: &Upload, quota: u64, daily: Option<u32>) -> Result<Vec<Write>, S
         .when(Cond::Or(vec![Cond::NotExists("bytes".into()), Cond::Le("bytes".into(), room.into())]));
     let mut writes = vec![Write::create(upload_item(u)?), Write::Update(reserve)];
     if let Some(daily) = daily {
-        let day = u.created_at.as_second().div_euclid(DAY);
-        let count = Update::new(keys::rate(&u.tenant, "upload", &u.by.id, day))
-            .add("count", 1)
-            .set("ttl", (day + 2) * DAY)
-            .when(Cond::Or(vec![Cond::absent(), Cond::Lt("count".into(), i64::from(daily).into())]));
-        writes.push(Write::Update(count));
+        writes.push(Write::Update(super::rate_count(&u.tenant, "upload", &u.by.id, u.created_at, DAY, i64::from(daily))));
     }
     Ok(writes)
 }

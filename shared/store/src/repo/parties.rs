@@ -205,17 +205,13 @@ pub async fn find_contacts_by_phone(table: &dyn Table, t: &TenantId, phone: &Pho
     page.items.into_iter().map(from_item).collect()
 }
 
-fn property_key(t: &TenantId, a: &AccountId, p: &PropertyId) -> Key {
-    Key::new(keys::account_pk(t, a), format!("{}{p}", keys::PROPERTY_PREFIX))
-}
-
 pub fn put_property(t: &TenantId, a: &AccountId, p: &Property) -> Result<Write, StoreError> {
-    Ok(Write::create(to_item("property", &property_key(t, a, &p.id), p)?))
+    Ok(Write::create(to_item("property", &keys::property(t, a, &p.id), p)?))
 }
 
 /// Replaces a property that exists.
 pub fn save_property(t: &TenantId, a: &AccountId, p: &Property) -> Result<Write, StoreError> {
-    Ok(Write::Put(Put { item: to_item("property", &property_key(t, a, &p.id), p)?, cond: Some(Cond::present()) }))
+    Ok(Write::Put(Put { item: to_item("property", &keys::property(t, a, &p.id), p)?, cond: Some(Cond::present()) }))
 }
 
 /// Whether an estimate, invoice or contact of the account names this property: one Query of
@@ -243,7 +239,7 @@ pub async fn property_in_use(table: &dyn Table, t: &TenantId, a: &AccountId, p: 
 
 /// Removes a property that exists.
 pub fn delete_property(t: &TenantId, a: &AccountId, p: &PropertyId) -> Write {
-    Write::Delete(crate::table::Delete { key: property_key(t, a, p), cond: Some(Cond::present()) })
+    Write::Delete(crate::table::Delete { key: keys::property(t, a, p), cond: Some(Cond::present()) })
 }
 
 /// The properties of an account.

@@ -18,13 +18,9 @@ pub struct RequestBundle {
     pub thread: Option<Thread>,
 }
 
-fn second(t: jiff::Timestamp) -> String {
-    format!("{:012}", t.as_second().max(0))
-}
-
 fn item(r: &WorkRequest) -> Result<Item, StoreError> {
     let mut item = to_item("work_request", &keys::work_request(&r.tenant, &r.account, &r.id), r)?;
-    item = with_index(item, Index::Gsi1, keys::requests_gsi(&r.tenant, r.status), format!("{}#{}", second(r.created_at), r.id));
+    item = with_index(item, Index::Gsi1, keys::requests_gsi(&r.tenant, r.status), format!("{}#{}", keys::seconds(r.created_at), r.id));
     if r.status.is_open() {
         // Forwards: urgent (`0`) first, then the newest (seconds counted down from the year
         // 5138, so a later request sorts first).

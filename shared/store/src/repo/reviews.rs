@@ -12,15 +12,11 @@ use crate::table::{Cond, Index, Item, Put, Query, StoreError, Table, Write};
 /// itself pages).
 pub const FIGURES_FROM_AT_MOST: u32 = 5000;
 
-fn second(t: jiff::Timestamp) -> String {
-    format!("{:012}", t.as_second().max(0))
-}
-
 fn item(r: &Rating) -> Result<Item, StoreError> {
     let mut item = to_item("rating", &keys::rating(&r.tenant, &r.account, &r.job), r)?;
-    item = with_index(item, Index::Gsi1, keys::ratings_gsi(&r.tenant), format!("{}#{}", second(r.created_at), r.job));
+    item = with_index(item, Index::Gsi1, keys::ratings_gsi(&r.tenant), format!("{}#{}", keys::seconds(r.created_at), r.job));
     if let Some(f) = r.follow_up.as_ref().filter(|f| f.open) {
-        item = with_index(item, Index::Gsi2, keys::open_follow_ups_gsi(&r.tenant), format!("{}#{}", second(f.opened_at), r.job));
+        item = with_index(item, Index::Gsi2, keys::open_follow_ups_gsi(&r.tenant), format!("{}#{}", keys::seconds(f.opened_at), r.job));
     }
     Ok(item)
 }

@@ -9,7 +9,7 @@ import { send } from '../../api/client';
 import type { RequestConverted, RequestInbox, RequestStatus, StaffRequestView, WorkRequest } from '../../api/types';
 import { Gallery } from '../../components/Files';
 import { Loading, Notice } from '../../components/Notice';
-import { date, dateTime } from '../../lib/format';
+import { dateTime, phone } from '../../lib/format';
 import { navigate } from '../../lib/router';
 import { useLoad } from '../../lib/useLoad';
 import { asLocal, windowText } from '../../lib/when';
@@ -29,6 +29,7 @@ const WORDS: Record<RequestStatus, string> = {
   scheduled: 'Scheduled',
   declined: 'Declined',
 };
+const REACH: Record<WorkRequest['reach'], string> = { email: 'prefers email', call: 'prefers a call', text: 'prefers a text' };
 const FILTERS: [string, string][] = [
   ['', 'Open'],
   ['received', 'New'],
@@ -71,30 +72,19 @@ export function RequestsInboxPage() {
       ) : data.requests.length === 0 ? (
         <p>No requests here.</p>
       ) : (
-        <table class="table">
-          <thead>
-            <tr>
-              <th>Request</th>
-              <th>From</th>
-              <th>Asked</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.requests.map((r) => (
-              <tr key={r.id}>
-                <td>
-                  <a href={`/admin/requests/${r.account}/${r.id}`} data-route>
-                    {r.category}
-                  </a>{' '}
-                  <Marks r={r} />
-                  <div class="muted">{r.place}</div>
-                </td>
-                <td>{r.name}</td>
-                <td>{date(r.created_at)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ul class="cards">
+          {data.requests.map((r) => (
+            <li key={r.id} class="card">
+              <a href={`/admin/requests/${r.account}/${r.id}`} data-route>
+                <strong>{r.category}</strong>
+              </a>{' '}
+              <Marks r={r} />
+              <p class="muted">
+                {r.name} · asked {dateTime(r.created_at)} · {r.place}
+              </p>
+            </li>
+          ))}
+        </ul>
       )}
     </>
   );
@@ -159,9 +149,9 @@ function RequestDetail({ view, onChanged }: { view: StaffRequestView; onChanged:
         <a href={`/admin/customers/${r.account}`} data-route>
           {view.customer}
         </a>{' '}
-        · asked {dateTime(r.created_at)} by {r.name} · reach by {r.reach}
+        · asked {dateTime(r.created_at)} by {r.name} · {REACH[r.reach]}
         {r.email ? ` · ${r.email}` : ''}
-        {r.phone ? ` · ${r.phone}` : ''}
+        {r.phone ? ` · ${phone(r.phone)}` : ''}
       </p>
       <section class="card">
         <p class="prose">{r.description}</p>

@@ -1,5 +1,5 @@
 // The contractor's settings: business, branding, payment rules, estimate defaults, the public
-// review pages offered after a rating.
+// review pages offered after a rating, what customers choose from when they ask for work.
 import { useState } from 'preact/hooks';
 
 import { Loading, Notice } from '../../components/Notice';
@@ -23,13 +23,16 @@ export function SettingsPage() {
     e.preventDefault();
     setSaveError(null);
     try {
-      set(await putSettings(data));
+      // Blank lines in the categories are only the typing's.
+      const rq = data.requests;
+      set(await putSettings(rq ? { ...data, requests: { ...rq, categories: rq.categories.filter((c) => c.trim()) } } : data));
       setSaved(true);
     } catch (err) {
       setSaveError(err);
     }
   };
   const p = data.payments;
+  const rq = data.requests;
   return (
     <form onSubmit={save}>
       <h1>Settings</h1>
@@ -128,6 +131,34 @@ export function SettingsPage() {
           />
         ))}
       </fieldset>
+      {rq && (
+        <fieldset>
+          <legend>Work requests</legend>
+          <label>
+            What customers choose from (one per line)
+            <textarea
+              rows={6}
+              name="requests.categories"
+              value={rq.categories.join('\n')}
+              onInput={(e) => edit({ requests: { ...rq, categories: e.currentTarget.value.split('\n') } })}
+            />
+          </label>
+          <Field
+            label="Shown with your phone number when a request is urgent"
+            name="requests.emergency_text"
+            value={rq.emergency_text}
+            onInput={(v) => edit({ requests: { ...rq, emergency_text: v } })}
+            error={saveError}
+          />
+          <Field
+            label="Workmanship warranty (months after a job is completed)"
+            name="requests.workmanship_months"
+            value={String(rq.workmanship_months)}
+            onInput={(v) => edit({ requests: { ...rq, workmanship_months: Number.parseInt(v, 10) || 0 } })}
+            error={saveError}
+          />
+        </fieldset>
+      )}
       <button class="button primary">Save settings</button>
     </form>
   );
