@@ -404,6 +404,110 @@ async fn each_request_has_its_own_thread() {
     assert_eq!(h.call_with("send-message", "get", &alex, None, &thread).await.0, 404);
 }
 
+/// A public answer with its photo key's secret part blanked (each answer has its own key):
+/// what must be the same for everyone.
+fn same_words(answer: &Value) -> Value {
+    let mut a = answer.clone();
+    let key = a["photo_key"].as_str().expect("a photo key").to_string();
+    let parts: Vec<&str> = key.split('.').collect();
+    assert_eq!(parts.len(), 3, "{key}");
+    assert!(parts[0].starts_with("acc_") && parts[1].starts_with("req_") && parts[2].len() == 43, "{key}");
+    a["photo_key"] = json!("...");
+    a
+}
+
+/// The public page asks a slot for `bytes` (a JPEG) with `key`.
+async fn public_photo(h: &Harness, key: &str, bytes: &[u8]) -> (u16, Value) {
+    let mut event: Value = serde_json::from_str(&portal_tests::events::raw("work-request", "public-photo")).unwrap();
+    event["body"] =
+        Value::String(json!({ "key": key, "content_type": "image/jpeg", "size": bytes.len(), "name": "panel.jpg" }).to_string());
+    h.call("work-request", &event.to_string()).await
+}
+
+async fn public_photo_status(h: &Harness, key: &str, file: &str) -> (u16, Value) {
+    let mut event: Value = serde_json::from_str(&portal_tests::events::raw("work-request", "public-photo-status")).unwrap();
+    event["body"] = Value::String(json!({ "key": key, "file": file }).to_string());
+    h.call("work-request", &event.to_string()).await
+}
+
+#[tokio::test]
+async fn the_public_forms_page_adds_photos_with_its_key_for_an_hour() {
+    let h = harness().await;
+    let (status, answer) = public(&h, "198.51.100.40", |_| {}).await;
+    assert_eq!((status, answer["photos"].as_u64()), (202, Some(6)), "{answer}");
+    let key = answer["photo_key"].as_str().unwrap().to_string();
+    let bytes = photos::jpeg(640, 480);
+
+    // A slot is the business by its name, then one read and one transaction like any other.
+    h.table.take();
+    let (status, slot) = public_photo(&h, &key, &bytes).await;
+    assert_eq!(status, 200, "{slot}");
+    assert_eq!(h.table.take(), 3, "the business, one read and one transaction");
+    h.send_to_slot(&slot, "image/jpeg", &bytes).await.expect("accepted");
+    let (status, done) = public_photo_status(&h, &key, slot["file"].as_str().unwrap()).await;
+    assert_eq!((status, done["state"].as_str()), (200, Some("ready")), "{done}");
+    assert!(done["view"]["photo"]["thumb_width"].as_u64().unwrap() > 0, "{done}");
+    // The office sees it on the lead's request, added by the person who asked.
+    let (_, open) = inbox(&h, &office(&h), "").await;
+    let lead = open["requests"].as_array().unwrap().iter().find(|r| r["name"] == "Jamie Rivera").unwrap().clone();
+    let ids = [("account", lead["account"].as_str().unwrap()), ("request", lead["id"].as_str().unwrap())];
+    let (_, staff) = h.call_with("work-request", "staff-get", &office(&h), None, &ids).await;
+    assert_eq!(staff["photos"].as_array().unwrap().len(), 1, "{staff}");
+    assert_eq!(staff["photos"][0]["by"], "Jamie Rivera");
+
+    // A key with its secret changed, or another request's, adds nothing: 404, nothing echoed.
+    let mut forged = key.clone();
+    forged.replace_range(key.len() - 4.., "AAAA");
+    let (status, body) = public_photo(&h, &forged, &bytes).await;
+    assert_eq!(status, 404, "{body}");
+    assert!(!body.to_string().contains(&forged[..20]), "{body}");
+    for bad in ["", "not-a-key", "acc_x.req_y", &format!("{key}.more")] {
+        assert_eq!(public_photo(&h, bad, &bytes).await.0, 404, "{bad:?}");
+    }
+    assert_eq!(public_photo_status(&h, &forged, slot["file"].as_str().unwrap()).await.0, 404);
+    // Nor in another contractor's form: the key names a request of Bright Spark's.
+    let mut event: Value = serde_json::from_str(&portal_tests::events::raw("work-request", "public-photo")).unwrap();
+    event["pathParameters"]["tenant"] = json!("northside");
+    event["rawPath"] = json!("/api/public/northside/request-photos");
+    event["body"] = Value::String(json!({ "key": key, "content_type": "image/jpeg", "size": bytes.len(), "name": "p.jpg" }).to_string());
+    assert_eq!(h.call("work-request", &event.to_string()).await.0, 404);
+    // A document, or a photo the server cannot take, is refused as any slot is.
+    let mut event: Value = serde_json::from_str(&portal_tests::events::raw("work-request", "public-photo")).unwrap();
+    event["body"] = Value::String(json!({ "key": key, "content_type": "image/heic", "size": 10, "name": "a.heic" }).to_string());
+    assert_eq!(h.call("work-request", &event.to_string()).await.0, 400);
+
+    // Six photos in all; the seventh is refused.
+    for n in 1..6 {
+        assert_eq!(public_photo(&h, &key, &bytes).await.0, 200, "photo {n}");
+    }
+    let (status, body) = public_photo(&h, &key, &bytes).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (429, Some("rate_limited")), "{body}");
+
+    // An hour on, the key adds nothing more (409 with words to act on).
+    let (status, other) = public(&h, "198.51.100.41", |b| b["address"]["line1"] = json!("12 Birch Road")).await;
+    assert_eq!(status, 202);
+    let other_key = other["photo_key"].as_str().unwrap().to_string();
+    let parsed: Vec<&str> = other_key.split('.').collect();
+    let item_key =
+        portal_store::keys::work_request(&"ten_brightspark".parse().unwrap(), &parsed[0].parse().unwrap(), &parsed[1].parse().unwrap());
+    let mut item = h.table.get(&item_key).await.unwrap().unwrap();
+    item.insert("photo_key_until".into(), json!(jiff::Timestamp::now().as_second() - 1));
+    h.table.transact(vec![portal_store::table::Write::Put(portal_store::table::Put { item, cond: None })]).await.unwrap();
+    let (status, body) = public_photo(&h, &other_key, &bytes).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (409, Some("photos_closed")), "{body}");
+    // The office's first step on the request ends the key.
+    let lead = inbox(&h, &office(&h), "").await.1["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["place"].as_str().unwrap().starts_with("12 Birch"))
+        .unwrap()
+        .clone();
+    let ids = [("account", lead["account"].as_str().unwrap()), ("request", lead["id"].as_str().unwrap())];
+    assert_eq!(h.call_with("work-request", "staff-review", &office(&h), None, &ids).await.0, 200);
+    assert_eq!(public_photo(&h, &other_key, &bytes).await.0, 404);
+}
+
 /// The public form's event with `body` changed by `edit`, sent from `ip`.
 async fn public(h: &Harness, ip: &str, edit: impl FnOnce(&mut Value)) -> (u16, Value) {
     let mut event: Value = serde_json::from_str(&portal_tests::events::raw("work-request", "public-create")).unwrap();
@@ -438,13 +542,17 @@ async fn the_public_form_makes_a_lead_and_says_the_same_to_everyone() {
         b["address"]["line1"] = json!("1842 Maple Street");
     })
     .await;
-    assert_eq!((status, &known), (202, &unknown), "identical answers");
+    assert_eq!((status, same_words(&known)), (202, same_words(&unknown)), "identical answers");
     assert_eq!(open_count(&h).await, before + 2);
     // A robot: the hidden field filled in, or sent too fast: the same answer, nothing kept.
-    assert_eq!(h.call("work-request", &portal_tests::events::raw("work-request", "public-robot")).await, (202, unknown.clone()));
+    let (status, robot) = h.call("work-request", &portal_tests::events::raw("work-request", "public-robot")).await;
+    assert_eq!((status, same_words(&robot)), (202, same_words(&unknown)));
     let (status, fast) = public(&h, "198.51.100.3", |b| b["elapsed_ms"] = json!(800)).await;
-    assert_eq!((status, &fast), (202, &unknown));
+    assert_eq!((status, same_words(&fast)), (202, same_words(&unknown)));
     assert_eq!(open_count(&h).await, before + 2, "robots leave nothing");
+    // The robot's photo key is shaped like anyone's and adds nothing.
+    let (status, _) = public_photo(&h, robot["photo_key"].as_str().unwrap(), &photos::jpeg(64, 48)).await;
+    assert_eq!(status, 404);
 
     // The office finds the lead; its contact has no portal access yet.
     let (_, open) = inbox(&h, &office(&h), "").await;

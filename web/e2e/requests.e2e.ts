@@ -150,6 +150,12 @@ describe('work requests', () => {
     await page.getByRole('button', { name: 'Send request' }).click();
     await page.getByRole('heading', { name: 'Request sent' }).waitFor();
     await page.getByText('Bright Spark Electric has your request').waitFor();
+    // Photos from the same page, with the answer's key: one is added, the count said.
+    await page.getByTestId('photo-input').setInputFiles([{ name: 'outlet.jpg', mimeType: 'image/jpeg', buffer: await jpeg(page, 40) }]);
+    await page.getByText('One photo added to your request').waitFor({ timeout: 20_000 });
+    await expectNoOverflow(page, 'public form sent');
+    await expectTapTargets(page, 'public form sent');
+    await expectAccessible(page, 'public form sent');
     await shot(page, 'requests-07-public-sent');
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto('/request-work');
@@ -165,6 +171,7 @@ describe('work requests', () => {
     await row.getByRole('link', { name: 'Troubleshooting' }).click();
     await desk.getByRole('heading', { name: 'Already a customer?' }).waitFor();
     await desk.getByText('915 Pecan Street, Austin, TX 78702').first().waitFor();
+    await expect.poll(() => desk.locator('.gallery img').count(), { timeout: 10_000 }).toBe(1);
     await shot(desk, 'requests-08-office-lead');
   });
 });

@@ -9,7 +9,8 @@ use std::sync::Arc;
 use lambda_http::{Body, Response};
 use portal_app::files::FileView;
 use portal_app::requests::{
-    self, Asker, MergeLead, NewRequest, PublicReceipt, PublicRequest, RequestForm, ToEstimate, ToJob, WorkRequestView,
+    self, Asker, MergeLead, NewRequest, PhotoKey, PublicPhoto, PublicPhotoStatus, PublicReceipt, PublicRequest, RequestForm, ToEstimate,
+    ToJob, WorkRequestView,
 };
 use portal_domain::ids::{AccountId, RequestId};
 use portal_domain::party::ContactRole;
@@ -29,6 +30,8 @@ portal_http::http_function! {
     routes: {
         "GET /api/public/{tenant}/request-form" => public_form,
         "POST /api/public/{tenant}/requests" => public_create,
+        "POST /api/public/{tenant}/request-photos" => public_photo,
+        "POST /api/public/{tenant}/request-photos/status" => public_photo_status,
         "GET /api/request-form" => form,
         "GET /api/requests" => list,
         "POST /api/requests" => create,
@@ -130,11 +133,41 @@ pub async fn public_create(state: &State, req: &Call) -> Result<Response<Body>, 
     let t = public_tenant(state, req).await?;
     if requests::robot(&body) {
         tracing::info!(tenant = %t.id, "public request form turned away (hidden field or too fast)");
-        return Ok(response::json(202, &requests::receipt(&t)));
+        return Ok(response::json(202, &requests::receipt(&t, &PhotoKey::unused(state.ids.as_ref()))));
     }
     let act = req.act(state.table.as_ref(), state.ids.as_ref(), &t.id, portal_domain::audit::Actor::System);
-    requests::submit_public(&act, &t, &body, &req.origin.ip).await?;
-    Ok(response::json(202, &requests::receipt(&t)))
+    let key = requests::submit_public(&act, &t, &body, &req.origin.ip).await?;
+    Ok(response::json(202, &requests::receipt(&t, &key)))
+}
+
+#[utoipa::path(post, path = "/api/public/{tenant}/request-photos", tag = "requests", request_body = PublicPhoto,
+    params(("tenant" = String, Path, description = "The business's short name (`bright-spark`)")),
+    responses((status = 200, body = portal_app::files::Slot, description = "Send the photo with `method` to `url` with `headers`"),
+              (status = 400, body = portal_http::error::ErrorBody), (status = 404, body = portal_http::error::ErrorBody),
+              (status = 409, body = portal_http::error::ErrorBody, description = "the key's hour is over, or the contractor's storage is full"),
+              (status = 422, body = portal_http::error::ErrorBody),
+              (status = 429, body = portal_http::error::ErrorBody, description = "the form's six photos are added")))]
+/// The page of the public form adds a photo to the request it just made, with the key the
+/// form answered, for an hour: the business by its name, then the one read and one
+/// transaction of any slot.
+pub async fn public_photo(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
+    let body: PublicPhoto = json(req, MAX_BODY)?;
+    let t = public_tenant(state, req).await?;
+    let act = req.act(state.table.as_ref(), state.ids.as_ref(), &t.id, portal_domain::audit::Actor::System);
+    Ok(response::ok(&requests::lead_slot(&act, state.blobs.as_ref(), &body).await?))
+}
+
+#[utoipa::path(post, path = "/api/public/{tenant}/request-photos/status", tag = "requests", request_body = PublicPhotoStatus,
+    params(("tenant" = String, Path, description = "The business's short name (`bright-spark`)")),
+    responses((status = 200, body = portal_app::files::UploadStatus), (status = 400, body = portal_http::error::ErrorBody),
+              (status = 404, body = portal_http::error::ErrorBody)))]
+/// How a photo the public form's page sent is going (the key in the body, not the address,
+/// so no log holds it).
+pub async fn public_photo_status(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
+    let body: PublicPhotoStatus = json(req, MAX_BODY)?;
+    let t = public_tenant(state, req).await?;
+    let act = req.act(state.table.as_ref(), state.ids.as_ref(), &t.id, portal_domain::audit::Actor::System);
+    Ok(response::ok(&requests::lead_upload(&act, state.blobs.as_ref(), &body).await?))
 }
 
 /// A request's body: a 4,000-character description of 4-byte characters alone is 16 KB.
@@ -346,5 +379,21 @@ pub async fn merge(state: &State, req: &Call) -> Result<Response<Body>, ApiError
 }
 
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(public_form, public_create, form, list, one, create, inbox, staff_one, review, decline, to_job, to_estimate, merge))]
+#[openapi(paths(
+    public_form,
+    public_create,
+    public_photo,
+    public_photo_status,
+    form,
+    list,
+    one,
+    create,
+    inbox,
+    staff_one,
+    review,
+    decline,
+    to_job,
+    to_estimate,
+    merge
+))]
 pub struct Api;

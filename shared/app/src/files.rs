@@ -48,6 +48,9 @@ pub enum Asker<'a> {
     Office,
     /// A technician: only to visits they are on.
     Technician { staff: &'a StaffId },
+    /// The page of the public form that made the request, with the hash of the key it was
+    /// given: photos of that request only, while the key works, as the lead who asked.
+    Lead { key_hash: &'a str },
 }
 
 /// Where the browser sends the file.
@@ -130,7 +133,6 @@ fn target_property(to: &Attached, item: &Item, job: Option<&Item>) -> Result<(Op
 /// then reserves the bytes against the contractor's quota and counts one of the uploader's
 /// uploads for today, with the slot, in one transaction.
 pub async fn start(act: &Act<'_>, blobs: &dyn Blobs, account: &AccountId, asker: Asker<'_>, body: &NewFile) -> Result<Slot, Error> {
-    let by = Uploader::of(&act.actor).ok_or(Error::NotFound("uploader"))?;
     // Outside what any file may be (the limits the API document states): 400.
     let mut e = FieldErrors::new();
     if HEIC_TYPES.contains(&body.content_type.as_str()) {
@@ -171,11 +173,14 @@ pub async fn start(act: &Act<'_>, blobs: &dyn Blobs, account: &AccountId, asker:
     if body.doc_kind.is_some() && body.kind == FileKind::Photo {
         e.add("doc_kind", "only documents have a kind");
     }
-    if body.shared == Some(false) && matches!(asker, Asker::Customer { .. }) {
+    if body.shared == Some(false) && matches!(asker, Asker::Customer { .. } | Asker::Lead { .. }) {
         e.add("shared", "what a customer adds is always shared with the office");
     }
     if matches!(asker, Asker::Technician { .. }) && !matches!(body.to, Attached::Visit { .. }) {
         e.add("to", "a technician adds files to one of their visits");
+    }
+    if matches!(asker, Asker::Lead { .. }) && body.kind != FileKind::Photo {
+        e.add("kind", "the request form takes photos");
     }
     Error::fields(e)?;
     // The one read: the target, (the technician's place on the visit,) the tenant.
@@ -205,7 +210,25 @@ pub async fn start(act: &Act<'_>, blobs: &dyn Blobs, account: &AccountId, asker:
             }
         }
         Asker::Office => {}
+        Asker::Lead { key_hash } => match portal_store::repo::requests::photo_key_works(&target, key_hash, act.now) {
+            None => return Err(Error::NotFound("request")),
+            Some(false) => {
+                return Err(Error::conflict(
+                    "photos_closed",
+                    "The time to add photos to this request has passed. Send them when we contact you.",
+                ));
+            }
+            Some(true) => {}
+        },
     }
+    let by = match &asker {
+        // The lead who asked, as the request names them.
+        Asker::Lead { .. } => {
+            let text = |k: &str| target.get(k).and_then(|v| v.as_str()).map(str::to_string);
+            Uploader { id: text("contact").ok_or(Error::NotFound("request"))?, name: text("name").unwrap_or_default(), staff: false }
+        }
+        _ => Uploader::of(&act.actor).ok_or(Error::NotFound("uploader"))?,
+    };
     if let Attached::Visit { job, .. } = &body.to {
         // A visit's key names its job; the stored visit must agree.
         let of_job = target.get("job").and_then(|v| v.as_str());
@@ -236,7 +259,11 @@ pub async fn start(act: &Act<'_>, blobs: &dyn Blobs, account: &AccountId, asker:
         state: UploadState::Pending,
     };
     // The daily count is a contact's: staff add what their work needs.
-    let daily = matches!(asker, Asker::Customer { .. }).then_some(tenant.files.daily_per_contact);
+    let daily = match asker {
+        Asker::Customer { .. } => Some(tenant.files.daily_per_contact),
+        Asker::Lead { .. } => Some(crate::requests::PUBLIC_PHOTOS),
+        Asker::Office | Asker::Technician { .. } => None,
+    };
     let writes = files::start(&upload, tenant.files.quota_bytes, daily)?;
     // The tenant's bytes are one item every upload adds to: a slot that lost a race for it
     // is tried again rather than refused.
@@ -246,6 +273,9 @@ pub async fn start(act: &Act<'_>, blobs: &dyn Blobs, account: &AccountId, asker:
                 "storage_full",
                 "The contractor's storage for photos and documents is full. Please tell the office; nothing was uploaded.",
             ),
+            Some(files::Refusal::Daily) if matches!(asker, Asker::Lead { .. }) => {
+                Error::Limited("That is as many photos as the form takes. Send any others when we contact you.")
+            }
             Some(files::Refusal::Daily) => {
                 Error::Limited("You have added as many files as a day allows. Try again tomorrow, or send them to the office by email.")
             }

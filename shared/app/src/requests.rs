@@ -677,11 +677,59 @@ pub struct PublicRequest {
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct PublicReceipt {
     pub message: String,
+    /// What the same browser adds photos of the request with, for [`PHOTO_KEY_SECONDS`]
+    /// (`POST /api/public/{tenant}/request-photos`). Keep it to this page: it is not shown.
+    pub photo_key: String,
+    /// How many photos the key adds.
+    pub photos: u32,
 }
 
-pub fn receipt(tenant: &Tenant) -> PublicReceipt {
+/// The answer to the form, the same for everyone: a known customer, a stranger, a robot (whose
+/// key names a request that does not exist).
+pub fn receipt(tenant: &Tenant, key: &PhotoKey) -> PublicReceipt {
     PublicReceipt {
         message: format!("Thank you. {} has your request and will contact you soon. For anything urgent, call us.", tenant.name),
+        photo_key: key.render(),
+        photos: PUBLIC_PHOTOS,
+    }
+}
+
+/// Photos the public form's key adds to its request (the lead's count for the day).
+pub const PUBLIC_PHOTOS: u32 = 6;
+/// How long the key works: the form's page adds its photos right after sending.
+pub const PHOTO_KEY_SECONDS: i64 = 3600;
+
+/// The key the public form's page adds photos with: the lead's account and request (so the
+/// slot is one read, like any other) and 256 random bits, kept on the request only as a hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhotoKey {
+    pub account: AccountId,
+    pub request: RequestId,
+    secret: String,
+}
+
+impl PhotoKey {
+    pub fn new(ids: &dyn portal_domain::ports::Ids, account: AccountId, request: RequestId) -> Self {
+        use base64::Engine;
+        let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(ids.secret());
+        Self { account, request, secret }
+    }
+    /// A key for nothing, shaped like a real one (the answer to a robot).
+    pub fn unused(ids: &dyn portal_domain::ports::Ids) -> Self {
+        Self::new(ids, AccountId::generate(ids), RequestId::generate(ids))
+    }
+    pub fn render(&self) -> String {
+        format!("{}.{}.{}", self.account, self.request, self.secret)
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        let mut parts = s.split('.');
+        let (account, request, secret) = (parts.next()?.parse().ok()?, parts.next()?.parse().ok()?, parts.next()?);
+        let ok =
+            parts.next().is_none() && secret.len() == 43 && secret.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        ok.then(|| Self { account, request, secret: secret.to_string() })
+    }
+    pub fn hash(&self) -> String {
+        portal_domain::sha256_hex(self.secret.as_bytes())
     }
 }
 
@@ -707,7 +755,7 @@ fn network(ip: &str) -> String {
 /// off until the office makes it a customer), its address kept for the office to confirm,
 /// and the request, in one transaction with the limits per source and per address and the
 /// office's notice. Never joined to an existing customer here: the office decides (merge).
-pub async fn submit_public(act: &Act<'_>, tenant: &Tenant, body: &PublicRequest, source: &str) -> Result<(), Error> {
+pub async fn submit_public(act: &Act<'_>, tenant: &Tenant, body: &PublicRequest, source: &str) -> Result<PhotoKey, Error> {
     let mut e = FieldErrors::new();
     let mut blank = FieldErrors::new();
     let name = clean(&body.name).replace('\n', " ");
@@ -799,7 +847,8 @@ pub async fn submit_public(act: &Act<'_>, tenant: &Tenant, body: &PublicRequest,
     ];
     writes.extend(crate::customers::creation(&act, &account, &contact, None)?);
     let detail = serde_json::json!({ "category": request.category, "urgent": request.urgent, "source": "form" });
-    writes.push(requests::create(&request)?);
+    let key = PhotoKey::new(act.ids, account.id.clone(), request.id.clone());
+    writes.push(requests::create_with_photo_key(&request, &key.hash(), act.now + jiff::SignedDuration::from_secs(PHOTO_KEY_SECONDS))?);
     writes.push(act.audit("request.created", &request.id, Some(&account.id), detail)?);
     let tell = OfficeEvent::WorkRequested { request: request.id.clone() }.message(act.ids, &account.id, act.now);
     writes.push(outbox::enqueue(&act.tenant, tell)?);
@@ -808,7 +857,8 @@ pub async fn submit_public(act: &Act<'_>, tenant: &Tenant, body: &PublicRequest,
             Error::Limited("We have had many requests from here. Please try again later, or call us.")
         }
         other => other.into(),
-    })
+    })?;
+    Ok(key)
 }
 
 /// When the request is a lead's, the writes that make it a customer: the account no longer a
@@ -907,4 +957,65 @@ pub async fn merge(act: &Act<'_>, b: &RequestBundle, into: &AccountId) -> Result
     writes.push(act.audit("request.merged", &next.id, Some(&target.id), detail)?);
     act.table.transact(writes).await?;
     Ok(next)
+}
+
+/// A photo the public form's page adds to the request it made.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublicPhoto {
+    /// The form's answer's `photo_key`.
+    #[schema(min_length = 1, max_length = 200)]
+    pub key: String,
+    #[schema(pattern = "^image/(jpeg|png|webp)$")]
+    pub content_type: String,
+    #[schema(minimum = 1, maximum = 26214400)]
+    pub size: u64,
+    #[schema(min_length = 1, max_length = 255)]
+    pub name: String,
+}
+
+/// How a photo the public form's page added is going.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublicPhotoStatus {
+    #[schema(min_length = 1, max_length = 200)]
+    pub key: String,
+    #[schema(value_type = String)]
+    pub file: portal_domain::ids::FileId,
+}
+
+/// The key a public page sent, or 404 (a key that is not one names no request).
+pub fn photo_key(s: &str) -> Result<PhotoKey, Error> {
+    PhotoKey::parse(s).ok_or(Error::NotFound("request"))
+}
+
+/// An upload slot for one photo of the request the key is for, as the lead who asked (the
+/// same one read and one transaction as any slot; the key is checked in the read).
+pub async fn lead_slot(act: &Act<'_>, blobs: &dyn portal_domain::ports::Blobs, body: &PublicPhoto) -> Result<crate::files::Slot, Error> {
+    let key = photo_key(&body.key)?;
+    let file = crate::files::NewFile {
+        to: portal_domain::file::Attached::Request { request: key.request.clone() },
+        kind: portal_domain::file::FileKind::Photo,
+        content_type: body.content_type.clone(),
+        size: body.size,
+        name: body.name.clone(),
+        caption: None,
+        tag: None,
+        doc_kind: None,
+        shared: None,
+    };
+    crate::files::start(act, blobs, &key.account, crate::files::Asker::Lead { key_hash: &key.hash() }, &file).await
+}
+
+/// How one of the key's uploads went (the key still the request's; its hour may be over).
+pub async fn lead_upload(
+    act: &Act<'_>,
+    blobs: &dyn portal_domain::ports::Blobs,
+    body: &PublicPhotoStatus,
+) -> Result<crate::files::UploadStatus, Error> {
+    let key = photo_key(&body.key)?;
+    let item = act.table.get(&keys::work_request(&act.tenant, &key.account, &key.request)).await?.ok_or(Error::NotFound("request"))?;
+    requests::photo_key_works(&item, &key.hash(), act.now).ok_or(Error::NotFound("request"))?;
+    let contact = item.get("contact").and_then(|v| v.as_str()).ok_or(Error::NotFound("request"))?;
+    crate::files::status(act, blobs, &key.account, &body.file, Some(contact)).await
 }

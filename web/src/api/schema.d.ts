@@ -1955,6 +1955,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/public/{tenant}/request-photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The page of the public form adds a photo to the request it just made, with the key the
+         *     form answered, for an hour: the business by its name, then the one read and one
+         *     transaction of any slot.
+         */
+        post: operations["post_public_tenant_request_photos"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/{tenant}/request-photos/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * How a photo the public form's page sent is going (the key in the body, not the address,
+         *     so no log holds it).
+         */
+        post: operations["post_public_tenant_request_photos_status"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/public/{tenant}/requests": {
         parameters: {
             query?: never;
@@ -4065,12 +4106,36 @@ export interface components {
             time_zone: string;
             working_hours: components["schemas"]["WorkingHours"];
         };
+        /** @description A photo the public form's page adds to the request it made. */
+        PublicPhoto: {
+            content_type: string;
+            /** @description The form's answer's `photo_key`. */
+            key: string;
+            name: string;
+            /** Format: int64 */
+            size: number;
+        };
+        /** @description How a photo the public form's page added is going. */
+        PublicPhotoStatus: {
+            file: string;
+            key: string;
+        };
         /**
          * @description What the public form answers: the same words whoever sends it (known customer or not,
          *     person or turned-away robot), so it tells nobody who is a customer.
          */
         PublicReceipt: {
             message: string;
+            /**
+             * @description What the same browser adds photos of the request with, for [`PHOTO_KEY_SECONDS`]
+             *     (`POST /api/public/{tenant}/request-photos`). Keep it to this page: it is not shown.
+             */
+            photo_key: string;
+            /**
+             * Format: int32
+             * @description How many photos the key adds.
+             */
+            photos: number;
         };
         /**
          * @description What someone without an account sends from the public form (the contractor's website's
@@ -13114,6 +13179,162 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_public_tenant_request_photos: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The business's short name (`bright-spark`) */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicPhoto"];
+            };
+        };
+        responses: {
+            /** @description Send the photo with `method` to `url` with `headers` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Slot"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the key's hour is over, or the contractor's storage is full */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than this route takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the form's six photos are added */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_public_tenant_request_photos_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The business's short name (`bright-spark`) */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicPhotoStatus"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadStatus"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than this route takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Well formed, but against a rule no schema states (fields that go together, what the record or the contractor allows); `fields` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
         };

@@ -6,6 +6,8 @@ import { useMemo, useState } from 'preact/hooks';
 
 import { sendAnonymous } from '../api/client';
 import type { components } from '../api/schema';
+import type { Slot, UploadStatus } from '../api/types';
+import { type UploadApi, Uploader } from '../components/Files';
 import { Loading, Notice } from '../components/Notice';
 import { AddressFields, CategoryPicker, Urgent } from '../components/RequestParts';
 import { WindowPicker } from '../components/WindowPicker';
@@ -38,14 +40,33 @@ function Form({ form, base }: { form: S['PublicForm']; base: string }) {
   const [website, setWebsite] = useState('');
   const [busy, setBusy] = useState(false);
   const [err, setErr] = useState<unknown>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const [done, setDone] = useState<S['PublicReceipt'] | null>(null);
+  const [added, setAdded] = useState(0);
   const days = useMemo(() => choices(form.working_hours, form.time_zone, 6), [form]);
   if (done) {
+    // The answer's key adds photos to this request, from this page only, for an hour.
+    const key = done.photo_key;
+    const api: UploadApi = {
+      slot: (f) => sendAnonymous<Slot>('POST', `${base}/request-photos`, { key, content_type: f.content_type, size: f.size, name: f.name }),
+      status: (file) => sendAnonymous<UploadStatus>('POST', `${base}/request-photos/status`, { key, file }),
+    };
     return (
-      <section class="card narrow" role="status">
-        <h1>Request sent</h1>
-        <p>{done}</p>
-        <p>We will reach you by {reach === 'email' ? 'email' : reach === 'call' ? 'phone' : 'text'}. You do not need to do anything else.</p>
+      <section class="card narrow">
+        <div role="status">
+          <h1>Request sent</h1>
+          <p>{done.message}</p>
+          <p>We will reach you by {reach === 'email' ? 'email' : reach === 'call' ? 'phone' : 'text'}. You do not need to do anything else.</p>
+        </div>
+        <h2>Add photos (optional)</h2>
+        <p class="muted">
+          A photo of the problem, the panel or the label helps us come with the right parts. Up to {done.photos}, from this page, within the hour.
+        </p>
+        <Uploader to={{ to: 'request', request: key.split('.')[1] ?? '' }} api={api} onAdded={() => setAdded((n) => n + 1)} label="Choose photos" />
+        {added > 0 && (
+          <p role="status">
+            {added === 1 ? 'One photo added' : `${added} photos added`} to your request. Thank you.
+          </p>
+        )}
       </section>
     );
   }
@@ -67,7 +88,7 @@ function Form({ form, base }: { form: S['PublicForm']; base: string }) {
       ...(phone.trim() ? { phone: phone.trim() } : {}),
     };
     sendAnonymous<S['PublicReceipt']>('POST', `${base}/requests`, body)
-      .then((r) => setDone(r.message))
+      .then((r) => setDone(r))
       .catch((x: unknown) => setErr(x))
       .finally(() => setBusy(false));
   };

@@ -36,6 +36,31 @@ pub fn create(r: &WorkRequest) -> Result<Write, StoreError> {
     Ok(Write::create(item(r)?))
 }
 
+/// A new request from the public form, with the hash of the key its asker's browser adds
+/// photos with and the second it works until. Kept on the request's item only: the office's
+/// first change to the request (saved whole) ends it.
+pub fn create_with_photo_key(r: &WorkRequest, key_hash: &str, until: jiff::Timestamp) -> Result<Write, StoreError> {
+    let mut item = item(r)?;
+    item.insert(PHOTO_KEY.into(), key_hash.into());
+    item.insert(PHOTO_KEY_UNTIL.into(), until.as_second().into());
+    Ok(Write::create(item))
+}
+
+const PHOTO_KEY: &str = "photo_key";
+const PHOTO_KEY_UNTIL: &str = "photo_key_until";
+
+/// What a request's item says of a photo key's hash: `None` when it has none or another,
+/// else whether it still works at `now`.
+pub fn photo_key_works(item: &Item, key_hash: &str, now: jiff::Timestamp) -> Option<bool> {
+    let kept = item.get(PHOTO_KEY).and_then(serde_json::Value::as_str)?;
+    // Hashes compared: knowing how much of a hash matched tells nothing of the key.
+    if kept != key_hash {
+        return None;
+    }
+    let until = item.get(PHOTO_KEY_UNTIL).and_then(serde_json::Value::as_i64).unwrap_or(0);
+    Some(now.as_second() <= until)
+}
+
 /// A request changed, only if it is still the one read at `expected_rev`.
 pub fn save(r: &WorkRequest, expected_rev: u64) -> Result<Write, StoreError> {
     Ok(Write::Put(Put { item: item(r)?, cond: Some(Cond::eq("rev", expected_rev)) }))
