@@ -587,6 +587,7 @@ async fn the_public_form_is_bounded_and_limited() {
         (Box::new(|b: &mut Value| b["name"] = json!("x".repeat(121))), 400, "name"),
         (Box::new(|b: &mut Value| b["address"]["line1"] = json!("x".repeat(121))), 400, "address.line1"),
         (Box::new(|b: &mut Value| b["evil"] = json!("<script>")), 400, ""),
+        (Box::new(|b: &mut Value| b["phone"] = json!("555-CALL")), 400, "phone"),
         (Box::new(|b: &mut Value| b.as_object_mut().unwrap().remove("email").map(|_| ()).unwrap_or(())), 422, "email"),
         (Box::new(|b: &mut Value| b["name"] = json!("   ")), 422, "name"),
         (Box::new(|b: &mut Value| b["category"] = json!("Roofing")), 422, "category"),
@@ -597,6 +598,10 @@ async fn the_public_form_is_bounded_and_limited() {
         assert!(!answer.to_string().contains("<script>") && !answer.to_string().contains("Roofing"), "{answer}");
         if !field.is_empty() {
             assert!(answer["error"]["fields"][field].is_array(), "{field}: {answer}");
+        }
+        if field == "phone" {
+            // The parser's own words, naming the field (the body's keys are not echoes).
+            assert_eq!(answer["error"]["fields"]["phone"][0], "must be a phone number like +1 555 123 4567", "{answer}");
         }
     }
     // An unknown business is 404.

@@ -147,6 +147,13 @@ describe('work requests', () => {
     await shot(page, 'requests-06-public-form');
     // A person takes longer than the form's minimum fill time (3 s) to write all that.
     await page.waitForTimeout(Math.max(0, 3200 - (Date.now() - opened)));
+    // A number the server cannot use: the refusal names the field, which is marked.
+    await page.getByLabel('Phone number').fill('555-CALL');
+    await page.getByRole('button', { name: 'Send request' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Phone number: must be a phone number like' }).waitFor();
+    expect(await page.getByLabel('Phone number').getAttribute('aria-invalid')).toBe('true');
+    await shot(page, 'requests-06-public-form-refused');
+    await page.getByLabel('Phone number').fill('');
     await page.getByRole('button', { name: 'Send request' }).click();
     await page.getByRole('heading', { name: 'Request sent' }).waitFor();
     await page.getByText('Bright Spark Electric has your request').waitFor();

@@ -146,8 +146,12 @@ fn describe(path: &str, e: &serde_json::Error, body: &[u8]) -> (String, String) 
     if e.is_syntax() || e.is_eof() {
         return ("body".into(), "is not valid JSON".into());
     }
-    let sent = sent_words(body);
+    let sent = sent_words(body, true);
     let echoes = |t: &str| sent.iter().any(|w| t.contains(w.as_str()));
+    // A parser's message is about a value: the body's keys are the schema's own names (an
+    // unknown one is refused above without a word of it), and our messages use those names.
+    let values = sent_words(body, false);
+    let echoes_value = |t: &str| values.iter().any(|w| t.contains(w.as_str()));
     let path = safe_path(path, &echoes);
     let at = |p: &str| if p == "." || p.is_empty() { "body".to_string() } else { p.to_string() };
     let join = |name: &str| if path == "." || path.is_empty() { name.to_string() } else { format!("{path}.{name}") };
@@ -180,28 +184,30 @@ fn describe(path: &str, e: &serde_json::Error, body: &[u8]) -> (String, String) 
     // Messages from our own parsers (ids, emails, amounts) are written for people and quote
     // nothing; a library's (a date, a decimal) may quote part of the input: those get ours.
     let quotes = text.chars().any(|c| matches!(c, '"' | '`' | '\'' | '<' | '>' | '&' | '\\'));
-    let message = if quotes || echoes(text) { "is not a value this field takes".to_string() } else { text.to_string() };
+    let message = if quotes || echoes_value(text) { "is not a value this field takes".to_string() } else { text.to_string() };
     (at(&path), message)
 }
 
-/// Every string, object key and number in a JSON body (of two characters or more): what an
-/// error message must not contain.
-fn sent_words(body: &[u8]) -> Vec<String> {
-    fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
+/// Every string, number and (with `keys`) object key in a JSON body (of two characters or
+/// more): what an error message must not contain.
+fn sent_words(body: &[u8], keys: bool) -> Vec<String> {
+    fn walk(v: &serde_json::Value, keys: bool, out: &mut Vec<String>) {
         match v {
             serde_json::Value::String(s) => out.push(s.clone()),
             serde_json::Value::Number(n) => out.push(n.to_string()),
-            serde_json::Value::Array(a) => a.iter().for_each(|v| walk(v, out)),
+            serde_json::Value::Array(a) => a.iter().for_each(|v| walk(v, keys, out)),
             serde_json::Value::Object(o) => o.iter().for_each(|(k, v)| {
-                out.push(k.clone());
-                walk(v, out);
+                if keys {
+                    out.push(k.clone());
+                }
+                walk(v, keys, out);
             }),
             serde_json::Value::Bool(_) | serde_json::Value::Null => {}
         }
     }
     let mut out = Vec::new();
     if let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) {
-        walk(&v, &mut out);
+        walk(&v, keys, &mut out);
     }
     out.retain(|w| w.trim().chars().count() >= 2);
     out

@@ -8,8 +8,8 @@ import { sendAnonymous } from '../api/client';
 import type { components } from '../api/schema';
 import type { Slot, UploadStatus } from '../api/types';
 import { type UploadApi, Uploader } from '../components/Files';
-import { Loading, Notice } from '../components/Notice';
-import { AddressFields, CategoryPicker, Urgent } from '../components/RequestParts';
+import { Loading, Notice, invalid } from '../components/Notice';
+import { AddressFields, CategoryPicker, REQUEST_FIELDS, Urgent } from '../components/RequestParts';
 import { WindowPicker } from '../components/WindowPicker';
 import { useLoad } from '../lib/useLoad';
 import { type Choice, choices } from '../lib/when';
@@ -99,13 +99,13 @@ function Form({ form, base }: { form: S['PublicForm']; base: string }) {
       <CategoryPicker categories={form.categories} value={category} onPick={setCategory} />
       <Urgent urgent={urgent} onChange={setUrgent} text={form.emergency_text} phone={form.phone} />
       <label for="p-description">Tell us about it</label>
-      <textarea id="p-description" rows={4} maxLength={4000} required value={description} onInput={(e) => setDescription((e.target as HTMLTextAreaElement).value)} />
+      <textarea id="p-description" rows={4} maxLength={4000} required aria-invalid={invalid(err, 'description')} value={description} onInput={(e) => setDescription((e.target as HTMLTextAreaElement).value)} />
       <label for="p-name">Your name</label>
-      <input id="p-name" required maxLength={120} autocomplete="name" value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+      <input id="p-name" required maxLength={120} autocomplete="name" aria-invalid={invalid(err, 'name')} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
       <label for="p-email">Email address</label>
-      <input id="p-email" type="email" maxLength={254} autocomplete="email" required={reach === 'email'} value={email} onInput={(e) => setEmail((e.target as HTMLInputElement).value)} />
+      <input id="p-email" type="email" maxLength={254} autocomplete="email" required={reach === 'email'} aria-invalid={invalid(err, 'email')} value={email} onInput={(e) => setEmail((e.target as HTMLInputElement).value)} />
       <label for="p-phone">Phone number</label>
-      <input id="p-phone" type="tel" autocomplete="tel" required={reach !== 'email'} value={phone} onInput={(e) => setPhone((e.target as HTMLInputElement).value)} />
+      <input id="p-phone" type="tel" autocomplete="tel" required={reach !== 'email'} aria-invalid={invalid(err, 'phone')} value={phone} onInput={(e) => setPhone((e.target as HTMLInputElement).value)} />
       <fieldset>
         <legend>How should we reach you?</legend>
         {(['email', 'call', 'text'] as Reach[]).map((r) => (
@@ -114,7 +114,7 @@ function Form({ form, base }: { form: S['PublicForm']; base: string }) {
           </label>
         ))}
       </fieldset>
-      <AddressFields id="p" value={address} onChange={setAddress} legend="Where is the work?" />
+      <AddressFields id="p" value={address} onChange={setAddress} legend="Where is the work?" error={err} />
       <h2>When suits you?</h2>
       <p class="muted" aria-live="polite">
         {picked.length === 0 ? 'Pick up to three, or none if any time is fine.' : `${picked.length} of 3 picked.`}
@@ -125,7 +125,7 @@ function Form({ form, base }: { form: S['PublicForm']; base: string }) {
         <label for="p-website">Website</label>
         <input id="p-website" tabIndex={-1} autocomplete="off" value={website} onInput={(e) => setWebsite((e.target as HTMLInputElement).value)} />
       </div>
-      {err !== null && <Notice error={err} />}
+      {err !== null && <Notice error={err} fields={REQUEST_FIELDS} />}
       {!category && <p class="muted">Choose what you need first.</p>}
       <button type="submit" class="button primary wide" disabled={busy || !category}>
         {busy ? 'Sending…' : 'Send request'}

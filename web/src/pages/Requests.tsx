@@ -7,8 +7,8 @@ import { useMemo, useState } from 'preact/hooks';
 import { send, session, uploadSlot, uploadStatus } from '../api/client';
 import type { FileView, NewAddress, NewRequest, Reach, RequestForm, RequestList, RequestStatus, WorkRequestView } from '../api/types';
 import { Gallery, Uploader } from '../components/Files';
-import { Loading, Notice } from '../components/Notice';
-import { AddressFields, CategoryPicker, Urgent } from '../components/RequestParts';
+import { Loading, Notice, invalid } from '../components/Notice';
+import { AddressFields, CategoryPicker, REQUEST_FIELDS, Urgent } from '../components/RequestParts';
 import { WindowPicker } from '../components/WindowPicker';
 import { dateTime } from '../lib/format';
 import { navigate } from '../lib/router';
@@ -158,6 +158,7 @@ function RequestFormPage({ form }: { form: RequestForm }) {
         rows={4}
         maxLength={4000}
         required
+        aria-invalid={invalid(sendError, 'description')}
         value={description}
         placeholder="What is happening, where in the home, since when"
         onInput={(e) => setDescription((e.target as HTMLTextAreaElement).value)}
@@ -181,7 +182,7 @@ function RequestFormPage({ form }: { form: RequestForm }) {
         <option value="other">Another address</option>
       </select>
       {!place && (
-        <AddressFields id="a" value={address} onChange={setAddress} legend="The address (the office confirms it)" />
+        <AddressFields id="a" value={address} onChange={setAddress} legend="The address (the office confirms it)" error={sendError} />
       )}
       {(jobs.length > 0 || equipment.length > 0) && (
         <>
@@ -222,12 +223,12 @@ function RequestFormPage({ form }: { form: RequestForm }) {
         {reach !== 'email' && (
           <>
             <label for="request-phone">{needsPhone ? 'Your phone number' : 'Another number (optional)'}</label>
-            <input id="request-phone" type="tel" autocomplete="tel" required={needsPhone} value={phone} onInput={(e) => setPhone((e.target as HTMLInputElement).value)} />
+            <input id="request-phone" type="tel" autocomplete="tel" required={needsPhone} aria-invalid={invalid(sendError, 'phone')} value={phone} onInput={(e) => setPhone((e.target as HTMLInputElement).value)} />
           </>
         )}
       </fieldset>
       <p class="muted">You add photos on the next step.</p>
-      {sendError !== null && <Notice error={sendError} />}
+      {sendError !== null && <Notice error={sendError} fields={REQUEST_FIELDS} />}
       {!category && <p class="muted">Choose what you need first.</p>}
       <button type="submit" class="button primary wide" disabled={busy || !category}>
         {busy ? 'Sending…' : 'Send request'}

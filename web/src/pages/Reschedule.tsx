@@ -7,6 +7,7 @@ import type { TenantProfile } from '../api/types';
 import { Loading, Notice } from '../components/Notice';
 import { navigate } from '../lib/router';
 import { useLoad } from '../lib/useLoad';
+import { REQUEST_FIELDS } from '../components/RequestParts';
 import { WindowPicker } from '../components/WindowPicker';
 import { type Choice, choices, windowText } from '../lib/when';
 
@@ -57,7 +58,7 @@ export function ReschedulePage({ job, visit, tenant }: { job: string; visit: str
       <WindowPicker days={days} picked={picked} max={MAX} onPick={setPicked} />
       <label for="reschedule-note">Anything the office should know? (optional)</label>
       <textarea id="reschedule-note" rows={3} maxLength={2000} value={note} onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} />
-      {sendError !== null && <Notice error={sendError} />}
+      {sendError !== null && <Notice error={sendError} fields={REQUEST_FIELDS} />}
       <button type="submit" class="button primary wide" disabled={busy || picked.length === 0 || !v.may_ask}>
         {busy ? 'Sending…' : picked.length > 1 ? `Send these ${picked.length} times` : 'Send this time'}
       </button>
