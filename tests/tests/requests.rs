@@ -384,6 +384,16 @@ async fn the_office_declines_or_makes_an_estimate_and_the_customer_follows() {
     // A draft is not the customer's yet.
     let (_, estimates) = h.call_with("view-estimate", "list", &dana, None, &[]).await;
     assert!(!estimates.to_string().contains(estimate));
+    assert!(mine["estimate"].is_null(), "{mine}");
+    // Sent, the request's page leads to it and follows its status.
+    let sent = [("account", "acc_whitfield"), ("estimate", estimate)];
+    let (status, body) = h.call_with("admin-api", "send-estimate", &office(&h), Some(&json!({})), &sent).await;
+    assert_eq!(status, 200, "{body}");
+    let (_, mine) = h.call_with("work-request", "get", &dana, None, &[("request", &uid)]).await;
+    assert_eq!((mine["estimate"]["id"].as_str(), mine["estimate"]["status"].as_str()), (Some(estimate), Some("sent")), "{mine}");
+    // The list does not read every estimate.
+    let (_, list) = h.call_with("work-request", "list", &dana, None, &[]).await;
+    assert!(list["requests"].as_array().unwrap().iter().all(|r| r["estimate"].is_null()), "{list}");
 }
 
 #[tokio::test]

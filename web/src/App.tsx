@@ -17,7 +17,6 @@ import { JobListPage, JobPage } from './pages/Jobs';
 import { MessagesPage, ThreadRoute } from './pages/Messages';
 import { PicturesPage } from './pages/Pictures';
 import { PropertiesPage, PropertyDocumentsPage } from './pages/Properties';
-import { ReschedulePage } from './pages/Reschedule';
 import { PaymentPage, PaymentsPage } from './pages/Pay';
 import { LinkLanding } from './pages/LinkLanding';
 import { RequestLink } from './pages/RequestLink';
@@ -188,7 +187,9 @@ export function App() {
       </section>
     );
   } else if (rescheduleMatch?.[1] && rescheduleMatch[2]) {
-    page = <ReschedulePage job={rescheduleMatch[1]} visit={rescheduleMatch[2]} tenant={tenant} />;
+    page = (
+      <Later key={path} load={() => import('./pages/Reschedule').then((m) => m.ReschedulePage)} props={{ job: rescheduleMatch[1], visit: rescheduleMatch[2], tenant }} />
+    );
   } else if (jobMatch?.[1]) {
     page = <JobPage id={jobMatch[1]} />;
   } else if (path === '/jobs') {

@@ -225,7 +225,12 @@ pub async fn list(state: &State, req: &Call) -> Result<Response<Body>, ApiError>
 pub async fn one(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let s = customer(state, req)?;
     let b = load(state, &s, req).await?;
-    Ok(response::ok(&requests::view(state.blobs.as_ref(), &b, s.contact.as_str(), req.now).await?))
+    let mut view = requests::view(state.blobs.as_ref(), &b, s.contact.as_str(), req.now).await?;
+    if s.shows(portal_domain::party::Section::Estimates).is_ok() {
+        let act = req.act(state.table.as_ref(), state.ids.as_ref(), &s.tenant, s.actor());
+        view.estimate = requests::estimate_of(&act, &b.request, |e| s.can_see(e)).await?;
+    }
+    Ok(response::ok(&view))
 }
 
 #[utoipa::path(post, path = "/api/requests", tag = "requests", security(("bearer" = [])), request_body = NewRequest,

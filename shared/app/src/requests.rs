@@ -394,6 +394,32 @@ pub struct WorkRequestView {
     pub photos: Vec<FileView>,
     /// Messages in its thread not read yet.
     pub unread: u32,
+    /// The estimate the office made from it, once sent (on the request's own page only).
+    pub estimate: Option<RequestEstimate>,
+}
+
+/// The estimate a request became, as far as the customer follows it from the request.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct RequestEstimate {
+    #[schema(value_type = String)]
+    pub id: portal_domain::ids::EstimateId,
+    pub title: String,
+    pub status: portal_domain::estimate::EstimateStatus,
+}
+
+/// The request's estimate as `allowed` (the session's check) sees it: sent, not withdrawn.
+/// One read, and only for a request that became an estimate.
+pub async fn estimate_of(
+    act: &Act<'_>,
+    r: &WorkRequest,
+    allowed: impl Fn(&portal_domain::estimate::Estimate) -> bool,
+) -> Result<Option<RequestEstimate>, Error> {
+    use portal_domain::estimate::{Estimate, EstimateStatus};
+    let Some(id) = &r.estimate else { return Ok(None) };
+    let Some(item) = act.table.get(&keys::estimate(&act.tenant, &r.account, id)).await? else { return Ok(None) };
+    let e: Estimate = from_item(item)?;
+    let shown = !matches!(e.status, EstimateStatus::Draft | EstimateStatus::Void) && allowed(&e);
+    Ok(shown.then(|| RequestEstimate { id: e.id.clone(), title: e.title.clone(), status: e.status }))
 }
 
 pub async fn view(blobs: &dyn portal_domain::ports::Blobs, b: &RequestBundle, me: &str, now: Timestamp) -> Result<WorkRequestView, Error> {
@@ -419,6 +445,7 @@ pub async fn view(blobs: &dyn portal_domain::ports::Blobs, b: &RequestBundle, me
         history: r.history.clone(),
         photos,
         unread: b.thread.as_ref().map_or(0, |t| t.unread(portal_domain::message::Side::Customer)),
+        estimate: None,
     })
 }
 

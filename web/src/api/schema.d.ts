@@ -4276,6 +4276,12 @@ export interface components {
             /** @description What the customer reads ("We do not work in Oak Lawn, try ..."). */
             message: string;
         };
+        /** @description The estimate a request became, as far as the customer follows it from the request. */
+        RequestEstimate: {
+            id: string;
+            status: components["schemas"]["EstimateStatus"];
+            title: string;
+        };
         /**
          * @description What the Request work page offers (the tenant's record, the properties page's Query, the
          *     contact's record).
@@ -4995,6 +5001,7 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             description: string;
+            estimate?: components["schemas"]["RequestEstimate"] | null;
             history: components["schemas"]["RequestStep"][];
             id: string;
             job?: string | null;

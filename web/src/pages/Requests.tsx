@@ -49,7 +49,21 @@ function nextStep(r: WorkRequestView): string {
     case 'in_review':
       return 'The office is looking at your request. They will be in touch about the next step.';
     case 'estimate':
-      return 'The office is preparing an estimate. You will get it by email when it is ready.';
+      switch (r.estimate?.status) {
+        case 'sent':
+        case 'viewed':
+          return 'Your estimate is ready: look it over and approve it when it suits you.';
+        case 'approved':
+          return 'You approved the estimate. The office will book the work with you.';
+        case 'changes_requested':
+          return 'You asked for changes to the estimate. The office will send a new version.';
+        case 'declined':
+          return 'You declined the estimate.';
+        case 'expired':
+          return 'The estimate has expired. Message the office if you still want the work done.';
+        default:
+          return 'The office is preparing an estimate. You will get it by email when it is ready.';
+      }
     case 'scheduled':
       return 'A visit is booked: see it on the job’s page.';
     case 'declined':
@@ -266,6 +280,13 @@ export function RequestPage({ id, sent }: { id: string; sent: boolean }) {
         <div class="notice">
           <p>The office wrote: {r.message}</p>
         </div>
+      )}
+      {r.estimate && (
+        <p>
+          <a class="button" href={`/estimates/${r.estimate.id}`} data-route>
+            See the estimate: {r.estimate.title}
+          </a>
+        </p>
       )}
       {r.status === 'scheduled' && r.job && (
         <p>
