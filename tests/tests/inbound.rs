@@ -341,3 +341,55 @@ async fn forged_mail_in_a_contacts_name_uses_up_nothing_of_theirs_and_virus_mail
     let (status, refused) = h.call_with("send-message", "held-post", &office(&h), None, &[("held", &id)]).await;
     assert_eq!((status, refused["error"]["code"].as_str()), (409, Some("held_virus")), "{refused}");
 }
+
+/// Someone without an account asks through the public form; the office writes in the
+/// request's thread; the lead (no portal yet) gets the message whole, answers by email, and
+/// the answer lands in the thread. Their updates carry no portal link.
+#[tokio::test]
+async fn a_lead_is_written_to_without_the_portal_and_answers_by_email() {
+    let h = harness().await;
+    let (status, _) = h.call("work-request", &events::raw("work-request", "public-create")).await;
+    assert_eq!(status, 202);
+    let (_, open) = h.call_with("work-request", "staff-inbox", &office(&h), None, &[]).await;
+    let lead = open["requests"].as_array().unwrap().iter().find(|r| r["email"] == "jamie@example.net").unwrap().clone();
+    let (account, request) = (lead["account"].as_str().unwrap(), lead["id"].as_str().unwrap());
+    let ids = [("account", account), ("request", request)];
+    assert_eq!(h.call_with("work-request", "staff-review", &office(&h), None, &ids).await.0, 200);
+    let body = json!({ "text": "Is the panel inside or in the garage?" });
+    let thread = [("account", account), ("thread", request)];
+    let (status, posted) = h.call_with("send-message", "staff-post", &office(&h), Some(&body), &thread).await;
+    assert_eq!(status, 201, "{posted}");
+    let later = jiff::Timestamp::now().checked_add(jiff::SignedDuration::from_mins(3)).unwrap();
+    let mailer = h.store.mailbox();
+    let ten = "ten_brightspark".parse().unwrap();
+    portal_app::notify::deliver_due(h.table.as_ref(), &mailer, &mailer, &portal_domain::ports::RandomIds, &ten, later).await.unwrap();
+    let to_jamie: Vec<Value> = h
+        .store
+        .mailbox()
+        .list(50)
+        .unwrap()
+        .iter()
+        .map(|d| serde_json::to_value(&d.message).unwrap())
+        .filter(|m| m["to"] == "jamie@example.net")
+        .collect();
+    let update =
+        to_jamie.iter().find(|m| m["subject"].as_str().unwrap().starts_with("We are looking at your request")).expect("the update");
+    let message = to_jamie.iter().find(|m| m["text"].as_str().unwrap().contains("Is the panel inside")).expect("the message");
+    for m in [update, message] {
+        let text = m["text"].as_str().unwrap();
+        assert!(!text.contains("/requests/") && !text.contains("/messages/") && !text.contains("portal"), "no portal to open: {text}");
+        assert!(text.contains("Reply to this email, or call us at"), "{text}");
+    }
+    assert_eq!(update["reply_to"], "office@brightspark.example", "an update's answer goes to the office");
+    let to = message["reply_to"].as_str().unwrap().to_string();
+    assert!(to.starts_with("reply+"), "{to}");
+
+    let checks = Checks { spf: "pass", dkim: "pass", signer: "example.net" };
+    let raw =
+        reply("jamie@example.net", &to, message["references"][0].as_str().unwrap(), "It is in the garage, left of the door.", &checks, "");
+    let out = receive(&h, "inbound/0r6pnb5d2f6d1i0q9g8c7lq5a2lead", &raw).await;
+    assert_eq!(outcome(&out), "posted", "{out}");
+    let (_, page) = h.call_with("send-message", "staff-get", &office(&h), None, &thread).await;
+    let texts: Vec<&str> = page["messages"].as_array().unwrap().iter().map(|m| m["text"].as_str().unwrap()).collect();
+    assert!(texts.iter().any(|t| t.starts_with("It is in the garage")), "{texts:?}");
+}

@@ -235,9 +235,12 @@ fn count_sender(tenant: &TenantId, sender: &str, hour: i64) -> Write {
 }
 
 /// The contact a reply is from: the token's contact, when they still exist, may use the
-/// portal, see the thread, and are who wrote it.
-fn who<'c>(token: &ReplyToken, contacts: &'c [Contact], th: &message::Thread, from: &str) -> Result<&'c Contact, HoldReason> {
-    let sees = |c: &&Contact| c.portal_enabled && crate::messages::customer_sees(c.properties.as_deref(), th.property.as_ref(), &th.about);
+/// portal (or belong to a lead), see the thread, and are who wrote it.
+fn who<'c>(token: &ReplyToken, contacts: &'c [Contact], lead: bool, th: &message::Thread, from: &str) -> Result<&'c Contact, HoldReason> {
+    // A lead's contact has no portal yet, and answers the office by email.
+    let sees = |c: &&Contact| {
+        (c.portal_enabled || lead) && crate::messages::customer_sees(c.properties.as_deref(), th.property.as_ref(), &th.about)
+    };
     let c = contacts.iter().find(|c| c.id == token.contact).filter(sees).ok_or(HoldReason::UnknownAddress)?;
     if c.email.as_ref().is_some_and(|e| inbound::same_address(e.as_str(), from)) { Ok(c) } else { Err(HoldReason::OtherSender) }
 }
@@ -283,6 +286,7 @@ pub async fn receive(
     let hash = portal_domain::sha256_hex(key.as_bytes());
     let hour = now.as_second().div_euclid(3600);
     let contacts = parties::list_contacts(table, &tenant, &account).await?;
+    let lead = parties::get_account(table, &tenant, &account).await?.is_some_and(|a| a.lead);
     // Stopped for one address, or for the whole thread since it was given.
     let revoked = matches!(&route, Route::Token(t) if t.revoked_at.is_some()
         || th.replies_revoked_at.is_some_and(|at| t.created_at <= at));
@@ -292,7 +296,7 @@ pub async fn receive(
     let found = match &route {
         _ if revoked => Err(HoldReason::UnknownAddress),
         _ if crossed => Err(HoldReason::OtherThread),
-        Route::Token(t) => who(t, &contacts, &th, &p.from),
+        Route::Token(t) => who(t, &contacts, lead, &th, &p.from),
         // Only a reply address (a secret) posts: a thread's id in References is no secret,
         // so what names only that is held for the office, with the contact it may be from.
         _ => Err(HoldReason::UnknownAddress),

@@ -10,6 +10,14 @@ pub fn branded(tenant: &Tenant, to: &Email, subject: String, paragraphs: &[Strin
     branded_with_facts(tenant, to, subject, paragraphs, &[], button, url, note)
 }
 
+/// [`branded`] without a button, for someone with no portal to open (a lead from the public
+/// form): answers go to the business's support address, unless the caller sets a thread's.
+pub fn without_portal(tenant: &Tenant, to: &Email, subject: String, paragraphs: &[String], note: &str) -> Mail {
+    let mut mail = branded_with_facts(tenant, to, subject, paragraphs, &[], "", "", note);
+    mail.reply_to = tenant.support_email.as_ref().map(|e| e.as_str().to_string());
+    mail
+}
+
 /// [`branded`] with what the email is about, as labelled facts (`Total`, `Due`,
 /// `Property`): a header with the contractor's logo and colour, the facts as a table, and a
 /// footer with how to reach the contractor (phone, email, address), so the email is easy to
@@ -39,7 +47,10 @@ pub fn branded_with_facts(
         text.push_str("\n\n");
         text.push_str(&facts.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join("\n"));
     }
-    text.push_str(&format!("\n\n{button}: {url}\n\n{note}\n\n-- \n{}\n", tenant.name));
+    if !url.is_empty() {
+        text.push_str(&format!("\n\n{button}: {url}"));
+    }
+    text.push_str(&format!("\n\n{note}\n\n-- \n{}\n", tenant.name));
     for r in &reach {
         text.push_str(r);
         text.push('\n');
@@ -73,15 +84,21 @@ pub fn branded_with_facts(
          <table role=\"presentation\" width=\"100%\" style=\"border-collapse:collapse\"><tr><td style=\"padding:16px 8px\" align=\"center\">\
          <table role=\"presentation\" width=\"100%\" style=\"max-width:560px;border-collapse:collapse;background:#fff;border-radius:10px\">\
          <tr><td style=\"background:{color};color:#fff;padding:14px 20px;border-radius:10px 10px 0 0;font-size:18px;font-weight:600\">{logo}{name}</td></tr>\
-         <tr><td style=\"padding:20px;font-size:16px;line-height:1.5\">{body}{table}\
-         <p style=\"margin:0 0 16px\"><a href=\"{u}\" style=\"display:inline-block;padding:12px 20px;background:{color};color:#fff;\
-         border-radius:6px;text-decoration:none;font-weight:600\">{b}</a></p>\
+         <tr><td style=\"padding:20px;font-size:16px;line-height:1.5\">{body}{table}{button}\
          <p style=\"margin:0;color:#555;font-size:14px\">{n}</p></td></tr>\
          <tr><td style=\"padding:14px 20px;border-top:1px solid #e5e7eb;color:#555;font-size:14px\">{name}<br>{footer}</td></tr>\
          </table></td></tr></table></body></html>",
         logo = logo.unwrap_or_default(),
-        u = esc(url),
-        b = esc(button),
+        button = if url.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "<p style=\"margin:0 0 16px\"><a href=\"{}\" style=\"display:inline-block;padding:12px 20px;background:{color};color:#fff;\
+                 border-radius:6px;text-decoration:none;font-weight:600\">{}</a></p>",
+                esc(url),
+                esc(button)
+            )
+        },
         n = esc(note),
         name = esc(&tenant.name),
     );

@@ -75,10 +75,13 @@ pub(super) async fn deliver_reply(
     let carried: Vec<_> = messages.iter().filter(|m| m.side() == Side::Staff && m.at >= since && m.hidden.is_none()).collect();
     let Some(last) = carried.last().map(|m| m.at) else { return settle(table, ids, tenant, th, since, now).await };
     let url = thread_url(tenant, about);
+    // A lead from the public form has no portal yet: the messages come whole, answered by
+    // email (or a call), without a link to sign in.
+    let lead = parties::get_account(table, &tenant.id, account).await?.is_some_and(|a| a.lead);
     let contacts = parties::list_contacts(table, &tenant.id, account).await?;
     let reached = contacts
         .iter()
-        .filter(|c| c.portal_enabled && (c.email.is_some() || c.phone.is_some()))
+        .filter(|c| (c.portal_enabled || lead) && (c.email.is_some() || c.phone.is_some()))
         .filter(|c| crate::messages::customer_sees(c.properties.as_deref(), th.property.as_ref(), about));
     for c in reached.take(crate::links::MAX_RECIPIENTS) {
         if let Some(email) = &c.email {
@@ -92,12 +95,17 @@ pub(super) async fn deliver_reply(
             }
             let subject = format!("{}: {}", tenant.name, th.subject);
             let replies = mailer.reply_domain().map(str::to_string);
-            let note = if replies.is_some() {
-                "Reply to this email, or answer in the portal: the office sees your answer with the job."
+            let mut mail = if lead {
+                let note = super::lead_note(tenant, "You get this because you asked for work through our website's request form.");
+                crate::mail::without_portal(tenant, email, subject, &lines, &note)
             } else {
-                "Sign in to the portal to answer; the office sees your answer with the job."
+                let note = if replies.is_some() {
+                    "Reply to this email, or answer in the portal: the office sees your answer with the job."
+                } else {
+                    "Sign in to the portal to answer; the office sees your answer with the job."
+                };
+                crate::mail::branded(tenant, email, subject, &lines, "Answer in the portal", &url, note)
             };
-            let mut mail = crate::mail::branded(tenant, email, subject, &lines, "Answer in the portal", &url, note);
             if let Some(domain) = replies {
                 // A reply address for this thread and this contact, kept (hashed) before the
                 // email goes.
@@ -117,7 +125,8 @@ pub(super) async fn deliver_reply(
             mailer.send(&mail).await?;
         } else if let Some(phone) = &c.phone {
             let first = carried.first().map(|m| portal_domain::message::preview(&m.text, m.attachments.len())).unwrap_or_default();
-            sms.send(phone, &format!("{}: {first} Answer in the portal: {url}", tenant.name)).await?;
+            let next = if lead { super::lead_call(tenant) } else { format!("Answer in the portal: {url}") };
+            sms.send(phone, &format!("{}: {first} {next}", tenant.name)).await?;
         }
     }
     settle(table, ids, tenant, th, last, now).await

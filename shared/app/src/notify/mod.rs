@@ -388,3 +388,19 @@ impl Receipt<'_> {
         format!("{}: we received {} for {}. Receipt {}: {url}", self.tenant.name, self.amount(), self.what, self.number())
     }
 }
+
+/// The closing words of a notice to a lead (no portal yet): how to answer.
+fn lead_note(tenant: &Tenant, why: &str) -> String {
+    match tenant.support_phone.as_ref() {
+        Some(p) => format!("{why} Reply to this email, or call us at {}.", p.display()),
+        None => format!("{why} Reply to this email to answer."),
+    }
+}
+
+/// How a lead answers a text: by calling the business (texts back are not read yet).
+fn lead_call(tenant: &Tenant) -> String {
+    match tenant.support_phone.as_ref() {
+        Some(p) => format!("Questions? Call {}.", p.display()),
+        None => "We will be in touch.".to_string(),
+    }
+}

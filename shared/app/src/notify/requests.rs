@@ -41,8 +41,10 @@ pub(super) async fn deliver_update(
         }
     };
     let url = format!("{}/requests/{}", tenant.portal_url.trim_end_matches('/'), r.id);
+    // A lead from the public form has no portal to open yet: told without a link.
+    let lead = parties::get_account(table, &tenant.id, account).await?.is_some_and(|a| a.lead);
     let contact = match &r.contact {
-        Some(c) => parties::get_contact(table, &tenant.id, account, c).await?.filter(|c| c.portal_enabled),
+        Some(c) => parties::get_contact(table, &tenant.id, account, c).await?.filter(|c| c.portal_enabled || lead),
         None => None,
     };
     let email = contact.as_ref().and_then(|c| c.email.clone()).or_else(|| r.email.clone());
@@ -51,10 +53,17 @@ pub(super) async fn deliver_update(
     if let Some(to) = &email {
         let mut paragraphs = vec![format!("Hello {name},")];
         paragraphs.extend(lines);
-        let note = "You get this because you asked for work through the customer portal. Answer in the request's thread.";
-        mailer.send(&crate::mail::branded(tenant, to, subject, &paragraphs, "See your request", &url, note)).await?;
+        let mail = if lead {
+            let note = super::lead_note(tenant, "You get this because you asked for work through our website's request form.");
+            crate::mail::without_portal(tenant, to, subject, &paragraphs, &note)
+        } else {
+            let note = "You get this because you asked for work through the customer portal. Answer in the request's thread.";
+            crate::mail::branded(tenant, to, subject, &paragraphs, "See your request", &url, note)
+        };
+        mailer.send(&mail).await?;
     } else if let Some(to) = &phone {
-        sms.send(to, &format!("{business}: {} See it: {url}", lines.join(" "))).await?;
+        let next = if lead { super::lead_call(tenant) } else { format!("See it: {url}") };
+        sms.send(to, &format!("{business}: {} {next}", lines.join(" "))).await?;
     }
     Ok(())
 }
