@@ -104,6 +104,13 @@ async fn a_customer_asks_with_windows_and_photos_in_one_read_and_one_transaction
     assert!(mine["photos"][0]["photo"]["thumb_width"].as_u64().unwrap() > 0);
     let (_, list) = h.call_with("work-request", "list", &dana, None, &[]).await;
     assert_eq!(list["requests"][0]["id"], id.as_str(), "newest first: {list}");
+    // The dashboard lists it while it is under way, in the same one Query.
+    let (_, home) = h.call_with("view-jobs", "home", &dana, None, &[]).await;
+    assert_eq!(
+        (home["open_requests"][0]["id"].as_str(), home["open_requests"][0]["status_words"].as_str()),
+        (Some(id.as_str()), Some("Received")),
+        "{home}"
+    );
 
     // The office hears of it.
     h.deliver().await;
@@ -130,6 +137,7 @@ async fn a_customer_asks_with_windows_and_photos_in_one_read_and_one_transaction
     assert_eq!((mine["status_words"].as_str(), mine["job"].as_str()), (Some("Scheduled"), Some(job.as_str())));
     let (_, home) = h.call_with("view-jobs", "home", &dana, None, &[]).await;
     assert!(home.to_string().contains(&job), "the visit is on the dashboard: {home}");
+    assert!(home["open_requests"].as_array().unwrap().iter().all(|r| r["id"] != id.as_str()), "scheduled: a job now: {home}");
     // Decided once.
     let (status, again) = h.call_with("work-request", "staff-estimate", &office(&h), Some(&json!({})), &ids).await;
     assert_eq!((status, again["error"]["code"].as_str()), (409, Some("request_decided")), "{again}");

@@ -79,6 +79,9 @@ pub struct Home {
     /// Jobs completed in the last 14 days and not rated yet, newest first: the dashboard
     /// asks how it went (Rate us).
     pub to_rate: Vec<ToRate>,
+    /// Work requests still under way (received, in review, an estimate on its way), newest
+    /// first.
+    pub open_requests: Vec<portal_app::requests::OpenRequest>,
 }
 
 /// A completed job waiting for its rating.
@@ -154,7 +157,8 @@ pub async fn home(state: &State, req: &Call) -> Result<Response<Body>, ApiError>
     } else {
         Vec::new()
     };
-    Ok(response::ok(&Home { waiting, balances, next_visit: next, open_jobs, unread_messages, to_rate }))
+    let open_requests = portal_app::requests::open_for(&work.requests, session.properties.as_deref(), &session.contact);
+    Ok(response::ok(&Home { waiting, balances, next_visit: next, open_jobs, unread_messages, to_rate, open_requests }))
 }
 
 #[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]

@@ -1046,3 +1046,28 @@ pub async fn lead_upload(
     let contact = item.get("contact").and_then(|v| v.as_str()).ok_or(Error::NotFound("request"))?;
     crate::files::status(act, blobs, &key.account, &body.file, Some(contact)).await
 }
+
+/// A request still under way, as the dashboard lists it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct OpenRequest {
+    #[schema(value_type = String)]
+    pub id: RequestId,
+    pub category: String,
+    pub status: RequestStatus,
+    pub status_words: String,
+}
+
+/// The requests a contact sees that are still under way (received, in review, an estimate
+/// on its way), newest first: a scheduled one is a job, a declined one is done.
+pub fn open_for(requests: &[RequestBundle], allowed: Option<&[PropertyId]>, me: &ContactId) -> Vec<OpenRequest> {
+    let mut open: Vec<&WorkRequest> = requests
+        .iter()
+        .map(|b| &b.request)
+        .filter(|r| matches!(r.status, RequestStatus::Received | RequestStatus::InReview | RequestStatus::Estimate))
+        .filter(|r| customer_sees(r, allowed, me))
+        .collect();
+    open.sort_by_key(|r| std::cmp::Reverse(r.created_at));
+    open.into_iter()
+        .map(|r| OpenRequest { id: r.id.clone(), category: r.category.clone(), status: r.status, status_words: r.status.words().into() })
+        .collect()
+}

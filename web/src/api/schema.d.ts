@@ -3086,6 +3086,11 @@ export interface components {
             /** @description Jobs not yet completed or cancelled, newest first (each with its next visit). */
             open_jobs: components["schemas"]["JobSummary"][];
             /**
+             * @description Work requests still under way (received, in review, an estimate on its way), newest
+             *     first.
+             */
+            open_requests: components["schemas"]["OpenRequest"][];
+            /**
              * @description Jobs completed in the last 14 days and not rated yet, newest first: the dashboard
              *     asks how it went (Rate us).
              */
@@ -3760,6 +3765,13 @@ export interface components {
             amount: number;
             /** @description Cheque number or a note for the record. */
             note?: string | null;
+        };
+        /** @description A request still under way, as the dashboard lists it. */
+        OpenRequest: {
+            category: string;
+            id: string;
+            status: components["schemas"]["RequestStatus"];
+            status_words: string;
         };
         OptionGroup: {
             id: components["schemas"]["GroupId"];

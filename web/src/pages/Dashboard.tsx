@@ -125,6 +125,21 @@ export function Dashboard({ tenant }: { tenant: TenantProfile | null }) {
           </ul>
         </section>
       )}
+      {data && data.open_requests.length > 0 && (
+        <section aria-labelledby="requests-title">
+          <h2 id="requests-title">Your requests</h2>
+          <ul class="cards">
+            {data.open_requests.map((r) => (
+              <li key={r.id} class="card">
+                <a href={`/requests/${r.id}`} data-route>
+                  {r.category}
+                </a>{' '}
+                <span class="status">{r.status_words}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       {data && data.to_rate.length > 0 && (
         <section aria-labelledby="rate-title">
           <h2 id="rate-title">How did we do?</h2>
