@@ -769,3 +769,53 @@ async fn the_owner_sets_what_customers_choose_from() {
     settings["requests"]["categories"] = json!(["Other", "other"]);
     assert_eq!(h.call_with("admin-api", "put-settings", &owner, Some(&settings), &[]).await.0, 422);
 }
+
+/// Every page of the inbox for `query`, by its cursor: the ids in order.
+async fn every_page(h: &Harness, query: &str) -> (Vec<String>, usize) {
+    let (mut ids, mut pages, mut cursor) = (Vec::new(), 0, None::<String>);
+    loop {
+        let q = match &cursor {
+            Some(c) => format!("{query}&cursor={c}"),
+            None => query.to_string(),
+        };
+        let (status, page) = inbox(h, &office(h), &q).await;
+        assert_eq!(status, 200, "{page}");
+        pages += 1;
+        ids.extend(page["requests"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_string()));
+        match page["next"].as_str() {
+            Some(next) => cursor = Some(next.to_string()),
+            None => return (ids, pages),
+        }
+        assert!(pages < 20, "the cursor ends");
+    }
+}
+
+#[tokio::test]
+async fn the_inbox_pages_on_and_fills_a_page_of_urgent_ones() {
+    let h = harness().await;
+    let dana = h.dana();
+    let mut urgent = Vec::new();
+    for n in 0..7 {
+        let mut body = ask(vec![]);
+        body["urgent"] = json!(n % 3 == 0);
+        let (status, r) = submit(&h, &dana, &body).await;
+        assert_eq!(status, 201, "{r}");
+        if n % 3 == 0 {
+            urgent.push(r["id"].as_str().unwrap().to_string());
+        }
+    }
+    // The open inbox, two at a time: every request once, urgent first.
+    let (all, pages) = every_page(&h, "limit=2").await;
+    assert_eq!(all.len(), 8, "seven and the demo's: {all:?}");
+    assert!(pages >= 4);
+    let unique: std::collections::HashSet<_> = all.iter().collect();
+    assert_eq!(unique.len(), all.len(), "none twice");
+    assert!(all[..3].iter().all(|id| urgent.contains(id)), "urgent first: {all:?}");
+    // One status's urgent ones: each page filled from the pages after it, none missed.
+    let (_, first) = inbox(&h, &office(&h), "status=received&urgent=true&limit=2").await;
+    assert_eq!(first["requests"].as_array().unwrap().len(), 2, "{first}");
+    let (found, _) = every_page(&h, "status=received&urgent=true&limit=2").await;
+    let mut expected = urgent.clone();
+    expected.reverse();
+    assert_eq!(found, expected, "newest first, all three");
+}

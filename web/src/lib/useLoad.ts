@@ -55,3 +55,26 @@ export function useLoad<T>(
   const update = useCallback((f: (t: T) => T) => setData((d) => (d === null ? d : f(d))), []);
   return { data, error, retry, set: setData, update };
 }
+
+/** The next page of a list loaded with [`useLoad`]: `more()` asks `page(next)` and adds it
+ *  with `join`; `busy` and `error` for its button. */
+export function useMore<T extends { next?: string | null }>(
+  data: T | null,
+  update: (f: (t: T) => T) => void,
+  page: (cursor: string) => Promise<T>,
+  join: (shown: T, more: T) => T,
+): { busy: boolean; error: unknown; more: () => void } {
+  const [state, setState] = useState<{ busy: boolean; error: unknown }>({ busy: false, error: null });
+  const more = () => {
+    if (!data?.next) return;
+    setState({ busy: true, error: null });
+    page(data.next).then(
+      (p) => {
+        update((d) => join(d, p));
+        setState({ busy: false, error: null });
+      },
+      (e: unknown) => setState({ busy: false, error: e }),
+    );
+  };
+  return { ...state, more };
+}

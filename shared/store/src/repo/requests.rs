@@ -135,14 +135,30 @@ pub async fn inbox(
         None if urgent_only => Query::index(Index::Gsi2, keys::open_requests_gsi(t)).prefix("0#"),
         None => Query::index(Index::Gsi2, keys::open_requests_gsi(t)),
     };
-    let page = table.query(&q.limit(limit).after(after)).await?;
-    let mut out: Vec<WorkRequest> = page.items.into_iter().map(from_item).collect::<Result<_, _>>()?;
-    if urgent_only {
-        // A status's index is not split by urgency: the page keeps the urgent ones.
-        out.retain(|r| r.urgent);
+    let filtered = urgent_only && status.is_some();
+    let (mut out, mut next) = (Vec::new(), after);
+    // A status's index is not split by urgency: its urgent ones are read page by page until
+    // the page is full, at most a few pages a call (the cursor carries on from there).
+    for _ in 0..if filtered { URGENT_PAGES } else { 1 } {
+        // Never more than the page holds: what a cursor skips would not be seen.
+        let room = limit.saturating_sub(u32::try_from(out.len()).unwrap_or(u32::MAX)).max(1);
+        let page = table.query(&q.clone().limit(room).after(next.take())).await?;
+        for item in page.items {
+            let r: WorkRequest = from_item(item)?;
+            if !filtered || r.urgent {
+                out.push(r);
+            }
+        }
+        next = page.next;
+        if next.is_none() || out.len() >= limit as usize {
+            break;
+        }
     }
-    Ok((out, page.next))
+    Ok((out, next))
 }
+
+/// Pages of a status's index one inbox call reads for its urgent requests.
+const URGENT_PAGES: usize = 4;
 
 /// A request with its photos, its thread and the thread's messages, oldest first (one Query
 /// of everything under it).

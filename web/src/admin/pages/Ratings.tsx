@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 
 import { Loading, Notice } from '../../components/Notice';
 import { dateTime } from '../../lib/format';
-import { useLoad } from '../../lib/useLoad';
+import { useLoad, useMore } from '../../lib/useLoad';
 import { Stars } from '../../components/Stars';
 import { type Rating, adoption, changeFollowUp, listStaff, ratingFigures, staffRatings } from '../api';
 import { answered } from './Adoption';
@@ -149,18 +149,7 @@ function FollowUp({ r, staff, onChanged }: { r: Rating; staff: { id: string; nam
 export function RatingsPage() {
   const [which, setWhich] = useState<'open' | 'all'>('open');
   const { data, error, retry, update } = useLoad(() => staffRatings(which), [which]);
-  const [more, setMore] = useState<{ busy: boolean; error: unknown }>({ busy: false, error: null });
-  const older = () => {
-    if (!data?.next) return;
-    setMore({ busy: true, error: null });
-    staffRatings(which, data.next).then(
-      (page) => {
-        update((d) => ({ ratings: [...d.ratings, ...page.ratings], next: page.next ?? null }));
-        setMore({ busy: false, error: null });
-      },
-      (e: unknown) => setMore({ busy: false, error: e }),
-    );
-  };
+  const more = useMore(data, update, (cursor) => staffRatings(which, cursor), (d, page) => ({ ratings: [...d.ratings, ...page.ratings], next: page.next ?? null }));
   const staff = useLoad(listStaff, []);
   const people = (staff.data ?? []).filter((s) => s.active).map((s) => ({ id: s.id, name: s.name }));
   const replace = (r: Rating) =>
@@ -203,7 +192,7 @@ export function RatingsPage() {
       )}
       {more.error !== null && <Notice error={more.error} />}
       {data?.next && (
-        <button type="button" class="button secondary" disabled={more.busy} onClick={older}>
+        <button type="button" class="button secondary" disabled={more.busy} onClick={more.more}>
           {more.busy ? 'Loading…' : which === 'open' ? 'Show more follow-ups' : 'Show older ratings'}
         </button>
       )}

@@ -11,14 +11,16 @@ import { Gallery } from '../../components/Files';
 import { Loading, Notice } from '../../components/Notice';
 import { dateTime, phone } from '../../lib/format';
 import { navigate } from '../../lib/router';
-import { useLoad } from '../../lib/useLoad';
+import { useLoad, useMore } from '../../lib/useLoad';
 import { asLocal, windowText } from '../../lib/when';
 import { listCustomers, listStaff } from '../api';
 
 const enc = encodeURIComponent;
 const base = (account: string, id: string) => `/api/admin/customers/${enc(account)}/requests/${enc(id)}`;
-const getInbox = (status: string, urgent: boolean) =>
-  send<RequestInbox>({ path: `/api/admin/requests?limit=100${status ? `&status=${status}` : ''}${urgent ? '&urgent=true' : ''}` });
+const getInbox = (status: string, urgent: boolean, cursor?: string) =>
+  send<RequestInbox>({
+    path: `/api/admin/requests?limit=50${status ? `&status=${status}` : ''}${urgent ? '&urgent=true' : ''}${cursor ? `&cursor=${enc(cursor)}` : ''}`,
+  });
 const getOne = (account: string, id: string) => send<StaffRequestView>({ path: base(account, id) });
 const act = <T,>(account: string, id: string, what: string, body: unknown) => send<T>({ method: 'POST', path: `${base(account, id)}/${what}`, body });
 
@@ -51,7 +53,8 @@ function Marks({ r }: { r: WorkRequest }) {
 export function RequestsInboxPage() {
   const [status, setStatus] = useState('');
   const [urgent, setUrgent] = useState(false);
-  const { data, error, retry } = useLoad(() => getInbox(status, urgent), [status, urgent]);
+  const { data, error, retry, update } = useLoad(() => getInbox(status, urgent), [status, urgent]);
+  const more = useMore(data, update, (cursor) => getInbox(status, urgent, cursor), (d, page) => ({ requests: [...d.requests, ...page.requests], next: page.next ?? null }));
   return (
     <>
       <h1>Work requests</h1>
@@ -85,6 +88,12 @@ export function RequestsInboxPage() {
             </li>
           ))}
         </ul>
+      )}
+      {more.error !== null && <Notice error={more.error} />}
+      {data?.next && (
+        <button type="button" class="button secondary" disabled={more.busy} onClick={more.more}>
+          {more.busy ? 'Loading…' : 'Show more requests'}
+        </button>
       )}
     </>
   );
