@@ -370,8 +370,13 @@ async fn the_office_declines_or_makes_an_estimate_and_the_customer_follows() {
     h.deliver().await;
     assert!(mails_to(&h, "dana@example.com").iter().any(|m| m.contains("cannot take on your request")));
 
-    // The urgent one becomes a draft estimate with its description as the scope.
+    // The urgent one becomes a draft estimate with its description as the scope and its photo.
     let uid = u["id"].as_str().unwrap().to_string();
+    let bytes = photos::jpeg(320, 240);
+    let body = json!({ "to": { "to": "request", "request": uid }, "kind": "photo", "content_type": "image/jpeg", "size": bytes.len(), "name": "scorch.jpg" });
+    let (status, slot) = h.call_with("upload-photo", "slot", &dana, Some(&body), &[]).await;
+    assert_eq!(status, 200, "{slot}");
+    h.send_to_slot(&slot, "image/jpeg", &bytes).await.expect("accepted");
     let (status, made) = h.call_with("work-request", "staff-estimate", &office(&h), Some(&json!({})), &req(&uid)).await;
     assert_eq!(status, 201, "{made}");
     let estimate = made["estimate"].as_str().unwrap();
@@ -399,6 +404,27 @@ async fn the_office_declines_or_makes_an_estimate_and_the_customer_follows() {
     assert_eq!(status, 200, "{body}");
     let (_, mine) = h.call_with("work-request", "get", &dana, None, &[("request", &uid)]).await;
     assert_eq!((mine["estimate"]["id"].as_str(), mine["estimate"]["status"].as_str()), (Some(estimate), Some("sent")), "{mine}");
+    // The estimate's page shows the request's photo: a copy of its own.
+    let (status, page) = h.call_with("view-estimate", "get", &dana, None, &[("id", estimate)]).await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["id"], estimate, "the estimate, flattened: {page}");
+    let copy = page["files"][0].clone();
+    assert_eq!((copy["kind"].as_str(), copy["to"]["estimate"].as_str()), (Some("photo"), Some(estimate)), "{page}");
+    assert_ne!(copy["id"], mine["photos"][0]["id"]);
+    assert!(copy["photo"]["thumb_url"].as_str().unwrap() != mine["photos"][0]["photo"]["thumb_url"].as_str().unwrap());
+    // Deleting the estimate's copy leaves the request's photo whole.
+    let del = [("account", "acc_whitfield"), ("file", copy["id"].as_str().unwrap())];
+    assert_eq!(h.call_with("upload-photo", "staff-delete", &office(&h), None, &del).await.0, 204);
+    let (_, mine) = h.call_with("work-request", "get", &dana, None, &[("request", &uid)]).await;
+    let thumb = mine["photos"][0]["photo"]["thumb_url"].as_str().unwrap();
+    let key = thumb.split("/dev/blobs/").nth(1).unwrap().split('?').next().unwrap();
+    assert!(
+        matches!(
+            portal_domain::ports::Blobs::get(h.blobs.as_ref(), key, 10_000_000).await.unwrap(),
+            portal_domain::ports::Fetched::Found(_)
+        ),
+        "the request's own rendition stays"
+    );
     // The list does not read every estimate.
     let (_, list) = h.call_with("work-request", "list", &dana, None, &[]).await;
     assert!(list["requests"].as_array().unwrap().iter().all(|r| r["estimate"].is_null()), "{list}");

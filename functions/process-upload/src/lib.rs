@@ -13,7 +13,9 @@
 use std::sync::Arc;
 
 use jiff::Timestamp;
-use portal_domain::file::{DocumentFile, FileKind, GIVE_UP_SECONDS, Kept, PhotoFile, Rendition, StoredFile, Upload, UploadState};
+use portal_domain::file::{
+    DocumentFile, FileKind, GIVE_UP_SECONDS, Kept, PhotoFile, RENDITION_CACHE, Rendition, StoredFile, Upload, UploadState,
+};
 use portal_domain::ids::{AccountId, FileId, TenantId};
 use portal_domain::ports::{Blob, Blobs, Clock, Fetched, PortError};
 use portal_http::function::{Deps, EventFunction, Missing};
@@ -110,12 +112,8 @@ fn parse_key(key: &str) -> Option<(TenantId, AccountId, FileId)> {
 
 /// Where a kept file's blobs go (private: served only through signed addresses).
 pub fn kept_key(u: &Upload, name: &str) -> String {
-    format!("files/{}/{}/{}-{name}", u.tenant, u.account, u.id)
+    portal_domain::file::kept_key(&u.tenant, &u.account, &u.id, name)
 }
-
-/// Renditions never change (a new photo is a new file): cached by the browser for a day under
-/// one signed address.
-const RENDITION_CACHE: &str = "private, max-age=86400, immutable";
 
 /// Processes one uploaded object.
 pub async fn process(state: &State, key: &str, now: Timestamp) -> Result<Outcome, Failure> {

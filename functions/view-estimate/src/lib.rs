@@ -15,7 +15,7 @@ use portal_http::session::Scope;
 use portal_http::{ApiError, response};
 use portal_store::repo::estimates;
 
-portal_http::base_state!("view-estimate");
+portal_http::base_state!("view-estimate", blobs: std::sync::Arc<dyn portal_domain::ports::Blobs> = blobs, "the Blobs port (BLOB_BUCKET)");
 
 portal_http::http_function! {
     name: "view-estimate",
@@ -47,9 +47,10 @@ pub async fn list(state: &State, req: &Call) -> Result<Response<Body>, ApiError>
 
 #[utoipa::path(get, path = "/api/estimates/{id}", tag = "estimates", security(("bearer" = [])),
     params(("id" = String, Path, description = "Estimate id (est_...)")),
-    responses((status = 200, body = EstimateView), (status = 401, body = portal_http::error::ErrorBody),
+    responses((status = 200, body = EstimatePage), (status = 401, body = portal_http::error::ErrorBody),
               (status = 404, body = portal_http::error::ErrorBody)))]
-/// One estimate with every sent version, what changed, and any decision.
+/// One estimate with every sent version, what changed, any decision, and its photos (one
+/// Query).
 pub async fn one(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let session = req.customer(&state.verifier)?;
     session.shows(Section::Estimates)?;
@@ -68,7 +69,18 @@ pub async fn one(state: &State, req: &Call) -> Result<Response<Body>, ApiError> 
     let mut view = EstimateView::of(&bundle.estimate, &bundle.versions, &bundle.decisions, now, may_decide, session.evidence())
         .map_err(ApiError::internal)?;
     view.deposit_paid = bundle.deposit_covered();
-    Ok(response::ok(&view))
+    // The office's photos of the work (a request's come with the estimate made from it).
+    let shown: Vec<_> = bundle.files.iter().filter(|f| f.customer_sees(session.properties.as_deref())).cloned().collect();
+    let files = portal_app::files::views(state.blobs.as_ref(), &shown, |_| false, now).await?;
+    Ok(response::ok(&EstimatePage { estimate: view, files }))
+}
+
+/// An estimate as its page loads it: the estimate and its photos and documents.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct EstimatePage {
+    #[serde(flatten)]
+    pub estimate: EstimateView,
+    pub files: Vec<portal_app::files::FileView>,
 }
 
 #[derive(utoipa::OpenApi)]

@@ -357,14 +357,15 @@ pub async fn to_job(state: &State, req: &Call) -> Result<Response<Body>, ApiErro
               (status = 400, body = portal_http::error::ErrorBody), (status = 401, body = portal_http::error::ErrorBody),
               (status = 403, body = portal_http::error::ErrorBody), (status = 404, body = portal_http::error::ErrorBody),
               (status = 409, body = portal_http::error::ErrorBody), (status = 422, body = portal_http::error::ErrorBody)))]
-/// Makes a draft estimate from the request; the customer sees "Estimate on its way".
+/// Makes a draft estimate from the request (its description as the scope, its photos copied
+/// to the estimate, at its property); the customer sees "Estimate on its way".
 pub async fn to_estimate(state: &State, req: &Call) -> Result<Response<Body>, ApiError> {
     let body: ToEstimate = json(req, MAX_BODY)?;
     let s = office(state, req)?;
     let b = staff_load(state, &s, req).await?;
     let t = portal_app::contractors::tenant(state.table.as_ref(), &s.tenant).await?;
     let act = req.act(state.table.as_ref(), state.ids.as_ref(), &s.tenant, s.actor());
-    let (request, e) = requests::to_estimate(&act, &t, &b.request, &body).await?;
+    let (request, e) = requests::to_estimate(&act, state.blobs.as_ref(), &t, &b, &body).await?;
     Ok(response::json(201, &RequestConverted { request, job: None, visit: None, estimate: Some(e.id) }))
 }
 

@@ -2,6 +2,7 @@
 //! reviews it, turns it into an estimate or a job with a visit, or declines it with a message,
 //! each step audited and the customer told through the outbox.
 use jiff::Timestamp;
+use portal_domain::file::StoredFile;
 use portal_domain::ids::{AccountId, ContactId, EquipmentId, JobId, PropertyId, RequestId, StaffId};
 use portal_domain::job::assets::Equipment;
 use portal_domain::job::{Job, JobStatus, NewJob, Visit, WorkingHours};
@@ -606,10 +607,12 @@ pub struct ToEstimate {
 /// it now is, with the estimate.
 pub async fn to_estimate(
     act: &Act<'_>,
+    blobs: &dyn portal_domain::ports::Blobs,
     tenant: &Tenant,
-    r: &WorkRequest,
+    b: &RequestBundle,
     d: &ToEstimate,
 ) -> Result<(WorkRequest, portal_domain::estimate::Estimate), Error> {
+    let r = &b.request;
     refuse_if_decided(r)?;
     let title = clean(d.title.as_deref().unwrap_or(&r.category));
     if title.is_empty() {
@@ -618,7 +621,7 @@ pub async fn to_estimate(
     let today = tenant.today(act.now);
     let asked = r.created_at.to_zoned(r.zone()).date();
     let mut scope = r.description.clone();
-    scope.push_str(&format!("\n\n(From {}'s work request of {asked}; its photos are on the request.)", r.name));
+    scope.push_str(&format!("\n\n(From {}'s work request of {asked}.)", r.name));
     let content = portal_domain::estimate::VersionContent {
         title,
         scope,
@@ -648,6 +651,11 @@ pub async fn to_estimate(
         extra.push(parties::put_property(&act.tenant, &r.account, p)?);
     }
     extra.extend(admission(act, &r.account).await?);
+    // The request's photos come with it: copies, so one deleted from either stays on the other.
+    let copies = photo_copies(act, blobs, b, &id, next.property.as_ref()).await?;
+    for f in &copies {
+        extra.extend(portal_store::repo::files::create(f)?);
+    }
     let draft = crate::estimates::Draft {
         id,
         account: r.account.clone(),
@@ -655,8 +663,67 @@ pub async fn to_estimate(
         content,
         number: crate::estimates::Number::Next,
     };
-    let estimate = crate::estimates::create_with(act, tenant, draft, new_place, extra).await?;
-    Ok((next, estimate))
+    let made = crate::estimates::create_with(act, tenant, draft, new_place, extra).await;
+    if made.is_err() {
+        // Nothing points at the copied blobs: they go again.
+        for key in copies.iter().flat_map(StoredFile::blob_keys) {
+            if let Err(e) = blobs.delete(&key).await {
+                tracing::warn!(error = %e, "a copied photo of a request was left in the bucket");
+            }
+        }
+    }
+    Ok((next, made?))
+}
+
+/// The request's shared photos as files of its estimate: each rendition copied under the new
+/// file's own keys (renditions are never shared between records: deleting a file deletes its
+/// blobs), the records for the estimate's transaction.
+async fn photo_copies(
+    act: &Act<'_>,
+    blobs: &dyn portal_domain::ports::Blobs,
+    b: &RequestBundle,
+    estimate: &portal_domain::ids::EstimateId,
+    property: Option<&PropertyId>,
+) -> Result<Vec<StoredFile>, Error> {
+    use portal_domain::file::{Kept, Rendition};
+    use portal_domain::ports::Fetched;
+    let mut out = Vec::new();
+    for f in b.files.iter().filter(|f| f.labels.shared) {
+        let Kept::Photo(photo) = &f.kept else { continue };
+        let id = portal_domain::ids::FileId::generate(act.ids);
+        let mut copy = photo.clone();
+        let mut whole = true;
+        for (r, name) in [(&mut copy.display, "display.jpg"), (&mut copy.thumb, "thumb.jpg")] {
+            let to = portal_domain::file::kept_key(&act.tenant, &f.account, &id, name);
+            match blobs
+                .get(&r.key, portal_domain::file::MAX_FILE_BYTES)
+                .await
+                .map_err(|e| Error::Inconsistent(format!("blob store: {e}")))?
+            {
+                Fetched::Found(blob) => {
+                    blobs
+                        .put(&to, &blob, portal_domain::file::RENDITION_CACHE)
+                        .await
+                        .map_err(|e| Error::Inconsistent(format!("blob store: {e}")))?;
+                }
+                // Gone meanwhile (deleted): not copied.
+                Fetched::Missing | Fetched::TooLarge => whole = false,
+            }
+            *r = Rendition { key: to, ..r.clone() };
+        }
+        if !whole {
+            continue;
+        }
+        out.push(StoredFile {
+            id,
+            attached: portal_domain::file::Attached::Estimate { estimate: estimate.clone() },
+            property: property.cloned(),
+            kept: Kept::Photo(copy),
+            rev: 0,
+            ..f.clone()
+        });
+    }
+    Ok(out)
 }
 
 /// Requests the public form takes from one address (IP) in an hour.

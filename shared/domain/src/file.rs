@@ -388,6 +388,16 @@ impl FileSettings {
     }
 }
 
+/// Where a kept file's blobs go (private: served only through signed addresses): `name` is
+/// `display.jpg`, `thumb.jpg` or `document.pdf`.
+pub fn kept_key(tenant: &TenantId, account: &AccountId, file: &FileId, name: &str) -> String {
+    format!("files/{tenant}/{account}/{file}-{name}")
+}
+
+/// Renditions never change (a new photo is a new file): cached by the browser for a day under
+/// one signed address.
+pub const RENDITION_CACHE: &str = "private, max-age=86400, immutable";
+
 #[cfg(test)]
 mod tests {
     use super::*;

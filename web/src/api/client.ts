@@ -4,6 +4,7 @@
 import type {
   EstimateList,
   EstimateView,
+  EstimateWithFiles,
   Home,
   InvoiceList,
   InvoiceView,
@@ -365,7 +366,7 @@ export const listPayments = () => send<PaymentHistory>({ path: '/api/payments' }
 export const getPayment = (id: string) => send<PaymentDetail>({ path: `/api/payments/${encodeURIComponent(id)}` });
 export const requestUpdate = (id: string, message: string) =>
   send<EstimateView>({ method: 'POST', path: `/api/estimates/${encodeURIComponent(id)}/request-update`, body: { message } });
-export const getEstimate = (id: string) => send<EstimateView>({ path: `/api/estimates/${encodeURIComponent(id)}` });
+export const getEstimate = (id: string) => send<EstimateWithFiles>({ path: `/api/estimates/${encodeURIComponent(id)}` });
 export const approveEstimate = (id: string, body: { version: number; selection: Record<string, string[]>; signer_name: string; signature_png: string; consent: boolean }) =>
   send<EstimateView>({ method: 'POST', path: `/api/estimates/${encodeURIComponent(id)}/approve`, body });
 export const declineEstimate = (id: string, body: { version: number; reason: string }) =>

@@ -855,7 +855,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Makes a draft estimate from the request; the customer sees "Estimate on its way". */
+        /**
+         * Makes a draft estimate from the request (its description as the scope, its photos copied
+         *     to the estimate, at its property); the customer sees "Estimate on its way".
+         */
         post: operations["post_admin_customers_account_requests_request_estimate"];
         delete?: never;
         options?: never;
@@ -1566,7 +1569,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One estimate with every sent version, what changed, and any decision. */
+        /**
+         * One estimate with every sent version, what changed, any decision, and its photos (one
+         *     Query).
+         */
         get: operations["get_estimates_id"];
         put?: never;
         post?: never;
@@ -2850,6 +2856,10 @@ export interface components {
             name: string;
             /** @description Pre-selected in the portal (the contractor's recommendation). */
             recommended?: boolean;
+        };
+        /** @description An estimate as its page loads it: the estimate and its photos and documents. */
+        EstimatePage: components["schemas"]["EstimateView"] & {
+            files: components["schemas"]["FileView"][];
         };
         /** @description The estimate a job carries out, with its printed number. */
         EstimateRef: {
@@ -11872,7 +11882,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EstimateView"];
+                    "application/json": components["schemas"]["EstimatePage"];
                 };
             };
             401: {

@@ -106,6 +106,8 @@ export type Attached = S['Attached'];
 export type PhotoTag = S['PhotoTag'];
 export type DocKind = S['DocKind'];
 export type Slot = S['Slot'];
+/** An estimate as its page loads it, with its photos and documents. */
+export type EstimateWithFiles = S['EstimatePage'];
 export type UploadStatus = S['UploadStatus'];
 export type Pictures = S['Pictures'];
 export type PhotoGroup = S['PhotoGroup'];

@@ -6,6 +6,7 @@ import { Loading, Notice } from '../components/Notice';
 import { Status } from '../components/Status';
 import { date, dateTime, money, percent } from '../lib/format';
 import { choose, lineAmount, totals } from '../lib/totals';
+import { DocumentList, Gallery } from '../components/Files';
 import { useLoad } from '../lib/useLoad';
 import { Lines } from '../components/Lines';
 import { Decide, type Mode } from './Decide';
@@ -38,7 +39,8 @@ export function EstimatePage({ id, tenant }: { id: string; tenant: TenantProfile
   const deciding = data.can_decide && isCurrent;
 
   const decided = (view: EstimateView, kind: Decision['kind']) => {
-    set(view);
+    // A decision answers with the estimate alone: its files stay as loaded.
+    set({ ...view, files: data.files });
     setMode(null);
     setOutcome(kind);
   };
@@ -84,6 +86,14 @@ export function EstimatePage({ id, tenant }: { id: string; tenant: TenantProfile
         <section aria-labelledby="scope-title">
           <h2 id="scope-title">Scope of work</h2>
           <p class="prose">{version.content.scope}</p>
+        </section>
+      )}
+
+      {data.files.length > 0 && (
+        <section aria-labelledby="estimate-files">
+          <h2 id="estimate-files">Photos and documents</h2>
+          <Gallery photos={data.files} />
+          <DocumentList files={data.files} />
         </section>
       )}
 
@@ -175,7 +185,7 @@ export function EstimatePage({ id, tenant }: { id: string; tenant: TenantProfile
           onStale={retry}
         />
       )}
-      {isCurrent && data.status === 'expired' && <Expired view={data} tenant={tenant} onAsked={set} />}
+      {isCurrent && data.status === 'expired' && <Expired view={data} tenant={tenant} onAsked={(v) => set({ ...v, files: data.files })} />}
       {error instanceof ApiError && data && <Notice error={error} onRetry={retry} />}
     </article>
   );

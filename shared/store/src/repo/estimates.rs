@@ -18,6 +18,8 @@ pub struct EstimateBundle {
     pub decisions: BTreeMap<u32, Decision>,
     /// Deposit payments made on it (at `EST#{id}#PAY#{pay}`), oldest first.
     pub deposits: Vec<portal_domain::payment::PaymentRecord>,
+    /// Its photos and documents (at `EST#{id}#FILE#{file}`, in the same Query), oldest first.
+    pub files: Vec<portal_domain::file::StoredFile>,
 }
 
 impl EstimateBundle {
@@ -98,7 +100,7 @@ pub async fn load(table: &dyn Table, t: &TenantId, a: &AccountId, id: &EstimateI
     let child = format!("{header_sk}#");
     let q = Query::partition(keys::account_pk(t, a)).prefix(header_sk.clone());
     let items = super::query_all(table, q).await?;
-    let (mut estimate, mut versions, mut decisions, mut deposits) = (None, Vec::new(), BTreeMap::new(), Vec::new());
+    let (mut estimate, mut versions, mut decisions, mut deposits, mut files) = (None, Vec::new(), BTreeMap::new(), Vec::new(), Vec::new());
     for item in items {
         let sk = item.get("sk").and_then(serde_json::Value::as_str).unwrap_or_default().to_string();
         if sk != header_sk && !sk.starts_with(&child) {
@@ -112,12 +114,14 @@ pub async fn load(table: &dyn Table, t: &TenantId, a: &AccountId, id: &EstimateI
                 decisions.insert(r.version, r.decision);
             }
             "payment" => deposits.push(from_item::<portal_domain::payment::PaymentRecord>(item)?),
+            "file" => files.push(super::files::take(item)?),
             _ => {}
         }
     }
     versions.sort_by_key(|v| v.number);
     deposits.sort_by_key(|p| p.created_at);
-    Ok(estimate.map(|estimate| EstimateBundle { estimate, versions, decisions, deposits }))
+    files.sort_by_key(|f: &portal_domain::file::StoredFile| f.created_at);
+    Ok(estimate.map(|estimate| EstimateBundle { estimate, versions, decisions, deposits, files }))
 }
 
 /// The estimate headers of an account, newest first.

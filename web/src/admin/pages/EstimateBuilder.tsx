@@ -2,6 +2,7 @@
 // validity; saved as a draft until sent. A sent version never changes: revising starts the next.
 import { useEffect, useState } from 'preact/hooks';
 
+import { DocumentList, Gallery } from '../../components/Files';
 import { Loading, Notice } from '../../components/Notice';
 import { Status } from '../../components/Status';
 import { money, parseMoney } from '../../lib/format';
@@ -15,6 +16,7 @@ import {
   type OptionGroupInput,
   attachScan,
   createEstimate,
+  customerFiles,
   documentAudit,
   estimateAction,
   getCustomer,
@@ -406,6 +408,21 @@ function History({ account, subject, version }: { account: string; subject: stri
   );
 }
 
+/** The estimate's photos and documents (a work request's photos come with the estimate made
+ *  from it); the customer sees the shared ones once it is sent. */
+function EstimateFiles({ account, estimate }: { account: string; estimate: string }) {
+  const { data } = useLoad(() => customerFiles(account), [account]);
+  const files = (data?.files ?? []).filter((f) => (f.to as { estimate?: string }).estimate === estimate);
+  if (files.length === 0) return null;
+  return (
+    <section aria-labelledby="estimate-files">
+      <h2 id="estimate-files">Photos and documents</h2>
+      <Gallery photos={files} />
+      <DocumentList files={files} />
+    </section>
+  );
+}
+
 export function EstimateBuilder({ account, estimate }: { account: string; estimate: string | null }) {
   const [content, setContent] = useState<EstimateContent | null>(estimate ? null : blank());
   const [current, setCurrent] = useState<AdminEstimate | null>(null);
@@ -617,6 +634,7 @@ export function EstimateBuilder({ account, estimate }: { account: string; estima
           </div>
         </form>
       )}
+      {current && <EstimateFiles account={account} estimate={current.summary.id} />}
       {current && <History account={account} subject={current.summary.id} version={current} />}
     </article>
   );
