@@ -845,3 +845,40 @@ async fn the_inbox_pages_on_and_fills_a_page_of_urgent_ones() {
     expected.reverse();
     assert_eq!(found, expected, "newest first, all three");
 }
+
+/// The contacts adoption counts (`GET /api/admin/adoption`).
+async fn contacts_counted(h: &Harness) -> u64 {
+    let owner = portal_tests::lambda::staff_token(&h.key, "ten_brightspark", "stf_morgan", "owner");
+    let (status, adoption) = h.call("admin-api", &portal_tests::events::with_token("admin-api", "adoption", &owner)).await;
+    assert_eq!(status, 200, "{adoption}");
+    adoption["contacts"].as_u64().unwrap()
+}
+
+#[tokio::test]
+async fn work_the_office_gives_a_lead_from_any_screen_makes_it_a_customer() {
+    let h = harness().await;
+    let before = contacts_counted(&h).await;
+    assert_eq!(public(&h, "198.51.100.77", |b| b["name"] = json!("Sam Okafor")).await.0, 202);
+    assert_eq!(contacts_counted(&h).await, before, "a lead cannot sign in: not counted in adoption");
+    let (_, open) = inbox(&h, &office(&h), "").await;
+    let lead = open["requests"].as_array().unwrap().iter().find(|r| r["name"] == "Sam Okafor").unwrap().clone();
+    let account = lead["account"].as_str().unwrap().to_string();
+    // A job made on the Jobs screen, not from the request.
+    let mut event: Value = serde_json::from_str(&portal_tests::events::with_token("admin-api", "create-job", &office(&h))).unwrap();
+    event["pathParameters"]["account"] = json!(account);
+    event["rawPath"] = json!(format!("/api/admin/customers/{account}/jobs"));
+    event["body"] = Value::String(json!({ "title": "Panel check", "scope": "Look over the panel." }).to_string());
+    let (status, job) = h.call("admin-api", &event.to_string()).await;
+    assert_eq!(status, 201, "{job}");
+    let ten: portal_domain::ids::TenantId = "ten_brightspark".parse().unwrap();
+    let acc: portal_domain::ids::AccountId = account.parse().unwrap();
+    let item = h.table.get(&portal_store::keys::account(&ten, &acc)).await.unwrap().unwrap();
+    assert_ne!(item.get("lead"), Some(&json!(true)), "a customer now: {item:?}");
+    let contacts = portal_store::repo::parties::list_contacts(h.table.as_ref(), &ten, &acc).await.unwrap();
+    assert!(contacts.iter().all(|c| c.portal_enabled), "may sign in");
+    assert_eq!(contacts_counted(&h).await, before + 1, "counted once a customer");
+    // Merged no more: it is not a lead.
+    let ids = [("account", account.as_str()), ("request", lead["id"].as_str().unwrap())];
+    let (status, refused) = h.call_with("work-request", "staff-merge", &office(&h), Some(&json!({ "into": "acc_whitfield" })), &ids).await;
+    assert_eq!((status, refused["error"]["code"].as_str()), (409, Some("not_a_lead")), "{refused}");
+}

@@ -41,7 +41,36 @@ pub(crate) fn creation(
     let detail =
         serde_json::json!({ "name": account.name, "kind": account.kind, "contact": contact.id, "property": property.map(|p| &p.id) });
     writes.push(act.audit("customer.created", &account.id, Some(&account.id), detail)?);
-    writes.extend(added(contact));
+    // A lead's contact cannot sign in yet: counted in adoption once it is a customer.
+    if !account.lead {
+        writes.extend(added(contact));
+    }
+    Ok(writes)
+}
+
+/// When `account` is a lead from the public form, the writes that make it a customer as the
+/// office gives it work (an estimate, a job, an invoice): the account no longer a lead, its
+/// contacts' portal access on (they sign in with the address they gave) and counted in
+/// adoption from now. Nothing for a customer.
+pub(crate) async fn admission(act: &Act<'_>, account: &portal_domain::ids::AccountId) -> Result<Vec<portal_store::Write>, Error> {
+    match parties::get_account(act.table, &act.tenant, account).await? {
+        Some(a) => admission_of(act, &a).await,
+        None => Ok(Vec::new()),
+    }
+}
+
+/// [`admission`] of an account already read.
+pub(crate) async fn admission_of(act: &Act<'_>, a: &Account) -> Result<Vec<portal_store::Write>, Error> {
+    if !a.lead {
+        return Ok(Vec::new());
+    }
+    let mut writes = vec![parties::admit_lead(a)?];
+    for c in parties::list_contacts(act.table, &act.tenant, &a.id).await? {
+        if !c.portal_enabled {
+            writes.push(parties::enable_portal(&c)?);
+        }
+        writes.extend(added(&c));
+    }
     Ok(writes)
 }
 

@@ -123,6 +123,8 @@ pub async fn create_with(
     let detail = serde_json::json!({ "number": header.number, "title": header.title });
     writes.push(act.audit("estimate.created", &header.id, Some(&header.account), detail)?);
     writes.extend(extra);
+    // Work for a lead makes it a customer, whichever screen the office made it from.
+    writes.extend(crate::customers::admission(act, &header.account).await?);
     act.table.transact(writes).await?;
     Ok(header)
 }

@@ -148,6 +148,8 @@ pub async fn issue(act: &Act<'_>, tenant: &Tenant, n: NewInvoice) -> Result<(Inv
     let audit = act.audit("invoice.issued", &invoice.id, Some(a), detail)?;
     let mut writes = vec![invoices::create(&invoice)?, audit];
     writes.extend(crate::jobs::invoice_entry(&invoice, None)?);
+    // Work for a lead makes it a customer, whichever screen the office made it from.
+    writes.extend(crate::customers::admission(act, a).await?);
     act.table.transact(writes).await?;
     // The estimate's deposit is the customer's credit: credit it on this invoice now.
     let credited = match &n.estimate {

@@ -128,7 +128,7 @@ pub async fn create(
     agreement: Option<portal_domain::ids::AgreementId>,
 ) -> Result<Job, Error> {
     let t = &act.tenant;
-    parties::get_account(act.table, t, account).await?.ok_or(Error::NotFound("customer"))?;
+    let customer = parties::get_account(act.table, t, account).await?.ok_or(Error::NotFound("customer"))?;
     let mut e = FieldErrors::new();
     let title = check_title(&mut e, &d.title);
     let scope = check_scope(&mut e, &d.scope);
@@ -162,7 +162,10 @@ pub async fn create(
         act.now,
     );
     let detail = serde_json::json!({ "number": job.number, "title": job.title, "property": job.property });
-    act.table.transact(vec![jobs::create_job(&job)?, act.audit("job.created", &job.id, Some(account), detail)?]).await?;
+    let mut writes = vec![jobs::create_job(&job)?, act.audit("job.created", &job.id, Some(account), detail)?];
+    // Work for a lead makes it a customer, whichever screen the office made it from.
+    writes.extend(crate::customers::admission_of(act, &customer).await?);
+    act.table.transact(writes).await?;
     Ok(job)
 }
 

@@ -587,7 +587,7 @@ pub async fn to_job(act: &Act<'_>, tenant: &Tenant, r: &WorkRequest, d: &ToJob) 
     writes.push(portal_store::repo::jobs::create_job(&job)?);
     writes.extend(portal_store::repo::jobs::create_visit(&job, &v, &job.zone())?);
     writes.push(outbox::enqueue(&act.tenant, crate::jobs::visit_notice(act, &job, &v, portal_domain::outbox::VisitChange::Scheduled))?);
-    writes.extend(admission(act, &r.account).await?);
+    writes.extend(crate::customers::admission(act, &r.account).await?);
     act.table.transact(writes).await?;
     Ok((next, job, v))
 }
@@ -650,7 +650,7 @@ pub async fn to_estimate(
     if let Some(p) = &new_place {
         extra.push(parties::put_property(&act.tenant, &r.account, p)?);
     }
-    extra.extend(admission(act, &r.account).await?);
+    // The lead becomes a customer with the estimate (create_with makes it one).
     // The request's photos come with it: copies, so one deleted from either stays on the other.
     let copies = photo_copies(act, blobs, b, &id, next.property.as_ref()).await?;
     for f in &copies {
@@ -955,17 +955,6 @@ pub async fn submit_public(act: &Act<'_>, tenant: &Tenant, body: &PublicRequest,
     Ok(key)
 }
 
-/// When the request is a lead's, the writes that make it a customer: the account no longer a
-/// lead, its contact's portal access on (they can sign in with the address they gave).
-async fn admission(act: &Act<'_>, account: &AccountId) -> Result<Vec<Write>, Error> {
-    let Some(a) = parties::get_account(act.table, &act.tenant, account).await?.filter(|a| a.lead) else { return Ok(Vec::new()) };
-    let mut writes = vec![parties::admit_lead(&a)?];
-    for c in parties::list_contacts(act.table, &act.tenant, account).await?.iter().filter(|c| !c.portal_enabled) {
-        writes.push(parties::enable_portal(c)?);
-    }
-    Ok(writes)
-}
-
 /// Which customer a lead joins.
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -1033,12 +1022,9 @@ pub async fn merge(act: &Act<'_>, b: &RequestBundle, into: &AccountId) -> Result
     for f in &b.files {
         writes.extend(portal_store::repo::files::moved(f, &target.id)?);
     }
-    let zone = crate::stats::zone(act.table, &act.tenant).await?;
+    // A lead's contacts are not counted in adoption (they cannot sign in): nothing to give back.
     for c in &lead_contacts {
-        let mut tally = portal_domain::adoption::Tally::default();
-        tally.contact(&c.activity, -1, &zone);
         writes.push(parties::delete_contact_seen(c));
-        writes.extend(portal_store::repo::stats::writes(&act.tenant, &lead.id, &tally));
     }
     if let Some(th) = &b.thread {
         writes.push(portal_store::table::Write::Delete(portal_store::table::Delete {
