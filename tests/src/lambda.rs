@@ -83,7 +83,7 @@ impl Backend {
                 // Read only when a Checkout session is opened; these tests stop before that.
                 env.push(("STRIPE_SECRET_KEY".into(), self.webhook_secret_arn.clone()));
             }
-            "media" | "upload-photo" | "view-jobs" | "send-message" => {
+            "media" | "upload-photo" | "view-jobs" | "send-message" | "view-estimate" | "work-request" => {
                 env.push(("AUTH_PUBLIC_KEYS".into(), self.key.public_jwks().expect("jwks")));
                 env.push(("BLOB_BUCKET".into(), self.bucket.clone()));
             }

@@ -372,11 +372,14 @@ async fn the_office_declines_or_makes_an_estimate_and_the_customer_follows() {
 
     // The urgent one becomes a draft estimate with its description as the scope and its photo.
     let uid = u["id"].as_str().unwrap().to_string();
-    let bytes = photos::jpeg(320, 240);
-    let body = json!({ "to": { "to": "request", "request": uid }, "kind": "photo", "content_type": "image/jpeg", "size": bytes.len(), "name": "scorch.jpg" });
-    let (status, slot) = h.call_with("upload-photo", "slot", &dana, Some(&body), &[]).await;
-    assert_eq!(status, 200, "{slot}");
-    h.send_to_slot(&slot, "image/jpeg", &bytes).await.expect("accepted");
+    // Two photos: their copies count their bytes in one update.
+    for n in 0..2 {
+        let bytes = photos::jpeg(320 + n, 240);
+        let body = json!({ "to": { "to": "request", "request": uid }, "kind": "photo", "content_type": "image/jpeg", "size": bytes.len(), "name": "scorch.jpg" });
+        let (status, slot) = h.call_with("upload-photo", "slot", &dana, Some(&body), &[]).await;
+        assert_eq!(status, 200, "{slot}");
+        h.send_to_slot(&slot, "image/jpeg", &bytes).await.expect("accepted");
+    }
     let (status, made) = h.call_with("work-request", "staff-estimate", &office(&h), Some(&json!({})), &req(&uid)).await;
     assert_eq!(status, 201, "{made}");
     let estimate = made["estimate"].as_str().unwrap();
@@ -408,6 +411,7 @@ async fn the_office_declines_or_makes_an_estimate_and_the_customer_follows() {
     let (status, page) = h.call_with("view-estimate", "get", &dana, None, &[("id", estimate)]).await;
     assert_eq!(status, 200, "{page}");
     assert_eq!(page["id"], estimate, "the estimate, flattened: {page}");
+    assert_eq!(page["files"].as_array().unwrap().len(), 2, "{page}");
     let copy = page["files"][0].clone();
     assert_eq!((copy["kind"].as_str(), copy["to"]["estimate"].as_str()), (Some("photo"), Some(estimate)), "{page}");
     assert_ne!(copy["id"], mine["photos"][0]["id"]);
@@ -549,7 +553,8 @@ async fn the_public_forms_page_adds_photos_with_its_key_for_an_hour() {
         .clone();
     let ids = [("account", lead["account"].as_str().unwrap()), ("request", lead["id"].as_str().unwrap())];
     assert_eq!(h.call_with("work-request", "staff-review", &office(&h), None, &ids).await.0, 200);
-    assert_eq!(public_photo(&h, &other_key, &bytes).await.0, 404);
+    let (status, body) = public_photo(&h, &other_key, &bytes).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (409, Some("photos_closed")), "{body}");
 }
 
 /// The public form's event with `body` changed by `edit`, sent from `ip`.
@@ -685,8 +690,11 @@ async fn the_office_merges_a_lead_into_the_customer_it_is() {
     let lead = open["requests"].as_array().unwrap().iter().find(|r| r["name"] == "Dana W.").unwrap().clone();
     let (lead_account, id) = (lead["account"].as_str().unwrap().to_string(), lead["id"].as_str().unwrap().to_string());
     let ids = [("account", lead_account.as_str()), ("request", id.as_str())];
-    // Not into another lead, nor a made-up customer; a customer's own request is no lead.
+    // Not into itself (nor another lead), nor a made-up customer; a customer's own request is
+    // no lead.
     let (status, _) = h.call_with("work-request", "staff-merge", &office(&h), Some(&json!({ "into": lead_account })), &ids).await;
+    assert_eq!(status, 422);
+    let (status, _) = h.call_with("work-request", "staff-merge", &office(&h), Some(&json!({ "into": "acc_nobody" })), &ids).await;
     assert_eq!(status, 422);
     let (status, body) =
         h.call_with("work-request", "staff-merge", &office(&h), Some(&json!({ "into": "acc_whitfield" })), &req("req_porchlight")).await;
@@ -863,7 +871,15 @@ async fn work_the_office_gives_a_lead_from_any_screen_makes_it_a_customer() {
     let (_, open) = inbox(&h, &office(&h), "").await;
     let lead = open["requests"].as_array().unwrap().iter().find(|r| r["name"] == "Sam Okafor").unwrap().clone();
     let account = lead["account"].as_str().unwrap().to_string();
-    // A job made on the Jobs screen, not from the request.
+    // The office adds a second contact to the lead (not counted either), then makes a job on
+    // the Jobs screen, not from the request.
+    let mut event: Value = serde_json::from_str(&portal_tests::events::with_token("admin-api", "add-contact", &office(&h))).unwrap();
+    event["pathParameters"]["account"] = json!(account);
+    event["rawPath"] = json!(format!("/api/admin/customers/{account}/contacts"));
+    event["body"] = Value::String(json!({ "name": "Ife Okafor", "email": "ife@example.net", "role": "approver" }).to_string());
+    let (status, added) = h.call("admin-api", &event.to_string()).await;
+    assert!(status == 200 || status == 201, "{added}");
+    assert_eq!(contacts_counted(&h).await, before);
     let mut event: Value = serde_json::from_str(&portal_tests::events::with_token("admin-api", "create-job", &office(&h))).unwrap();
     event["pathParameters"]["account"] = json!(account);
     event["rawPath"] = json!(format!("/api/admin/customers/{account}/jobs"));
@@ -876,9 +892,38 @@ async fn work_the_office_gives_a_lead_from_any_screen_makes_it_a_customer() {
     assert_ne!(item.get("lead"), Some(&json!(true)), "a customer now: {item:?}");
     let contacts = portal_store::repo::parties::list_contacts(h.table.as_ref(), &ten, &acc).await.unwrap();
     assert!(contacts.iter().all(|c| c.portal_enabled), "may sign in");
-    assert_eq!(contacts_counted(&h).await, before + 1, "counted once a customer");
+    assert_eq!(contacts_counted(&h).await, before + 2, "both counted once a customer");
     // Merged no more: it is not a lead.
     let ids = [("account", account.as_str()), ("request", lead["id"].as_str().unwrap())];
     let (status, refused) = h.call_with("work-request", "staff-merge", &office(&h), Some(&json!({ "into": "acc_whitfield" })), &ids).await;
     assert_eq!((status, refused["error"]["code"].as_str()), (409, Some("not_a_lead")), "{refused}");
+}
+
+#[tokio::test]
+async fn a_request_sent_again_with_its_key_is_made_once() {
+    let h = harness().await;
+    let dana = h.dana();
+    let mut body = ask(vec![]);
+    body["key"] = json!("f3b1c2d4e5a6978812345678abcdef01");
+    let (status, first) = submit(&h, &dana, &body).await;
+    assert_eq!(status, 201, "{first}");
+    // The answer was lost; the page sends the same form again.
+    let (status, again) = submit(&h, &dana, &body).await;
+    assert_eq!((status, &again["id"]), (201, &first["id"]), "{again}");
+    let (_, list) = h.call_with("work-request", "list", &dana, None, &[]).await;
+    let same = list["requests"].as_array().unwrap().iter().filter(|r| r["id"] == first["id"]).count();
+    assert_eq!(same, 1);
+    h.deliver().await;
+    let told = mails_to(&h, "office@brightspark.example").iter().filter(|m| m.contains("work request from Dana Whitfield")).count();
+    assert_eq!(told, 1, "the office is told once");
+    // Another contact's same key is their own request; a key of another shape is 400.
+    let alex = h.token("acc_harbor", "con_alex", "approver", "portal");
+    let mut theirs = body.clone();
+    theirs["property"] = json!("prp_lakeside");
+    let (status, other) = submit(&h, &alex, &theirs).await;
+    assert_eq!(status, 201, "{other}");
+    assert_ne!(other["id"], first["id"]);
+    body["key"] = json!("short");
+    let (status, bad) = submit(&h, &dana, &body).await;
+    assert_eq!((status, bad["error"]["fields"]["key"].is_array()), (400, true), "{bad}");
 }

@@ -180,5 +180,10 @@ describe('work requests', () => {
     await desk.getByText('915 Pecan Street, Austin, TX 78702').first().waitFor();
     await expect.poll(() => desk.locator('.gallery img').count(), { timeout: 10_000 }).toBe(1);
     await shot(desk, 'requests-08-office-lead');
+    // A draft estimate from it brings the photo along.
+    await desk.getByRole('button', { name: 'Make a draft estimate' }).click();
+    await desk.getByRole('heading', { name: 'Photos and documents' }).waitFor();
+    await expect.poll(() => desk.locator('.gallery img').count(), { timeout: 10_000 }).toBe(1);
+    await shot(desk, 'requests-09-estimate-with-photo');
   });
 });

@@ -11,7 +11,8 @@ use portal_http::token::Verifier;
 async fn main() -> Result<(), Error> {
     portal_http::init_tracing();
     let config = portal_aws::sdk_config();
-    let deps =
-        Deps::new(Arc::new(portal_aws::table(&config, env("TABLE_NAME")?))).with_verifier(Verifier::from_jwks(&env("AUTH_PUBLIC_KEYS")?)?);
+    let deps = Deps::new(Arc::new(portal_aws::table(&config, env("TABLE_NAME")?)))
+        .with_verifier(Verifier::from_jwks(&env("AUTH_PUBLIC_KEYS")?)?)
+        .with_blobs(Arc::new(portal_aws::s3::S3Blobs::new(&config, env("BLOB_BUCKET")?)));
     run_http::<view_estimate::State>(deps).await
 }

@@ -157,7 +157,8 @@ pub async fn home(state: &State, req: &Call) -> Result<Response<Body>, ApiError>
     } else {
         Vec::new()
     };
-    let open_requests = portal_app::requests::open_for(&work.requests, session.properties.as_deref(), &session.contact);
+    let drafting = |id: &portal_domain::ids::EstimateId| work.estimates.iter().any(|e| &e.id == id && e.status == EstimateStatus::Draft);
+    let open_requests = portal_app::requests::open_for(&work.requests, session.properties.as_deref(), &session.contact, drafting);
     Ok(response::ok(&Home { waiting, balances, next_visit: next, open_jobs, unread_messages, to_rate, open_requests }))
 }
 

@@ -250,7 +250,8 @@ pub async fn create(state: &State, req: &Call) -> Result<Response<Body>, ApiErro
     }
     let act = req.act(state.table.as_ref(), state.ids.as_ref(), &s.tenant, s.actor());
     let asker = Asker { contact: &s.contact, name: &s.name, properties: s.properties.as_deref() };
-    let r = requests::submit(&act, &s.account, &asker, &body, RequestId::generate(state.ids.as_ref())).await?;
+    let id = requests::request_id(state.ids.as_ref(), &s.tenant, &s.contact, body.key.as_deref())?;
+    let r = requests::submit(&act, &s.account, &asker, &body, id).await?;
     let b = RequestBundle { request: r, files: Vec::new(), thread: None };
     Ok(response::json(201, &requests::view(state.blobs.as_ref(), &b, s.contact.as_str(), req.now).await?))
 }

@@ -40,6 +40,7 @@ async fn ask(
         phone: None,
         job: None,
         equipment: None,
+        key: None,
     };
     requests::submit(&act, &id(account), &asker, &body, id(request)).await?;
     Ok(())

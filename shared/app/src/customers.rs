@@ -65,13 +65,21 @@ pub(crate) async fn admission_of(act: &Act<'_>, a: &Account) -> Result<Vec<porta
         return Ok(Vec::new());
     }
     let mut writes = vec![parties::admit_lead(a)?];
+    // Every contact counted in one tally: its cells are written once in the transaction.
+    let mut tally = Tally::default();
     for c in parties::list_contacts(act.table, &act.tenant, &a.id).await? {
         if !c.portal_enabled {
             writes.push(parties::enable_portal(&c)?);
         }
-        writes.extend(added(&c));
+        tally.contact(&c.activity, 1, &TimeZone::UTC);
     }
+    writes.extend(stats::writes(&act.tenant, &a.id, &tally));
     Ok(writes)
+}
+
+/// Whether the account is a lead (whose contacts adoption does not count yet).
+async fn is_lead(act: &Act<'_>, account: &AccountId) -> Result<bool, Error> {
+    Ok(parties::get_account(act.table, &act.tenant, account).await?.is_some_and(|a| a.lead))
 }
 
 /// Adds a contact to the customer (`contact.account`).
@@ -79,7 +87,9 @@ pub async fn add_contact(act: &Act<'_>, contact: &Contact) -> Result<(), Error> 
     let detail = serde_json::json!({ "contact": contact.id, "name": contact.name, "role": contact.role.as_str() });
     let audit = act.audit("contact.added", &contact.account, Some(&contact.account), detail)?;
     let mut writes = vec![parties::put_contact(contact)?, audit];
-    writes.extend(added(contact));
+    if !is_lead(act, &contact.account).await? {
+        writes.extend(added(contact));
+    }
     Ok(act.table.transact(writes).await?)
 }
 
@@ -91,10 +101,12 @@ pub async fn remove_contact(act: &Act<'_>, c: &Contact, detail: serde_json::Valu
     }
     let audit = act.audit("contact.removed", &c.id, Some(&c.account), detail)?;
     // What their activity counted goes with them; a sign-in meanwhile fails this (409).
-    let mut tally = Tally::default();
-    tally.contact(&c.activity, -1, &stats::zone(act.table, &act.tenant).await?);
     let mut writes = vec![parties::delete_contact_seen(c), audit];
-    writes.extend(stats::writes(&act.tenant, &c.account, &tally));
+    if !is_lead(act, &c.account).await? {
+        let mut tally = Tally::default();
+        tally.contact(&c.activity, -1, &stats::zone(act.table, &act.tenant).await?);
+        writes.extend(stats::writes(&act.tenant, &c.account, &tally));
+    }
     Ok(act.table.transact(writes).await?)
 }
 

@@ -58,6 +58,11 @@ pub struct NewRequest {
     #[serde(default)]
     #[schema(value_type = Option<EquipmentId>)]
     pub equipment: Option<EquipmentId>,
+    /// A key the page makes once per form: sent again (a retry after a lost answer), the
+    /// request already made is the answer, not a second one.
+    #[serde(default)]
+    #[schema(pattern = "^[A-Za-z0-9_-]{16,64}$")]
+    pub key: Option<String>,
 }
 
 /// The fields as kept, checked against nothing but themselves: the description and the
@@ -356,14 +361,42 @@ pub async fn submit(act: &Act<'_>, account: &AccountId, asker: &Asker<'_>, body:
         "windows": request.preferred.len(), "under_warranty": request.regarding.as_ref().map(|g| g.under_warranty),
     });
     let tell = OfficeEvent::WorkRequested { request: request.id.clone() }.message(act.ids, account, act.now);
-    act.table
+    let made = act
+        .table
         .transact(vec![
             requests::create(&request)?,
             act.audit("request.created", &request.id, Some(account), detail)?,
             outbox::enqueue(&act.tenant, tell)?,
         ])
-        .await?;
-    Ok(request)
+        .await;
+    match made {
+        Ok(()) => Ok(request),
+        // Asked before with the same key (or at the same moment, when the two transactions
+        // conflict): that request is the answer, nothing is made twice.
+        Err(e @ portal_store::StoreError::TransactionCancelled { .. }) if body.key.is_some() => {
+            match requests::get(act.table, &act.tenant, account, &request.id).await?.filter(|r| r.contact.as_ref() == Some(asker.contact)) {
+                Some(made) => Ok(made),
+                None => Err(e.into()),
+            }
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The id of a request asked with `key`: the same for the same contact and key (so a retry
+/// names the request already made), a fresh one without a key. A key of another shape is 400.
+pub fn request_id(
+    ids: &dyn portal_domain::ports::Ids,
+    tenant: &portal_domain::ids::TenantId,
+    contact: &ContactId,
+    key: Option<&str>,
+) -> Result<RequestId, Error> {
+    let Some(key) = key else { return Ok(RequestId::generate(ids)) };
+    if !(16..=64).contains(&key.len()) || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        return Err(DomainError::invalid("key", "16 to 64 letters, digits, - or _").into());
+    }
+    let h = portal_domain::sha256_hex(format!("{tenant}|{contact}|{key}").as_bytes());
+    Ok(format!("req_k{}", &h[..30]).parse()?)
 }
 
 /// A request as its customer sees it.
@@ -653,9 +686,7 @@ pub async fn to_estimate(
     // The lead becomes a customer with the estimate (create_with makes it one).
     // The request's photos come with it: copies, so one deleted from either stays on the other.
     let copies = photo_copies(act, blobs, b, &id, next.property.as_ref()).await?;
-    for f in &copies {
-        extra.extend(portal_store::repo::files::create(f)?);
-    }
+    extra.extend(portal_store::repo::files::create_all(&copies)?);
     let draft = crate::estimates::Draft {
         id,
         account: r.account.clone(),
@@ -666,13 +697,21 @@ pub async fn to_estimate(
     let made = crate::estimates::create_with(act, tenant, draft, new_place, extra).await;
     if made.is_err() {
         // Nothing points at the copied blobs: they go again.
-        for key in copies.iter().flat_map(StoredFile::blob_keys) {
-            if let Err(e) = blobs.delete(&key).await {
-                tracing::warn!(error = %e, "a copied photo of a request was left in the bucket");
-            }
-        }
+        forget(blobs, &copies.iter().flat_map(StoredFile::blob_keys).collect::<Vec<_>>()).await;
     }
     Ok((next, made?))
+}
+
+/// Photos of a request an estimate takes (a transaction holds at most 100 writes).
+const MAX_COPIED_PHOTOS: usize = 40;
+
+/// Removes copied blobs no record points at (best effort: a leftover is only storage).
+async fn forget(blobs: &dyn portal_domain::ports::Blobs, keys: &[String]) {
+    for key in keys {
+        if let Err(e) = blobs.delete(key).await {
+            tracing::warn!(error = %e, "a copied photo of a request was left in the bucket");
+        }
+    }
 }
 
 /// The request's shared photos as files of its estimate: each rendition copied under the new
@@ -687,31 +726,37 @@ async fn photo_copies(
 ) -> Result<Vec<StoredFile>, Error> {
     use portal_domain::file::{Kept, Rendition};
     use portal_domain::ports::Fetched;
-    let mut out = Vec::new();
-    for f in b.files.iter().filter(|f| f.labels.shared) {
+    let port = |e: portal_domain::ports::PortError| Error::Inconsistent(format!("blob store: {e}"));
+    let (mut out, mut written) = (Vec::new(), Vec::new());
+    let photos = b.files.iter().filter(|f| f.labels.shared && matches!(f.kept, Kept::Photo(_))).take(MAX_COPIED_PHOTOS);
+    for f in photos {
         let Kept::Photo(photo) = &f.kept else { continue };
         let id = portal_domain::ids::FileId::generate(act.ids);
         let mut copy = photo.clone();
         let mut whole = true;
         for (r, name) in [(&mut copy.display, "display.jpg"), (&mut copy.thumb, "thumb.jpg")] {
             let to = portal_domain::file::kept_key(&act.tenant, &f.account, &id, name);
-            match blobs
-                .get(&r.key, portal_domain::file::MAX_FILE_BYTES)
-                .await
-                .map_err(|e| Error::Inconsistent(format!("blob store: {e}")))?
-            {
-                Fetched::Found(blob) => {
-                    blobs
-                        .put(&to, &blob, portal_domain::file::RENDITION_CACHE)
-                        .await
-                        .map_err(|e| Error::Inconsistent(format!("blob store: {e}")))?;
-                }
+            let copied = match blobs.get(&r.key, portal_domain::file::MAX_FILE_BYTES).await.map_err(port) {
+                Ok(Fetched::Found(blob)) => blobs.put(&to, &blob, portal_domain::file::RENDITION_CACHE).await.map_err(port).map(|()| true),
                 // Gone meanwhile (deleted): not copied.
-                Fetched::Missing | Fetched::TooLarge => whole = false,
+                Ok(Fetched::Missing | Fetched::TooLarge) => Ok(false),
+                Err(e) => Err(e),
+            };
+            match copied {
+                Ok(true) => written.push(to.clone()),
+                Ok(false) => whole = false,
+                Err(e) => {
+                    forget(blobs, &written).await;
+                    return Err(e);
+                }
             }
             *r = Rendition { key: to, ..r.clone() };
         }
         if !whole {
+            // Half a photo is none: what was copied of it goes again.
+            let half: Vec<String> = [&copy.display.key, &copy.thumb.key].into_iter().filter(|k| written.contains(k)).cloned().collect();
+            forget(blobs, &half).await;
+            written.retain(|k| !half.contains(k));
             continue;
         }
         out.push(StoredFile {
@@ -1060,7 +1105,6 @@ pub struct PublicPhoto {
 pub struct PublicPhotoStatus {
     #[schema(min_length = 1, max_length = 200)]
     pub key: String,
-    #[schema(value_type = String)]
     pub file: portal_domain::ids::FileId,
 }
 
@@ -1087,7 +1131,8 @@ pub async fn lead_slot(act: &Act<'_>, blobs: &dyn portal_domain::ports::Blobs, b
     crate::files::start(act, blobs, &key.account, crate::files::Asker::Lead { key_hash: &key.hash() }, &file).await
 }
 
-/// How one of the key's uploads went (the key still the request's; its hour may be over).
+/// How one of the key's uploads went (the key still the request's; its hour may be over; once
+/// the office has changed the request, its page follows it no more).
 pub async fn lead_upload(
     act: &Act<'_>,
     blobs: &dyn portal_domain::ports::Blobs,
@@ -1095,7 +1140,9 @@ pub async fn lead_upload(
 ) -> Result<crate::files::UploadStatus, Error> {
     let key = photo_key(&body.key)?;
     let item = act.table.get(&keys::work_request(&act.tenant, &key.account, &key.request)).await?.ok_or(Error::NotFound("request"))?;
-    requests::photo_key_works(&item, &key.hash(), act.now).ok_or(Error::NotFound("request"))?;
+    if !requests::photo_key_matches(&item, &key.hash()) {
+        return Err(Error::NotFound("request"));
+    }
     let contact = item.get("contact").and_then(|v| v.as_str()).ok_or(Error::NotFound("request"))?;
     crate::files::status(act, blobs, &key.account, &body.file, Some(contact)).await
 }
@@ -1111,12 +1158,23 @@ pub struct OpenRequest {
 }
 
 /// The requests a contact sees that are still under way (received, in review, an estimate
-/// on its way), newest first: a scheduled one is a job, a declined one is done.
-pub fn open_for(requests: &[RequestBundle], allowed: Option<&[PropertyId]>, me: &ContactId) -> Vec<OpenRequest> {
+/// still being prepared: `drafting` says whether its estimate is still a draft), newest
+/// first: a sent estimate waits for a decision on the dashboard itself, a scheduled request
+/// is a job, a declined one is done.
+pub fn open_for(
+    requests: &[RequestBundle],
+    allowed: Option<&[PropertyId]>,
+    me: &ContactId,
+    drafting: impl Fn(&portal_domain::ids::EstimateId) -> bool,
+) -> Vec<OpenRequest> {
     let mut open: Vec<&WorkRequest> = requests
         .iter()
         .map(|b| &b.request)
-        .filter(|r| matches!(r.status, RequestStatus::Received | RequestStatus::InReview | RequestStatus::Estimate))
+        .filter(|r| match r.status {
+            RequestStatus::Received | RequestStatus::InReview => true,
+            RequestStatus::Estimate => r.estimate.as_ref().is_some_and(&drafting),
+            RequestStatus::Scheduled | RequestStatus::Declined => false,
+        })
         .filter(|r| customer_sees(r, allowed, me))
         .collect();
     open.sort_by_key(|r| std::cmp::Reverse(r.created_at));

@@ -3707,6 +3707,11 @@ export interface components {
             description: string;
             equipment?: components["schemas"]["EquipmentId"] | null;
             job?: components["schemas"]["JobId"] | null;
+            /**
+             * @description A key the page makes once per form: sent again (a retry after a lost answer), the
+             *     request already made is the answer, not a second one.
+             */
+            key?: string | null;
             phone?: components["schemas"]["Phone"] | null;
             /** @description Up to three windows that suit you, inside the working hours. */
             preferred?: components["schemas"]["LocalWindow"][];
@@ -4139,7 +4144,7 @@ export interface components {
         };
         /** @description How a photo the public form's page added is going. */
         PublicPhotoStatus: {
-            file: string;
+            file: components["schemas"]["FileId"];
             key: string;
         };
         /**

@@ -130,6 +130,8 @@ function RequestFormPage({ form }: { form: RequestForm }) {
   const [phone, setPhone] = useState('');
   const [busy, setBusy] = useState(false);
   const [sendError, setSendError] = useState<unknown>(null);
+  // One key for this form: sent again after a lost answer, it gets the request already made.
+  const key = useMemo(() => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join(''), []);
   const place = form.properties.find((p) => p.id === property);
   const zone = place?.time_zone ?? form.time_zone;
   const days = useMemo(() => choices(form.working_hours, zone, 6), [form, zone]);
@@ -140,6 +142,7 @@ function RequestFormPage({ form }: { form: RequestForm }) {
     setBusy(true);
     setSendError(null);
     const body: NewRequest = {
+      key,
       category,
       description,
       preferred: picked.map((c) => c.window),

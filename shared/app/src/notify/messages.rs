@@ -96,7 +96,8 @@ pub(super) async fn deliver_reply(
             let subject = format!("{}: {}", tenant.name, th.subject);
             let replies = mailer.reply_domain().map(str::to_string);
             let mut mail = if lead {
-                let note = super::lead_note(tenant, "You get this because you asked for work through our website's request form.");
+                let why = "You get this because you asked for work through our website's request form.";
+                let note = super::lead_note(tenant, why, replies.is_some() || tenant.support_email.is_some());
                 crate::mail::without_portal(tenant, email, subject, &lines, &note)
             } else {
                 let note = if replies.is_some() {

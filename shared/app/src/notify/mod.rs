@@ -389,11 +389,14 @@ impl Receipt<'_> {
     }
 }
 
-/// The closing words of a notice to a lead (no portal yet): how to answer.
-fn lead_note(tenant: &Tenant, why: &str) -> String {
-    match tenant.support_phone.as_ref() {
-        Some(p) => format!("{why} Reply to this email, or call us at {}.", p.display()),
-        None => format!("{why} Reply to this email to answer."),
+/// The closing words of a notice to a lead (no portal yet): how to answer, by email only when
+/// an answer reaches someone (`replies`: a reply address or the business's support address).
+fn lead_note(tenant: &Tenant, why: &str, replies: bool) -> String {
+    match (replies, tenant.support_phone.as_ref()) {
+        (true, Some(p)) => format!("{why} Reply to this email, or call us at {}.", p.display()),
+        (true, None) => format!("{why} Reply to this email to answer."),
+        (false, Some(p)) => format!("{why} To answer, call us at {}.", p.display()),
+        (false, None) => format!("{why} We will be in touch."),
     }
 }
 

@@ -54,7 +54,8 @@ pub(super) async fn deliver_update(
         let mut paragraphs = vec![format!("Hello {name},")];
         paragraphs.extend(lines);
         let mail = if lead {
-            let note = super::lead_note(tenant, "You get this because you asked for work through our website's request form.");
+            let why = "You get this because you asked for work through our website's request form.";
+            let note = super::lead_note(tenant, why, tenant.support_email.is_some());
             crate::mail::without_portal(tenant, to, subject, &paragraphs, &note)
         } else {
             let note = "You get this because you asked for work through the customer portal. Answer in the request's thread.";

@@ -143,6 +143,16 @@ pub fn create(f: &StoredFile) -> Result<Vec<Write>, StoreError> {
     ])
 }
 
+/// The writes of several files kept without an upload (copies of others): each file, and
+/// their bytes counted in one update (one item is written once in a transaction).
+pub fn create_all(files: &[StoredFile]) -> Result<Vec<Write>, StoreError> {
+    let Some(first) = files.first() else { return Ok(Vec::new()) };
+    let bytes: u64 = files.iter().map(StoredFile::stored_bytes).sum();
+    let mut writes = files.iter().map(|f| Ok(Write::create(file_item(f)?))).collect::<Result<Vec<_>, StoreError>>()?;
+    writes.push(Write::Update(Update::new(keys::file_usage(&first.tenant)).add("bytes", i64::try_from(bytes).unwrap_or(0))));
+    Ok(writes)
+}
+
 /// One file by its id, in the tenant (found through its index; `None` when it is not there).
 pub async fn by_id(table: &dyn Table, t: &TenantId, f: &FileId) -> Result<Option<StoredFile>, StoreError> {
     let page = table.query(&Query::index(Index::Gsi2, keys::file_id_gsi(t, f)).sort(SortKey::Eq("FILE".into())).limit(1)).await?;

@@ -49,16 +49,23 @@ pub fn create_with_photo_key(r: &WorkRequest, key_hash: &str, until: jiff::Times
 const PHOTO_KEY: &str = "photo_key";
 const PHOTO_KEY_UNTIL: &str = "photo_key_until";
 
-/// What a request's item says of a photo key's hash: `None` when it has none or another,
-/// else whether it still works at `now`.
+/// What a request's item says of a photo key's hash: `None` when it holds another, else
+/// whether it still works at `now` (a public form's request whose key the office's first
+/// change ended: `Some(false)`, as after the hour).
 pub fn photo_key_works(item: &Item, key_hash: &str, now: jiff::Timestamp) -> Option<bool> {
-    let kept = item.get(PHOTO_KEY).and_then(serde_json::Value::as_str)?;
+    let from_form = item.get("source").and_then(serde_json::Value::as_str) == Some("form");
+    let Some(kept) = item.get(PHOTO_KEY).and_then(serde_json::Value::as_str) else { return from_form.then_some(false) };
     // Hashes compared: knowing how much of a hash matched tells nothing of the key.
     if kept != key_hash {
         return None;
     }
     let until = item.get(PHOTO_KEY_UNTIL).and_then(serde_json::Value::as_i64).unwrap_or(0);
     Some(now.as_second() <= until)
+}
+
+/// Whether the request's item holds this photo key's hash (its hour over or not).
+pub fn photo_key_matches(item: &Item, key_hash: &str) -> bool {
+    item.get(PHOTO_KEY).and_then(serde_json::Value::as_str) == Some(key_hash)
 }
 
 /// A request changed, only if it is still the one read at `expected_rev`.
