@@ -725,7 +725,6 @@ async fn photo_copies(
     property: Option<&PropertyId>,
 ) -> Result<Vec<StoredFile>, Error> {
     use portal_domain::file::{Kept, Rendition};
-    use portal_domain::ports::Fetched;
     let port = |e: portal_domain::ports::PortError| Error::Inconsistent(format!("blob store: {e}"));
     let (mut out, mut written) = (Vec::new(), Vec::new());
     let photos = b.files.iter().filter(|f| f.labels.shared && matches!(f.kept, Kept::Photo(_))).take(MAX_COPIED_PHOTOS);
@@ -736,13 +735,8 @@ async fn photo_copies(
         let mut whole = true;
         for (r, name) in [(&mut copy.display, "display.jpg"), (&mut copy.thumb, "thumb.jpg")] {
             let to = portal_domain::file::kept_key(&act.tenant, &f.account, &id, name);
-            let copied = match blobs.get(&r.key, portal_domain::file::MAX_FILE_BYTES).await.map_err(port) {
-                Ok(Fetched::Found(blob)) => blobs.put(&to, &blob, portal_domain::file::RENDITION_CACHE).await.map_err(port).map(|()| true),
-                // Gone meanwhile (deleted): not copied.
-                Ok(Fetched::Missing | Fetched::TooLarge) => Ok(false),
-                Err(e) => Err(e),
-            };
-            match copied {
+            // Inside the store; `false`: gone meanwhile (deleted), not copied.
+            match blobs.copy(&r.key, &to).await.map_err(port) {
                 Ok(true) => written.push(to.clone()),
                 Ok(false) => whole = false,
                 Err(e) => {

@@ -132,6 +132,24 @@ impl Blobs for S3Blobs {
         Ok(signed.uri().to_string())
     }
 
+    async fn copy(&self, from: &str, to: &str) -> Result<bool, PortError> {
+        // Inside S3 (CopyObject): the bytes never pass through the function, and the object's
+        // type, Cache-Control and Content-Disposition are copied with it. Our keys are only
+        // letters, digits and `/ . _ -`, which a copy source takes as they are.
+        let source = format!("{}/{}", self.bucket, self.key(from)?);
+        let answer = self.client.get().copy_object().bucket(&self.bucket).copy_source(source).key(self.key(to)?).send().await;
+        match answer {
+            Ok(_) => Ok(true),
+            Err(e) => {
+                let service = e.into_service_error();
+                if aws_sdk_s3::error::ProvideErrorMetadata::code(&service) == Some("NoSuchKey") {
+                    return Ok(false);
+                }
+                Err(PortError::new("s3 copy_object", service))
+            }
+        }
+    }
+
     async fn delete(&self, key: &str) -> Result<(), PortError> {
         self.client
             .get()

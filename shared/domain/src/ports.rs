@@ -221,6 +221,9 @@ pub trait Blobs: Send + Sync {
     async fn put(&self, key: &str, blob: &Blob, cache: &str) -> Result<(), PortError>;
     /// Removes an object; removing a missing one is not an error.
     async fn delete(&self, key: &str) -> Result<(), PortError>;
+    /// Copies the object at `from` to `to` (replacing one there) with its type, cache and
+    /// download headers, inside the store; `false` when there is nothing at `from`.
+    async fn copy(&self, from: &str, to: &str) -> Result<bool, PortError>;
     /// Writes an object that is only ever served as a download: stored with its
     /// `Content-Disposition: attachment` (and type), so every read of it answers so.
     async fn put_download(&self, key: &str, blob: &Blob, cache: &str, download: &Download) -> Result<(), PortError>;

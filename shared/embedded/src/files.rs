@@ -222,6 +222,24 @@ impl Blobs for FileBlobs {
         Ok(format!("{}/dev/blobs/{key}?expires={expires}&sig={sig}", self.base_url))
     }
 
+    async fn copy(&self, from: &str, to: &str) -> Result<bool, PortError> {
+        let source = self.path(from)?;
+        self.path(to)?;
+        let meta = match tokio::fs::read(Self::meta_path(&source)).await {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+            Err(e) => return Err(PortError::new("blob metadata", e)),
+        };
+        let meta: Meta = serde_json::from_slice(&meta).map_err(|e| PortError::new("blob metadata", e))?;
+        let bytes = match tokio::fs::read(&source).await {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+            Err(e) => return Err(PortError::new("blob read", e)),
+        };
+        self.write(to, &Blob { bytes, content_type: meta.content_type }, &meta.cache, meta.disposition).await?;
+        Ok(true)
+    }
+
     async fn delete(&self, key: &str) -> Result<(), PortError> {
         let path = self.path(key)?;
         for p in [Self::meta_path(&path), path] {

@@ -30,6 +30,17 @@ pub async fn an_object_over_the_limit_is_not_read(b: &dyn Blobs) {
     assert!(matches!(b.get(&k, 100).await.unwrap(), Fetched::Found(blob) if blob.bytes.len() == 100), "exactly the limit is allowed");
 }
 
+pub async fn a_copy_is_the_same_object_under_another_key(b: &dyn Blobs) {
+    let (from, to) = (key("first.png"), key("copy.png"));
+    b.put(&from, &png(b"\x89PNG copied"), "private, max-age=86400, immutable").await.unwrap();
+    assert!(b.copy(&from, &to).await.unwrap());
+    assert_eq!(b.get(&to, 1024).await.unwrap(), Fetched::Found(png(b"\x89PNG copied")), "bytes and type");
+    b.delete(&from).await.unwrap();
+    assert_eq!(b.get(&to, 1024).await.unwrap(), Fetched::Found(png(b"\x89PNG copied")), "the copy stays when the first goes");
+    assert!(!b.copy(&key("nothing.png"), &key("none.png")).await.unwrap(), "nothing to copy");
+    assert!(b.copy(&from, "../outside").await.is_err(), "keys outside the layout are refused");
+}
+
 pub async fn a_deleted_object_is_gone(b: &dyn Blobs) {
     let k = key("gone.png");
     b.put(&k, &png(b"x"), "no-store").await.unwrap();
@@ -105,7 +116,8 @@ macro_rules! blob_contract_tests {
         $crate::blob_contract_tests!(@reads $make, $reader; a_read_address_serves_the_object_the_same_all_hour, a_download_address_is_an_attachment);
         $crate::blob_contract_tests!(@cases $make;
             what_put_wrote_is_read_back, a_missing_object_is_missing, an_object_over_the_limit_is_not_read,
-            a_deleted_object_is_gone, an_upload_request_is_a_signed_put, keys_outside_the_layout_are_refused);
+            a_deleted_object_is_gone, a_copy_is_the_same_object_under_another_key, an_upload_request_is_a_signed_put,
+            keys_outside_the_layout_are_refused);
     };
     (@reads $make:expr, $reader:expr; $($case:ident),*) => {
         $(
